@@ -1,0 +1,235 @@
+"""The chart of accounts (会计科目表) of a public school, 政府会计制度 in Beancount.
+
+Every component below the root is 科目编码 + 科目名称 (Beancount 3 rejects a component that
+starts with a Chinese character, so the code comes first), see DOMAIN.md §3.1.  The example
+generator writes `ledger/accounts.beancount` from `CHART`; reports refer to accounts through
+the constants below, never by retyping the strings.
+
+Extensions of the 制度's detail levels (documented in docs/conventions.md):
+- 230702饭卡预存: meal-card top-ups, the students' money until meals are served.
+- 500106食堂伙食成本: the canteen's own cost group (独立核算), detailed by 01食材 … 04其他.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class AccountDef(NamedTuple):
+    account: str
+    description: str  # Chinese description written on the `open` directive
+    meta: tuple[tuple[str, object], ...] = ()  # written as Beancount metadata
+
+
+# -- Accounts the rest of the code refers to by name ---------------------------------------
+CASH = "Assets:1001库存现金"
+BANK = "Assets:1002银行存款"
+BANK_BASIC = "Assets:1002银行存款:100201基本户"
+BANK_CANTEEN = "Assets:1002银行存款:100202食堂结算户"
+BANK_COLLECTION = "Assets:1002银行存款:100203代收费专户"
+ZERO_BALANCE = "Assets:1011零余额账户用款额度"
+RECEIVABLE_QUOTA = "Assets:1201财政应返还额度"
+FIXED_ASSETS = "Assets:1601固定资产"
+ACCUM_DEPRECIATION = "Assets:1602固定资产累计折旧"
+FOOD_STOCK = "Assets:1302库存物品:130201食堂食材"
+PAYABLE_TO_TREASURY = "Liabilities:2103应缴财政款"
+ACCOMMODATION_FEE = "Liabilities:2103应缴财政款:210301住宿费"
+PAYROLL = "Liabilities:2201应付职工薪酬"
+ACCOUNTS_PAYABLE = "Liabilities:2302应付账款"
+AGENCY_FEES = "Liabilities:2307其他应付款:230701代收费"
+MEAL_CARDS = "Liabilities:2307其他应付款:230702饭卡预存"
+FISCAL_INCOME = "Income:4001财政拨款收入"
+FISCAL_INCOME_BASIC = "Income:4001财政拨款收入:400101基本支出拨款"
+FISCAL_INCOME_PROJECT = "Income:4001财政拨款收入:400102项目支出拨款"
+OPERATING_INCOME_REFUND = "Income:4101事业收入:410101财政专户返还"
+MEAL_INCOME = "Income:4101事业收入:410102伙食费收入"
+INTEREST_INCOME = "Income:4604利息收入"
+RENT_INCOME = "Income:4605租金收入"
+OPERATING_EXPENSES = "Expenses:5001业务活动费用"
+SALARIES = "Expenses:5001业务活动费用:500101工资福利费用"
+GOODS_SERVICES = "Expenses:5001业务活动费用:500102商品和服务费用"
+DEPRECIATION_EXPENSE = "Expenses:5001业务活动费用:500104固定资产折旧费"
+CANTEEN_COST = "Expenses:5001业务活动费用:500106食堂伙食成本"
+
+# The fund groups the overview shows (概览), in display order: (label, account prefix).
+FUND_GROUPS: tuple[tuple[str, str], ...] = (
+    ("基本户", BANK_BASIC),
+    ("零余额账户用款额度", ZERO_BALANCE),
+    ("食堂", BANK_CANTEEN),
+    ("代收费", AGENCY_FEES),
+    ("应缴财政款", PAYABLE_TO_TREASURY),
+)
+
+# The six fixed-asset categories (固定资产分类), code suffix and name.
+ASSET_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("01", "房屋及构筑物"),
+    ("02", "通用设备"),
+    ("03", "专用设备"),
+    ("04", "文物和陈列品"),
+    ("05", "图书档案"),
+    ("06", "家具用具装具及动植物"),
+)
+
+
+def fixed_asset_account(category: str) -> str:
+    """`Assets:1601固定资产:160102通用设备` for category name `通用设备`."""
+    for code, name in ASSET_CATEGORIES:
+        if name == category:
+            return f"{FIXED_ASSETS}:1601{code}{name}"
+    raise KeyError(category)
+
+
+def depreciation_account(category: str) -> str:
+    for code, name in ASSET_CATEGORIES:
+        if name == category:
+            return f"{ACCUM_DEPRECIATION}:1602{code}{name}"
+    raise KeyError(category)
+
+
+def goods_services(code: str) -> str:
+    """`Expenses:…:500102商品和服务费用:30201办公费` for economic code `30201`."""
+    return f"{GOODS_SERVICES}:{code}{_GOODS_SERVICES[code]}"
+
+
+def salaries(code: str) -> str:
+    return f"{SALARIES}:{code}{_SALARIES[code]}"
+
+
+def agency_fee_account(code: str) -> str:
+    """`Liabilities:2307其他应付款:230701代收费:01作业本费` for item code `01`."""
+    return f"{AGENCY_FEES}:{code}{AGENCY_FEE_ITEMS[code]}"
+
+
+# 部门预算支出经济分类 (款级) used under 500101 / 500102.
+_SALARIES = {
+    "30101": "基本工资",
+    "30102": "津贴补贴",
+    "30103": "奖金",
+    "30107": "绩效工资",
+    "30108": "机关事业单位基本养老保险缴费",
+    "30109": "职业年金缴费",
+    "30110": "职工基本医疗保险缴费",
+    "30112": "其他社会保障缴费",
+    "30113": "住房公积金",
+}
+_GOODS_SERVICES = {
+    "30201": "办公费",
+    "30202": "印刷费",
+    "30205": "水费",
+    "30206": "电费",
+    "30207": "邮电费",
+    "30209": "物业管理费",
+    "30211": "差旅费",
+    "30213": "维修费",
+    "30214": "租赁费",
+    "30215": "会议费",
+    "30216": "培训费",
+    "30217": "公务接待费",
+    "30218": "专用材料费",
+    "30226": "劳务费",
+    "30227": "委托业务费",
+    "30228": "工会经费",
+    "30229": "福利费",
+    "30239": "其他交通费用",
+    "30299": "其他商品和服务支出",
+}
+AGENCY_FEE_ITEMS = {
+    "01": "作业本费",
+    "02": "教辅资料费",
+}
+
+def _build_chart() -> tuple[AccountDef, ...]:
+    a = AccountDef
+    chart = [
+        a(CASH, "库存现金：零星支出备用金，限额管理，收到现金当日解缴"),
+        a(BANK, "银行存款"),
+        a(BANK_BASIC, "基本存款账户：学校日常收支、非税收入收缴与上缴",
+          (("bank", "中国工商银行某某支行"), ("bank_account", "1202020109900012345"))),
+        a(BANK_CANTEEN, "食堂结算户：食堂独立核算，伙食费收入与食材采购",
+          (("bank", "中国农业银行某某支行"), ("bank_account", "18-123401040012345"))),
+        a(BANK_COLLECTION, "代收费专户：作业本费、教辅资料费等代收代付款项，收款账户",
+          (("bank", "中国建设银行某某支行"), ("bank_account", "44050112345600000123"),
+           ("collection", True))),
+        a(ZERO_BALANCE, "零余额账户用款额度：财政授权支付额度",
+          (("bank", "中国工商银行某某支行"), ("bank_account", "1202020119900067890"))),
+        a(RECEIVABLE_QUOTA, "财政应返还额度：年末未使用的授权支付额度"),
+        a("Assets:1212应收账款", "应收账款"),
+        a("Assets:1214预付账款", "预付账款"),
+        a("Assets:1218其他应收款", "其他应收款：职工借款等"),
+        a("Assets:1302库存物品", "库存物品：低值易耗品、材料"),
+        a(FOOD_STOCK, "食堂食材库存"),
+        a(FIXED_ASSETS, "固定资产"),
+    ]
+    chart += [a(fixed_asset_account(n), f"固定资产——{n}") for _, n in ASSET_CATEGORIES]
+    chart.append(a(ACCUM_DEPRECIATION, "固定资产累计折旧"))
+    chart += [a(depreciation_account(n), f"累计折旧——{n}")
+              for _, n in ASSET_CATEGORIES if n not in ("文物和陈列品", "图书档案")]
+    chart += [
+        a("Assets:1611工程物资", "工程物资"),
+        a("Assets:1613在建工程", "在建工程"),
+        a("Assets:1701无形资产", "无形资产"),
+        a("Assets:1702无形资产累计摊销", "无形资产累计摊销"),
+        a("Assets:1891受托代理资产", "受托代理资产"),
+        a("Assets:1902待处理财产损溢", "待处理财产损溢：盘盈盘亏、报损待批"),
+        a("Liabilities:2101应交增值税", "应交增值税"),
+        a("Liabilities:2102其他应交税费", "其他应交税费：代扣个人所得税等"),
+        a(PAYABLE_TO_TREASURY, "应缴财政款：非税收入，收支两条线，及时足额上缴财政专户"),
+        a(ACCOMMODATION_FEE, "应缴财政款——住宿费（行政事业性收费）"),
+        a("Liabilities:2103应缴财政款:210302国有资产处置收入", "应缴财政款——国有资产处置收入"),
+        a(PAYROLL, "应付职工薪酬"),
+        a(f"{PAYROLL}:220101基本工资", "应付职工薪酬——基本工资"),
+        a(f"{PAYROLL}:220102津贴补贴", "应付职工薪酬——津贴补贴"),
+        a(f"{PAYROLL}:220103绩效工资", "应付职工薪酬——绩效工资"),
+        a(f"{PAYROLL}:220104社会保险费", "应付职工薪酬——社会保险费（单位缴纳）"),
+        a(f"{PAYROLL}:220105住房公积金", "应付职工薪酬——住房公积金（单位缴纳）"),
+        a(ACCOUNTS_PAYABLE, "应付账款"),
+        a("Liabilities:2305预收账款", "预收账款"),
+        a("Liabilities:2307其他应付款", "其他应付款"),
+        a(AGENCY_FEES, "代收费：代收代付款项，不属学校收入，期末结算清退"),
+    ]
+    chart += [a(agency_fee_account(c), f"代收费——{n}") for c, n in AGENCY_FEE_ITEMS.items()]
+    chart += [
+        a(MEAL_CARDS, "饭卡预存：学生伙食费预存款，就餐后确认收入，期末可退"),
+        a("Liabilities:2901受托代理负债", "受托代理负债"),
+        a("Equity:3001累计盈余", "累计盈余"),
+        a("Equity:3101专用基金", "专用基金"),
+        a("Equity:3301本期盈余", "本期盈余"),
+        a("Equity:3302本年盈余分配", "本年盈余分配"),
+        a("Equity:3401无偿调拨净资产", "无偿调拨净资产"),
+        a("Equity:3501以前年度盈余调整", "以前年度盈余调整"),
+        a(FISCAL_INCOME, "财政拨款收入"),
+        a(FISCAL_INCOME_BASIC, "财政拨款收入——基本支出（人员经费、公用经费）"),
+        a(FISCAL_INCOME_PROJECT, "财政拨款收入——项目支出"),
+        a("Income:4101事业收入", "事业收入"),
+        a(OPERATING_INCOME_REFUND, "事业收入——财政专户核拨返还的非税收入"),
+        a(MEAL_INCOME, "事业收入——食堂伙食费收入（食堂独立核算）"),
+        a("Income:4201上级补助收入", "上级补助收入"),
+        a("Income:4603捐赠收入", "捐赠收入"),
+        a(INTEREST_INCOME, "利息收入：银行存款利息"),
+        a(RENT_INCOME, "租金收入：门面出租"),
+        a("Income:4609其他收入", "其他收入"),
+        a(OPERATING_EXPENSES, "业务活动费用"),
+        a(SALARIES, "工资福利费用"),
+    ]
+    chart += [a(salaries(c), f"工资福利费用——{n}") for c, n in _SALARIES.items()]
+    chart.append(a(GOODS_SERVICES, "商品和服务费用"))
+    chart += [a(goods_services(c), f"商品和服务费用——{n}") for c, n in _GOODS_SERVICES.items()]
+    chart += [
+        a(f"{OPERATING_EXPENSES}:500103对个人和家庭的补助费用", "对个人和家庭的补助费用"),
+        a(f"{OPERATING_EXPENSES}:500103对个人和家庭的补助费用:30308助学金", "助学金"),
+        a(DEPRECIATION_EXPENSE, "固定资产折旧费"),
+        a(f"{OPERATING_EXPENSES}:500105无形资产摊销费", "无形资产摊销费"),
+        a(CANTEEN_COST, "食堂伙食成本（食堂独立核算）"),
+        a(f"{CANTEEN_COST}:01食材", "食堂伙食成本——食材"),
+        a(f"{CANTEEN_COST}:02燃料动力", "食堂伙食成本——燃料动力"),
+        a(f"{CANTEEN_COST}:03人工", "食堂伙食成本——人工"),
+        a(f"{CANTEEN_COST}:04其他", "食堂伙食成本——其他"),
+        a("Expenses:5101单位管理费用", "单位管理费用"),
+        a("Expenses:5301资产处置费用", "资产处置费用"),
+        a("Expenses:5901其他费用", "其他费用"),
+        a("Expenses:5901其他费用:590101银行手续费", "其他费用——银行手续费"),
+    ]
+    return tuple(chart)
+
+
+CHART: tuple[AccountDef, ...] = _build_chart()

@@ -1,0 +1,893 @@
+"""Deterministic generator of the example school's books (示例学校账本).
+
+`xiaozhang example --out DIR` writes exactly the committed `ledger/`: a public primary school
+of about 1,200 students (6 grades x 4 classes) with a canteen, from 2025-09-01 through
+2026-10-31 (one school year plus the current term).  `--students N --years Y` makes
+benchmark-scale ledgers with the same kinds of entries: Y school years ending with the
+current term, about N students (classes of about 50).
+
+Every kind of entry of DOMAIN.md §3.3 is here: 授权支付额度 and 财政直接支付 payroll, 住宿费
+collected to 2103 and remitted to the 财政专户 (and returned as 事业收入), 代收费 (作业本费,
+教辅资料费) per student, paid to the supplier and refunded at term end, utilities, repairs,
+purchases with full approval metadata (one 政府采购 and one 三重一大 case), fixed-asset purchases
+with asset cards, 门面租金, bank interest, petty cash, the canteen, and a few pending entries.
+
+Determinism: one `random.Random(seed)`, events generated in a fixed order, files written
+sorted.  Balances of every money account are tracked so that no account goes negative, at
+any scale.  Nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from xiaozhang import chart
+from xiaozhang.chart import (
+    ACCOMMODATION_FEE,
+    BANK_BASIC,
+    BANK_CANTEEN,
+    BANK_COLLECTION,
+    CANTEEN_COST,
+    CASH,
+    FISCAL_INCOME_BASIC,
+    FISCAL_INCOME_PROJECT,
+    INTEREST_INCOME,
+    MEAL_CARDS,
+    MEAL_INCOME,
+    OPERATING_INCOME_REFUND,
+    PAYROLL,
+    RECEIVABLE_QUOTA,
+    RENT_INCOME,
+    ZERO_BALANCE,
+)
+
+CENT = Decimal("0.01")
+END = dt.date(2026, 10, 31)  # the last day of the books: the current term so far
+FIRST_SCHOOL_YEAR = 2025  # the default ledger starts with school year 2025-2026
+
+SCHOOL = {
+    "name": "青禾市明德区实验小学",
+    "principal": "王建国",
+    "director": "李明华",
+    "accountant": "陈静",
+    "cashier": "赵敏",
+    "canteen_keeper": "黄海燕",
+    "hotline": "0736-7215318",
+    "func": "2050202",
+    "func_name": "小学教育",
+}
+PRINCIPAL = SCHOOL["principal"]
+DIRECTOR = SCHOOL["director"]
+ACCOUNTANT = SCHOOL["accountant"]
+CASHIER = SCHOOL["cashier"]
+KEEPER = SCHOOL["canteen_keeper"]
+TEACHERS = ("周丽娟", "刘芳", "张伟", "孙强", "吴晓燕", "郑凯", "马丽", "胡斌")
+CANTEEN_INSPECTORS = f"{TEACHERS[5]},{TEACHERS[6]}"
+
+DIRECTOR_LIMIT = Decimal("500.00")  # 总务主任审批限额
+QUOTE_THRESHOLD = Decimal("5000.00")
+PROCUREMENT_THRESHOLD = Decimal("100000.00")
+
+
+def meeting_threshold(day: dt.date) -> Decimal:
+    return Decimal("30000.00") if day >= dt.date(2026, 1, 1) else Decimal("50000.00")
+
+
+GRADES = ("一", "二", "三", "四", "五", "六")
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "子涵欣怡梓轩浩然雨桐一诺宇轩思彤俊杰若曦佳怡博文诗涵明轩紫萱晨阳语嫣嘉懿可馨梓萌天佑沐阳锦程"
+    "书瑶婉清泽宇文博昊然乐瑶安琪雅琴志远振华睿泽心怡星辰家豪芷若昕妍皓轩宏宇沛然静怡思远子墨亦菲"
+)
+
+HOMEWORK_STANDARD = Decimal("15.00")  # 作业本费 15 元/生·学期 (seed 002)
+WORKBOOK_STANDARD = {1: "26.80", 2: "26.80", 3: "34.50", 4: "34.50", 5: "41.20", 6: "41.20"}
+BOARDING_FEE = Decimal("450.00")  # 住宿费 元/生·学期 (行政事业性收费)
+MEAL_PRICE = Decimal("6.50")  # 午餐 元/餐
+
+
+@dataclass(frozen=True)
+class ExampleConfig:
+    students: int = 1200
+    years: int = 1
+    seed: int = 2025
+
+    @classmethod
+    def make(cls, students=None, years=None, seed=None) -> "ExampleConfig":
+        config = cls(
+            students=cls.students if students is None else students,
+            years=cls.years if years is None else years,
+            seed=cls.seed if seed is None else seed,
+        )
+        if config.students < 60 or config.years < 1:
+            raise ValueError("学生人数至少 60，学年数至少 1")
+        return config
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(FIRST_SCHOOL_YEAR - self.years + 1, 9, 1)
+
+    @property
+    def classes_per_grade(self) -> int:
+        return max(1, round(self.students / 6 / 50))
+
+
+def money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fmt(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@dataclass
+class Student:
+    sid: str
+    name: str
+    entry_year: int  # school year in which the student entered grade 1
+    klass: int  # class number within the grade
+    boarder: bool
+
+    def grade(self, school_year: int) -> int:
+        return school_year - self.entry_year + 1
+
+    def class_name(self, school_year: int) -> str:
+        return f"{GRADES[self.grade(school_year) - 1]}({self.klass})班"
+
+
+@dataclass
+class Term:
+    school_year: int
+    autumn: bool
+    start: dt.date
+    end: dt.date  # last teaching day; the settlement happens then
+
+    @property
+    def name(self) -> str:
+        if self.autumn:
+            return f"{self.school_year}年秋季学期"
+        return f"{self.school_year + 1}年春季学期"
+
+    @property
+    def code(self) -> str:
+        return f"{self.school_year}{'A' if self.autumn else 'S'}"
+
+
+def terms_of(school_year: int) -> tuple[Term, Term]:
+    autumn = Term(school_year, True, _weekday_on_or_after(dt.date(school_year, 9, 1)),
+                  _weekday_on_or_after(dt.date(school_year + 1, 1, 16)))
+    spring = Term(school_year, False, _weekday_on_or_after(dt.date(school_year + 1, 2, 24)),
+                  _weekday_on_or_after(dt.date(school_year + 1, 7, 3)))
+    return autumn, spring
+
+
+def _weekday_on_or_after(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def school_days(first: dt.date, last: dt.date) -> list[dt.date]:
+    days = []
+    day = first
+    while day <= last:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+@dataclass
+class Txn:
+    date: dt.date
+    flag: str
+    payee: str | None
+    narration: str
+    meta: list[tuple[str, object]]
+    postings: list[tuple[str, Decimal | None]]
+    links: tuple[str, ...] = ()
+    numbered: bool = True  # gets a 凭证号 when written (fee receipts carry an invoice instead)
+
+    def render(self) -> str:
+        head = f"{self.date} {self.flag} "
+        if self.payee is not None:
+            head += quote(self.payee) + " "
+        head += quote(self.narration)
+        for link in self.links:
+            head += f" ^{link}"
+        lines = [head]
+        for key, value in self.meta:
+            lines.append(f"  {key}: {render_value(value)}")
+        for account, amount in self.postings:
+            if amount is None:
+                lines.append(f"  {account}")
+            else:
+                pad = max(2, 72 - display_width(account) - len(fmt(amount)))
+                lines.append(f"  {account}{' ' * pad}{fmt(amount)} CNY")
+        return "\n".join(lines) + "\n"
+
+
+def display_width(text: str) -> int:
+    """Columns a monospaced editor gives the text (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def render_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (dt.date, Decimal, int)):
+        return str(value)
+    return quote(str(value))
+
+
+@dataclass
+class Books:
+    """The generated transactions, with running balances of the money accounts."""
+
+    txns: list[Txn] = field(default_factory=list)
+    balances: dict[str, Decimal] = field(default_factory=dict)
+
+    def add(self, txn: Txn) -> Txn:
+        total = Decimal(0)
+        elided = None
+        for account, amount in txn.postings:
+            if amount is None:
+                elided = account
+            else:
+                total += amount
+                self.balances[account] = self.balances.get(account, Decimal(0)) + amount
+        if elided is not None:
+            self.balances[elided] = self.balances.get(elided, Decimal(0)) - total
+        self.txns.append(txn)
+        return txn
+
+    def balance(self, account: str) -> Decimal:
+        return self.balances.get(account, Decimal(0))
+
+
+class Generator:
+    def __init__(self, config: ExampleConfig):
+        self.config = config
+        self.rng = random.Random(config.seed)
+        self.books = Books()
+        self.students: list[Student] = []
+        self.invoice_seq = 0
+        self.receipt_seq = 0
+        self.asset_seq = 0
+        self.school_years = list(range(config.start.year, END.year + 1))
+        self.quota_spend: dict[tuple[int, int], Decimal] = {}
+        self.budget_actual: dict[tuple[int, str], Decimal] = {}
+
+    # -- helpers -------------------------------------------------------------------------
+    def amount(self, low: float, high: float) -> Decimal:
+        return money(self.rng.uniform(low, high))
+
+    def invoice(self, day: dt.date) -> str:
+        self.invoice_seq += 1
+        return f"{day.year % 100}{self.rng.randrange(10**6, 10**7)}{self.invoice_seq:011d}"
+
+    def receipt(self, day: dt.date) -> str:
+        self.receipt_seq += 1
+        return f"{day.year}{self.receipt_seq:08d}"
+
+    def approvals(self, day: dt.date, amount: Decimal, handler: str | None = None,
+                  inspector: str | None = None, kind: str = "") -> list[tuple[str, object]]:
+        """The signatures of a complete payment (经手、验收、审核、审批, 先审批后支出): the
+        handler is never the approver, the inspector or the reviewer."""
+        inspectors = set((inspector or "").split(","))
+        if amount <= DIRECTOR_LIMIT:
+            approver = DIRECTOR
+            candidates = TEACHERS
+        else:
+            approver = PRINCIPAL
+            candidates = (DIRECTOR,) + TEACHERS[:4]
+        if handler is None:
+            handler = self.rng.choice([p for p in candidates if p not in inspectors and p != approver])
+        approved = day - dt.timedelta(days=self.rng.randint(1, 6))
+        meta: list[tuple[str, object]] = [("handler", handler)]
+        if inspector:
+            meta.append(("inspector", inspector))
+        meta += [("reviewer", ACCOUNTANT), ("approver", approver), ("approved", approved)]
+        if kind == "purchase" and amount >= QUOTE_THRESHOLD:
+            meta += [("procurement", "询价"), ("quotes", 3)]
+        return meta
+
+    def spend(self, day: dt.date, payee: str, narration: str, account: str, amount: Decimal,
+              source: str = ZERO_BALANCE, inspector: str | None = None, handler: str | None = None,
+              kind: str = "", extra: list[tuple[str, object]] | None = None,
+              links: tuple[str, ...] = ()) -> Txn:
+        meta = self.approvals(day, amount, handler=handler, inspector=inspector, kind=kind)
+        meta += extra or []
+        meta += [("invoice", self.invoice(day)), ("attachments", self.rng.randint(2, 5))]
+        if source == ZERO_BALANCE:
+            key = (day.year, day.month)
+            self.quota_spend[key] = self.quota_spend.get(key, Decimal(0)) + amount
+        if account.startswith("Expenses:"):
+            key = (day.year, account)
+            self.budget_actual[key] = self.budget_actual.get(key, Decimal(0)) + amount
+        return self.books.add(Txn(day, "*", payee, narration, meta,
+                                  [(account, amount), (source, -amount)], links))
+
+    # -- the roster ----------------------------------------------------------------------
+    def make_roster(self) -> None:
+        per_class = self.config.students / (6 * self.config.classes_per_grade)
+        first_entry = self.school_years[0] - 5
+        for entry_year in range(first_entry, self.school_years[-1] + 1):
+            for klass in range(1, self.config.classes_per_grade + 1):
+                size = max(20, round(per_class + self.rng.randint(-3, 3)))
+                for seq in range(1, size + 1):
+                    name = self.rng.choice(SURNAMES) + "".join(
+                        self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
+                    self.students.append(Student(
+                        sid=f"{entry_year}{klass:02d}{seq:03d}", name=name,
+                        entry_year=entry_year, klass=klass, boarder=self.rng.random() < 0.08))
+
+    def enrolled(self, school_year: int) -> list[Student]:
+        return [s for s in self.students if 1 <= s.grade(school_year) <= 6]
+
+    # -- the year ------------------------------------------------------------------------
+    def run(self) -> None:
+        self.make_roster()
+        self.opening()
+        for school_year in self.school_years:
+            for term in terms_of(school_year):
+                if term.start > END:
+                    continue
+                self.agency_fees(term)
+                self.boarding_fees(term)
+        months = []
+        day = self.config.start
+        while day <= END:
+            months.append((day.year, day.month))
+            day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        for year, month in months:
+            self.payroll(year, month)
+            self.utilities(year, month)
+            self.running_costs(year, month)
+            self.canteen(year, month)
+            self.petty_cash(year, month)
+            if month in (3, 6, 9, 12):
+                self.interest(year, month)
+            if month in (1, 4, 7, 10):
+                self.rent(year, month)
+        for school_year in self.school_years:
+            self.yearly_projects(school_year)
+        self.pending_entries()
+        self.quota(months)
+
+    def opening(self) -> None:
+        day = self.config.start - dt.timedelta(days=1)
+        postings = [
+            (BANK_BASIC, money(186432.57)),
+            (BANK_CANTEEN, money(58316.40)),
+            (CASH, money(1286.50)),
+            ("Equity:3001累计盈余", None),
+        ]
+        self.books.add(Txn(day, "*", None, "期初余额（上年结转）",
+                           [("reviewer", ACCOUNTANT)], postings, numbered=False))
+
+    def agency_fees(self, term: Term) -> None:
+        """代收费: collected per student, paid to the supplier, the rest refunded at term end."""
+        students = self.enrolled(term.school_year)
+        homework = chart.agency_fee_account("01")
+        workbook = chart.agency_fee_account("02")
+        buyers: dict[str, list[Student]] = {"01": [], "02": []}
+        collect_days = school_days(term.start, term.start + dt.timedelta(days=9))
+        for student in students:
+            day = self.rng.choice(collect_days)
+            grade = student.grade(term.school_year)
+            items = [("01", homework, "作业本费", HOMEWORK_STANDARD)]
+            if self.rng.random() < 0.93:  # 教辅资料 are voluntary (自愿订购)
+                items.append(("02", workbook, "教辅资料费", money(WORKBOOK_STANDARD[grade])))
+            for code, account, item, standard in items:
+                buyers[code].append(student)
+                self.books.add(Txn(day, "*", None, f"代收{item} {term.name}", [
+                    ("student", student.sid), ("class", student.class_name(term.school_year)),
+                    ("item", item), ("invoice", self.receipt(day)),
+                ], [(BANK_COLLECTION, standard), (account, -standard)], numbered=False))
+        # the providers are paid the actual unit cost, below the standard
+        unit = {g: self.amount(12.8, 14.2) for g in range(1, 7)}
+        unit2 = {g: money(Decimal(WORKBOOK_STANDARD[g]) - self.amount(0.6, 2.4)) for g in range(1, 7)}
+        pay_day = _weekday_on_or_after(term.start + dt.timedelta(days=20))
+        if pay_day > END:
+            return
+        self.agency_payment(term, pay_day, "青禾市新华书店", "作业本", "作业本费", homework,
+                            buyers["01"], unit)
+        self.agency_payment(term, _weekday_on_or_after(pay_day + dt.timedelta(days=1)),
+                            "青禾市教育图书发行站", "教辅资料", "教辅资料费", workbook, buyers["02"], unit2)
+        if term.end > END:
+            return  # the current term: the settlement is still to come
+        # 期末清退 (多退少不补), per class
+        for code, account, item, standard_of, unit_of in (
+            ("01", homework, "作业本费", lambda g: HOMEWORK_STANDARD, unit),
+            ("02", workbook, "教辅资料费", lambda g: money(WORKBOOK_STANDARD[g]), unit2),
+        ):
+            by_class: dict[str, list[Student]] = {}
+            for s in buyers[code]:
+                by_class.setdefault(s.class_name(term.school_year), []).append(s)
+            for class_name in sorted(by_class, key=lambda c: (GRADES.index(c[0]), c)):
+                group = by_class[class_name]
+                grade = group[0].grade(term.school_year)
+                each = standard_of(grade) - unit_of[grade]
+                total = each * len(group)
+                self.books.add(Txn(term.end, "*", f"{class_name}学生家长", f"{item}期末清退 {term.name}", [
+                    ("handler", TEACHERS[0]), ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL),
+                    ("approved", term.end - dt.timedelta(days=2)),
+                    ("class", class_name), ("item", item), ("students", len(group)),
+                    ("refund_each", each),
+                ], [(account, total), (BANK_COLLECTION, -total)]))
+
+    def agency_payment(self, term: Term, day: dt.date, payee: str, goods: str, item: str,
+                       account: str, buyers: list[Student], unit: dict[int, Decimal]) -> None:
+        """Pay the provider for what the buyers received (unit cost per grade)."""
+        total = sum((unit[s.grade(term.school_year)] for s in buyers), Decimal(0))
+        meta = self.approvals(day, total, handler=TEACHERS[0], inspector=f"{TEACHERS[1]},{DIRECTOR}",
+                              kind="purchase")
+        if total >= meeting_threshold(day):
+            meta.append(("meeting", f"校务会纪要〔{day.year}〕第{term.start.month}号"))
+        meta += [("item", item), ("supplier", payee), ("invoice", self.invoice(day)),
+                 ("attachments", self.rng.randint(3, 6))]
+        self.books.add(Txn(day, "*", payee, f"支付{term.name}{goods}款（{len(buyers)}人）", meta,
+                           [(account, total), (BANK_COLLECTION, -total)]))
+
+    def boarding_fees(self, term: Term) -> None:
+        """住宿费 (非税收入): to 2103, remitted to the 财政专户 within days, later returned."""
+        boarders = [s for s in self.enrolled(term.school_year) if s.boarder]
+        days = school_days(term.start, term.start + dt.timedelta(days=11))
+        by_day: dict[dt.date, Decimal] = {}
+        for student in boarders:
+            day = self.rng.choice(days[:8])
+            by_day[day] = by_day.get(day, Decimal(0)) + BOARDING_FEE
+            self.books.add(Txn(day, "*", None, f"收取住宿费 {term.name}", [
+                ("student", student.sid), ("class", student.class_name(term.school_year)),
+                ("item", "住宿费"), ("invoice", self.receipt(day)),
+            ], [(BANK_BASIC, BOARDING_FEE), (ACCOMMODATION_FEE, -BOARDING_FEE)], numbered=False))
+        # remit every Friday what came in that week (within 5 days)
+        pending = Decimal(0)
+        week_days = sorted(by_day)
+        for day in school_days(term.start, days[-1] + dt.timedelta(days=7)):
+            pending += by_day.get(day, Decimal(0))
+            if day.weekday() == 4 and pending:
+                self.books.add(Txn(day, "*", "青禾市明德区财政局非税收入汇缴专户",
+                                   f"上缴住宿费至财政专户 {term.name}", [
+                                       ("handler", CASHIER), ("reviewer", ACCOUNTANT),
+                                       ("item", "住宿费"),
+                                   ], [(ACCOMMODATION_FEE, pending), (BANK_BASIC, -pending)]))
+                pending = Decimal(0)
+        assert pending == 0 or not week_days
+        returned = money(sum(by_day.values(), Decimal(0)) * Decimal("0.90"))
+        back = _weekday_on_or_after(term.start + dt.timedelta(days=45))
+        if returned and back <= END:
+            self.books.add(Txn(back, "*", "青禾市明德区财政局", f"财政专户核拨返还住宿费 {term.name}", [
+                ("reviewer", ACCOUNTANT), ("item", "住宿费"),
+            ], [(BANK_BASIC, returned), (OPERATING_INCOME_REFUND, -returned)]))
+
+    def payroll(self, year: int, month: int) -> None:
+        """Payroll: accrual on the 1st, paid by the treasury (财政直接支付) on the 10th."""
+        staff = max(8, round(self.config.students / 17))
+        accrue = dt.date(year, month, 1)
+        lines = [
+            ("30101", "220101基本工资", staff * self.amount(3350, 3420)),
+            ("30102", "220102津贴补贴", staff * self.amount(1580, 1640)),
+            ("30107", "220103绩效工资", staff * self.amount(2450, 2620)),
+            ("30108", "220104社会保险费", staff * self.amount(1150, 1190)),
+            ("30110", "220104社会保险费", staff * self.amount(560, 590)),
+            ("30113", "220105住房公积金", staff * self.amount(880, 910)),
+        ]
+        lines = [(code, liability, money(total)) for code, liability, total in lines]
+        total = sum((amount for _, _, amount in lines), Decimal(0))
+        meta = [("handler", CASHIER), ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL),
+                ("approved", accrue), ("staff", staff)]
+        postings: list[tuple[str, Decimal | None]] = [(chart.salaries(c), a) for c, _, a in lines]
+        liabilities: dict[str, Decimal] = {}
+        for _, liability, amount in lines:
+            liabilities[liability] = liabilities.get(liability, Decimal(0)) + amount
+        postings += [(f"{PAYROLL}:{liab}", -a) for liab, a in liabilities.items()]
+        self.books.add(Txn(accrue, "*", None, f"计提{year}年{month}月工资福利（{staff}人）",
+                           meta, postings))
+        pay = _weekday_on_or_after(dt.date(year, month, 10))
+        postings = [(f"{PAYROLL}:{liab}", a) for liab, a in liabilities.items()]
+        postings.append((FISCAL_INCOME_BASIC, -total))
+        self.books.add(Txn(pay, "*", "青禾市明德区财政国库支付中心",
+                           f"财政直接支付{year}年{month}月工资福利", [
+                               ("handler", CASHIER), ("reviewer", ACCOUNTANT),
+                               ("approver", PRINCIPAL), ("approved", accrue),
+                               ("payment", "财政直接支付"),
+                           ], postings))
+
+    def utilities(self, year: int, month: int) -> None:
+        scale = Decimal(self.config.students) / 1200
+        vacation = month in (2, 7, 8)
+        day = _weekday_on_or_after(dt.date(year, month, 18))
+        power = money(self.amount(3200, 4100) if vacation else self.amount(9800, 14600)) * scale
+        water = money(self.amount(900, 1300) if vacation else self.amount(2600, 3900)) * scale
+        phone = money(self.amount(1268, 1290))
+        self.spend(day, "国网青禾供电公司明德供电所", f"{month}月电费", chart.goods_services("30206"),
+                   money(power), handler=DIRECTOR)
+        self.spend(day, "青禾市水务集团有限公司", f"{month}月水费", chart.goods_services("30205"),
+                   money(water), handler=DIRECTOR)
+        self.spend(day + dt.timedelta(days=1), "中国电信青禾分公司", f"{month}月校园网络及电话费",
+                   chart.goods_services("30207"), phone, handler=DIRECTOR)
+
+    def running_costs(self, year: int, month: int) -> None:
+        """Office supplies, printing, repairs, training, travel, teaching materials."""
+        scale = Decimal(self.config.students) / 1200
+        if month in (8,):
+            return
+        day = _weekday_on_or_after(dt.date(year, month, 6))
+        rng = self.rng
+        self.spend(day, rng.choice(("青禾市文华办公用品商行", "明德区晨光文具店", "青禾市百汇办公用品有限公司")),
+                   "购办公用品（纸张、墨盒、文具）", chart.goods_services("30201"),
+                   money(self.amount(1200, 4200) * scale), inspector=DIRECTOR, kind="purchase")
+        if month in (9, 10, 11, 12, 3, 4, 5, 6):
+            self.spend(day + dt.timedelta(days=7), "青禾市彩虹印务有限公司", "印制试卷、学籍材料",
+                       chart.goods_services("30202"), money(self.amount(1400, 3600) * scale),
+                       inspector=TEACHERS[0], kind="purchase")
+            self.spend(day + dt.timedelta(days=9), rng.choice(("青禾市育才教学仪器有限公司", "明德区博雅科教器材经营部")),
+                       "购教学实验耗材、体育器材耗材", chart.goods_services("30218"),
+                       money(self.amount(900, 4800) * scale), inspector=TEACHERS[3], kind="purchase")
+        if month in (10, 11, 3, 4, 5, 6, 12):
+            self.spend(day + dt.timedelta(days=12), "明德区安达水电维修部", "维修教室门窗、水电线路",
+                       chart.goods_services("30213"), money(self.amount(380, 2900)),
+                       inspector=DIRECTOR, handler=TEACHERS[3], kind="purchase")
+        if month in (11, 4):
+            self.spend(day + dt.timedelta(days=14), "青禾市教师发展中心", "教师继续教育培训费",
+                       chart.goods_services("30216"), money(self.amount(3100, 6800) * scale))
+        if month in (10, 12, 3, 5):
+            self.spend(day + dt.timedelta(days=3), f"{TEACHERS[rng.randrange(4)]}等", "外出教研、送教下乡差旅费报销",
+                       chart.goods_services("30211"), money(self.amount(680, 2400)),
+                       handler=DIRECTOR)
+        if month == 12 or month == 6:
+            self.spend(day + dt.timedelta(days=10), "明德区城市绿化服务站", "校园绿化养护劳务费",
+                       chart.goods_services("30226"), money(self.amount(2100, 4200)),
+                       source=BANK_BASIC, handler=DIRECTOR)
+        # 工会经费: 2% of the month's base pay, from the basic account
+        self.spend(_weekday_on_or_after(dt.date(year, month, 25)), "青禾市明德区实验小学工会委员会",
+                   "拨付工会经费", chart.goods_services("30228"), money(self.amount(2600, 2700) * scale),
+                   handler=CASHIER)
+
+    def canteen(self, year: int, month: int) -> None:
+        """A minimal canteen cycle: card top-ups, meals served, food and fuel, wages."""
+        if month in (7, 8, 2):
+            return
+        first = dt.date(year, month, 1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        days = len(school_days(first, last)) - (5 if month in (10, 1) else 0)
+        diners = round(self.config.students * self.rng.uniform(0.80, 0.86))
+        served = money(MEAL_PRICE * diners * days)
+        topup = money(served * Decimal(str(self.rng.uniform(1.00, 1.03))))
+        self.books.add(Txn(_weekday_on_or_after(first + dt.timedelta(days=2)), "*", None,
+                           f"{month}月饭卡充值汇总（一卡通系统）", [
+                               ("reviewer", ACCOUNTANT), ("handler", KEEPER),
+                           ], [(BANK_CANTEEN, topup), (MEAL_CARDS, -topup)]))
+        suppliers = (
+            ("青禾市丰源粮油贸易有限公司", "米面油", Decimal("0.22"), "HT2025SC01"),
+            ("青禾市鲜达农副产品配送有限公司", "肉禽蛋、蔬菜", Decimal("0.47"), "HT2025SC02"),
+        )
+        for index, (payee, goods, share, contract) in enumerate(suppliers):
+            amount = money(served * share * Decimal(str(self.rng.uniform(0.97, 1.03))))
+            day = _weekday_on_or_after(dt.date(year, month, 12 + 6 * index))
+            extra = [("supplier", payee), ("procurement", "框架协议"), ("contract", contract),
+                     ("quotes", 3)]
+            if amount >= meeting_threshold(day):
+                extra.append(("meeting", "校务会纪要〔2025〕第9号"))
+            self.spend(day, payee, f"{month}月食堂{goods}（定点采购）", f"{CANTEEN_COST}:01食材", amount,
+                       source=BANK_CANTEEN, inspector=CANTEEN_INSPECTORS, handler=KEEPER,
+                       extra=extra, links=(contract,))
+        self.spend(_weekday_on_or_after(dt.date(year, month, 20)), "青禾华润燃气有限公司", f"{month}月食堂燃气费",
+                   f"{CANTEEN_COST}:02燃料动力", money(served * Decimal("0.045")), source=BANK_CANTEEN,
+                   handler=KEEPER)
+        self.spend(_weekday_on_or_after(dt.date(year, month, 26)), "食堂从业人员", f"{month}月食堂临聘人员工资",
+                   f"{CANTEEN_COST}:03人工", money(served * Decimal("0.19")), source=BANK_CANTEEN,
+                   handler=KEEPER)
+        self.books.add(Txn(last, "*", None, f"{month}月就餐确认伙食费收入（{diners}人×{days}天）", [
+            ("reviewer", ACCOUNTANT), ("handler", KEEPER), ("meals", diners * days),
+        ], [(MEAL_CARDS, served), (MEAL_INCOME, -served)]))
+
+    def petty_cash(self, year: int, month: int) -> None:
+        """备用金: draw cash when low, small purchases in cash, always under the cash limit."""
+        if month == 8:
+            return
+        day = _weekday_on_or_after(dt.date(year, month, 3))
+        if self.books.balance(CASH) < 1500:
+            draw = money(3000) - money(self.books.balance(CASH)).quantize(Decimal("1"))
+            self.books.add(Txn(day, "*", None, "从基本户提取备用金", [
+                ("handler", CASHIER), ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL),
+                ("approved", day),
+            ], [(CASH, draw), (BANK_BASIC, -draw)]))
+        for offset, shop, what, account in (
+                (4, "明德区晨光文具店", "购买粉笔、板擦等零星教学用品", "30201"),
+                (15, "顺丰速运青禾明德营业部", "支付快递及邮寄费", "30207")):
+            amount = self.amount(46, 380)
+            self.spend(day + dt.timedelta(days=offset), shop, what, chart.goods_services(account),
+                       amount, source=CASH, inspector=DIRECTOR if account == "30201" else None)
+
+    def interest(self, year: int, month: int) -> None:
+        day = dt.date(year, month, 21)
+        if day > END:
+            return
+        for account, rate in ((BANK_BASIC, "0.0009"), (BANK_CANTEEN, "0.0008")):
+            amount = money(max(self.books.balance(account), Decimal(0)) * Decimal(rate) + Decimal("3.17"))
+            self.books.add(Txn(day, "*", "银行", "结息", [("reviewer", ACCOUNTANT)],
+                               [(account, amount), (INTEREST_INCOME, -amount)]))
+
+    def rent(self, year: int, month: int) -> None:
+        """门面租金: two shopfronts let under contract, paid quarterly in advance."""
+        day = _weekday_on_or_after(dt.date(year, month, 5))
+        for tenant, shop, amount, contract in (
+            ("明德区童趣文具店", "1号门面", Decimal("5850.00"), "HT2024ZL01"),
+            ("青禾市快乐小屋便利店", "2号门面", Decimal("7425.00"), "HT2024ZL02"),
+        ):
+            self.books.add(Txn(day, "*", tenant, f"收{shop}租金（{year}年第{(month - 1) // 3 + 1}季度）", [
+                ("handler", CASHIER), ("reviewer", ACCOUNTANT), ("contract", contract),
+                ("invoice", self.invoice(day)),
+            ], [(BANK_BASIC, amount), (RENT_INCOME, -amount)], (contract,)))
+
+    def yearly_projects(self, school_year: int) -> None:
+        """Asset purchases, the 政府采购 case and the 三重一大 case of each school year."""
+        y = school_year
+        scale = max(1, round(self.config.students / 1200))
+        # 政府采购: a computer room, funded by a project appropriation (项目支出)
+        day = dt.date(y, 11, 18)
+        if day <= END:
+            count = 50 * scale
+            unit = money(self.amount(4980, 5360))
+            total = unit * count
+            grant_day = dt.date(y, 10, 9)
+            self.books.add(Txn(grant_day, "*", "青禾市明德区财政局", "下达计算机教室建设项目授权支付额度", [
+                ("reviewer", ACCOUNTANT), ("project", f"计算机教室建设{y}"),
+            ], [(ZERO_BALANCE, total), (FISCAL_INCOME_PROJECT, -total)]))
+            asset = self.next_asset(day)
+            meta = self.approvals(day, total, handler=DIRECTOR, inspector=f"{TEACHERS[2]},{TEACHERS[7]}")
+            meta += [
+                ("meeting", f"校务会纪要〔{y}〕第11号"), ("procurement", "政府采购"),
+                ("contract", f"HT{y}ZC07"), ("quotes", 4), ("project", f"计算机教室建设{y}"),
+                ("asset_id", asset), ("category", "通用设备"), ("model", "联想启天M437 i5/16G/512G"),
+                ("quantity", count), ("life", 6), ("location", "综合楼三楼计算机教室"),
+                ("custodian", TEACHERS[2]), ("dept", "信息技术组"), ("supplier", "青禾市华信电脑科技有限公司"),
+                ("invoice", self.invoice(day)), ("attachments", 9),
+            ]
+            self.books.add(Txn(day, "*", "青禾市华信电脑科技有限公司", f"计算机教室学生机{count}台（政府采购）", meta, [
+                (chart.fixed_asset_account("通用设备"), total), (ZERO_BALANCE, -total),
+            ], (f"HT{y}ZC07",)))
+        # 三重一大: exterior wall and roof waterproofing, from the basic account, in summer
+        day = dt.date(y + 1, 8, 19)
+        if day <= END:
+            amount = money(self.amount(64000, 72000) * scale)
+            meta = self.approvals(day, amount, handler=DIRECTOR, inspector=f"{PRINCIPAL},{TEACHERS[3]}")
+            meta += [("meeting", f"校务会纪要〔{y + 1}〕第6号"), ("procurement", "询价"), ("quotes", 3),
+                     ("contract", f"HT{y + 1}WX03")]
+            self.spend_meta(day, "青禾市宏建建筑工程有限公司", "教学楼外墙及屋面防水维修工程（三重一大集体决策）",
+                            chart.goods_services("30213"), amount, meta, BANK_BASIC, (f"HT{y + 1}WX03",))
+        # smaller assets: interactive whiteboards, office desks, library books
+        purchases = [
+            (dt.date(y, 9, 24), "希沃交互式智能平板 86英寸", "通用设备", "希沃MC86FEA", 4 * scale,
+             (12400, 13800), "青禾市育才教学仪器有限公司", 6, "一年级教室", TEACHERS[1], "教务处"),
+            (dt.date(y + 1, 3, 17), "教师办公桌椅", "家具用具装具及动植物", "钢木1400×700", 12 * scale,
+             (1080, 1260), "青禾市美居办公家具厂", 15, "行政楼二楼教师办公室", DIRECTOR, "总务处"),
+            (dt.date(y + 1, 4, 22), "图书室图书（第二批）", "图书档案", "各类少儿读物", 1,
+             (18000, 26000), "青禾市新华书店", None, "图书室", TEACHERS[4], "教务处"),
+        ]
+        for day, what, category, model, qty, (low, high), supplier, life, location, custodian, dept in purchases:
+            if day > END:
+                continue
+            unit = self.amount(low, high)
+            total = unit * qty
+            asset = self.next_asset(day)
+            meta = self.approvals(day, total, handler=custodian if custodian != PRINCIPAL else DIRECTOR,
+                                  inspector=f"{DIRECTOR},{TEACHERS[0]}" if custodian != DIRECTOR
+                                  else f"{TEACHERS[0]},{TEACHERS[4]}", kind="purchase")
+            if total >= meeting_threshold(day):
+                meta.append(("meeting", f"校务会纪要〔{day.year}〕第{day.month}号"))
+            meta += [("asset_id", asset), ("category", category), ("model", model), ("quantity", qty)]
+            if life:
+                meta.append(("life", life))
+            meta += [("location", location), ("custodian", custodian), ("dept", dept),
+                     ("supplier", supplier)]
+            self.spend_meta(day, supplier, f"购{what}", chart.fixed_asset_account(category), total,
+                            meta, ZERO_BALANCE, ())
+
+    def spend_meta(self, day, payee, narration, account, amount, meta, source, links) -> None:
+        meta = meta + [("invoice", self.invoice(day)), ("attachments", self.rng.randint(3, 8))]
+        if source == ZERO_BALANCE:
+            key = (day.year, day.month)
+            self.quota_spend[key] = self.quota_spend.get(key, Decimal(0)) + amount
+        if account.startswith("Expenses:"):
+            key = (day.year, account)
+            self.budget_actual[key] = self.budget_actual.get(key, Decimal(0)) + amount
+        self.books.add(Txn(day, "*", payee, narration, meta, [(account, amount), (source, -amount)], links))
+
+    def next_asset(self, day: dt.date) -> str:
+        self.asset_seq += 1
+        return f"ZC{day.year}{self.asset_seq:04d}"
+
+    def pending_entries(self) -> None:
+        """Two entries still waiting for signatures at the end of the books (待审批)."""
+        day = dt.date(END.year, END.month, 28)
+        self.books.add(Txn(day, "!", "青禾市文华办公用品商行", "购打印纸、硒鼓（发票已到，待校长审批）", [
+            ("handler", TEACHERS[1]), ("inspector", DIRECTOR), ("reviewer", ACCOUNTANT),
+            ("invoice", self.invoice(day)),
+        ], [(chart.goods_services("30201"), money("1386.40")), (ZERO_BALANCE, money("-1386.40"))]))
+        self.quota_spend[(day.year, day.month)] = (
+            self.quota_spend.get((day.year, day.month), Decimal(0)) + money("1386.40"))
+        day = dt.date(END.year, END.month, 30)
+        self.books.add(Txn(day, "!", "明德区安达水电维修部", "维修食堂排水管（待补验收单）", [
+            ("handler", DIRECTOR), ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL),
+            ("approved", day - dt.timedelta(days=1)), ("invoice", self.invoice(day)),
+        ], [(chart.goods_services("30213"), money("742.00")), (BANK_BASIC, money("-742.00"))]))
+
+    def quota(self, months) -> None:
+        """授权支付额度: the monthly 用款计划 arrives on the first working day and covers the
+        month's spending; at year-end the unused quota is cancelled to 财政应返还额度 and
+        restored in January."""
+        unused = Decimal(0)
+        for year, month in months:
+            day = _weekday_on_or_after(dt.date(year, month, 1))
+            if month == 1 and unused:
+                self.books.add(Txn(day, "*", "青禾市明德区财政局", "恢复上年度财政应返还额度", [
+                    ("reviewer", ACCOUNTANT),
+                ], [(ZERO_BALANCE, unused), (RECEIVABLE_QUOTA, -unused)]))
+            need = self.quota_spend.get((year, month), Decimal(0))
+            amount = ((need / 1000).to_integral_value(rounding=ROUND_CEILING) * 1000
+                      + Decimal(self.rng.randrange(3000, 9000)))
+            self.books.add(Txn(day, "*", "青禾市明德区财政局", f"{year}年{month}月授权支付用款额度到账", [
+                ("reviewer", ACCOUNTANT),
+            ], [(ZERO_BALANCE, money(amount)), (FISCAL_INCOME_BASIC, money(-amount))]))
+            unused += amount - need
+            if month == 12 and unused > 0:
+                self.books.add(Txn(dt.date(year, 12, 31), "*", None,
+                                   "年末注销未使用授权支付额度，转财政应返还额度", [
+                                       ("reviewer", ACCOUNTANT),
+                                   ], [(RECEIVABLE_QUOTA, unused), (ZERO_BALANCE, -unused)]))
+
+    # -- budgets -------------------------------------------------------------------------
+    def budgets(self) -> list[str]:
+        """Yearly budget lines (Fava's `custom "budget"`), set with a margin over the plan."""
+        lines = []
+        for (year, account), actual in sorted(self.budget_actual.items()):
+            if not account.startswith(chart.GOODS_SERVICES):
+                continue
+            budget = (actual * Decimal("1.15") / 1000).to_integral_value(rounding="ROUND_CEILING") * 1000
+            lines.append(f'{year}-01-01 custom "budget" {account} "yearly" {budget:.2f} CNY')
+        return lines
+
+
+# -- writing the files -------------------------------------------------------------------
+
+HEADER = "; 由 `xiaozhang example` 生成的示例学校账本（虚构数据）。\n"
+
+
+def main_file(config: ExampleConfig, years: list[int]) -> str:
+    includes = "\n".join(f'include "{y}/*.beancount"' for y in years)
+    return f"""{HEADER}
+option "title" "{SCHOOL['name']}（示例）"
+option "operating_currency" "CNY"
+option "render_commas" "TRUE"
+option "booking_method" "STRICT"
+
+; Fava 设置：中文界面
+{config.start} custom "fava-option" "language" "zh"
+{config.start} custom "fava-option" "locale" "zh_CN"
+{config.start} custom "fava-option" "default-page" "extension/Overview/"
+{config.start} custom "fava-option" "fiscal-year-end" "12-31"
+{config.start} custom "fava-extension" "xiaozhang.reports.fava_ext"
+
+; 校账规则插件
+plugin "xiaozhang.plugins.policy"
+
+include "accounts.beancount"
+include "policy.beancount"
+{includes}
+"""
+
+
+def accounts_file(config: ExampleConfig) -> str:
+    opened = dt.date(config.start.year - 10, 1, 1)
+    out = [HEADER, "; 会计科目表（政府会计制度，科目编码+科目名称）\n\n"]
+    for definition in chart.CHART:
+        out.append(f"{opened} open {definition.account} CNY\n")
+        out.append(f"  description: {quote(definition.description)}\n")
+        for key, value in definition.meta:
+            out.append(f"  {key}: {render_value(value)}\n")
+    return "".join(out)
+
+
+def policy_file(config: ExampleConfig, budgets: list[str]) -> str:
+    start = dt.date(config.start.year, 8, 25)
+    s = SCHOOL
+    return f"""{HEADER}
+; 学校基本信息（按日期生效；人员变动时新增一条）
+{start} custom "school" "{s['name']}"
+  principal: "{s['principal']}"
+  director: "{s['director']}"
+  accountant: "{s['accountant']}"
+  cashier: "{s['cashier']}"
+  canteen_keeper: "{s['canteen_keeper']}"
+  hotline: "{s['hotline']}"
+  func: "{s['func']}"
+  func_name: "{s['func_name']}"
+
+; 审批权限（一支笔）：角色及其审批限额；不写限额表示不限（超过三重一大标准另需集体决策）
+{start} custom "policy" "approval-tier" "director" {DIRECTOR_LIMIT:.2f} CNY
+{start} custom "policy" "approval-tier" "principal"
+
+; 限额标准
+{start} custom "policy" "meeting-threshold" 50000.00 CNY
+2026-01-01 custom "policy" "meeting-threshold" 30000.00 CNY
+{start} custom "policy" "procurement-threshold" {PROCUREMENT_THRESHOLD:.2f} CNY
+{start} custom "policy" "quote-threshold" {QUOTE_THRESHOLD:.2f} CNY
+{start} custom "policy" "cash-limit" 5000.00 CNY
+{start} custom "policy" "remittance-days" 5
+{start} custom "policy" "split-window-days" 30
+{start} custom "policy" "pending-days" 30
+{start} custom "policy" "budget-control" "warn"
+
+; 预算指标（Fava 预算格式，按年）
+""" + "\n".join(budgets) + "\n"
+
+
+def month_file(txns: list[Txn], year: int, month: int) -> str:
+    body = "\n".join(t.render() for t in txns)
+    return f"{HEADER}; {year}年{month}月\n\n{body}"
+
+
+def roster_file(students: list[Student], last_year: int) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["学号", "姓名", "年级", "班级", "入学年份"])
+    for s in students:
+        grade = s.grade(last_year)
+        if grade > 6:
+            grade_name, class_name = "已毕业", ""
+        elif grade < 1:
+            continue
+        else:
+            grade_name, class_name = f"{GRADES[grade - 1]}年级", s.class_name(last_year)
+        writer.writerow([s.sid, s.name, grade_name, class_name, s.entry_year])
+    return buffer.getvalue()
+
+
+def generate(out: Path, config: ExampleConfig = ExampleConfig()) -> list[Path]:
+    """Write the example ledger into `out`; returns the files written."""
+    gen = Generator(config)
+    gen.run()
+    by_month: dict[tuple[int, int], list[Txn]] = {}
+    for txn in gen.books.txns:
+        by_month.setdefault((txn.date.year, txn.date.month), []).append(txn)
+    files: dict[str, str] = {}
+    for (year, month), txns in sorted(by_month.items()):
+        txns.sort(key=lambda t: t.date)  # stable: generation order within a day
+        number = 0
+        for txn in txns:
+            if txn.numbered:
+                number += 1
+                txn.meta.insert(0, ("voucher", f"记-{year}-{month:02d}-{number:03d}"))
+        files[f"{year}/{month:02d}.beancount"] = month_file(txns, year, month)
+    years = sorted({year for year, _ in by_month})
+    files["main.beancount"] = main_file(config, years)
+    files["accounts.beancount"] = accounts_file(config)
+    files["policy.beancount"] = policy_file(config, gen.budgets())
+    files["students.csv"] = roster_file(gen.students, gen.school_years[-1])
+    written = []
+    for name, text in sorted(files.items()):
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
+    return written
