@@ -64,7 +64,10 @@ def example(out: str, students: int | None, years: int | None, seed: int | None)
     """生成示例学校账本（确定性：同样的参数得到同样的文件）。"""
     from xiaozhang import example as generator
 
-    config = generator.ExampleConfig.make(students=students, years=years, seed=seed)
+    try:
+        config = generator.ExampleConfig.make(students=students, years=years, seed=seed)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
     written = generator.generate(Path(out), config)
     click.echo(f"已写入 {len(written)} 个文件到 {out}")
 

@@ -1,0 +1,95 @@
+"""The school profile and dated policies (plugins/policy.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from beancount import loader
+
+from xiaozhang.plugins.policy import read_policy
+
+PROFILE = """
+plugin "xiaozhang.plugins.policy"
+2025-08-25 custom "school" "青禾市明德区实验小学"
+  principal: "王建国"
+  director: "李明华"
+  accountant: "陈静"
+  hotline: "0736-7215318"
+  func: "2050202"
+"""
+
+
+def load(text):
+    return loader.load_string(PROFILE + text)
+
+
+def codes(errors):
+    return [error.message.split("]")[0] + "]" for error in errors]
+
+
+def test_valid_policies_apply_as_of_each_date():
+    entries, errors, _ = load("""
+2025-08-25 custom "policy" "approval-tier" "director" 500.00 CNY
+2025-08-25 custom "policy" "approval-tier" "principal"
+2025-08-25 custom "policy" "meeting-threshold" 50000.00 CNY
+2026-01-01 custom "policy" "meeting-threshold" 30000.00 CNY
+2025-08-25 custom "policy" "remittance-days" 5
+2025-08-25 custom "policy" "closed-through" 2025-09-30
+2025-08-25 custom "policy" "budget-control" "stop"
+""")
+    assert errors == []
+    policy, problems = read_policy(entries)
+    assert problems == []
+    assert policy.get("meeting-threshold", dt.date(2025, 12, 31)).number == Decimal("50000.00")
+    assert policy.get("meeting-threshold", dt.date(2026, 1, 1)).number == Decimal("30000.00")
+    assert policy.get("remittance-days", dt.date(2026, 3, 1)) == 5
+    assert policy.get("closed-through", dt.date(2026, 3, 1)) == dt.date(2025, 9, 30)
+    assert policy.get("budget-control", dt.date(2026, 3, 1)) == "stop"
+    # not set: the documented default
+    assert policy.get("pending-days", dt.date(2026, 3, 1)) == 30
+    tiers = policy.approval_tiers(dt.date(2025, 9, 1))
+    assert [(t.role, t.limit and t.limit.number) for t in tiers] == [
+        ("director", Decimal("500.00")), ("principal", None)]
+    assert policy.approval_tiers(dt.date(2025, 8, 1)) == []
+    assert policy.profile(dt.date(2025, 9, 1))["principal"] == "王建国"
+    assert policy.profile(dt.date(2025, 8, 1)) is None
+
+
+def test_missing_profile_is_an_error():
+    _, errors, _ = loader.load_string('plugin "xiaozhang.plugins.policy"\n'
+                                      '2025-08-25 custom "policy" "cash-limit" 5000.00 CNY\n')
+    assert codes(errors) == ["[PL01]"]
+    assert "custom \"school\"" in errors[0].message
+
+
+def test_incomplete_profile_names_the_missing_keys():
+    _, errors, _ = loader.load_string('plugin "xiaozhang.plugins.policy"\n'
+                                      '2025-08-25 custom "school" "某小学"\n  principal: "王建国"\n')
+    assert codes(errors) == ["[PL01]"]
+    assert "director" in errors[0].message and "hotline" in errors[0].message
+    assert errors[0].source["lineno"] == 2
+
+
+def test_unknown_policy_name():
+    _, errors, _ = load('2025-09-01 custom "policy" "cash-limt" 5000.00 CNY\n')
+    assert codes(errors) == ["[PL02]"]
+    assert "cash-limt" in errors[0].message and "cash-limit" in errors[0].message
+
+
+def test_wrong_value_type_names_the_directive():
+    _, errors, _ = load('2025-09-01 custom "policy" "cash-limit" "五千"\n'
+                        '2025-09-01 custom "policy" "pending-days" 2.5\n'
+                        '2025-09-01 custom "policy" "budget-control" "maybe"\n')
+    assert codes(errors) == ["[PL03]"] * 3
+    assert [e.source["lineno"] for e in errors] == [9, 10, 11]
+    assert "库存现金限额" in errors[0].message
+
+
+def test_bad_approval_tier_and_duplicate_setting():
+    _, errors, _ = load('2025-09-01 custom "policy" "approval-tier" "janitor" 100.00 CNY\n'
+                        '2025-09-01 custom "policy" "quote-threshold" 5000.00 CNY\n'
+                        '2025-09-01 custom "policy" "quote-threshold" 3000.00 CNY\n')
+    assert codes(errors) == ["[PL03]", "[PL03]"]
+    assert "approval-tier" in errors[0].message
+    assert "同一天" in errors[1].message

@@ -1,0 +1,57 @@
+"""The `xiaozhang` command line, run for real through click."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from xiaozhang.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_check_passes_on_the_example_school():
+    result = CliRunner().invoke(main, ["check", str(ROOT / "ledger" / "main.beancount")])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+
+
+def test_check_prints_one_line_per_problem_and_fails(tmp_path):
+    ledger = tmp_path / "bad.beancount"
+    ledger.write_text(
+        'plugin "xiaozhang.plugins.policy"\n'
+        '2025-08-25 custom "school" "某小学"\n'
+        '  principal: "王建国"\n'
+        '  director: "李明华"\n'
+        '  accountant: "陈静"\n'
+        '  hotline: "0736-7215318"\n'
+        '  func: "2050202"\n'
+        '2025-09-01 custom "policy" "cash-limit" "五千"\n'
+        '2025-09-01 open Assets:1001库存现金\n'
+        '2025-09-02 * "x"\n'
+        '  Assets:1001库存现金  10.00 CNY\n'
+        '  Assets:1002银行存款:100201基本户\n',
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(ledger)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{ledger}:8: [PL03] 库存现金限额")
+    assert lines[1].startswith(f"{ledger}:10: ")  # the unopened account, from Beancount itself
+    assert "共 2 个问题" in result.stderr
+
+
+def test_example_command_writes_a_loadable_ledger(tmp_path):
+    result = CliRunner().invoke(main, ["example", "--out", str(tmp_path), "--students", "120",
+                                       "--years", "1", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "main.beancount").exists() and (tmp_path / "students.csv").exists()
+    check = CliRunner().invoke(main, ["check", str(tmp_path / "main.beancount")])
+    assert check.exit_code == 0, check.output
+
+
+def test_example_rejects_a_too_small_school(tmp_path):
+    result = CliRunner().invoke(main, ["example", "--out", str(tmp_path), "--students", "10"])
+    assert result.exit_code != 0
+    assert "学生人数至少" in result.output

@@ -1,0 +1,156 @@
+"""The example school: reproducible byte for byte, loads clean, has every kind of entry."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from beancount import loader
+from beancount.core import data
+
+from xiaozhang import chart
+from xiaozhang.example import ExampleConfig, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+LEDGER = ROOT / "ledger"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_default_generation_reproduces_the_committed_ledger(tmp_path):
+    generate(tmp_path, ExampleConfig.make())
+    produced, committed = tree(tmp_path), tree(LEDGER)
+    assert sorted(produced) == sorted(committed)
+    differing = [name for name in produced if produced[name] != committed[name]]
+    assert differing == [], "ledger/ differs from `xiaozhang example --out DIR`; regenerate on purpose"
+
+
+@pytest.fixture(scope="module")
+def example():
+    entries, errors, options = loader.load_file(str(LEDGER / "main.beancount"))
+    assert errors == []
+    return entries, options
+
+
+def transactions(entries):
+    return [e for e in entries if isinstance(e, data.Transaction)]
+
+
+def test_example_period_and_options(example):
+    entries, options = example
+    txns = transactions(entries)
+    assert min(t.date for t in txns).isoformat() == "2025-08-31"  # opening balances
+    assert max(t.date for t in txns).isoformat() == "2026-10-31"
+    assert options["operating_currency"] == ["CNY"]
+    assert "实验小学" in options["title"]
+
+
+def test_example_school_size(example):
+    entries, _ = example
+    homework = [t for t in transactions(entries)
+                if t.meta.get("item") == "作业本费" and "student" in t.meta]
+    per_term = Counter(t.narration for t in homework)
+    assert len(per_term) == 3  # autumn 2025, spring 2026, autumn 2026
+    for count in per_term.values():
+        assert 1100 <= count <= 1300
+    classes = {t.meta["class"] for t in homework if "2026年秋季" in t.narration}
+    assert len(classes) == 24  # 6 grades x 4 classes
+    assert all(p.units.number == 15 for t in homework for p in t.postings if p.units.number > 0)
+
+
+def postings_touching(txn, prefix):
+    return [p for p in txn.postings if p.account.startswith(prefix)]
+
+
+def test_example_has_every_kind_of_entry(example):
+    entries, _ = example
+    txns = transactions(entries)
+
+    def having(*prefixes, sign=None):
+        found = []
+        for t in txns:
+            if all(postings_touching(t, p) for p in prefixes):
+                found.append(t)
+        return found
+
+    # 授权支付额度到账 and 财政直接支付 payroll
+    assert having(chart.ZERO_BALANCE, chart.FISCAL_INCOME_BASIC)
+    assert having(chart.PAYROLL, chart.FISCAL_INCOME_BASIC)
+    # 住宿费: collected to 2103, remitted to the 财政专户, returned as 事业收入
+    assert having(chart.BANK_BASIC, chart.ACCOMMODATION_FEE)
+    remittances = [t for t in having(chart.ACCOMMODATION_FEE, chart.BANK_BASIC)
+                   if postings_touching(t, chart.ACCOMMODATION_FEE)[0].units.number > 0]
+    assert remittances and all("财政" in t.payee for t in remittances)
+    assert having(chart.BANK_BASIC, chart.OPERATING_INCOME_REFUND)
+    # 代收费: collection, supplier payment, term-end refund
+    workbook = chart.agency_fee_account("02")
+    assert having(chart.BANK_COLLECTION, workbook)
+    assert [t for t in having(workbook) if "supplier" in t.meta]
+    assert [t for t in having(workbook) if "清退" in t.narration]
+    # utilities, repairs, purchases with full approvals, 政府采购 and 三重一大
+    for code in ("30205", "30206", "30213", "30201"):
+        assert having(chart.goods_services(code))
+    assert [t for t in txns if t.meta.get("procurement") == "政府采购" and "contract" in t.meta]
+    assert [t for t in txns if "meeting" in t.meta and "三重一大" in t.narration]
+    # fixed assets with asset cards; rent; interest; petty cash; canteen
+    assets = having(chart.FIXED_ASSETS)
+    assert assets and all({"asset_id", "category", "location", "custodian"} <= set(t.meta)
+                          for t in assets)
+    assert having(chart.BANK_BASIC, chart.RENT_INCOME)
+    assert having(chart.INTEREST_INCOME)
+    assert having(chart.CASH, chart.BANK_BASIC)
+    assert having(chart.BANK_CANTEEN, chart.MEAL_CARDS)
+    assert having(chart.MEAL_CARDS, chart.MEAL_INCOME)
+    # pending entries for the overview
+    assert [t for t in txns if t.flag == "!"]
+
+
+def test_complete_payments_carry_the_signatures(example):
+    entries, _ = example
+    for txn in transactions(entries):
+        debits_expense = any(p.account.startswith(("Expenses:", chart.FIXED_ASSETS))
+                             and p.units.number > 0 for p in txn.postings)
+        if txn.flag != "*" or not debits_expense:
+            continue
+        meta = txn.meta
+        assert {"handler", "reviewer", "approver", "approved"} <= set(meta), txn
+        assert meta["handler"] != meta["approver"]
+        assert meta["handler"] != meta["reviewer"]
+        assert meta["handler"] not in str(meta.get("inspector", "")).split(",")
+        assert meta["approved"] <= txn.date
+
+
+def test_year_end_remittance_and_unique_vouchers(example):
+    entries, _ = example
+    balance = sum(p.units.number for t in transactions(entries) if t.date.year == 2025
+                  for p in postings_touching(t, chart.PAYABLE_TO_TREASURY))
+    assert balance == 0  # 2103 is zero at year-end
+    vouchers = [t.meta["voucher"] for t in transactions(entries) if "voucher" in t.meta]
+    assert len(vouchers) == len(set(vouchers)) > 300
+
+
+def test_other_sizes_are_deterministic_and_load_clean(tmp_path):
+    config = ExampleConfig.make(students=300, years=2, seed=7)
+    generate(tmp_path / "a", config)
+    generate(tmp_path / "b", config)
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    entries, errors, _ = loader.load_file(str(tmp_path / "a" / "main.beancount"))
+    assert errors == []
+    assert min(e.date for e in transactions(entries)).isoformat() == "2024-08-31"
+    other = ExampleConfig.make(students=300, years=2, seed=8)
+    generate(tmp_path / "c", other)
+    assert tree(tmp_path / "a") != tree(tmp_path / "c")
+
+
+def test_roster_has_no_names_in_the_ledger():
+    roster = (LEDGER / "students.csv").read_text(encoding="utf-8").splitlines()
+    assert roster[0] == "学号,姓名,年级,班级,入学年份"
+    current = [row for row in roster[1:] if not row.split(",")[2] == "已毕业"]
+    assert 1100 <= len(current) <= 1300
+    names = {row.split(",")[1] for row in roster[1:]}
+    text = "".join(p.read_text(encoding="utf-8") for p in LEDGER.rglob("*.beancount"))
+    assert not [n for n in list(names)[:200] if f'"{n}"' in text]
