@@ -17,8 +17,9 @@ LEDGER = ROOT / "ledger"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
+    """The ledger files (not Beancount's load cache, which is not part of the books)."""
     return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.endswith(".picklecache")}
 
 
 def test_default_generation_reproduces_the_committed_ledger(tmp_path):

@@ -756,12 +756,19 @@ class Generator:
 
     # -- budgets -------------------------------------------------------------------------
     def budgets(self) -> list[str]:
-        """Yearly budget lines (Fava's `custom "budget"`), set with a margin over the plan."""
+        """Yearly budget lines (Fava's `custom "budget"`): the year's plan with a margin.
+
+        A year the books cover only in part (the first autumn, the current year) gets a
+        whole-year line, so that Fava's pro-rated view of it stays meaningful."""
         lines = []
         for (year, account), actual in sorted(self.budget_actual.items()):
             if not account.startswith(chart.GOODS_SERVICES):
                 continue
-            budget = (actual * Decimal("1.15") / 1000).to_integral_value(rounding="ROUND_CEILING") * 1000
+            first = max(self.config.start, dt.date(year, 1, 1))
+            last = min(END, dt.date(year, 12, 31))
+            months = (last.year - first.year) * 12 + last.month - first.month + 1
+            yearly = actual * 12 / months * Decimal("1.15")
+            budget = (yearly / 1000).to_integral_value(rounding=ROUND_CEILING) * 1000
             lines.append(f'{year}-01-01 custom "budget" {account} "yearly" {budget:.2f} CNY')
         return lines
 
