@@ -1,0 +1,242 @@
+"""概览 (overview): fund balances, monthly income and expenses, pending entries.
+
+The figures the principal looks at first, computed from the loaded entries only (nothing is
+read from disk; the caller passes the entries it already has, e.g. Fava's `all_entries`).
+
+Definitions
+-----------
+Currency
+    Only amounts in the ledger's first `operating_currency` (CNY) are summed; a school keeps
+    its books in CNY. Postings in other currencies are ignored.
+
+End of the data (`as_of`)
+    The date of the latest transaction. Budgets, events and other dated directives that lie
+    in the future do not move it.
+
+Fund balances (`funds`)
+    For each of the five fund groups of `xiaozhang.chart.FUND_GROUPS`, in that order:
+    基本户, 零余额账户用款额度, 食堂, 代收费, 应缴财政款. The balance is the sum of all
+    postings to the group's account and its sub-accounts, over every transaction in the data
+    (pending `!` ones included: they are booked, only not yet approved).
+    Sign convention: an amount is shown in the account's normal direction, so a positive
+    figure is the usual case. Assets (bank, quota): money held is positive. Liabilities
+    (代收费, 应缴财政款): the amount owed (to parents' providers, to the treasury) is
+    positive; Beancount keeps these credit balances as negative numbers and they are negated.
+
+School year (学年)
+    1 September to 31 August, named by the year it starts in: school year 2025 is
+    2025-09-01 .. 2026-08-31, written 2025-2026学年. The default is the school year that
+    contains the end of the data.
+
+Monthly income and expenses (`months`)
+    Twelve rows, September to August, including months without any entry (zero). Income is
+    the sum of postings to Income accounts, shown positive (Beancount's credit, negated);
+    expenses (费用) the sum of postings to Expenses accounts, positive. All income and
+    expense accounts count, the canteen's own (独立核算) ones included, so this is the
+    whole school. `net` = income - expenses (本期盈余 of the month, accrual basis).
+
+Pending entries (`pending`)
+    Transactions flagged `!` (待审批/待补手续, DOMAIN.md §4.1), in ledger order (by date),
+    whatever their date. Their `amount` is the transaction's size: the sum of its positive
+    (debit) postings in the operating currency.
+
+Example::
+
+    entries, errors, options_map = loader.load_file("ledger/main.beancount")
+    overview = build(entries, options_map)
+    for fund in overview.funds:
+        print(fund.label, fund.amount)
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import NamedTuple
+
+from beancount.core import account_types, data
+from beancount.parser import options
+
+from xiaozhang.chart import FUND_GROUPS
+
+ZERO = Decimal("0")
+SCHOOL_YEAR_FIRST_MONTH = 9  # September
+
+
+class FundBalance(NamedTuple):
+    """Balance of one fund group at the end of the data."""
+
+    label: str  # e.g. 基本户
+    account: str  # the group's account (balance includes its sub-accounts)
+    amount: Decimal  # in the account's normal direction (see the module docstring)
+    is_liability: bool  # True: the amount is owed, not held
+
+
+class MonthRow(NamedTuple):
+    """Income and expenses of one calendar month."""
+
+    month: datetime.date  # first day of the month
+    income: Decimal  # positive
+    expenses: Decimal  # positive
+
+    @property
+    def net(self) -> Decimal:
+        return self.income - self.expenses
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.year}年{self.month.month}月"
+
+
+class PendingEntry(NamedTuple):
+    """A transaction flagged `!` (待审批/待补手续)."""
+
+    date: datetime.date
+    narration: str
+    payee: str | None
+    amount: Decimal  # sum of the positive postings
+    filename: str
+    lineno: int
+    entry: data.Transaction  # for links back to the ledger (Fava's entry context)
+
+
+class Overview(NamedTuple):
+    currency: str
+    as_of: datetime.date | None  # date of the latest transaction; None for an empty ledger
+    funds: tuple[FundBalance, ...]
+    school_year: int  # the year the school year starts in
+    school_years: tuple[int, ...]  # school years that have transactions, ascending
+    months: tuple[MonthRow, ...]  # September .. August of `school_year`
+    pending: tuple[PendingEntry, ...]
+
+    @property
+    def school_year_label(self) -> str:
+        return school_year_label(self.school_year)
+
+    @property
+    def income_total(self) -> Decimal:
+        return sum((row.income for row in self.months), ZERO)
+
+    @property
+    def expenses_total(self) -> Decimal:
+        return sum((row.expenses for row in self.months), ZERO)
+
+    @property
+    def net_total(self) -> Decimal:
+        return self.income_total - self.expenses_total
+
+    @property
+    def pending_count(self) -> int:
+        return len(self.pending)
+
+
+def school_year_of(day: datetime.date) -> int:
+    """The school year containing `day`, named by the year it starts in."""
+    return day.year if day.month >= SCHOOL_YEAR_FIRST_MONTH else day.year - 1
+
+
+def school_year_label(year: int) -> str:
+    return f"{year}-{year + 1}学年"
+
+
+def school_year_months(year: int) -> tuple[datetime.date, ...]:
+    """First days of the twelve months of a school year, September first."""
+    months = []
+    for offset in range(12):
+        index = SCHOOL_YEAR_FIRST_MONTH - 1 + offset
+        months.append(datetime.date(year + index // 12, index % 12 + 1, 1))
+    return tuple(months)
+
+
+def build(
+    entries: Sequence[data.Directive],
+    options_map: dict,
+    *,
+    school_year: int | None = None,
+) -> Overview:
+    """Compute the overview from loaded entries (see the module docstring)."""
+    currency = options_map["operating_currency"][0]
+    types = options.get_account_types(options_map)
+    transactions = [entry for entry in entries if isinstance(entry, data.Transaction)]
+
+    as_of = max((txn.date for txn in transactions), default=None)
+    if school_year is None:
+        school_year = school_year_of(as_of) if as_of else school_year_of(datetime.date.today())
+    months = school_year_months(school_year)
+    first_day = months[0]
+    end_day = datetime.date(school_year + 1, SCHOOL_YEAR_FIRST_MONTH, 1)  # exclusive
+
+    fund_totals = {account: ZERO for _, account in FUND_GROUPS}
+    income = {month: ZERO for month in months}
+    expenses = {month: ZERO for month in months}
+    years: set[int] = set()
+    pending: list[PendingEntry] = []
+
+    for txn in transactions:
+        years.add(school_year_of(txn.date))
+        in_year = first_day <= txn.date < end_day
+        month = txn.date.replace(day=1)
+        for posting in txn.postings:
+            units = posting.units
+            if units is None or units.currency != currency or units.number is None:
+                continue
+            for _, group in FUND_GROUPS:
+                if _is_under(posting.account, group):
+                    fund_totals[group] += units.number
+            if in_year:
+                if account_types.is_account_type(types.income, posting.account):
+                    income[month] -= units.number
+                elif account_types.is_account_type(types.expenses, posting.account):
+                    expenses[month] += units.number
+        if txn.flag == "!":
+            pending.append(_pending_entry(txn, currency))
+
+    funds = []
+    for label, group in FUND_GROUPS:
+        amount = account_types.get_account_sign(group, types) * fund_totals[group]
+        funds.append(
+            FundBalance(
+                label=label,
+                account=group,
+                amount=abs(amount) if amount == 0 else amount,  # no -0.00
+                is_liability=account_types.is_account_type(types.liabilities, group),
+            )
+        )
+
+    return Overview(
+        currency=currency,
+        as_of=as_of,
+        funds=tuple(funds),
+        school_year=school_year,
+        school_years=tuple(sorted(years)),
+        months=tuple(MonthRow(month, income[month], expenses[month]) for month in months),
+        pending=tuple(pending),
+    )
+
+
+def _is_under(account: str, group: str) -> bool:
+    return account == group or account.startswith(group + ":")
+
+
+def _pending_entry(txn: data.Transaction, currency: str) -> PendingEntry:
+    amount = sum(
+        (
+            posting.units.number
+            for posting in txn.postings
+            if posting.units is not None
+            and posting.units.currency == currency
+            and posting.units.number is not None
+            and posting.units.number > 0
+        ),
+        ZERO,
+    )
+    return PendingEntry(
+        date=txn.date,
+        narration=txn.narration,
+        payee=txn.payee or None,
+        amount=amount,
+        filename=txn.meta.get("filename", ""),
+        lineno=txn.meta.get("lineno", 0),
+        entry=txn,
+    )

@@ -1,0 +1,132 @@
+"""Rendering helpers shared by the Fava pages and the report commands: money formatting and server-side SVG charts.
+
+Charts are drawn with matplotlib on the server and inlined into the page as SVG, so they
+need no JavaScript, no network and no font on the reader's machine: every glyph, Chinese
+included, is written as an SVG path (`svg.fonttype = path`) from Noto Sans CJK SC
+(Debian package fonts-noto-cjk, installed by `make serve`/`make test`).
+
+Text and axes are drawn in `currentColor`, so the chart follows Fava's light or dark theme
+through the CSS `color` of the element around it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from markupsafe import Markup
+
+CJK_FONT = "Noto Sans CJK SC"
+FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib; used only if the CJK font is missing
+
+# Chart colours (Fava's palette is chosen by its JS; these read well on light and dark).
+INCOME_COLOUR = "#3b7dd8"
+EXPENSES_COLOUR = "#e8833a"
+
+_CENT = Decimal("0.01")
+# A colour nothing else uses; replaced by `currentColor` in the SVG text.
+_TEXT_SENTINEL = "#010203"
+# matplotlib's rcParams are global: one chart at a time (Fava serves from several threads).
+_RENDER_LOCK = threading.Lock()
+
+
+def money(amount: Decimal | int | None) -> str:
+    """`1234567.8` -> `1,234,567.80` (2 decimals, half up, thousands separators)."""
+    if amount is None:
+        return ""
+    value = Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+    if value == 0:
+        value = abs(value)  # never show -0.00
+    return f"{value:,.2f}"
+
+
+class Series(NamedTuple):
+    """One series of a grouped bar chart."""
+
+    label: str
+    values: Sequence[Decimal]
+    colour: str
+
+
+def bar_chart_svg(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    draw_title: bool = False,
+    y_label: str | None = None,
+    width_in: float = 9.0,
+    height_in: float = 3.6,
+) -> Markup:
+    """A grouped bar chart (one group per category) as an inline `<svg>` element.
+
+    `title` is the chart's accessible name; it is drawn only with `draw_title` (pages
+    usually have a heading right above the chart).
+    """
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    rc = {
+        "font.family": "sans-serif",
+        "font.sans-serif": [CJK_FONT, FALLBACK_FONT],
+        "font.size": 10,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "xiaozhang",  # stable element ids: the same data gives the same SVG
+        "axes.unicode_minus": False,
+        "text.color": _TEXT_SENTINEL,
+        "axes.labelcolor": _TEXT_SENTINEL,
+        "axes.edgecolor": _TEXT_SENTINEL,
+        "xtick.color": _TEXT_SENTINEL,
+        "ytick.color": _TEXT_SENTINEL,
+    }
+    with _RENDER_LOCK, rc_context(rc):
+        fig = Figure(figsize=(width_in, height_in), layout="constrained")
+        ax = fig.add_subplot()
+        group_width = 0.8
+        bar_width = group_width / max(len(series), 1)
+        positions = range(len(categories))
+        for index, one in enumerate(series):
+            offset = (index - (len(series) - 1) / 2) * bar_width
+            ax.bar(
+                [x + offset for x in positions],
+                [float(value) for value in one.values],
+                width=bar_width,
+                label=one.label,
+                color=one.colour,
+            )
+        ax.set_xticks(list(positions), list(categories))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: f"{y:,.0f}"))
+        if y_label:
+            ax.set_ylabel(y_label)
+        if draw_title:
+            ax.set_title(title)
+        ax.margins(y=0.12)  # headroom above the tallest bar
+        if all(value >= 0 for one in series for value in one.values):
+            ax.set_ylim(bottom=0)
+        ax.grid(axis="y", alpha=0.3)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        # Above the plot, right-aligned: never covers a bar.
+        ax.legend(frameon=False, loc="lower right", bbox_to_anchor=(1, 1), ncols=len(series))
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
+    return Markup(_inline_svg(buffer.getvalue(), title))
+
+
+def _inline_svg(document: str, title: str) -> str:
+    """Make matplotlib's SVG document an element to inline in HTML: responsive, themed."""
+    svg = document[document.index("<svg") :]
+    # Drop the fixed size; the viewBox keeps the proportions and CSS sets the width.
+    svg = re.sub(r'^<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
+    svg = svg.replace("<svg", f'<svg role="img" aria-label="{_attr(title)}"', 1)
+    return svg.replace(_TEXT_SENTINEL, "currentColor")
+
+
+def _attr(text: str) -> str:
+    return str(Markup.escape(text))

@@ -1,0 +1,144 @@
+"""The 概览 page in a real Fava application (Flask test client, no mocks)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from fava.application import create_app
+
+from xiaozhang import chart
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "overview.beancount"
+EXAMPLE_LEDGER = ROOT / "ledger" / "main.beancount"
+
+
+def fava_client(path: Path):
+    """A test client and the ledger slug for one Beancount file."""
+    app = create_app([str(path)], load=True)
+    slug, ledger = next(iter(app.config["LEDGERS"].items()))
+    return app.test_client(), slug, ledger
+
+
+def page_url(slug: str, query: str = "") -> str:
+    return f"/{quote(slug)}/extension/Overview/{query}"
+
+
+@pytest.fixture(scope="module")
+def fixture_app():
+    return fava_client(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def page(fixture_app) -> str:
+    client, slug, _ledger = fixture_app
+    response = client.get(page_url(slug))
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def text_of(html: str) -> str:
+    """The page's text, tags removed and whitespace collapsed."""
+    body = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())
+
+
+def test_ledger_loads_without_errors(fixture_app):
+    _client, slug, ledger = fixture_app
+    assert slug == "校账测试小学"
+    assert list(ledger.errors) == []
+    assert [ext.name for ext in ledger.extensions.extension_details] == ["Overview"]
+    assert ledger.extensions.extension_details[0].report_title == "概览"
+
+
+def test_page_shows_fund_balances(page):
+    text = text_of(page)
+    assert "概览" in text
+    assert "数据截至 2025-11-28" in text
+    for label, account, amount in [
+        ("基本户", chart.BANK_BASIC, "97,112.34"),
+        ("零余额账户用款额度", chart.ZERO_BALANCE, "195,530.89"),
+        ("食堂", chart.BANK_CANTEEN, "4,000.00"),
+        ("代收费", chart.AGENCY_FEES, "9,600.00"),
+        ("应缴财政款", chart.PAYABLE_TO_TREASURY, "4,500.00"),
+    ]:
+        assert f"{label} {account} {amount}" in text
+
+
+def test_page_shows_months_and_totals(page):
+    text = text_of(page)
+    assert "2025-2026学年收入与费用" in text
+    assert "2025年9月 126,400.00 6,834.56 119,565.44" in text
+    assert "2025年10月 30,000.00 7,145.67 22,854.33" in text
+    assert "2025年11月 83,000.00 888.88 82,111.12" in text
+    assert "2026年8月 0.00 0.00 0.00" in text
+    assert "合计 239,400.00 14,869.11 224,530.89" in text
+
+
+def test_page_has_a_chart(page):
+    svgs = re.findall(r"<svg\b.*?</svg>", page, flags=re.S)
+    assert len(svgs) == 1
+    svg = svgs[0]
+    assert 'aria-label="2025-2026学年各月收入与费用"' in svg
+    # Glyphs are paths (no font needed in the browser); bars exist for both series.
+    assert "<text" not in svg
+    assert svg.count("<path") > 20
+    assert "#3b7dd8" in svg and "#e8833a" in svg
+    assert "currentColor" in svg
+
+
+def test_page_lists_pending_entries_with_links(page, fixture_app):
+    _client, _slug, ledger = fixture_app
+    text = text_of(page)
+    assert "共 2 笔" in text
+    assert "2025-10-20 区供电公司 10月电费（待审批） 2,345.67 overview.beancount:98" in text
+    assert "2025-11-12 育才文具店 11月办公用品（待补发票） 888.88 overview.beancount:127" in text
+    # Each pending entry links to Fava's context view of that very entry.
+    from fava.beans.funcs import hash_entry
+
+    pending = [e for e in ledger.all_entries if getattr(e, "flag", None) == "!"]
+    assert len(pending) == 2
+    for entry in pending:
+        assert f'href="#context-{hash_entry(entry)}"' in page
+    assert "/editor/?file_path=" in page and "line=98" in page
+
+
+def test_fund_labels_link_to_account_journals(page):
+    assert f'href="/{quote("校账测试小学")}/account/{quote(chart.BANK_BASIC, safe=":")}/"' in page
+
+
+def test_school_year_parameter(fixture_app):
+    client, slug, _ledger = fixture_app
+    response = client.get(page_url(slug, "?school_year=2024"))
+    assert response.status_code == 200
+    text = text_of(response.get_data(as_text=True))
+    assert "2024-2025学年收入与费用" in text
+    assert "2025年8月 12.34 0.00 12.34" in text
+    assert "没有待审批" not in text  # pending entries are listed whatever the year
+
+    # A malformed value falls back to the latest school year.
+    response = client.get(page_url(slug, "?school_year=abc"))
+    assert response.status_code == 200
+    assert "2025-2026学年收入与费用" in response.get_data(as_text=True)
+
+
+def test_unknown_extension_page_is_404(fixture_app):
+    client, slug, _ledger = fixture_app
+    assert client.get(f"/{quote(slug)}/extension/NoSuchPage/").status_code == 404
+
+
+def test_example_ledger_page():
+    if not EXAMPLE_LEDGER.exists():
+        pytest.skip(f"{EXAMPLE_LEDGER} does not exist yet (generate it with `make example`)")
+    client, slug, ledger = fava_client(EXAMPLE_LEDGER)
+    assert [str(error.message) for error in ledger.errors] == []
+    assert "Overview" in [ext.name for ext in ledger.extensions.extension_details]
+    response = client.get(page_url(slug))
+    assert response.status_code == 200
+    text = text_of(response.get_data(as_text=True))
+    assert "概览" in text
+    for label, _account in chart.FUND_GROUPS:
+        assert label in text
