@@ -31,14 +31,11 @@ BIN = Path(sys.executable).parent
 
 
 def generate(students: int, years: int) -> Path:
-    """Generate (or reuse) the scale ledger; returns main.beancount."""
+    """Generate the scale ledger afresh (a few seconds; never stale); returns main.beancount."""
     folder = OUT / f"school-{students}x{years}"
-    marker = folder / ".complete"
-    if not marker.exists():
-        shutil.rmtree(folder, ignore_errors=True)
-        subprocess.run([str(BIN / "xiaozhang"), "example", "--out", str(folder),
-                        "--students", str(students), "--years", str(years)], check=True)
-        marker.touch()
+    shutil.rmtree(folder, ignore_errors=True)
+    subprocess.run([str(BIN / "xiaozhang"), "example", "--out", str(folder),
+                    "--students", str(students), "--years", str(years)], check=True)
     # the same ledger without our plugin lines: plain Beancount
     main = folder / "main.beancount"
     plain = folder / "main-plain.beancount"

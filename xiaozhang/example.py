@@ -310,9 +310,14 @@ class Generator:
               source: str = ZERO_BALANCE, inspector: str | None = None, handler: str | None = None,
               kind: str = "", extra: list[tuple[str, object]] | None = None,
               links: tuple[str, ...] = ()) -> Txn:
+        """A complete payment with the usual signatures (see `approvals`)."""
         meta = self.approvals(day, amount, handler=handler, inspector=inspector, kind=kind)
-        meta += extra or []
-        meta += [("invoice", self.invoice(day)), ("attachments", self.rng.randint(2, 5))]
+        return self.pay(day, payee, narration, account, amount, meta + (extra or []), source, links)
+
+    def pay(self, day: dt.date, payee: str, narration: str, account: str, amount: Decimal,
+            meta: list[tuple[str, object]], source: str, links: tuple[str, ...] = ()) -> Txn:
+        """Book a payment; it counts against the month's quota and the year's budget line."""
+        meta = meta + [("invoice", self.invoice(day)), ("attachments", self.rng.randint(2, 6))]
         if source == ZERO_BALANCE:
             key = (day.year, day.month)
             self.quota_spend[key] = self.quota_spend.get(key, Decimal(0)) + amount
@@ -671,8 +676,8 @@ class Generator:
             meta = self.approvals(day, amount, handler=DIRECTOR, inspector=f"{PRINCIPAL},{TEACHERS[3]}")
             meta += [("meeting", f"校务会纪要〔{y + 1}〕第6号"), ("procurement", "询价"), ("quotes", 3),
                      ("contract", f"HT{y + 1}WX03")]
-            self.spend_meta(day, "青禾市宏建建筑工程有限公司", "教学楼外墙及屋面防水维修工程（三重一大集体决策）",
-                            chart.goods_services("30213"), amount, meta, BANK_BASIC, (f"HT{y + 1}WX03",))
+            self.pay(day, "青禾市宏建建筑工程有限公司", "教学楼外墙及屋面防水维修工程（三重一大集体决策）",
+                     chart.goods_services("30213"), amount, meta, BANK_BASIC, (f"HT{y + 1}WX03",))
         # smaller assets: interactive whiteboards, office desks, library books
         purchases = [
             (dt.date(y, 9, 24), "希沃交互式智能平板 86英寸", "通用设备", "希沃MC86FEA", 4 * scale,
@@ -698,18 +703,8 @@ class Generator:
                 meta.append(("life", life))
             meta += [("location", location), ("custodian", custodian), ("dept", dept),
                      ("supplier", supplier)]
-            self.spend_meta(day, supplier, f"购{what}", chart.fixed_asset_account(category), total,
-                            meta, ZERO_BALANCE, ())
-
-    def spend_meta(self, day, payee, narration, account, amount, meta, source, links) -> None:
-        meta = meta + [("invoice", self.invoice(day)), ("attachments", self.rng.randint(3, 8))]
-        if source == ZERO_BALANCE:
-            key = (day.year, day.month)
-            self.quota_spend[key] = self.quota_spend.get(key, Decimal(0)) + amount
-        if account.startswith("Expenses:"):
-            key = (day.year, account)
-            self.budget_actual[key] = self.budget_actual.get(key, Decimal(0)) + amount
-        self.books.add(Txn(day, "*", payee, narration, meta, [(account, amount), (source, -amount)], links))
+            self.pay(day, supplier, f"购{what}", chart.fixed_asset_account(category), total,
+                     meta, ZERO_BALANCE, ())
 
     def next_asset(self, day: dt.date) -> str:
         self.asset_seq += 1

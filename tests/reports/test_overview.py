@@ -125,3 +125,14 @@ def test_empty_ledger():
 )
 def test_school_year_of(day, year):
     assert overview.school_year_of(day) == year
+
+
+def test_figures_quoted_in_the_accountant_doc_match_the_example_school():
+    """docs/overview.md quotes October 2025 of the example school; keep it true."""
+    root = Path(__file__).resolve().parents[2]
+    entries, errors, options_map = loader.load_file(str(root / "ledger" / "main.beancount"))
+    assert errors == []
+    october = overview.build(entries, options_map, school_year=2025).months[1]
+    doc = (root / "docs" / "overview.md").read_text(encoding="utf-8")
+    for figure in (october.income, october.expenses, october.net):
+        assert f"{figure:,.2f} 元" in doc
