@@ -162,10 +162,6 @@ class Term:
             return f"{self.school_year}年秋季学期"
         return f"{self.school_year + 1}年春季学期"
 
-    @property
-    def code(self) -> str:
-        return f"{self.school_year}{'A' if self.autumn else 'S'}"
-
 
 def terms_of(school_year: int) -> tuple[Term, Term]:
     autumn = Term(school_year, True, _weekday_on_or_after(dt.date(school_year, 9, 1)),
@@ -463,7 +459,6 @@ class Generator:
             ], [(BANK_BASIC, BOARDING_FEE), (ACCOMMODATION_FEE, -BOARDING_FEE)], numbered=False))
         # remit every Friday what came in that week (within 5 days)
         pending = Decimal(0)
-        week_days = sorted(by_day)
         for day in school_days(term.start, days[-1] + dt.timedelta(days=7)):
             pending += by_day.get(day, Decimal(0))
             if day.weekday() == 4 and pending:
@@ -473,7 +468,7 @@ class Generator:
                                        ("item", "住宿费"),
                                    ], [(ACCOMMODATION_FEE, pending), (BANK_BASIC, -pending)]))
                 pending = Decimal(0)
-        assert pending == 0 or not week_days
+        assert pending == 0, "every week's collection is remitted"
         returned = money(sum(by_day.values(), Decimal(0)) * Decimal("0.90"))
         back = _weekday_on_or_after(term.start + dt.timedelta(days=45))
         if returned and back <= END:
