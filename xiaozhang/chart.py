@@ -133,6 +133,21 @@ _GOODS_SERVICES = {
     "30239": "其他交通费用",
     "30299": "其他商品和服务支出",
 }
+# Account flags read by the approval rules (plugins/approvals.py): goods and works need an
+# 验收人; single-source or non-purchase spending (utilities, union dues, wages) needs no quotes.
+_INSPECT = (("inspection", True),)
+_NO_QUOTES = (("quote_exempt", True),)
+_EXPENSE_FLAGS = {
+    "30201": _INSPECT,
+    "30213": _INSPECT,
+    "30218": _INSPECT,
+    "30205": _NO_QUOTES,
+    "30206": _NO_QUOTES,
+    "30207": _NO_QUOTES,
+    "30211": _NO_QUOTES,
+    "30216": _NO_QUOTES,
+    "30228": _NO_QUOTES,
+}
 AGENCY_FEE_ITEMS = {
     "01": "作业本费",
     "02": "教辅资料费",
@@ -213,16 +228,17 @@ def _build_chart() -> tuple[AccountDef, ...]:
     ]
     chart += [a(salaries(c), f"工资福利费用——{n}") for c, n in _SALARIES.items()]
     chart.append(a(GOODS_SERVICES, "商品和服务费用"))
-    chart += [a(goods_services(c), f"商品和服务费用——{n}") for c, n in _GOODS_SERVICES.items()]
+    chart += [a(goods_services(c), f"商品和服务费用——{n}", _EXPENSE_FLAGS.get(c, ()))
+              for c, n in _GOODS_SERVICES.items()]
     chart += [
         a(f"{OPERATING_EXPENSES}:500103对个人和家庭的补助费用", "对个人和家庭的补助费用"),
         a(f"{OPERATING_EXPENSES}:500103对个人和家庭的补助费用:30308助学金", "助学金"),
         a(DEPRECIATION_EXPENSE, "固定资产折旧费"),
         a(f"{OPERATING_EXPENSES}:500105无形资产摊销费", "无形资产摊销费"),
         a(CANTEEN_COST, "食堂伙食成本（食堂独立核算）"),
-        a(f"{CANTEEN_COST}:01食材", "食堂伙食成本——食材"),
-        a(f"{CANTEEN_COST}:02燃料动力", "食堂伙食成本——燃料动力"),
-        a(f"{CANTEEN_COST}:03人工", "食堂伙食成本——人工"),
+        a(f"{CANTEEN_COST}:01食材", "食堂伙食成本——食材", _INSPECT),
+        a(f"{CANTEEN_COST}:02燃料动力", "食堂伙食成本——燃料动力", _NO_QUOTES),
+        a(f"{CANTEEN_COST}:03人工", "食堂伙食成本——人工", _NO_QUOTES),
         a(f"{CANTEEN_COST}:04其他", "食堂伙食成本——其他"),
         a("Expenses:5101单位管理费用", "单位管理费用"),
         a("Expenses:5301资产处置费用", "资产处置费用"),

@@ -217,6 +217,14 @@ class Txn:
         return "\n".join(lines) + "\n"
 
 
+def merge(meta: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """One value per key, in first-seen order; a later value replaces an earlier one."""
+    merged: dict[str, object] = {}
+    for key, value in meta:
+        merged[key] = value
+    return list(merged.items())
+
+
 def display_width(text: str) -> int:
     """Columns a monospaced editor gives the text (CJK characters take two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -285,7 +293,7 @@ class Generator:
         """The signatures of a complete payment (经手、验收、审核、审批, 先审批后支出): the
         handler is never the approver, the inspector or the reviewer."""
         inspectors = set((inspector or "").split(","))
-        if amount <= DIRECTOR_LIMIT:
+        if amount <= DIRECTOR_LIMIT and handler != DIRECTOR:
             approver = DIRECTOR
             candidates = TEACHERS
         else:
@@ -298,7 +306,11 @@ class Generator:
         if inspector:
             meta.append(("inspector", inspector))
         meta += [("reviewer", ACCOUNTANT), ("approver", approver), ("approved", approved)]
-        if kind == "purchase" and amount >= QUOTE_THRESHOLD:
+        if amount >= meeting_threshold(day):  # 三重一大: the month's collective decision
+            meta.append(("meeting", f"校务会纪要〔{day.year}〕第{day.month}号"))
+        if amount > PROCUREMENT_THRESHOLD:
+            meta += [("procurement", "公开招标"), ("contract", f"HT{day:%Y%m%d}")]
+        elif kind == "purchase" and amount >= QUOTE_THRESHOLD:
             meta += [("procurement", "询价"), ("quotes", 3)]
         return meta
 
@@ -313,7 +325,7 @@ class Generator:
     def pay(self, day: dt.date, payee: str, narration: str, account: str, amount: Decimal,
             meta: list[tuple[str, object]], source: str, links: tuple[str, ...] = ()) -> Txn:
         """Book a payment; it counts against the month's quota and the year's budget line."""
-        meta = meta + [("invoice", self.invoice(day)), ("attachments", self.rng.randint(2, 6))]
+        meta = merge(meta + [("invoice", self.invoice(day)), ("attachments", self.rng.randint(2, 6))])
         if source == ZERO_BALANCE:
             key = (day.year, day.month)
             self.quota_spend[key] = self.quota_spend.get(key, Decimal(0)) + amount
@@ -438,11 +450,9 @@ class Generator:
         total = sum((unit[s.grade(term.school_year)] for s in buyers), Decimal(0))
         meta = self.approvals(day, total, handler=TEACHERS[0], inspector=f"{TEACHERS[1]},{DIRECTOR}",
                               kind="purchase")
-        if total >= meeting_threshold(day):
-            meta.append(("meeting", f"校务会纪要〔{day.year}〕第{term.start.month}号"))
         meta += [("item", item), ("supplier", payee), ("invoice", self.invoice(day)),
                  ("attachments", self.rng.randint(3, 6))]
-        self.books.add(Txn(day, "*", payee, f"支付{term.name}{goods}款（{len(buyers)}人）", meta,
+        self.books.add(Txn(day, "*", payee, f"支付{term.name}{goods}款（{len(buyers)}人）", merge(meta),
                            [(account, total), (BANK_COLLECTION, -total)]))
 
     def boarding_fees(self, term: Term) -> None:
@@ -581,10 +591,10 @@ class Generator:
         for index, (payee, goods, share, contract) in enumerate(suppliers):
             amount = money(served * share * Decimal(str(self.rng.uniform(0.97, 1.03))))
             day = _weekday_on_or_after(dt.date(year, month, 12 + 6 * index))
-            extra = [("supplier", payee), ("procurement", "框架协议"), ("contract", contract),
+            # 定点采购: suppliers chosen for the year (by public tender at scale)
+            method = "公开招标" if amount > PROCUREMENT_THRESHOLD else "框架协议"
+            extra = [("supplier", payee), ("procurement", method), ("contract", contract),
                      ("quotes", 3)]
-            if amount >= meeting_threshold(day):
-                extra.append(("meeting", "校务会纪要〔2025〕第9号"))
             self.spend(day, payee, f"{month}月食堂{goods}（定点采购）", f"{CANTEEN_COST}:01食材", amount,
                        source=BANK_CANTEEN, inspector=CANTEEN_INSPECTORS, handler=KEEPER,
                        extra=extra, links=(contract,))
@@ -610,7 +620,7 @@ class Generator:
                 ("approved", day),
             ], [(CASH, draw), (BANK_BASIC, -draw)]))
         for offset, shop, what, account in (
-                (4, "明德区晨光文具店", "购买粉笔、板擦等零星教学用品", "30201"),
+                (4, "明德区学苑文具店", "购买粉笔、板擦等零星教学用品", "30201"),
                 (15, "顺丰速运青禾明德营业部", "支付快递及邮寄费", "30207")):
             amount = self.amount(46, 380)
             self.spend(day + dt.timedelta(days=offset), shop, what, chart.goods_services(account),
@@ -661,7 +671,7 @@ class Generator:
                 ("custodian", TEACHERS[2]), ("dept", "信息技术组"), ("supplier", "青禾市华信电脑科技有限公司"),
                 ("invoice", self.invoice(day)), ("attachments", 9),
             ]
-            self.books.add(Txn(day, "*", "青禾市华信电脑科技有限公司", f"计算机教室学生机{count}台（政府采购）", meta, [
+            self.books.add(Txn(day, "*", "青禾市华信电脑科技有限公司", f"计算机教室学生机{count}台（政府采购）", merge(meta), [
                 (chart.fixed_asset_account("通用设备"), total), (ZERO_BALANCE, -total),
             ], (f"HT{y}ZC07",)))
         # 三重一大: exterior wall and roof waterproofing, from the basic account, in summer
@@ -669,14 +679,15 @@ class Generator:
         if day <= END:
             amount = money(self.amount(64000, 72000) * scale)
             meta = self.approvals(day, amount, handler=DIRECTOR, inspector=f"{PRINCIPAL},{TEACHERS[3]}")
-            meta += [("meeting", f"校务会纪要〔{y + 1}〕第6号"), ("procurement", "询价"), ("quotes", 3),
+            meta += [("meeting", f"校务会纪要〔{y + 1}〕第6号"), ("quotes", 3),
+                     ("procurement", "询价" if amount <= PROCUREMENT_THRESHOLD else "公开招标"),
                      ("contract", f"HT{y + 1}WX03")]
             self.pay(day, "青禾市宏建建筑工程有限公司", "教学楼外墙及屋面防水维修工程（三重一大集体决策）",
                      chart.goods_services("30213"), amount, meta, BANK_BASIC, (f"HT{y + 1}WX03",))
         # smaller assets: interactive whiteboards, office desks, library books
         purchases = [
             (dt.date(y, 9, 24), "希沃交互式智能平板 86英寸", "通用设备", "希沃MC86FEA", 4 * scale,
-             (12400, 13800), "青禾市育才教学仪器有限公司", 6, "一年级教室", TEACHERS[1], "教务处"),
+             (12400, 13800), "青禾市智慧教育装备有限公司", 6, "一年级教室", TEACHERS[1], "教务处"),
             (dt.date(y + 1, 3, 17), "教师办公桌椅", "家具用具装具及动植物", "钢木1400×700", 12 * scale,
              (1080, 1260), "青禾市美居办公家具厂", 15, "行政楼二楼教师办公室", DIRECTOR, "总务处"),
             (dt.date(y + 1, 4, 22), "图书室图书（第二批）", "图书档案", "各类少儿读物", 1,
@@ -691,8 +702,6 @@ class Generator:
             meta = self.approvals(day, total, handler=custodian if custodian != PRINCIPAL else DIRECTOR,
                                   inspector=f"{DIRECTOR},{TEACHERS[0]}" if custodian != DIRECTOR
                                   else f"{TEACHERS[0]},{TEACHERS[4]}", kind="purchase")
-            if total >= meeting_threshold(day):
-                meta.append(("meeting", f"校务会纪要〔{day.year}〕第{day.month}号"))
             meta += [("asset_id", asset), ("category", category), ("model", model), ("quantity", qty)]
             if life:
                 meta.append(("life", life))
@@ -785,6 +794,7 @@ option "booking_method" "STRICT"
 
 ; 校账规则插件
 plugin "xiaozhang.plugins.policy"
+plugin "xiaozhang.plugins.approvals"
 
 include "accounts.beancount"
 include "policy.beancount"
@@ -829,7 +839,7 @@ def policy_file(config: ExampleConfig, budgets: list[str]) -> str:
 {start} custom "policy" "quote-threshold" {QUOTE_THRESHOLD:.2f} CNY
 {start} custom "policy" "cash-limit" 5000.00 CNY
 {start} custom "policy" "remittance-days" 5
-{start} custom "policy" "split-window-days" 30
+{start} custom "policy" "split-window-days" 10
 {start} custom "policy" "pending-days" 30
 {start} custom "policy" "budget-control" "warn"
 

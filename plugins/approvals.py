@@ -1,0 +1,238 @@
+"""审批手续检查：一支笔审批、三签、三重一大、政府采购、货比三家、先审批后支出、不相容职务分离、
+拆分采购、待审批超期。
+
+适用范围（“付款”）
+    标记为 `*` 的交易，借记费用（Expenses）、资产购置（1601 固定资产、1613 在建工程、1611 工程物资、
+    1302 库存物品）或应付供应商的款项（2302 应付账款、2307…代收费），并贷记资金
+    （1001 库存现金、1002 银行存款、1011 零余额账户用款额度、1021 其他货币资金）或 4001 财政拨款收入
+    （财政直接支付）。金额 = 上述借方合计。计提、折旧、结转等不动用资金的分录不在此列。
+    标记为 `!` 的交易（待审批）可以暂缺手续，但受 [AP10] 约束。
+
+检查项与错误代码
+    [AP01] 缺少经手人 handler、审核人 reviewer、审批人 approver 或审批日期 approved。
+           依据：“收支有计划、有审批、有手续”；“坚持一支笔审批”。
+    [AP02] 物资、资产、工程缺少验收人 inspector。资产类科目一律需要验收；费用科目在科目表的
+           `open` 上写 `inspection: TRUE` 表示需要验收（办公用品、维修、专用材料、食材等）。
+           依据：“购物发票做到有经手人、验收人、审核人三人签定后方有效”。
+    [AP03] 审批人不在当日有效的审批权限内（`approval-tier`：角色及限额；未配置时只能由校长审批）。
+    [AP04] 超过三重一大标准（`meeting-threshold`）没有集体决策记录 `meeting`。
+    [AP05] 超过政府采购限额（`procurement-threshold`）而采购方式 `procurement` 不是 政府采购/公开招标，
+           或没有合同号 `contract`。依据：“严格执行物品申报及政府采购制度”。
+    [AP06] 超过询价标准（`quote-threshold`）而比价家数 `quotes` 少于 3（货比三家）。采购方式为
+           政府采购、公开招标、框架协议时不要求；科目 `open` 上写 `quote_exempt: TRUE`
+           （水电费等独家供应）时不要求。
+    [AP07] 审批日期晚于付款日期（先审批后支出），或不是日期。
+    [AP08] 经手人同时是审批人、审核人或验收人（不相容职务分离）。
+    [AP09] 拆分采购：同一收款方在 `split-window-days` 天内的几笔付款，每笔都不超过某一标准
+           （询价、三重一大、政府采购），合计却超过；在使合计越过标准的那一笔上报告。
+           同一合同（`contract` 或 `^HT…` 链接）下的分期付款不算拆分；`quote_exempt` 科目不参与。
+    [AP10] 待审批（`!`）分录挂账超过 `pending-days` 天（以账本最后一笔交易的日期计算），
+           或位于已结账期间（`closed-through` 及以前）。
+
+配置（ledger/policy.beancount，按日期生效，见 plugins/policy.py）
+    2025-08-25 custom "policy" "approval-tier" "director" 500.00 CNY
+    2025-08-25 custom "policy" "approval-tier" "principal"
+    2025-08-25 custom "policy" "meeting-threshold" 50000.00 CNY
+    2025-08-25 custom "policy" "procurement-threshold" 100000.00 CNY
+    2025-08-25 custom "policy" "quote-threshold" 5000.00 CNY
+    2025-08-25 custom "policy" "split-window-days" 10
+    2025-08-25 custom "policy" "pending-days" 30
+
+例
+    通过：
+      2025-09-15 * "明德区晨光文具店" "购办公用品"
+        handler: "刘芳"
+        inspector: "李明华"
+        reviewer: "陈静"
+        approver: "王建国"
+        approved: 2025-09-12
+        Expenses:5001业务活动费用:500102商品和服务费用:30201办公费   1543.71 CNY
+        Assets:1011零余额账户用款额度
+    不通过：去掉 approver → [AP01]；approved 改为 2025-09-16 → [AP07]；handler 改为 "王建国" → [AP08]。
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from beancount.core import data
+
+from xiaozhang.plugins.policy import read_policy
+
+__plugins__ = ("validate_approvals",)
+
+
+class ApprovalError(NamedTuple):
+    source: dict
+    message: str
+    entry: Any
+
+
+MONEY_ROOTS = ("Assets:1001", "Assets:1002", "Assets:1011", "Assets:1021", "Income:4001")
+ASSET_ROOTS = ("Assets:1601", "Assets:1613", "Assets:1611", "Assets:1302")
+SUPPLIER_ROOTS = ("Liabilities:2302", "Liabilities:2307其他应付款:230701")
+COMPETITIVE = ("政府采购", "公开招标")
+NO_QUOTES_NEEDED = COMPETITIVE + ("框架协议",)
+SIGNATURES = (("handler", "经手人"), ("reviewer", "审核人"), ("approver", "审批人"),
+              ("approved", "审批日期"))
+SPLIT_THRESHOLDS = (("quote-threshold", "询价标准"), ("meeting-threshold", "三重一大标准"),
+                    ("procurement-threshold", "政府采购限额"))
+
+
+def _under(account: str, roots: tuple[str, ...]) -> bool:
+    return account.startswith(roots)
+
+
+def _names(value: Any) -> set[str]:
+    return {name.strip() for name in str(value or "").split(",") if name.strip()}
+
+
+def payment_amount(txn: data.Transaction) -> Decimal | None:
+    """The size of a payment (debits to expenses, assets, suppliers), or None if not a payment."""
+    spent = Decimal(0)
+    from_funds = False
+    for posting in txn.postings:
+        number = posting.units.number
+        if number is None:
+            continue
+        account = posting.account
+        if number > 0 and (account.startswith("Expenses:") or _under(account, ASSET_ROOTS)
+                           or _under(account, SUPPLIER_ROOTS)):
+            spent += number
+        elif number < 0 and _under(account, MONEY_ROOTS):
+            from_funds = True
+    return spent if from_funds and spent > 0 else None
+
+
+def validate_approvals(entries, options_map, config=None):
+    policy, _policy_errors = read_policy(entries)  # reported by xiaozhang.plugins.policy
+    errors: list[ApprovalError] = []
+    opens = {e.account: e.meta for e in entries if isinstance(e, data.Open)}
+    needs_inspection = {a for a, meta in opens.items() if meta.get("inspection") is True}
+    quote_exempt = {a for a, meta in opens.items() if meta.get("quote_exempt") is True}
+    last_date = max((e.date for e in entries if isinstance(e, data.Transaction)), default=None)
+    recent: dict[str, collections.deque] = collections.defaultdict(collections.deque)
+
+    def report(txn, code, message):
+        errors.append(ApprovalError(txn.meta, f"[{code}] {message}", txn))
+
+    for txn in entries:
+        if not isinstance(txn, data.Transaction):
+            continue
+        if txn.flag == "!":
+            _check_pending(txn, policy, last_date, report)
+            continue
+        if txn.flag != "*":
+            continue
+        amount = payment_amount(txn)
+        if amount is None:
+            continue
+        meta = txn.meta
+        date = txn.date
+        debits = [p.account for p in txn.postings if p.units.number and p.units.number > 0]
+        missing = [label for key, label in SIGNATURES if not meta.get(key)]
+        if missing:
+            report(txn, "AP01", f"付款缺少{'、'.join(missing)}（一支笔审批，收支须有审批手续）")
+        if not meta.get("inspector") and any(
+                _under(a, ASSET_ROOTS) or a in needs_inspection for a in debits):
+            report(txn, "AP02", "物资、资产或工程缺少验收人 inspector（经手人、验收人、审核人三人签字）")
+        approver = meta.get("approver")
+        if approver:
+            _check_tier(txn, amount, approver, policy, report)
+        meeting_limit = policy.get("meeting-threshold", date)
+        if amount > meeting_limit.number and not meta.get("meeting"):
+            report(txn, "AP04", f"金额 {amount} 元超过三重一大标准 {meeting_limit.number} 元，"
+                                "缺少集体决策会议纪要 meeting")
+        procurement_limit = policy.get("procurement-threshold", date)
+        if amount > procurement_limit.number and (
+                meta.get("procurement") not in COMPETITIVE or not meta.get("contract")):
+            report(txn, "AP05", f"金额 {amount} 元超过政府采购限额 {procurement_limit.number} 元，"
+                                "须写明采购方式 procurement（政府采购/公开招标）和合同号 contract")
+        exempt = all(a in quote_exempt for a in debits)
+        quote_limit = policy.get("quote-threshold", date)
+        if (amount > quote_limit.number and not exempt
+                and meta.get("procurement") not in NO_QUOTES_NEEDED
+                and not _at_least_three(meta.get("quotes"))):
+            report(txn, "AP06", f"金额 {amount} 元超过询价标准 {quote_limit.number} 元，"
+                                "比价不足三家（quotes，货比三家）")
+        approved = meta.get("approved")
+        if approved is not None and not isinstance(approved, dt.date):
+            report(txn, "AP07", f"审批日期 approved 应为日期（如 {date}），实际为 {approved!r}")
+        elif approved is not None and approved > date:
+            report(txn, "AP07", f"审批日期 {approved} 晚于付款日期 {date}（先审批后支出）")
+        handler = meta.get("handler")
+        if handler:
+            clashes = [label for key, label in (("approver", "审批人"), ("reviewer", "审核人"))
+                       if meta.get(key) == handler]
+            if handler in _names(meta.get("inspector")):
+                clashes.append("验收人")
+            if clashes:
+                report(txn, "AP08", f"经手人 {handler} 同时是{'、'.join(clashes)}（不相容职务分离）")
+        if txn.payee and not exempt:
+            _check_split(txn, amount, policy, recent[txn.payee], report)
+    return entries, errors
+
+
+def _at_least_three(value: Any) -> bool:
+    try:
+        return int(value) >= 3
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_tier(txn, amount, approver, policy, report) -> None:
+    profile = policy.profile(txn.date) or {}
+    tiers = policy.approval_tiers(txn.date)
+    allowed = [(profile.get(t.role), t.limit) for t in tiers] or [(profile.get("principal"), None)]
+    for person, limit in allowed:
+        if person == approver and (limit is None or amount <= limit.number):
+            return
+    within = "、".join(f"{p}（{'不限' if lim is None else f'{lim.number} 元以内'}）"
+                      for p, lim in allowed if p)
+    report(txn, "AP03", f"审批人 {approver} 无权审批 {amount} 元的支出（一支笔；当日审批权限：{within}）")
+
+
+def _contract(txn) -> str | None:
+    if txn.meta.get("contract"):
+        return str(txn.meta["contract"])
+    links = sorted(link for link in txn.links if link.startswith("HT"))
+    return links[0] if links else None
+
+
+def _check_split(txn, amount, policy, window: collections.deque, report) -> None:
+    """Payments to one payee inside the window: each under a threshold, together over it."""
+    days = policy.get("split-window-days", txn.date)
+    while window and (txn.date - window[0][0]).days >= days:
+        window.popleft()
+    contract = _contract(txn)
+    earlier = [(d, a) for d, a, c in window if contract is None or c != contract]
+    window.append((txn.date, amount, contract))
+    if not earlier:
+        return
+    for key, label in SPLIT_THRESHOLDS:
+        limit = policy.get(key, txn.date).number
+        if amount > limit:
+            continue
+        parts = [a for _, a in earlier if a <= limit]
+        total = sum(parts, amount)
+        if parts and total > limit and total - amount <= limit:
+            first = min(d for d, a in earlier if a <= limit)
+            report(txn, "AP09", f"疑似拆分采购：{first} 起 {days} 天内向 {txn.payee} 付款 "
+                                f"{len(parts) + 1} 笔，每笔未超过{label} {limit} 元，合计 {total} 元超过")
+            return
+
+
+def _check_pending(txn, policy, last_date, report) -> None:
+    closed = policy.get("closed-through", txn.date)
+    closed_now = policy.get("closed-through", last_date) if last_date else None
+    for boundary in (closed, closed_now):
+        if boundary is not None and txn.date <= boundary:
+            report(txn, "AP10", f"待审批分录位于已结账期间（结账至 {boundary}），须补齐手续改为 * 或调整账期")
+            return
+    days = policy.get("pending-days", txn.date)
+    if last_date is not None and (last_date - txn.date).days > days:
+        report(txn, "AP10", f"待审批分录已挂账 {(last_date - txn.date).days} 天，超过 {days} 天"
+                            f"（截至账本最后日期 {last_date}），须补齐审批手续")
