@@ -76,8 +76,12 @@ QUOTE_THRESHOLD = Decimal("5000.00")
 PROCUREMENT_THRESHOLD = Decimal("100000.00")
 
 
+# 三重一大 threshold as it changes over time; written into policy.beancount from here.
+MEETING_THRESHOLDS = ((dt.date.min, Decimal("50000.00")), (dt.date(2026, 1, 1), Decimal("30000.00")))
+
+
 def meeting_threshold(day: dt.date) -> Decimal:
-    return Decimal("30000.00") if day >= dt.date(2026, 1, 1) else Decimal("50000.00")
+    return [value for since, value in MEETING_THRESHOLDS if since <= day][-1]
 
 
 GRADES = ("一", "二", "三", "四", "五", "六")
@@ -326,14 +330,18 @@ class Generator:
             meta: list[tuple[str, object]], source: str, links: tuple[str, ...] = ()) -> Txn:
         """Book a payment; it counts against the month's quota and the year's budget line."""
         meta = merge(meta + [("invoice", self.invoice(day)), ("attachments", self.rng.randint(2, 6))])
+        self.count_spending(day, account, amount, source)
+        return self.books.add(Txn(day, "*", payee, narration, meta,
+                                  [(account, amount), (source, -amount)], links))
+
+    def count_spending(self, day: dt.date, account: str, amount: Decimal, source: str) -> None:
+        """Spending counts against the month's quota (when from 1011) and the year's budget."""
         if source == ZERO_BALANCE:
             key = (day.year, day.month)
             self.quota_spend[key] = self.quota_spend.get(key, Decimal(0)) + amount
         if account.startswith("Expenses:"):
             key = (day.year, account)
             self.budget_actual[key] = self.budget_actual.get(key, Decimal(0)) + amount
-        return self.books.add(Txn(day, "*", payee, narration, meta,
-                                  [(account, amount), (source, -amount)], links))
 
     # -- the roster ----------------------------------------------------------------------
     def make_roster(self) -> None:
@@ -716,18 +724,19 @@ class Generator:
 
     def pending_entries(self) -> None:
         """Two entries still waiting for signatures at the end of the books (待审批)."""
-        day = dt.date(END.year, END.month, 28)
-        self.books.add(Txn(day, "!", "青禾市文华办公用品商行", "购打印纸、硒鼓（发票已到，待校长审批）", [
-            ("handler", TEACHERS[1]), ("inspector", DIRECTOR), ("reviewer", ACCOUNTANT),
-            ("invoice", self.invoice(day)),
-        ], [(chart.goods_services("30201"), money("1386.40")), (ZERO_BALANCE, money("-1386.40"))]))
-        self.quota_spend[(day.year, day.month)] = (
-            self.quota_spend.get((day.year, day.month), Decimal(0)) + money("1386.40"))
-        day = dt.date(END.year, END.month, 30)
-        self.books.add(Txn(day, "!", "明德区安达水电维修部", "维修食堂排水管（待补验收单）", [
-            ("handler", DIRECTOR), ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL),
-            ("approved", day - dt.timedelta(days=1)), ("invoice", self.invoice(day)),
-        ], [(chart.goods_services("30213"), money("742.00")), (BANK_BASIC, money("-742.00"))]))
+        for day, payee, narration, code, amount, source, meta in (
+            (dt.date(END.year, END.month, 28), "青禾市文华办公用品商行", "购打印纸、硒鼓（发票已到，待校长审批）",
+             "30201", money("1386.40"), ZERO_BALANCE,
+             [("handler", TEACHERS[1]), ("inspector", DIRECTOR), ("reviewer", ACCOUNTANT)]),
+            (dt.date(END.year, END.month, 30), "明德区安达水电维修部", "维修食堂排水管（待补验收单）",
+             "30213", money("742.00"), BANK_BASIC,
+             [("handler", DIRECTOR), ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL),
+              ("approved", dt.date(END.year, END.month, 29))]),
+        ):
+            account = chart.goods_services(code)
+            self.count_spending(day, account, amount, source)
+            self.books.add(Txn(day, "!", payee, narration, meta + [("invoice", self.invoice(day))],
+                               [(account, amount), (source, -amount)]))
 
     def quota(self, months) -> None:
         """授权支付额度: the monthly 用款计划 arrives on the first working day and covers the
@@ -833,9 +842,8 @@ def policy_file(config: ExampleConfig, budgets: list[str]) -> str:
 {start} custom "policy" "approval-tier" "principal"
 
 ; 限额标准
-{start} custom "policy" "meeting-threshold" 50000.00 CNY
-2026-01-01 custom "policy" "meeting-threshold" 30000.00 CNY
-{start} custom "policy" "procurement-threshold" {PROCUREMENT_THRESHOLD:.2f} CNY
+""" + "".join(f'{max(since, start)} custom "policy" "meeting-threshold" {value:.2f} CNY\n'
+              for since, value in MEETING_THRESHOLDS) + f"""{start} custom "policy" "procurement-threshold" {PROCUREMENT_THRESHOLD:.2f} CNY
 {start} custom "policy" "quote-threshold" {QUOTE_THRESHOLD:.2f} CNY
 {start} custom "policy" "cash-limit" 5000.00 CNY
 {start} custom "policy" "remittance-days" 5

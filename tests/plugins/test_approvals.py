@@ -6,16 +6,10 @@ import textwrap
 
 import pytest
 from beancount import loader
+from school import SCHOOL_PROFILE
 
-HEADER = textwrap.dedent("""\
-    plugin "xiaozhang.plugins.policy"
-    plugin "xiaozhang.plugins.approvals"
-    2025-08-25 custom "school" "青禾市明德区实验小学"
-      principal: "王建国"
-      director: "李明华"
-      accountant: "陈静"
-      hotline: "0736-7215318"
-      func: "2050202"
+PLUGINS = 'plugin "xiaozhang.plugins.policy"\nplugin "xiaozhang.plugins.approvals"\n'
+HEADER = PLUGINS + SCHOOL_PROFILE + textwrap.dedent("""\
     2025-08-25 custom "policy" "approval-tier" "director" 500.00 CNY
     2025-08-25 custom "policy" "approval-tier" "principal"
     2025-08-25 custom "policy" "meeting-threshold" 50000.00 CNY

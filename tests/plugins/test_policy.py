@@ -7,17 +7,11 @@ from decimal import Decimal
 
 from beancount import loader
 
+from school import SCHOOL_PROFILE
+
 from xiaozhang.plugins.policy import read_policy
 
-PROFILE = """
-plugin "xiaozhang.plugins.policy"
-2025-08-25 custom "school" "青禾市明德区实验小学"
-  principal: "王建国"
-  director: "李明华"
-  accountant: "陈静"
-  hotline: "0736-7215318"
-  func: "2050202"
-"""
+PROFILE = '\nplugin "xiaozhang.plugins.policy"\n' + SCHOOL_PROFILE
 
 
 def load(text):
