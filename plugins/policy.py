@@ -20,6 +20,7 @@
     2025-08-25 custom "policy" "approval-tier" "principal"
     2025-08-25 custom "policy" "meeting-threshold" 50000.00 CNY
     2026-01-01 custom "policy" "meeting-threshold" 30000.00 CNY
+    2026-01-16 custom "policy" "term-end" "2025年秋季学期"   ; 学期结束日（可多条）
 
     参数一览见 `POLICY_KEYS`（名称、取值类型、默认值），说明见 docs/conventions.md。
 
@@ -80,6 +81,7 @@ POLICY_KEYS: dict[str, PolicyKey] = {
         PolicyKey("cash-limit", "amount", Amount(Decimal("5000.00"), "CNY"), "库存现金限额"),
         PolicyKey("remittance-days", "integer", None,
                   "非税收入上缴时限（天）；不设则为当月月末前"),
+        PolicyKey("settle-days", "integer", 30, "代收费期末结清时限（学期结束后天数）"),
         PolicyKey("split-window-days", "integer", 30, "拆分采购识别窗口（天）"),
         PolicyKey("pending-days", "integer", 30, "待审批（!）分录最长挂账天数"),
         PolicyKey("closed-through", "date", None, "已结账至（含）该日"),
@@ -100,6 +102,7 @@ class Policy:
     profiles: list[tuple[dt.date, dict[str, str]]] = field(default_factory=list)
     values: dict[str, list[tuple[dt.date, Any]]] = field(default_factory=dict)
     tiers: list[tuple[dt.date, list[Tier]]] = field(default_factory=list)
+    term_ends: list[tuple[dt.date, str]] = field(default_factory=list)
 
     def profile(self, date: dt.date) -> dict[str, str] | None:
         return _as_of(self.profiles, date)
@@ -168,6 +171,14 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
                                           entry))
                 continue
             name, rest = entry.values[0].value, entry.values[1:]
+            if name == "term-end":
+                if len(rest) > 1 or (rest and not isinstance(rest[0].value, str)):
+                    errors.append(PolicyError(entry.meta, (
+                        "[PL03] 学期结束 term-end 只能跟一个学期名称（如 \"2025年秋季学期\"），"
+                        "日期即学期结束日"), entry))
+                else:
+                    policy.term_ends.append((entry.date, rest[0].value if rest else str(entry.date)))
+                continue
             if name == "approval-tier":
                 tier, problem = _check_tier(rest)
                 if problem:
@@ -180,7 +191,7 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
             if key is None:
                 errors.append(PolicyError(entry.meta, (
                     f"[PL02] 未知的政策参数 \"{name}\"；可用参数："
-                    + "、".join(["approval-tier", *POLICY_KEYS])), entry))
+                    + "、".join(["approval-tier", "term-end", *POLICY_KEYS])), entry))
                 continue
             value, problem = _check_value(key, rest)
             series = policy.values.setdefault(name, [])

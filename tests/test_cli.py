@@ -39,7 +39,7 @@ def test_check_prints_one_line_per_problem_and_fails(tmp_path):
     assert len(lines) == 2
     assert lines[0].startswith(f"{ledger}:8: [PL03] 库存现金限额")
     assert lines[1].startswith(f"{ledger}:10: ")  # the unopened account, from Beancount itself
-    assert "共 2 个问题" in result.stderr
+    assert "共 2 个错误、0 个预警" in result.stderr
 
 
 def test_example_command_writes_a_loadable_ledger(tmp_path):

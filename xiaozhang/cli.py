@@ -20,6 +20,11 @@ def format_problem(error) -> str:
     return f"{where}: {message}"
 
 
+def is_warning(error) -> bool:
+    """A problem shown but not failing the check (e.g. a budget overrun under "warn")."""
+    return getattr(error, "warning", False) is True
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="xiaozhang")
 def main() -> None:
@@ -44,14 +49,17 @@ def serve(ledger: str, host: str, port: int, read_only: bool) -> None:
 @main.command()
 @click.argument("ledger", default=DEFAULT_LEDGER, type=click.Path(exists=True, dir_okay=False))
 def check(ledger: str) -> None:
-    """加载账本并运行全部插件，逐条列出问题；有错误时退出码为 1。"""
+    """加载账本并运行全部插件，逐条列出问题；有错误时退出码为 1（只有预警时为 0）。"""
     from beancount import loader
 
-    _entries, errors, _options = loader.load_file(ledger)
-    for error in errors:
-        click.echo(format_problem(error))
+    _entries, problems, _options = loader.load_file(ledger)
+    for problem in problems:
+        click.echo(format_problem(problem))
+    warnings = sum(1 for p in problems if is_warning(p))
+    errors = len(problems) - warnings
+    if problems:
+        click.echo(f"共 {errors} 个错误、{warnings} 个预警。", err=True)
     if errors:
-        click.echo(f"共 {len(errors)} 个问题。", err=True)
         sys.exit(1)
 
 

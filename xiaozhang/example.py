@@ -279,6 +279,8 @@ class Generator:
         self.school_years = list(range(config.start.year, END.year + 1))
         self.quota_spend: dict[tuple[int, int], Decimal] = {}
         self.budget_actual: dict[tuple[int, str], Decimal] = {}
+        self.terms_ended: list[Term] = []
+        self.projects: list[str] = []  # `custom "project"` lines for policy.beancount
 
     # -- helpers -------------------------------------------------------------------------
     def amount(self, low: float, high: float) -> Decimal:
@@ -370,6 +372,8 @@ class Generator:
                     continue
                 self.agency_fees(term)
                 self.boarding_fees(term)
+                if term.end <= END:
+                    self.terms_ended.append(term)
         months = []
         day = self.config.start
         while day <= END:
@@ -666,6 +670,8 @@ class Generator:
             unit = money(self.amount(4980, 5360))
             total = unit * count
             grant_day = dt.date(y, 10, 9)
+            self.projects.append(f'{grant_day} custom "project" "计算机教室建设{y}" {total:.2f} CNY '
+                                 f'{chart.fixed_asset_account("通用设备")}')
             self.books.add(Txn(grant_day, "*", "青禾市明德区财政局", "下达计算机教室建设项目授权支付额度", [
                 ("reviewer", ACCOUNTANT), ("project", f"计算机教室建设{y}"),
             ], [(ZERO_BALANCE, total), (FISCAL_INCOME_PROJECT, -total)]))
@@ -804,6 +810,9 @@ option "booking_method" "STRICT"
 ; 校账规则插件
 plugin "xiaozhang.plugins.policy"
 plugin "xiaozhang.plugins.approvals"
+plugin "xiaozhang.plugins.twolines"
+plugin "xiaozhang.plugins.projects"
+plugin "xiaozhang.plugins.budgets"
 
 include "accounts.beancount"
 include "policy.beancount"
@@ -822,7 +831,7 @@ def accounts_file(config: ExampleConfig) -> str:
     return "".join(out)
 
 
-def policy_file(config: ExampleConfig, budgets: list[str]) -> str:
+def policy_file(config: ExampleConfig, gen: "Generator") -> str:
     start = dt.date(config.start.year, 8, 25)
     s = SCHOOL
     return f"""{HEADER}
@@ -850,9 +859,14 @@ def policy_file(config: ExampleConfig, budgets: list[str]) -> str:
 {start} custom "policy" "split-window-days" 10
 {start} custom "policy" "pending-days" 30
 {start} custom "policy" "budget-control" "warn"
+{start} custom "policy" "settle-days" 30
 
+; 学期结束日（代收费在其后 settle-days 天内结清）
+""" + "".join(f'{t.end} custom "policy" "term-end" "{t.name}"\n' for t in gen.terms_ended) + """
+; 专项资金（专款专用）：名称、资金总额、允许列支的科目
+""" + "".join(line + "\n" for line in gen.projects) + """
 ; 预算指标（Fava 预算格式，按年）
-""" + "\n".join(budgets) + "\n"
+""" + "\n".join(gen.budgets()) + "\n"
 
 
 def month_file(txns: list[Txn], year: int, month: int) -> str:
@@ -895,7 +909,7 @@ def generate(out: Path, config: ExampleConfig = ExampleConfig()) -> list[Path]:
     years = sorted({year for year, _ in by_month})
     files["main.beancount"] = main_file(config, years)
     files["accounts.beancount"] = accounts_file(config)
-    files["policy.beancount"] = policy_file(config, gen.budgets())
+    files["policy.beancount"] = policy_file(config, gen)
     files["students.csv"] = roster_file(gen.students, gen.school_years[-1])
     written = []
     for name, text in sorted(files.items()):

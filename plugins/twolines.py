@@ -1,0 +1,334 @@
+"""收支两条线：非税收入进 2103 并及时上缴；不得坐收坐支；代收费不转收入、期末结清；库存现金限额。
+
+检查项与错误代码（适用于 `*` 和 `!` 交易）
+    [TL01] 非税收入（住宿费、学费、保教费，以及 2103 应缴财政款下各明细科目名称所列项目）
+           贷记了收入科目，而不是 2103 应缴财政款。识别方式：交易的 `item` 是非税收入项目，
+           或收入科目名称含该项目名。财政专户返还（科目名含“返还”）和 4001 财政拨款不在此列。
+    [TL02] 2103 应缴财政款的借方（资金流出）不是上缴财政：收款方或摘要须含“财政”或“国库”，
+           且对方科目只能是库存现金/银行存款；向缴费学生退费（有 `student` 或 `class`，摘要含“退”）
+           和 2103 明细科目之间的调整除外。其他一律视为坐支。
+    [TL03] 坐收坐支：同一笔交易借记费用、资产或应付账款，贷记 2103 应缴财政款、2307…代收费，
+           或开户时标为收款账户（`open` 上写 `collection: TRUE`，含其下级科目）的账户。
+    [TL04] 非税收入超期未缴：2103 各明细科目按先收先缴计算，每笔收入须在 `remittance-days`
+           天内上缴（不设则为当月月末前）。报告在超期未缴的最早一笔收入上；此后直到该科目
+           余额全部缴清为止不重复报告。检查截至账本最后一笔交易的日期。
+    [TL05] 年末 2103 应缴财政款未缴清（12 月 31 日仍有余额），报告在最早一笔未缴收入上
+           （已按 TL04 报告的不重复报告）。
+    [TL06] 代收费转为学校收入：借记 2307…代收费而贷记收入科目，或 `item` 为代收费项目
+           （2307…代收费下各明细科目名称）的款项直接记入收入。
+    [TL07] 代收费期末未结清：每个代收费项目在学期结束（`term-end`）后 `settle-days` 天内，
+           该学期及以前收取的款项须全部付给提供方或清退给学生（多退少不补）。不设 `term-end`
+           时按每年 1 月 31 日、7 月 31 日为学期结束。报告在最早一笔未结清的收款上。
+    [TL08] 库存现金日终余额超过 `cash-limit`（收到现金当日解缴）。报告在当天使余额超限的
+           那一笔上；回到限额以内之前不重复报告。
+
+依据
+    “做到收支两条线，所有收费必须进入财务处并上交‘区财政集中支付中心’”（001）；
+    “所收费用及时解交学校经费户”（004）；“期末按时结算代收费，做好了清退工作”（002）；
+    “在学期结束之前向学生结清各类收费，实行多退少不补的原则”（003）。
+
+配置（ledger/policy.beancount）
+    2025-08-25 custom "policy" "remittance-days" 5
+    2025-08-25 custom "policy" "cash-limit" 5000.00 CNY
+    2025-08-25 custom "policy" "settle-days" 30
+    2026-01-16 custom "policy" "term-end" "2025年秋季学期"
+    代收费专户：`2015-01-01 open Assets:1002银行存款:100203代收费专户` 下写 `collection: TRUE`。
+
+例
+    通过：
+      2025-09-01 * "收取住宿费"
+        item: "住宿费"
+        Assets:1002银行存款:100201基本户             450.00 CNY
+        Liabilities:2103应缴财政款:210301住宿费      -450.00 CNY
+      2025-09-05 * "青禾市明德区财政局非税收入汇缴专户" "上缴住宿费"
+        Liabilities:2103应缴财政款:210301住宿费       450.00 CNY
+        Assets:1002银行存款:100201基本户             -450.00 CNY
+    不通过：第一笔贷记 Income:4101事业收入 → [TL01]；第二笔收款方为维修公司 → [TL02]；
+    上缴推迟到 2025-09-10 → [TL04]。
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from beancount.core import data
+
+from xiaozhang.plugins.approvals import ASSET_ROOTS
+from xiaozhang.plugins.policy import Policy, read_policy
+
+__plugins__ = ("validate_two_lines",)
+
+
+class TwoLinesError(NamedTuple):
+    source: dict
+    message: str
+    entry: Any
+
+
+TREASURY = "Liabilities:2103"
+AGENCY = "Liabilities:2307其他应付款:230701"
+CASH = "Assets:1001"
+CASH_AND_BANK = ("Assets:1001", "Assets:1002", "Assets:1021")
+SPENDING = ("Expenses:",) + ASSET_ROOTS + ("Liabilities:2302",)
+NON_TAX_DEFAULT = ("住宿费", "学费", "保教费")
+TREASURY_WORDS = ("财政", "国库")
+_CODE = re.compile(r"^\d+")
+
+
+def item_name(account: str) -> str:
+    """`住宿费` for `Liabilities:2103应缴财政款:210301住宿费` (the leaf without its code)."""
+    return _CODE.sub("", account.rsplit(":", 1)[-1])
+
+
+@dataclass
+class Lot:
+    """One receipt still (partly) held: money in 2103 or a 代收费 balance."""
+
+    date: dt.date
+    amount: Decimal
+    entry: data.Transaction
+    reported: bool = False
+
+
+class Lots:
+    """First in, first out: receipts credit an account, remittances/payments consume the oldest."""
+
+    def __init__(self) -> None:
+        self.by_account: dict[str, collections.deque[Lot]] = collections.defaultdict(
+            collections.deque)
+
+    def receive(self, account: str, date: dt.date, amount: Decimal, entry) -> None:
+        self.by_account[account].append(Lot(date, amount, entry))
+
+    def pay(self, account: str, amount: Decimal) -> bool:
+        """Consume the oldest receipts; True when nothing is left in the account."""
+        lots = self.by_account.get(account)
+        while lots and amount > 0:
+            lot = lots[0]
+            if lot.amount > amount:
+                lot.amount -= amount
+                return False
+            amount -= lot.amount
+            lots.popleft()
+        return not lots
+
+    def oldest(self, account: str) -> Lot | None:
+        lots = self.by_account.get(account)
+        return lots[0] if lots else None
+
+    def outstanding(self) -> list[tuple[str, Lot]]:
+        return [(account, lot) for account, lots in sorted(self.by_account.items()) for lot in lots]
+
+
+def deadline(policy: Policy, received: dt.date) -> dt.date:
+    """The last day on which money received on `received` may still sit in 2103."""
+    days = policy.get("remittance-days", received)
+    if days is not None:
+        return received + dt.timedelta(days=days)
+    next_month = (received.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return next_month - dt.timedelta(days=1)
+
+
+def term_ends(policy: Policy, first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
+    """The configured term ends, or 31 January and 31 July of every year the books span."""
+    if policy.term_ends:
+        return sorted(policy.term_ends)
+    ends = []
+    for year in range(first.year, last.year + 1):
+        ends += [(dt.date(year, 1, 31), f"{year - 1}年秋季学期"),
+                 (dt.date(year, 7, 31), f"{year}年春季学期")]
+    return ends
+
+
+class TwoLines:
+    """A single pass over the entries: the errors, and what is left in 2103 and 代收费."""
+
+    def __init__(self, entries: list, policy: Policy) -> None:
+        self.policy = policy
+        self.errors: list[TwoLinesError] = []
+        self.treasury = Lots()
+        self.agency = Lots()
+        self.overdue: set[str] = set()  # 2103 accounts in an overdue spell already reported
+        self.non_tax = set(NON_TAX_DEFAULT)
+        self.agency_items: set[str] = set()
+        self.collection: set[str] = set()
+        self.cash = Decimal(0)
+        self.cash_over = False
+        self.cash_day: dt.date | None = None
+        self.cash_raiser = None  # the last entry of the day that raised the cash balance
+        txns = [e for e in entries if isinstance(e, data.Transaction)]
+        self.first = txns[0].date if txns else None
+        self.last = txns[-1].date if txns else None
+        self.terms = collections.deque(
+            term_ends(policy, self.first, self.last) if txns else [])
+        self._run(entries)
+
+    def report(self, entry, code: str, message: str) -> None:
+        self.errors.append(TwoLinesError(entry.meta, f"[{code}] {message}", entry))
+
+    # -- the pass ---------------------------------------------------------------------
+    def _run(self, entries: list) -> None:
+        day = None
+        for entry in entries:
+            if isinstance(entry, data.Open):
+                self._open(entry)
+                continue
+            if not isinstance(entry, data.Transaction):
+                continue
+            if entry.date != day:
+                if day is not None:
+                    self._end_of_day(day, entry.date)
+                day = entry.date
+            self._transaction(entry)
+        if day is not None:
+            self._end_of_day(day, None)
+
+    def _open(self, entry: data.Open) -> None:
+        account = entry.account
+        if account.startswith(TREASURY) and account.count(":") >= 2:
+            self.non_tax.add(item_name(account))
+        elif account.startswith(AGENCY) and account.count(":") >= 3:
+            self.agency_items.add(item_name(account))
+        if entry.meta.get("collection") is True:
+            self.collection.add(account)
+
+    def _is_collection(self, account: str) -> bool:
+        if account.startswith((TREASURY, AGENCY)):
+            return True
+        return any(account == c or account.startswith(c + ":") for c in self.collection)
+
+    def _transaction(self, txn: data.Transaction) -> None:
+        item = txn.meta.get("item")
+        text = f"{txn.payee or ''} {txn.narration or ''}"
+        debits = [p for p in txn.postings if p.units.number is not None and p.units.number > 0]
+        credits = [p for p in txn.postings if p.units.number is not None and p.units.number < 0]
+        spends = any(p.account.startswith(SPENDING) for p in debits)
+        # TL01 / TL06: fees credited to income
+        for posting in credits:
+            account = posting.account
+            if not account.startswith("Income:") or account.startswith("Income:4001") \
+                    or "返还" in account:
+                continue
+            named = [n for n in self.non_tax if n in account.split(":", 1)[1]]
+            if item in self.non_tax or named:
+                fee = item if item in self.non_tax else named[0]
+                self.report(txn, "TL01", f"{fee}属非税收入，应贷记 2103 应缴财政款并上缴财政，"
+                                         f"不得直接记入 {account}（收支两条线）")
+                break
+            if item in self.agency_items or any(p.account.startswith(AGENCY) for p in debits):
+                self.report(txn, "TL06", f"代收费{f'（{item}）' if item else ''}不得转为学校收入 "
+                                         f"{account}；应付给提供方或清退给学生（代收费专款代付）")
+                break
+        # TL03: spending paid straight out of a collection
+        if spends:
+            for posting in credits:
+                if self._is_collection(posting.account):
+                    self.report(txn, "TL03", f"坐收坐支：从收款账户 {posting.account} 直接支付费用、"
+                                             "资产或货款；收款应先上缴或专款代付，支出从经费账户列支")
+                    break
+        # TL02: 2103 leaves only to the treasury
+        out_of_treasury = [p for p in debits if p.account.startswith(TREASURY)]
+        if out_of_treasury and not spends:
+            others = [p for p in credits if not p.account.startswith(TREASURY)]
+            to_money = all(p.account.startswith(CASH_AND_BANK) for p in others)
+            remittance = to_money and any(word in text for word in TREASURY_WORDS)
+            refund = to_money and "退" in text and (txn.meta.get("student") or txn.meta.get("class"))
+            if others and not (remittance or refund):
+                self.report(txn, "TL02", f"应缴财政款 {out_of_treasury[0].account} 只能上缴财政专户/国库"
+                                         f"（收款方或摘要应写明财政），此笔流向 {others[0].account}，"
+                                         "属坐支（收支两条线）")
+        # lots: receipts and what consumes them
+        for posting in txn.postings:
+            number = posting.units.number
+            if number is None:
+                continue
+            account = posting.account
+            lots = self.treasury if account.startswith(TREASURY) else \
+                self.agency if account.startswith(AGENCY) else None
+            if lots is not None:
+                if number < 0:
+                    lots.receive(account, txn.date, -number, txn)
+                elif lots.pay(account, number) and lots is self.treasury:
+                    self.overdue.discard(account)  # remitted in full: an overdue spell ends
+            elif account.startswith(CASH):
+                self.cash += number
+                if number > 0:
+                    self.cash_raiser = txn
+
+    # -- checks at the end of each day ---------------------------------------------------
+    def _end_of_day(self, day: dt.date, next_day: dt.date | None) -> None:
+        self._check_cash(day)
+        today = next_day or day
+        if next_day is not None and next_day.year > day.year:
+            self._check_year_end(day.year)
+        self._check_remittance(today)
+        self._check_terms(today)
+        if next_day is None and day.month == 12 and day.day == 31:
+            self._check_year_end(day.year)
+
+    def _check_cash(self, day: dt.date) -> None:
+        limit = self.policy.get("cash-limit", day).number
+        if self.cash > limit:
+            if not self.cash_over and self.cash_raiser is not None:
+                self.report(self.cash_raiser, "TL08", f"库存现金 {day} 日终余额 {self.cash} 元，"
+                                                      f"超过限额 {limit} 元（收到现金应当日解缴银行）")
+            self.cash_over = True
+        else:
+            self.cash_over = False
+        self.cash_raiser = None
+
+    def _check_remittance(self, today: dt.date) -> None:
+        for account, lots in self.treasury.by_account.items():
+            if not lots:
+                continue
+            oldest = lots[0]
+            due = deadline(self.policy, oldest.date)
+            if account in self.overdue or not due < today:
+                continue
+            self.overdue.add(account)
+            if oldest.reported:
+                continue
+            oldest.reported = True
+            held = sum((lot.amount for lot in lots if deadline(self.policy, lot.date) < today),
+                       Decimal(0))
+            self.report(oldest.entry, "TL04", (
+                f"非税收入 {item_name(account)} {oldest.date} 收取，应于 {due} 前上缴财政，"
+                f"截至 {today} 仍有 {held} 元超期未缴（收支两条线，及时足额上缴）"))
+
+    def _check_year_end(self, year: int) -> None:
+        for account, lots in self.treasury.by_account.items():
+            if not lots or lots[0].reported:
+                continue
+            held = sum((lot.amount for lot in lots if lot.date.year <= year), Decimal(0))
+            if held:
+                lots[0].reported = True
+                self.report(lots[0].entry, "TL05", (
+                    f"{year} 年末应缴财政款 {account} 仍有 {held} 元未上缴（最早一笔 {lots[0].date} "
+                    "收取）；年末 2103 应缴财政款应为零"))
+
+    def _check_terms(self, today: dt.date) -> None:
+        while self.terms:
+            end, name = self.terms[0]
+            due = end + dt.timedelta(days=self.policy.get("settle-days", end))
+            if not due < today:
+                return
+            self.terms.popleft()
+            for account, lots in self.agency.by_account.items():
+                left = [lot for lot in lots if lot.date <= end]
+                if not left or left[0].reported:
+                    continue
+                left[0].reported = True
+                held = sum((lot.amount for lot in left), Decimal(0))
+                self.report(left[0].entry, "TL07", (
+                    f"代收费 {item_name(account)} {name}（{end} 结束）收取的款项到 {due} 仍有 "
+                    f"{held} 元未结清（期末按时结算代收费，多退少不补）"))
+
+
+def validate_two_lines(entries, options_map, config=None):
+    policy, _policy_errors = read_policy(entries)  # reported by xiaozhang.plugins.policy
+    return entries, TwoLines(entries, policy).errors
