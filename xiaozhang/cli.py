@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from xiaozhang.plugins import is_warning
+
 DEFAULT_LEDGER = "ledger/main.beancount"
 
 
@@ -18,11 +20,6 @@ def format_problem(error) -> str:
     where = f"{filename}:{lineno}" if lineno is not None else filename
     message = " ".join(str(error.message).split())
     return f"{where}: {message}"
-
-
-def is_warning(error) -> bool:
-    """A problem shown but not failing the check (e.g. a budget overrun under "warn")."""
-    return getattr(error, "warning", False) is True
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
