@@ -18,7 +18,8 @@
            （2307…代收费下各明细科目名称）的款项直接记入收入。
     [TL07] 代收费期末未结清：每个代收费项目在学期结束（`term-end`）后 `settle-days` 天内，
            该学期及以前收取的款项须全部付给提供方或清退给学生（多退少不补）。不设 `term-end`
-           时按每年 1 月 31 日、7 月 31 日为学期结束。报告在最早一笔未结清的收款上。
+           时按每年 1 月 31 日、7 月 31 日为学期结束。报告在最早一笔未结清的收款上；此后直到该
+           项目余额全部结清为止不重复报告。
     [TL08] 库存现金日终余额超过 `cash-limit`（收到现金当日解缴）。报告在当天使余额超限的
            那一笔上；回到限额以内之前不重复报告。
 
@@ -154,6 +155,7 @@ class TwoLines:
         self.treasury = Lots()
         self.agency = Lots()
         self.overdue: set[str] = set()  # 2103 accounts in an overdue spell already reported
+        self.unsettled: set[str] = set()  # 代收费 accounts reported unsettled, until cleared
         self.non_tax = set(NON_TAX_DEFAULT)
         self.agency_items: set[str] = set()
         self.collection: set[str] = set()
@@ -253,8 +255,9 @@ class TwoLines:
             if lots is not None:
                 if number < 0:
                     lots.receive(account, txn.date, -number, txn)
-                elif lots.pay(account, number) and lots is self.treasury:
-                    self.overdue.discard(account)  # remitted in full: an overdue spell ends
+                elif lots.pay(account, number):
+                    # paid in full: an overdue (2103) or unsettled (代收费) spell ends
+                    (self.overdue if lots is self.treasury else self.unsettled).discard(account)
             elif account.startswith(CASH):
                 self.cash += number
                 if number > 0:
@@ -320,8 +323,9 @@ class TwoLines:
             self.terms.popleft()
             for account, lots in self.agency.by_account.items():
                 left = [lot for lot in lots if lot.date <= end]
-                if not left or left[0].reported:
+                if not left or left[0].reported or account in self.unsettled:
                     continue
+                self.unsettled.add(account)
                 left[0].reported = True
                 held = sum((lot.amount for lot in left), Decimal(0))
                 self.report(left[0].entry, "TL07", (

@@ -1,0 +1,217 @@
+"""The catalogue: each single violation inserted into the example school's books gives exactly
+one new problem, with the expected code, at the inserted entry.
+
+Each case is a small file included next to the example ledger (the example's own files are read
+in place, unchanged). In a case, the comment `; [CODE]` stands on the line before the entry the
+problem must point at.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from beancount import loader
+
+LEDGER = Path(__file__).parents[2] / "ledger"
+OFFICE = "Expenses:5001业务活动费用:500102商品和服务费用:30201办公费"
+TRAVEL = "Expenses:5001业务活动费用:500102商品和服务费用:30211差旅费"
+REPAIR = "Expenses:5001业务活动费用:500102商品和服务费用:30213维修费"
+TRAINING = "Expenses:5001业务活动费用:500102商品和服务费用:30216培训费"
+MATERIALS = "Expenses:5001业务活动费用:500102商品和服务费用:30218专用材料费"
+EQUIPMENT = "Assets:1601固定资产:160102通用设备"
+QUOTA = "Assets:1011零余额账户用款额度"
+BASIC = "Assets:1002银行存款:100201基本户"
+COLLECTION = "Assets:1002银行存款:100203代收费专户"
+BOARDING = "Liabilities:2103应缴财政款:210301住宿费"
+DISPOSAL = "Liabilities:2103应缴财政款:210302国有资产处置收入"
+HOMEWORK = "Liabilities:2307其他应付款:230701代收费:01作业本费"
+OTHER_INCOME = "Income:4605租金收入"
+
+
+def pay(date, payee, account, amount, source=QUOTA, marker=None, **meta):
+    signed = {"handler": '"刘芳"', "inspector": '"张伟"', "reviewer": '"陈静"',
+              "approver": '"王建国"', "approved": date}
+    fields = {**signed, **meta}
+    lines = [f"; [{marker}]"] if marker else []
+    lines.append(f'{date} * "{payee}" "测试付款"')
+    lines += [f"  {key}: {value}" for key, value in fields.items() if value is not None]
+    lines += [f"  {account}  {amount} CNY", f"  {source}"]
+    return "\n".join(lines) + "\n\n"
+
+
+def entry(text):
+    return textwrap.dedent(text).lstrip("\n") + "\n"
+
+
+CASES = {
+    "PL01": entry("""
+        ; [PL01]
+        2026-11-01 custom "school" "青禾市明德区实验小学"
+          principal: "王建国"
+        """),
+    "PL02": entry("""
+        ; [PL02]
+        2026-03-01 custom "policy" "cash-limt" 3000.00 CNY
+        """),
+    "PL03": entry("""
+        ; [PL03]
+        2026-03-01 custom "policy" "remittance-days" "五天"
+        """),
+    "AP01": pay("2026-03-10", "测试维修部甲", REPAIR, "320.00", marker="AP01", approver=None),
+    "AP02": pay("2026-03-10", "测试文具店乙", OFFICE, "260.00", marker="AP02", inspector=None),
+    "AP03": pay("2026-03-10", "测试文具店丙", OFFICE, "800.00", marker="AP03",
+                approver='"李明华"', inspector='"张伟"'),
+    "AP04": pay("2026-03-10", "测试设备公司丁", EQUIPMENT, "60000.00", marker="AP04",
+                quotes=3, procurement='"询价"'),
+    "AP05": pay("2026-03-10", "测试设备公司戊", EQUIPMENT, "120000.00", marker="AP05",
+                quotes=3, procurement='"询价"', meeting='"校务会纪要〔2026〕第9号"',
+                contract='"HT2026CS01"'),
+    "AP06": pay("2026-03-10", "测试设备公司己", EQUIPMENT, "6000.00", marker="AP06", quotes=1),
+    "AP07": pay("2026-03-10", "测试文具店庚", OFFICE, "120.00", marker="AP07",
+                approved="2026-03-11"),
+    "AP08": pay("2026-03-10", "测试文具店辛", OFFICE, "120.00", marker="AP08",
+                handler='"陈静"'),
+    "AP09": pay("2026-03-10", "测试家具厂壬", EQUIPMENT, "3000.00")
+            + pay("2026-03-16", "测试家具厂壬", EQUIPMENT, "3000.00", marker="AP09"),
+    "AP10": entry(f"""
+        ; [AP10]
+        2026-08-03 ! "测试文具店癸" "购奖状（待校长审批）"
+          handler: "刘芳"
+          inspector: "张伟"
+          reviewer: "陈静"
+          {OFFICE}  180.00 CNY
+          {QUOTA}
+        """),
+    "TL01": entry(f"""
+        ; [TL01]
+        2026-03-11 * "收取住宿费（插班生）"
+          student: "202503099"
+          item: "住宿费"
+          {BASIC}  450.00 CNY
+          {OTHER_INCOME}  -450.00 CNY
+        """),
+    "TL02": entry(f"""
+        2026-10-12 * "收取住宿费（补交）"
+          student: "202503099"
+          item: "住宿费"
+          {BASIC}  450.00 CNY
+          {BOARDING}  -450.00 CNY
+
+        ; [TL02]
+        2026-10-13 * "明德区测试维修部" "付宿舍维修款"
+          handler: "李明华"
+          reviewer: "陈静"
+          {BOARDING}  450.00 CNY
+          {BASIC}  -450.00 CNY
+        """),
+    "TL03": pay("2026-03-12", "测试差旅公司", TRAVEL, "50.00", source=COLLECTION,
+                marker="TL03", inspector=None),
+    "TL04": entry(f"""
+        ; [TL04]
+        2026-10-12 * "收取住宿费（补交）"
+          student: "202503099"
+          item: "住宿费"
+          {BASIC}  450.00 CNY
+          {BOARDING}  -450.00 CNY
+
+        2026-10-20 * "青禾市明德区财政局非税收入汇缴专户" "上缴住宿费"
+          handler: "赵敏"
+          reviewer: "陈静"
+          {BOARDING}  450.00 CNY
+          {BASIC}  -450.00 CNY
+        """),
+    "TL05": entry(f"""
+        ; [TL05]
+        2025-12-30 * "明德区再生资源回收站" "报废课桌椅残值收入"
+          item: "国有资产处置收入"
+          {BASIC}  800.00 CNY
+          {DISPOSAL}  -800.00 CNY
+
+        2026-01-04 * "青禾市明德区财政局非税收入汇缴专户" "上缴国有资产处置收入"
+          handler: "赵敏"
+          reviewer: "陈静"
+          {DISPOSAL}  800.00 CNY
+          {BASIC}  -800.00 CNY
+        """),
+    "TL06": entry(f"""
+        ; [TL06]
+        2026-01-20 * "作业本费结余转收入"
+          reviewer: "陈静"
+          {HOMEWORK}  5.00 CNY
+          Income:4605租金收入  -5.00 CNY
+        """),
+    "TL07": entry(f"""
+        ; [TL07]
+        2025-12-15 * "代收作业本费（插班生） 2025年秋季学期"
+          student: "202503099"
+          item: "作业本费"
+          {COLLECTION}  15.00 CNY
+          {HOMEWORK}  -15.00 CNY
+        """),
+    "TL08": entry(f"""
+        ; [TL08]
+        2026-03-10 * "明德区童趣文具店" "收门面押金（现金）"
+          Assets:1001库存现金  6000.00 CNY
+          {OTHER_INCOME}  -6000.00 CNY
+
+        2026-03-12 * "现金存入基本户"
+          {BASIC}  6000.00 CNY
+          Assets:1001库存现金  -6000.00 CNY
+        """),
+    "PJ01": pay("2026-03-10", "测试实验器材公司", MATERIALS, "200.00", marker="PJ01",
+                project='"科学实验室2026"'),
+    "PJ02": entry(f"""
+        2026-03-01 custom "project" "校园文化建设2026" 5000.00 CNY {MATERIALS}
+        """) + pay("2026-03-10", "测试文具店子", OFFICE, "300.00", marker="PJ02",
+                   project='"校园文化建设2026"'),
+    "PJ03": entry(f"""
+        2026-03-01 custom "project" "校园文化建设2026" 1000.00 CNY {MATERIALS}
+        """) + pay("2026-03-10", "测试广告公司", MATERIALS, "600.00", project='"校园文化建设2026"')
+            + pay("2026-03-20", "测试广告公司丑", MATERIALS, "600.00", marker="PJ03",
+                  project='"校园文化建设2026"'),
+    "PJ04": entry("""
+        ; [PJ04]
+        2026-03-01 custom "project" "图书室建设2026" 5000.00 CNY
+        """),
+    "BG01": pay("2026-03-10", "测试培训学校", TRAINING, "9000.00", marker="BG01",
+                inspector=None),
+    "BG02": entry(f"""
+        ; [BG02]
+        2026-01-01 custom "budget" {TRAVEL} "annually" 1000.00 CNY
+        """),
+}
+
+
+def load_with(tmp_path: Path, text: str):
+    case = tmp_path / "case.beancount"
+    case.write_text(text, encoding="utf-8")
+    main = (LEDGER / "main.beancount").read_text(encoding="utf-8")
+    main = re.sub(r'^include "(.*)"$', lambda m: f'include "{LEDGER / m.group(1)}"', main,
+                  flags=re.MULTILINE)
+    (tmp_path / "main.beancount").write_text(main + f'include "{case}"\n', encoding="utf-8")
+    _entries, errors, _ = loader.load_file(str(tmp_path / "main.beancount"))
+    return case, errors
+
+
+def test_the_example_alone_is_clean(tmp_path):
+    _case, errors = load_with(tmp_path, "")
+    assert [e.message for e in errors] == []
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_one_violation_gives_one_problem_at_its_entry(tmp_path, code):
+    text = CASES[code]
+    marker = text.splitlines().index(f"; [{code}]") + 1
+    case, errors = load_with(tmp_path, text)
+    found = [(e.message[1:5], e.source["filename"], e.source["lineno"]) for e in errors]
+    assert found == [(code, str(case), marker + 1)], [e.message for e in errors]
+
+
+def test_every_rule_is_in_the_catalogue():
+    violations = (Path(__file__).parents[2] / "docs" / "examples" / "violations.beancount")
+    codes = set(re.findall(r"^; \[([A-Z]{2}\d{2})\]", violations.read_text(encoding="utf-8"),
+                           flags=re.MULTILINE))
+    assert codes == set(CASES)
