@@ -3,25 +3,29 @@
 检查项与错误代码（适用于 `*` 和 `!` 交易）
     [TL01] 非税收入（住宿费、学费、保教费，以及 2103 应缴财政款下各明细科目名称所列项目）
            贷记了收入科目，而不是 2103 应缴财政款。识别方式：交易的 `item` 是非税收入项目，
-           或收入科目名称含该项目名。财政专户返还（科目名含“返还”）和 4001 财政拨款不在此列。
-    [TL02] 2103 应缴财政款的借方（资金流出）不是上缴财政：收款方或摘要须含“财政”或“国库”，
-           且对方科目只能是库存现金/银行存款；向缴费学生退费（有 `student` 或 `class`，摘要含“退”）
-           和 2103 明细科目之间的调整除外。其他一律视为坐支。
+           或收入科目名称含该项目名。财政专户核拨返还（科目名含“返还”，或收款方/摘要含“返还”
+           “核拨”）和 4001 财政拨款不在此列。
+    [TL02] 2103 应缴财政款的借方（资金流出）不是上缴财政：收款方或摘要须含“财政”“国库”
+           或“金库”（国家金库…支库），且对方科目只能是库存现金/银行存款；向缴费学生退费
+           （有 `student` 或 `class`，摘要含“退”）和 2103 明细科目之间的调整除外。其他一律视为
+           坐支（同一笔里另有费用借方也一样；已按 TL03 报告的不重复报告）。
     [TL03] 坐收坐支：同一笔交易借记费用、资产或应付账款，贷记 2103 应缴财政款、2307…代收费，
            或开户时标为收款账户（`open` 上写 `collection: TRUE`，含其下级科目）的账户。
-    [TL04] 非税收入超期未缴：2103 各明细科目按先收先缴计算，每笔收入须在 `remittance-days`
-           天内上缴（不设则为当月月末前）。报告在超期未缴的最早一笔收入上；此后直到该科目
-           余额全部缴清为止不重复报告。检查截至账本最后一笔交易的日期。
+    [TL04] 非税收入超期未缴：2103 各明细科目按先收先缴计算（记在上级科目 2103 的上缴冲减
+           其下明细科目最早的收入），每笔收入须在 `remittance-days` 天内上缴（不设则为当月
+           月末前；期限当天上缴不算超期）。报告在超期未缴的最早一笔收入上；此后直到超期的
+           款项全部缴清为止不重复报告（之后再有超期的，另行报告）。检查截至账本最后一笔交易的日期。
     [TL05] 年末 2103 应缴财政款未缴清（12 月 31 日仍有余额），报告在最早一笔未缴收入上
            （已按 TL04 报告的不重复报告）。
     [TL06] 代收费转为学校收入：借记 2307…代收费而贷记收入科目，或 `item` 为代收费项目
            （2307…代收费下各明细科目名称）的款项直接记入收入。
     [TL07] 代收费期末未结清：每个代收费项目在学期结束（`term-end`）后 `settle-days` 天内，
            该学期及以前收取的款项须全部付给提供方或清退给学生（多退少不补）。不设 `term-end`
-           时按每年 1 月 31 日、7 月 31 日为学期结束。报告在最早一笔未结清的收款上；此后直到该
-           项目余额全部结清为止不重复报告。
-    [TL08] 库存现金日终余额超过 `cash-limit`（收到现金当日解缴）。报告在当天使余额超限的
-           那一笔上；回到限额以内之前不重复报告。
+           时按每年 1 月 31 日、7 月 31 日为学期结束。按先收先付计算（付给上级科目 230701
+           代收费的冲减其下各项目最早的收款；先付后收的，以后的收款先抵付款）。报告在最早一笔
+           未结清的收款上；同一笔未结清的款项以后的学期不重复报告，以后学期新收而未结清的另行报告。
+    [TL08] 库存现金日终余额超过 `cash-limit`（收到现金当日解缴；日内超过、当天解缴的不算）。
+           报告在当天使余额超过限额（此后未再回到限额以内）的那一笔上；回到限额以内之前不重复报告。
 
 依据
     “做到收支两条线，所有收费必须进入财务处并上交‘区财政集中支付中心’”（001）；
@@ -77,7 +81,8 @@ CASH = "Assets:1001"
 CASH_AND_BANK = ("Assets:1001", "Assets:1002", "Assets:1021")
 SPENDING = ("Expenses:",) + ASSET_ROOTS + ("Liabilities:2302",)
 NON_TAX_DEFAULT = ("住宿费", "学费", "保教费")
-TREASURY_WORDS = ("财政", "国库")
+TREASURY_WORDS = ("财政", "国库", "金库")  # 国家金库…支库 is the treasury
+RETURN_WORDS = ("返还", "核拨")  # 财政专户核拨返还: the school's share comes back as income
 _CODE = re.compile(r"^\d+")
 
 
@@ -97,26 +102,46 @@ class Lot:
 
 
 class Lots:
-    """First in, first out: receipts credit an account, remittances/payments consume the oldest."""
+    """First in, first out: receipts credit an account, remittances/payments consume the oldest.
+
+    A payment booked to a parent account (`Liabilities:2103应缴财政款`) consumes the oldest
+    receipts of its sub-accounts; a payment larger than what is held (e.g. a provider paid
+    before the fee is collected) is carried as an advance that later receipts settle."""
 
     def __init__(self) -> None:
         self.by_account: dict[str, collections.deque[Lot]] = collections.defaultdict(
             collections.deque)
+        self.held: dict[str, Decimal] = collections.defaultdict(Decimal)
+        self.advance: dict[str, Decimal] = {}
 
     def receive(self, account: str, date: dt.date, amount: Decimal, entry) -> None:
-        self.by_account[account].append(Lot(date, amount, entry))
+        parts = account.split(":")
+        for holder in (":".join(parts[:i]) for i in range(len(parts), 1, -1)):
+            credit = self.advance.get(holder)
+            if credit:
+                used = min(credit, amount)
+                self.advance[holder] = credit - used
+                amount -= used
+        if amount > 0:
+            self.by_account[account].append(Lot(date, amount, entry))
+            self.held[account] += amount
 
-    def pay(self, account: str, amount: Decimal) -> bool:
-        """Consume the oldest receipts; True when nothing is left in the account."""
-        lots = self.by_account.get(account)
-        while lots and amount > 0:
-            lot = lots[0]
-            if lot.amount > amount:
-                lot.amount -= amount
-                return False
-            amount -= lot.amount
-            lots.popleft()
-        return not lots
+    def pay(self, account: str, amount: Decimal) -> None:
+        """Consume the oldest receipts of the account (or of its sub-accounts)."""
+        while amount > 0:
+            candidates = [(lots[0].date, name) for name, lots in self.by_account.items()
+                          if lots and (name == account or name.startswith(account + ":"))]
+            if not candidates:
+                self.advance[account] = self.advance.get(account, Decimal(0)) + amount
+                return
+            name = min(candidates)[1]
+            lot = self.by_account[name][0]
+            used = min(lot.amount, amount)
+            lot.amount -= used
+            amount -= used
+            self.held[name] -= used
+            if not lot.amount:
+                self.by_account[name].popleft()
 
     def oldest(self, account: str) -> Lot | None:
         lots = self.by_account.get(account)
@@ -155,14 +180,17 @@ class TwoLines:
         self.treasury = Lots()
         self.agency = Lots()
         self.overdue: set[str] = set()  # 2103 accounts in an overdue spell already reported
-        self.unsettled: set[str] = set()  # 代收费 accounts reported unsettled, until cleared
+        # 代收费 accounts: the amount already reported unsettled (the oldest money held), so
+        # that the same money is not reported again at the next term end
+        self.unsettled: dict[str, Decimal] = {}
         self.non_tax = set(NON_TAX_DEFAULT)
         self.agency_items: set[str] = set()
         self.collection: set[str] = set()
         self.cash = Decimal(0)
         self.cash_over = False
         self.cash_day: dt.date | None = None
-        self.cash_raiser = None  # the last entry of the day that raised the cash balance
+        self.cash_crosser = None  # the entry that last took the cash balance over the limit
+        self.cash_last = None  # the last entry of the day that moved cash
         txns = [e for e in entries if isinstance(e, data.Transaction)]
         self.first = txns[0].date if txns else None
         self.last = txns[-1].date if txns else None
@@ -211,10 +239,11 @@ class TwoLines:
         credits = [p for p in txn.postings if p.units.number is not None and p.units.number < 0]
         spends = any(p.account.startswith(SPENDING) for p in debits)
         # TL01 / TL06: fees credited to income
+        returned = any(word in text for word in RETURN_WORDS) and "退" not in text
         for posting in credits:
             account = posting.account
             if not account.startswith("Income:") or account.startswith("Income:4001") \
-                    or "返还" in account:
+                    or "返还" in account or returned:
                 continue
             named = [n for n in self.non_tax if n in account.split(":", 1)[1]]
             if item in self.non_tax or named:
@@ -227,15 +256,14 @@ class TwoLines:
                                          f"{account}；应付给提供方或清退给学生（代收费专款代付）")
                 break
         # TL03: spending paid straight out of a collection
-        if spends:
-            for posting in credits:
-                if self._is_collection(posting.account):
-                    self.report(txn, "TL03", f"坐收坐支：从收款账户 {posting.account} 直接支付费用、"
-                                             "资产或货款；收款应先上缴或专款代付，支出从经费账户列支")
-                    break
-        # TL02: 2103 leaves only to the treasury
+        source = next((p.account for p in credits if self._is_collection(p.account)), None) \
+            if spends else None
+        if source:
+            self.report(txn, "TL03", f"坐收坐支：从收款账户 {source} 直接支付费用、"
+                                     "资产或货款；收款应先上缴或专款代付，支出从经费账户列支")
+        # TL02: 2103 leaves only to the treasury (an expense paid alongside does not excuse it)
         out_of_treasury = [p for p in debits if p.account.startswith(TREASURY)]
-        if out_of_treasury and not spends:
+        if out_of_treasury and not source:
             others = [p for p in credits if not p.account.startswith(TREASURY)]
             to_money = all(p.account.startswith(CASH_AND_BANK) for p in others)
             remittance = to_money and any(word in text for word in TREASURY_WORDS)
@@ -244,7 +272,8 @@ class TwoLines:
                 self.report(txn, "TL02", f"应缴财政款 {out_of_treasury[0].account} 只能上缴财政专户/国库"
                                          f"（收款方或摘要应写明财政），此笔流向 {others[0].account}，"
                                          "属坐支（收支两条线）")
-        # lots: receipts and what consumes them
+        # lots: receipts and what consumes them; the cash balance
+        cash = Decimal(0)
         for posting in txn.postings:
             number = posting.units.number
             if number is None:
@@ -255,13 +284,21 @@ class TwoLines:
             if lots is not None:
                 if number < 0:
                     lots.receive(account, txn.date, -number, txn)
-                elif lots.pay(account, number):
-                    # paid in full: an overdue (2103) or unsettled (代收费) spell ends
-                    (self.overdue if lots is self.treasury else self.unsettled).discard(account)
+                else:
+                    lots.pay(account, number)
+                    if lots is self.agency:  # what was reported and is now paid is settled
+                        for name, amount in self.unsettled.items():
+                            self.unsettled[name] = min(amount, self.agency.held[name])
             elif account.startswith(CASH):
-                self.cash += number
-                if number > 0:
-                    self.cash_raiser = txn
+                cash += number
+        if cash:
+            limit = self.policy.get("cash-limit", txn.date).number
+            before, self.cash = self.cash, self.cash + cash
+            if self.cash <= limit:
+                self.cash_crosser = None
+            elif before <= limit:
+                self.cash_crosser = txn
+            self.cash_last = txn
 
     # -- checks at the end of each day ---------------------------------------------------
     def _end_of_day(self, day: dt.date, next_day: dt.date | None) -> None:
@@ -276,22 +313,24 @@ class TwoLines:
 
     def _check_cash(self, day: dt.date) -> None:
         limit = self.policy.get("cash-limit", day).number
+        culprit = self.cash_crosser or self.cash_last  # the latter: the limit was lowered
         if self.cash > limit:
-            if not self.cash_over and self.cash_raiser is not None:
-                self.report(self.cash_raiser, "TL08", f"库存现金 {day} 日终余额 {self.cash} 元，"
-                                                      f"超过限额 {limit} 元（收到现金应当日解缴银行）")
+            if not self.cash_over and culprit is not None:
+                self.report(culprit, "TL08", f"库存现金 {day} 日终余额 {self.cash} 元，"
+                                             f"超过限额 {limit} 元（收到现金应当日解缴银行）")
             self.cash_over = True
         else:
             self.cash_over = False
-        self.cash_raiser = None
+        self.cash_crosser = self.cash_last = None
 
     def _check_remittance(self, today: dt.date) -> None:
         for account, lots in self.treasury.by_account.items():
-            if not lots:
+            oldest = lots[0] if lots else None
+            if oldest is None or not deadline(self.policy, oldest.date) < today:
+                self.overdue.discard(account)  # nothing overdue any more: a spell ends
                 continue
-            oldest = lots[0]
             due = deadline(self.policy, oldest.date)
-            if account in self.overdue or not due < today:
+            if account in self.overdue:
                 continue
             self.overdue.add(account)
             if oldest.reported:
@@ -322,15 +361,20 @@ class TwoLines:
                 return
             self.terms.popleft()
             for account, lots in self.agency.by_account.items():
-                left = [lot for lot in lots if lot.date <= end]
-                if not left or left[0].reported or account in self.unsettled:
+                held = sum((lot.amount for lot in lots if lot.date <= end), Decimal(0))
+                reported = self.unsettled.get(account, Decimal(0))
+                if held <= reported:  # settled, or the same money already reported
                     continue
-                self.unsettled.add(account)
-                left[0].reported = True
-                held = sum((lot.amount for lot in left), Decimal(0))
-                self.report(left[0].entry, "TL07", (
-                    f"代收费 {item_name(account)} {name}（{end} 结束）收取的款项到 {due} 仍有 "
-                    f"{held} 元未结清（期末按时结算代收费，多退少不补）"))
+                self.unsettled[account] = held
+                first, skip = lots[0], reported  # the oldest receipt not reported before
+                for lot in lots:
+                    first = lot
+                    if skip < lot.amount:
+                        break
+                    skip -= lot.amount
+                self.report(first.entry, "TL07", (
+                    f"代收费 {item_name(account)} {name}（{end} 结束）及以前收取的款项到 {due} "
+                    f"仍有 {held - reported} 元未结清（期末按时结算代收费，多退少不补）"))
 
 
 def validate_two_lines(entries, options_map, config=None):

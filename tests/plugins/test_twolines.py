@@ -1,0 +1,490 @@
+"""收支两条线 (plugins/twolines.py, TL01-TL08) and the policies it reads (term-end, settle-days).
+
+Every test loads a small school ledger with the real loader and compares the full list of
+(code, line) of the errors, so a plugin that crashes (which the loader turns into an error)
+or reports one problem too many fails the test.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from beancount import loader
+from school import SCHOOL_PROFILE
+
+PLUGINS = 'plugin "xiaozhang.plugins.policy"\nplugin "xiaozhang.plugins.twolines"\n'
+ACCOUNTS = textwrap.dedent("""\
+    2015-01-01 open Assets:1001库存现金 CNY
+    2015-01-01 open Assets:1002银行存款:100201基本户 CNY
+    2015-01-01 open Assets:1002银行存款:100203代收费专户 CNY
+      collection: TRUE
+    2015-01-01 open Assets:1002银行存款:100204收费专户 CNY
+      collection: TRUE
+    2015-01-01 open Assets:1002银行存款:100204收费专户:10020401微信缴费 CNY
+    2015-01-01 open Assets:1011零余额账户用款额度 CNY
+    2015-01-01 open Assets:1601固定资产:160102通用设备 CNY
+    2015-01-01 open Liabilities:2103应缴财政款 CNY
+    2015-01-01 open Liabilities:2103应缴财政款:210301住宿费 CNY
+    2015-01-01 open Liabilities:2103应缴财政款:210302国有资产处置收入 CNY
+    2015-01-01 open Liabilities:2302应付账款 CNY
+    2015-01-01 open Liabilities:2307其他应付款:230701代收费 CNY
+    2015-01-01 open Liabilities:2307其他应付款:230701代收费:01作业本费 CNY
+    2015-01-01 open Liabilities:2307其他应付款:230701代收费:02教辅资料费 CNY
+    2015-01-01 open Liabilities:2307其他应付款:230702饭卡预存 CNY
+    2015-01-01 open Equity:3001累计盈余 CNY
+    2015-01-01 open Income:4001财政拨款收入 CNY
+    2015-01-01 open Income:4101事业收入 CNY
+    2015-01-01 open Income:4101事业收入:410101财政专户返还 CNY
+    2015-01-01 open Income:4101事业收入:410103住宿费 CNY
+    2015-01-01 open Income:4605租金收入 CNY
+    2015-01-01 open Income:4609其他收入 CNY
+    2015-01-01 open Expenses:5001业务活动费用:500102商品和服务费用:30201办公费 CNY
+    2015-01-01 open Expenses:5001业务活动费用:500102商品和服务费用:30213维修费 CNY
+    """)
+HEADER = PLUGINS + SCHOOL_PROFILE + ACCOUNTS
+
+CASH = "Assets:1001库存现金"
+BASIC = "Assets:1002银行存款:100201基本户"
+AGENCY_BANK = "Assets:1002银行存款:100203代收费专户"
+FEE_BANK = "Assets:1002银行存款:100204收费专户"
+WECHAT = "Assets:1002银行存款:100204收费专户:10020401微信缴费"
+QUOTA = "Assets:1011零余额账户用款额度"
+EQUIPMENT = "Assets:1601固定资产:160102通用设备"
+TREASURY = "Liabilities:2103应缴财政款"
+DORM = "Liabilities:2103应缴财政款:210301住宿费"
+DISPOSAL = "Liabilities:2103应缴财政款:210302国有资产处置收入"
+PAYABLE = "Liabilities:2302应付账款"
+AGENCY = "Liabilities:2307其他应付款:230701代收费"
+BOOKS = "Liabilities:2307其他应付款:230701代收费:01作业本费"
+AIDS = "Liabilities:2307其他应付款:230701代收费:02教辅资料费"
+MEALS = "Liabilities:2307其他应付款:230702饭卡预存"
+OPENING = "Equity:3001累计盈余"
+GRANT = "Income:4001财政拨款收入"
+SERVICE = "Income:4101事业收入"
+RETURNED = "Income:4101事业收入:410101财政专户返还"
+DORM_INCOME = "Income:4101事业收入:410103住宿费"
+RENT = "Income:4605租金收入"
+OTHER_INCOME = "Income:4609其他收入"
+OFFICE = "Expenses:5001业务活动费用:500102商品和服务费用:30201办公费"
+REPAIR = "Expenses:5001业务活动费用:500102商品和服务费用:30213维修费"
+
+TREASURY_PAYEE = "青禾市明德区财政局非税收入汇缴专户"
+
+
+def txn(date, narration, *postings, payee=None, flag="*", **meta):
+    """One transaction; postings are (account, amount) pairs or a bare account (the rest)."""
+    head = f"{date} {flag} " + (f'"{payee}" ' if payee else "") + f'"{narration}"'
+    lines = [head] + [f'  {key}: "{value}"' for key, value in meta.items()]
+    for posting in postings:
+        if isinstance(posting, tuple):
+            lines.append(f"  {posting[0]}  {posting[1]} CNY")
+        else:
+            lines.append(f"  {posting}")
+    return "\n".join(lines) + "\n"
+
+
+def collect(date, amount="450.00", account=DORM, bank=BASIC, item="住宿费", student="202001023"):
+    return txn(date, f"收取{item} 2025年秋季学期", (bank, amount), (account, f"-{amount}"),
+               item=item, student=student, **{"class": "六(1)班"})
+
+
+def remit(date, amount, account=DORM, bank=BASIC, payee=TREASURY_PAYEE):
+    return txn(date, "上缴住宿费至财政专户", (account, amount), (bank, f"-{amount}"), payee=payee)
+
+
+def agency(date, amount, account=BOOKS, item="作业本费", student="202001023"):
+    return txn(date, f"代收{item} 2025年秋季学期", (AGENCY_BANK, amount), (account, f"-{amount}"),
+               item=item, student=student, **{"class": "六(1)班"})
+
+
+def pay_provider(date, amount, account=BOOKS, payee="青禾市新华书店"):
+    return txn(date, "支付作业本款", (account, amount), (AGENCY_BANK, f"-{amount}"), payee=payee)
+
+
+def refund(date, amount, account=BOOKS, student="202001023"):
+    return txn(date, "期末清退作业本费结余", (account, amount), (AGENCY_BANK, f"-{amount}"),
+               student=student, **{"class": "六(1)班"})
+
+
+def other(date, amount="120.00"):
+    """An unrelated payment that only moves the ledger's last date forward."""
+    return txn(date, "购办公用品", (OFFICE, amount), QUOTA, payee="明德区晨光文具店")
+
+
+def run(*parts, policy=""):
+    """Load the ledger; return [(code, line)] of all errors and the line each part starts at."""
+    header = HEADER + policy
+    _entries, errors, _ = loader.load_string(header + "".join(parts))
+    starts, line = [], header.count("\n") + 1
+    for part in parts:
+        starts.append(line)
+        line += part.count("\n")
+    return [(str(error.message)[1:5], error.source["lineno"]) for error in errors], starts
+
+
+def policy(*lines):
+    return "".join(f'2025-08-25 custom "policy" {line}\n' for line in lines)
+
+
+DAYS5 = policy('"remittance-days" 5')
+
+
+# -- a clean term ----------------------------------------------------------------------------
+
+def test_a_clean_term_of_fees_remittances_agency_fees_and_petty_cash():
+    parts = [
+        txn("2025-08-31", "期初余额（上年结转）", (BASIC, "186432.57"), (CASH, "1286.50"), OPENING),
+        collect("2025-09-01"), collect("2025-09-01", student="202001034"),
+        collect("2025-09-02", student="202001046"),
+        agency("2025-09-01", "15.00"), agency("2025-09-01", "15.00", student="202001034"),
+        agency("2025-09-01", "41.20", account=AIDS, item="教辅资料费"),
+        remit("2025-09-05", "1350.00"),
+        txn("2025-09-03", "从基本户提取备用金", (CASH, "1714.00"), (BASIC, "-1714.00")),
+        txn("2025-09-04", "零星购办公用品", (OFFICE, "86.50"), (CASH, "-86.50"),
+            payee="明德区晨光文具店"),
+        txn("2025-09-10", "授权支付额度到账", (QUOTA, "90000.00"), (GRANT, "-90000.00"),
+            payee="青禾市明德区财政局"),
+        txn("2025-09-12", "门面租金（9月）", (BASIC, "3000.00"), (RENT, "-3000.00"),
+            payee="明德区鑫源便利店"),
+        pay_provider("2025-09-15", "24.00"),
+        pay_provider("2025-09-15", "41.20", account=AIDS, payee="青禾市教辅书店"),
+        txn("2025-10-16", "财政专户核拨返还住宿费 2025年秋季学期", (BASIC, "1350.00"),
+            (RETURNED, "-1350.00"), payee="青禾市明德区财政局", item="住宿费"),
+        refund("2026-01-10", "3.00"), refund("2026-01-10", "3.00", student="202001034"),
+        other("2026-03-20"),
+    ]
+    assert run(*parts, policy=DAYS5)[0] == []
+
+
+# -- TL01 ------------------------------------------------------------------------------------
+
+def test_tl01_fees_credited_to_2103_and_treasury_returns_pass():
+    parts = [collect("2025-09-01"), remit("2025-09-03", "450.00"),
+             txn("2025-10-16", "财政专户核拨返还住宿费", (BASIC, "450.00"), (RETURNED, "-450.00"),
+                 payee="青禾市明德区财政局", item="住宿费"),
+             txn("2025-10-20", "门面租金", (BASIC, "3000.00"), (RENT, "-3000.00"))]
+    assert run(*parts)[0] == []
+
+
+def test_tl01_a_treasury_return_booked_to_plain_4101_passes():
+    # DOMAIN §3.3: 财政专户核拨返还: Dr 1002 / Cr 4101 事业收入 (no 返还 sub-account needed)
+    parts = [txn("2025-10-16", "财政专户核拨返还住宿费 2025年秋季学期", (BASIC, "37665.00"),
+                 (SERVICE, "-37665.00"), payee="青禾市明德区财政局", item="住宿费")]
+    assert run(*parts)[0] == []
+
+
+def test_tl01_non_tax_fee_credited_to_income():
+    by_item = txn("2025-09-01", "收取住宿费", (BASIC, "450.00"), (SERVICE, "-450.00"),
+                  item="住宿费", student="202001023")
+    by_account = txn("2025-09-02", "收取住宿费", (BASIC, "450.00"), (DORM_INCOME, "-450.00"))
+    tuition = txn("2025-09-02", "收取高中学费", (BASIC, "1200.00"), (SERVICE, "-1200.00"),
+                  item="学费")
+    errors, at = run(by_item, by_account, tuition)
+    assert errors == [("TL01", at[0]), ("TL01", at[1]), ("TL01", at[2])]
+
+
+def test_tl01_items_named_by_2103_sub_accounts_are_non_tax():
+    # 国有资产处置收入 is non-tax here because the school opened a 2103 sub-account for it
+    sale = txn("2025-11-05", "出售报废电脑残值", (BASIC, "800.00"), (OTHER_INCOME, "-800.00"),
+               item="国有资产处置收入")
+    clean = txn("2025-11-05", "出售报废电脑残值", (BASIC, "800.00"), (DISPOSAL, "-800.00"),
+                item="国有资产处置收入")
+    errors, at = run(sale, clean, remit("2025-11-06", "800.00", account=DISPOSAL))
+    assert errors == [("TL01", at[0])]
+
+
+# -- TL02 ------------------------------------------------------------------------------------
+
+def test_tl02_remittance_student_refund_and_reclassification_pass():
+    parts = [collect("2025-09-01"), collect("2025-09-01", student="202001034"),
+             txn("2025-09-02", "退住宿费（办理走读）", (DORM, "450.00"), (BASIC, "-450.00"),
+                 student="202001034", **{"class": "六(1)班"}),
+             txn("2025-09-03", "调整科目：误记住宿费的资产处置收入", (DORM, "100.00"),
+                 (DISPOSAL, "-100.00")),
+             remit("2025-09-04", "350.00"),
+             txn("2025-09-04", "上缴国有资产处置收入", (DISPOSAL, "100.00"), (BASIC, "-100.00"),
+                 payee="国家金库明德区支库")]
+    assert run(*parts)[0] == []
+
+
+def test_tl02_2103_used_for_anything_but_remittance():
+    parts = [collect("2025-09-01", amount="2000.00"),
+             txn("2025-09-02", "支付宿舍维修费", (DORM, "600.00"), (BASIC, "-600.00"),
+                 payee="明德区安达水电维修部"),
+             txn("2025-09-03", "退住宿费", (DORM, "450.00"), (BASIC, "-450.00")),  # to whom?
+             txn("2025-09-04", "住宿费转事业收入", (DORM, "500.00"), (SERVICE, "-500.00")),
+             remit("2025-09-05", "450.00")]
+    errors, at = run(*parts)
+    assert errors == [("TL02", at[1]), ("TL02", at[2]), ("TL02", at[3])]
+
+
+def test_tl02_2103_paying_part_of_a_bill_is_still_sitting_spending():
+    # Dr 2103 and Dr an expense, Cr the bank, paid to a repairer: 2103 money spent
+    mixed = txn("2025-09-02", "支付宿舍维修费", (DORM, "300.00"), (REPAIR, "200.00"),
+                (BASIC, "-500.00"), payee="明德区安达水电维修部")
+    fee = txn("2025-09-03", "上缴住宿费（含汇款手续费）", (DORM, "150.00"), (OFFICE, "5.00"),
+              (BASIC, "-155.00"), payee=TREASURY_PAYEE)
+    errors, at = run(collect("2025-09-01"), mixed, fee)
+    assert errors == [("TL02", at[1])]
+
+
+# -- TL03 ------------------------------------------------------------------------------------
+
+def test_tl03_agency_payments_and_transfers_from_collection_accounts_pass():
+    parts = [agency("2025-09-01", "150.00"),
+             txn("2025-09-01", "微信缴费住宿费", (WECHAT, "450.00"), (DORM, "-450.00"),
+                 item="住宿费"),
+             pay_provider("2025-09-10", "150.00"),
+             remit("2025-09-11", "450.00", bank=WECHAT),
+             txn("2025-09-12", "购办公用品", (OFFICE, "320.00"), (BASIC, "-320.00"))]
+    assert run(*parts)[0] == []
+
+
+def test_tl03_spending_straight_out_of_collections():
+    parts = [
+        agency("2025-09-01", "1500.00"),
+        txn("2025-09-01", "微信缴费住宿费", (WECHAT, "4500.00"), (DORM, "-4500.00"), item="住宿费"),
+        # the 代收费专户 pays an office bill
+        txn("2025-09-02", "购办公用品", (OFFICE, "320.00"), (AGENCY_BANK, "-320.00")),
+        # a sub-account of a collection account pays for equipment
+        txn("2025-09-03", "购打印机", (EQUIPMENT, "2300.00"), (WECHAT, "-2300.00")),
+        # a supplier's bill settled by crediting 代收费 directly
+        txn("2025-09-04", "支付货款", (PAYABLE, "200.00"), (BOOKS, "-200.00")),
+        # an expense charged to 2103 directly
+        txn("2025-09-05", "宿舍维修费", (REPAIR, "600.00"), (DORM, "-600.00")),
+        remit("2025-09-06", "2200.00", bank=WECHAT),
+    ]
+    errors, at = run(*parts)
+    assert errors == [("TL03", at[2]), ("TL03", at[3]), ("TL03", at[4]), ("TL03", at[5])]
+
+
+# -- TL04 ------------------------------------------------------------------------------------
+
+def test_tl04_default_is_by_month_end_and_the_deadline_itself_passes():
+    on_time = [collect("2025-09-03"), remit("2025-09-30", "450.00"), other("2025-10-15")]
+    assert run(*on_time)[0] == []
+    late = [collect("2025-09-03"), remit("2025-10-01", "450.00")]
+    errors, at = run(*late)
+    assert errors == [("TL04", at[0])]
+
+
+def test_tl04_is_checked_only_as_far_as_the_ledger_goes():
+    assert run(collect("2025-09-03"), other("2025-09-30"))[0] == []
+    errors, at = run(collect("2025-09-03"), other("2025-10-01"))
+    assert errors == [("TL04", at[0])]
+
+
+def test_tl04_remittance_days():
+    assert run(collect("2025-09-01"), remit("2025-09-06", "450.00"), policy=DAYS5)[0] == []
+    errors, at = run(collect("2025-09-01"), remit("2025-09-07", "450.00"), policy=DAYS5)
+    assert errors == [("TL04", at[0])]
+
+
+def test_tl04_remittance_days_change_by_date():
+    rules = policy('"remittance-days" 5') + '2025-10-01 custom "policy" "remittance-days" 1\n'
+    assert run(collect("2025-09-01"), remit("2025-09-06", "450.00"),
+               collect("2025-10-08"), remit("2025-10-09", "450.00"), policy=rules)[0] == []
+    errors, at = run(collect("2025-10-08"), remit("2025-10-10", "450.00"), policy=rules)
+    assert errors == [("TL04", at[0])]
+
+
+def test_tl04_one_report_per_overdue_spell():
+    parts = [collect("2025-09-01"), collect("2025-09-08"), collect("2025-09-15"),
+             collect("2025-09-22"), remit("2025-09-29", "450.00"),  # still overdue after it
+             remit("2025-10-06", "1350.00"),  # all paid: the spell ends
+             collect("2025-10-13"), remit("2025-10-31", "450.00")]  # a new spell
+    errors, at = run(*parts, policy=DAYS5)
+    assert errors == [("TL04", at[0]), ("TL04", at[6])]
+
+
+def test_tl04_a_new_spell_starts_when_the_overdue_money_is_paid_even_if_some_is_left():
+    # weekly remittances that never empty the account: each late one is its own violation
+    parts = [collect("2025-09-01"), collect("2025-09-08"),
+             remit("2025-09-10", "450.00"),  # the 09-01 fee, late
+             collect("2025-09-11"),
+             remit("2025-09-12", "450.00"),  # the 09-08 fee, on time
+             remit("2025-09-20", "450.00")]  # the 09-11 fee, late
+    errors, at = run(*parts, policy=DAYS5)
+    assert errors == [("TL04", at[0]), ("TL04", at[3])]
+
+
+def test_tl04_remittance_booked_to_the_parent_2103_account():
+    parts = [collect("2025-09-01"), remit("2025-09-03", "450.00", account=TREASURY),
+             other("2025-10-20")]
+    assert run(*parts, policy=DAYS5)[0] == []
+
+
+# -- TL05 ------------------------------------------------------------------------------------
+
+def test_tl05_2103_is_zero_at_year_end():
+    days30 = policy('"remittance-days" 30')
+    assert run(collect("2025-12-20"), remit("2025-12-31", "450.00"), other("2026-01-05"),
+               policy=days30)[0] == []
+    errors, at = run(collect("2025-12-20"), remit("2026-01-05", "450.00"), policy=days30)
+    assert errors == [("TL05", at[0])]
+
+
+def test_tl05_only_for_years_the_ledger_has_passed():
+    days30 = policy('"remittance-days" 30')
+    assert run(collect("2025-12-20"), other("2025-12-30"), policy=days30)[0] == []
+    errors, at = run(collect("2025-12-20"), other("2025-12-31"), policy=days30)
+    assert errors == [("TL05", at[0])]
+
+
+def test_tl05_is_not_repeated_as_tl04():
+    errors, at = run(collect("2025-12-20"), other("2026-01-05"))  # by month-end and by year-end
+    assert errors == [("TL05", at[0])]
+
+
+# -- TL06 ------------------------------------------------------------------------------------
+
+def test_tl06_agency_fee_balance_moved_to_income():
+    parts = [agency("2025-09-01", "1500.00"), pay_provider("2025-09-20", "1420.00"),
+             txn("2025-09-30", "作业本费结余转其他收入", (BOOKS, "80.00"), (OTHER_INCOME, "-80.00"))]
+    errors, at = run(*parts)
+    assert errors == [("TL06", at[2])]
+
+
+def test_tl06_agency_fee_item_booked_as_income():
+    wrong = txn("2025-09-01", "收取作业本费", (BASIC, "15.00"), (SERVICE, "-15.00"),
+                item="作业本费", student="202001023")
+    right = agency("2025-09-01", "15.00")
+    errors, at = run(wrong, right)
+    assert errors == [("TL06", at[0])]
+
+
+def test_tl06_meal_card_deposits_are_not_agency_fees():
+    parts = [txn("2025-09-01", "饭卡充值", (BASIC, "300.00"), (MEALS, "-300.00")),
+             txn("2025-09-30", "9月就餐确认伙食费收入", (MEALS, "280.00"), (SERVICE, "-280.00"))]
+    assert run(*parts)[0] == []
+
+
+# -- TL07 ------------------------------------------------------------------------------------
+
+def test_tl07_default_term_ends_jan_31_and_jul_31():
+    # fall term ends 2026-01-31 by default; settle-days 30 → settled by 2026-03-02
+    base = [agency("2025-09-01", "1500.00"), pay_provider("2025-12-20", "1200.00")]
+    assert run(*base, refund("2026-03-02", "300.00"), other("2026-04-01"))[0] == []
+    errors, at = run(*base, refund("2026-03-03", "300.00"))
+    assert errors == [("TL07", at[0])]
+    # spring term: collected 2026-03-01, ends 2026-07-31, due 2026-08-30
+    spring = [agency("2026-03-01", "1500.00"), pay_provider("2026-06-20", "1500.00")]
+    assert run(*spring, other("2026-09-10"))[0] == []
+    errors, at = run(agency("2026-03-01", "1500.00"), other("2026-08-31"))
+    assert errors == [("TL07", at[0])]
+
+
+def test_tl07_configured_term_end_and_settle_days():
+    terms = policy('"settle-days" 10') + '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n'
+    base = [agency("2025-09-01", "1500.00"), pay_provider("2025-12-20", "1200.00")]
+    assert run(*base, refund("2026-01-26", "300.00"), other("2026-03-01"), policy=terms)[0] == []
+    errors, at = run(*base, refund("2026-01-27", "300.00"), policy=terms)
+    assert errors == [("TL07", at[0])]
+    # with term-end configured the default 1-31 term end does not apply
+    assert run(agency("2026-01-20", "15.00"), other("2026-03-15"), policy=terms)[0] == []
+
+
+def test_tl07_reports_only_the_unsettled_item_and_not_the_next_terms_collections():
+    terms = '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n'
+    parts = [agency("2025-09-01", "1500.00"),
+             agency("2025-09-01", "412.00", account=AIDS, item="教辅资料费"),
+             pay_provider("2025-12-20", "1500.00"),
+             agency("2026-02-25", "1500.00"),  # spring collection, not due at the fall term end
+             pay_provider("2026-02-27", "412.00", account=AIDS),  # too late
+             other("2026-03-01")]
+    errors, at = run(*parts, policy=terms)
+    assert errors == [("TL07", at[1])]
+
+
+def test_tl07_each_term_left_unsettled_is_reported():
+    terms = ('2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n'
+             '2026-07-03 custom "policy" "term-end" "2026年春季学期"\n')
+    parts = [agency("2025-09-01", "1500.00"), agency("2026-03-01", "1500.00"),
+             other("2026-08-10")]
+    errors, at = run(*parts, policy=terms)
+    assert errors == [("TL07", at[0]), ("TL07", at[1])]
+
+
+def test_tl07_the_same_unsettled_money_is_reported_once():
+    # 15.00 from the fall term is never refunded; spring's own collections are settled in
+    # full: the fall residue is not reported again at the spring term end
+    terms = ('2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n'
+             '2026-07-03 custom "policy" "term-end" "2026年春季学期"\n')
+    parts = [agency("2025-09-01", "1500.00"), agency("2025-12-15", "15.00", student="202503099"),
+             pay_provider("2025-12-20", "1500.00"),
+             agency("2026-03-01", "1500.00"), pay_provider("2026-06-20", "1500.00"),
+             other("2026-08-10")]
+    errors, at = run(*parts, policy=terms)
+    assert errors == [("TL07", at[1])]
+
+
+def test_tl07_settlement_booked_to_the_parent_agency_account():
+    parts = [agency("2025-09-01", "1500.00"), agency("2025-09-01", "412.00", account=AIDS),
+             pay_provider("2025-12-20", "1912.00", account=AGENCY), other("2026-03-15")]
+    assert run(*parts)[0] == []
+
+
+def test_tl07_provider_paid_before_the_collection():
+    parts = [pay_provider("2025-08-28", "1500.00"), agency("2025-09-01", "1500.00"),
+             other("2026-03-15")]
+    assert run(*parts)[0] == []
+
+
+# -- TL08 ------------------------------------------------------------------------------------
+
+LIMIT = policy('"cash-limit" 5000.00 CNY')
+FLOAT = txn("2025-08-31", "期初余额", (CASH, "1286.50"), (BASIC, "2000.00"), OPENING)
+
+
+def cash_in(date, amount, narration="收取零星现金"):
+    return txn(date, narration, (CASH, amount), (OTHER_INCOME, f"-{amount}"))
+
+
+def bank_it(date, amount):
+    return txn(date, "现金解缴银行", (BASIC, amount), (CASH, f"-{amount}"))
+
+
+def test_tl08_an_intraday_excursion_is_allowed():
+    parts = [FLOAT, cash_in("2025-09-05", "4800.00"), bank_it("2025-09-05", "4800.00"),
+             other("2025-09-06")]
+    assert run(*parts, policy=LIMIT)[0] == []
+
+
+def test_tl08_end_of_day_over_the_limit_once_per_spell():
+    parts = [FLOAT, cash_in("2025-09-05", "4800.00"),
+             cash_in("2025-09-06", "100.00"),  # still over: the same spell
+             bank_it("2025-09-08", "4900.00"),
+             cash_in("2025-09-10", "3000.00"), cash_in("2025-09-10", "1000.00"),  # a new spell
+             bank_it("2025-09-11", "4000.00")]
+    errors, at = run(*parts, policy=LIMIT)
+    assert errors == [("TL08", at[1]), ("TL08", at[5])]
+
+
+def test_tl08_reports_the_entry_that_took_the_balance_over():
+    parts = [FLOAT, cash_in("2025-09-05", "3000.00"),
+             cash_in("2025-09-05", "2000.00"),  # 6286.50: over from here
+             cash_in("2025-09-05", "50.00"), bank_it("2025-09-06", "5050.00")]
+    errors, at = run(*parts, policy=LIMIT)
+    assert errors == [("TL08", at[2])]
+
+
+def test_tl08_default_limit_is_5000():
+    assert run(FLOAT, cash_in("2025-09-05", "3713.50"), other("2025-09-06"))[0] == []
+    errors, at = run(FLOAT, cash_in("2025-09-05", "3713.51"), other("2025-09-06"))
+    assert errors == [("TL08", at[1])]
+
+
+# -- policy: term-end and settle-days --------------------------------------------------------
+
+def test_term_end_and_settle_days_policies_are_checked():
+    good = ('2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n'
+            '2026-07-03 custom "policy" "term-end"\n'
+            '2025-08-25 custom "policy" "settle-days" 15\n')
+    assert run(policy=good)[0] == []
+    bad = ('2025-08-25 custom "policy" "settle-days" "三十天"\n'
+           '2025-08-26 custom "policy" "settle-days" 2.5\n'
+           '2026-01-16 custom "policy" "term-end" "2025年秋季学期" "2026年春季学期"\n'
+           '2026-01-17 custom "policy" "term-end" 2026-01-16\n')
+    first = HEADER.count("\n") + 1
+    assert run(policy=bad)[0] == [("PL03", first), ("PL03", first + 1), ("PL03", first + 2),
+                                  ("PL03", first + 3)]
