@@ -10,3 +10,41 @@ def is_warning(error) -> bool:
     """A problem that is shown but does not fail `xiaozhang check` (an error type with
     `warning = True`, e.g. a budget overrun under `budget-control` "warn")."""
     return getattr(error, "warning", False) is True
+
+
+# The Chinese name of every rule code, for the pages and the docs (one table, so they agree).
+# Each plugin's docstring is the full description.
+RULES: dict[str, str] = {
+    # policy.py: school profile and dated policies
+    "PL01": "缺少学校信息",
+    "PL02": "未知的政策参数",
+    "PL03": "政策参数取值不对",
+    # approvals.py: 一支笔审批, 三签, 先审批后支出
+    "AP01": "缺少经手、审核、审批手续",
+    "AP02": "缺少验收人",
+    "AP03": "审批人超出审批权限",
+    "AP04": "三重一大缺少集体决策",
+    "AP05": "未执行政府采购或无合同",
+    "AP06": "未货比三家",
+    "AP07": "先支出后审批",
+    "AP08": "不相容职务未分离",
+    "AP09": "疑似拆分采购",
+    "AP10": "待审批超期或在已结账期间",
+    # twolines.py: 收支两条线
+    "TL01": "非税收入未记应缴财政款",
+    "TL02": "应缴财政款坐支",
+    "TL03": "坐收坐支",
+    "TL04": "非税收入超期未缴",
+    "TL05": "年末应缴财政款未缴清",
+    "TL06": "代收费转为学校收入",
+    "TL07": "代收费期末未结清",
+    "TL08": "库存现金超过限额",
+    # projects.py: 专款专用
+    "PJ01": "专项未登记",
+    "PJ02": "专项资金用于登记用途以外",
+    "PJ03": "专项支出超过资金总额",
+    "PJ04": "专项登记格式不对",
+    # budgets.py: 预算指标控制
+    "BG01": "超预算",
+    "BG02": "预算指令格式不对",
+}

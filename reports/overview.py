@@ -171,7 +171,6 @@ def build(
     income = {month: ZERO for month in months}
     expenses = {month: ZERO for month in months}
     years: set[int] = set()
-    pending: list[PendingEntry] = []
 
     for txn in transactions:
         years.add(school_year_of(txn.date))
@@ -189,8 +188,6 @@ def build(
                     income[month] -= units.number
                 elif account_types.is_account_type(types.expenses, posting.account):
                     expenses[month] += units.number
-        if txn.flag == "!":
-            pending.append(_pending_entry(txn, currency))
 
     funds = []
     for label, group in FUND_GROUPS:
@@ -211,12 +208,21 @@ def build(
         school_year=school_year,
         school_years=tuple(sorted(years)),
         months=tuple(MonthRow(month, income[month], expenses[month]) for month in months),
-        pending=tuple(pending),
+        pending=pending_entries(transactions, currency),
     )
 
 
 def _is_under(account: str, group: str) -> bool:
     return account == group or account.startswith(group + ":")
+
+
+def pending_entries(entries: Sequence[data.Directive], currency: str) -> tuple[PendingEntry, ...]:
+    """The transactions flagged `!`, in ledger order (see the module docstring)."""
+    return tuple(
+        _pending_entry(entry, currency)
+        for entry in entries
+        if isinstance(entry, data.Transaction) and entry.flag == "!"
+    )
 
 
 def _pending_entry(txn: data.Transaction, currency: str) -> PendingEntry:

@@ -9,7 +9,8 @@ Each page is a thin `FavaExtensionBase` subclass: its methods call a pure report
 `templates/<ClassName>.html` renders the result. The pages read `ledger.all_entries`, so
 Fava's time/account/filter bar does not change them (each page says so).
 
-Pages: Overview (概览, `/<ledger>/extension/Overview/`).
+Pages: Overview (概览, `/<ledger>/extension/Overview/`), Compliance (合规,
+`/<ledger>/extension/Compliance/`).
 
 Only extension classes may subclass `FavaExtensionBase` in this module: Fava registers every
 such class it finds here as a page, so shared code lives in the `ReportPage` mixin.
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from fava.ext import FavaExtensionBase
 from flask import request
 
+from xiaozhang.reports import compliance as compliance_report
 from xiaozhang.reports import overview as overview_report
 from xiaozhang.reports.render import (
     EXPENSES_COLOUR,
@@ -116,3 +118,24 @@ class Overview(ReportPage, FavaExtensionBase):
                 title=f"{result.school_year_label}各月收入与费用",
             ),
         )
+
+
+class Compliance(ReportPage, FavaExtensionBase):
+    """合规: rule problems by rule and month, 应缴财政款 aging, pending entries, budgets, projects."""
+
+    report_title = "合规"
+
+    def compliance(self) -> compliance_report.Compliance:
+        """The page's figures; `?year=2025` picks the budget year (default: the latest)."""
+        year = self.request_int("year")
+        return self.cached(
+            ("compliance", year),
+            lambda: compliance_report.build(
+                self.ledger.all_entries, self.ledger.errors, self.ledger.options, year=year
+            ),
+        )
+
+    @staticmethod
+    def grouping() -> str:
+        """How problems are listed: `?by=rule` (按规则), else by month (按月份)."""
+        return "rule" if request.args.get("by") == "rule" else "month"

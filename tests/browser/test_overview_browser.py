@@ -6,6 +6,7 @@ Leaves a full-page screenshot in tests/artifacts/overview.png.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -45,16 +46,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
-    """Base URL of a `xiaozhang serve` process serving the fixture ledger."""
+@contextlib.contextmanager
+def serve(ledger: Path, log: Path):
+    """Base URL of a `xiaozhang serve` process serving `ledger`; its output goes to `log`."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "overview-server.log"
     with open(log, "wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "xiaozhang.cli", "serve", str(FIXTURE),
+            [sys.executable, "-m", "xiaozhang.cli", "serve", str(ledger),
              "--host", "127.0.0.1", "--port", str(port)],
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -81,6 +81,13 @@ def server():
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="module")
+def server():
+    """Base URL of a `xiaozhang serve` process serving the fixture ledger."""
+    with serve(FIXTURE, ARTIFACTS / "overview-server.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +132,33 @@ def open_page(browser, url: str) -> Watched:
     return watched
 
 
+def screenshot(page: Page, path: Path) -> Path:
+    """A screenshot of the whole page to `path`."""
+    # Fava scrolls inside <article>, not the document: grow the viewport to show it all.
+    height = page.evaluate(
+        "() => Math.ceil(document.querySelector('article').getBoundingClientRect().top"
+        " + document.querySelector('article').scrollHeight)"
+    )
+    page.set_viewport_size({"width": 1400, "height": max(900, height)})
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def platform_fonts(page: Page, selector: str) -> set[str]:
+    """The font families Chromium actually drew the first `selector` element's text with."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        assert node, selector
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    return {font["familyName"] for font in fonts}
+
+
 @pytest.fixture(scope="module")
 def loaded_page(server, browser):
     """The overview page, loaded."""
@@ -145,14 +179,7 @@ def test_screenshot_is_not_blank(loaded_page):
     page, _problems, _outside = loaded_page
     from PIL import Image
 
-    path = ARTIFACTS / "overview.png"
-    # Fava scrolls inside <article>, not the document: grow the viewport to show it all.
-    height = page.evaluate(
-        "() => Math.ceil(document.querySelector('article').getBoundingClientRect().top"
-        " + document.querySelector('article').scrollHeight)"
-    )
-    page.set_viewport_size({"width": 1400, "height": max(900, height)})
-    page.screenshot(path=str(path), full_page=True)
+    path = screenshot(page, ARTIFACTS / "overview.png")
     with Image.open(path) as image:
         rgb = image.convert("RGB")
         width, height = rgb.size
@@ -179,17 +206,7 @@ def test_fund_table_is_rendered(loaded_page):
 @pytest.mark.parametrize("selector", [".xz-overview h2", ".xz-funds tbody td a", ".xz-months tfoot td"])
 def test_chinese_text_uses_a_cjk_font(loaded_page, selector):
     page, _problems, _outside = loaded_page
-    cdp = page.context.new_cdp_session(page)
-    try:
-        cdp.send("DOM.enable")
-        cdp.send("CSS.enable")
-        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
-        assert node, selector
-        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-    finally:
-        cdp.detach()
-    families = {font["familyName"] for font in fonts}
+    families = platform_fonts(page, selector)
     assert any("CJK SC" in family for family in families), families
 
 

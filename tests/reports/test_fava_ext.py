@@ -50,8 +50,11 @@ def test_ledger_loads_without_errors(fixture_app):
     _client, slug, ledger = fixture_app
     assert slug == "校账测试小学"
     assert list(ledger.errors) == []
-    assert [ext.name for ext in ledger.extensions.extension_details] == ["Overview"]
-    assert ledger.extensions.extension_details[0].report_title == "概览"
+    # Fava lists the pages by class name.
+    assert [(ext.name, ext.report_title) for ext in ledger.extensions.extension_details] == [
+        ("Compliance", "合规"),
+        ("Overview", "概览"),
+    ]
 
 
 def test_page_shows_fund_balances(page):
