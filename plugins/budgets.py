@@ -4,8 +4,9 @@
     沿用 Fava 的预算写法（Fava 的图表和“预算”列直接显示），写在 ledger/policy.beancount：
       2026-01-01 custom "budget" Expenses:5001业务活动费用:500102商品和服务费用:30201办公费 "yearly" 34000.00 CNY
     期间可以是 "daily" "weekly" "monthly" "quarterly" "yearly"（日、周、月、季、年）。
-    一条指标从其日期起生效，直到同一科目的下一条指标；按自然年、季、月、周、日计算，
-    不按天折算（年中调整的年度指标与全年累计支出比较）。科目的下级科目的支出一并计入。
+    一条指标从其日期起生效（含当天的支出，不论写在哪个文件），直到同一科目的下一条指标；
+    按自然年、季、月、周（周一至周日）、日计算，不按天折算（年中调整的年度指标与全年累计
+    支出比较）。科目的下级科目的支出一并计入。
 
 检查项与错误代码
     [BG01] 某一期间的累计支出（借方减贷方，含 `!` 待审批分录）超过该期间的预算指标。报告在使
@@ -128,11 +129,21 @@ class BudgetBook:
     _covering: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def run(self, entries: list) -> "BudgetBook":
+        # A day's transactions are counted when the day is over, so that a budget line dated
+        # the same day applies whatever the order of the files (Beancount sorts a custom and
+        # a transaction of one day by their line numbers).
+        day, waiting = None, []
         for entry in entries:
+            if entry.date != day:
+                for txn in waiting:
+                    self._transaction(txn)
+                day, waiting = entry.date, []
             if isinstance(entry, data.Transaction):
-                self._transaction(entry)
+                waiting.append(entry)
             elif isinstance(entry, data.Custom) and entry.type == "budget":
                 self._line(entry)
+        for txn in waiting:
+            self._transaction(txn)
         return self
 
     def _line(self, entry: data.Custom) -> None:
