@@ -8,6 +8,8 @@ the constants below, never by retyping the strings.
 Extensions of the 制度's detail levels (documented in docs/conventions.md):
 - 230702饭卡预存: meal-card top-ups, the students' money until meals are served.
 - 500106食堂伙食成本: the canteen's own cost group (独立核算), detailed by 01食材 … 04其他.
+- 230799待查款项: bank receipts and payments no import rule explains, until the accountant
+  books them properly (the importer flags them `!`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ PAYROLL = "Liabilities:2201应付职工薪酬"
 ACCOUNTS_PAYABLE = "Liabilities:2302应付账款"
 AGENCY_FEES = "Liabilities:2307其他应付款:230701代收费"
 MEAL_CARDS = "Liabilities:2307其他应付款:230702饭卡预存"
+# Where the bank importer puts what no categorisation rule explains (flagged `!`).
+SUSPENSE = "Liabilities:2307其他应付款:230799待查款项"
 FISCAL_INCOME = "Income:4001财政拨款收入"
 FISCAL_INCOME_BASIC = "Income:4001财政拨款收入:400101基本支出拨款"
 FISCAL_INCOME_PROJECT = "Income:4001财政拨款收入:400102项目支出拨款"
@@ -205,6 +209,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
     chart += [a(agency_fee_account(c), f"代收费——{n}") for c, n in AGENCY_FEE_ITEMS.items()]
     chart += [
         a(MEAL_CARDS, "饭卡预存：学生伙食费预存款，就餐后确认收入，期末可退"),
+        a(SUSPENSE, "待查款项：导入银行流水时没有规则能归类的收付款（标记 !），查明后转入正确科目"),
         a("Liabilities:2901受托代理负债", "受托代理负债"),
         a("Equity:3001累计盈余", "累计盈余"),
         a("Equity:3101专用基金", "专用基金"),

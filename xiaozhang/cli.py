@@ -77,5 +77,10 @@ def example(out: str, students: int | None, years: int | None, seed: int | None)
     click.echo(f"已写入 {len(written)} 个文件到 {out}")
 
 
+from xiaozhang.importers.cli import import_group  # noqa: E402
+
+main.add_command(import_group)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -794,6 +794,13 @@ HEADER = "; 由 `xiaozhang example` 生成的示例学校账本（虚构数据�
 
 def main_file(config: ExampleConfig, years: list[int]) -> str:
     includes = "\n".join(f'include "{y}/*.beancount"' for y in years)
+    # Fava's Import page: the repository's example ledger (default configuration, in ledger/)
+    # uses the repository's importers by relative path; ledgers generated elsewhere (bench,
+    # tests) would not find that path, and Fava reports a missing import-config as an error.
+    imports = ""
+    if config == ExampleConfig():
+        imports = (f'{config.start} custom "fava-option" "import-config" "../importers/fava_import.py"\n'
+                   f'{config.start} custom "fava-option" "import-dirs" "../imports"\n')
     return f"""{HEADER}
 option "title" "{SCHOOL['name']}（示例）"
 option "operating_currency" "CNY"
@@ -806,7 +813,7 @@ option "booking_method" "STRICT"
 {config.start} custom "fava-option" "default-page" "extension/Overview/"
 {config.start} custom "fava-option" "fiscal-year-end" "12-31"
 {config.start} custom "fava-extension" "xiaozhang.reports.fava_ext"
-
+{imports}
 ; 校账规则插件
 plugin "xiaozhang.plugins.policy"
 plugin "xiaozhang.plugins.approvals"

@@ -1,0 +1,546 @@
+"""Bank statement importers: ICBC, CCB, ABC, BOC, rural credit unions, and a generic one.
+
+Columns are found by header *name* (normalised: full-width brackets, bilingual `[ … ]`
+suffixes, units like `/元` and parentheticals like `（支取）` removed), never by position.
+The bank is recognised from the header row and the title lines above it (`classify`), so
+each file is identified by exactly one importer.  Banks write from their own side: 借方 =
+money out of the school's account, 贷方 = money in.
+
+The direction of a row comes from, in this order: separate out/in columns (借方/贷方,
+支出/收入, 转出/转入); an amount with a 借贷标志 (借/贷, 收入/支出, D/C); payer and payee
+accounts (BOC: money goes out when the payer is the statement's own account); a signed
+amount.
+
+Each row becomes a transaction: the bank posting, and the other posting from the first
+matching categorisation rule (rules.py) — or `!` against chart.SUSPENSE when none matches.
+Metadata: `bank_ref` (the bank's serial, or `H` + a stable hash of date, time, amount,
+counterparty, its account and the running balance when the layout has no serial),
+`counterparty_account`, `counterparty_bank`.  After the rows, a `balance` assertion from the
+last running balance, dated the day after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+
+from xiaozhang.chart import SUSPENSE
+
+from .base import FileResult, LedgerIndex, RowError, XiaozhangImporter, account_number
+from .rules import Rules, load_rules
+from .tabular import (FileProblem, Header, ValueProblem, find_header, normalize_name, parse_amount,
+                      parse_date, read_rows)
+
+CURRENCY = "CNY"
+ONE_DAY = dt.timedelta(days=1)
+
+# Field → header names (normalised, see tabular.normalize_name), in order of preference.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "date": ("交易日期", "记账日期", "日期", "交易日", "入账日期", "记账日", "交易时间", "会计日期"),
+    "time": ("交易时间", "交易时间戳", "记账时间", "时间"),
+    "out": ("借方发生额", "借方金额", "支出金额", "转出金额", "付款金额", "支出", "借方"),
+    "in": ("贷方发生额", "贷方金额", "收入金额", "转入金额", "收款金额", "收入", "贷方"),
+    "amount": ("交易金额", "发生额", "金额", "记账金额"),
+    "flag": ("借贷标志", "借/贷", "借贷", "收入/支出", "收支标志", "借贷方向", "交易方向", "收/支"),
+    "balance": ("余额", "账户余额", "本次余额", "交易后余额", "联机余额", "当前余额"),
+    "counterparty": ("对方户名", "对方单位", "对方单位名称", "对方账户名", "对方账号名称", "对方名称",
+                     "对方账户名称", "收方名称", "对手信息"),
+    "counterparty_account": ("对方账号", "对方账户", "收方账号", "对方卡号/账号"),
+    "counterparty_bank": ("对方开户机构", "对方银行/机构", "对方开户行", "对方行名", "对方银行",
+                          "对方开户行名"),
+    "memo": ("摘要", "交易摘要"),
+    "purpose": ("用途", "交易用途"),
+    "remark": ("附言", "交易附言", "客户附言", "备注", "交易说明"),
+    "serial": ("交易流水号", "账户明细编号-交易流水号", "流水号", "银行流水号", "交易日志号", "交易参考号"),
+    "own_account": ("本方账号", "交易账号", "账号", "借记卡号"),
+    "currency": ("币种", "交易货币", "币别"),
+    "payer_account": ("付款人账号",),
+    "payee_account": ("收款人账号",),
+    "payer_name": ("付款人名称",),
+    "payee_name": ("收款人名称",),
+    "payer_bank": ("付款人开户行名",),
+    "payee_bank": ("收款人开户行名",),
+}
+HEADER_MUST = (FIELDS["date"], FIELDS["out"] + FIELDS["in"] + FIELDS["amount"])
+SECOND_ROW = frozenset({"借方", "贷方", "收入", "支出", "借", "贷"})
+OUT_FLAGS = frozenset({"借", "借方", "d", "dr", "借dr", "支出", "支", "出", "转出", "付", "付款", "-", "0"})
+IN_FLAGS = frozenset({"贷", "贷方", "c", "cr", "贷cr", "收入", "收", "入", "转入", "收款", "+", "1"})
+CNY_NAMES = frozenset({"", "人民币", "人民币元", "cny", "rmb", "156", "01", "本币", "¥"})
+SUMMARY_WORDS = ("合计", "总计", "小计", "总笔数", "笔数", "本页", "总额", "总金额", "以上", "注：", "注:",
+                 "说明", "打印", "制表", "数据来源", "期初余额", "期末余额", "承前页", "过次页", "本期",
+                 "仅供参考", "柜台为准", "查询时间", "记录数")
+OWN_LABELS = frozenset({"账号", "账户号", "查询账号", "卡号/账号", "账号/卡号", "本方账号", "账户账号",
+                        "账户号码", "单位账号", "付款账号"})
+RURAL_MARKS = ("农信", "农商", "农村商业", "农村信用", "信用社", "农合", "农村合作")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A bank's file layout: its name, and field → header names (defaults: FIELDS)."""
+
+    code: str
+    bank: str
+    fields: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(FIELDS))
+    flag_out: frozenset[str] = OUT_FLAGS
+    flag_in: frozenset[str] = IN_FLAGS
+    markers: tuple[str, ...] = ()       # generic layouts: text required above the header
+    required: tuple[str, ...] = ()      # generic layouts: header names required
+
+    @property
+    def must(self) -> tuple[tuple[str, ...], ...]:
+        if not self.required:
+            return HEADER_MUST
+        f = self.fields
+        return (f["date"], f["out"] + f["in"] + f["amount"])
+
+
+ICBC = Layout("icbc", "中国工商银行")
+CCB = Layout("ccb", "中国建设银行")
+ABC = Layout("abc", "中国农业银行")
+BOC = Layout("boc", "中国银行")
+RCC = Layout("rcc", "农村商业银行/农村信用社")
+BUILTIN = (ICBC, CCB, ABC, BOC, RCC)
+
+
+def classify(preamble: str, names: set[str]) -> str | None:
+    """Which built-in layout a statement is in, from its title lines and header names."""
+    if {"付款人账号", "收款人账号"} <= names and ({"交易金额", "金额"} & names):
+        return "boc"
+    if "[historydetail]" in preamble.lower() or "工商银行" in preamble:
+        return "icbc"
+    if "建设银行" in preamble or "账户明细编号-交易流水号" in names:
+        return "ccb"
+    if "农业银行" in preamble:
+        return "abc"
+    if any(mark in preamble for mark in RURAL_MARKS):
+        return "rcc"
+    if names & {"转出金额", "转入金额", "对方单位", "对方单位名称", "回单个性化信息"}:
+        return "icbc"
+    if {"日期", "交易类型", "借方发生额", "贷方发生额"} <= names:
+        return "icbc"
+    if "收入/支出" in names:
+        return "rcc"
+    if {"收入金额", "支出金额"} <= names:
+        if names & {"交易流水号", "交易账号"}:
+            return "rcc"
+        if names & {"交易用途", "交易行名", "对方省市", "会计日期", "交易时间戳", "交易日志号", "本次余额"}:
+            return "abc"
+    return None
+
+
+@dataclass
+class Sniffed:
+    """What identify() learnt: the rows, the header, the layout code."""
+
+    rows: list
+    header: Header
+    code: str | None
+
+
+_last_sniff: dict[tuple, Sniffed | None] = {}
+
+
+def sniff_statement(path: str, must=HEADER_MUST) -> Sniffed | None:
+    """Read and classify a statement; the last file is kept, since every importer asks."""
+    stat = os.stat(path)
+    key = (str(path), stat.st_mtime_ns, stat.st_size, must)
+    if key in _last_sniff:
+        return _last_sniff[key]
+    _last_sniff.clear()
+    rows = read_rows(path)
+    header = find_header(rows, must, SECOND_ROW)
+    sniffed = None
+    if header is not None:
+        preamble = " ".join(c for _n, cells in header.preamble for c in cells if c)
+        sniffed = Sniffed(rows, header, classify(preamble, header.all_names()))
+    _last_sniff[key] = sniffed
+    return sniffed
+
+
+def _own_account_in_preamble(preamble) -> str | None:
+    for _number, cells in preamble:
+        for index, cell in enumerate(cells):
+            if not cell:
+                continue
+            text = cell.replace("：", ":")
+            label, sep, value = text.partition(":")
+            if normalize_name(label) not in OWN_LABELS:
+                continue
+            value = value.strip()
+            if not value:
+                value = next((c for c in cells[index + 1:] if c), "")
+            number = account_number(value)
+            if sum(ch.isdigit() for ch in number) >= 6:
+                return number
+    return None
+
+
+class StatementImporter(XiaozhangImporter):
+    """One bank's statements (a built-in layout or a generic column mapping)."""
+
+    kind = "银行流水"
+
+    def __init__(self, layout: Layout, index: LedgerIndex | None = None, account: str | None = None,
+                 rules: Rules | None = None, claimed_by_others=()):
+        super().__init__(index, account)
+        self.layout = layout
+        self.rules = rules if rules is not None else load_rules()
+        self.others = tuple(claimed_by_others)  # generic layouts that take precedence
+
+    @property
+    def name(self) -> str:
+        return f"xiaozhang.{self.layout.code}"
+
+    def __repr__(self) -> str:
+        return f"<{self.name} {self.layout.bank}>"
+
+    # -- identification -------------------------------------------------------------------
+    def matches(self, sniffed: Sniffed) -> bool:
+        layout = self.layout
+        if layout.required:  # generic: configured header names and title markers
+            names = sniffed.header.all_names()
+            if not all(normalize_name(n) in names for n in layout.required):
+                return False
+            preamble = " ".join(c for _n, cells in sniffed.header.preamble for c in cells)
+            return all(m in preamble for m in layout.markers)
+        return sniffed.code == layout.code
+
+    def sniff(self, filepath: str) -> bool:
+        if Path(filepath).suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
+            return False
+        sniffed = sniff_statement(filepath, self.layout.must)
+        if sniffed is None:
+            return False
+        if self.others and not self.layout.required:
+            for other in self.others:
+                theirs = sniff_statement(filepath, other.layout.must)
+                if theirs is not None and other.matches(theirs):
+                    return False
+            sniffed = sniff_statement(filepath, self.layout.must)
+        return self.matches(sniffed)
+
+    def filename(self, filepath: str) -> str | None:
+        return None
+
+    # -- extraction -----------------------------------------------------------------------
+    def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
+        result = FileResult(filepath, self.name)
+        try:
+            sniffed = sniff_statement(filepath, self.layout.must)
+        except FileProblem as problem:
+            result.errors.append(RowError(filepath, 0, str(problem)))
+            return result
+        if sniffed is None:
+            result.errors.append(RowError(filepath, 0, "找不到表头行（应含“交易日期”和“金额/借方/贷方”等列名）；"
+                                                        "请确认是银行导出的交易明细"))
+            return result
+        try:
+            _Extraction(self, filepath, sniffed, index, result).run()
+        except FileProblem as problem:
+            result.errors.append(RowError(filepath, 0, str(problem)))
+        return result
+
+
+class _Extraction:
+    """The work of one parse: column lookup, then one pass over the data rows."""
+
+    def __init__(self, importer: StatementImporter, path: str, sniffed: Sniffed, index: LedgerIndex,
+                 result: FileResult):
+        self.importer = importer
+        self.path = path
+        self.rows = sniffed.rows
+        self.header = sniffed.header
+        self.index = index
+        self.result = result
+        fields = importer.layout.fields
+        self.col = {name: self.header.find(tuple(normalize_name(a) for a in aliases))
+                    for name, aliases in fields.items()}
+        if self.col["time"] == self.col["date"]:
+            self.col["time"] = None
+
+    def own_number(self) -> str | None:
+        number = _own_account_in_preamble(self.header.preamble)
+        if number:
+            return number
+        column = self.col["own_account"]
+        if column is not None:
+            for _n, cells in self.rows[self.header.row_index + 1:]:
+                if column < len(cells) and account_number(cells[column]):
+                    return account_number(cells[column])
+        payer, payee = self.col["payer_account"], self.col["payee_account"]
+        if payer is not None and payee is not None:  # BOC without 查询账号: the common party
+            counts: dict[str, int] = {}
+            for _n, cells in self.rows[self.header.row_index + 1:]:
+                for column in (payer, payee):
+                    if column < len(cells) and cells[column]:
+                        key = account_number(cells[column])
+                        counts[key] = counts.get(key, 0) + 1
+            if counts:
+                return max(counts, key=counts.get)
+        return None
+
+    def ledger_account(self, number: str | None) -> str:
+        importer = self.importer
+        if importer.forced_account:
+            return importer.forced_account
+        if not number:
+            raise FileProblem("文件中找不到本方账号；请用 --account 指定导入到哪个银行科目")
+        account = self.index.bank_accounts.get(number)
+        if account is None:
+            known = "、".join(sorted(self.index.bank_accounts)) or "无"
+            raise FileProblem(f"账号 {number} 不是账本中任何银行科目的 bank_account（已登记：{known}）；"
+                              "请在科目的 open 上补 bank_account，或用 --account 指定")
+        return account
+
+    def run(self) -> None:
+        if not any(any(cells) for _n, cells in self.rows[self.header.row_index + 1:]):
+            self.result.warnings.append(f"{self.path}: 只有表头，没有交易行")
+            return
+        col = self.col
+        if col["out"] is not None and col["in"] is not None:
+            mode = "split"
+        elif col["amount"] is not None and col["flag"] is not None:
+            mode = "flag"
+        elif col["amount"] is not None and col["payer_account"] is not None and col["payee_account"] is not None:
+            mode = "parties"
+        elif col["amount"] is not None:
+            mode = "signed"
+        else:
+            raise FileProblem("找不到金额列：需要“借方/贷方”“收入/支出”两列，或“金额”列（带借贷标志或正负号）")
+        own = self.own_number()
+        account = self.ledger_account(own)
+        self.result.account = account
+        self.extract_rows(mode, own or "", account)
+
+    def extract_rows(self, mode: str, own: str, account: str) -> None:
+        col = self.col
+        result, path = self.result, self.path
+        errors = result.errors
+        rules = self.importer.rules
+        layout = self.importer.layout
+        c_date, c_time, c_out, c_in = col["date"], col["time"], col["out"], col["in"]
+        c_amount, c_flag, c_balance = col["amount"], col["flag"], col["balance"]
+        c_cp, c_cpa, c_cpb = col["counterparty"], col["counterparty_account"], col["counterparty_bank"]
+        c_memo, c_purpose, c_remark = col["memo"], col["purpose"], col["remark"]
+        c_serial, c_currency = col["serial"], col["currency"]
+        c_payer, c_payee = col["payer_account"], col["payee_account"]
+        c_payer_name, c_payee_name = col["payer_name"], col["payee_name"]
+        c_payer_bank, c_payee_bank = col["payer_bank"], col["payee_bank"]
+        width = max(i for i in col.values() if i is not None) + 1
+        has_balance = c_balance is not None
+        seen_hashes: dict[str, int] = {}
+        rows_out: list[tuple[dt.date, Decimal, Decimal | None, int]] = []  # for order and balance
+        entries = result.entries
+
+        for number, cells in self.rows[self.header.row_index + 1:]:
+            if not any(cells):
+                continue
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            date_text = cells[c_date]
+            try:
+                date = parse_date(date_text)
+            except ValueProblem as problem:
+                if not date_text or any(w in c for c in cells if c for w in SUMMARY_WORDS):
+                    result.skipped += 1  # totals, footers, repeated titles
+                    continue
+                result.rows += 1
+                errors.append(RowError(path, number, f"{problem}；请改正该行或删去后重新导入"))
+                continue
+            result.rows += 1
+            try:
+                if mode == "split":
+                    out_amount = parse_amount(cells[c_out])
+                    in_amount = parse_amount(cells[c_in])
+                    if out_amount and in_amount:
+                        raise ValueProblem(f"借方（支出）{out_amount} 和贷方（收入）{in_amount} 同时有金额")
+                    if in_amount:
+                        amount = in_amount
+                    elif out_amount:
+                        amount = -out_amount
+                    else:
+                        raise ValueProblem("借方（支出）和贷方（收入）金额都为空")
+                else:
+                    value = parse_amount(cells[c_amount])
+                    if not value:
+                        raise ValueProblem("金额为空或为 0")
+                    if mode == "flag":
+                        flag = normalize_name(cells[c_flag])
+                        if flag in layout.flag_out:
+                            amount = -abs(value)
+                        elif flag in layout.flag_in:
+                            amount = abs(value)
+                        else:
+                            raise ValueProblem(f"借贷标志“{cells[c_flag]}”无法识别（应为 借/贷 或 收入/支出）")
+                    elif mode == "parties":
+                        payer, payee = account_number(cells[c_payer]), account_number(cells[c_payee])
+                        if own and payer == own and payee != own:
+                            amount = -abs(value)
+                        elif own and payee == own and payer != own:
+                            amount = abs(value)
+                        else:
+                            raise ValueProblem("付款人账号和收款人账号都不是本方账号，无法判断收支方向")
+                    else:
+                        amount = value
+                balance = parse_amount(cells[c_balance]) if has_balance else None
+                if c_currency is not None and normalize_name(cells[c_currency]) not in CNY_NAMES:
+                    raise ValueProblem(f"币种“{cells[c_currency]}”不是人民币；外币账户请单独处理")
+            except ValueProblem as problem:
+                errors.append(RowError(path, number, f"{problem}；请核对该行"))
+                continue
+
+            if mode == "parties":
+                incoming = amount > 0
+                counterparty = cells[c_payer_name if incoming else c_payee_name] if (
+                    c_payer_name is not None and c_payee_name is not None) else ""
+                counterparty_account = cells[c_payer if incoming else c_payee]
+                bank_col = c_payer_bank if incoming else c_payee_bank
+                counterparty_bank = cells[bank_col] if bank_col is not None else ""
+            else:
+                counterparty = cells[c_cp] if c_cp is not None else ""
+                counterparty_account = cells[c_cpa] if c_cpa is not None else ""
+                counterparty_bank = cells[c_cpb] if c_cpb is not None else ""
+            if counterparty_account and not account_number(counterparty_account):
+                counterparty_account = ""  # `-` placeholders
+            if counterparty and not counterparty.strip("-—_* "):
+                counterparty = ""
+            texts = []
+            for column in (c_memo, c_purpose, c_remark):
+                if column is not None:
+                    text = cells[column]
+                    if text and text not in texts and text.strip("-—_* "):
+                        texts.append(text)
+            memo = " ".join(texts)
+
+            serial = cells[c_serial].strip() if c_serial is not None else ""
+            if serial and serial.strip("-—_* 0"):
+                ref = serial
+            else:
+                time_text = cells[c_time] if c_time is not None else ""
+                key = f"{date}|{time_text}|{amount}|{counterparty_account}|{counterparty}|{balance}|{memo}"
+                ref = "H" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+                if not has_balance:  # identical rows are distinct transactions without a balance
+                    count = seen_hashes.get(ref, 0) + 1
+                    seen_hashes[ref] = count
+                    if count > 1:
+                        ref = f"{ref}-{count}"
+
+            rule = rules.match(counterparty, counterparty_account, memo, amount, account)
+            meta = data.new_metadata(path, number)
+            meta["bank_ref"] = ref
+            if counterparty_account:
+                meta["counterparty_account"] = counterparty_account
+            if counterparty_bank and counterparty_bank.strip("-—_* "):
+                meta["counterparty_bank"] = counterparty_bank
+            if rule is not None:
+                meta.update(rule.meta)
+                other, flag = rule.account, "*"
+                narration = rule.narration or memo
+            else:
+                other, flag = SUSPENSE, "!"
+                narration = memo
+                direction = "收" if amount > 0 else "付"
+                result.unmatched.append((number, f"{path}:{number}: {date} {direction} {abs(amount)} "
+                                                 f"{counterparty or '（无对方户名）'} {memo}"))
+            units = data.Amount(amount, CURRENCY)
+            entries.append(data.Transaction(
+                meta, date, flag, counterparty or None, narration, data.EMPTY_SET, data.EMPTY_SET, [
+                    data.Posting(account, units, None, None, None, None),
+                    data.Posting(other, -units, None, None, None, None),
+                ]))
+            rows_out.append((date, amount, balance, number))
+
+        self.closing_balance(rows_out, account)
+
+    def closing_balance(self, rows_out, account: str) -> None:
+        """Order of the file (many exports are newest first), running-balance check, assertion."""
+        if not rows_out or all(b is None for _d, _a, b, _n in rows_out):
+            return
+        ascending = _ascending(rows_out)
+        chronological = rows_out if ascending else rows_out[::-1]
+        previous = None
+        for date, amount, balance, number in chronological:
+            if balance is None:
+                previous = None
+                continue
+            if previous is not None and previous + amount != balance:
+                self.result.warnings.append(
+                    f"{self.path}:{number}: 余额不连续：上一笔余额 {previous} {'+' if amount > 0 else '-'} "
+                    f"{abs(amount)} ≠ 本行余额 {balance}（可能缺行，或同日排序不同）")
+            previous = balance
+        date, _amount, balance, number = next(r for r in reversed(chronological) if r[2] is not None)
+        meta = data.new_metadata(self.path, number)
+        self.result.entries.append(data.Balance(meta, date + ONE_DAY, account,
+                                                data.Amount(balance, CURRENCY), None, None))
+
+
+def _ascending(rows_out) -> bool:
+    first, last = rows_out[0][0], rows_out[-1][0]
+    if first != last:
+        return first < last
+    # one day only: the running balance tells the order
+    forward = sum(1 for a, b in zip(rows_out, rows_out[1:])
+                  if a[2] is not None and b[2] is not None and a[2] + b[1] == b[2])
+    backward = sum(1 for a, b in zip(rows_out, rows_out[1:])
+                   if a[2] is not None and b[2] is not None and b[2] + a[1] == a[2])
+    return forward >= backward
+
+
+# -- generic layouts ----------------------------------------------------------------------
+
+class LayoutError(ValueError):
+    """A generic layout file is wrong (message in Chinese)."""
+
+
+def load_layout(path: str | Path) -> Layout:
+    """A generic bank layout from TOML (see docs/import.md):
+
+        code = "psbc"
+        bank = "中国邮政储蓄银行"
+        markers = ["中国邮政储蓄银行"]          # optional: text above the header
+        [columns]
+        date = "交易日期"
+        out = "支出金额"
+        in = ["收入金额", "收入"]
+        balance = "余额"
+        ...
+    """
+    path = Path(path)
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise LayoutError(f"{path}: 无法读取银行格式配置（{error}）") from None
+    columns = document.get("columns")
+    code, bank = document.get("code"), document.get("bank")
+    if not isinstance(code, str) or not code.isidentifier() or not isinstance(bank, str):
+        raise LayoutError(f"{path}: 需要 code（英文标识，如 psbc）和 bank（银行名称）")
+    if not isinstance(columns, dict) or "date" not in columns:
+        raise LayoutError(f"{path}: 需要 [columns] 表，至少有 date 和金额列（out+in 或 amount）")
+    unknown = set(columns) - set(FIELDS)
+    if unknown:
+        raise LayoutError(f"{path}: [columns] 中不认识的字段 {', '.join(sorted(unknown))}"
+                          f"（可用：{', '.join(FIELDS)}）")
+    if not (("out" in columns and "in" in columns) or "amount" in columns):
+        raise LayoutError(f"{path}: 金额列须为 out 与 in 两列，或一个 amount 列（可配 flag）")
+    fields: dict[str, tuple[str, ...]] = {name: () for name in FIELDS}
+    required = []
+    for name, value in columns.items():
+        names = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else None
+        if not names or not all(isinstance(n, str) and n for n in names):
+            raise LayoutError(f"{path}: columns.{name} 应为列名或列名列表")
+        fields[name] = tuple(normalize_name(n) for n in names)
+        required.append(names[0])
+    markers = document.get("markers", [])
+    if not isinstance(markers, list) or not all(isinstance(m, str) for m in markers):
+        raise LayoutError(f"{path}: markers 应为文本列表")
+    flags = document.get("flag_values", {})
+    flag_out = frozenset(normalize_name(v) for v in flags.get("out", [])) or OUT_FLAGS
+    flag_in = frozenset(normalize_name(v) for v in flags.get("in", [])) or IN_FLAGS
+    return Layout(code, bank, fields, flag_out, flag_in, tuple(markers), tuple(required))

@@ -1,0 +1,276 @@
+"""`xiaozhang import identify|extract|archive`: beangulp's identify/extract/archive steps
+(`beangulp.identify.identify`, `beangulp.extract.extract_from_file`,
+`beangulp.archive.filepath/move`) driven with the project's importers, plus row accounting:
+every data row ends as imported, duplicate or `file:row: error`, and the run says so.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from beancount.core import data
+from beancount.parser import printer
+from beangulp import archive as bg_archive
+from beangulp import exceptions as bg_exceptions
+from beangulp import extract as bg_extract
+from beangulp import identify as bg_identify
+from beangulp import utils as bg_utils
+
+from .base import DUPLICATE, FileResult, LedgerIndex, RowError, mark_duplicates
+from .config import find_layouts, find_rules, make_importers
+from .rules import RulesError, load_rules
+
+DEFAULT_LEDGER = "ledger/main.beancount"
+
+
+@dataclass
+class Run:
+    """Totals of one `extract` run."""
+
+    imported: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+    voided: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    reconciliation: list[str] = field(default_factory=list)
+    output: list[tuple[str, list]] = field(default_factory=list)  # (file, new entries)
+
+
+def _rows_in(entry) -> int:
+    if not isinstance(entry, data.Transaction):
+        return 0
+    return int(entry.meta.get("records", 1))
+
+
+def _setup(ledger: str | None, account: str | None, rules_path: str | None):
+    """Index of the ledger (then dropped: only bank_ref/invoice/balances stay), rules, importers."""
+    if ledger is None and Path(DEFAULT_LEDGER).is_file():
+        ledger = DEFAULT_LEDGER
+    index = LedgerIndex.from_ledger(ledger) if ledger else LedgerIndex()
+    if account and not account.startswith(("Assets:", "Liabilities:")):
+        raise click.UsageError(f"--account 应为完整科目名，如 Assets:1002银行存款:100201基本户，而不是“{account}”")
+    try:
+        rules = load_rules(rules_path or find_rules(ledger))
+        importers = make_importers(index, account, rules, find_layouts(ledger))
+    except (RulesError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    return index, importers
+
+
+def _files(paths) -> list[str]:
+    return list(bg_utils.walk(paths))
+
+
+def _identify(importers, path: str):
+    try:
+        return bg_identify.identify(importers, path), None
+    except bg_exceptions.Error as error:
+        return None, f"{path}: 文件同时被多个导入器识别（{'; '.join(map(str, error.args[1:]))}），请检查银行格式配置"
+
+
+def extract_files(paths, importers, index: LedgerIndex) -> Run:
+    run = Run()
+    statements: dict[str, list] = {}
+    receipts: list = []
+    for path in _files(paths):
+        importer, problem = _identify(importers, path)
+        if importer is None and os.path.getsize(path) == 0:
+            problem = "文件为空（0 字节）；请重新从银行或系统导出"
+        if importer is None:
+            run.errors.append(RowError(path, 0, problem or "无法识别的文件：不是已知银行的流水、收费票据或饭卡导出；"
+                                                           "其他银行请按 docs/import.md 配置通用格式"))
+            continue
+        result: FileResult = importer.parse(path, index)
+        run.errors += result.errors
+        run.skipped += result.skipped
+        run.warnings += result.warnings
+        run.voided += result.voided
+        if result.errors and not result.entries:
+            continue
+        entries = bg_extract.extract_from_file(_Parsed(importer, result), path, [])
+        mark_duplicates(entries, index)
+        fresh = [e for e in entries if not e.meta.get(DUPLICATE)]
+        run.duplicates += sum(_rows_in(e) for e in entries if e.meta.get(DUPLICATE))
+        run.imported += sum(_rows_in(e) for e in fresh)
+        pending = {e.meta.get("lineno") for e in fresh if isinstance(e, data.Transaction) and e.flag == "!"}
+        run.unmatched += [line for row, line in result.unmatched if row in pending]
+        if importer.name == "xiaozhang.receipts":
+            receipts += fresh
+        elif importer.name not in ("xiaozhang.mealcard",):
+            statements.setdefault(result.account, []).extend(entries)
+        run.output.append((path, fresh))
+    run.reconciliation = reconcile(receipts, statements)
+    return run
+
+
+class _Parsed:
+    """Hands an already parsed result to beangulp's extract_from_file (sort + type check)."""
+
+    def __init__(self, importer, result: FileResult):
+        self.importer, self.result = importer, result
+
+    def extract(self, filepath, existing):
+        return list(self.result.entries)
+
+    def sort(self, entries, reverse=False):
+        self.importer.sort(entries, reverse)
+
+
+def reconcile(receipts, statements) -> list[str]:
+    """Receipt totals per account and day against the bank deposits read in the same run."""
+    from .receipts import daily_totals
+
+    lines = []
+    for (account, date), total in sorted(daily_totals(receipts).items()):
+        if account not in statements:
+            lines.append(f"{date} {account}: 票据合计 {total}，本次没有该账户的银行流水，未对账")
+            continue
+        deposits = sum((e.postings[0].units.number for e in statements[account]
+                        if isinstance(e, data.Transaction) and e.date == date
+                        and e.postings[0].units.number > 0), 0)
+        if deposits != total:
+            lines.append(f"{date} {account}: 票据合计 {total} ≠ 银行同日入账 {deposits}（差 {total - deposits}）")
+    return lines
+
+
+def render(output) -> str:
+    buffer = io.StringIO()
+    for path, entries in output:
+        if not entries:
+            continue
+        buffer.write(f"\n; 导入自 {path}\n")
+        printer.print_entries(entries, file=buffer)
+    return buffer.getvalue()
+
+
+def safe_append(target: Path, text: str) -> None:
+    """Append by writing a temporary file beside the target and renaming it over."""
+    old = target.read_text(encoding="utf-8") if target.exists() else ""
+    if old and not old.endswith("\n"):
+        old += "\n"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(old + text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+LEDGER_OPTION = click.option("--ledger", type=click.Path(exists=True, dir_okay=False),
+                             help="账本（用于按 bank_account 识别账户、按 bank_ref/票据号去重）；默认 ledger/main.beancount")
+ACCOUNT_OPTION = click.option("--account", help="强制导入到该科目（不按文件中的账号识别）")
+RULES_OPTION = click.option("--rules", type=click.Path(exists=True, dir_okay=False),
+                            help="归类规则文件（默认：账本目录下的 import-rules.toml，否则内置规则）")
+
+
+@click.group("import")
+def import_group() -> None:
+    """导入银行流水、收费票据、饭卡数据（基于 beangulp）。"""
+
+
+@import_group.command("identify")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@LEDGER_OPTION
+@ACCOUNT_OPTION
+@RULES_OPTION
+def identify_command(files, ledger, account, rules) -> None:
+    """列出每个文件由哪个导入器识别、记入哪个科目。"""
+    _index, importers = _setup(ledger, account, rules)
+    unknown = 0
+    for path in _files(files):
+        importer, problem = _identify(importers, path)
+        if importer is None:
+            unknown += 1
+            click.echo(f"{path}: {problem or '未识别'}")
+            continue
+        result = importer.parse(path)
+        where = result.account or "（账户未确定）"
+        click.echo(f"{path}: {importer.name}（{importer.kind}）→ {where}")
+    if unknown:
+        sys.exit(1)
+
+
+@import_group.command("extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@LEDGER_OPTION
+@ACCOUNT_OPTION
+@RULES_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="追加写入该账本文件（安全写入）；默认打印")
+@click.option("--allow-errors", is_flag=True, help="有错误行时仍写出其余分录（退出码仍为 1）")
+def extract_command(files, ledger, account, rules, output, allow_errors) -> None:
+    """从文件提取新分录：已在账本中的（bank_ref/票据号相同）不再重复。"""
+    index, importers = _setup(ledger, account, rules)
+    run = extract_files(files, importers, index)
+    text = render(run.output)
+    write = not run.errors or allow_errors
+    if write and text:
+        if output:
+            safe_append(Path(output), text)
+        else:
+            click.echo(text, nl=False)
+    err = lambda line: click.echo(line, err=True)  # noqa: E731
+    for line in run.warnings:
+        err(f"注意：{line}")
+    if run.voided:
+        err(f"作废票据 {len(run.voided)} 张（已跳过）：")
+        for line in run.voided:
+            err(f"  {line}")
+    if run.reconciliation:
+        err("票据与银行入账核对：")
+        for line in run.reconciliation:
+            err(f"  {line}")
+    if run.unmatched:
+        err(f"未匹配归类规则、已记入待查款项并标记 ! 的 {len(run.unmatched)} 笔（请查明后改为正确科目）：")
+        for line in run.unmatched:
+            err(f"  {line}")
+    for problem in run.errors:
+        err(str(problem))
+    err(f"导入 {run.imported} 行，重复 {run.duplicates} 行，错误 {len(run.errors)} 行"
+        f"（另跳过合计/页脚 {run.skipped} 行）。")
+    if run.errors:
+        if not write:
+            err("有错误，未写出任何分录；改正后重新导入，或加 --allow-errors 先导入其余各行。")
+        sys.exit(1)
+
+
+@import_group.command("archive")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--destination", required=True, type=click.Path(file_okay=False),
+              help="归档根目录（按 科目/日期-文件名 存放）")
+@click.option("-n", "--dry-run", is_flag=True, help="只显示将移动到哪里")
+@LEDGER_OPTION
+@ACCOUNT_OPTION
+def archive_command(files, destination, dry_run, ledger, account) -> None:
+    """把已导入的文件按科目和日期归档（beangulp 的 archive）。"""
+    _index, importers = _setup(ledger, account, None)
+    moves, problems = [], []
+    for path in _files(files):
+        importer, problem = _identify(importers, path)
+        if importer is None:
+            problems.append(f"{path}: {problem or '未识别，不归档'}")
+            continue
+        target = os.path.join(destination, bg_archive.filepath(importer, path))
+        if os.path.exists(target) or any(t == target for _s, t in moves):
+            problems.append(f"{path}: 目标已存在 {target}")
+            continue
+        moves.append((path, target))
+    for line in problems:
+        click.echo(line, err=True)
+    if problems:
+        click.echo("有问题，未移动任何文件。", err=True)
+        sys.exit(1)
+    for source, target in moves:
+        click.echo(f"{source} → {target}")
+        if not dry_run:
+            bg_archive.move(source, target)

@@ -1,0 +1,121 @@
+"""Canteen meal-card system exports (一卡通: 充值 / 消费 / 退款) → daily canteen entries.
+
+Columns (by name): 交易时间 (or 日期), 交易类型 (充值/消费/退款), 金额, 卡号, optional
+学号 and 流水号.  The per-card detail is summarised: one entry per day and kind, with
+`records` (rows) and `cards` (distinct cards) in the metadata, and `card_batch`
+(`饭卡-<kind>-<date>`) as the de-duplication key (an extension of DOMAIN's vocabulary, see
+docs/import.md).  Accounts, as the canteen keeps them (DOMAIN §6):
+
+    充值  Dr 100202食堂结算户   / Cr 230702饭卡预存      (students' money until they eat)
+    消费  Dr 230702饭卡预存     / Cr 410102伙食费收入    (meals served)
+    退款  Dr 230702饭卡预存     / Cr 100202食堂结算户
+
+A day is imported whole: import complete days (an export that stops in the middle of a day
+and a later one covering the rest would see the rest as a duplicate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+
+from xiaozhang.chart import BANK_CANTEEN, MEAL_CARDS, MEAL_INCOME
+
+from .base import FileResult, LedgerIndex, RowError, XiaozhangImporter
+from .tabular import FileProblem, ValueProblem, find_header, normalize_name, parse_amount, parse_date, read_rows
+
+COLUMNS = {
+    "date": ("交易时间", "交易日期", "日期", "时间", "消费时间"),
+    "kind": ("交易类型", "类型", "业务类型"),
+    "amount": ("金额", "交易金额", "发生额"),
+    "card": ("卡号", "饭卡号", "卡片编号"),
+    "student": ("学号", "人员编号"),
+    "serial": ("流水号", "交易流水号"),
+}
+MUST = (COLUMNS["date"], COLUMNS["kind"], COLUMNS["amount"], COLUMNS["card"])
+KINDS = {"充值": "充值", "圈存": "充值", "消费": "消费", "就餐": "消费", "退款": "退款", "退卡": "退款",
+         "销户退款": "退款"}
+
+
+def _postings(kind: str, bank: str) -> tuple[str, str, str]:
+    """(debit account, credit account, narration)."""
+    if kind == "充值":
+        return bank, MEAL_CARDS, "饭卡充值汇总（一卡通系统）"
+    if kind == "消费":
+        return MEAL_CARDS, MEAL_INCOME, "就餐消费汇总，确认伙食费收入（一卡通系统）"
+    return MEAL_CARDS, bank, "饭卡退款汇总（一卡通系统）"
+
+
+class MealCardImporter(XiaozhangImporter):
+    kind = "饭卡"
+
+    @property
+    def name(self) -> str:
+        return "xiaozhang.mealcard"
+
+    def sniff(self, filepath: str) -> bool:
+        if Path(filepath).suffix.lower() not in (".csv", ".txt", ".xlsx", ".xlsm"):
+            return False
+        return find_header(read_rows(filepath), MUST) is not None
+
+    def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
+        result = FileResult(filepath, self.name)
+        try:
+            rows = read_rows(filepath)
+        except FileProblem as problem:
+            result.errors.append(RowError(filepath, 0, str(problem)))
+            return result
+        header = find_header(rows, MUST)
+        if header is None:
+            result.errors.append(RowError(filepath, 0, "找不到表头（应含 交易时间、交易类型、金额、卡号）"))
+            return result
+        col = {k: header.find(tuple(normalize_name(a) for a in v)) for k, v in COLUMNS.items()}
+        width = max(i for i in col.values() if i is not None) + 1
+        bank = self.forced_account or BANK_CANTEEN
+        result.account = bank
+        days: dict[tuple[dt.date, str], list] = {}
+        for number, cells in rows[header.row_index + 1:]:
+            if not any(cells):
+                continue
+            cells = cells + [""] * (width - len(cells))
+            try:
+                date = parse_date(cells[col["date"]])
+            except ValueProblem as problem:
+                if not cells[col["date"]] or any(w in "".join(cells) for w in ("合计", "总计", "小计")):
+                    result.skipped += 1
+                    continue
+                result.rows += 1
+                result.errors.append(RowError(filepath, number, f"{problem}；请核对该行"))
+                continue
+            result.rows += 1
+            try:
+                kind = KINDS.get(cells[col["kind"]].strip())
+                if kind is None:
+                    raise ValueProblem(f"交易类型“{cells[col['kind']]}”无法识别（应为 充值、消费 或 退款）")
+                amount = parse_amount(cells[col["amount"]])
+                if not amount:
+                    raise ValueProblem("金额为空或为 0")
+                card = cells[col["card"]]
+                if not card:
+                    raise ValueProblem("卡号为空")
+            except ValueProblem as problem:
+                result.errors.append(RowError(filepath, number, f"{problem}；请核对该行"))
+                continue
+            days.setdefault((date, kind), []).append((number, abs(amount), card))
+        for (date, kind), items in sorted(days.items()):
+            total = sum((a for _n, a, _c in items), Decimal(0))
+            debit, credit, narration = _postings(kind, bank)
+            meta = data.new_metadata(filepath, items[0][0])
+            meta["card_batch"] = f"饭卡-{kind}-{date.isoformat()}"
+            meta["records"] = Decimal(len(items))
+            meta["cards"] = Decimal(len({c for _n, _a, c in items}))
+            units = data.Amount(total, "CNY")
+            result.entries.append(data.Transaction(meta, date, "*", None, narration, data.EMPTY_SET,
+                                                   data.EMPTY_SET, [
+                                                       data.Posting(debit, units, None, None, None, None),
+                                                       data.Posting(credit, -units, None, None, None, None),
+                                                   ]))
+        return result

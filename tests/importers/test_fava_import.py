@@ -1,0 +1,56 @@
+"""Fava's Import page with the project's import-config (real Fava test client, real files)."""
+
+import shutil
+from pathlib import Path
+
+from fava.application import create_app
+
+from importer_fixtures import FIXTURES
+from test_import_cli import ICBC, make_ledger
+
+import xiaozhang.importers
+
+CONFIG = Path(xiaozhang.importers.__file__).with_name("fava_import.py")
+
+
+def app_for(tmp_path, already_booked: str | None = None):
+    main = make_ledger(tmp_path)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(ICBC, inbox / "icbc.csv")
+    shutil.copy(FIXTURES / "negative" / "unknown-bank.csv", inbox / "other.csv")
+    text = main.read_text(encoding="utf-8")
+    text += (f'2025-01-01 custom "fava-option" "import-config" "{CONFIG}"\n'
+             f'2025-01-01 custom "fava-option" "import-dirs" "inbox"\n')
+    if already_booked:
+        (tmp_path / "imported.beancount").write_text(already_booked, encoding="utf-8")
+    main.write_text(text, encoding="utf-8")
+    app = create_app([str(main)], load=True)
+    slug = app.config["LEDGERS"].first_slug()
+    assert app.config["LEDGERS"][slug].errors == []
+    return app.test_client(), slug, inbox
+
+
+def test_import_page_lists_the_statement_with_its_importer(tmp_path):
+    client, slug, inbox = app_for(tmp_path)
+    assert client.get(f"/{slug}/import/").status_code == 200
+    files = {Path(f["name"]).name: f["importers"] for f in client.get(f"/{slug}/api/imports").json["data"]}
+    assert [i["importer_name"] for i in files["icbc.csv"]] == ["xiaozhang.icbc"]
+    assert files["other.csv"] == []
+
+
+def test_extract_from_the_browser_uses_the_ledger_accounts_and_marks_duplicates(tmp_path):
+    booked = ('2025-09-01 * "三(2)班学生家长" "已入账"\n'
+              '  bank_ref: "Hc4b75d834c1eb08e"\n'
+              '  Assets:1002银行存款:100201基本户  1200.00 CNY\n'
+              '  Liabilities:2103应缴财政款:210301住宿费\n')
+    client, slug, inbox = app_for(tmp_path, booked)
+    response = client.get(f"/{slug}/api/extract",
+                          query_string={"filename": str(inbox / "icbc.csv"), "importer": "xiaozhang.icbc"})
+    assert response.status_code == 200, response.json
+    entries = response.json["data"]
+    transactions = [e for e in entries if e["t"] == "Transaction"]
+    assert len(transactions) == 5
+    assert {p["account"] for e in transactions for p in e["postings"]} >= {"Assets:1002银行存款:100201基本户"}
+    duplicates = [e["meta"]["bank_ref"] for e in transactions if e["meta"].get("__duplicate__")]
+    assert duplicates == ["Hc4b75d834c1eb08e"]
