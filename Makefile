@@ -24,6 +24,7 @@ test: venv system-fonts system-browser
 
 bench: venv
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/importers.py
 
 check: venv
 	$(BIN)/xiaozhang check $(LEDGER)
