@@ -74,6 +74,7 @@ class ApprovalError(NamedTuple):
 MONEY_ROOTS = ("Assets:1001", "Assets:1002", "Assets:1011", "Assets:1021", "Income:4001")
 ASSET_ROOTS = ("Assets:1601", "Assets:1613", "Assets:1611", "Assets:1302")
 SUPPLIER_ROOTS = ("Liabilities:2302", "Liabilities:2307其他应付款:230701")
+PAID_FOR = ("Expenses:",) + ASSET_ROOTS + SUPPLIER_ROOTS
 COMPETITIVE = ("政府采购", "公开招标")
 NO_QUOTES_NEEDED = COMPETITIVE + ("框架协议",)
 SIGNATURES = (("handler", "经手人"), ("reviewer", "审核人"), ("approver", "审批人"),
@@ -98,11 +99,10 @@ def payment_amount(txn: data.Transaction) -> Decimal | None:
         number = posting.units.number
         if number is None:
             continue
-        account = posting.account
-        if number > 0 and (account.startswith("Expenses:") or _under(account, ASSET_ROOTS)
-                           or _under(account, SUPPLIER_ROOTS)):
-            spent += number
-        elif number < 0 and _under(account, MONEY_ROOTS):
+        if number > 0:
+            if posting.account.startswith(PAID_FOR):
+                spent += number
+        elif number < 0 and posting.account.startswith(MONEY_ROOTS):
             from_funds = True
     return spent if from_funds and spent > 0 else None
 

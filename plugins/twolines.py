@@ -115,22 +115,28 @@ class Lots:
         self.advance: dict[str, Decimal] = {}
 
     def receive(self, account: str, date: dt.date, amount: Decimal, entry) -> None:
-        parts = account.split(":")
-        for holder in (":".join(parts[:i]) for i in range(len(parts), 1, -1)):
-            credit = self.advance.get(holder)
-            if credit:
-                used = min(credit, amount)
-                self.advance[holder] = credit - used
-                amount -= used
+        if self.advance:  # rare: only after a payment ran ahead of the receipts
+            parts = account.split(":")
+            for holder in (":".join(parts[:i]) for i in range(len(parts), 1, -1)):
+                credit = self.advance.get(holder)
+                if credit:
+                    used = min(credit, amount)
+                    amount -= used
+                    if credit > used:
+                        self.advance[holder] = credit - used
+                    else:
+                        del self.advance[holder]
         if amount > 0:
             self.by_account[account].append(Lot(date, amount, entry))
             self.held[account] += amount
 
     def pay(self, account: str, amount: Decimal) -> None:
         """Consume the oldest receipts of the account (or of its sub-accounts)."""
+        family = [name for name in self.by_account
+                  if name == account or name.startswith(account + ":")]
         while amount > 0:
-            candidates = [(lots[0].date, name) for name, lots in self.by_account.items()
-                          if lots and (name == account or name.startswith(account + ":"))]
+            candidates = [(self.by_account[name][0].date, name) for name in family
+                          if self.by_account[name]]
             if not candidates:
                 self.advance[account] = self.advance.get(account, Decimal(0)) + amount
                 return
@@ -233,14 +239,45 @@ class TwoLines:
         return any(account == c or account.startswith(c + ":") for c in self.collection)
 
     def _transaction(self, txn: data.Transaction) -> None:
+        debits, credits = [], []
+        spends = to_income = out_of_2103 = False
+        cash = Decimal(0)
+        for posting in txn.postings:
+            number = posting.units.number
+            if not number:
+                continue
+            account = posting.account
+            # what is held in 2103 and 代收费 (first in, first out); the cash balance
+            lots = self.treasury if account.startswith(TREASURY) else \
+                self.agency if account.startswith(AGENCY) else None
+            if lots is not None:
+                if number < 0:
+                    lots.receive(account, txn.date, -number, txn)
+                else:
+                    lots.pay(account, number)
+                    if lots is self.agency:  # what was reported and is now paid is settled
+                        for name, amount in self.unsettled.items():
+                            self.unsettled[name] = min(amount, self.agency.held[name])
+            elif account.startswith(CASH):
+                cash += number
+            if number > 0:
+                debits.append(posting)
+                spends = spends or account.startswith(SPENDING)
+                out_of_2103 = out_of_2103 or lots is self.treasury
+            else:
+                credits.append(posting)
+                to_income = to_income or account.startswith("Income:")
+        if cash:
+            self._cash(txn, cash)
+        if to_income or spends or out_of_2103:
+            self._check_flows(txn, debits, credits, spends, to_income, out_of_2103)
+
+    def _check_flows(self, txn, debits, credits, spends, to_income, out_of_2103) -> None:
         item = txn.meta.get("item")
         text = f"{txn.payee or ''} {txn.narration or ''}"
-        debits = [p for p in txn.postings if p.units.number is not None and p.units.number > 0]
-        credits = [p for p in txn.postings if p.units.number is not None and p.units.number < 0]
-        spends = any(p.account.startswith(SPENDING) for p in debits)
         # TL01 / TL06: fees credited to income
-        returned = any(word in text for word in RETURN_WORDS) and "退" not in text
-        for posting in credits:
+        returned = to_income and any(word in text for word in RETURN_WORDS) and "退" not in text
+        for posting in credits if to_income else ():
             account = posting.account
             if not account.startswith("Income:") or account.startswith("Income:4001") \
                     or "返还" in account or returned:
@@ -262,7 +299,7 @@ class TwoLines:
             self.report(txn, "TL03", f"坐收坐支：从收款账户 {source} 直接支付费用、"
                                      "资产或货款；收款应先上缴或专款代付，支出从经费账户列支")
         # TL02: 2103 leaves only to the treasury (an expense paid alongside does not excuse it)
-        out_of_treasury = [p for p in debits if p.account.startswith(TREASURY)]
+        out_of_treasury = [p for p in debits if p.account.startswith(TREASURY)] if out_of_2103 else []
         if out_of_treasury and not source:
             others = [p for p in credits if not p.account.startswith(TREASURY)]
             to_money = all(p.account.startswith(CASH_AND_BANK) for p in others)
@@ -272,33 +309,15 @@ class TwoLines:
                 self.report(txn, "TL02", f"应缴财政款 {out_of_treasury[0].account} 只能上缴财政专户/国库"
                                          f"（收款方或摘要应写明财政），此笔流向 {others[0].account}，"
                                          "属坐支（收支两条线）")
-        # lots: receipts and what consumes them; the cash balance
-        cash = Decimal(0)
-        for posting in txn.postings:
-            number = posting.units.number
-            if number is None:
-                continue
-            account = posting.account
-            lots = self.treasury if account.startswith(TREASURY) else \
-                self.agency if account.startswith(AGENCY) else None
-            if lots is not None:
-                if number < 0:
-                    lots.receive(account, txn.date, -number, txn)
-                else:
-                    lots.pay(account, number)
-                    if lots is self.agency:  # what was reported and is now paid is settled
-                        for name, amount in self.unsettled.items():
-                            self.unsettled[name] = min(amount, self.agency.held[name])
-            elif account.startswith(CASH):
-                cash += number
-        if cash:
-            limit = self.policy.get("cash-limit", txn.date).number
-            before, self.cash = self.cash, self.cash + cash
-            if self.cash <= limit:
-                self.cash_crosser = None
-            elif before <= limit:
-                self.cash_crosser = txn
-            self.cash_last = txn
+
+    def _cash(self, txn: data.Transaction, cash: Decimal) -> None:
+        limit = self.policy.get("cash-limit", txn.date).number
+        before, self.cash = self.cash, self.cash + cash
+        if self.cash <= limit:
+            self.cash_crosser = None
+        elif before <= limit:
+            self.cash_crosser = txn
+        self.cash_last = txn
 
     # -- checks at the end of each day ---------------------------------------------------
     def _end_of_day(self, day: dt.date, next_day: dt.date | None) -> None:
