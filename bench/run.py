@@ -3,6 +3,8 @@
 Cases
   load   `xiaozhang check` vs plain `bean-check -C` on the same generated ledger with our
          `plugin` lines removed: the cost of our plugins (and our CLI) over Beancount alone.
+  plugins  in one process: the plain ledger loaded once (the baseline), then each of our
+         plugin functions timed on its entries — which plugin costs what.
   page   our overview page (概览) vs Fava's own `/api/income_statement` on that ledger,
          both through Fava's test client on one loaded ledger (the page cost, not loading).
 
@@ -72,6 +74,37 @@ def bench_load(main: Path, repeat: int) -> list[tuple[str, float, float]]:
             ("xiaozhang check（全部校账插件）", ours, ours / baseline)]
 
 
+PLUGINS = ("policy", "approvals", "twolines", "projects", "budgets")
+
+
+def bench_plugins(main: Path, repeat: int) -> list[tuple[str, float, float]]:
+    import importlib
+
+    from beancount import loader
+
+    plain = main.with_name("main-plain.beancount")
+    start = time.perf_counter()
+    entries, errors, options = loader.load_file(str(plain))
+    baseline = time.perf_counter() - start
+    assert not errors, errors[:3]
+    rows = [("加载（同一进程，无校账插件，基线）", baseline, 1.0)]
+    total = 0.0
+    for name in PLUGINS:
+        module = importlib.import_module(f"xiaozhang.plugins.{name}")
+        function = getattr(module, module.__plugins__[0])
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            _entries, problems = function(entries, options)
+            times.append(time.perf_counter() - start)
+            assert not problems, problems[:3]
+        seconds = statistics.median(times)
+        total += seconds
+        rows.append((f"插件 xiaozhang.plugins.{name}", seconds, seconds / baseline))
+    rows.append(("全部校账插件合计", total, total / baseline))
+    return rows
+
+
 def bench_page(main: Path, repeat: int) -> list[tuple[str, float, float]]:
     from fava.application import create_app
 
@@ -117,7 +150,10 @@ def main() -> None:
           f"{platform.machine()}, {os.cpu_count()} CPU, 每项取 {args.repeat} 次中位数\n")
     print("| 项目 | 中位耗时 (秒) | 相对基线 |")
     print("|---|---:|---:|")
-    for name, seconds, ratio in bench_load(main_file, args.repeat) + bench_page(main_file, args.repeat):
+    os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
+    rows = (bench_load(main_file, args.repeat) + bench_plugins(main_file, args.repeat)
+            + bench_page(main_file, args.repeat))
+    for name, seconds, ratio in rows:
         print(f"| {name} | {seconds:.2f} | {ratio:.2f}× |")
 
 

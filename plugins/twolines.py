@@ -358,7 +358,7 @@ class TwoLines:
             held = sum((lot.amount for lot in lots if deadline(self.policy, lot.date) < today),
                        Decimal(0))
             self.report(oldest.entry, "TL04", (
-                f"非税收入 {item_name(account)} {oldest.date} 收取，应于 {due} 前上缴财政，"
+                f"非税收入 {item_name(account)} {oldest.date} 收取，最迟应于 {due} 上缴财政，"
                 f"截至 {today} 仍有 {held} 元超期未缴（收支两条线，及时足额上缴）"))
 
     def _check_year_end(self, year: int) -> None:
