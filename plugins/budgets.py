@@ -61,6 +61,12 @@ class BudgetWarning(NamedTuple):
     warning = True
 
 
+def is_account(value) -> bool:
+    """An account value of a custom directive: bare, or quoted as Fava also accepts."""
+    return value.dtype == account_lib.TYPE or (isinstance(value.value, str)
+                                               and account_lib.is_valid(value.value))
+
+
 def period_of(frequency: str, date: dt.date) -> tuple[dt.date, dt.date]:
     """The calendar period (first and last day) of the given frequency containing date."""
     if frequency == "daily":
@@ -148,7 +154,7 @@ class BudgetBook:
 
     def _line(self, entry: data.Custom) -> None:
         values = entry.values
-        if (len(values) != 3 or values[0].dtype != account_lib.TYPE
+        if (len(values) != 3 or not is_account(values[0])
                 or values[1].value not in PERIODS or not isinstance(values[2].value, Amount)):
             self.errors.append(BudgetError(entry.meta, (
                 "[BG02] 预算指令 custom \"budget\" 应写：科目、期间（\"yearly\" \"quarterly\" \"monthly\" "

@@ -36,10 +36,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from beancount.core import account as account_lib, data
+from beancount.core import data
 from beancount.core.amount import Amount
 
 from xiaozhang.plugins.approvals import ASSET_ROOTS
+from xiaozhang.plugins.budgets import is_account
 
 __plugins__ = ("validate_projects",)
 
@@ -108,7 +109,7 @@ class ProjectBook:
     def _register(self, entry: data.Custom) -> None:
         values = [v.value for v in entry.values]
         if (len(values) < 3 or not isinstance(values[0], str) or not isinstance(values[1], Amount)
-                or not all(v.dtype == account_lib.TYPE for v in entry.values[2:])):
+                or not all(is_account(v) for v in entry.values[2:])):
             self.report(entry, "PJ04", "专项登记 custom \"project\" 应依次写：专项名称、资金总额"
                                        "（如 265000.00 CNY）、至少一个允许列支的科目")
             return

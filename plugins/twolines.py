@@ -81,6 +81,7 @@ CASH = "Assets:1001"
 CASH_AND_BANK = ("Assets:1001", "Assets:1002", "Assets:1021")
 SPENDING = ("Expenses:",) + ASSET_ROOTS + ("Liabilities:2302",)
 NON_TAX_DEFAULT = ("住宿费", "学费", "保教费")
+GENERIC = ("其他", "其它")  # a 2103 sub-account "其他" names no fee an income account could carry
 TREASURY_WORDS = ("财政", "国库", "金库")  # 国家金库…支库 is the treasury
 RETURN_WORDS = ("返还", "核拨")  # 财政专户核拨返还: the school's share comes back as income
 _CODE = re.compile(r"^\d+")
@@ -282,7 +283,8 @@ class TwoLines:
             if not account.startswith("Income:") or account.startswith("Income:4001") \
                     or "返还" in account or returned:
                 continue
-            named = [n for n in self.non_tax if n in account.split(":", 1)[1]]
+            named = [n for n in self.non_tax if n in account.split(":", 1)[1]
+                     and not n.startswith(GENERIC)]
             if item in self.non_tax or named:
                 fee = item if item in self.non_tax else named[0]
                 self.report(txn, "TL01", f"{fee}属非税收入，应贷记 2103 应缴财政款并上缴财政，"

@@ -207,3 +207,10 @@ def test_check_fails_on_an_error_next_to_a_warning(tmp_path):
     assert sorted(line[:line.index("]") + 1] for line in result.stdout.splitlines()) == [
         f"{ledger}:{at[1]}: [BG02]", f"{ledger}:{at[2]}: [BG01]"]
     assert "共 1 个错误、1 个预警" in result.stderr
+
+
+def test_bg02_a_quoted_account_is_accepted_as_fava_does():
+    errors, at = run(f'2025-01-01 custom "budget" "{OFFICE}" "yearly" 100.00 CNY\n',
+                     spend("2025-03-01", "150.00"),
+                     '2025-01-01 custom "budget" "不是科目" "yearly" 100.00 CNY\n')
+    assert sorted(errors) == [("BG01", at[1], WARN), ("BG02", at[2], STOP)]

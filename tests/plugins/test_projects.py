@@ -190,3 +190,11 @@ def test_pj04_malformed_registration():
     errors, at = run(no_account, text_amount, no_name)
     assert errors == [("PJ04", at[0]), ("PJ04", at[1]), ("PJ04", at[2])]
     assert run(register())[0] == []
+
+
+def test_pj04_a_quoted_allowed_account_is_accepted():
+    quoted = f'2025-10-09 custom "project" "{LAB}" 265000.00 CNY "{EQUIPMENT}"\n'
+    errors, _ = run(quoted)
+    assert errors == []
+    errors, at = run(f'2025-10-09 custom "project" "{LAB}" 265000.00 CNY "计算机"\n')
+    assert errors == [("PJ04", at[0])]

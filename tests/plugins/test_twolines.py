@@ -488,3 +488,11 @@ def test_term_end_and_settle_days_policies_are_checked():
     first = HEADER.count("\n") + 1
     assert run(policy=bad)[0] == [("PL03", first), ("PL03", first + 1), ("PL03", first + 2),
                                   ("PL03", first + 3)]
+
+
+def test_tl01_a_generic_2103_sub_account_does_not_make_every_other_income_a_fee():
+    # a school that opens 2103…其他 must still be able to book 4609其他收入 (interest, scrap sales)
+    generic = "2015-01-01 open Liabilities:2103应缴财政款:210399其他 CNY\n"
+    income = txn("2025-11-05", "收到捐赠", (BASIC, "300.00"), (OTHER_INCOME, "-300.00"))
+    errors, _ = run(income, policy=generic)
+    assert errors == []
