@@ -199,3 +199,39 @@ def mark_duplicates(entries: list, index: LedgerIndex) -> int:
         else:
             index.add((entry,))
     return count
+
+
+class TableImporter(XiaozhangImporter):
+    """An export with one header row found by column names (fee receipts, meal cards).
+
+    Subclasses set `columns` (field → accepted header names), `must` (the name groups that
+    identify the file) and `header_hint` (the columns named in the message when none is found)."""
+
+    columns: dict[str, tuple[str, ...]] = {}
+    must: tuple[tuple[str, ...], ...] = ()
+    header_hint = ""
+
+    def sniff(self, filepath: str) -> bool:
+        from .tabular import find_header, read_rows
+
+        if Path(filepath).suffix.lower() not in (".csv", ".txt", ".xlsx", ".xlsm"):
+            return False
+        return find_header(read_rows(filepath), self.must) is not None
+
+    def read_table(self, filepath: str, result: FileResult):
+        """(numbered rows below the header, column index per field, row width), or None after
+        recording why the file cannot be read."""
+        from .tabular import FileProblem, find_header, normalize_name, read_rows
+
+        try:
+            rows = read_rows(filepath)
+        except FileProblem as problem:
+            result.errors.append(RowError(filepath, 0, str(problem)))
+            return None
+        header = find_header(rows, self.must)
+        if header is None:
+            result.errors.append(RowError(filepath, 0, f"找不到表头（应含 {self.header_hint}）"))
+            return None
+        col = {k: header.find(tuple(normalize_name(a) for a in v)) for k, v in self.columns.items()}
+        width = max(i for i in col.values() if i is not None) + 1
+        return rows[header.row_index + 1:], col, width

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 from beancount.core import data
 
 from xiaozhang.chart import BANK_CANTEEN, MEAL_CARDS, MEAL_INCOME
 
-from .base import FileResult, LedgerIndex, RowError, XiaozhangImporter
-from .tabular import FileProblem, ValueProblem, find_header, normalize_name, parse_amount, parse_date, read_rows
+from .base import FileResult, LedgerIndex, RowError, TableImporter
+from .tabular import ValueProblem, parse_amount, parse_date
 
 COLUMNS = {
     "date": ("交易时间", "交易日期", "日期", "时间", "消费时间"),
@@ -49,35 +48,26 @@ def _postings(kind: str, bank: str) -> tuple[str, str, str]:
     return MEAL_CARDS, bank, "饭卡退款汇总（一卡通系统）"
 
 
-class MealCardImporter(XiaozhangImporter):
+class MealCardImporter(TableImporter):
     kind = "饭卡"
+    columns = COLUMNS
+    must = MUST
+    header_hint = "交易时间、交易类型、金额、卡号"
 
     @property
     def name(self) -> str:
         return "xiaozhang.mealcard"
 
-    def sniff(self, filepath: str) -> bool:
-        if Path(filepath).suffix.lower() not in (".csv", ".txt", ".xlsx", ".xlsm"):
-            return False
-        return find_header(read_rows(filepath), MUST) is not None
-
     def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
         result = FileResult(filepath, self.name)
-        try:
-            rows = read_rows(filepath)
-        except FileProblem as problem:
-            result.errors.append(RowError(filepath, 0, str(problem)))
+        table = self.read_table(filepath, result)
+        if table is None:
             return result
-        header = find_header(rows, MUST)
-        if header is None:
-            result.errors.append(RowError(filepath, 0, "找不到表头（应含 交易时间、交易类型、金额、卡号）"))
-            return result
-        col = {k: header.find(tuple(normalize_name(a) for a in v)) for k, v in COLUMNS.items()}
-        width = max(i for i in col.values() if i is not None) + 1
+        body, col, width = table
         bank = self.forced_account or BANK_CANTEEN
         result.account = bank
         days: dict[tuple[dt.date, str], list] = {}
-        for number, cells in rows[header.row_index + 1:]:
+        for number, cells in body:
             if not any(cells):
                 continue
             cells = cells + [""] * (width - len(cells))

@@ -19,15 +19,14 @@ de-duplication key.  Student names never enter the ledger (only the 学号).
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from beancount.core import data
 
 from xiaozhang.chart import (ACCOMMODATION_FEE, AGENCY_FEE_ITEMS, BANK_BASIC, BANK_COLLECTION,
                              agency_fee_account)
 
-from .base import FileResult, LedgerIndex, RowError, XiaozhangImporter
-from .tabular import FileProblem, ValueProblem, find_header, normalize_name, parse_amount, parse_date, read_rows
+from .base import FileResult, LedgerIndex, RowError, TableImporter
+from .tabular import ValueProblem, parse_amount, parse_date
 
 COLUMNS = {
     "invoice": ("票据号", "票据号码", "票号", "电子票据号码"),
@@ -48,32 +47,23 @@ ITEMS.update({name: ("代收费", agency_fee_account(code), BANK_COLLECTION)
               for code, name in AGENCY_FEE_ITEMS.items()})
 
 
-class ReceiptImporter(XiaozhangImporter):
+class ReceiptImporter(TableImporter):
     kind = "收费票据"
+    columns = COLUMNS
+    must = MUST
+    header_hint = "票据号、项目、金额、开票日期"
 
     @property
     def name(self) -> str:
         return "xiaozhang.receipts"
 
-    def sniff(self, filepath: str) -> bool:
-        if Path(filepath).suffix.lower() not in (".csv", ".txt", ".xlsx", ".xlsm"):
-            return False
-        return find_header(read_rows(filepath), MUST) is not None
-
     def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
         result = FileResult(filepath, self.name)
-        try:
-            rows = read_rows(filepath)
-        except FileProblem as problem:
-            result.errors.append(RowError(filepath, 0, str(problem)))
+        table = self.read_table(filepath, result)
+        if table is None:
             return result
-        header = find_header(rows, MUST)
-        if header is None:
-            result.errors.append(RowError(filepath, 0, "找不到表头（应含 票据号、项目、金额、开票日期）"))
-            return result
-        col = {k: header.find(tuple(normalize_name(a) for a in v)) for k, v in COLUMNS.items()}
-        width = max(i for i in col.values() if i is not None) + 1
-        for number, cells in rows[header.row_index + 1:]:
+        body, col, width = table
+        for number, cells in body:
             if not any(cells):
                 continue
             cells = cells + [""] * (width - len(cells))
