@@ -150,10 +150,6 @@ class Lots:
             if not lot.amount:
                 self.by_account[name].popleft()
 
-    def oldest(self, account: str) -> Lot | None:
-        lots = self.by_account.get(account)
-        return lots[0] if lots else None
-
     def outstanding(self) -> list[tuple[str, Lot]]:
         return [(account, lot) for account, lots in sorted(self.by_account.items()) for lot in lots]
 
