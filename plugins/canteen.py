@@ -21,11 +21,11 @@
     [CT03] 月伙食结余率超过上限：结余率 = (食堂收入 − 食堂成本) / 食堂收入，按自然月计算，
            超过 `canteen-surplus-cap`（`canteen-surplus-mode` 为 "school" 时检查）。只检查已结束的
            月份（账本中有更晚月份的交易，或最后一笔交易在该月最后一天）；当月没有收入的不检查。
-           报告在该月最后一笔食堂收支分录上。
+           报告在该月最后一笔食堂收入分录上。
     [CT04] 学期伙食结余率超过上限："school" 方式下学期结余率不得超过上限；"kindergarten"
            （幼儿园：每学期膳食收支盈亏不超过 2%）方式下结余率的绝对值不得超过上限，月份不单独检查。
            学期由 `term-end` 划分（上一学期结束日的次日到本学期结束日），只检查已结束的学期。
-           报告在该学期最后一笔食堂收支分录上。
+           报告在该学期最后一笔食堂收入分录上。
     [CT05] 大宗食材不是定点供应商：食材入库金额达到 `canteen-bulk-threshold` 的，供应商
            （`supplier`，没有则取收款方）须在供应商登记（`custom "supplier"`）中。
     [CT06] 定点供应商的证照过期或合同不在期内：采购日期须不晚于营业执照、食品经营许可证的有效期，
@@ -330,7 +330,7 @@ class Tally:
 
     income: Decimal = ZERO
     cost: Decimal = ZERO
-    last_entry: Any = None
+    last_entry: Any = None  # the period's last income entry: where a problem is reported
 
     @property
     def surplus(self) -> Decimal:
@@ -424,7 +424,6 @@ def validate_canteen(entries, options_map, config=None):
                 for tally in (month, term):
                     if tally is not None:
                         tally.cost += number
-                        tally.last_entry = entry
         _check_stock(entry, order, roles, stock, moved, report)
         if entry.flag == "*":
             _check_purchase(entry, roles, register, policy, report)
