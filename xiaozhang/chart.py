@@ -10,7 +10,7 @@ Extensions of the 制度's detail levels (documented in docs/conventions.md):
   on their `open` (and their sub-accounts) — 100202食堂结算户, 130201食堂食材 (one sub-account
   per food category), 230201食堂应付货款, 230702饭卡预存 (students) and 230703教职工饭卡预存
   (meal-card top-ups, the diners' money until meals are served), 300101食堂伙食结余,
-  410102伙食费收入 (students) and 410103教职工伙食费收入, 460901食堂其他收入, and
+  410102伙食费收入 (students) and 410104教职工伙食费收入, 460901食堂其他收入, and
   500106食堂伙食成本 (01食材 by food category, 02燃料水电, 03人工, 04其他).
 - 230799待查款项: bank receipts and payments no import rule explains, until the accountant
   books them properly (the importer flags them `!`).
@@ -59,7 +59,8 @@ FISCAL_INCOME_BASIC = "Income:4001财政拨款收入:400101基本支出拨款"
 FISCAL_INCOME_PROJECT = "Income:4001财政拨款收入:400102项目支出拨款"
 OPERATING_INCOME_REFUND = "Income:4101事业收入:410101财政专户返还"
 MEAL_INCOME = "Income:4101事业收入:410102伙食费收入"  # students' meals
-STAFF_MEAL_INCOME = "Income:4101事业收入:410103教职工伙食费收入"
+AFTER_SCHOOL_INCOME = "Income:4101事业收入:410103课后服务费收入"
+STAFF_MEAL_INCOME = "Income:4101事业收入:410104教职工伙食费收入"
 INTEREST_INCOME = "Income:4604利息收入"
 RENT_INCOME = "Income:4605租金收入"
 CANTEEN_OTHER_INCOME = "Income:4609其他收入:460901食堂其他收入"
@@ -273,6 +274,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a("Income:4101事业收入", "事业收入"),
         a(OPERATING_INCOME_REFUND, "事业收入——财政专户核拨返还的非税收入"),
         a(MEAL_INCOME, "伙食费收入（学生）：学生就餐刷卡确认的伙食费（食堂独立核算）", _CANTEEN),
+        a(AFTER_SCHOOL_INCOME, "事业收入——课后服务费收入（服务性收费，单独核算）"),
         a(STAFF_MEAL_INCOME, "教职工伙食费收入：教职工就餐刷卡确认的伙食费（食堂独立核算）", _CANTEEN),
         a("Income:4201上级补助收入", "上级补助收入"),
         a("Income:4603捐赠收入", "捐赠收入"),

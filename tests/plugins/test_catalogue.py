@@ -28,6 +28,7 @@ COLLECTION = "Assets:1002银行存款:100203代收费专户"
 BOARDING = "Liabilities:2103应缴财政款:210301住宿费"
 DISPOSAL = "Liabilities:2103应缴财政款:210302国有资产处置收入"
 HOMEWORK = "Liabilities:2307其他应付款:230701代收费:01作业本费"
+WORKBOOK = "Liabilities:2307其他应付款:230701代收费:02教辅资料费"
 OTHER_INCOME = "Income:4605租金收入"
 CANTEEN_BANK = "Assets:1002银行存款:100202食堂结算户"
 RICE = "Assets:1302库存物品:130201食堂食材:13020101米面油"
@@ -35,7 +36,7 @@ RICE_COST = "Expenses:5001业务活动费用:500106食堂伙食成本:01食材:0
 VEG_COST = "Expenses:5001业务活动费用:500106食堂伙食成本:01食材:0103蔬菜"
 CANTEEN_FUEL = "Expenses:5001业务活动费用:500106食堂伙食成本:02燃料水电"
 CANTEEN_PAYABLE = "Liabilities:2302应付账款:230201食堂应付货款"
-STAFF_MEALS = "Income:4101事业收入:410103教职工伙食费收入"
+STAFF_MEALS = "Income:4101事业收入:410104教职工伙食费收入"
 CANTEEN_INCOME = "Income:4609其他收入:460901食堂其他收入"
 
 
@@ -198,11 +199,62 @@ CASES = {
         ; [PJ04]
         2026-03-01 custom "project" "图书室建设2026" 5000.00 CNY
         """),
-    "BG01": pay("2026-03-10", "测试培训学校", TRAINING, "9000.00", marker="BG01",
+    "BG01": pay("2026-03-10", "测试培训学校", TRAINING, "12000.00", marker="BG01",
                 inspector=None),
     "BG02": entry(f"""
         ; [BG02]
         2026-01-01 custom "budget" {TRAVEL} "annually" 1000.00 CNY
+        """),
+    "FE01": entry(f"""
+        ; [FE01]
+        2026-10-12 * "代收作业本费（插班生） 2026年秋季学期"
+          student: "202602099"
+          class: "一(2)班"
+          item: "作业本费"
+          {COLLECTION}  20.00 CNY
+          {HOMEWORK}  -20.00 CNY
+        """),
+    "FE02": entry(f"""
+        ; [FE02]
+        2026-10-12 * "代收校服费 2026年秋季学期"
+          student: "202602099"
+          class: "一(2)班"
+          item: "校服费"
+          {COLLECTION}  120.00 CNY
+          {HOMEWORK}  -120.00 CNY
+        """),
+    "FE03": entry(f"""
+        ; [FE03]
+        2026-10-12 * "代收教辅资料费 2026年秋季学期"
+          student: "202602099"
+          class: "七(1)班"
+          item: "教辅资料费"
+          {COLLECTION}  34.50 CNY
+          {WORKBOOK}  -34.50 CNY
+        """),
+    "FE04": entry(f"""
+        ; [FE04]
+        2026-10-28 * "收住宿费、作业本费（插班生）"
+          student: "202602099"
+          class: "一(2)班"
+          {BASIC}  465.00 CNY
+          {BOARDING}  -450.00 CNY
+            item: "住宿费"
+          {HOMEWORK}  -15.00 CNY
+            item: "作业本费"
+        """),
+    "FE05": entry(f"""
+        ; [FE05]
+        2026-08-10 * "代收作业本费（暑期插班生） 2026年秋季学期"
+          student: "202602099"
+          class: "一(2)班"
+          item: "作业本费"
+          {COLLECTION}  15.00 CNY
+          {HOMEWORK}  -15.00 CNY
+        """),
+    "FE06": entry("""
+        ; [FE06]
+        2026-03-01 custom "fee" "校服费" "代收" 120.00 CNY
         """),
     "CT01": pay("2026-03-12", "青禾华润燃气有限公司", CANTEEN_FUEL, "320.00", source=BASIC,
                 marker="CT01", inspector=None, invoice='"26431000000000000002"'),
