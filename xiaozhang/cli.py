@@ -84,6 +84,10 @@ from xiaozhang.reports.cli import report_group  # noqa: E402
 
 main.add_command(report_group)
 
+from xiaozhang.reports.canteen import canteen_group  # noqa: E402
+
+main.add_command(canteen_group)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()
