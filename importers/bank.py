@@ -36,6 +36,7 @@ from xiaozhang.chart import FEES_IN_TRANSIT, SUSPENSE
 
 from .base import (FileResult, LedgerIndex, RowError, XiaozhangImporter, account_number,
                    note_sheet_without_header)
+from .receipts import SETTLE_DAYS
 from .rules import Rules, load_rules
 from .tabular import (SUFFIXES, FileProblem, Header, Sheet, ValueProblem, find_header, normalize_name,
                       parse_amount, parse_date, read_sheets)
@@ -82,8 +83,6 @@ OWN_LABELS = frozenset({"账号", "账户号", "查询账号", "卡号/账号", 
                         "账户号码", "单位账号", "付款账号"})
 # A cell that is only a total label: 合计, 本日合计, 本月小计: (a memo like “9月水电费合计” is not)
 SUMMARY_CELL = re.compile(r"^(本日|当日|本月|当月|本页|本期|累计)?(合计|小计|总计|累计)[:：]?$")
-# A deposit settles fee receipts (booked to chart.FEES_IN_TRANSIT) of this many days before it
-SETTLE_DAYS = 7
 RURAL_MARKS = ("农信", "农商", "农村商业", "农村信用", "信用社", "农合", "农村合作")
 
 
@@ -318,6 +317,13 @@ class _Extraction:
                     for name, aliases in layout.fields.items()}
         if self.col["time"] == self.col["date"]:
             self.col["time"] = None
+        # every memo-like column present (ABC has both 交易附言 and 交易说明), in field order
+        self.memo_cols: list[int] = []
+        for name in ("memo", "purpose", "remark"):
+            for alias in layout.fields[name]:
+                column = self.header.find((normalize_name(alias),))
+                if column is not None and column not in self.memo_cols:
+                    self.memo_cols.append(column)
 
     def own_number(self) -> str | None:
         number = _own_account_in_preamble(self.header.preamble)
@@ -397,7 +403,7 @@ class _Extraction:
         c_date, c_time, c_out, c_in = col["date"], col["time"], col["out"], col["in"]
         c_amount, c_flag, c_balance = col["amount"], col["flag"], col["balance"]
         c_cp, c_cpa, c_cpb = col["counterparty"], col["counterparty_account"], col["counterparty_bank"]
-        c_memo, c_purpose, c_remark = col["memo"], col["purpose"], col["remark"]
+        memo_cols = self.memo_cols
         c_serial, c_currency = col["serial"], col["currency"]
         c_payer, c_payee = col["payer_account"], col["payee_account"]
         c_payer_name, c_payee_name = col["payer_name"], col["payee_name"]
@@ -492,11 +498,10 @@ class _Extraction:
             if counterparty and not counterparty.strip("-—_* "):
                 counterparty = ""
             texts = []
-            for column in (c_memo, c_purpose, c_remark):
-                if column is not None:
-                    text = cells[column]
-                    if text and text not in texts and text.strip("-—_* "):
-                        texts.append(text)
+            for column in memo_cols:
+                text = cells[column]
+                if text and text not in texts and text.strip("-—_* "):
+                    texts.append(text)
             memo = " ".join(texts)
 
             serial = cells[c_serial].strip() if c_serial is not None else ""

@@ -23,7 +23,7 @@ from pathlib import Path
 import beangulp
 from beancount.core import data
 
-from xiaozhang.chart import BANK
+from xiaozhang.chart import BANK, SUSPENSE
 
 DUPLICATE = "__duplicate__"  # beangulp's and Fava's marker for a duplicate entry
 
@@ -104,7 +104,8 @@ class LedgerIndex:
     - `bank_accounts`: account number (`bank_account` on `open`) → 1002/1011 account, and
       `accounts`, every account opened (rule accounts are checked against them);
     - fees in transit (chart.FEES_IN_TRANSIT): receipts per (deposit account, date), deposits
-      that settled them, and fee deposits booked straight to 2103/230701 (see receipts.py)."""
+      that settled them, and deposits booked straight to 2103/230701 or to suspense, named
+      when receipts wait for their money (see receipts.py)."""
 
     def __init__(self) -> None:
         self.bank_refs: set[tuple[str, str, Decimal]] = set()
@@ -115,7 +116,8 @@ class LedgerIndex:
         self.accounts: list[str] = []  # every account the ledger opens
         self.receipts: dict[tuple[str, dt.date], tuple[Decimal, int]] = {}  # → (total, count)
         self.settled: dict[tuple[str, dt.date], Decimal] = {}
-        self.direct_fees: dict[tuple[str, dt.date], tuple[tuple[Decimal, str], ...]] = {}
+        # deposits booked straight to a fee liability or to suspense: (amount, bank_ref, account)
+        self.fee_deposits: dict[tuple[str, dt.date], tuple[tuple[Decimal, str, str], ...]] = {}
         self.source = None  # the entry list the index was built from, if any
 
     @classmethod
@@ -171,10 +173,10 @@ class LedgerIndex:
         self.bank_refs.update(keys)
         money = [p for p in entry.postings if p.account.startswith(MONEY_ROOTS) and p.units is not None]
         others = [p.account for p in entry.postings if not p.account.startswith(MONEY_ROOTS)]
-        if len(money) == 1 and money[0].units.number > 0 and others and all(
-                a.startswith(FEE_LIABILITIES) for a in others):
+        if len(money) == 1 and money[0].units.number > 0 and len(others) == 1 and (
+                others[0].startswith(FEE_LIABILITIES) or others[0] == SUSPENSE):
             key = (money[0].account, entry.date)
-            self.direct_fees[key] = self.direct_fees.get(key, ()) + ((money[0].units.number, ref),)
+            self.fee_deposits[key] = self.fee_deposits.get(key, ()) + ((money[0].units.number, ref, others[0]),)
 
     def _add_transit(self, entry) -> None:
         from xiaozhang.chart import FEES_IN_TRANSIT

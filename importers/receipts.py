@@ -16,7 +16,7 @@ The item decides the credit: the 2103 or 230701 代收费 sub-account named afte
 bank: the money is booked into the bank once, from the bank statement, whichever of the two
 files is imported first.  The bank importer books an incoming row that equals the unsettled
 receipts of one day (of the same deposit account: 住宿费 the basic account, 代收费 the
-collection account; within bank.SETTLE_DAYS before it) against FEES_IN_TRANSIT, with
+collection account; within SETTLE_DAYS before it) against FEES_IN_TRANSIT, with
 `receipts_date`; `reconcile` compares, per deposit account and day, the receipts with the
 deposits that settled them, across the ledger and the run.
 
@@ -35,6 +35,10 @@ from xiaozhang.chart import (ACCOMMODATION_FEE, AGENCY_FEE_ITEMS, AGENCY_FEES, B
                              BANK_COLLECTION, FEES_IN_TRANSIT, PAYABLE_TO_TREASURY, agency_fee_account)
 
 from .base import FileResult, LedgerIndex, RowError, TableImporter
+
+# A deposit settles the receipts of up to this many days before it; a deposit booked elsewhere
+# this many days either side of a receipts day is named as possibly its money.
+SETTLE_DAYS = 7
 from .tabular import ValueProblem, parse_amount, parse_date
 
 COLUMNS = {
@@ -159,11 +163,21 @@ def reconcile(index: LedgerIndex, days) -> list[str]:
             continue
         line = (f"{day} {name}：票据 {count} 张合计 {total}，已到账 {settled}，"
                 f"{'尚未到账' if total > settled else '多到账'} {abs(total - settled)}")
-        direct = [item for d in range(8) for item in index.direct_fees.get((bank, day + dt.timedelta(days=d)), ())]
-        if direct:
-            refs = "、".join(ref for _amount, ref in direct[:5])
-            line += (f"；同期有 {len(direct)} 笔银行入账合计 {sum(a for a, _r in direct)} 已按规则直接记入 2103/230701"
-                     f"（bank_ref {refs}），若与票据是同一笔钱则重复记了收费：请把这些分录的贷方改为"
-                     f" {FEES_IN_TRANSIT}，并把相应归类规则的 account 改为 121801")
+        if total > settled:
+            line += _candidates(index, bank, day, total - settled)
         lines.append(line)
     return lines
+
+
+def _candidates(index: LedgerIndex, bank: str, day: dt.date, missing: Decimal) -> str:
+    """Deposits near `day` booked to a fee account or to suspense that may be this money."""
+    near = [(day + dt.timedelta(days=d), item) for d in range(-SETTLE_DAYS, SETTLE_DAYS + 1)
+            for item in index.fee_deposits.get((bank, day + dt.timedelta(days=d)), ())]
+    if not near:
+        return ""
+    near.sort(key=lambda pair: (pair[1][0] != missing, abs((pair[0] - day).days)))
+    shown = "、".join(f"{d} {amount}（bank_ref {ref}，记入 {account.rsplit(':', 1)[-1]}）"
+                     for d, (amount, ref, account) in near[:5])
+    return (f"。同期银行入账 {shown}：如果其中有这些票据的钱，请把该分录的对方科目改为 {FEES_IN_TRANSIT}，"
+            f"并加上 receipts_date: {day}（否则同一笔收费记了两次，或留在待查款项中）；"
+            "以后这类入账可写归类规则 account = \"121801\"")
