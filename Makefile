@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 # Debian packages: CJK fonts for charts and PDFs; Chromium for the browser tests.
-FONT_PKGS := fonts-noto-cjk
+FONT_PKGS := fonts-noto-cjk fonts-wqy-zenhei
 BROWSER_PKGS := chromium
 
 .PHONY: serve test bench check example venv system-fonts system-browser clean

@@ -35,17 +35,22 @@ ZERO_BALANCE = "Assets:1011零余额账户用款额度"
 RECEIVABLE_QUOTA = "Assets:1201财政应返还额度"
 FIXED_ASSETS = "Assets:1601固定资产"
 ACCUM_DEPRECIATION = "Assets:1602固定资产累计折旧"
+PENDING_ASSET_LOSS = "Assets:1902待处理财产损溢"
 FOOD_STOCK = "Assets:1302库存物品:130201食堂食材"
 PAYABLE_TO_TREASURY = "Liabilities:2103应缴财政款"
 ACCOMMODATION_FEE = "Liabilities:2103应缴财政款:210301住宿费"
 PAYROLL = "Liabilities:2201应付职工薪酬"
 ACCOUNTS_PAYABLE = "Liabilities:2302应付账款"
+DISPOSAL_PROCEEDS = "Liabilities:2103应缴财政款:210302国有资产处置收入"
 AGENCY_FEES = "Liabilities:2307其他应付款:230701代收费"
 MEAL_CARDS = "Liabilities:2307其他应付款:230702饭卡预存"
 # Where the bank importer puts what no categorisation rule explains (flagged `!`).
 SUSPENSE = "Liabilities:2307其他应付款:230799待查款项"
 # Fee receipts imported before (or without) their bank deposit wait here (importers/receipts.py).
 FEES_IN_TRANSIT = "Assets:1218其他应收款:121801缴费待到账"
+ACCUMULATED_SURPLUS = "Equity:3001累计盈余"
+FREE_TRANSFER_EQUITY = "Equity:3401无偿调拨净资产"
+PRIOR_YEAR_ADJUSTMENT = "Equity:3501以前年度盈余调整"
 FISCAL_INCOME = "Income:4001财政拨款收入"
 FISCAL_INCOME_BASIC = "Income:4001财政拨款收入:400101基本支出拨款"
 FISCAL_INCOME_PROJECT = "Income:4001财政拨款收入:400102项目支出拨款"
@@ -58,6 +63,7 @@ SALARIES = "Expenses:5001业务活动费用:500101工资福利费用"
 GOODS_SERVICES = "Expenses:5001业务活动费用:500102商品和服务费用"
 DEPRECIATION_EXPENSE = "Expenses:5001业务活动费用:500104固定资产折旧费"
 CANTEEN_COST = "Expenses:5001业务活动费用:500106食堂伙食成本"
+ASSET_DISPOSAL_EXPENSE = "Expenses:5301资产处置费用"
 
 # The fund groups the overview shows (概览), in display order: (label, account prefix).
 FUND_GROUPS: tuple[tuple[str, str], ...] = (
@@ -194,12 +200,12 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a("Assets:1701无形资产", "无形资产"),
         a("Assets:1702无形资产累计摊销", "无形资产累计摊销"),
         a("Assets:1891受托代理资产", "受托代理资产"),
-        a("Assets:1902待处理财产损溢", "待处理财产损溢：盘盈盘亏、报损待批"),
+        a(PENDING_ASSET_LOSS, "待处理财产损溢：盘盈盘亏、报损待批"),
         a("Liabilities:2101应交增值税", "应交增值税"),
         a("Liabilities:2102其他应交税费", "其他应交税费：代扣个人所得税等"),
         a(PAYABLE_TO_TREASURY, "应缴财政款：非税收入，收支两条线，及时足额上缴财政专户"),
         a(ACCOMMODATION_FEE, "应缴财政款——住宿费（行政事业性收费）"),
-        a("Liabilities:2103应缴财政款:210302国有资产处置收入", "应缴财政款——国有资产处置收入"),
+        a(DISPOSAL_PROCEEDS, "应缴财政款——国有资产处置收入"),
         a(PAYROLL, "应付职工薪酬"),
         a(f"{PAYROLL}:220101基本工资", "应付职工薪酬——基本工资"),
         a(f"{PAYROLL}:220102津贴补贴", "应付职工薪酬——津贴补贴"),
@@ -216,12 +222,12 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(MEAL_CARDS, "饭卡预存：学生伙食费预存款，就餐后确认收入，期末可退"),
         a(SUSPENSE, "待查款项：导入银行流水时没有规则能归类的收付款（标记 !），查明后转入正确科目"),
         a("Liabilities:2901受托代理负债", "受托代理负债"),
-        a("Equity:3001累计盈余", "累计盈余"),
+        a(ACCUMULATED_SURPLUS, "累计盈余"),
         a("Equity:3101专用基金", "专用基金"),
         a("Equity:3301本期盈余", "本期盈余"),
         a("Equity:3302本年盈余分配", "本年盈余分配"),
-        a("Equity:3401无偿调拨净资产", "无偿调拨净资产"),
-        a("Equity:3501以前年度盈余调整", "以前年度盈余调整"),
+        a(FREE_TRANSFER_EQUITY, "无偿调拨净资产"),
+        a(PRIOR_YEAR_ADJUSTMENT, "以前年度盈余调整"),
         a(FISCAL_INCOME, "财政拨款收入"),
         a(FISCAL_INCOME_BASIC, "财政拨款收入——基本支出（人员经费、公用经费）"),
         a(FISCAL_INCOME_PROJECT, "财政拨款收入——项目支出"),
@@ -251,7 +257,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(f"{CANTEEN_COST}:03人工", "食堂伙食成本——人工", _NO_QUOTES),
         a(f"{CANTEEN_COST}:04其他", "食堂伙食成本——其他"),
         a("Expenses:5101单位管理费用", "单位管理费用"),
-        a("Expenses:5301资产处置费用", "资产处置费用"),
+        a(ASSET_DISPOSAL_EXPENSE, "资产处置费用"),
         a("Expenses:5901其他费用", "其他费用"),
         a("Expenses:5901其他费用:590101银行手续费", "其他费用——银行手续费"),
     ]

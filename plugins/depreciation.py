@@ -1,0 +1,191 @@
+"""固定资产折旧：按月生成计提折旧分录（年限平均法，不留残值）。
+
+生成的分录
+    每月最后一天，每个资产类别一笔：
+      2025-09-30 * "计提2025年9月固定资产折旧（通用设备）"
+        Expenses:5001业务活动费用:500104固定资产折旧费        3712.50 CNY
+        Assets:1602固定资产累计折旧:160202通用设备           -3712.50 CNY
+    分录带隐藏标记 `__xiaozhang__: "depreciation"`，并带 `assets`（当月计提折旧的卡片张数）；
+    位置（文件:行号）指向该类别当月计提折旧的第一张资产卡片（账本顺序）。各资产的明细见
+    《折旧计提表》（`xiaozhang assets report depreciation`）和 Fava 的“固定资产”页面。
+    插件参数写 "asset" 时改为每项资产每月一笔（位置指向该资产卡片），账面结果相同，但分录多：
+      plugin "xiaozhang.plugins.depreciation" "asset"
+    折旧只由本插件生成，不要手工记 1602（[AS10]）；预算会计不做分录。
+
+计算规则（每张卡片，以分为单位）
+    月折旧额 = (原值 − 已提折旧) ÷ (使用年限 × 12 − 已提月数)，四舍五入到分；最后一个月计提余额，
+    使各月合计恰好等于原值（如按四舍五入后的月额提前提足，则提足为止）。不留残值。
+    起始月份由入账日当天有效的 `depreciation-start` 决定："same-month"（默认，当月增加当月计提，
+    《政府会计准则第3号》）或 "next-month"（次月起计提）。期初建账的卡片从建账次月起继续计提剩余月数。
+    处置（报废、出售、无偿调出、盘亏）：处置日有效的参数为 "same-month" 时处置当月不再计提，
+    为 "next-month" 时处置当月照提、次月起停止。提足后不再计提。
+    文物和陈列品、图书档案、动植物、土地不计提折旧。
+    计提到账本中最后一笔交易所在的月份（含）为止，不生成未来月份的分录。
+
+错误代码
+    [AS11] 无法生成折旧分录：折旧费用科目或该类别的累计折旧科目没有开设（或开设晚于计提月份），
+           或插件参数不认识。卡片本身的问题由 xiaozhang.plugins.assets 报告（AS01–AS10）。
+
+依据
+    《政府会计准则第3号——固定资产》：按月计提，年限平均法，不考虑预计净残值；
+    应用指南（财会〔2017〕4号）规定各类资产最低折旧年限。分录：借 5001…500104 固定资产折旧费，
+    贷 1602 固定资产累计折旧。
+
+配置
+    plugin "xiaozhang.plugins.assets"
+    plugin "xiaozhang.plugins.depreciation"
+    2025-08-25 custom "policy" "depreciation-start" "same-month"
+
+例
+    2025-09-24 购入 4 台交互式智能平板，原值 52000.00 元，使用年限 6 年（72 个月），"same-month"：
+    月折旧额 52000.00 ÷ 72 = 722.22 元，2025 年 9 月起每月 722.22 元，第 72 个月（2031 年 8 月）
+    计提 52000.00 − 722.22 × 71 = 722.38 元。
+"""
+
+from __future__ import annotations
+
+import heapq
+from decimal import Decimal
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from xiaozhang import chart
+from xiaozhang.plugins.assets import (
+    GENERATED,
+    AssetError,
+    AssetRegister,
+    Card,
+    month_end,
+    yuan,
+)
+
+__plugins__ = ("generate_depreciation",)
+
+MODES = ("category", "asset")
+MARKER = "depreciation"
+
+
+def generate_depreciation(entries, options_map, config=None):
+    """Append the month-end depreciation entries (see the module docstring)."""
+    mode = (config or "category").strip()
+    if mode not in MODES:
+        error = AssetError({"filename": "<xiaozhang.plugins.depreciation>", "lineno": 0},
+                           f"[AS11] 折旧插件参数应为 \"category\"（按类别汇总，默认）或 \"asset\""
+                           f"（逐项资产），实际为 \"{mode}\"", None)
+        return entries, [error]
+    currency = (options_map.get("operating_currency") or ["CNY"])[0]
+    register = AssetRegister(entries)  # card problems are reported by xiaozhang.plugins.assets
+    new, errors = build_entries(register, currency, per_asset=mode == "asset")
+    return entries + new, errors
+
+
+def _usable(register: AssetRegister, account: str, first_month: int) -> bool:
+    opened = register.opened.get(account)
+    return opened is not None and opened <= month_end(first_month)
+
+
+def build_entries(register: AssetRegister, currency: str, per_asset: bool = False):
+    """The generated entries and the AS11 problems, for a register."""
+    if register.horizon is None:
+        return [], []
+    last = register.horizon
+    by_category: dict[str, list[Card]] = {}
+    for card in register.cards.values():
+        schedule = card.schedule
+        if schedule is not None and schedule.first <= min(schedule.end, last):
+            by_category.setdefault(card.category, []).append(card)
+    new: list[data.Transaction] = []
+    errors: list[AssetError] = []
+    expense = chart.DEPRECIATION_EXPENSE
+    for category, cards in by_category.items():
+        account = chart.depreciation_account(category)
+        first_month = min(card.schedule.first for card in cards)
+        missing = [a for a in (expense, account) if not _usable(register, a, first_month)]
+        if missing:
+            errors.append(AssetError(cards[0].source, (
+                f"[AS11] 无法计提{category}折旧：科目 {'、'.join(missing)} 没有开设或开设日期晚于 "
+                f"{month_end(first_month)}（请在科目表中 open）"), cards[0].entry))
+            continue
+        if per_asset:
+            new += _per_asset(cards, last, expense, account, currency)
+        else:
+            new += _per_category(category, cards, last, expense, account, currency)
+    return new, errors
+
+
+def _transaction(meta: dict, month: int, narration: str, amount: int, expense: str, account: str,
+                 currency: str) -> data.Transaction:
+    value = yuan(amount)
+    postings = [
+        data.Posting(expense, Amount(value, currency), None, None, None, None),
+        data.Posting(account, Amount(-value, currency), None, None, None, None),
+    ]
+    return data.Transaction(meta, month_end(month), "*", None, narration, data.EMPTY_SET,
+                            data.EMPTY_SET, postings)
+
+
+def _per_category(category: str, cards: list[Card], last: int, expense: str, account: str,
+                  currency: str) -> list[data.Transaction]:
+    """One entry per month: the month's charges of all the category's cards, summed with
+    difference arrays (each card adds `monthly` over a run of months and `last` once)."""
+    start = min(card.schedule.first for card in cards)
+    span = last - start + 2
+    runs = [0] * span  # difference array of the monthly amounts
+    counts = [0] * span  # difference array of the number of cards charged
+    singles = [0] * span  # remainders, month by month
+    single_counts = [0] * span
+    starts: dict[int, list[tuple[int, int, Card]]] = {}
+    for position, card in enumerate(cards):
+        s = card.schedule
+        end = min(s.end, last)
+        run_end = min(s.first + s.count - 1, end)
+        if run_end >= s.first and s.monthly:
+            runs[s.first - start] += s.monthly
+            runs[run_end - start + 1] -= s.monthly
+            counts[s.first - start] += 1
+            counts[run_end - start + 1] -= 1
+        remainder_month = s.first + s.count
+        if s.last and remainder_month <= end:
+            singles[remainder_month - start] += s.last
+            single_counts[remainder_month - start] += 1
+        if s.monthly == 0 and not (s.last and remainder_month <= end):
+            continue
+        starts.setdefault(s.first, []).append((position, end, card))
+    entries = []
+    running = running_count = 0
+    active: list[tuple[int, int, Card]] = []  # heap by ledger position: the card to point at
+    for offset in range(span - 1):
+        month = start + offset
+        running += runs[offset]
+        running_count += counts[offset]
+        amount = running + singles[offset]
+        for item in starts.get(month, ()):
+            heapq.heappush(active, item)
+        while active and active[0][1] < month:
+            heapq.heappop(active)
+        if amount == 0:
+            continue
+        card = active[0][2]
+        meta = {"filename": card.source.get("filename"), "lineno": card.source.get("lineno"),
+                GENERATED: MARKER, "assets": Decimal(running_count + single_counts[offset])}
+        narration = f"计提{month // 12}年{month % 12 + 1}月固定资产折旧（{category}）"
+        entries.append(_transaction(meta, month, narration, amount, expense, account, currency))
+    return entries
+
+
+def _per_asset(cards: list[Card], last: int, expense: str, account: str,
+               currency: str) -> list[data.Transaction]:
+    entries = []
+    for card in cards:
+        s = card.schedule
+        for month in range(s.first, min(s.end, last) + 1):
+            amount = s.charge(month)
+            if not amount:
+                continue
+            meta = {"filename": card.source.get("filename"), "lineno": card.source.get("lineno"),
+                    GENERATED: MARKER, "asset_id": card.asset_id}
+            narration = (f"计提{month // 12}年{month % 12 + 1}月固定资产折旧：{card.name}"
+                         f"（{card.asset_id}）")
+            entries.append(_transaction(meta, month, narration, amount, expense, account, currency))
+    return entries

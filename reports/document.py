@@ -1,0 +1,657 @@
+"""One report, four formats: HTML, A4 PDF (Chinese font embedded), xlsx and PNG.
+
+Every report command of 校账 computes its figures with a pure `build(...)` (Decimal, no
+formatting) and then describes what to print as a `Document`: a title, a few `info` lines
+(period, school, the ledger it came from), blocks (`Table`, `Text`, `Figure`), signature lines
+and a closing (issuer, date). This module turns that one description into each format, so
+the HTML a parent opens, the PDF the school prints and posts on the 公示栏, the spreadsheet
+for WeChat groups and the PNG for phones always show the same figures.
+
+    from xiaozhang.reports.document import Document, Table, Text, write
+
+    doc = Document(
+        title="作业本费代收费结算清单",
+        subtitle="青禾市明德区实验小学 2025-2026 学年第一学期",
+        info=[("期间", "2025-09-01 至 2026-01-31"), ("账本", "ledger/main.beancount")],
+        blocks=[
+            Table(["项目", "标准（元）", "人数", "收取（元）"],
+                  [["作业本费", Decimal("15.00"), 42, Decimal("630.00")]],
+                  total=["合计", None, 42, Decimal("630.00")]),
+            Text("多退少不补：每生退 1.20 元。"),
+        ],
+        signatures=["经办人", "审核人", "校长"],
+        closing=["青禾市明德区实验小学", "2026年1月31日"],
+        footer="监督电话：0000-1234567",
+    )
+    write(doc, Path("out"), "作业本费-一年级1班")   # -> .html .pdf .xlsx .png
+
+Cells are `str`, `int` (counts, shown with thousands separators), `Decimal` (money: two
+decimals, thousands separators, right-aligned; a number in xlsx with format `#,##0.00`),
+`Percent` (a fraction shown as `5.20%`) or `None` (empty).
+
+Formats:
+- HTML (`render_html`): a self-contained page (inline CSS, figures as data URIs) that prints
+  on A4; table headers repeat on every printed page. `standalone=False` gives the fragment
+  for embedding in a Fava page.
+- PDF (`write_pdf`, ReportLab): A4 portrait or landscape, the Chinese font embedded (subset),
+  the document title in the running header, "第 N 页 共 M 页" and the footer on every page,
+  table headers repeated on every page, long cells wrapped.
+- xlsx (`write_xlsx`, openpyxl): one sheet per document (several documents -> several sheets),
+  numbers as numbers, headers bold, column widths fitted.
+- PNG (`write_png`): the PDF's pages rendered by PDFium and stacked into one image — the
+  notice a teacher forwards to the parents' WeChat group.
+
+The PDF font is WenQuanYi Zen Hei (Debian package `fonts-wqy-zenhei`, installed by
+`make serve` / `make test`): ReportLab embeds TrueType-outline fonts only, which rules out
+Noto Sans CJK (CFF outlines). `XIAOZHANG_PDF_FONT` may name another TrueType font file.
+Speed: after the first document of a process (font registration, ~0.1 s) a one-page document
+takes milliseconds; for thousands of files, split the list over processes.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple, Union
+
+import jinja2
+
+from xiaozhang.reports.render import money
+
+
+class DocumentError(Exception):
+    """A document cannot be written (missing font, bad output path); the message is for the user."""
+
+
+class Percent(NamedTuple):
+    """A ratio shown as a percentage: `Percent(Decimal("0.052"))` -> `5.20%`."""
+
+    value: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.value * 100:,.2f}%"
+
+
+Cell = Union[str, int, Decimal, Percent, None]
+
+
+@dataclass
+class Table:
+    """A table with one header row; `total` is an emphasised last row (合计)."""
+
+    columns: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    title: str = ""
+    total: Sequence[Cell] | None = None
+    widths: Sequence[float] | None = None  # relative column widths; fitted from content if None
+
+    def __post_init__(self) -> None:
+        n = len(self.columns)
+        for index, row in enumerate([*self.rows, *([self.total] if self.total else [])]):
+            if len(row) != n:
+                raise ValueError(f"table {self.title!r}: row {index} has {len(row)} cells, not {n}")
+        if self.widths is not None and len(self.widths) != n:
+            raise ValueError(f"table {self.title!r}: {len(self.widths)} widths for {n} columns")
+
+
+@dataclass
+class Text:
+    """A paragraph; `style` is "p" (body), "h" (a section heading) or "note" (small print)."""
+
+    text: str
+    style: str = "p"
+
+
+@dataclass
+class Figure:
+    """A chart or picture (PNG bytes, e.g. from matplotlib), `width_mm` wide on paper."""
+
+    png: bytes
+    title: str = ""
+    width_mm: float = 160
+
+
+Block = Union[Table, Text, Figure]
+
+
+@dataclass
+class Document:
+    """What a report prints; see the module docstring."""
+
+    title: str
+    blocks: Sequence[Block] = ()
+    subtitle: str = ""
+    info: Sequence[tuple[str, str]] = ()
+    signatures: Sequence[str] = ()
+    closing: Sequence[str] = ()
+    footer: str = ""
+    landscape: bool = False
+    sheet: str = ""  # xlsx sheet name; the title when empty
+
+
+# ---------------------------------------------------------------------------------------
+# cells
+
+
+def cell_text(value: Cell) -> str:
+    """How a cell reads on paper and screen."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return money(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def is_number(value: Cell) -> bool:
+    return isinstance(value, (int, Decimal, Percent)) and not isinstance(value, bool)
+
+
+def display_width(text: str) -> int:
+    """Width in half-width character cells (a Chinese character counts two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _numeric_columns(table: Table) -> list[bool]:
+    """A column is right-aligned when every non-empty cell in it is a number."""
+    result = []
+    for col in range(len(table.columns)):
+        values = [row[col] for row in table.rows if row[col] is not None]
+        result.append(bool(values) and all(is_number(v) for v in values))
+    return result
+
+
+def _content_widths(table: Table) -> list[float]:
+    if table.widths is not None:
+        return [float(w) for w in table.widths]
+    widths = []
+    sample = list(table.rows[:400]) + ([table.total] if table.total else [])
+    for col, header in enumerate(table.columns):
+        longest = max([display_width(cell_text(row[col])) for row in sample] or [0])
+        widths.append(float(max(4, min(max(longest, display_width(header)), 40))))
+    return widths
+
+
+# ---------------------------------------------------------------------------------------
+# HTML
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("xiaozhang.reports", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_html(doc: Document, *, standalone: bool = True) -> str:
+    """The document as HTML: a whole page, or (standalone=False) an `<article>` fragment."""
+    blocks = []
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            numeric = _numeric_columns(block)
+            blocks.append({
+                "kind": "table", "title": block.title, "columns": block.columns,
+                "rows": [[(cell_text(v), numeric[i]) for i, v in enumerate(row)] for row in block.rows],
+                "total": ([(cell_text(v), numeric[i]) for i, v in enumerate(block.total)]
+                          if block.total else None),
+                "numeric": numeric,
+            })
+        elif isinstance(block, Text):
+            blocks.append({"kind": "text", "text": block.text, "style": block.style})
+        elif isinstance(block, Figure):
+            blocks.append({"kind": "figure", "title": block.title, "width_mm": block.width_mm,
+                           "src": "data:image/png;base64," + base64.b64encode(block.png).decode()})
+    template = _TEMPLATES.get_template("document.html")
+    return template.render(doc=doc, blocks=blocks, standalone=standalone)
+
+
+def write_html(doc: Document, path: Path) -> Path:
+    return _write_bytes(Path(path), render_html(doc).encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------------------
+# PDF
+
+_FONT = "XZSans"
+_FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
+)
+
+
+@cache
+def _register_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    configured = os.environ.get("XIAOZHANG_PDF_FONT")
+    candidates = [configured] if configured else list(_FONT_CANDIDATES)
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            try:
+                pdfmetrics.registerFont(TTFont(_FONT, candidate, subfontIndex=0))
+            except TTFError as error:
+                raise DocumentError(
+                    f"PDF 字体 {candidate} 无法使用（{error}）；请用 TrueType 字体，"
+                    "例如 Debian 软件包 fonts-wqy-zenhei。") from error
+            return _FONT
+    raise DocumentError(
+        "找不到生成 PDF 所需的中文字体（文泉驿正黑 wqy-zenhei.ttc）。"
+        "请安装 Debian 软件包 fonts-wqy-zenhei（make serve / make test 会自动安装），"
+        "或用环境变量 XIAOZHANG_PDF_FONT 指定一个 TrueType 中文字体文件。")
+
+
+def _styles():
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    font = _register_font()
+    base = ParagraphStyle("xz", fontName=font, fontSize=10.5, leading=15, wordWrap="CJK")
+    return {
+        "title": ParagraphStyle("xz-title", parent=base, fontSize=17, leading=24, alignment=TA_CENTER,
+                                spaceAfter=4),
+        "subtitle": ParagraphStyle("xz-subtitle", parent=base, fontSize=11.5, leading=17,
+                                   alignment=TA_CENTER, spaceAfter=6),
+        "info": ParagraphStyle("xz-info", parent=base, fontSize=9.5, leading=13),
+        "p": ParagraphStyle("xz-p", parent=base, spaceBefore=3, spaceAfter=3),
+        "h": ParagraphStyle("xz-h", parent=base, fontSize=12.5, leading=18, spaceBefore=8, spaceAfter=3),
+        "note": ParagraphStyle("xz-note", parent=base, fontSize=8.5, leading=12, spaceBefore=2),
+        "caption": ParagraphStyle("xz-caption", parent=base, fontSize=11, leading=16, spaceBefore=6,
+                                  spaceAfter=3),
+        "cell": ParagraphStyle("xz-cell", parent=base, fontSize=9, leading=11.5),
+        "cell-right": ParagraphStyle("xz-cell-r", parent=base, fontSize=9, leading=11.5,
+                                     alignment=TA_RIGHT),
+        "closing": ParagraphStyle("xz-closing", parent=base, alignment=TA_RIGHT, leading=18),
+    }
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+
+
+def _pdf_table(table: Table, avail_width: float, styles) -> list:
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table as RLTable, TableStyle
+
+    numeric = _numeric_columns(table)
+    weights = _content_widths(table)
+    scale = avail_width / sum(weights)
+    col_widths = [w * scale for w in weights]
+    font_size = 9
+    # characters (half-width cells) that fit in a column at 9 pt, less the padding
+    capacity = [max(1, int((w - 6) / (font_size * 0.52))) for w in col_widths]
+
+    def cell(value: Cell, col: int):
+        text = cell_text(value)
+        if display_width(text) > capacity[col]:
+            return Paragraph(_escape(text), styles["cell-right" if numeric[col] else "cell"])
+        return text
+
+    header = [Paragraph(_escape(c), styles["cell"]) if display_width(c) > capacity[i] else c
+              for i, c in enumerate(table.columns)]
+    data = [header] + [[cell(v, i) for i, v in enumerate(row)] for row in table.rows]
+    if table.total:
+        data.append([cell(v, i) for i, v in enumerate(table.total)])
+    style = [
+        ("FONT", (0, 0), (-1, -1), _FONT, font_size),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for col, is_num in enumerate(numeric):
+        if is_num:
+            style.append(("ALIGN", (col, 1), (col, -1), "RIGHT"))
+    if table.total:
+        style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f3f3f3")))
+        style.append(("LINEABOVE", (0, -1), (-1, -1), 1.2, colors.black))
+    flowable = RLTable(data, colWidths=col_widths, repeatRows=1, hAlign="CENTER")
+    flowable.setStyle(TableStyle(style))
+    out = []
+    if table.title:
+        out.append(Paragraph(_escape(table.title), styles["caption"]))
+    out.append(flowable)
+    return out
+
+
+def _signature_table(labels: Sequence[str], avail_width: float):
+    from reportlab.platypus import Table as RLTable, TableStyle
+
+    per_row = 3 if len(labels) != 4 else 2
+    cells = [f"{label}：________________" for label in labels]
+    rows = [cells[i:i + per_row] for i in range(0, len(cells), per_row)]
+    rows = [row + [""] * (per_row - len(row)) for row in rows]
+    flowable = RLTable(rows, colWidths=[avail_width / per_row] * per_row, hAlign="CENTER")
+    flowable.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), _FONT, 10.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 12),
+    ]))
+    return flowable
+
+
+def pdf_bytes(doc: Document) -> bytes:
+    """The document as an A4 PDF."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas as rl_canvas
+    from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+
+    styles = _styles()
+    pagesize = landscape(A4) if doc.landscape else A4
+    margin = 15 * mm
+    buffer = io.BytesIO()
+    template = SimpleDocTemplate(
+        buffer, pagesize=pagesize, leftMargin=margin, rightMargin=margin,
+        topMargin=margin + 4 * mm, bottomMargin=margin + 2 * mm,
+        title=doc.title, author="校账 xiaozhang", subject=doc.subtitle or doc.title,
+    )
+    avail = pagesize[0] - 2 * margin
+    story: list = [Paragraph(_escape(doc.title), styles["title"])]
+    if doc.subtitle:
+        story.append(Paragraph(_escape(doc.subtitle), styles["subtitle"]))
+    for key, value in doc.info:
+        story.append(Paragraph(_escape(f"{key}：{value}"), styles["info"]))
+    if doc.info:
+        story.append(Spacer(1, 3 * mm))
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            story.extend(_pdf_table(block, avail, styles))
+            story.append(Spacer(1, 2 * mm))
+        elif isinstance(block, Text):
+            story.append(Paragraph(_escape(block.text), styles.get(block.style, styles["p"])))
+        elif isinstance(block, Figure):
+            image = Image(io.BytesIO(block.png))
+            width = min(block.width_mm * mm, avail)
+            image.drawHeight = image.imageHeight * width / image.imageWidth
+            image.drawWidth = width
+            parts = [Paragraph(_escape(block.title), styles["caption"])] if block.title else []
+            story.append(KeepTogether([*parts, image]))
+    tail: list = []
+    if doc.signatures:
+        tail.append(_signature_table(doc.signatures, avail))
+    if doc.closing:
+        tail.append(Spacer(1, 6 * mm))
+        tail.extend(Paragraph(_escape(line), styles["closing"]) for line in doc.closing)
+    if tail:
+        story.append(KeepTogether(tail))
+
+    title, footer = doc.title, doc.footer
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        """Draws the running header and "第 N 页 共 M 页" once the page count is known."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 (ReportLab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            width, height = pagesize
+            self.setFont(_FONT, 8.5)
+            self.setFillGray(0.35)
+            self.drawString(margin, height - margin + 1 * mm, title)
+            self.setLineWidth(0.4)
+            self.setStrokeGray(0.6)
+            self.line(margin, height - margin, width - margin, height - margin)
+            self.drawCentredString(width / 2, margin - 2 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
+            if footer:
+                self.drawString(margin, margin - 7 * mm, footer)
+
+    template.build(story, canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
+
+
+def write_pdf(doc: Document, path: Path) -> Path:
+    return _write_bytes(Path(path), pdf_bytes(doc))
+
+
+# ---------------------------------------------------------------------------------------
+# PNG (through the PDF, so the picture is exactly the printed notice)
+
+
+def pdf_png(pdf: bytes | Path, *, scale: float = 2.0) -> bytes:
+    """Render every page of a PDF with PDFium and stack them into one PNG (white gaps between)."""
+    import pypdfium2 as pdfium
+    from PIL import Image as PILImage
+
+    source = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    document = pdfium.PdfDocument(source)
+    try:
+        pages = [document[i].render(scale=scale).to_pil().convert("RGB") for i in range(len(document))]
+    finally:
+        document.close()
+    gap = int(12 * scale)
+    width = max(p.width for p in pages)
+    height = sum(p.height for p in pages) + gap * (len(pages) - 1)
+    sheet = PILImage.new("RGB", (width, height), "white")
+    top = 0
+    for page in pages:
+        sheet.paste(page, (0, top))
+        top += page.height + gap
+    out = io.BytesIO()
+    sheet.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def write_png(doc: Document, path: Path, *, scale: float = 2.0) -> Path:
+    return _write_bytes(Path(path), pdf_png(pdf_bytes(doc), scale=scale))
+
+
+def pdf_text(pdf: bytes | Path) -> list[str]:
+    """The text of each page of a PDF (for checks and tests)."""
+    import pypdfium2 as pdfium
+
+    source = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    document = pdfium.PdfDocument(source)
+    try:
+        texts = []
+        for i in range(len(document)):
+            textpage = document[i].get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+        return texts
+    finally:
+        document.close()
+
+
+# ---------------------------------------------------------------------------------------
+# xlsx
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_name(doc: Document, taken: set[str]) -> str:
+    base = _SHEET_FORBIDDEN.sub("-", doc.sheet or doc.title)[:31] or "Sheet"
+    name, n = base, 2
+    while name in taken:
+        suffix = f"({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+def _fill_sheet(sheet, doc: Document) -> None:
+    from openpyxl.drawing.image import Image as XLImage
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    width = max([len(b.columns) for b in doc.blocks if isinstance(b, Table)] or [4])
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = PatternFill("solid", fgColor="E8E8E8")
+    total_fill = PatternFill("solid", fgColor="F3F3F3")
+    col_width = [8.0] * width
+    row = 1
+
+    def line(text: str, *, size: float = 11, bold: bool = False, centre: bool = False) -> None:
+        nonlocal row
+        cell = sheet.cell(row=row, column=1, value=text)
+        cell.font = Font(size=size, bold=bold)
+        if width > 1:
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        cell.alignment = Alignment(horizontal="center" if centre else "left", wrap_text=not centre)
+        row += 1
+
+    line(doc.title, size=16, bold=True, centre=True)
+    if doc.subtitle:
+        line(doc.subtitle, size=12, centre=True)
+    for key, value in doc.info:
+        line(f"{key}：{value}")
+    for block in doc.blocks:
+        if isinstance(block, Text):
+            line(block.text, bold=block.style == "h", size=12 if block.style == "h" else 11)
+        elif isinstance(block, Figure):
+            if block.title:
+                line(block.title, bold=True)
+            image = XLImage(io.BytesIO(block.png))
+            ratio = (block.width_mm * 3.78) / image.width  # ~96 px per inch
+            image.width, image.height = image.width * ratio, image.height * ratio
+            sheet.add_image(image, f"A{row}")
+            row += int(image.height / 20) + 1
+        elif isinstance(block, Table):
+            if block.title:
+                line(block.title, bold=True)
+            numeric = _numeric_columns(block)
+            for col, label in enumerate(block.columns, start=1):
+                cell = sheet.cell(row=row, column=col, value=label)
+                cell.font, cell.fill, cell.border = Font(bold=True), header_fill, border
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                col_width[col - 1] = max(col_width[col - 1], min(display_width(label) + 2, 40))
+            row += 1
+            body = [(r, False) for r in block.rows] + ([(block.total, True)] if block.total else [])
+            for values, is_total in body:
+                for col, value in enumerate(values, start=1):
+                    cell = sheet.cell(row=row, column=col)
+                    if isinstance(value, Percent):
+                        cell.value, cell.number_format = float(value.value), "0.00%"
+                    elif isinstance(value, Decimal):
+                        cell.value, cell.number_format = value, "#,##0.00"
+                    elif isinstance(value, int) and not isinstance(value, bool):
+                        cell.value, cell.number_format = value, "#,##0"
+                    else:
+                        cell.value = cell_text(value) or None
+                    cell.border = border
+                    if is_total:
+                        cell.font, cell.fill = Font(bold=True), total_fill
+                    if numeric[col - 1]:
+                        cell.alignment = Alignment(horizontal="right")
+                    col_width[col - 1] = max(col_width[col - 1],
+                                             min(display_width(cell_text(value)) + 2, 40))
+                row += 1
+        row += 1
+    if doc.signatures:
+        for i, label in enumerate(doc.signatures):
+            sheet.cell(row=row + i // width, column=i % width + 1, value=f"{label}：")
+        row += (len(doc.signatures) - 1) // width + 2
+    for text in doc.closing:
+        cell = sheet.cell(row=row, column=width, value=text)
+        cell.alignment = Alignment(horizontal="right")
+        row += 1
+    if doc.footer:
+        line(doc.footer, size=9)
+    for col, w in enumerate(col_width, start=1):
+        sheet.column_dimensions[_column_letter(col)].width = w
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if doc.landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToHeight = 0
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def write_xlsx(docs: Document | Iterable[Document], path: Path) -> Path:
+    """One workbook, one sheet per document (in order)."""
+    from openpyxl import Workbook
+
+    documents = [docs] if isinstance(docs, Document) else list(docs)
+    if not documents:
+        raise ValueError("write_xlsx needs at least one document")
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    taken: set[str] = set()
+    for doc in documents:
+        _fill_sheet(workbook.create_sheet(_sheet_name(doc, taken)), doc)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _write_bytes(Path(path), buffer.getvalue())
+
+
+# ---------------------------------------------------------------------------------------
+# all formats
+
+FORMATS = ("html", "pdf", "xlsx", "png")
+
+
+def write(doc: Document, out_dir: Path, stem: str, formats: Sequence[str] = FORMATS) -> list[Path]:
+    """Write `doc` as `out_dir/stem.<format>` for each format; returns the paths written."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown formats {unknown}; choose from {FORMATS}")
+    out_dir = Path(out_dir)
+    written = []
+    pdf = pdf_bytes(doc) if ("pdf" in formats or "png" in formats) else b""
+    for fmt in formats:
+        path = out_dir / f"{stem}.{fmt}"
+        if fmt == "html":
+            written.append(write_html(doc, path))
+        elif fmt == "pdf":
+            written.append(_write_bytes(path, pdf))
+        elif fmt == "xlsx":
+            written.append(write_xlsx(doc, path))
+        elif fmt == "png":
+            written.append(_write_bytes(path, pdf_png(pdf)))
+    return written
+
+
+def safe_filename(text: str) -> str:
+    """A file name from a label (class names, item names): no path separators or control chars."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", text).strip(" .-")
+    return cleaned or "document"
+
+
+def _write_bytes(path: Path, data: bytes) -> Path:
+    """Write through a temporary file and rename, so a reader never sees half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as error:
+        raise DocumentError(f"无法写入 {path}：{error.strerror or error}") from error
+    return path
+
+
+__all__ = [
+    "Block", "Cell", "Document", "DocumentError", "FORMATS", "Figure", "Percent", "Table", "Text",
+    "cell_text", "display_width", "pdf_bytes", "pdf_png", "pdf_text", "render_html", "safe_filename",
+    "write", "write_html", "write_pdf", "write_png", "write_xlsx",
+]
+

@@ -1,0 +1,135 @@
+"""The shared document renderer: real PDFs (ReportLab) read back and rendered by PDFium,
+real xlsx read back by openpyxl, HTML parsed as text."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from xiaozhang.reports import document
+from xiaozhang.reports.document import Document, Figure, Percent, Table, Text
+
+
+def sample(rows: int = 5) -> Document:
+    body = [[f"{i + 1:02d}", f"一年级{i % 4 + 1}班", 40 + i, Decimal("600.00") + i, Percent(Decimal("0.052"))]
+            for i in range(rows)]
+    total_amount = sum((row[3] for row in body), Decimal(0))
+    return Document(
+        title="作业本费代收费结算清单",
+        subtitle="青禾市明德区实验小学 2025-2026 学年第一学期",
+        info=[("期间", "2025-09-01 至 2026-01-31"), ("账本", "ledger/main.beancount")],
+        blocks=[
+            Text("一、收支情况", style="h"),
+            Table(["序号", "班级", "人数", "收取（元）", "比例"], body, title="各班收取情况",
+                  total=["合计", None, sum(row[2] for row in body), total_amount, None]),
+            Text("多退少不补：每生退 1.20 元。" * 6),
+            Text("注：本表由校账根据账本自动生成。", style="note"),
+        ],
+        signatures=["经办人", "审核人", "校长"],
+        closing=["青禾市明德区实验小学", "2026年1月31日"],
+        footer="监督电话：0000-1234567",
+    )
+
+
+def test_pdf_has_the_chinese_text_page_numbers_and_an_embedded_font():
+    pdf = document.pdf_bytes(sample())
+    assert b"/FontFile2" in pdf  # the TrueType font is embedded, not referenced
+    (text,) = document.pdf_text(pdf)
+    for expected in ("作业本费代收费结算清单", "各班收取情况", "一年级1班", "600.00", "3,010.00",
+                     "5.20%", "经办人", "监督电话：0000-1234567", "第 1 页 共 1 页", "2026年1月31日"):
+        assert expected in text
+
+
+def test_long_tables_repeat_their_header_on_every_page():
+    pdf = document.pdf_bytes(sample(rows=120))
+    pages = document.pdf_text(pdf)
+    assert len(pages) >= 3
+    table_pages = [text for text in pages if "一年级" in text]
+    assert len(table_pages) >= 3
+    for text in table_pages:
+        assert "收取（元）" in text  # the header row, repeated
+    for number, text in enumerate(pages, start=1):
+        assert f"第 {number} 页 共 {len(pages)} 页" in text
+        assert "作业本费代收费结算清单" in text  # the running header
+    assert "合计" in table_pages[-1] and "校长" in pages[-1]
+
+
+def test_png_is_the_rendered_notice_not_a_blank_page(tmp_path):
+    path = document.write_png(sample(), tmp_path / "notice.png")
+    image = Image.open(path).convert("L")
+    width, height = image.size
+    assert abs(height / width - 297 / 210) < 0.02  # one A4 page
+    dark = sum(image.histogram()[:128])
+    assert dark > width * height * 0.005  # text and rules were drawn
+
+
+def test_png_stacks_all_pages(tmp_path):
+    doc = sample(rows=120)
+    pages = len(document.pdf_text(document.pdf_bytes(doc)))
+    image = Image.open(document.write_png(doc, tmp_path / "long.png", scale=1))
+    assert image.height > pages * image.width * 1.3
+
+
+def test_html_escapes_and_aligns_numbers():
+    doc = sample()
+    doc.blocks = [*doc.blocks, Text("<script>alert(1)</script>")]
+    html = document.render_html(doc)
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert '<td class="num">3,010.00</td>' in html
+    assert '<tr class="total">' in html
+    fragment = document.render_html(doc, standalone=False)
+    assert "<html" not in fragment and '<article class="xz-doc">' in fragment
+
+
+def test_xlsx_keeps_numbers_as_numbers_one_sheet_per_document(tmp_path):
+    second = sample()
+    second.title = "教辅资料费代收费结算清单：一年级[1]班/备用名称很长很长很长很长很长很长"
+    path = document.write_xlsx([sample(), second, sample()], tmp_path / "book.xlsx")
+    workbook = load_workbook(path)
+    assert len(workbook.sheetnames) == 3 and len(set(workbook.sheetnames)) == 3
+    assert all(len(name) <= 31 and "/" not in name and "[" not in name for name in workbook.sheetnames)
+    sheet = workbook[workbook.sheetnames[0]]
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert cells["作业本费代收费结算清单"].font.bold
+    assert cells[600].number_format == "#,##0.00"
+    assert cells[3010].number_format == "#,##0.00"  # the total row, a number
+    assert cells[0.052].number_format == "0.00%"
+    assert "经办人：" in cells
+
+
+def test_write_all_formats_atomically(tmp_path):
+    written = document.write(sample(), tmp_path / "out", document.safe_filename("一年级/1班"))
+    assert [p.name for p in written] == [f"一年级-1班.{fmt}" for fmt in document.FORMATS]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in written)
+    assert all(p.stat().st_size > 500 for p in written)
+
+
+def test_figures_are_embedded(tmp_path):
+    from xiaozhang.reports.document import pdf_png
+
+    png = pdf_png(document.pdf_bytes(sample()), scale=0.3)
+    doc = Document(title="图表", blocks=[Figure(png, title="示意图", width_mm=60)])
+    assert "示意图" in document.pdf_text(document.pdf_bytes(doc))[0]
+    assert 'src="data:image/png;base64,' in document.render_html(doc)
+    load_workbook(document.write_xlsx(doc, tmp_path / "fig.xlsx"))
+
+
+def test_missing_font_is_a_clear_message(monkeypatch):
+    monkeypatch.setenv("XIAOZHANG_PDF_FONT", "/nonexistent/font.ttf")
+    document._register_font.cache_clear()
+    try:
+        with pytest.raises(document.DocumentError, match="fonts-wqy-zenhei"):
+            document.pdf_bytes(sample())
+    finally:
+        monkeypatch.delenv("XIAOZHANG_PDF_FONT")
+        document._register_font.cache_clear()
+
+
+def test_rows_must_match_the_columns():
+    with pytest.raises(ValueError, match="row 1 has 2 cells"):
+        Table(["a", "b", "c"], [["1", "2", "3"], ["1", "2"]])
