@@ -269,6 +269,9 @@ class StatementImporter(XiaozhangImporter):
     # -- extraction -----------------------------------------------------------------------
     def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
         result = FileResult(filepath, self.name)
+        if not self.layouts:
+            result.errors.append(RowError(filepath, 0, "没有配置通用银行格式（import-layouts/*.toml）"))
+            return result
         try:
             sheets = sniff_statement(filepath, self.layouts[0].must)
         except FileProblem as problem:
@@ -410,8 +413,10 @@ class _Extraction:
         c_payer_bank, c_payee_bank = col["payer_bank"], col["payee_bank"]
         width = max(i for i in col.values() if i is not None) + 1
         has_balance = c_balance is not None
-        seen: dict[tuple[str, Decimal], int] = {}
+        seen: dict[str, Decimal] = {}                   # ref → amount of its first row
+        repeats: dict[tuple[str, Decimal], int] = {}    # (ref, amount) → rows so far, once repeated
         settled: dict = {}
+        waiting = bool(self.index.receipts)  # fee receipts that a deposit may settle
         rows_out: list[tuple[dt.date, Decimal, Decimal | None, int]] = []  # for order and balance
         entries = result.entries
 
@@ -430,7 +435,7 @@ class _Extraction:
                 result.rows += 1
                 errors.append(RowError(path, number, f"{problem}；请改正该行或删去后重新导入"))
                 continue
-            if _is_summary(cells):  # 本日合计 / 本月小计 rows that carry a date
+            if "计" in "".join(cells) and _is_summary(cells):  # 本日合计 / 本月小计 rows with a date
                 result.skipped += 1
                 continue
             result.rows += 1
@@ -513,10 +518,12 @@ class _Extraction:
                 ref = "H" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
             # Identical rows (same serial or hash, same amount) are distinct transactions: the
             # n-th occurrence in a file gets `-n`, so an overlapping statement repeats the refs.
-            count = seen.get((ref, amount), 0) + 1
-            seen[(ref, amount)] = count
-            if count > 1:
-                ref = f"{ref}-{count}"
+            first = seen.setdefault(ref, amount)
+            if first is not amount:  # the ref was seen before: count (ref, amount) pairs
+                count = repeats.get((ref, amount), 1 if first == amount else 0) + 1
+                repeats[(ref, amount)] = count
+                if count > 1:
+                    ref = f"{ref}-{count}"
 
             meta = data.new_metadata(self.path, number)
             meta["bank_ref"] = ref
@@ -524,7 +531,8 @@ class _Extraction:
                 meta["counterparty_account"] = counterparty_account
             if counterparty_bank and counterparty_bank.strip("-—_* "):
                 meta["counterparty_bank"] = counterparty_bank
-            receipts_day = self.settles_receipts(account, date, amount, settled) if amount > 0 else None
+            receipts_day = self.settles_receipts(account, date, amount, settled) if (
+                waiting and amount > 0) else None
             rule = None if receipts_day else rules.match(counterparty, counterparty_account, memo, amount, account)
             if receipts_day:
                 meta["receipts_date"] = receipts_day

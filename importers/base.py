@@ -139,7 +139,9 @@ class LedgerIndex:
         from beancount import loader
 
         entries, _errors, _options = loader.load_file(str(path))
-        return cls.from_entries(entries)
+        index = cls.from_entries(entries)
+        index.source = None  # keep the index, not the ledger's entries
+        return index
 
     def add(self, entries) -> None:
         for entry in entries:

@@ -56,7 +56,6 @@ def _setup(ledger: str | None, account: str | None, rules_path: str | None):
     if ledger is None and Path(DEFAULT_LEDGER).is_file():
         ledger = DEFAULT_LEDGER
     index = LedgerIndex.from_ledger(ledger) if ledger else LedgerIndex()
-    index.source = None  # the entries themselves are not kept
     if account and not account.startswith(("Assets:", "Liabilities:")):
         raise click.UsageError(f"--account 应为完整科目名，如 Assets:1002银行存款:100201基本户，而不是“{account}”")
     if account and index.accounts and account not in index.accounts:

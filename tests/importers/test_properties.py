@@ -3,7 +3,6 @@ second import of the same statement adds nothing."""
 
 import csv
 import io
-import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,7 +13,8 @@ from importer_fixtures import FIXTURES, chart_index, importers
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-SEED_FILE = (FIXTURES / "icbc" / "icbc-historydetail-2025-09.csv").read_bytes()
+SEEDS = {".csv": (FIXTURES / "icbc" / "icbc-historydetail-2025-09.csv").read_bytes(),
+         ".xls": (FIXTURES / "ccb" / "ccb-detail-2025-10.xls").read_bytes()}
 
 
 def check_file(path):
@@ -37,8 +37,9 @@ def test_any_bytes_give_entries_or_clean_errors(tmp_path, blob):
 @SETTINGS
 @given(st.data())
 def test_mutated_statements_give_entries_or_clean_errors(tmp_path, draw):
-    """Real statements with random bytes replaced, inserted or dropped (also as .xlsx name)."""
-    blob = bytearray(SEED_FILE)
+    """Real statements (CSV, old Excel) with random bytes replaced, inserted or dropped (also
+    under another file name)."""
+    blob = bytearray(SEEDS[draw.draw(st.sampled_from(sorted(SEEDS)))])
     for _ in range(draw.draw(st.integers(1, 8))):
         at = draw.draw(st.integers(0, len(blob) - 1))
         what = draw.draw(st.sampled_from(["replace", "insert", "delete"]))
@@ -49,7 +50,7 @@ def test_mutated_statements_give_entries_or_clean_errors(tmp_path, draw):
             blob.insert(at, byte)
         else:
             del blob[at]
-    suffix = draw.draw(st.sampled_from([".csv", ".xlsx", ".txt"]))
+    suffix = draw.draw(st.sampled_from([".csv", ".xlsx", ".txt", ".xls"]))
     path = tmp_path / f"statement{suffix}"
     path.write_bytes(bytes(blob))
     check_file(path)
