@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from beancount.core.amount import Amount
+
 from xiaozhang import chart
 from xiaozhang.chart import (
     ACCOMMODATION_FEE,
@@ -201,6 +203,7 @@ class Txn:
     postings: list[tuple[str, Decimal | None]]
     links: tuple[str, ...] = ()
     numbered: bool = True  # gets a 凭证号 when written (fee receipts carry an invoice instead)
+    posting_meta: dict[int, list[tuple[str, object]]] = field(default_factory=dict)  # by index
 
     def render(self) -> str:
         head = f"{self.date} {self.flag} "
@@ -212,13 +215,27 @@ class Txn:
         lines = [head]
         for key, value in self.meta:
             lines.append(f"  {key}: {render_value(value)}")
-        for account, amount in self.postings:
+        for index, (account, amount) in enumerate(self.postings):
             if amount is None:
                 lines.append(f"  {account}")
             else:
                 pad = max(2, 72 - display_width(account) - len(fmt(amount)))
                 lines.append(f"  {account}{' ' * pad}{fmt(amount)} CNY")
+            for key, value in self.posting_meta.get(index, ()):
+                lines.append(f"    {key}: {render_value(value)}")
         return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Directive:
+    """A dated directive other than a transaction (e.g. `custom "asset-transfer"`), as text."""
+
+    date: dt.date
+    text: str
+    numbered: bool = False
+
+    def render(self) -> str:
+        return self.text
 
 
 def merge(meta: list[tuple[str, object]]) -> list[tuple[str, object]]:
@@ -237,7 +254,7 @@ def display_width(text: str) -> int:
 def render_value(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (dt.date, Decimal, int)):
+    if isinstance(value, (dt.date, Decimal, int, Amount)):
         return str(value)
     return quote(str(value))
 
@@ -281,6 +298,11 @@ class Generator:
         self.budget_actual: dict[tuple[int, str], Decimal] = {}
         self.terms_ended: list[Term] = []
         self.projects: list[str] = []  # `custom "project"` lines for policy.beancount
+        self.directives: list[Directive] = []  # non-transaction directives of the month files
+        self.computer_rooms: list[tuple[dt.date, str]] = []  # (purchase day, asset_id)
+        from xiaozhang.example_assets import FixedAssets
+
+        self.fixed_assets = FixedAssets(self)
 
     # -- helpers -------------------------------------------------------------------------
     def amount(self, low: float, high: float) -> Decimal:
@@ -366,6 +388,7 @@ class Generator:
     def run(self) -> None:
         self.make_roster()
         self.opening()
+        self.fixed_assets.opening()
         for school_year in self.school_years:
             for term in terms_of(school_year):
                 if term.start > END:
@@ -391,6 +414,7 @@ class Generator:
                 self.rent(year, month)
         for school_year in self.school_years:
             self.yearly_projects(school_year)
+        self.fixed_assets.changes()
         self.pending_entries()
         self.quota(months)
 
@@ -680,7 +704,8 @@ class Generator:
             meta += [
                 ("meeting", f"校务会纪要〔{y}〕第11号"), ("procurement", "政府采购"),
                 ("contract", f"HT{y}ZC07"), ("quotes", 4), ("project", f"计算机教室建设{y}"),
-                ("asset_id", asset), ("category", "通用设备"), ("model", "联想启天M437 i5/16G/512G"),
+                ("asset_id", asset), ("name", "计算机教室学生机"), ("category", "通用设备"),
+                ("subcategory", "计算机设备"), ("model", "联想启天M437 i5/16G/512G"),
                 ("quantity", count), ("life", 6), ("location", "综合楼三楼计算机教室"),
                 ("custodian", TEACHERS[2]), ("dept", "信息技术组"), ("supplier", "青禾市华信电脑科技有限公司"),
                 ("invoice", self.invoice(day)), ("attachments", 9),
@@ -688,6 +713,7 @@ class Generator:
             self.books.add(Txn(day, "*", "青禾市华信电脑科技有限公司", f"计算机教室学生机{count}台（政府采购）", merge(meta), [
                 (chart.fixed_asset_account("通用设备"), total), (ZERO_BALANCE, -total),
             ], (f"HT{y}ZC07",)))
+            self.computer_rooms.append((day, asset))
         # 三重一大: exterior wall and roof waterproofing, from the basic account, in summer
         day = dt.date(y + 1, 8, 19)
         if day <= END:
@@ -716,11 +742,19 @@ class Generator:
             meta = self.approvals(day, total, handler=custodian if custodian != PRINCIPAL else DIRECTOR,
                                   inspector=f"{DIRECTOR},{TEACHERS[0]}" if custodian != DIRECTOR
                                   else f"{TEACHERS[0]},{TEACHERS[4]}", kind="purchase")
-            meta += [("asset_id", asset), ("category", category), ("model", model), ("quantity", qty)]
+            # the asset card (一物一卡): sub-category of the 财会〔2017〕4号 life table; books
+            # are counted in volumes (a batch: an asset below the unit threshold)
+            subcategory = {"通用设备": "计算机设备", "家具用具装具及动植物": "家具"}.get(category)
+            volumes = int(total / Decimal("26.50")) if category == "图书档案" else qty
+            meta += [("asset_id", asset), ("name", what), ("category", category)]
+            meta += [("subcategory", subcategory)] if subcategory else []
+            meta += [("model", model), ("quantity", volumes)]
             if life:
                 meta.append(("life", life))
             meta += [("location", location), ("custodian", custodian), ("dept", dept),
                      ("supplier", supplier)]
+            if not any(key == "procurement" for key, _ in meta):
+                meta.append(("procurement", "自行采购"))
             self.pay(day, supplier, f"购{what}", chart.fixed_asset_account(category), total,
                      meta, ZERO_BALANCE, ())
 
@@ -820,6 +854,8 @@ plugin "xiaozhang.plugins.approvals"
 plugin "xiaozhang.plugins.twolines"
 plugin "xiaozhang.plugins.projects"
 plugin "xiaozhang.plugins.budgets"
+plugin "xiaozhang.plugins.assets"
+plugin "xiaozhang.plugins.depreciation"
 
 include "accounts.beancount"
 include "policy.beancount"
@@ -868,6 +904,11 @@ def policy_file(config: ExampleConfig, gen: "Generator") -> str:
 {start} custom "policy" "budget-control" "warn"
 {start} custom "policy" "settle-days" 30
 
+; 固定资产：单位价值标准（一般 / 专用设备）、折旧起始月份（same-month 当月 / next-month 次月）
+{start} custom "policy" "asset-threshold" 1000.00 CNY
+{start} custom "policy" "asset-threshold-special" 1500.00 CNY
+{start} custom "policy" "depreciation-start" "same-month"
+
 ; 学期结束日（代收费在其后 settle-days 天内结清）
 """ + "".join(f'{t.end} custom "policy" "term-end" "{t.name}"\n' for t in gen.terms_ended) + """
 ; 专项资金（专款专用）：名称、资金总额、允许列支的科目
@@ -901,8 +942,8 @@ def generate(out: Path, config: ExampleConfig = ExampleConfig()) -> list[Path]:
     """Write the example ledger into `out`; returns the files written."""
     gen = Generator(config)
     gen.run()
-    by_month: dict[tuple[int, int], list[Txn]] = {}
-    for txn in gen.books.txns:
+    by_month: dict[tuple[int, int], list[Txn | Directive]] = {}
+    for txn in [*gen.books.txns, *gen.directives]:
         by_month.setdefault((txn.date.year, txn.date.month), []).append(txn)
     files: dict[str, str] = {}
     for (year, month), txns in sorted(by_month.items()):
