@@ -63,7 +63,7 @@ ROLES = ("principal", "director", "accountant", "cashier", "canteen_keeper")
 @dataclass(frozen=True)
 class PolicyKey:
     name: str
-    kind: str  # "amount" | "integer" | "choice" | "date"
+    kind: str  # "amount" | "integer" | "percent" | "choice" | "date"
     default: Any
     label: str  # Chinese name for messages and docs
     choices: tuple[str, ...] = ()
@@ -92,6 +92,14 @@ POLICY_KEYS: dict[str, PolicyKey] = {
                   "固定资产单位价值标准（专用设备）"),
         PolicyKey("depreciation-start", "choice", "same-month", "固定资产折旧起始月份",
                   ("same-month", "next-month")),
+        # canteen (plugins/canteen.py)
+        PolicyKey("canteen-surplus-cap", "percent", Decimal("8"), "食堂伙食结余率上限（%）"),
+        PolicyKey("canteen-surplus-mode", "choice", "school",
+                  "食堂结余率检查方式（school：每月和每学期结余率不超过上限；"
+                  "kindergarten：每学期盈亏率都不超过上限）", ("school", "kindergarten")),
+        PolicyKey("canteen-bulk-threshold", "amount", Amount(Decimal("1000.00"), "CNY"),
+                  "食堂大宗食材标准（定点采购、双人验收）"),
+        PolicyKey("canteen-licence-notice-days", "integer", 60, "供应商证照、合同到期提醒天数"),
     )
 }
 
@@ -137,6 +145,8 @@ def _check_value(key: PolicyKey, values: list) -> tuple[Any, str | None]:
         return int(value), None
     if key.kind == "date" and isinstance(value, dt.date):
         return value, None
+    if key.kind == "percent" and isinstance(value, Decimal) and 0 <= value <= 100:
+        return value, None
     if key.kind == "choice" and value in key.choices:
         return value, None
     return None, f"取值应为{_kind_text(key)}，实际为 {value!r}"
@@ -147,6 +157,7 @@ def _kind_text(key: PolicyKey) -> str:
         "amount": "金额（如 5000.00 CNY）",
         "integer": "非负整数",
         "date": "日期（如 2026-09-30）",
+        "percent": "0 到 100 之间的百分数（如 8 表示 8%）",
         "choice": "以下之一：" + " / ".join(f'"{c}"' for c in key.choices),
     }[key.kind]
 
