@@ -86,6 +86,7 @@ POLICY_KEYS: dict[str, PolicyKey] = {
         PolicyKey("pending-days", "integer", 30, "待审批（!）分录最长挂账天数"),
         PolicyKey("closed-through", "date", None, "已结账至（含）该日"),
         PolicyKey("budget-control", "choice", "warn", "超预算处理方式", ("warn", "stop")),
+        PolicyKey("disclosure-days", "integer", 15, "收费公示时限（月末后天数）"),
         PolicyKey("asset-threshold", "amount", Amount(Decimal("1000.00"), "CNY"),
                   "固定资产单位价值标准（一般）"),
         PolicyKey("asset-threshold-special", "amount", Amount(Decimal("1500.00"), "CNY"),

@@ -179,3 +179,28 @@ def test_example_asset_base(example):
     months = {t.date for t in depreciation}
     assert len(months) == 14  # September 2025 .. October 2026
     assert all(t.postings[0].account == chart.DEPRECIATION_EXPENSE for t in depreciation)
+
+
+def test_example_fees_are_defined_settled_and_disclosed(example):
+    from xiaozhang.plugins.fees import read_fees
+
+    entries, _ = example
+    book, problems = read_fees(entries)
+    assert problems == []
+    assert book.names() == ["作业本费", "教辅资料费", "住宿费", "课后服务费"]
+    assert [book.kind(n) for n in book.names()] == ["代收", "代收", "行政事业性", "服务性"]
+    # one disclosure per month of term activity, each covering every item; none in August
+    months = [r.period for r in book.disclosures]
+    assert months == ["2025-09", "2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03",
+                      "2026-04", "2026-05", "2026-06", "2026-07", "2026-09"]
+    assert all(r.items == tuple(book.names()) for r in book.disclosures)
+    txns = transactions(entries)
+    # suppliers are paid per grade (one posting per grade, shared by that grade's buyers)
+    payments = [t for t in txns if "supplier" in t.meta and t.meta.get("item") == "作业本费"]
+    assert len(payments) == 3
+    assert all(sorted(p.meta["grade"] for p in t.postings if p.account == chart.agency_fee_account("01"))
+               == sorted(f"{g}年级" for g in "一二三四五六") for t in payments)
+    # 课后服务费: school income, spent on tagged expenses
+    collected = [t for t in txns if postings_touching(t, chart.AFTER_SCHOOL_INCOME)]
+    spent = [t for t in txns if t.meta.get("item") == "课后服务费" and postings_touching(t, "Expenses:")]
+    assert len(collected) > 2000 and len(spent) >= 9

@@ -52,6 +52,7 @@ FISCAL_INCOME_BASIC = "Income:4001财政拨款收入:400101基本支出拨款"
 FISCAL_INCOME_PROJECT = "Income:4001财政拨款收入:400102项目支出拨款"
 OPERATING_INCOME_REFUND = "Income:4101事业收入:410101财政专户返还"
 MEAL_INCOME = "Income:4101事业收入:410102伙食费收入"
+AFTER_SCHOOL_INCOME = "Income:4101事业收入:410103课后服务费收入"
 INTEREST_INCOME = "Income:4604利息收入"
 RENT_INCOME = "Income:4605租金收入"
 OPERATING_EXPENSES = "Expenses:5001业务活动费用"
@@ -229,6 +230,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a("Income:4101事业收入", "事业收入"),
         a(OPERATING_INCOME_REFUND, "事业收入——财政专户核拨返还的非税收入"),
         a(MEAL_INCOME, "事业收入——食堂伙食费收入（食堂独立核算）"),
+        a(AFTER_SCHOOL_INCOME, "事业收入——课后服务费收入（服务性收费，单独核算）"),
         a("Income:4201上级补助收入", "上级补助收入"),
         a("Income:4603捐赠收入", "捐赠收入"),
         a(INTEREST_INCOME, "利息收入：银行存款利息"),

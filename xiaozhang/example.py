@@ -33,6 +33,7 @@ from beancount.core.amount import Amount
 from xiaozhang import chart
 from xiaozhang.chart import (
     ACCOMMODATION_FEE,
+    AFTER_SCHOOL_INCOME,
     BANK_BASIC,
     BANK_CANTEEN,
     BANK_COLLECTION,
@@ -100,6 +101,25 @@ HOMEWORK_STANDARD = Decimal("15.00")  # 作业本费 15 元/生·学期 (seed 00
 WORKBOOK_STANDARD = {1: "26.80", 2: "26.80", 3: "34.50", 4: "34.50", 5: "41.20", 6: "41.20"}
 BOARDING_FEE = Decimal("450.00")  # 住宿费 元/生·学期 (行政事业性收费)
 MEAL_PRICE = Decimal("6.50")  # 午餐 元/餐
+AFTER_SCHOOL_FEE = Decimal("280.00")  # 课后服务费 元/生·学期 (服务性收费, voluntary)
+
+# The fee items (收费项目), written into policy.beancount: name, kind, standard per scope,
+# voluntary, settlement, account, provider, basis, note.
+_FEE_BASIS = "青禾市发展和改革委员会、青禾市教育局《关于规范中小学服务性收费和代收费管理的通知》（青发改收费〔2024〕18号）"
+FEE_ITEMS = (
+    ("作业本费", "代收", (("全校", HOMEWORK_STANDARD),), False, "多退少不补",
+     "Liabilities:2307其他应付款:230701代收费:01作业本费", "青禾市新华书店", _FEE_BASIS, ""),
+    ("教辅资料费", "代收", tuple((f"{GRADES[g - 1]}年级,{GRADES[g]}年级", Decimal(WORKBOOK_STANDARD[g]))
+                              for g in (1, 3, 5)), True, "多退少不补",
+     "Liabilities:2307其他应付款:230701代收费:02教辅资料费", "青禾市教育图书发行站", _FEE_BASIS,
+     "家长自愿订购，不订购的不收"),
+    ("住宿费", "行政事业性", (("全校", BOARDING_FEE),), False, "不结算", ACCOMMODATION_FEE, "",
+     "青禾市发展和改革委员会、青禾市财政局《关于公办中小学住宿费收费标准的通知》（青发改收费〔2023〕7号）",
+     "只向住校学生收取；收入全额上缴财政专户"),
+    ("课后服务费", "服务性", (("全校", AFTER_SCHOOL_FEE),), True, "不结算", AFTER_SCHOOL_INCOME, "",
+     "青禾市发展和改革委员会、青禾市教育局《关于中小学课后服务收费的通知》（青发改收费〔2024〕31号）",
+     "家长自愿参加；用于课后服务教师补助和委托机构服务费，单独核算"),
+)
 
 
 @dataclass(frozen=True)
@@ -200,10 +220,10 @@ class Txn:
     payee: str | None
     narration: str
     meta: list[tuple[str, object]]
-    postings: list[tuple[str, Decimal | None]]
+    # (account, amount) or (account, amount, posting metadata)
+    postings: list[tuple]
     links: tuple[str, ...] = ()
     numbered: bool = True  # gets a 凭证号 when written (fee receipts carry an invoice instead)
-    posting_meta: dict[int, list[tuple[str, object]]] = field(default_factory=dict)  # by index
 
     def render(self) -> str:
         head = f"{self.date} {self.flag} "
@@ -215,27 +235,15 @@ class Txn:
         lines = [head]
         for key, value in self.meta:
             lines.append(f"  {key}: {render_value(value)}")
-        for index, (account, amount) in enumerate(self.postings):
+        for account, amount, *posting_meta in self.postings:
             if amount is None:
                 lines.append(f"  {account}")
             else:
                 pad = max(2, 72 - display_width(account) - len(fmt(amount)))
                 lines.append(f"  {account}{' ' * pad}{fmt(amount)} CNY")
-            for key, value in self.posting_meta.get(index, ()):
+            for key, value in posting_meta[0] if posting_meta else ():
                 lines.append(f"    {key}: {render_value(value)}")
         return "\n".join(lines) + "\n"
-
-
-@dataclass
-class Directive:
-    """A dated directive other than a transaction (e.g. `custom "asset-transfer"`), as text."""
-
-    date: dt.date
-    text: str
-    numbered: bool = False
-
-    def render(self) -> str:
-        return self.text
 
 
 def merge(meta: list[tuple[str, object]]) -> list[tuple[str, object]]:
@@ -269,7 +277,7 @@ class Books:
     def add(self, txn: Txn) -> Txn:
         total = Decimal(0)
         elided = None
-        for account, amount in txn.postings:
+        for account, amount, *_meta in txn.postings:
             if amount is None:
                 elided = account
             else:
@@ -298,9 +306,12 @@ class Generator:
         self.budget_actual: dict[tuple[int, str], Decimal] = {}
         self.terms_ended: list[Term] = []
         self.projects: list[str] = []  # `custom "project"` lines for policy.beancount
-        self.directives: list[Directive] = []  # non-transaction directives of the month files
+        self.fees_rng = random.Random(f"{config.seed}-fees")  # the fee domain's own stream
+        self.fee_invoice_seq = 0
+        # dated directives other than transactions, written into the month files
+        self.directives: list[tuple[dt.date, str]] = []
         self.computer_rooms: list[tuple[dt.date, str]] = []  # (purchase day, asset_id)
-        from xiaozhang.example_assets import FixedAssets
+        from xiaozhang.example_assets import FixedAssets  # the asset domain (own random stream)
 
         self.fixed_assets = FixedAssets(self)
 
@@ -317,9 +328,12 @@ class Generator:
         return f"{day.year}{self.receipt_seq:08d}"
 
     def approvals(self, day: dt.date, amount: Decimal, handler: str | None = None,
-                  inspector: str | None = None, kind: str = "") -> list[tuple[str, object]]:
+                  inspector: str | None = None, kind: str = "",
+                  rng: random.Random | None = None) -> list[tuple[str, object]]:
         """The signatures of a complete payment (经手、验收、审核、审批, 先审批后支出): the
-        handler is never the approver, the inspector or the reviewer."""
+        handler is never the approver, the inspector or the reviewer.  `rng`: a domain's own
+        random stream (default: the main one)."""
+        rng = rng or self.rng
         inspectors = set((inspector or "").split(","))
         if amount <= DIRECTOR_LIMIT and handler != DIRECTOR:
             approver = DIRECTOR
@@ -328,8 +342,8 @@ class Generator:
             approver = PRINCIPAL
             candidates = (DIRECTOR,) + TEACHERS[:4]
         if handler is None:
-            handler = self.rng.choice([p for p in candidates if p not in inspectors and p != approver])
-        approved = day - dt.timedelta(days=self.rng.randint(1, 6))
+            handler = rng.choice([p for p in candidates if p not in inspectors and p != approver])
+        approved = day - dt.timedelta(days=rng.randint(1, 6))
         meta: list[tuple[str, object]] = [("handler", handler)]
         if inspector:
             meta.append(("inspector", inspector))
@@ -389,14 +403,9 @@ class Generator:
         self.make_roster()
         self.opening()
         self.fixed_assets.opening()
-        for school_year in self.school_years:
-            for term in terms_of(school_year):
-                if term.start > END:
-                    continue
-                self.agency_fees(term)
-                self.boarding_fees(term)
-                if term.end <= END:
-                    self.terms_ended.append(term)
+        self.fee_terms()
+        self.terms_ended = [term for year in self.school_years for term in terms_of(year)
+                            if term.end <= END]
         months = []
         day = self.config.start
         while day <= END:
@@ -429,28 +438,56 @@ class Generator:
         self.books.add(Txn(day, "*", None, "期初余额（上年结转）",
                            [("reviewer", ACCOUNTANT)], postings, numbered=False))
 
+    # -- fees (收费: 代收费, 住宿费, 课后服务费; their disclosure) ------------------------------
+    # Generated with the fee domain's own random stream (self.fees_rng), so that changes here
+    # never shift the rest of the example.
+    def fee_invoice(self, day: dt.date) -> str:
+        """A supplier's invoice number for a fee payment (own sequence, own random stream)."""
+        self.fee_invoice_seq += 1
+        return f"{day.year % 100}{self.fees_rng.randrange(10**6, 10**7)}9{self.fee_invoice_seq:010d}"
+
+    def fee_terms(self) -> None:
+        """Every term's fees, in order: 代收费, 住宿费, 课后服务费."""
+        for school_year in self.school_years:
+            for term in terms_of(school_year):
+                if term.start > END:
+                    continue
+                self.agency_fees(term)
+                self.boarding_fees(term)
+                self.after_school(term)
+                self.fee_disclosures(term)
+
+    def collect_fee(self, day: dt.date, student: Student, term: Term, item: str, account: str,
+                    amount: Decimal, bank: str) -> None:
+        """One receipt per student and item (as the e-billing platform issues them)."""
+        narration = f"收取{item} {term.name}" if account.startswith(chart.PAYABLE_TO_TREASURY) \
+            else f"代收{item} {term.name}" if account.startswith(chart.AGENCY_FEES) \
+            else f"收{item} {term.name}"
+        self.books.add(Txn(day, "*", None, narration, [
+            ("student", student.sid), ("class", student.class_name(term.school_year)),
+            ("item", item), ("invoice", self.receipt(day)),
+        ], [(bank, amount), (account, -amount)], numbered=False))
+
     def agency_fees(self, term: Term) -> None:
         """代收费: collected per student, paid to the supplier, the rest refunded at term end."""
+        rng = self.fees_rng
         students = self.enrolled(term.school_year)
         homework = chart.agency_fee_account("01")
         workbook = chart.agency_fee_account("02")
         buyers: dict[str, list[Student]] = {"01": [], "02": []}
         collect_days = school_days(term.start, term.start + dt.timedelta(days=9))
         for student in students:
-            day = self.rng.choice(collect_days)
+            day = rng.choice(collect_days)
             grade = student.grade(term.school_year)
             items = [("01", homework, "作业本费", HOMEWORK_STANDARD)]
-            if self.rng.random() < 0.93:  # 教辅资料 are voluntary (自愿订购)
+            if rng.random() < 0.93:  # 教辅资料 are voluntary (自愿订购)
                 items.append(("02", workbook, "教辅资料费", money(WORKBOOK_STANDARD[grade])))
             for code, account, item, standard in items:
                 buyers[code].append(student)
-                self.books.add(Txn(day, "*", None, f"代收{item} {term.name}", [
-                    ("student", student.sid), ("class", student.class_name(term.school_year)),
-                    ("item", item), ("invoice", self.receipt(day)),
-                ], [(BANK_COLLECTION, standard), (account, -standard)], numbered=False))
-        # the providers are paid the actual unit cost, below the standard
-        unit = {g: self.amount(12.8, 14.2) for g in range(1, 7)}
-        unit2 = {g: money(Decimal(WORKBOOK_STANDARD[g]) - self.amount(0.6, 2.4)) for g in range(1, 7)}
+                self.collect_fee(day, student, term, item, account, standard, BANK_COLLECTION)
+        # the providers are paid the actual unit cost per grade, below the standard
+        unit = {g: self.fee_amount(12.8, 14.2) for g in range(1, 7)}
+        unit2 = {g: money(Decimal(WORKBOOK_STANDARD[g]) - self.fee_amount(0.6, 2.4)) for g in range(1, 7)}
         pay_day = _weekday_on_or_after(term.start + dt.timedelta(days=20))
         if pay_day > END:
             return
@@ -480,16 +517,25 @@ class Generator:
                     ("refund_each", each),
                 ], [(account, total), (BANK_COLLECTION, -total)]))
 
+    def fee_amount(self, low: float, high: float) -> Decimal:
+        return money(self.fees_rng.uniform(low, high))
+
     def agency_payment(self, term: Term, day: dt.date, payee: str, goods: str, item: str,
                        account: str, buyers: list[Student], unit: dict[int, Decimal]) -> None:
-        """Pay the provider for what the buyers received (unit cost per grade)."""
-        total = sum((unit[s.grade(term.school_year)] for s in buyers), Decimal(0))
+        """Pay the provider for what the buyers received: one posting per grade (unit cost ×
+        buyers), so that each grade's cost is shared among that grade's buyers."""
+        count: dict[int, int] = {}
+        for s in buyers:
+            count[s.grade(term.school_year)] = count.get(s.grade(term.school_year), 0) + 1
+        postings: list[tuple] = [(account, unit[g] * n, [("grade", f"{GRADES[g - 1]}年级")])
+                                 for g, n in sorted(count.items())]
+        total = sum((amount for _, amount, _ in postings), Decimal(0))
         meta = self.approvals(day, total, handler=TEACHERS[0], inspector=f"{TEACHERS[1]},{DIRECTOR}",
-                              kind="purchase")
-        meta += [("item", item), ("supplier", payee), ("invoice", self.invoice(day)),
-                 ("attachments", self.rng.randint(3, 6))]
+                              kind="purchase", rng=self.fees_rng)
+        meta += [("item", item), ("supplier", payee), ("invoice", self.fee_invoice(day)),
+                 ("attachments", self.fees_rng.randint(3, 6))]
         self.books.add(Txn(day, "*", payee, f"支付{term.name}{goods}款（{len(buyers)}人）", merge(meta),
-                           [(account, total), (BANK_COLLECTION, -total)]))
+                           postings + [(BANK_COLLECTION, -total)]))
 
     def boarding_fees(self, term: Term) -> None:
         """住宿费 (非税收入): to 2103, remitted to the 财政专户 within days, later returned."""
@@ -497,12 +543,9 @@ class Generator:
         days = school_days(term.start, term.start + dt.timedelta(days=11))
         by_day: dict[dt.date, Decimal] = {}
         for student in boarders:
-            day = self.rng.choice(days[:8])
+            day = self.fees_rng.choice(days[:8])
             by_day[day] = by_day.get(day, Decimal(0)) + BOARDING_FEE
-            self.books.add(Txn(day, "*", None, f"收取住宿费 {term.name}", [
-                ("student", student.sid), ("class", student.class_name(term.school_year)),
-                ("item", "住宿费"), ("invoice", self.receipt(day)),
-            ], [(BANK_BASIC, BOARDING_FEE), (ACCOMMODATION_FEE, -BOARDING_FEE)], numbered=False))
+            self.collect_fee(day, student, term, "住宿费", ACCOMMODATION_FEE, BOARDING_FEE, BANK_BASIC)
         # remit every Friday what came in that week (within 5 days)
         pending = Decimal(0)
         for day in school_days(term.start, days[-1] + dt.timedelta(days=7)):
@@ -521,6 +564,66 @@ class Generator:
             self.books.add(Txn(back, "*", "青禾市明德区财政局", f"财政专户核拨返还住宿费 {term.name}", [
                 ("reviewer", ACCOUNTANT), ("item", "住宿费"),
             ], [(BANK_BASIC, returned), (OPERATING_INCOME_REFUND, -returned)]))
+
+    def after_school(self, term: Term) -> None:
+        """课后服务费 (服务性收费, school income, voluntary): collected at the start of the term;
+        spent on the teachers' 课后服务补助 (accrued monthly, paid from the basic account) and
+        on a sports club engaged for part of the service (委托业务费)."""
+        rng = self.fees_rng
+        days = school_days(term.start, term.start + dt.timedelta(days=9))
+        joined = [s for s in self.enrolled(term.school_year) if rng.random() < 0.66]
+        for student in joined:
+            self.collect_fee(rng.choice(days), student, term, "课后服务费", AFTER_SCHOOL_INCOME,
+                             AFTER_SCHOOL_FEE, BANK_BASIC)
+        collected = AFTER_SCHOOL_FEE * len(joined)
+        months = [(term.start.year, term.start.month + 1) if term.start.month < 12
+                  else (term.start.year + 1, 1)]
+        while len(months) < 4:
+            year, month = months[-1]
+            months.append((year, month + 1) if month < 12 else (year + 1, 1))
+        teachers = max(4, round(self.config.students / 40))
+        subsidy = "Liabilities:2201应付职工薪酬:220102津贴补贴"
+        for year, month in months:
+            day = _weekday_on_or_after(dt.date(year, month, 12))
+            if day > END or day > term.end:
+                continue
+            amount = money(collected * Decimal("0.18") * Decimal(str(rng.uniform(0.96, 1.04))))
+            self.books.add(Txn(day, "*", None, f"计提{year}年{month}月课后服务教师补助（{teachers}人）", [
+                ("handler", CASHIER), ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL),
+                ("approved", day - dt.timedelta(days=2)), ("item", "课后服务费"), ("staff", teachers),
+            ], [(chart.salaries("30102"), amount), (subsidy, -amount)]))
+            pay = _weekday_on_or_after(day + dt.timedelta(days=3))
+            self.books.add(Txn(pay, "*", "课后服务教师", f"发放{year}年{month}月课后服务教师补助", [
+                ("handler", CASHIER), ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL),
+                ("approved", day - dt.timedelta(days=2)),
+            ], [(subsidy, amount), (BANK_BASIC, -amount)]))
+        day = _weekday_on_or_after(dt.date(*months[1], 20))
+        if day > END:
+            return
+        club = "青禾市阳光少儿体育俱乐部"
+        amount = money(collected * Decimal("0.16") * Decimal(str(rng.uniform(0.95, 1.05))))
+        contract = f"HT{day.year}KH{1 if term.autumn else 2:02d}"
+        meta = self.approvals(day, amount, handler=DIRECTOR, kind="purchase", rng=rng)
+        meta += [("item", "课后服务费"), ("supplier", club), ("contract", contract),
+                 ("invoice", self.fee_invoice(day)), ("attachments", rng.randint(3, 6))]
+        account = chart.goods_services("30227")
+        self.count_spending(day, account, amount, BANK_BASIC)
+        self.books.add(Txn(day, "*", club, f"支付{term.name}课后服务体育项目委托费", merge(meta),
+                           [(account, amount), (BANK_BASIC, -amount)], (contract,)))
+
+    def fee_disclosures(self, term: Term) -> None:
+        """The month-end disclosure of every month of the term (收费公示), published within the
+        `disclosure-days` of the next month, as `xiaozhang report disclosure` prints it."""
+        year, month = term.start.year, term.start.month
+        last = min(term.end, END)
+        items = " ".join(f'"{name}"' for name, *_ in FEE_ITEMS)
+        while (year, month) <= (last.year, last.month):
+            nxt = (year, month + 1) if month < 12 else (year + 1, 1)
+            published = _weekday_on_or_after(dt.date(*nxt, 8))
+            if published <= END:
+                self.directives.append((published, f'{published} custom "disclosure" '
+                                                   f'"{year}-{month:02d}" {items}'))
+            year, month = nxt
 
     def payroll(self, year: int, month: int) -> None:
         """Payroll: accrual on the 1st, paid by the treasury (财政直接支付) on the 10th."""
@@ -854,11 +957,13 @@ plugin "xiaozhang.plugins.approvals"
 plugin "xiaozhang.plugins.twolines"
 plugin "xiaozhang.plugins.projects"
 plugin "xiaozhang.plugins.budgets"
+plugin "xiaozhang.plugins.fees"
 plugin "xiaozhang.plugins.assets"
 plugin "xiaozhang.plugins.depreciation"
 
 include "accounts.beancount"
 include "policy.beancount"
+include "assets.beancount"
 {includes}
 """
 
@@ -903,6 +1008,7 @@ def policy_file(config: ExampleConfig, gen: "Generator") -> str:
 {start} custom "policy" "pending-days" 30
 {start} custom "policy" "budget-control" "warn"
 {start} custom "policy" "settle-days" 30
+{start} custom "policy" "disclosure-days" 15
 
 ; 固定资产：单位价值标准（一般 / 专用设备）、折旧起始月份（same-month 当月 / next-month 次月）
 {start} custom "policy" "asset-threshold" 1000.00 CNY
@@ -911,14 +1017,33 @@ def policy_file(config: ExampleConfig, gen: "Generator") -> str:
 
 ; 学期结束日（代收费在其后 settle-days 天内结清）
 """ + "".join(f'{t.end} custom "policy" "term-end" "{t.name}"\n' for t in gen.terms_ended) + """
+; 收费项目：名称、性质、收费标准；计费单位、范围、依据、是否自愿、结算方式、科目（见 docs/disclosure.md）
+""" + fee_items_text(start) + """
 ; 专项资金（专款专用）：名称、资金总额、允许列支的科目
 """ + "".join(line + "\n" for line in gen.projects) + """
 ; 预算指标（Fava 预算格式，按年）
 """ + "\n".join(gen.budgets()) + "\n"
 
 
-def month_file(txns: list[Txn], year: int, month: int) -> str:
+def fee_items_text(start: dt.date) -> str:
+    out = []
+    for name, kind, standards, voluntary, settlement, account, provider, basis, note in FEE_ITEMS:
+        for scope, standard in standards:
+            out.append(f'{start} custom "fee" "{name}" "{kind}" {standard:.2f} CNY\n'
+                       f'  unit: "元/生·学期"\n  scope: "{scope}"\n  basis: {quote(basis)}\n'
+                       f'  voluntary: {render_value(voluntary)}\n  settlement: "{settlement}"\n'
+                       f'  account: "{account}"\n')
+            if provider:
+                out.append(f'  provider: "{provider}"\n')
+            if note:
+                out.append(f"  note: {quote(note)}\n")
+    return "".join(out)
+
+
+def month_file(txns: list[Txn], year: int, month: int, directives: list[str] = ()) -> str:
     body = "\n".join(t.render() for t in txns)
+    if directives:
+        body += "\n; 收费公示记录（公示日期、公示的月份和收费项目）\n" + "".join(d + "\n" for d in directives)
     return f"{HEADER}; {year}年{month}月\n\n{body}"
 
 
@@ -942,8 +1067,8 @@ def generate(out: Path, config: ExampleConfig = ExampleConfig()) -> list[Path]:
     """Write the example ledger into `out`; returns the files written."""
     gen = Generator(config)
     gen.run()
-    by_month: dict[tuple[int, int], list[Txn | Directive]] = {}
-    for txn in [*gen.books.txns, *gen.directives]:
+    by_month: dict[tuple[int, int], list[Txn]] = {}
+    for txn in gen.books.txns:
         by_month.setdefault((txn.date.year, txn.date.month), []).append(txn)
     files: dict[str, str] = {}
     for (year, month), txns in sorted(by_month.items()):
@@ -953,12 +1078,14 @@ def generate(out: Path, config: ExampleConfig = ExampleConfig()) -> list[Path]:
             if txn.numbered:
                 number += 1
                 txn.meta.insert(0, ("voucher", f"记-{year}-{month:02d}-{number:03d}"))
-        files[f"{year}/{month:02d}.beancount"] = month_file(txns, year, month)
+        directives = [text for day, text in sorted(gen.directives) if (day.year, day.month) == (year, month)]
+        files[f"{year}/{month:02d}.beancount"] = month_file(txns, year, month, directives)
     years = sorted({year for year, _ in by_month})
     files["main.beancount"] = main_file(config, years)
     files["accounts.beancount"] = accounts_file(config)
     files["policy.beancount"] = policy_file(config, gen)
     files["students.csv"] = roster_file(gen.students, gen.school_years[-1])
+    files["assets.beancount"] = gen.fixed_assets.transfers_file(HEADER)
     written = []
     for name, text in sorted(files.items()):
         path = out / name

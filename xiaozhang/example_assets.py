@@ -4,7 +4,8 @@ An asset base built up over the years before the books open, entered as opening 
 (期初建账: one entry per category, one card per posting, with the depreciation already taken);
 then, in the books' period, the changes the generator does not make elsewhere: a projector
 struck by lightning is scrapped (报废: net book value to 5301, scrap proceeds to 2103 and
-remitted), a replacement bought, and two internal transfers (`custom "asset-transfer"`).
+remitted), a replacement bought, and two internal transfers (`custom "asset-transfer"`,
+kept in their own file `assets.beancount`, the register of asset movements).
 The purchases of each school year (computer room, whiteboards, desks, books) are written by
 `Generator.yearly_projects` with full cards.
 
@@ -114,6 +115,7 @@ class FixedAssets:
         self.opened = gen.config.start - dt.timedelta(days=1)
         self.rooms = self._rooms()
         self.cards: dict[str, dict] = {}  # asset_id -> what the changes need to know
+        self.transfer_lines: list[str] = []  # the `custom "asset-transfer"` directives
         self.invoice_seq = 0
 
     # -- helpers -------------------------------------------------------------------------
@@ -179,19 +181,16 @@ class FixedAssets:
         for _code, category in chart.ASSET_CATEGORIES:
             if category not in cards:
                 continue
-            postings: list[tuple[str, Decimal | None]] = []
-            posting_meta = {}
+            postings: list[tuple] = []
             taken_total = 0
-            for index, (cost, meta) in enumerate(cards[category]):
-                postings.append((chart.fixed_asset_account(category), yuan(cost)))
-                posting_meta[index] = meta
+            for cost, meta in cards[category]:
+                postings.append((chart.fixed_asset_account(category), yuan(cost), meta))
                 taken_total += next((fen(v.number) for k, v in meta if k == "depreciated"), 0)
             if taken_total:
                 postings.append((chart.depreciation_account(category), -yuan(taken_total)))
             postings.append((chart.ACCUMULATED_SURPLUS, None))
             self.gen.books.add(Txn(self.opened, "*", None, f"期初建账：固定资产（{category}）",
-                                   [("reviewer", ACCOUNTANT)], postings, numbered=False,
-                                   posting_meta=posting_meta))
+                                   [("reviewer", ACCOUNTANT)], postings, numbered=False))
 
     # -- changes in the books' period ----------------------------------------------------
     def changes(self) -> None:
@@ -262,17 +261,24 @@ class FixedAssets:
     def transfers(self) -> None:
         """Two internal transfers: the copiers move to the new print room under 总务处, and the
         newest computer room gets a new custodian when the IT teachers change."""
-        from xiaozhang.example import DIRECTOR, TEACHERS, Directive
+        from xiaozhang.example import DIRECTOR, TEACHERS
 
         copier = next(a for a, c in self.cards.items() if c["item"].name == "数码复印机")
         day = dt.date(2026, 2, 24)
-        self.gen.directives.append(Directive(day, (
+        self.transfer_lines.append(
             f'{day} custom "asset-transfer" "{copier}"\n'
             f'  location: "行政楼一楼文印室"\n  dept: "总务处"\n  custodian: "{DIRECTOR}"\n'
-            f'  note: "文印室搬迁，复印机改由总务处管理"\n')))
+            f'  note: "文印室搬迁，复印机改由总务处管理"\n')
         day = dt.date(2026, 9, 1)
         rooms = [asset for bought, asset in self.gen.computer_rooms if bought < day]
         if rooms:
-            self.gen.directives.append(Directive(day, (
+            self.transfer_lines.append(
                 f'{day} custom "asset-transfer" "{rooms[-1]}"\n'
-                f'  custodian: "{TEACHERS[5]}"\n  note: "信息技术教师调整"\n')))
+                f'  custodian: "{TEACHERS[5]}"\n  note: "信息技术教师调整"\n')
+
+    def transfers_file(self, header: str) -> str:
+        """`assets.beancount`: the internal transfers, in date order (the cards themselves are
+        on the acquisition entries in the month files)."""
+        return (header + "; 固定资产内部转移登记（存放地点、使用人、使用部门、状态的变动）\n"
+                "; 资产卡片写在购置（或期初建账）的分录上；折旧由插件按月生成。\n\n"
+                + "\n".join(self.transfer_lines))

@@ -28,6 +28,7 @@ COLLECTION = "Assets:1002银行存款:100203代收费专户"
 BOARDING = "Liabilities:2103应缴财政款:210301住宿费"
 DISPOSAL = "Liabilities:2103应缴财政款:210302国有资产处置收入"
 HOMEWORK = "Liabilities:2307其他应付款:230701代收费:01作业本费"
+WORKBOOK = "Liabilities:2307其他应付款:230701代收费:02教辅资料费"
 OTHER_INCOME = "Income:4605租金收入"
 
 
@@ -188,7 +189,7 @@ CASES = {
         ; [PJ04]
         2026-03-01 custom "project" "图书室建设2026" 5000.00 CNY
         """),
-    "BG01": pay("2026-03-10", "测试培训学校", TRAINING, "9000.00", marker="BG01",
+    "BG01": pay("2026-03-10", "测试培训学校", TRAINING, "12000.00", marker="BG01",
                 inspector=None),
     "BG02": entry(f"""
         ; [BG02]
@@ -242,6 +243,57 @@ CASES = {
         2026-03-31 * "计提3月折旧"
           Expenses:5001业务活动费用:500104固定资产折旧费  100.00 CNY
           Assets:1602固定资产累计折旧:160202通用设备  -100.00 CNY
+        """),
+    "FE01": entry(f"""
+        ; [FE01]
+        2026-10-12 * "代收作业本费（插班生） 2026年秋季学期"
+          student: "202602099"
+          class: "一(2)班"
+          item: "作业本费"
+          {COLLECTION}  20.00 CNY
+          {HOMEWORK}  -20.00 CNY
+        """),
+    "FE02": entry(f"""
+        ; [FE02]
+        2026-10-12 * "代收校服费 2026年秋季学期"
+          student: "202602099"
+          class: "一(2)班"
+          item: "校服费"
+          {COLLECTION}  120.00 CNY
+          {HOMEWORK}  -120.00 CNY
+        """),
+    "FE03": entry(f"""
+        ; [FE03]
+        2026-10-12 * "代收教辅资料费 2026年秋季学期"
+          student: "202602099"
+          class: "七(1)班"
+          item: "教辅资料费"
+          {COLLECTION}  34.50 CNY
+          {WORKBOOK}  -34.50 CNY
+        """),
+    "FE04": entry(f"""
+        ; [FE04]
+        2026-10-28 * "收住宿费、作业本费（插班生）"
+          student: "202602099"
+          class: "一(2)班"
+          {BASIC}  465.00 CNY
+          {BOARDING}  -450.00 CNY
+            item: "住宿费"
+          {HOMEWORK}  -15.00 CNY
+            item: "作业本费"
+        """),
+    "FE05": entry(f"""
+        ; [FE05]
+        2026-08-10 * "代收作业本费（暑期插班生） 2026年秋季学期"
+          student: "202602099"
+          class: "一(2)班"
+          item: "作业本费"
+          {COLLECTION}  15.00 CNY
+          {HOMEWORK}  -15.00 CNY
+        """),
+    "FE06": entry("""
+        ; [FE06]
+        2026-03-01 custom "fee" "校服费" "代收" 120.00 CNY
         """),
 }
 # Not insertable into the example: AS11 needs a depreciation account the chart lacks (or a
