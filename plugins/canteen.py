@@ -4,7 +4,7 @@
     科目 `open` 上写 `canteen: TRUE` 的账户及其下级科目是食堂的账：示例学校为 100202 食堂结算户、
     130201 食堂食材（按食材分类设明细）、230201 食堂应付货款、230702 饭卡预存（学生）、
     230703 教职工饭卡预存、300101 食堂伙食结余、410102 伙食费收入（学生）、
-    410103 教职工伙食费收入、460901 食堂其他收入、500106 食堂伙食成本。
+    410104 教职工伙食费收入、460901 食堂其他收入、500106 食堂伙食成本。
     食堂科目在同一账本里，学校的报表照常合并；每笔交易中食堂科目的分录必须自身借贷平衡，
     所以食堂的收支表和资产负债表单独成立、单独平衡。
     在食堂科目中，按编码和名称识别用途：1001/1002/1021 资金，1302 库存食材，2302 应付货款，
@@ -21,11 +21,11 @@
     [CT03] 月伙食结余率超过上限：结余率 = (食堂收入 − 食堂成本) / 食堂收入，按自然月计算，
            超过 `canteen-surplus-cap`（`canteen-surplus-mode` 为 "school" 时检查）。只检查已结束的
            月份（账本中有更晚月份的交易，或最后一笔交易在该月最后一天）；当月没有收入的不检查。
-           报告在该月最后一笔食堂收支分录上。
+           报告在该月最后一笔食堂收入分录上。
     [CT04] 学期伙食结余率超过上限："school" 方式下学期结余率不得超过上限；"kindergarten"
            （幼儿园：每学期膳食收支盈亏不超过 2%）方式下结余率的绝对值不得超过上限，月份不单独检查。
            学期由 `term-end` 划分（上一学期结束日的次日到本学期结束日），只检查已结束的学期。
-           报告在该学期最后一笔食堂收支分录上。
+           报告在该学期最后一笔食堂收入分录上。
     [CT05] 大宗食材不是定点供应商：食材入库金额达到 `canteen-bulk-threshold` 的，供应商
            （`supplier`，没有则取收款方）须在供应商登记（`custom "supplier"`）中。
     [CT06] 定点供应商的证照过期或合同不在期内：采购日期须不晚于营业执照、食品经营许可证的有效期，
@@ -330,7 +330,7 @@ class Tally:
 
     income: Decimal = ZERO
     cost: Decimal = ZERO
-    last_entry: Any = None
+    last_entry: Any = None  # the period's last income entry: where a problem is reported
 
     @property
     def surplus(self) -> Decimal:
@@ -424,7 +424,6 @@ def validate_canteen(entries, options_map, config=None):
                 for tally in (month, term):
                     if tally is not None:
                         tally.cost += number
-                        tally.last_entry = entry
         _check_stock(entry, order, roles, stock, moved, report)
         if entry.flag == "*":
             _check_purchase(entry, roles, register, policy, report)

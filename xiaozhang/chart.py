@@ -6,8 +6,12 @@ generator writes `ledger/accounts.beancount` from `CHART`; reports refer to acco
 the constants below, never by retyping the strings.
 
 Extensions of the 制度's detail levels (documented in docs/conventions.md):
-- 230702饭卡预存: meal-card top-ups, the students' money until meals are served.
-- 500106食堂伙食成本: the canteen's own cost group (独立核算), detailed by 01食材 … 04其他.
+- The canteen's own books (食堂独立核算, docs/canteen.md): the accounts marked `canteen: TRUE`
+  on their `open` (and their sub-accounts) — 100202食堂结算户, 130201食堂食材 (one sub-account
+  per food category), 230201食堂应付货款, 230702饭卡预存 (students) and 230703教职工饭卡预存
+  (meal-card top-ups, the diners' money until meals are served), 300101食堂伙食结余,
+  410102伙食费收入 (students) and 410104教职工伙食费收入, 460901食堂其他收入, and
+  500106食堂伙食成本 (01食材 by food category, 02燃料水电, 03人工, 04其他).
 - 230799待查款项: bank receipts and payments no import rule explains, until the accountant
   books them properly (the importer flags them `!`).
 """
@@ -34,14 +38,17 @@ RECEIVABLE_QUOTA = "Assets:1201财政应返还额度"
 FIXED_ASSETS = "Assets:1601固定资产"
 ACCUM_DEPRECIATION = "Assets:1602固定资产累计折旧"
 PENDING_ASSET_LOSS = "Assets:1902待处理财产损溢"
-FOOD_STOCK = "Assets:1302库存物品:130201食堂食材"
+FOOD_STOCK = "Assets:1302库存物品:130201食堂食材"  # canteen stores, one sub-account per category
 PAYABLE_TO_TREASURY = "Liabilities:2103应缴财政款"
 ACCOMMODATION_FEE = "Liabilities:2103应缴财政款:210301住宿费"
 PAYROLL = "Liabilities:2201应付职工薪酬"
 ACCOUNTS_PAYABLE = "Liabilities:2302应付账款"
 DISPOSAL_PROCEEDS = "Liabilities:2103应缴财政款:210302国有资产处置收入"
+CANTEEN_PAYABLE = "Liabilities:2302应付账款:230201食堂应付货款"
 AGENCY_FEES = "Liabilities:2307其他应付款:230701代收费"
-MEAL_CARDS = "Liabilities:2307其他应付款:230702饭卡预存"
+MEAL_CARDS = "Liabilities:2307其他应付款:230702饭卡预存"  # students' cards
+STAFF_MEAL_CARDS = "Liabilities:2307其他应付款:230703教职工饭卡预存"
+CANTEEN_EQUITY = "Equity:3001累计盈余:300101食堂伙食结余"
 # Where the bank importer puts what no categorisation rule explains (flagged `!`).
 SUSPENSE = "Liabilities:2307其他应付款:230799待查款项"
 ACCUMULATED_SURPLUS = "Equity:3001累计盈余"
@@ -51,16 +58,29 @@ FISCAL_INCOME = "Income:4001财政拨款收入"
 FISCAL_INCOME_BASIC = "Income:4001财政拨款收入:400101基本支出拨款"
 FISCAL_INCOME_PROJECT = "Income:4001财政拨款收入:400102项目支出拨款"
 OPERATING_INCOME_REFUND = "Income:4101事业收入:410101财政专户返还"
-MEAL_INCOME = "Income:4101事业收入:410102伙食费收入"
+MEAL_INCOME = "Income:4101事业收入:410102伙食费收入"  # students' meals
 AFTER_SCHOOL_INCOME = "Income:4101事业收入:410103课后服务费收入"
+STAFF_MEAL_INCOME = "Income:4101事业收入:410104教职工伙食费收入"
 INTEREST_INCOME = "Income:4604利息收入"
 RENT_INCOME = "Income:4605租金收入"
+CANTEEN_OTHER_INCOME = "Income:4609其他收入:460901食堂其他收入"
 OPERATING_EXPENSES = "Expenses:5001业务活动费用"
 SALARIES = "Expenses:5001业务活动费用:500101工资福利费用"
 GOODS_SERVICES = "Expenses:5001业务活动费用:500102商品和服务费用"
 DEPRECIATION_EXPENSE = "Expenses:5001业务活动费用:500104固定资产折旧费"
 CANTEEN_COST = "Expenses:5001业务活动费用:500106食堂伙食成本"
 ASSET_DISPOSAL_EXPENSE = "Expenses:5301资产处置费用"
+CANTEEN_FUEL = f"{CANTEEN_COST}:02燃料水电"
+CANTEEN_LABOUR = f"{CANTEEN_COST}:03人工"
+CANTEEN_OTHER_COST = f"{CANTEEN_COST}:04其他"
+
+# Food categories of the canteen (食材分类): stores and cost have one sub-account each.
+FOOD_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("01", "米面油"),
+    ("02", "肉禽蛋"),
+    ("03", "蔬菜"),
+    ("04", "调味品"),
+)
 
 # The fund groups the overview shows (概览), in display order: (label, account prefix).
 FUND_GROUPS: tuple[tuple[str, str], ...] = (
@@ -94,6 +114,23 @@ def depreciation_account(category: str) -> str:
     for code, name in ASSET_CATEGORIES:
         if name == category:
             return f"{ACCUM_DEPRECIATION}:1602{code}{name}"
+    raise KeyError(category)
+
+
+def food_stock_account(category: str) -> str:
+    """`Assets:1302库存物品:130201食堂食材:13020101米面油` for category `米面油`."""
+    return f"{FOOD_STOCK}:130201{_food_code(category)}{category}"
+
+
+def food_cost_account(category: str) -> str:
+    """`Expenses:…:500106食堂伙食成本:01食材:0101米面油` for category `米面油`."""
+    return f"{CANTEEN_COST}:01食材:01{_food_code(category)}{category}"
+
+
+def _food_code(category: str) -> str:
+    for code, name in FOOD_CATEGORIES:
+        if name == category:
+            return code
     raise KeyError(category)
 
 
@@ -148,6 +185,7 @@ _GOODS_SERVICES = {
 # 验收人; single-source or non-purchase spending (utilities, union dues, wages) needs no quotes.
 _INSPECT = (("inspection", True),)
 _NO_QUOTES = (("quote_exempt", True),)
+_CANTEEN = (("canteen", True),)  # the canteen's own books (独立核算), sub-accounts included
 _EXPENSE_FLAGS = {
     "30201": _INSPECT,
     "30213": _INSPECT,
@@ -171,8 +209,8 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(BANK, "银行存款"),
         a(BANK_BASIC, "基本存款账户：学校日常收支、非税收入收缴与上缴",
           (("bank", "中国工商银行某某支行"), ("bank_account", "1202020109900012345"))),
-        a(BANK_CANTEEN, "食堂结算户：食堂独立核算，伙食费收入与食材采购",
-          (("bank", "中国农业银行某某支行"), ("bank_account", "18-123401040012345"))),
+        a(BANK_CANTEEN, "食堂结算户：食堂独立核算，饭卡充值、食材货款、食堂费用",
+          (("bank", "中国农业银行某某支行"), ("bank_account", "18-123401040012345")) + _CANTEEN),
         a(BANK_COLLECTION, "代收费专户：作业本费、教辅资料费等代收代付款项，收款账户",
           (("bank", "中国建设银行某某支行"), ("bank_account", "44050112345600000123"),
            ("collection", True))),
@@ -183,7 +221,10 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a("Assets:1214预付账款", "预付账款"),
         a("Assets:1218其他应收款", "其他应收款：职工借款等"),
         a("Assets:1302库存物品", "库存物品：低值易耗品、材料"),
-        a(FOOD_STOCK, "食堂食材库存"),
+        a(FOOD_STOCK, "食堂食材库存：入库、出库（领料）、月末盘存", _CANTEEN),
+    ]
+    chart += [a(food_stock_account(n), f"食堂食材库存——{n}") for _, n in FOOD_CATEGORIES]
+    chart += [
         a(FIXED_ASSETS, "固定资产"),
     ]
     chart += [a(fixed_asset_account(n), f"固定资产——{n}") for _, n in ASSET_CATEGORIES]
@@ -209,16 +250,19 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(f"{PAYROLL}:220104社会保险费", "应付职工薪酬——社会保险费（单位缴纳）"),
         a(f"{PAYROLL}:220105住房公积金", "应付职工薪酬——住房公积金（单位缴纳）"),
         a(ACCOUNTS_PAYABLE, "应付账款"),
+        a(CANTEEN_PAYABLE, "食堂应付货款：定点供应商送货入库后按月结算", _CANTEEN),
         a("Liabilities:2305预收账款", "预收账款"),
         a("Liabilities:2307其他应付款", "其他应付款"),
         a(AGENCY_FEES, "代收费：代收代付款项，不属学校收入，期末结算清退"),
     ]
     chart += [a(agency_fee_account(c), f"代收费——{n}") for c, n in AGENCY_FEE_ITEMS.items()]
     chart += [
-        a(MEAL_CARDS, "饭卡预存：学生伙食费预存款，就餐后确认收入，期末可退"),
+        a(MEAL_CARDS, "饭卡预存（学生）：学生伙食费预存款，就餐后确认收入，期末清退余额", _CANTEEN),
+        a(STAFF_MEAL_CARDS, "教职工饭卡预存：教职工伙食费预存款，就餐后确认收入", _CANTEEN),
         a(SUSPENSE, "待查款项：导入银行流水时没有规则能归类的收付款（标记 !），查明后转入正确科目"),
         a("Liabilities:2901受托代理负债", "受托代理负债"),
         a(ACCUMULATED_SURPLUS, "累计盈余"),
+        a(CANTEEN_EQUITY, "食堂伙食结余：食堂独立核算的累计结余（滚动用于改善伙食）", _CANTEEN),
         a("Equity:3101专用基金", "专用基金"),
         a("Equity:3301本期盈余", "本期盈余"),
         a("Equity:3302本年盈余分配", "本年盈余分配"),
@@ -229,13 +273,15 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(FISCAL_INCOME_PROJECT, "财政拨款收入——项目支出"),
         a("Income:4101事业收入", "事业收入"),
         a(OPERATING_INCOME_REFUND, "事业收入——财政专户核拨返还的非税收入"),
-        a(MEAL_INCOME, "事业收入——食堂伙食费收入（食堂独立核算）"),
+        a(MEAL_INCOME, "伙食费收入（学生）：学生就餐刷卡确认的伙食费（食堂独立核算）", _CANTEEN),
         a(AFTER_SCHOOL_INCOME, "事业收入——课后服务费收入（服务性收费，单独核算）"),
+        a(STAFF_MEAL_INCOME, "教职工伙食费收入：教职工就餐刷卡确认的伙食费（食堂独立核算）", _CANTEEN),
         a("Income:4201上级补助收入", "上级补助收入"),
         a("Income:4603捐赠收入", "捐赠收入"),
         a(INTEREST_INCOME, "利息收入：银行存款利息"),
         a(RENT_INCOME, "租金收入：门面出租"),
         a("Income:4609其他收入", "其他收入"),
+        a(CANTEEN_OTHER_INCOME, "食堂其他收入：食堂结算户利息、废旧物品变卖等（食堂独立核算）", _CANTEEN),
         a(OPERATING_EXPENSES, "业务活动费用"),
         a(SALARIES, "工资福利费用"),
     ]
@@ -248,11 +294,15 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(f"{OPERATING_EXPENSES}:500103对个人和家庭的补助费用:30308助学金", "助学金"),
         a(DEPRECIATION_EXPENSE, "固定资产折旧费"),
         a(f"{OPERATING_EXPENSES}:500105无形资产摊销费", "无形资产摊销费"),
-        a(CANTEEN_COST, "食堂伙食成本（食堂独立核算）"),
-        a(f"{CANTEEN_COST}:01食材", "食堂伙食成本——食材", _INSPECT),
-        a(f"{CANTEEN_COST}:02燃料动力", "食堂伙食成本——燃料动力", _NO_QUOTES),
-        a(f"{CANTEEN_COST}:03人工", "食堂伙食成本——人工", _NO_QUOTES),
-        a(f"{CANTEEN_COST}:04其他", "食堂伙食成本——其他"),
+        a(CANTEEN_COST, "食堂伙食成本（食堂独立核算）", _CANTEEN),
+        a(f"{CANTEEN_COST}:01食材", "食堂伙食成本——食材（领料出库）", _INSPECT),
+    ]
+    chart += [a(food_cost_account(n), f"食堂伙食成本——食材——{n}", _INSPECT)
+              for _, n in FOOD_CATEGORIES]
+    chart += [
+        a(CANTEEN_FUEL, "食堂伙食成本——燃料水电（燃气、食堂电表、水表）", _NO_QUOTES),
+        a(CANTEEN_LABOUR, "食堂伙食成本——人工（食堂从业人员工资）", _NO_QUOTES),
+        a(CANTEEN_OTHER_COST, "食堂伙食成本——其他（餐具、清洁消毒用品等）"),
         a("Expenses:5101单位管理费用", "单位管理费用"),
         a(ASSET_DISPOSAL_EXPENSE, "资产处置费用"),
         a("Expenses:5901其他费用", "其他费用"),

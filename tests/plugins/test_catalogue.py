@@ -30,6 +30,14 @@ DISPOSAL = "Liabilities:2103应缴财政款:210302国有资产处置收入"
 HOMEWORK = "Liabilities:2307其他应付款:230701代收费:01作业本费"
 WORKBOOK = "Liabilities:2307其他应付款:230701代收费:02教辅资料费"
 OTHER_INCOME = "Income:4605租金收入"
+CANTEEN_BANK = "Assets:1002银行存款:100202食堂结算户"
+RICE = "Assets:1302库存物品:130201食堂食材:13020101米面油"
+RICE_COST = "Expenses:5001业务活动费用:500106食堂伙食成本:01食材:0101米面油"
+VEG_COST = "Expenses:5001业务活动费用:500106食堂伙食成本:01食材:0103蔬菜"
+CANTEEN_FUEL = "Expenses:5001业务活动费用:500106食堂伙食成本:02燃料水电"
+CANTEEN_PAYABLE = "Liabilities:2302应付账款:230201食堂应付货款"
+STAFF_MEALS = "Income:4101事业收入:410104教职工伙食费收入"
+CANTEEN_INCOME = "Income:4609其他收入:460901食堂其他收入"
 
 
 def pay(date, payee, account, amount, source=QUOTA, marker=None, **meta):
@@ -41,6 +49,20 @@ def pay(date, payee, account, amount, source=QUOTA, marker=None, **meta):
     lines += [f"  {key}: {value}" for key, value in fields.items() if value is not None]
     lines += [f"  {account}  {amount} CNY", f"  {source}"]
     return "\n".join(lines) + "\n\n"
+
+
+def delivery(date, supplier, amount, marker=None, inspector='"郑凯,马丽"', invoice='"26431000000000000001"'):
+    """Rice delivered into the canteen's stores, and issued to the kitchen the same day (so the
+    month-end stocktake still agrees)."""
+    fields = {"handler": '"黄海燕"', "inspector": inspector, "supplier": f'"{supplier}"',
+              "invoice": invoice}
+    lines = [f"; [{marker}]"] if marker else []
+    lines.append(f'{date} * "{supplier}" "食堂米面油入库"')
+    lines += [f"  {key}: {value}" for key, value in fields.items() if value is not None]
+    lines += [f"  {RICE}  {amount} CNY", f"  {CANTEEN_PAYABLE}", ""]
+    lines += [f'{date} * "食堂领料出库（补）"', '  issue_slip: "LL-TEST-01"',
+              f"  {RICE_COST}  {amount} CNY", f"  {RICE}", "", ""]
+    return "\n".join(lines)
 
 
 def entry(text):
@@ -294,6 +316,65 @@ CASES = {
     "FE06": entry("""
         ; [FE06]
         2026-03-01 custom "fee" "校服费" "代收" 120.00 CNY
+        """),
+    "CT01": pay("2026-03-12", "青禾华润燃气有限公司", CANTEEN_FUEL, "320.00", source=BASIC,
+                marker="CT01", inspector=None, invoice='"26431000000000000002"'),
+    "CT02": entry(f"""
+        ; [CT02]
+        2026-03-12 * "收教职工现金餐费"
+          {CANTEEN_BANK}  80.00 CNY
+          {STAFF_MEALS}  -80.00 CNY
+        """),
+    # May 2026: 8000 more income after the month's last meals lifts the month over 8%
+    "CT03": entry(f"""
+        ; [CT03]
+        2026-05-31 * "青禾市再生资源回收公司" "食堂废旧设备变卖收入"
+          {CANTEEN_BANK}  8000.00 CNY
+          {CANTEEN_INCOME}  -8000.00 CNY
+        """),
+    # a kindergarten-style check from August, and a short term ending 2026-08-15
+    "CT04": entry(f"""
+        2026-08-01 custom "policy" "canteen-surplus-mode" "kindergarten"
+        2026-08-15 custom "policy" "term-end" "2026年暑期托管"
+
+        ; [CT04]
+        2026-08-10 * "食堂其他收入"
+          {CANTEEN_BANK}  500.00 CNY
+          {CANTEEN_INCOME}  -500.00 CNY
+        """),
+    "CT05": delivery("2026-03-11", "明德区某某批发部", "1260.00", marker="CT05"),
+    "CT06": entry("""
+        2026-03-01 custom "supplier" "明德区过期粮店"
+          licence: "91430702MA4X00000X"
+          licence_expiry: "长期"
+          food_licence: "JY14307020000001"
+          food_licence_expiry: 2026-02-28
+          contract: "HT2026SC09"
+          contract_start: 2026-03-01
+          contract_end: 2026-08-31
+        """) + delivery("2026-03-11", "明德区过期粮店", "1260.00", marker="CT06"),
+    "CT07": delivery("2026-03-11", "青禾市丰源粮油贸易有限公司", "1260.00", marker="CT07",
+                     inspector='"郑凯"'),
+    "CT08": delivery("2026-03-11", "青禾市丰源粮油贸易有限公司", "1260.00", marker="CT08",
+                     invoice=None),
+    "CT09": pay("2026-03-12", "明德区惠民生鲜超市", VEG_COST, "300.00", source=CANTEEN_BANK,
+                marker="CT09", invoice='"26431000000000000003"'),
+    "CT10": entry(f"""
+        ; [CT10]
+        2026-03-31 custom "stocktake" {RICE} 1.00 CNY
+        """),
+    # August has no stocktake: a delivery and its issue make it a month with movements
+    "CT11": delivery("2026-08-18", "青禾市丰源粮油贸易有限公司", "1260.00").replace(
+        '2026-08-18 * "食堂领料出库（补）"', '; [CT11]\n2026-08-18 * "食堂领料出库（补）"'),
+    "CT12": entry("""
+        ; [CT12]
+        2026-03-01 custom "supplier" "明德区新登记粮店"
+          licence: "91430702MA4X00000Y"
+          licence_expiry: "长期"
+          food_licence: "JY14307020000002"
+          contract: "HT2026SC10"
+          contract_start: 2026-03-01
+          contract_end: 2026-08-31
         """),
 }
 # Not insertable into the example: AS11 needs a depreciation account the chart lacks (or a
