@@ -1,0 +1,200 @@
+"""reports.disclosure.build: hand-computed figures on tests/fixtures/disclosure.beancount, and
+the reconciliation of every item and term of the example school with its ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount import loader
+from beancount.core import data
+
+from xiaozhang.reports import disclosure
+from xiaozhang.reports.disclosure import DisclosureError, split_fen
+from xiaozhang.roster import RosterError, mask_name, read_roster
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "disclosure.beancount"
+ROSTER = ROOT / "tests" / "fixtures" / "disclosure-students.csv"
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    entries, errors, options_map = loader.load_file(str(FIXTURE))
+    assert errors == []
+    return entries, options_map
+
+
+@pytest.fixture(scope="module")
+def january(loaded):
+    return disclosure.build(*loaded, read_roster(ROSTER), "2026-01", ledger=str(FIXTURE))
+
+
+def item(report, name):
+    return next(i for i in report.items if i.name == name)
+
+
+def test_january_defaults_to_the_autumn_term_being_settled(january):
+    assert january.term.id == "2025-2026-1"
+    assert january.term.label == "2025-2026学年第一学期"
+    assert (january.term.start, january.term.end) == (dt.date(2025, 8, 31), dt.date(2026, 1, 16))
+    assert january.final and january.as_of == dt.date(2026, 1, 31)
+    assert [i.name for i in january.items] == ["作业本费", "教辅资料费", "住宿费", "课后服务费"]
+    assert january.record(dt.date(2026, 2, 9)) == (
+        '2026-02-09 custom "disclosure" "2026-01" "作业本费" "教辅资料费" "住宿费" "课后服务费"')
+
+
+def test_homework_allocation_in_fen_and_settlement(january):
+    homework = item(january, "作业本费")
+    # 5 students with 学号 + 2 recorded as one class collection without 学号
+    assert homework.payer_count == 7
+    assert (homework.collected, homework.spent, homework.balance) == (D("105.00"), D("71.00"), D("34.00"))
+    # 71.00 / 7 = 10.14 r 2 fen: the first two by 学号 pay 10.15
+    shares = {p.key: p.share for p in homework.payers.values()}
+    assert shares["2024020101"] == shares["2024020102"] == D("10.15")
+    assert shares["2025010101"] == shares["2025010103"] == D("10.14")
+    assert sum(shares.values()) == D("71.00")
+    settlements = [p.settlement for p in homework.payers.values()]
+    assert sum(settlements) == homework.balance == homework.refund_due
+    # booked: 一(1)班 3 × 4.86 and 二(2)班 9.72 (shared 4.86 each); 王芳芳's 4.85 comes in February
+    assert homework.refunded == D("24.30") and homework.refunded_month == D("24.30")
+    assert homework.held == D("9.70") and homework.outstanding == D("9.70")
+    assert homework.spendings[0].sharers == 7 and homework.spendings[0].supplier == "青禾市新华书店"
+    assert any("没有学号" in note for note in homework.notes)
+
+
+def test_workbook_per_grade_postings_and_top_ups(january):
+    workbook = item(january, "教辅资料费")
+    assert workbook.standard_text() == "一年级 20.00；二年级 30.00"
+    assert workbook.collected == D("122.50") and workbook.collected_month == D("2.50")  # a top-up
+    assert workbook.spent == D("115.00") and workbook.balance == D("7.50")
+    payers = workbook.payers
+    # 50.00 over three first-graders: 16.67, 16.67, 16.66; 65.00 over two second-graders
+    assert [payers[s].share for s in ("2025010101", "2025010102", "2025010103")] == [
+        D("16.67"), D("16.67"), D("16.66")]
+    assert payers["2024020101"].settlement == D("0.00")  # topped up 2.50 (多退少补)
+    assert payers["2024020102"].settlement == D("-2.50")
+    assert workbook.refund_due == D("10.00") and workbook.shortfall == D("2.50")
+    assert workbook.refund_due - workbook.shortfall == workbook.balance
+    # the class refund gave 3.33 each; one student is due 3.34: one fen still to refund
+    assert workbook.refunded == D("9.99") and workbook.outstanding == D("0.01")
+    assert payers["2025010103"].outstanding == D("0.01")
+
+
+def test_items_that_are_not_settled(january):
+    boarding, after_school = item(january, "住宿费"), item(january, "课后服务费")
+    assert (boarding.collected, boarding.spent, boarding.balance) == (D("450.00"), D("450.00"), D(0))
+    assert boarding.spendings[0].payee.startswith("青禾市明德区财政局")
+    assert (after_school.collected, after_school.spent, after_school.balance) == (
+        D("600.00"), D("400.00"), D("200.00"))
+    assert after_school.payer_count == 2 and after_school.refund_due == 0
+    assert all(p.share == 0 for p in after_school.payers.values())
+
+
+def test_settlement_window_and_later_periods(loaded):
+    february = disclosure.build(*loaded, read_roster(ROSTER), "2026-02", term="2025-2026-1")
+    homework = item(february, "作业本费")
+    assert homework.refunded == D("29.15") and homework.refunded_month == D("4.85")
+    assert homework.outstanding == D("4.85")  # 赵四
+    assert homework.payer_count == 7  # the March collection belongs to the spring term
+    spring = disclosure.build(*loaded, read_roster(ROSTER), "2026-03")
+    assert spring.term.id == "2025-2026-2" and spring.term.end is None and not spring.final
+    assert [(i.name, i.collected, i.payer_count) for i in spring.items] == [("作业本费", D("15.00"), 1)]
+
+
+def test_class_sheets_hold_masked_names_only(january):
+    assert [c.class_name for c in january.classes] == ["一(1)班", "二(1)班", "二(2)班"]
+    first = january.classes[0]
+    assert [line.masked_name for line in first.lines] == ["张*明", "李*", "欧**娜"]
+    assert first.total("作业本费", "settlement") == D("14.58")
+    assert first.count("教辅资料费") == 3
+    unrecorded = january.classes[2]
+    assert [line.masked_name for line in unrecorded.lines] == ["未登记学号", "未登记学号"]
+    # nothing in a class sheet says who the student is
+    text = repr(january.classes)
+    for student in read_roster(ROSTER).values():
+        assert student.sid not in text and student.name not in text
+
+
+def test_statements_name_the_student_with_their_shares(january):
+    assert [s.sid for s in january.statements] == [
+        "2025010101", "2025010102", "2025010103", "2024020101", "2024020102"]
+    wang = january.statements[3]
+    assert (wang.name, wang.class_name) == ("王芳芳", "二(1)班")
+    lines = {line.item.name: line for line in wang.lines}
+    assert set(lines) == {"作业本费", "教辅资料费", "课后服务费"}
+    assert lines["教辅资料费"].standard == D("30.00")
+    assert [(s.supplier, share) for s, share in lines["教辅资料费"].spendings] == [
+        ("青禾市教育图书发行站", D("32.50"))]
+
+
+def test_class_filter(loaded):
+    report = disclosure.build(*loaded, read_roster(ROSTER), "2026-01", class_name="二(1)班")
+    assert [c.class_name for c in report.classes] == ["二(1)班"]
+    assert [s.sid for s in report.statements] == ["2024020101", "2024020102"]
+    assert item(report, "作业本费").collected == D("105.00")  # item figures stay school-wide
+
+
+def test_bad_period_and_term(loaded):
+    with pytest.raises(DisclosureError, match="格式应为"):
+        disclosure.build(*loaded, {}, "2026-13")
+    with pytest.raises(DisclosureError, match="没有学期 2024-2025-2"):
+        disclosure.build(*loaded, {}, "2026-01", term="2024-2025-2")
+
+
+def test_split_fen_and_masking():
+    assert split_fen(D("100.00"), 3) == [D("33.34"), D("33.33"), D("33.33")]
+    assert split_fen(D("0.02"), 3) == [D("0.01"), D("0.01"), D("0.00")]
+    assert [mask_name(n) for n in ("张三", "张小三", "欧阳小明", "李")] == ["张*", "张*三", "欧**明", "*"]
+
+
+def test_roster_errors_name_file_and_row(tmp_path):
+    bad = tmp_path / "students.csv"
+    bad.write_text("学号,姓名,班级\n1,张三,一(1)班\n", encoding="utf-8")
+    with pytest.raises(RosterError, match=r"students.csv:1: 学生名册缺少列：年级"):
+        read_roster(bad)
+    bad.write_text("学号,姓名,年级,班级\n1,张三,一年级,一(1)班\n1,李四,一年级,一(1)班\n",
+                   encoding="gb18030")
+    with pytest.raises(RosterError, match=r"students.csv:3: 学号 1 重复"):
+        read_roster(bad)
+
+
+# -- the example school: every item of every term reconciles with its ledger ------------------
+@pytest.fixture(scope="module")
+def example():
+    entries, errors, options_map = loader.load_file(str(ROOT / "ledger" / "main.beancount"))
+    assert errors == []
+    return entries, options_map, read_roster(ROOT / "ledger" / "students.csv")
+
+
+@pytest.mark.parametrize(("period", "term"), [("2026-01", "2025-2026-1"), ("2026-07", "2025-2026-2"),
+                                              ("2026-10", "2026-2027-1")])
+def test_example_terms_reconcile_with_the_ledger(example, period, term):
+    entries, options_map, roster = example
+    report = disclosure.build(entries, options_map, roster, period)
+    assert report.term.id == term
+    start, end = report.term.start, report.as_of
+    for sheet in report.items:
+        credits = debits = D(0)
+        for txn in entries:
+            if isinstance(txn, data.Transaction) and start <= txn.date <= end:
+                for posting in txn.postings:
+                    if posting.account == sheet.account:
+                        if posting.units.number < 0:
+                            credits -= posting.units.number
+                        else:
+                            debits += posting.units.number
+        assert sheet.collected == credits, sheet.name  # collected = the account's credits
+        if sheet.kind != "服务性":
+            assert sheet.spent + sheet.refunded == debits, sheet.name
+        assert sheet.unallocated == 0 and sheet.notes == []
+        if sheet.settles:
+            # per-student refunds add up to the item's balance, in fen
+            assert sum(p.settlement for p in sheet.payers.values()) == sheet.balance
+            if report.final:  # the term is settled: everything refunded, nothing left
+                assert sheet.outstanding == 0 and sheet.held == 0
+                assert all(p.outstanding == 0 for p in sheet.payers.values())
+    assert len(report.statements) == len({p.sid for s in report.items for p in s.payers.values()})
