@@ -81,6 +81,10 @@ from xiaozhang.importers.cli import import_group  # noqa: E402
 
 main.add_command(import_group)
 
+from xiaozhang.reports.canteen import canteen_group  # noqa: E402
+
+main.add_command(canteen_group)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

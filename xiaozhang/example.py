@@ -1034,8 +1034,9 @@ class CanteenBooks:
         return "current"
 
     def pay(self, day: dt.date, payee: str, narration: str, account: str, amount: Decimal,
-            handler: str, inspector: str | None = None, extra=(), links=()) -> Txn:
-        meta = self.gen.approvals(day, amount, handler=handler, inspector=inspector, rng=self.rng)
+            handler: str, inspector: str | None = None, extra=(), links=(), kind: str = "") -> Txn:
+        meta = self.gen.approvals(day, amount, handler=handler, inspector=inspector, kind=kind,
+                                  rng=self.rng)
         meta += list(extra) + [("invoice", self.invoice(day)), ("attachments", self.rng.randint(2, 5))]
         return self.book(Txn(day, "*", payee, narration, merge(meta),
                              [(account, amount), (BANK_CANTEEN, -amount)], tuple(links)))
@@ -1155,7 +1156,7 @@ class CanteenBooks:
                     self.pay(day, "青禾市洁安消毒用品有限公司", f"{month}月食堂餐具、清洁消毒用品",
                              chart.CANTEEN_OTHER_COST,
                              money(Decimal("0.08") * meals * Decimal(str(rng.uniform(0.9, 1.1)))),
-                             handler=DIRECTOR, inspector=KEEPER)
+                             handler=DIRECTOR, inspector=KEEPER, kind="purchase")
                 if day == week[-1]:
                     slips += 1
                     self.issue(day, week, diners, f"LL-{year}{month:02d}-{slips:02d}")
@@ -1263,7 +1264,7 @@ class CanteenBooks:
         amount = self.gen_amount(180, 480)
         self.stock["蔬菜"] += amount
         self.pay(day, "明德区惠民生鲜超市", "零星采购葱姜蒜、香菜等（入库）", chart.food_stock_account("蔬菜"),
-                 amount, handler=KEEPER, inspector=TEACHERS[5])
+                 amount, handler=KEEPER, inspector=TEACHERS[5], kind="purchase")
 
     def gen_amount(self, low: float, high: float) -> Decimal:
         return money(self.rng.uniform(low, high))

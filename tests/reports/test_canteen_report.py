@@ -1,0 +1,267 @@
+"""reports.canteen: the monthly notice and statement figures, checked two ways: by hand on the
+small tests/fixtures/canteen.beancount, and on the example school against an independent
+computation with beanquery (BQL sums over the ledger). The documents are rendered for real
+(PDF read back, rendered to PNG, xlsx read back) and the command is run as a subprocess."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount import loader
+from beanquery import query
+from openpyxl import load_workbook
+from PIL import Image
+
+from xiaozhang import chart
+from xiaozhang.reports import canteen, document
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "canteen.beancount"
+EXAMPLE = ROOT / "ledger" / "main.beancount"
+D = Decimal
+CENT = D("0.01")
+
+
+@pytest.fixture(scope="module")
+def fixture_ledger():
+    entries, errors, options_map = loader.load_file(str(FIXTURE))
+    assert errors == []
+    return entries, options_map
+
+
+@pytest.fixture(scope="module")
+def october(fixture_ledger) -> canteen.CanteenMonth:
+    return canteen.build(*fixture_ledger, dt.date(2025, 10, 1))
+
+
+# -- by hand, on the fixture --------------------------------------------------------------------
+
+def test_month_income_cost_and_rates_by_hand(october):
+    m = october.figures
+    # income: students 390 + 65; staff none; other none
+    assert m.income == (canteen.Line("学生伙食费", D("455.00")), canteen.Line("教职工伙食费", D(0)),
+                        canteen.Line("其他收入", D(0)))
+    # every opened cost category is listed, in chart order
+    assert m.cost == (canteen.Line("米面油", D("300.00")), canteen.Line("肉禽蛋", D(0)),
+                      canteen.Line("燃料水电", D("20.00")), canteen.Line("人工", D("100.00")),
+                      canteen.Line("其他", D(0)))
+    assert (m.income_total, m.cost_total, m.surplus) == (D("455.00"), D("420.00"), D("35.00"))
+    assert m.surplus_rate.quantize(D("0.0001")) == D("0.0769")  # 35 / 455
+    assert m.food_cost_ratio.quantize(D("0.0001")) == D("0.6593")  # 300 / 455
+
+
+def test_meals_served_and_an_entry_without_a_count(october):
+    m = october.figures
+    assert (m.meals_students, m.meals_staff, m.days_served) == (60, 0, 2)
+    assert m.unknown_meals_entries == 1  # the 10-10 消费 without `records`
+    text = document.pdf_text(document.pdf_bytes(canteen.notice_document(october)))[0]
+    assert "没有人次记录，就餐人次不完整" in text
+
+
+def test_september_and_the_term_to_date(fixture_ledger, october):
+    september = canteen.build(*fixture_ledger, dt.date(2025, 9, 1)).figures
+    # income 3250 + 1300 + 240 + 12.50; cost 2100 + (1480 + 20) + 300 + 700 + 50
+    assert (september.income_total, september.cost_total) == (D("4802.50"), D("4650.00"))
+    assert (september.meals_students, september.meals_staff, september.days_served) == (700, 30, 2)
+    assert september.food_cost_ratio.quantize(D("0.0001")) == D("0.7516")  # 3600 / 4790
+    term = october.term
+    assert october.term_label == "2025年秋季学期"
+    assert (term.first, term.last) == (dt.date(2025, 8, 31), dt.date(2025, 10, 31))
+    assert (term.income_total, term.cost_total, term.surplus) == (D("5257.50"), D("5070.00"), D("187.50"))
+    assert october.year.income_total == D("5257.50")
+
+
+def test_balance_at_the_end_of_the_month_by_hand(october):
+    b = october.balance
+    assert b.assets == (canteen.Line("银行存款", D("15142.50")), canteen.Line("库存食材——米面油", D("100.00")),
+                        canteen.Line("库存食材——肉禽蛋", D("0.00")))
+    assert b.liabilities == (canteen.Line("应付货款", D("3500.00")), canteen.Line("学生饭卡预存", D("895.00")),
+                             canteen.Line("教职工饭卡预存", D("160.00")))
+    assert b.net_assets == (canteen.Line("伙食结余（上年结转）", D("10500.00")),
+                            canteen.Line("本年收支结余", D("187.50")))
+    assert (b.assets_total, b.difference) == (D("15242.50"), D(0))
+
+
+def test_deadlines_and_a_month_in_progress(fixture_ledger, october):
+    assert (october.disclosure_due, october.statement_due) == (dt.date(2025, 11, 15), dt.date(2025, 11, 5))
+    assert october.complete and (october.cap, october.mode) == (D(8), "school")
+    november = canteen.build(*fixture_ledger, dt.date(2025, 11, 1))
+    assert not november.complete  # the books stop on 11-28
+    text = document.pdf_text(document.pdf_bytes(canteen.statement_document(november)))[0]
+    assert "本月尚未结束" in text
+
+
+def test_the_page_year_stock_and_licences(fixture_ledger):
+    year = canteen.build_year(*fixture_ledger)
+    assert year.school_year == 2025 and year.as_of == dt.date(2025, 11, 28)
+    assert [row.month.month for row in year.months] == [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]
+    november = year.months[2]
+    # 160 income, 100 cost: 37.5%, but November is not over: not flagged
+    assert (november.complete, november.over_cap) == (False, False)
+    assert [row.over_cap for row in year.months[:2]] == [False, False]
+    assert year.stock == (canteen.Line("米面油", D("100.00")), canteen.Line("肉禽蛋", D("0.00")))
+    assert year.licences == (canteen.Licence("青禾市鲜达农副产品配送有限公司", "食品经营许可证",
+                                             "JY14307020044310", dt.date(2025, 12, 20), 22),)
+    ((name, figures, ended, over),) = year.terms
+    assert (name, ended, over, figures.income_total) == ("2025年秋季学期", False, False, D("5417.50"))
+
+
+def test_licences_include_expired_and_contracts(fixture_ledger):
+    entries, options_map = fixture_ledger
+    register = canteen.CanteenLedger(entries, options_map).register
+    found = canteen.expiring(register, dt.date(2026, 7, 1), 60)
+    assert [(lic.supplier[:5], lic.kind, lic.days_left) for lic in found] == [
+        ("青禾市鲜达", "食品经营许可证", -193), ("青禾市丰源", "供货合同", 54), ("青禾市鲜达", "供货合同", 54)]
+
+
+# -- the example school, against BQL ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def example():
+    entries, errors, options_map = loader.load_file(str(EXAMPLE))
+    assert errors == []
+    return entries, options_map
+
+
+def bql_sums(entries, options_map, first, last) -> dict[str, Decimal]:
+    _types, rows = query.run_query(entries, options_map, (
+        f"SELECT account, sum(number) AS total WHERE date >= {first} AND date <= {last} "
+        "GROUP BY account"))
+    return {account: total for account, total in rows}
+
+
+def test_example_october_equals_an_independent_computation(example):
+    entries, options_map = example
+    first, last = dt.date(2025, 10, 1), dt.date(2025, 10, 31)
+    sums = bql_sums(entries, options_map, first, last)
+    month = canteen.build(entries, options_map, first)
+    m = month.figures
+    assert m.income_of("学生伙食费") == -sums[chart.MEAL_INCOME]
+    assert m.income_of("教职工伙食费") == -sums[chart.STAFF_MEAL_INCOME]
+    assert m.income_of("其他收入") == -sums.get(chart.CANTEEN_OTHER_INCOME, D(0))
+    for _, category in chart.FOOD_CATEGORIES:
+        assert m.cost_of(category) == sums[chart.food_cost_account(category)]
+    assert m.cost_of("燃料水电") == sums[chart.CANTEEN_FUEL]
+    assert m.cost_of("人工") == sums[chart.CANTEEN_LABOUR]
+    assert m.cost_of("其他") == sums[chart.CANTEEN_OTHER_COST]
+    cost = sum((v for a, v in sums.items() if a.startswith(chart.CANTEEN_COST)), D(0))
+    income = -sum((sums.get(a, D(0)) for a in (chart.MEAL_INCOME, chart.STAFF_MEAL_INCOME,
+                                              chart.CANTEEN_OTHER_INCOME)), D(0))
+    assert (m.income_total, m.cost_total, m.surplus) == (income, cost, income - cost)
+    food = sum((sums[chart.food_cost_account(c)] for _, c in chart.FOOD_CATEGORIES), D(0))
+    assert m.food_cost_ratio == food / -(sums[chart.MEAL_INCOME] + sums[chart.STAFF_MEAL_INCOME])
+    # meals: the card system's counts, which at 6.50 and 8.00 a meal give the meal income
+    _types, rows = query.run_query(entries, options_map, (
+        f"SELECT account, entry_meta('records') AS records WHERE date >= {first} AND date <= {last} "
+        f"AND account ~ '^Income:4101' AND number < 0"))
+    students = sum(int(r) for a, r in rows if a == chart.MEAL_INCOME)
+    staff = sum(int(r) for a, r in rows if a == chart.STAFF_MEAL_INCOME)
+    assert (m.meals_students, m.meals_staff) == (students, staff)
+    assert students * D("6.50") == -sums[chart.MEAL_INCOME]
+    assert staff * D("8.00") == -sums[chart.STAFF_MEAL_INCOME]
+    assert 900 <= m.meals_students / m.days_served <= 1100  # about 1,000 diners a day
+    assert D("0.01") < m.surplus_rate < D("0.08")
+
+
+def test_example_balance_equals_bql_balances(example):
+    entries, options_map = example
+    last = dt.date(2025, 10, 31)
+    sums = bql_sums(entries, options_map, dt.date(2000, 1, 1), last)
+    b = canteen.build(entries, options_map, dt.date(2025, 10, 1)).balance
+    assert dict(b.assets)["银行存款"] == sums[chart.BANK_CANTEEN]
+    for _, category in chart.FOOD_CATEGORIES:
+        assert dict(b.assets)[f"库存食材——{category}"] == sums[chart.food_stock_account(category)]
+    assert dict(b.liabilities) == {"应付货款": -sums[chart.CANTEEN_PAYABLE],
+                                   "学生饭卡预存": -sums[chart.MEAL_CARDS],
+                                   "教职工饭卡预存": -sums[chart.STAFF_MEAL_CARDS]}
+    assert b.difference == 0
+    # the stock equals the month-end count in the ledger
+    counted = {e.values[0].value: e.values[1].value.number for e in entries
+               if getattr(e, "type", None) == "stocktake" and e.date == last}
+    for _, category in chart.FOOD_CATEGORIES:
+        assert counted[chart.food_stock_account(category)] == sums[chart.food_stock_account(category)]
+
+
+def test_example_every_month_under_the_cap(example):
+    year = canteen.build_year(*example, school_year=2025)
+    served = [row for row in year.months if row.figures.income_total]
+    assert len(served) == 11  # September to July; August closed
+    assert not any(row.over_cap for row in year.months)
+    assert all(D("0.6") < row.figures.food_cost_ratio < D("0.75") for row in served)
+    assert [(name, ended) for name, _figures, ended, _over in year.terms] == [
+        ("2025年秋季学期", True), ("2026年春季学期", True)]  # the summer after has no meals
+    current = canteen.build_year(*example)
+    assert [(name, ended) for name, _figures, ended, _over in current.terms] == [("本学期", False)]
+
+
+# -- the documents ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def example_october(example):
+    return canteen.build(*example, dt.date(2025, 10, 1))
+
+
+def test_notice_pdf_text_and_png(example_october, tmp_path):
+    m = example_october.figures
+    paths = document.write(canteen.notice_document(example_october), tmp_path, "notice")
+    pdf = next(p for p in paths if p.suffix == ".pdf")
+    (text,) = document.pdf_text(pdf)
+    for expected in ("伙食费收支公示", "青禾市明德区实验小学食堂 2025年10月", "2025年11月15日前张贴",
+                     f"{m.meals_students:,}", f"{m.income_of('学生伙食费'):,.2f}", "米面油", "肉禽蛋",
+                     "蔬菜", "调味品", "燃料水电", "人工", f"{m.surplus:,.2f}",
+                     f"{m.surplus_rate * 100:.2f}%", f"{m.food_cost_ratio * 100:.2f}%", "≤8%",
+                     "成本核算人", "膳食委员会", "总务主任", "校长", "监督电话：0736-7215318",
+                     "第 1 页 共 1 页"):
+        assert expected in text, expected
+    image = Image.open(next(p for p in paths if p.suffix == ".png")).convert("L")
+    width, height = image.size
+    assert abs(height / width - 297 / 210) < 0.02  # one A4 page
+    assert sum(image.histogram()[:128]) > width * height * 0.01  # text and rules drawn
+
+
+def test_statement_pdf_and_xlsx(example_october, tmp_path):
+    b = example_october.balance
+    paths = document.write(canteen.statement_document(example_october), tmp_path, "statement")
+    (text,) = document.pdf_text(next(p for p in paths if p.suffix == ".pdf"))
+    for expected in ("食堂收支盈亏表", "2025年11月5日前报学校", "本年累计", "资产负债（2025年10月31日）",
+                     f"{b.assets_total:,.2f}", "学生饭卡预存", "应付货款", "伙食结余（上年结转）",
+                     "食堂账目自身平衡", "会计", "总务主任", "校长"):
+        assert expected in text, expected
+    sheet = load_workbook(next(p for p in paths if p.suffix == ".xlsx")).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert float(example_october.figures.surplus) in values  # a number, not text
+    assert "收支结余" in values
+
+
+# -- the command --------------------------------------------------------------------------------
+
+def run(*args, cwd=ROOT):
+    env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1")
+    return subprocess.run([sys.executable, "-m", "xiaozhang.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+
+
+def test_command_writes_both_documents_in_every_format(tmp_path):
+    done = run("canteen", "report", "--month", "2025-10", "--out", str(tmp_path),
+               "--ledger", str(FIXTURE))
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(f"{stem}-2025-10.{fmt}" for stem in ("伙食费收支公示", "食堂收支盈亏表")
+                           for fmt in ("html", "pdf", "xlsx", "png"))
+    html = (tmp_path / "伙食费收支公示-2025-10.html").read_text(encoding="utf-8")
+    assert "455.00" in html and "校账食堂测试小学" in html
+
+
+def test_command_refuses_bad_input_in_chinese(tmp_path):
+    bad = run("canteen", "report", "--month", "2025-13", "--out", str(tmp_path), "--ledger", str(FIXTURE))
+    assert bad.returncode == 2 and "月份应写成 2025-10 的形式" in bad.stderr
+    empty = run("canteen", "report", "--month", "2024-03", "--out", str(tmp_path), "--ledger", str(FIXTURE))
+    assert empty.returncode == 1
+    assert f"{FIXTURE}：2024年3月 没有食堂收支记录" in empty.stderr
+    assert list(tmp_path.iterdir()) == []
