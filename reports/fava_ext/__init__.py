@@ -10,7 +10,7 @@ Each page is a thin `FavaExtensionBase` subclass: its methods call a pure report
 Fava's time/account/filter bar does not change them (each page says so).
 
 Pages: Overview (概览, `/<ledger>/extension/Overview/`), Compliance (合规,
-`/<ledger>/extension/Compliance/`).
+`/<ledger>/extension/Compliance/`), Canteen (食堂, `/<ledger>/extension/Canteen/`, in canteen.py).
 
 Only extension classes may subclass `FavaExtensionBase` in this module: Fava registers every
 such class it finds here as a page, so shared code lives in the `ReportPage` mixin.
@@ -139,3 +139,6 @@ class Compliance(ReportPage, FavaExtensionBase):
     def grouping() -> str:
         """How problems are listed: `?by=rule` (按规则), else by month (按月份)."""
         return "rule" if request.args.get("by") == "rule" else "month"
+
+
+from xiaozhang.reports.fava_ext.canteen import Canteen  # noqa: E402,F401  (a page: Fava finds it here)
