@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,12 +32,14 @@ from pathlib import Path
 
 from beancount.core import data
 
-from xiaozhang.chart import SUSPENSE
+from xiaozhang.chart import FEES_IN_TRANSIT, SUSPENSE
 
-from .base import FileResult, LedgerIndex, RowError, XiaozhangImporter, account_number
+from .base import (FileResult, LedgerIndex, RowError, XiaozhangImporter, account_number,
+                   note_sheet_without_header)
+from .receipts import SETTLE_DAYS
 from .rules import Rules, load_rules
-from .tabular import (FileProblem, Header, ValueProblem, find_header, normalize_name, parse_amount,
-                      parse_date, read_rows)
+from .tabular import (SUFFIXES, FileProblem, Header, Sheet, ValueProblem, find_header, normalize_name,
+                      parse_amount, parse_date, read_sheets)
 
 CURRENCY = "CNY"
 ONE_DAY = dt.timedelta(days=1)
@@ -78,6 +81,8 @@ SUMMARY_WORDS = ("合计", "总计", "小计", "总笔数", "笔数", "本页", 
                  "仅供参考", "柜台为准", "查询时间", "记录数")
 OWN_LABELS = frozenset({"账号", "账户号", "查询账号", "卡号/账号", "账号/卡号", "本方账号", "账户账号",
                         "账户号码", "单位账号", "付款账号"})
+# A cell that is only a total label: 合计, 本日合计, 本月小计: (a memo like “9月水电费合计” is not)
+SUMMARY_CELL = re.compile(r"^(本日|当日|本月|当月|本页|本期|累计)?(合计|小计|总计|累计)[:：]?$")
 RURAL_MARKS = ("农信", "农商", "农村商业", "农村信用", "信用社", "农合", "农村合作")
 
 
@@ -99,6 +104,16 @@ class Layout:
             return HEADER_MUST
         f = self.fields
         return (f["date"], f["out"] + f["in"] + f["amount"])
+
+    def matches(self, sniffed: "Sniffed") -> bool:
+        """Whether a sheet's header (and title lines) is in this layout."""
+        if self.required:  # generic: configured header names and title markers
+            names = sniffed.header.all_names()
+            if not all(normalize_name(n) in names for n in self.required):
+                return False
+            preamble = " ".join(c for _n, cells in sniffed.header.preamble for c in cells)
+            return all(m in preamble for m in self.markers)
+        return sniffed.code == self.code
 
 
 ICBC = Layout("icbc", "中国工商银行")
@@ -137,31 +152,46 @@ def classify(preamble: str, names: set[str]) -> str | None:
 
 @dataclass
 class Sniffed:
-    """What identify() learnt: the rows, the header, the layout code."""
+    """What identify() learnt about one sheet: its rows, the header, the layout code."""
 
-    rows: list
+    sheet: Sheet
     header: Header
     code: str | None
 
+    @property
+    def rows(self):
+        return self.sheet.rows
 
-_last_sniff: dict[tuple, Sniffed | None] = {}
+
+_last_sniff: dict[tuple, tuple[list[Sheet], list[Sniffed | None]]] = {}
 
 
-def sniff_statement(path: str, must=HEADER_MUST) -> Sniffed | None:
-    """Read and classify a statement; the last file is kept, since every importer asks."""
+def sniff_statement(path: str, must=HEADER_MUST) -> list[Sniffed | None]:
+    """Read and classify each sheet of a statement (None for a sheet without a header).
+    The last file is kept, since every importer asks about it."""
     stat = os.stat(path)
-    key = (str(path), stat.st_mtime_ns, stat.st_size, must)
-    if key in _last_sniff:
-        return _last_sniff[key]
-    _last_sniff.clear()
-    rows = read_rows(path)
-    header = find_header(rows, must, SECOND_ROW)
-    sniffed = None
-    if header is not None:
-        preamble = " ".join(c for _n, cells in header.preamble for c in cells if c)
-        sniffed = Sniffed(rows, header, classify(preamble, header.all_names()))
-    _last_sniff[key] = sniffed
-    return sniffed
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    cached = _last_sniff.get(key)
+    if cached is None:
+        _last_sniff.clear()
+        cached = _last_sniff[key] = (read_sheets(path), {})
+    sheets, by_must = cached
+    if must not in by_must:
+        found = []
+        for sheet in sheets:
+            header = find_header(sheet.rows, must, SECOND_ROW)
+            if header is None:
+                found.append(None)
+                continue
+            preamble = " ".join(c for _n, cells in header.preamble for c in cells if c)
+            found.append(Sniffed(sheet, header, classify(preamble, header.all_names())))
+        by_must[must] = found
+    return by_must[must]
+
+
+def statement_sheets(path: str) -> list[Sheet]:
+    sniff_statement(path)
+    return next(iter(_last_sniff.values()))[0]
 
 
 def _own_account_in_preamble(preamble) -> str | None:
@@ -183,48 +213,55 @@ def _own_account_in_preamble(preamble) -> str | None:
 
 
 class StatementImporter(XiaozhangImporter):
-    """One bank's statements (a built-in layout or a generic column mapping)."""
+    """Bank statements in one built-in layout, or (`generic=True`) in any of the school's
+    generic layouts (import-layouts/*.toml), which take precedence over the built-in ones."""
 
     kind = "银行流水"
 
-    def __init__(self, layout: Layout, index: LedgerIndex | None = None, account: str | None = None,
-                 rules: Rules | None = None, claimed_by_others=()):
+    def __init__(self, layouts: Layout | tuple[Layout, ...], index: LedgerIndex | None = None,
+                 account: str | None = None, rules: Rules | None = None, claimed_by_others=(),
+                 generic: bool = False):
         super().__init__(index, account)
-        self.layout = layout
+        self.layouts = (layouts,) if isinstance(layouts, Layout) else tuple(layouts)
+        self.generic = generic
         self.rules = rules if rules is not None else load_rules()
         self.others = tuple(claimed_by_others)  # generic layouts that take precedence
 
     @property
     def name(self) -> str:
-        return f"xiaozhang.{self.layout.code}"
+        return "xiaozhang.generic" if self.generic else f"xiaozhang.{self.layouts[0].code}"
 
     def __repr__(self) -> str:
-        return f"<{self.name} {self.layout.bank}>"
+        return f"<{self.name} {'、'.join(l.bank for l in self.layouts)}>"
 
     # -- identification -------------------------------------------------------------------
-    def matches(self, sniffed: Sniffed) -> bool:
-        layout = self.layout
-        if layout.required:  # generic: configured header names and title markers
-            names = sniffed.header.all_names()
-            if not all(normalize_name(n) in names for n in layout.required):
-                return False
-            preamble = " ".join(c for _n, cells in sniffed.header.preamble for c in cells)
-            return all(m in preamble for m in layout.markers)
-        return sniffed.code == layout.code
+    def layout_of(self, filepath: str, index: int) -> Layout | None:
+        """The layout sheet `index` of the file is in, if it is one of ours."""
+        for layout in self.layouts:
+            sniffed = sniff_statement(filepath, layout.must)[index]
+            if sniffed is not None and layout.matches(sniffed):
+                if not self.generic and any(self._claimed(filepath, index)):
+                    return None
+                return layout
+        return None
+
+    def _claimed(self, filepath: str, index: int):
+        for layout in self.others:
+            theirs = sniff_statement(filepath, layout.must)[index]
+            yield theirs is not None and layout.matches(theirs)
 
     def sniff(self, filepath: str) -> bool:
-        if Path(filepath).suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
+        if Path(filepath).suffix.lower() not in SUFFIXES or not self.layouts:
             return False
-        sniffed = sniff_statement(filepath, self.layout.must)
-        if sniffed is None:
-            return False
-        if self.others and not self.layout.required:
-            for other in self.others:
-                theirs = sniff_statement(filepath, other.layout.must)
-                if theirs is not None and other.matches(theirs):
-                    return False
-            sniffed = sniff_statement(filepath, self.layout.must)
-        return self.matches(sniffed)
+        sheets = sniff_statement(filepath, self.layouts[0].must)
+        return any(self.layout_of(filepath, i) for i in range(len(sheets)))
+
+    def describe(self, filepath: str) -> str:
+        if not self.generic:
+            return self.kind
+        banks = {self.layout_of(filepath, i).bank for i in range(len(sniff_statement(filepath)))
+                 if self.layout_of(filepath, i)}
+        return f"{self.kind}，通用格式：{'、'.join(sorted(banks))}"
 
     def filename(self, filepath: str) -> str | None:
         return None
@@ -232,38 +269,64 @@ class StatementImporter(XiaozhangImporter):
     # -- extraction -----------------------------------------------------------------------
     def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
         result = FileResult(filepath, self.name)
+        if not self.layouts:
+            result.errors.append(RowError(filepath, 0, "没有配置通用银行格式（import-layouts/*.toml）"))
+            return result
         try:
-            sniffed = sniff_statement(filepath, self.layout.must)
+            sheets = sniff_statement(filepath, self.layouts[0].must)
         except FileProblem as problem:
             result.errors.append(RowError(filepath, 0, str(problem)))
             return result
-        if sniffed is None:
+        found = False
+        for number, sniffed in enumerate(sheets):
+            layout = self.layout_of(filepath, number)
+            if layout is None:
+                if sniffed is None:
+                    note_sheet_without_header(filepath, statement_sheets(filepath)[number], result)
+                elif sniffed.sheet.name is not None:
+                    result.errors.append(RowError(sniffed.sheet.where(filepath), 0,
+                                                  "这个工作表是另一家银行或另一种格式的流水；"
+                                                  "请把它另存为单独的文件再导入"))
+                continue
+            found = True
+            sniffed = sniff_statement(filepath, layout.must)[number]
+            try:
+                _Extraction(self, layout, filepath, sniffed, index, result).run()
+            except FileProblem as problem:
+                result.errors.append(RowError(sniffed.sheet.where(filepath), 0, str(problem)))
+        if not found and not result.errors:
             result.errors.append(RowError(filepath, 0, "找不到表头行（应含“交易日期”和“金额/借方/贷方”等列名）；"
                                                         "请确认是银行导出的交易明细"))
-            return result
-        try:
-            _Extraction(self, filepath, sniffed, index, result).run()
-        except FileProblem as problem:
-            result.errors.append(RowError(filepath, 0, str(problem)))
         return result
 
 
-class _Extraction:
-    """The work of one parse: column lookup, then one pass over the data rows."""
+def _is_summary(cells: list[str]) -> bool:
+    return any("计" in c and SUMMARY_CELL.match(c) for c in cells)
 
-    def __init__(self, importer: StatementImporter, path: str, sniffed: Sniffed, index: LedgerIndex,
-                 result: FileResult):
+
+class _Extraction:
+    """The work of one parse of one sheet: column lookup, then one pass over the data rows."""
+
+    def __init__(self, importer: StatementImporter, layout: Layout, path: str, sniffed: Sniffed,
+                 index: LedgerIndex, result: FileResult):
         self.importer = importer
-        self.path = path
+        self.layout = layout
+        self.path = sniffed.sheet.where(path)
         self.rows = sniffed.rows
         self.header = sniffed.header
         self.index = index
         self.result = result
-        fields = importer.layout.fields
         self.col = {name: self.header.find(tuple(normalize_name(a) for a in aliases))
-                    for name, aliases in fields.items()}
+                    for name, aliases in layout.fields.items()}
         if self.col["time"] == self.col["date"]:
             self.col["time"] = None
+        # every memo-like column present (ABC has both 交易附言 and 交易说明), in field order
+        self.memo_cols: list[int] = []
+        for name in ("memo", "purpose", "remark"):
+            for alias in layout.fields[name]:
+                column = self.header.find((normalize_name(alias),))
+                if column is not None and column not in self.memo_cols:
+                    self.memo_cols.append(column)
 
     def own_number(self) -> str | None:
         number = _own_account_in_preamble(self.header.preamble)
@@ -316,26 +379,44 @@ class _Extraction:
             raise FileProblem("找不到金额列：需要“借方/贷方”“收入/支出”两列，或“金额”列（带借贷标志或正负号）")
         own = self.own_number()
         account = self.ledger_account(own)
-        self.result.account = account
+        if self.result.account is None:
+            self.result.account = account
         self.extract_rows(mode, own or "", account)
+
+    def settles_receipts(self, account: str, date: dt.date, amount: Decimal, used: dict) -> dt.date | None:
+        """The receipts day (within SETTLE_DAYS before `date`) whose unsettled total this deposit
+        equals exactly, latest first; `used` holds what earlier rows of this file settled."""
+        index = self.index
+        if not index.receipts:
+            return None
+        for back in range(SETTLE_DAYS + 1):
+            day = date - dt.timedelta(days=back)
+            key = (account, day)
+            if key in index.receipts and index.unsettled(account, day) - used.get(key, 0) == amount:
+                used[key] = used.get(key, 0) + amount
+                return day
+        return None
 
     def extract_rows(self, mode: str, own: str, account: str) -> None:
         col = self.col
         result, path = self.result, self.path
         errors = result.errors
         rules = self.importer.rules
-        layout = self.importer.layout
+        layout = self.layout
         c_date, c_time, c_out, c_in = col["date"], col["time"], col["out"], col["in"]
         c_amount, c_flag, c_balance = col["amount"], col["flag"], col["balance"]
         c_cp, c_cpa, c_cpb = col["counterparty"], col["counterparty_account"], col["counterparty_bank"]
-        c_memo, c_purpose, c_remark = col["memo"], col["purpose"], col["remark"]
+        memo_cols = self.memo_cols
         c_serial, c_currency = col["serial"], col["currency"]
         c_payer, c_payee = col["payer_account"], col["payee_account"]
         c_payer_name, c_payee_name = col["payer_name"], col["payee_name"]
         c_payer_bank, c_payee_bank = col["payer_bank"], col["payee_bank"]
         width = max(i for i in col.values() if i is not None) + 1
         has_balance = c_balance is not None
-        seen_hashes: dict[str, int] = {}
+        seen: dict[str, Decimal] = {}                   # ref → amount of its first row
+        repeats: dict[tuple[str, Decimal], int] = {}    # (ref, amount) → rows so far, once repeated
+        settled: dict = {}
+        waiting = bool(self.index.receipts)  # fee receipts that a deposit may settle
         rows_out: list[tuple[dt.date, Decimal, Decimal | None, int]] = []  # for order and balance
         entries = result.entries
 
@@ -354,6 +435,9 @@ class _Extraction:
                 result.rows += 1
                 errors.append(RowError(path, number, f"{problem}；请改正该行或删去后重新导入"))
                 continue
+            if "计" in "".join(cells) and _is_summary(cells):  # 本日合计 / 本月小计 rows with a date
+                result.skipped += 1
+                continue
             result.rows += 1
             try:
                 if mode == "split":
@@ -365,12 +449,14 @@ class _Extraction:
                         amount = in_amount
                     elif out_amount:
                         amount = -out_amount
-                    else:
+                    elif out_amount is None and in_amount is None:
                         raise ValueProblem("借方（支出）和贷方（收入）金额都为空")
+                    else:
+                        amount = Decimal(0)
                 else:
                     value = parse_amount(cells[c_amount])
-                    if not value:
-                        raise ValueProblem("金额为空或为 0")
+                    if value is None:
+                        raise ValueProblem("金额为空")
                     if mode == "flag":
                         flag = normalize_name(cells[c_flag])
                         if flag in layout.flag_out:
@@ -395,6 +481,11 @@ class _Extraction:
             except ValueProblem as problem:
                 errors.append(RowError(path, number, f"{problem}；请核对该行"))
                 continue
+            if not amount:  # a 0.00 row moves no money: nothing to book
+                result.rows -= 1
+                result.skipped += 1
+                result.warnings.append(f"{path}:{number}: 金额为 0，未生成分录")
+                continue
 
             if mode == "parties":
                 incoming = amount > 0
@@ -412,11 +503,10 @@ class _Extraction:
             if counterparty and not counterparty.strip("-—_* "):
                 counterparty = ""
             texts = []
-            for column in (c_memo, c_purpose, c_remark):
-                if column is not None:
-                    text = cells[column]
-                    if text and text not in texts and text.strip("-—_* "):
-                        texts.append(text)
+            for column in memo_cols:
+                text = cells[column]
+                if text and text not in texts and text.strip("-—_* "):
+                    texts.append(text)
             memo = " ".join(texts)
 
             serial = cells[c_serial].strip() if c_serial is not None else ""
@@ -426,20 +516,28 @@ class _Extraction:
                 time_text = cells[c_time] if c_time is not None else ""
                 key = f"{date}|{time_text}|{amount}|{counterparty_account}|{counterparty}|{balance}|{memo}"
                 ref = "H" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-                if not has_balance:  # identical rows are distinct transactions without a balance
-                    count = seen_hashes.get(ref, 0) + 1
-                    seen_hashes[ref] = count
-                    if count > 1:
-                        ref = f"{ref}-{count}"
+            # Identical rows (same serial or hash, same amount) are distinct transactions: the
+            # n-th occurrence in a file gets `-n`, so an overlapping statement repeats the refs.
+            first = seen.setdefault(ref, amount)
+            if first is not amount:  # the ref was seen before: count (ref, amount) pairs
+                count = repeats.get((ref, amount), 1 if first == amount else 0) + 1
+                repeats[(ref, amount)] = count
+                if count > 1:
+                    ref = f"{ref}-{count}"
 
-            rule = rules.match(counterparty, counterparty_account, memo, amount, account)
-            meta = data.new_metadata(path, number)
+            meta = data.new_metadata(self.path, number)
             meta["bank_ref"] = ref
             if counterparty_account:
                 meta["counterparty_account"] = counterparty_account
             if counterparty_bank and counterparty_bank.strip("-—_* "):
                 meta["counterparty_bank"] = counterparty_bank
-            if rule is not None:
+            receipts_day = self.settles_receipts(account, date, amount, settled) if (
+                waiting and amount > 0) else None
+            rule = None if receipts_day else rules.match(counterparty, counterparty_account, memo, amount, account)
+            if receipts_day:
+                meta["receipts_date"] = receipts_day
+                other, flag, narration = FEES_IN_TRANSIT, "*", memo or "缴费到账"
+            elif rule is not None:
                 meta.update(rule.meta)
                 other, flag = rule.account, "*"
                 narration = rule.narration or memo

@@ -17,12 +17,13 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import beangulp
 from beancount.core import data
 
-from xiaozhang.chart import BANK
+from xiaozhang.chart import BANK, SUSPENSE
 
 DUPLICATE = "__duplicate__"  # beangulp's and Fava's marker for a duplicate entry
 
@@ -69,30 +70,78 @@ def account_number(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", text)
 
 
+MONEY_ROOTS = ("Assets:1001", "Assets:1002", "Assets:1011", "Assets:1021")
+FEE_LIABILITIES = ("Liabilities:2103", "Liabilities:2307其他应付款:230701")
+
+
+def ref_key(entry) -> tuple[str, str, Decimal] | None:
+    """The identity of an imported bank row: (statement account, bank_ref, amount).
+
+    The account, because two banks may use the same serial; the amount, because a bank gives
+    a transfer and its fee (手续费) one serial."""
+    ref = entry.meta.get("bank_ref")
+    if ref is None or not entry.postings or entry.postings[0].units is None:
+        return None
+    first = entry.postings[0]
+    return (first.account, str(ref), first.units.number)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A meal-card day summary already booked: how many records, how much."""
+
+    records: Decimal
+    amount: Decimal
+
+
 class LedgerIndex:
     """What the importers need to know about the ledger, without keeping its entries:
-    the `bank_ref` and `invoice` values already booked, the balance assertions already made,
-    and the bank account numbers (`bank_account` on `open`) of the 1002/1011 accounts."""
+
+    - `bank_refs`: (account, bank_ref, amount) of every booked bank row, for each money
+      posting (1001/1002/1011/1021) of a transaction carrying `bank_ref`;
+    - `invoices` (票据号) and `card_batches` (meal-card days, with their figures);
+    - `balances`: the (account, date) of balance assertions already made;
+    - `bank_accounts`: account number (`bank_account` on `open`) → 1002/1011 account, and
+      `accounts`, every account opened (rule accounts are checked against them);
+    - fees in transit (chart.FEES_IN_TRANSIT): receipts per (deposit account, date), deposits
+      that settled them, and deposits booked straight to 2103/230701 or to suspense, named
+      when receipts wait for their money (see receipts.py)."""
 
     def __init__(self) -> None:
-        self.bank_refs: set[str] = set()
+        self.bank_refs: set[tuple[str, str, Decimal]] = set()
         self.invoices: set[str] = set()
-        self.card_batches: set[str] = set()
+        self.card_batches: dict[str, Batch] = {}
         self.balances: set[tuple[str, dt.date]] = set()
         self.bank_accounts: dict[str, str] = {}
+        self.accounts: list[str] = []  # every account the ledger opens
+        self.receipts: dict[tuple[str, dt.date], tuple[Decimal, int]] = {}  # → (total, count)
+        self.settled: dict[tuple[str, dt.date], Decimal] = {}
+        # deposits booked straight to a fee liability or to suspense: (amount, bank_ref, account)
+        self.fee_deposits: dict[tuple[str, dt.date], tuple[tuple[Decimal, str, str], ...]] = {}
+        self.source = None  # the entry list the index was built from, if any
 
     @classmethod
     def from_entries(cls, entries) -> "LedgerIndex":
         index = cls()
         index.add(entries)
+        index.source = entries
         return index
+
+    def copy(self) -> "LedgerIndex":
+        """An independent index with the same contents (the values are immutable)."""
+        other = LedgerIndex()
+        for name, value in vars(self).items():
+            setattr(other, name, value.copy() if isinstance(value, (set, dict, list)) else value)
+        return other
 
     @classmethod
     def from_ledger(cls, path: str | Path) -> "LedgerIndex":
         from beancount import loader
 
         entries, _errors, _options = loader.load_file(str(path))
-        return cls.from_entries(entries)
+        index = cls.from_entries(entries)
+        index.source = None  # keep the index, not the ledger's entries
+        return index
 
     def add(self, entries) -> None:
         for entry in entries:
@@ -100,25 +149,68 @@ class LedgerIndex:
                 meta = entry.meta
                 ref = meta.get("bank_ref")
                 if ref is not None:
-                    self.bank_refs.add(str(ref))
+                    self._add_ref(entry, str(ref))
                 invoice = meta.get("invoice")
                 if invoice is not None:
                     self.invoices.add(str(invoice))
                 batch = meta.get("card_batch")
-                if batch is not None:
-                    self.card_batches.add(str(batch))
+                if batch is not None and entry.postings and entry.postings[0].units is not None:
+                    self.card_batches[str(batch)] = Batch(Decimal(str(meta.get("records", 1))),
+                                                          abs(entry.postings[0].units.number))
+                self._add_transit(entry)
             elif isinstance(entry, data.Balance):
                 self.balances.add((entry.account, entry.date))
             elif isinstance(entry, data.Open):
+                self.accounts.append(entry.account)
                 number = entry.meta.get("bank_account")
                 if number:
                     self.bank_accounts[account_number(str(number))] = entry.account
 
+    def _add_ref(self, entry, ref: str) -> None:
+        keys = [(p.account, ref, p.units.number) for p in entry.postings
+                if p.account.startswith(MONEY_ROOTS) and p.units is not None]
+        if not keys:
+            key = ref_key(entry)
+            keys = [key] if key else []
+        self.bank_refs.update(keys)
+        money = [p for p in entry.postings if p.account.startswith(MONEY_ROOTS) and p.units is not None]
+        others = [p.account for p in entry.postings if not p.account.startswith(MONEY_ROOTS)]
+        if len(money) == 1 and money[0].units.number > 0 and len(others) == 1 and (
+                others[0].startswith(FEE_LIABILITIES) or others[0] == SUSPENSE):
+            key = (money[0].account, entry.date)
+            self.fee_deposits[key] = self.fee_deposits.get(key, ()) + ((money[0].units.number, ref, others[0]),)
+
+    def _add_transit(self, entry) -> None:
+        from xiaozhang.chart import FEES_IN_TRANSIT
+
+        for posting in entry.postings:
+            if posting.account != FEES_IN_TRANSIT or posting.units is None:
+                continue
+            amount = posting.units.number
+            fee = next((p.account for p in entry.postings if p.account.startswith(FEE_LIABILITIES)), None)
+            if amount > 0 and fee:
+                from .receipts import deposit_account
+
+                bank = deposit_account(fee)
+                total, count = self.receipts.get((bank, entry.date), (Decimal(0), 0))
+                self.receipts[(bank, entry.date)] = (total + amount, count + 1)
+            elif amount < 0:
+                bank = next((p.account for p in entry.postings if p.account.startswith(MONEY_ROOTS)), None)
+                if bank:
+                    day = entry.meta.get("receipts_date")
+                    day = day if isinstance(day, dt.date) else entry.date
+                    self.settled[(bank, day)] = self.settled.get((bank, day), Decimal(0)) - amount
+
+    def unsettled(self, bank: str, day: dt.date) -> Decimal:
+        """Receipts of `day` for `bank` not yet matched by a deposit."""
+        total = self.receipts.get((bank, day), (Decimal(0), 0))[0]
+        return total - self.settled.get((bank, day), Decimal(0))
+
     def is_duplicate(self, entry) -> bool:
         if isinstance(entry, data.Transaction):
-            ref = entry.meta.get("bank_ref")
-            if ref is not None:
-                return str(ref) in self.bank_refs
+            key = ref_key(entry)
+            if key is not None:
+                return key in self.bank_refs
             batch = entry.meta.get("card_batch")
             if batch is not None:
                 return str(batch) in self.card_batches
@@ -145,6 +237,10 @@ class XiaozhangImporter(beangulp.Importer):
 
     def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
         raise NotImplementedError
+
+    def describe(self, filepath: str) -> str:
+        """What the file is, for `xiaozhang import identify`."""
+        return self.kind
 
     # -- beangulp.Importer ----------------------------------------------------------------
     def identify(self, filepath: str) -> bool:
@@ -174,18 +270,22 @@ class XiaozhangImporter(beangulp.Importer):
         dates = [e.date for e in self.parse(filepath).entries if isinstance(e, data.Transaction)]
         return max(dates) if dates else None
 
+    def _index_for(self, existing) -> LedgerIndex:
+        """The index of `existing` (Fava passes the ledger's entries), reusing ours if it is
+        built from the same list."""
+        if existing and (self.index is None or self.index.source is not existing):
+            return LedgerIndex.from_entries(existing)
+        return self.index or LedgerIndex()
+
     def extract(self, filepath: str, existing) -> list:
-        index = self.index
-        if existing:
-            index = LedgerIndex.from_entries(existing)
-        result = self.parse(filepath, index)
+        result = self.parse(filepath, self._index_for(existing))
         if result.errors:
             raise ImportFileError(result)
         return list(result.entries)
 
     def deduplicate(self, entries, existing) -> None:
-        index = LedgerIndex.from_entries(existing) if existing else (self.index or LedgerIndex())
-        mark_duplicates(entries, index)
+        # a copy: marking adds the new entries to the index, which must stay the ledger's
+        mark_duplicates(entries, self._index_for(existing).copy())
 
 
 def mark_duplicates(entries: list, index: LedgerIndex) -> int:
@@ -212,26 +312,41 @@ class TableImporter(XiaozhangImporter):
     header_hint = ""
 
     def sniff(self, filepath: str) -> bool:
-        from .tabular import find_header, read_rows
+        from .tabular import SUFFIXES, find_header, read_sheets
 
-        if Path(filepath).suffix.lower() not in (".csv", ".txt", ".xlsx", ".xlsm"):
+        if Path(filepath).suffix.lower() not in SUFFIXES:
             return False
-        return find_header(read_rows(filepath), self.must) is not None
+        return any(find_header(sheet.rows, self.must) is not None for sheet in read_sheets(filepath))
 
-    def read_table(self, filepath: str, result: FileResult):
-        """(numbered rows below the header, column index per field, row width), or None after
-        recording why the file cannot be read."""
-        from .tabular import FileProblem, find_header, normalize_name, read_rows
+    def read_tables(self, filepath: str, result: FileResult):
+        """Per sheet with the header: (where, numbered rows below the header, column index per
+        field, row width).  Why a file or sheet cannot be read is recorded in `result`."""
+        from .tabular import FileProblem, find_header, normalize_name, read_sheets
 
         try:
-            rows = read_rows(filepath)
+            sheets = read_sheets(filepath)
         except FileProblem as problem:
             result.errors.append(RowError(filepath, 0, str(problem)))
-            return None
-        header = find_header(rows, self.must)
-        if header is None:
+            return []
+        tables = []
+        for sheet in sheets:
+            header = find_header(sheet.rows, self.must)
+            if header is None:
+                note_sheet_without_header(filepath, sheet, result)
+                continue
+            col = {k: header.find(tuple(normalize_name(a) for a in v)) for k, v in self.columns.items()}
+            width = max(i for i in col.values() if i is not None) + 1
+            tables.append((sheet.where(filepath), sheet.rows[header.row_index + 1:], col, width))
+        if not tables and not result.errors:
             result.errors.append(RowError(filepath, 0, f"找不到表头（应含 {self.header_hint}）"))
-            return None
-        col = {k: header.find(tuple(normalize_name(a) for a in v)) for k, v in self.columns.items()}
-        width = max(i for i in col.values() if i is not None) + 1
-        return rows[header.row_index + 1:], col, width
+        return tables
+
+
+def note_sheet_without_header(filepath: str, sheet, result: FileResult) -> None:
+    """A worksheet of a workbook other sheets of which were read: say what was left unread."""
+    if sheet.name is None:
+        return
+    lines = sum(1 for _n, cells in sheet.rows if any(cells))
+    result.skipped += lines
+    result.warnings.append(f"{filepath}: 工作表“{sheet.name}”没有找到表头，其中 {lines} 行未导入；"
+                           "如果其中有交易明细，请把它另存为单独的文件再导入")

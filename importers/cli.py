@@ -23,8 +23,9 @@ from beangulp import identify as bg_identify
 from beangulp import utils as bg_utils
 
 from .base import DUPLICATE, FileResult, LedgerIndex, RowError, mark_duplicates
-from .config import find_layouts, find_rules, make_importers
-from .rules import RulesError, load_rules
+from .config import ledger_importers
+from .receipts import reconcile
+from .rules import RulesError
 
 DEFAULT_LEDGER = "ledger/main.beancount"
 
@@ -57,9 +58,10 @@ def _setup(ledger: str | None, account: str | None, rules_path: str | None):
     index = LedgerIndex.from_ledger(ledger) if ledger else LedgerIndex()
     if account and not account.startswith(("Assets:", "Liabilities:")):
         raise click.UsageError(f"--account 应为完整科目名，如 Assets:1002银行存款:100201基本户，而不是“{account}”")
+    if account and index.accounts and account not in index.accounts:
+        raise click.UsageError(f"--account 科目“{account}”没有在账本中开立")
     try:
-        rules = load_rules(rules_path or find_rules(ledger))
-        importers = make_importers(index, account, rules, find_layouts(ledger))
+        importers = ledger_importers(ledger, index, account, rules_path)
     except (RulesError, ValueError) as error:
         raise click.ClickException(str(error)) from error
     return index, importers
@@ -78,8 +80,7 @@ def _identify(importers, path: str):
 
 def extract_files(paths, importers, index: LedgerIndex) -> Run:
     run = Run()
-    statements: dict[str, list] = {}
-    receipts: list = []
+    identified = []
     for path in _files(paths):
         importer, problem = _identify(importers, path)
         if importer is None and os.path.getsize(path) == 0:
@@ -88,6 +89,11 @@ def extract_files(paths, importers, index: LedgerIndex) -> Run:
             run.errors.append(RowError(path, 0, problem or "无法识别的文件：不是已知银行的流水、收费票据或饭卡导出；"
                                                            "其他银行请按 docs/import.md 配置通用格式"))
             continue
+        identified.append((importer, path))
+    # receipts first, so that a statement in the same run finds the deposits they wait for
+    identified.sort(key=lambda pair: pair[0].name != "xiaozhang.receipts")
+    touched: set = set()
+    for importer, path in identified:
         result: FileResult = importer.parse(path, index)
         run.errors += result.errors
         run.skipped += result.skipped
@@ -102,13 +108,30 @@ def extract_files(paths, importers, index: LedgerIndex) -> Run:
         run.imported += sum(_rows_in(e) for e in fresh)
         pending = {e.meta.get("lineno") for e in fresh if isinstance(e, data.Transaction) and e.flag == "!"}
         run.unmatched += [line for row, line in result.unmatched if row in pending]
-        if importer.name == "xiaozhang.receipts":
-            receipts += fresh
-        elif importer.name not in ("xiaozhang.mealcard",):
-            statements.setdefault(result.account, []).extend(entries)
+        touched |= _transit_days(fresh)
         run.output.append((path, fresh))
-    run.reconciliation = reconcile(receipts, statements)
+    run.reconciliation = reconcile(index, touched)
     return run
+
+
+def _transit_days(entries) -> set:
+    """The (deposit account, day) pairs of fees in transit that these entries move."""
+    from xiaozhang.chart import FEES_IN_TRANSIT
+
+    from .receipts import deposit_account
+
+    days = set()
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        for posting in entry.postings:
+            if posting.account == FEES_IN_TRANSIT:
+                if posting.units.number > 0:
+                    days.add((deposit_account(entry.postings[1].account), entry.date))
+                else:
+                    day = entry.meta.get("receipts_date", entry.date)
+                    days.add((entry.postings[0].account, day))
+    return days
 
 
 class _Parsed:
@@ -122,23 +145,6 @@ class _Parsed:
 
     def sort(self, entries, reverse=False):
         self.importer.sort(entries, reverse)
-
-
-def reconcile(receipts, statements) -> list[str]:
-    """Receipt totals per account and day against the bank deposits read in the same run."""
-    from .receipts import daily_totals
-
-    lines = []
-    for (account, date), total in sorted(daily_totals(receipts).items()):
-        if account not in statements:
-            lines.append(f"{date} {account}: 票据合计 {total}，本次没有该账户的银行流水，未对账")
-            continue
-        deposits = sum((e.postings[0].units.number for e in statements[account]
-                        if isinstance(e, data.Transaction) and e.date == date
-                        and e.postings[0].units.number > 0), 0)
-        if deposits != total:
-            lines.append(f"{date} {account}: 票据合计 {total} ≠ 银行同日入账 {deposits}（差 {total - deposits}）")
-    return lines
 
 
 def render(output) -> str:
@@ -196,7 +202,7 @@ def identify_command(files, ledger, account, rules) -> None:
             continue
         result = importer.parse(path)
         where = result.account or "（账户未确定）"
-        click.echo(f"{path}: {importer.name}（{importer.kind}）→ {where}")
+        click.echo(f"{path}: {importer.name}（{importer.describe(path)}）→ {where}")
     if unknown:
         sys.exit(1)
 
@@ -227,7 +233,7 @@ def extract_command(files, ledger, account, rules, output, allow_errors) -> None
         for line in run.voided:
             err(f"  {line}")
     if run.reconciliation:
-        err("票据与银行入账核对：")
+        err("票据与银行到账核对（账本和本次导入合计）：")
         for line in run.reconciliation:
             err(f"  {line}")
     if run.unmatched:

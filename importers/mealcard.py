@@ -10,8 +10,9 @@ docs/import.md).  Accounts, as the canteen keeps them (DOMAIN §6):
     消费  Dr 230702饭卡预存     / Cr 410102伙食费收入    (meals served)
     退款  Dr 230702饭卡预存     / Cr 100202食堂结算户
 
-A day is imported whole: import complete days (an export that stops in the middle of a day
-and a later one covering the rest would see the rest as a duplicate).
+A day is imported whole: a day already booked is a duplicate when the file has the same
+records and total for it, and an error (naming the `card_batch` to delete and re-import)
+when it has more or fewer, so a partial day never hides the rest.
 """
 
 from __future__ import annotations
@@ -60,13 +61,36 @@ class MealCardImporter(TableImporter):
 
     def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
         result = FileResult(filepath, self.name)
-        table = self.read_table(filepath, result)
-        if table is None:
-            return result
-        body, col, width = table
         bank = self.forced_account or BANK_CANTEEN
         result.account = bank
         days: dict[tuple[dt.date, str], list] = {}
+        for where, body, col, width in self.read_tables(filepath, result):
+            self.read_records(where, body, col, width, days, result)
+        for (date, kind), items in sorted(days.items()):
+            total = sum((a for _w, _n, a, _c in items), Decimal(0))
+            batch = f"饭卡-{kind}-{date.isoformat()}"
+            booked = index.card_batches.get(batch)
+            if booked is not None and (booked.records, booked.amount) != (len(items), total):
+                where, number = items[0][0], items[0][1]
+                result.errors.append(RowError(where, number, (
+                    f"{date} 的{kind}已导入 {booked.records} 笔合计 {booked.amount}，本文件该日有 {len(items)} 笔"
+                    f"合计 {total}；一卡通数据须按整天导入：请从账本删去 card_batch 为“{batch}”的分录，"
+                    "再导入包含该日全部记录的文件")))
+                continue
+            debit, credit, narration = _postings(kind, bank)
+            meta = data.new_metadata(items[0][0], items[0][1])
+            meta["card_batch"] = batch
+            meta["records"] = Decimal(len(items))
+            meta["cards"] = Decimal(len({c for _w, _n, _a, c in items}))
+            units = data.Amount(total, "CNY")
+            result.entries.append(data.Transaction(meta, date, "*", None, narration, data.EMPTY_SET,
+                                                   data.EMPTY_SET, [
+                                                       data.Posting(debit, units, None, None, None, None),
+                                                       data.Posting(credit, -units, None, None, None, None),
+                                                   ]))
+        return result
+
+    def read_records(self, filepath: str, body, col, width, days: dict, result: FileResult) -> None:
         for number, cells in body:
             if not any(cells):
                 continue
@@ -94,18 +118,4 @@ class MealCardImporter(TableImporter):
             except ValueProblem as problem:
                 result.errors.append(RowError(filepath, number, f"{problem}；请核对该行"))
                 continue
-            days.setdefault((date, kind), []).append((number, abs(amount), card))
-        for (date, kind), items in sorted(days.items()):
-            total = sum((a for _n, a, _c in items), Decimal(0))
-            debit, credit, narration = _postings(kind, bank)
-            meta = data.new_metadata(filepath, items[0][0])
-            meta["card_batch"] = f"饭卡-{kind}-{date.isoformat()}"
-            meta["records"] = Decimal(len(items))
-            meta["cards"] = Decimal(len({c for _n, _a, c in items}))
-            units = data.Amount(total, "CNY")
-            result.entries.append(data.Transaction(meta, date, "*", None, narration, data.EMPTY_SET,
-                                                   data.EMPTY_SET, [
-                                                       data.Posting(debit, units, None, None, None, None),
-                                                       data.Posting(credit, -units, None, None, None, None),
-                                                   ]))
-        return result
+            days.setdefault((date, kind), []).append((filepath, number, abs(amount), card))

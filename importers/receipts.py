@@ -1,31 +1,44 @@
 """Fee receipts (非税收入/资金往来结算票据 e-billing platform export) → per-student collections.
 
 Columns (found by name): 票据号, 学号 (or a 缴款人 that is a 学号), 项目, 金额, 开票日期,
-状态, optional 班级.  Each valid receipt becomes one entry, as the example ledger books them:
+状态, optional 班级.  Each valid receipt becomes one entry:
 
     2025-09-02 * "代收作业本费"
       student: "20250101"
       class: "一(1)班"
       item: "作业本费"
       invoice: "2500000012"
-      Assets:1002银行存款:100203代收费专户                 15.00 CNY
+      Assets:1218其他应收款:121801缴费待到账               15.00 CNY
       Liabilities:2307其他应付款:230701代收费:01作业本费  -15.00 CNY
 
-The item's kind decides the accounts: 住宿费 (行政事业性收费, 非税) → 2103 and the basic account;
-代收费 items (chart.AGENCY_FEE_ITEMS) → their 2307 account and the collection account.
+The item decides the credit: the 2103 or 230701 代收费 sub-account named after it
+(`210301住宿费`, `230701代收费:01作业本费`; `fee_items`), as the ledger opens them.  The debit is chart.FEES_IN_TRANSIT, never the
+bank: the money is booked into the bank once, from the bank statement, whichever of the two
+files is imported first.  The bank importer books an incoming row that equals the unsettled
+receipts of one day (of the same deposit account: 住宿费 the basic account, 代收费 the
+collection account; within SETTLE_DAYS before it) against FEES_IN_TRANSIT, with
+`receipts_date`; `reconcile` compares, per deposit account and day, the receipts with the
+deposits that settled them, across the ledger and the run.
+
 Voided receipts (作废, 冲红) are skipped and listed.  The 票据号 (`invoice`) is the
 de-duplication key.  Student names never enter the ledger (only the 学号).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 
 from beancount.core import data
 
-from xiaozhang.chart import (ACCOMMODATION_FEE, AGENCY_FEE_ITEMS, BANK_BASIC, BANK_COLLECTION,
-                             agency_fee_account)
+from xiaozhang.chart import (ACCOMMODATION_FEE, AGENCY_FEE_ITEMS, AGENCY_FEES, BANK_BASIC,
+                             BANK_COLLECTION, FEES_IN_TRANSIT, PAYABLE_TO_TREASURY, agency_fee_account)
 
 from .base import FileResult, LedgerIndex, RowError, TableImporter
+
+# A deposit settles the receipts of up to this many days before it; a deposit booked elsewhere
+# this many days either side of a receipts day is named as possibly its money.
+SETTLE_DAYS = 7
 from .tabular import ValueProblem, parse_amount, parse_date
 
 COLUMNS = {
@@ -41,10 +54,32 @@ COLUMNS = {
 MUST = (COLUMNS["invoice"], COLUMNS["item"], COLUMNS["amount"], COLUMNS["date"])
 VOID = ("作废", "冲红", "红冲", "已冲")
 
-# item name → (kind, income account, bank account)
-ITEMS: dict[str, tuple[str, str, str]] = {"住宿费": ("非税收入", ACCOMMODATION_FEE, BANK_BASIC)}
-ITEMS.update({name: ("代收费", agency_fee_account(code), BANK_COLLECTION)
-              for code, name in AGENCY_FEE_ITEMS.items()})
+# item name → the account its receipts credit (the example chart's; a ledger adds its own)
+ITEMS: dict[str, str] = {"住宿费": ACCOMMODATION_FEE}
+ITEMS.update({name: agency_fee_account(code) for code, name in AGENCY_FEE_ITEMS.items()})
+_ITEM_PARENTS = (PAYABLE_TO_TREASURY + ":", AGENCY_FEES + ":")
+
+
+def fee_items(accounts=()) -> dict[str, str]:
+    """Fee item → account: the sub-accounts of 2103 应缴财政款 and 230701 代收费 that the
+    ledger opens, named without their code (`210301住宿费` → 住宿费), over the defaults."""
+    items = dict(ITEMS)
+    for account in accounts:
+        if account.startswith(_ITEM_PARENTS):
+            name = account.rsplit(":", 1)[-1].lstrip("0123456789")
+            if name:
+                items[name] = account
+    return items
+
+
+def is_non_tax(fee_account: str) -> bool:
+    return fee_account.startswith(PAYABLE_TO_TREASURY)
+
+
+def deposit_account(fee_account: str) -> str:
+    """The bank account a fee's money is paid into: non-tax fees the basic account, 代收费 the
+    collection account."""
+    return BANK_BASIC if is_non_tax(fee_account) else BANK_COLLECTION
 
 
 class ReceiptImporter(TableImporter):
@@ -59,10 +94,14 @@ class ReceiptImporter(TableImporter):
 
     def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
         result = FileResult(filepath, self.name)
-        table = self.read_table(filepath, result)
-        if table is None:
-            return result
-        body, col, width = table
+        items = fee_items(index.accounts)
+        for where, body, col, width in self.read_tables(filepath, result):
+            self.read_receipts(where, body, col, width, items, result)
+        accounts = {deposit_account(e.postings[1].account) for e in result.entries}
+        result.account = accounts.pop() if len(accounts) == 1 else BANK_COLLECTION
+        return result
+
+    def read_receipts(self, filepath: str, body, col, width, items, result: FileResult) -> None:
         for number, cells in body:
             if not any(cells):
                 continue
@@ -82,8 +121,9 @@ class ReceiptImporter(TableImporter):
                 if not amount or amount < 0:
                     raise ValueProblem(f"金额“{cells[col['amount']]}”应为正数")
                 item = cells[col["item"]]
-                if item not in ITEMS:
-                    raise ValueProblem(f"收费项目“{item}”没有对应科目（可用：{'、'.join(ITEMS)}）")
+                if item not in items:
+                    raise ValueProblem(f"收费项目“{item}”没有对应科目（可用：{'、'.join(items)}）；"
+                                       "新的收费项目请先在科目表 2103 或 230701 下开立明细科目")
                 student = cells[col["student"]] if col["student"] is not None else ""
                 if not student and col["payer"] is not None and cells[col["payer"]].isdigit():
                     student = cells[col["payer"]]
@@ -92,8 +132,7 @@ class ReceiptImporter(TableImporter):
             except ValueProblem as problem:
                 result.errors.append(RowError(filepath, number, f"{problem}；请核对该票据"))
                 continue
-            kind, account, bank = ITEMS[item]
-            bank = self.forced_account or bank
+            account = items[item]
             meta = data.new_metadata(filepath, number)
             meta["student"] = student
             if col["class"] is not None and cells[col["class"]]:
@@ -101,23 +140,44 @@ class ReceiptImporter(TableImporter):
             meta["item"] = item
             meta["invoice"] = invoice
             units = data.Amount(amount, "CNY")
-            narration = f"收取{item}" if kind == "非税收入" else f"代收{item}"
+            narration = f"收取{item}" if is_non_tax(account) else f"代收{item}"
             result.entries.append(data.Transaction(meta, date, "*", None, narration, data.EMPTY_SET,
                                                    data.EMPTY_SET, [
-                                                       data.Posting(bank, units, None, None, None, None),
+                                                       data.Posting(FEES_IN_TRANSIT, units, None, None, None, None),
                                                        data.Posting(account, -units, None, None, None, None),
                                                    ]))
-        accounts = {e.postings[0].account for e in result.entries}
-        result.account = accounts.pop() if len(accounts) == 1 else (self.forced_account or BANK_COLLECTION)
-        return result
 
 
-def daily_totals(entries) -> dict[tuple[str, object], object]:
-    """Receipt totals per (bank account, date), for reconciliation with bank deposits."""
-    totals: dict = {}
-    for entry in entries:
-        if isinstance(entry, data.Transaction) and "invoice" in entry.meta and "student" in entry.meta:
-            posting = entry.postings[0]
-            key = (posting.account, entry.date)
-            totals[key] = totals.get(key, 0) + posting.units.number
-    return totals
+def reconcile(index: LedgerIndex, days) -> list[str]:
+    """Receipts against the deposits that settled them, per (deposit account, day) in `days`
+    (the days this run touched), from the ledger and this run together (`index`)."""
+    lines = []
+    for bank, day in sorted(days):
+        total, count = index.receipts.get((bank, day), (Decimal(0), 0))
+        settled = index.settled.get((bank, day), Decimal(0))
+        if total == settled:
+            continue
+        name = bank.rsplit(":", 1)[-1]
+        if not count:
+            lines.append(f"{day} {name}：银行到账 {settled} 记入了缴费待到账，但该日没有票据；请核对是否漏导票据")
+            continue
+        line = (f"{day} {name}：票据 {count} 张合计 {total}，已到账 {settled}，"
+                f"{'尚未到账' if total > settled else '多到账'} {abs(total - settled)}")
+        if total > settled:
+            line += _candidates(index, bank, day, total - settled)
+        lines.append(line)
+    return lines
+
+
+def _candidates(index: LedgerIndex, bank: str, day: dt.date, missing: Decimal) -> str:
+    """Deposits near `day` booked to a fee account or to suspense that may be this money."""
+    near = [(day + dt.timedelta(days=d), item) for d in range(-SETTLE_DAYS, SETTLE_DAYS + 1)
+            for item in index.fee_deposits.get((bank, day + dt.timedelta(days=d)), ())]
+    if not near:
+        return ""
+    near.sort(key=lambda pair: (pair[1][0] != missing, abs((pair[0] - day).days)))
+    shown = "、".join(f"{d} {amount}（bank_ref {ref}，记入 {account.rsplit(':', 1)[-1]}）"
+                     for d, (amount, ref, account) in near[:5])
+    return (f"。同期银行入账 {shown}：如果其中有这些票据的钱，请把该分录的对方科目改为 {FEES_IN_TRANSIT}，"
+            f"并加上 receipts_date: {day}（否则同一笔收费记了两次，或留在待查款项中）；"
+            "以后这类入账可写归类规则 account = \"121801\"")

@@ -40,14 +40,17 @@ class RulesError(ValueError):
     """The rules file is wrong; the message (Chinese) says where and what to fix."""
 
 
-def resolve_account(value: str, extra_accounts=()) -> str | None:
-    """A full account name, or a 科目编码 (`30206`, `2103`, `230701`) looked up in the chart."""
+def resolve_account(value: str, accounts=()) -> str | None:
+    """A full account name, or a 科目编码 (`30206`, `2103`, `230701`) looked up among
+    `accounts` (the ledger's open accounts) or, without a ledger, the example chart.
+    With a ledger, a full name must be one of its accounts."""
     value = value.strip()
+    known = list(accounts) or [d.account for d in CHART]
     if value.startswith(_ROOTS):
-        return value
+        return value if not accounts or value in accounts else None
     if not value.isdigit():
         return None
-    for account in [d.account for d in CHART] + list(extra_accounts):
+    for account in known:
         last = account.rsplit(":", 1)[-1]
         if last.startswith(value) and not last[len(value):len(value) + 1].isdigit():
             return account
@@ -138,7 +141,9 @@ def _amount(number: int, key: str, value) -> Decimal | None:
     return result
 
 
-def parse_rules(text: str, source: str = "<规则>", extra_accounts=()) -> Rules:
+def parse_rules(text: str, source: str = "<规则>", accounts=(), lenient: bool = False) -> Rules:
+    """The rules of a TOML text; `lenient` (the built-in rules) drops a rule whose account the
+    ledger does not open instead of refusing the file."""
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -150,13 +155,15 @@ def parse_rules(text: str, source: str = "<规则>", extra_accounts=()) -> Rules
     rules = []
     for number, item in enumerate(items, 1):
         try:
-            rules.append(_rule(number, item, extra_accounts))
+            rules.append(_rule(number, item, accounts))
         except RulesError as error:
+            if lenient and "找不到" in str(error):
+                continue
             raise RulesError(f"{source}: {error}") from None
     return Rules(rules, source)
 
 
-def _rule(number: int, item: dict, extra_accounts) -> Rule:
+def _rule(number: int, item: dict, accounts) -> Rule:
     unknown = set(item) - _KEYS
     if unknown:
         raise RulesError(f"第 {number} 条规则：不认识的键 {', '.join(sorted(unknown))}"
@@ -164,17 +171,18 @@ def _rule(number: int, item: dict, extra_accounts) -> Rule:
     account_text = item.get("account")
     if not isinstance(account_text, str):
         raise RulesError(f"第 {number} 条规则：缺少 account（科目编码如 30206，或完整科目名）")
-    account = resolve_account(account_text, extra_accounts)
+    account = resolve_account(account_text, accounts)
     if account is None:
-        raise RulesError(f"第 {number} 条规则：科目“{account_text}”在科目表中找不到")
+        raise RulesError(f"第 {number} 条规则：科目“{account_text}”在{'账本' if accounts else '科目表'}中找不到"
+                         "（写科目编码如 30206，或账本中已开立的完整科目名）")
     direction = item.get("direction")
     if direction not in (None, "in", "out"):
         raise RulesError(f"第 {number} 条规则：direction 只能是 \"in\"（收入）或 \"out\"（支出）")
     bank = item.get("bank")
     if bank is not None:
-        resolved = resolve_account(str(bank), extra_accounts)
+        resolved = resolve_account(str(bank), accounts)
         if resolved is None:
-            raise RulesError(f"第 {number} 条规则：bank“{bank}”在科目表中找不到")
+            raise RulesError(f"第 {number} 条规则：bank“{bank}”在{'账本' if accounts else '科目表'}中找不到")
         bank = resolved
     meta = item.get("meta", {})
     if not isinstance(meta, dict) or not all(re.fullmatch(r"[a-z][a-z0-9_-]*", k) for k in meta):
@@ -206,7 +214,7 @@ def _rule(number: int, item: dict, extra_accounts) -> Rule:
     )
 
 
-def load_rules(path: str | Path | None = None, extra_accounts=()) -> Rules:
+def load_rules(path: str | Path | None = None, accounts=()) -> Rules:
     path = Path(path) if path else DEFAULT_RULES
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -214,4 +222,4 @@ def load_rules(path: str | Path | None = None, extra_accounts=()) -> Rules:
         raise RulesError(f"{path}: 无法读取规则文件（{error.strerror}）") from None
     except UnicodeDecodeError:
         raise RulesError(f"{path}: 规则文件须为 UTF-8 编码") from None
-    return parse_rules(text, str(path), extra_accounts)
+    return parse_rules(text, str(path), accounts, lenient=path == DEFAULT_RULES)

@@ -1,9 +1,11 @@
 """Reading statement files into rows of text cells, whatever the encoding or container.
 
 Bank and receipt exports arrive as CSV/TXT (GBK/GB18030 from Chinese Excel, UTF-8 with or
-without BOM, comma or tab separated) or XLSX.  `read_rows` turns any of them into a list of
-`(row_number, cells)` where every cell is a cleaned string; `find_header` locates the header
-row (after title lines and account blocks, possibly two rows high) by header *names*.
+without BOM, comma or tab separated), XLSX, old Excel XLS (BIFF, read with xlrd), or an HTML
+table saved with an .xls name.  `read_sheets` turns any of them into sheets (one per non-empty
+worksheet) of `(row_number, cells)` where every cell is a cleaned string; `find_header`
+locates the header row (after title lines and account blocks, possibly two rows high) by
+header *names*.
 
 Nothing here raises on bad input except `FileProblem`, which carries a Chinese message.
 """
@@ -16,12 +18,13 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 MAX_HEADER_SCAN = 40  # title and account lines above the header stay well below this
-TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+# The file names the importers look at (contents decide: an .xls may be BIFF, xlsx or HTML).
+SUFFIXES = frozenset({".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"})
 
 
 class FileProblem(Exception):
@@ -85,7 +88,29 @@ def _excel_value(value) -> str:
     return clean(str(value))
 
 
-def _read_xlsx(path: Path) -> list[Row]:
+@dataclass
+class Sheet:
+    """One table of a file: the whole text file, or one worksheet of a workbook.
+
+    `name` is None for text files and for workbooks with a single non-empty sheet, so that
+    messages say `file:row`; otherwise they say `file[sheet]:row`."""
+
+    name: str | None
+    rows: list[Row]
+
+    def where(self, path: str | Path) -> str:
+        return str(path) if self.name is None else f"{path}[{self.name}]"
+
+
+def _named(sheets: list[tuple[str, list[Row]]]) -> list[Sheet]:
+    """Drop empty worksheets; name the sheets only when more than one is left."""
+    full = [(name, rows) for name, rows in sheets if any(any(cells) for _n, cells in rows)]
+    if len(full) <= 1:
+        return [Sheet(None, full[0][1] if full else [])]
+    return [Sheet(name, rows) for name, rows in full]
+
+
+def _read_xlsx(path: Path) -> list[Sheet]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - a declared dependency
@@ -96,13 +121,12 @@ def _read_xlsx(path: Path) -> list[Row]:
         raise FileProblem(f"xlsx 文件已损坏或不是 Excel 工作簿（{type(error).__name__}）；"
                           "请在 Excel 中打开后重新另存为 xlsx") from None
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            return []
-        rows: list[Row] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            rows.append((number, [_excel_value(v) for v in values]))
-        return rows
+        sheets = []
+        for sheet in book.worksheets:
+            rows = [(number, [_excel_value(v) for v in values])
+                    for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+            sheets.append((sheet.title, rows))
+        return _named(sheets)
     except Exception as error:
         raise FileProblem(f"读取 xlsx 工作表失败（{type(error).__name__}）；"
                           "请在 Excel 中打开后重新另存为 xlsx") from None
@@ -110,10 +134,101 @@ def _read_xlsx(path: Path) -> list[Row]:
         book.close()
 
 
-def _read_text(raw: bytes) -> list[Row]:
+def _read_xls(raw: bytes) -> list[Sheet]:
+    """Old Excel (BIFF, .xls), as CCB and others still export, via xlrd."""
+    try:
+        import xlrd
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise FileProblem("读取旧版 Excel（.xls）需要 xlrd，请运行 make test 或 pip install xlrd") from None
+    try:
+        book = xlrd.open_workbook(file_contents=raw, on_demand=True, logfile=io.StringIO())
+    except Exception as error:  # xlrd raises many types on damaged files
+        raise FileProblem(f".xls 文件已损坏或不是 Excel 工作簿（{type(error).__name__}）；"
+                          "请在 Excel 中打开后另存为 xlsx 再导入") from None
+    try:
+        sheets = []
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            rows = []
+            for number in range(sheet.nrows):
+                cells = []
+                for cell in sheet.row(number):
+                    value = cell.value
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        try:
+                            value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                        except Exception:  # a date cell holding an impossible serial
+                            value = str(value)
+                    elif cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        value = None
+                    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                        value = bool(value)
+                    cells.append(_excel_value(value))
+                rows.append((number + 1, cells))
+            sheets.append((sheet.name, rows))
+            book.unload_sheet(index)
+        return _named(sheets)
+    except Exception as error:
+        raise FileProblem(f"读取 .xls 工作表失败（{type(error).__name__}）；"
+                          "请在 Excel 中打开后另存为 xlsx 再导入") from None
+    finally:
+        book.release_resources()
+
+
+class _HtmlTable(HTMLParser):
+    """The rows of the tables in an HTML page (many banks' “Excel” downloads are HTML)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append(clean("".join(self._cell)))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, text):
+        if self._cell is not None:
+            self._cell.append(text)
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html", "<table", "<meta", "<?xml")) and "<table" in text[:200_000].lower()
+
+
+def _read_html(text: str) -> list[Sheet]:
+    parser = _HtmlTable()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as error:  # html.parser is lenient; this is a last resort
+        raise FileProblem(f"网页格式的表格无法读取（{type(error).__name__}）；"
+                          "请在 Excel 中打开后另存为 xlsx 再导入") from None
+    return [Sheet(None, [(number, cells) for number, cells in enumerate(parser.rows, 1)])]
+
+
+def _read_text(raw: bytes) -> list[Sheet]:
     text = decode(raw)
     if "\x00" in text:
         raise FileProblem("文件含有空字符（NUL），不是文本表格；如是 Excel 文件请另存为 xlsx")
+    if _looks_like_html(text):
+        return _read_html(text)
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text[:4096]:
+        raise FileProblem("这是 Excel 2003 XML 表格；请在 Excel 中打开后另存为 xlsx 再导入")
     sample = text[:4096]
     first_lines = sample.splitlines()[:MAX_HEADER_SCAN]
     delimiter = "\t" if sum(l.count("\t") for l in first_lines) > sum(l.count(",") for l in first_lines) else ","
@@ -126,22 +241,25 @@ def _read_text(raw: bytes) -> list[Row]:
             start = reader.line_num + 1
     except csv.Error as error:
         raise FileProblem(f"第 {start} 行 CSV 格式错误（{error}）；请检查引号是否成对") from None
-    return rows
+    return [Sheet(None, rows)]
 
 
 def is_xlsx(raw_head: bytes) -> bool:
     return raw_head.startswith(b"PK\x03\x04")
 
 
-def read_rows(path: str | Path) -> list[Row]:
-    """All rows of the file (first sheet of a workbook), cells cleaned; FileProblem if unreadable."""
+def read_sheets(path: str | Path) -> list[Sheet]:
+    """Every non-empty table of the file, cells cleaned; FileProblem if unreadable.
+
+    CSV/TXT/TSV (and HTML tables saved as .xls) give one sheet; .xlsx and .xls give one per
+    non-empty worksheet (at least one, possibly empty)."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise FileProblem(f"无法读取文件（{error.strerror}）") from None
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileProblem("这是旧版 Excel（.xls）文件；请在 Excel 中另存为 xlsx 或 CSV 后再导入")
+        return _read_xls(raw)
     if is_xlsx(raw[:4]):
         if not zipfile.is_zipfile(path):
             raise FileProblem("xlsx 文件已损坏（不是完整的 zip 包）；请重新下载")

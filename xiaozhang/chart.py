@@ -14,6 +14,8 @@ Extensions of the 制度's detail levels (documented in docs/conventions.md):
   500106食堂伙食成本 (01食材 by food category, 02燃料水电, 03人工, 04其他).
 - 230799待查款项: bank receipts and payments no import rule explains, until the accountant
   books them properly (the importer flags them `!`).
+- 121801缴费待到账: fees receipted (票据) but not yet seen on the bank statement; imported
+  receipts debit it, the matching bank deposit credits it (importers/receipts.py).
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ STAFF_MEAL_CARDS = "Liabilities:2307其他应付款:230703教职工饭卡预存"
 CANTEEN_EQUITY = "Equity:3001累计盈余:300101食堂伙食结余"
 # Where the bank importer puts what no categorisation rule explains (flagged `!`).
 SUSPENSE = "Liabilities:2307其他应付款:230799待查款项"
+# Fee receipts imported before (or without) their bank deposit wait here (importers/receipts.py).
+FEES_IN_TRANSIT = "Assets:1218其他应收款:121801缴费待到账"
 ACCUMULATED_SURPLUS = "Equity:3001累计盈余"
 FREE_TRANSFER_EQUITY = "Equity:3401无偿调拨净资产"
 PRIOR_YEAR_ADJUSTMENT = "Equity:3501以前年度盈余调整"
@@ -220,6 +224,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a("Assets:1212应收账款", "应收账款"),
         a("Assets:1214预付账款", "预付账款"),
         a("Assets:1218其他应收款", "其他应收款：职工借款等"),
+        a(FEES_IN_TRANSIT, "缴费待到账：已开票据、银行尚未到账的学生缴费（导入票据时借记，银行入账时贷记）"),
         a("Assets:1302库存物品", "库存物品：低值易耗品、材料"),
         a(FOOD_STOCK, "食堂食材库存：入库、出库（领料）、月末盘存", _CANTEEN),
     ]

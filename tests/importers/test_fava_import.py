@@ -5,7 +5,7 @@ from pathlib import Path
 
 from fava.application import create_app
 
-from importer_fixtures import FIXTURES
+from importer_fixtures import BAD, FIXTURES
 from test_import_cli import ICBC, make_ledger
 
 import xiaozhang.importers
@@ -54,3 +54,38 @@ def test_extract_from_the_browser_uses_the_ledger_accounts_and_marks_duplicates(
     assert {p["account"] for e in transactions for p in e["postings"]} >= {"Assets:1002银行存款:100201基本户"}
     duplicates = [e["meta"]["bank_ref"] for e in transactions if e["meta"].get("__duplicate__")]
     assert duplicates == ["Hc4b75d834c1eb08e"]
+
+
+def test_the_import_page_shows_the_account_from_the_served_ledger(tmp_path):
+    client, slug, _inbox = app_for(tmp_path)
+    files = {Path(f["name"]).name: f["importers"] for f in client.get(f"/{slug}/api/imports").json["data"]}
+    assert files["icbc.csv"][0]["account"] == "Assets:1002银行存款:100201基本户"
+
+
+def test_the_ledgers_own_rules_and_layouts_are_used_in_the_browser(tmp_path):
+    (tmp_path / "import-rules.toml").write_text(
+        '[[rule]]\nname = "退款"\ncounterparty = "张三"\naccount = "2307"\n', encoding="utf-8")
+    layouts = tmp_path / "import-layouts"
+    layouts.mkdir()
+    shutil.copy(FIXTURES / "generic" / "psbc.toml", layouts / "psbc.toml")
+    client, slug, inbox = app_for(tmp_path)
+    psbc = FIXTURES / "generic" / "psbc-2025-09.csv"
+    shutil.copy(psbc, inbox / "psbc.csv")
+    files = {Path(f["name"]).name: f["importers"] for f in client.get(f"/{slug}/api/imports").json["data"]}
+    assert [i["importer_name"] for i in files["psbc.csv"]] == ["xiaozhang.generic"]
+    response = client.get(f"/{slug}/api/extract",
+                          query_string={"filename": str(inbox / "icbc.csv"), "importer": "xiaozhang.icbc"})
+    postings = [(e["payee"], p["account"]) for e in response.json["data"] if e["t"] == "Transaction"
+                for p in e["postings"]]
+    assert ("张三", "Liabilities:2307其他应付款") in postings
+    # the school's rules replace the built-in ones: 供电 is no longer 30206电费
+    assert not any("30206电费" in account for _payee, account in postings)
+
+
+def test_a_file_with_bad_rows_shows_the_rows_in_the_browser(tmp_path):
+    client, slug, inbox = app_for(tmp_path)
+    shutil.copy(BAD / "icbc-malformed.csv", inbox / "bad.csv")
+    response = client.get(f"/{slug}/api/extract",
+                          query_string={"filename": str(inbox / "bad.csv"), "importer": "xiaozhang.icbc"})
+    assert response.status_code != 200
+    assert f"{inbox / 'bad.csv'}:5: 金额“abc”不是数字" in response.json["error"]

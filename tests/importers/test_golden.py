@@ -29,7 +29,7 @@ def test_document_matches_its_golden_file(document):
 def test_every_layout_has_golden_files():
     layouts = {d.parent.name for d in DOCUMENTS if d.with_name(d.name + ".beancount").exists()}
     assert {"icbc", "ccb", "abc", "boc", "rcc", "generic", "receipts", "mealcard"} <= layouts
-    assert any(d.suffix == ".xlsx" for d in DOCUMENTS)
+    assert {".csv", ".xlsx", ".xls"} <= {d.suffix for d in DOCUMENTS}
 
 
 def _entries(relative):
@@ -74,3 +74,24 @@ def test_voided_receipts_are_skipped_and_reported():
     result = _entries("receipts/fee-receipts-2025-09.csv")
     assert len(result.entries) == 3
     assert len(result.voided) == 1 and "2500000103" in result.voided[0]
+
+
+def test_old_excel_keeps_a_transfer_and_its_fee_that_share_one_serial():
+    result = _entries("ccb/ccb-detail-2025-10.xls")
+    txns = [e for e in result.entries if isinstance(e, data.Transaction)]
+    legs = [str(t.postings[0].units.number) for t in txns if t.meta["bank_ref"] == "202510150001-00003"]
+    assert (result.rows, result.errors, legs) == (4, [], ["-2960.00", "-40.00"])
+    assert str(result.entries[-1].amount.number) == "1275.00"
+
+
+def test_total_rows_with_a_date_and_zero_rows_book_nothing_and_say_so():
+    result = _entries("rcc/rcc-chongqing-2025-11.csv")
+    assert (result.rows, result.skipped, result.errors) == (4, 3, [])  # 本日合计, 合计, the 0.00 row
+    assert result.warnings == [f"{FIXTURES / 'rcc/rcc-chongqing-2025-11.csv'}:6: 金额为 0，未生成分录"]
+
+
+def test_an_html_table_saved_as_xls_is_read_like_a_statement():
+    result = _entries("abc/abc-html-2025-10.xls")
+    txns = [e for e in result.entries if isinstance(e, data.Transaction)]
+    assert [t.narration for t in txns][0] == "转存 饭卡充值"  # 交易摘要 and 交易说明 both kept
+    assert len(txns) == 3 and str(result.entries[-1].amount.number) == "180985.60"

@@ -129,4 +129,4 @@ def test_a_rules_file_changes_the_booking_and_a_bad_one_is_explained(tmp_path):
     rules.write_text('[[rule]]\ncounterparty = "供电"\naccount = "39999"\n', encoding="utf-8")
     bad = run("extract", ICBC, "--ledger", main, "--rules", rules)
     assert bad.returncode == 1
-    assert "第 1 条规则：科目“39999”在科目表中找不到" in bad.stderr
+    assert "第 1 条规则：科目“39999”在账本中找不到" in bad.stderr

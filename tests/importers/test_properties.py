@@ -3,7 +3,6 @@ second import of the same statement adds nothing."""
 
 import csv
 import io
-import random
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,7 +13,8 @@ from importer_fixtures import FIXTURES, chart_index, importers
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-SEED_FILE = (FIXTURES / "icbc" / "icbc-historydetail-2025-09.csv").read_bytes()
+SEEDS = {".csv": (FIXTURES / "icbc" / "icbc-historydetail-2025-09.csv").read_bytes(),
+         ".xls": (FIXTURES / "ccb" / "ccb-detail-2025-10.xls").read_bytes()}
 
 
 def check_file(path):
@@ -37,8 +37,9 @@ def test_any_bytes_give_entries_or_clean_errors(tmp_path, blob):
 @SETTINGS
 @given(st.data())
 def test_mutated_statements_give_entries_or_clean_errors(tmp_path, draw):
-    """Real statements with random bytes replaced, inserted or dropped (also as .xlsx name)."""
-    blob = bytearray(SEED_FILE)
+    """Real statements (CSV, old Excel) with random bytes replaced, inserted or dropped (also
+    under another file name)."""
+    blob = bytearray(SEEDS[draw.draw(st.sampled_from(sorted(SEEDS)))])
     for _ in range(draw.draw(st.integers(1, 8))):
         at = draw.draw(st.integers(0, len(blob) - 1))
         what = draw.draw(st.sampled_from(["replace", "insert", "delete"]))
@@ -49,7 +50,7 @@ def test_mutated_statements_give_entries_or_clean_errors(tmp_path, draw):
             blob.insert(at, byte)
         else:
             del blob[at]
-    suffix = draw.draw(st.sampled_from([".csv", ".xlsx", ".txt"]))
+    suffix = draw.draw(st.sampled_from([".csv", ".xlsx", ".txt", ".xls"]))
     path = tmp_path / f"statement{suffix}"
     path.write_bytes(bytes(blob))
     check_file(path)
@@ -58,42 +59,58 @@ def test_mutated_statements_give_entries_or_clean_errors(tmp_path, draw):
 HEADER = ["交易日期", "交易时间", "收入/支出", "收入金额", "支出金额", "账户余额", "对方户名", "对方账号", "摘要"]
 
 
-@SETTINGS
-@given(st.lists(st.tuples(st.integers(0, 40), st.integers(-500000, 500000).filter(bool),
-                          st.sampled_from(["家长", "供电公司", "某公司", ""]),
-                          st.sampled_from(["住宿费", "电费", "货款", ""])), min_size=1, max_size=30),
-       st.booleans(), st.booleans())
-def test_importing_twice_adds_nothing(tmp_path, rows, with_serial, newest_first):
-    """A statement (with or without serials) imported, then imported again: nothing new."""
+def write_rcc(path, rows, with_serial, with_balance, newest_first):
+    """A 农信 statement of `rows` (day, cents, who, memo, serial number, balance in cents)."""
     import datetime as dt
 
-    rows = sorted(rows, key=lambda r: r[0])
-    balance = 0
     lines = [["四川农信账户交易明细"], ["账号：6230950100001234567"],
              HEADER + (["交易流水号"] if with_serial else [])]
-    for number, (day, cents, who, memo) in enumerate(rows):
-        balance += cents
+    for day, cents, who, memo, number, balance in rows:
         amount = f"{abs(cents) / 100:,.2f}"
-        line = [(dt.date(2025, 9, 1) + dt.timedelta(days=day)).strftime("%Y%m%d"), "10:00:00",
+        line = [(dt.date(2025, 9, 1) + dt.timedelta(days=day)).strftime("%Y%m%d"), "",
                 "收入" if cents > 0 else "支出", amount if cents > 0 else "-", "-" if cents > 0 else amount,
-                f"{balance / 100:,.2f}", who, "", memo]
+                f"{balance / 100:,.2f}" if with_balance else "", who, "", memo]
         lines.append(line + ([f"S{number:05d}"] if with_serial else []))
     if newest_first:
         lines[3:] = lines[3:][::-1]
     buffer = io.StringIO()
     csv.writer(buffer).writerows(lines)
-    path = tmp_path / "rcc.csv"
     path.write_bytes(buffer.getvalue().encode("gb18030"))
 
+
+ROW = st.tuples(st.integers(0, 20), st.sampled_from([-150000, -1500, 1500, 88800, 1]),
+                st.sampled_from(["家长", "供电公司", ""]), st.sampled_from(["住宿费", "电费", ""]))
+
+
+@SETTINGS
+@given(st.lists(ROW, min_size=1, max_size=30), st.booleans(), st.booleans(), st.booleans(),
+       st.integers(0, 20), st.integers(0, 20))
+def test_overlapping_statements_import_every_row_exactly_once(tmp_path, drawn, with_serial, with_balance,
+                                                               newest_first, cut_a, cut_b):
+    """Whole-day statements A (days ≤ one cut) and B (days ≥ the other), imported in turn and
+    then again: every row of the period once, whatever repeats (identical rows without a
+    serial or a balance are distinct payments), and nothing the second time."""
+    rows, balance = [], 0
+    for number, (day, cents, who, memo) in enumerate(sorted(drawn, key=lambda r: r[0])):
+        balance += cents
+        rows.append((day, cents, who, memo, number, balance))
+    first_day, last_day = sorted((cut_a, cut_b))
+    part_a = [r for r in rows if r[0] <= last_day]
+    part_b = [r for r in rows if r[0] >= first_day]
     index = chart_index()
-    importer = next(i for i in importers(index) if i.identify(str(path)))
-    first = importer.parse(str(path), index)
-    assert first.errors == []
-    assert first.rows == len(rows)
-    transactions = [e for e in first.entries if hasattr(e, "postings")]
-    assert len(transactions) == len(rows)
-    assert first.entries[-1].amount.number * 100 == balance  # closing balance
-    assert mark_duplicates(list(first.entries), index) == 0
-    importer._cache.clear()
-    again = importer.parse(str(path), index)
-    assert mark_duplicates(list(again.entries), index) == len(again.entries)
+    imported = 0
+    for name, part in (("a.csv", part_a), ("b.csv", part_b), ("a.csv", part_a), ("b.csv", part_b)):
+        if not part:
+            continue
+        path = tmp_path / name
+        write_rcc(path, part, with_serial, with_balance, newest_first)
+        importer = next(i for i in importers(index) if i.identify(str(path)))
+        importer._cache.clear()
+        result = importer.parse(str(path), index)
+        assert result.errors == [] and result.rows == len(part)
+        transactions = [e for e in result.entries if hasattr(e, "postings")]
+        assert len(transactions) == len(part)
+        if with_balance:  # the closing balance is the statement's last running balance
+            assert result.entries[-1].amount.number * 100 == part[-1][5]
+        imported += len(transactions) - mark_duplicates(transactions, index)
+    assert imported == len(rows)
