@@ -265,10 +265,12 @@ def _styles():
                                    alignment=TA_CENTER, spaceAfter=6),
         "info": ParagraphStyle("xz-info", parent=base, fontSize=9.5, leading=13),
         "p": ParagraphStyle("xz-p", parent=base, spaceBefore=3, spaceAfter=3),
-        "h": ParagraphStyle("xz-h", parent=base, fontSize=12.5, leading=18, spaceBefore=8, spaceAfter=3),
+        # headings and table captions stay on the page of what follows them
+        "h": ParagraphStyle("xz-h", parent=base, fontSize=12.5, leading=18, spaceBefore=8, spaceAfter=3,
+                            keepWithNext=1),
         "note": ParagraphStyle("xz-note", parent=base, fontSize=8.5, leading=12, spaceBefore=2),
         "caption": ParagraphStyle("xz-caption", parent=base, fontSize=11, leading=16, spaceBefore=6,
-                                  spaceAfter=3),
+                                  spaceAfter=3, keepWithNext=1),
         "cell": ParagraphStyle("xz-cell", parent=base, fontSize=9, leading=11.5),
         "cell-right": ParagraphStyle("xz-cell-r", parent=base, fontSize=9, leading=11.5,
                                      alignment=TA_RIGHT),
@@ -631,6 +633,29 @@ def write(doc: Document, out_dir: Path, stem: str, formats: Sequence[str] = FORM
     return written
 
 
+WriteJob = tuple[Document, Path, str, Sequence[str]]  # document, folder, stem, formats
+
+
+def _write_jobs(jobs: Sequence[WriteJob]) -> list[Path]:
+    return [path for doc, out_dir, stem, formats in jobs for path in write(doc, out_dir, stem, formats)]
+
+
+def write_many(jobs: Sequence[WriteJob], processes: int | None = None) -> list[Path]:
+    """Write many documents (one statement per student…), in order, split over `processes`
+    worker processes (default: the number of CPUs; 1 writes in this process). Workers are
+    forked, so use more than one only from a command, not inside a threaded server."""
+    processes = min(processes or os.cpu_count() or 1, len(jobs))
+    if processes <= 1:
+        return _write_jobs(jobs)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(jobs) // (processes * 4))  # a few chunks per worker evens out their speed
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [path for paths in pool.map(_write_jobs, chunks) for path in paths]
+
+
 def safe_filename(text: str) -> str:
     """A file name from a label (class names, item names): no path separators or control chars."""
     cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", text).strip(" .-")
@@ -652,6 +677,6 @@ def _write_bytes(path: Path, data: bytes) -> Path:
 __all__ = [
     "Block", "Cell", "Document", "DocumentError", "FORMATS", "Figure", "Percent", "Table", "Text",
     "cell_text", "display_width", "pdf_bytes", "pdf_png", "pdf_text", "render_html", "safe_filename",
-    "write", "write_html", "write_pdf", "write_png", "write_xlsx",
+    "write", "write_html", "write_many", "write_pdf", "write_png", "write_xlsx",
 ]
 

@@ -80,6 +80,9 @@ def example(out: str, students: int | None, years: int | None, seed: int | None)
 from xiaozhang.importers.cli import import_group  # noqa: E402
 
 main.add_command(import_group)
+from xiaozhang.reports.cli import report_group  # noqa: E402
+
+main.add_command(report_group)
 
 from xiaozhang.reports.canteen import canteen_group  # noqa: E402
 

@@ -133,3 +133,27 @@ def test_missing_font_is_a_clear_message(monkeypatch):
 def test_rows_must_match_the_columns():
     with pytest.raises(ValueError, match="row 1 has 2 cells"):
         Table(["a", "b", "c"], [["1", "2", "3"], ["1", "2"]])
+
+
+def test_a_heading_never_ends_a_page_away_from_its_table():
+    """Whatever comes before it, a section heading is printed on the page of its table."""
+    for filler in range(30, 60):
+        doc = Document(title="分页测试", blocks=[
+            *[Text(f"第{n}行说明文字。") for n in range(filler)],
+            Text("三、支出明细", style="h"),
+            Table(["项目", "金额"], [["作业本费", Decimal("1.00")]] * 20),
+        ])
+        pages = document.pdf_text(document.pdf_bytes(doc))
+        heading_page = next(i for i, text in enumerate(pages) if "三、支出明细" in text)
+        assert "作业本费" in pages[heading_page], filler
+
+
+def test_write_many_in_worker_processes(tmp_path):
+    jobs = [(sample(rows=n + 1), tmp_path / "many", f"doc-{n:02d}", ("pdf", "html")) for n in range(6)]
+    paths = document.write_many(jobs, processes=2)
+    assert [p.name for p in paths] == [f"doc-{n:02d}.{f}" for n in range(6) for f in ("pdf", "html")]
+    assert all(p.stat().st_size > 1000 for p in paths)
+    (text,) = document.pdf_text(tmp_path / "many" / "doc-05.pdf")
+    assert "一年级2班" in text and "合计" in text
+    assert document.write_many(jobs[:1], processes=2) == [tmp_path / "many" / "doc-00.pdf",
+                                                          tmp_path / "many" / "doc-00.html"]

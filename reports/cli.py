@@ -1,0 +1,97 @@
+"""`xiaozhang report …`: the disclosure to parents and the reports to the school and the bureau.
+
+Each command loads the ledger, computes its figures with the report's pure `build(...)`,
+and writes the documents through `xiaozhang.reports.document` (HTML, A4 PDF, xlsx, PNG).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_LEDGER = "ledger/main.beancount"
+
+
+def load(ledger: str):
+    """Load the ledger; problems are listed on stderr (the report is still made)."""
+    from beancount import loader
+
+    from xiaozhang.plugins import is_warning
+
+    entries, problems, options_map = loader.load_file(ledger)
+    errors = [p for p in problems if not is_warning(p)]
+    if errors:
+        click.echo(f"注意：账本有 {len(errors)} 个问题（运行 xiaozhang check {ledger} 查看），"
+                   "报表照常生成，对外公示前请先处理。", err=True)
+    return entries, options_map
+
+
+def parse_date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise click.BadParameter(f"日期 {value!r} 的格式应为 2026-01-08") from error
+
+
+@click.group("report")
+def report_group() -> None:
+    """生成公示和报表（HTML、A4 PDF、xlsx、PNG）。"""
+
+
+@report_group.command("disclosure")
+@click.option("--period", required=True, help="公示的月份，如 2025-12")
+@click.option("--term", default=None, help="学期，如 2025-2026-1（默认：该月所在的学期；1 月为上学期的结算）")
+@click.option("--class", "class_name", default=None, help="只生成这个班级的公示和个人结算单，如 三(2)班")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
+@click.option("--ledger", default=DEFAULT_LEDGER, show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="账本")
+@click.option("--roster", default=None, type=click.Path(dir_okay=False),
+              help="学生名册（默认：账本目录下的 students.csv）")
+@click.option("--date", "issued", default=None, help="公示日期（默认：今天）")
+@click.option("--jobs", default=None, type=int, help="并行进程数（默认：CPU 核数）")
+def disclosure_command(period, term, class_name, out, ledger, roster, issued, jobs) -> None:
+    """月末收费公示、代收费结算清单、班级公示和个人结算单。"""
+    from xiaozhang.reports import disclosure
+    from xiaozhang.reports.document import DocumentError, write_many
+    from xiaozhang.roster import RosterError, read_roster, roster_next_to
+
+    published = parse_date(issued)
+    try:
+        students = read_roster(roster or roster_next_to(ledger))
+    except RosterError as error:
+        raise click.ClickException(str(error)) from error
+    entries, options_map = load(ledger)
+    try:
+        report = disclosure.build(entries, options_map, students, period, term=term,
+                                  class_name=class_name, ledger=ledger)
+    except disclosure.DisclosureError as error:
+        raise click.ClickException(str(error)) from error
+    if class_name and not report.classes:
+        known = "、".join(c.class_name for c in disclosure.build(
+            entries, options_map, students, period, term=report.term.id).classes)
+        raise click.ClickException(f"{report.term.label}没有班级 {class_name} 的收费（有：{known}）")
+    if not report.items:
+        click.echo(f"{report.period_label}（{report.term.label}）没有收费项目的收付，无需公示。")
+        return
+    try:
+        written = write_many(disclosure.disclosure_jobs(report, Path(out), published), jobs)
+    except DocumentError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{report.school.get('name', '')} {report.period_label}收费公示（{report.term.label}"
+               f"{'，期末结算' if report.final else ''}）：{len(report.items)} 个收费项目，"
+               f"{len(report.classes)} 个班级，{len(report.statements)} 份个人结算单，"
+               f"共 {len(written)} 个文件，写入 {out}")
+    for item in report.items:
+        click.echo(f"  {item.name}（{item.kind_label}）：{item.payer_count} 人缴费，收取 {item.collected:,.2f} 元，"
+                   f"支出 {item.spent:,.2f} 元，结余 {item.balance:,.2f} 元，已退 {item.refunded:,.2f} 元")
+    for note in (n for item in report.items for n in item.notes):
+        click.echo(f"  核对提示：{note}", err=True)
+    record = report.record(published)
+    click.echo(f"公示后请把下面这一行加入 {published.year}/{published.month:02d} 的账目文件（公示记录，见 docs/disclosure.md）：")
+    click.echo(record)
+    sys.stdout.flush()

@@ -1,0 +1,179 @@
+"""`xiaozhang report disclosure`: the files parents receive, read back for real — PDF text and
+pixels (PDFium), xlsx cells (openpyxl), HTML text — and checked for the figures and for leaks
+of a full name or a 学号 in the public notices."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from PIL import Image
+
+from xiaozhang.cli import main
+from xiaozhang.reports.document import pdf_png, pdf_text
+from xiaozhang.roster import read_roster
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "disclosure.beancount"
+ROSTER = ROOT / "tests" / "fixtures" / "disclosure-students.csv"
+EXAMPLE = ROOT / "ledger" / "main.beancount"
+
+
+def run(*args):
+    result = CliRunner().invoke(main, ["report", "disclosure", *args])
+    return result
+
+
+@pytest.fixture(scope="module")
+def fixture_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("disclosure")
+    result = run("--period", "2026-01", "--ledger", str(FIXTURE), "--roster", str(ROSTER),
+                 "--out", str(out), "--date", "2026-02-09", "--jobs", "2")
+    assert result.exit_code == 0, result.output + result.stderr
+    return out, result
+
+
+def texts_of(path: Path) -> str:
+    """Everything a reader of the file could see, as text."""
+    if path.suffix == ".pdf":
+        return "\n".join(pdf_text(path))
+    if path.suffix == ".xlsx":
+        book = load_workbook(path)
+        return "\n".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row
+                         if c.value is not None)
+    return path.read_text(encoding="utf-8")
+
+
+def public_files(out: Path) -> list[Path]:
+    return sorted(p for p in out.rglob("*") if p.is_file() and "个人结算单" not in p.parts
+                  and p.suffix in (".pdf", ".xlsx", ".html"))
+
+
+def leaks(text: str, roster) -> list[str]:
+    found = []
+    for student in roster.values():
+        if student.name and len(student.name) >= 2 and student.name in text:
+            found.append(student.name)
+        if re.search(rf"(?<!\d){student.sid}(?!\d)", text):
+            found.append(student.sid)
+    return found
+
+
+def test_files_and_the_disclosure_record(fixture_out):
+    out, result = fixture_out
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert names == sorted([
+        *(f"收费公示-2026-01.{f}" for f in ("html", "pdf", "xlsx", "png")),
+        *(f"班级公示/{c}.{f}" for c in ("一(1)班", "二(1)班", "二(2)班") for f in ("html", "pdf", "xlsx", "png")),
+        *(f"个人结算单/一(1)班/{s}.{f}" for s in ("2025010101", "2025010102", "2025010103") for f in ("pdf", "html")),
+        *(f"个人结算单/二(1)班/{s}.{f}" for s in ("2024020101", "2024020102") for f in ("pdf", "html")),
+    ])
+    assert result.stdout.splitlines()[-1] == (
+        '2026-02-09 custom "disclosure" "2026-01" "作业本费" "教辅资料费" "住宿费" "课后服务费"')
+    assert "作业本费（代收费）：7 人缴费，收取 105.00 元，支出 71.00 元，结余 34.00 元，已退 24.30 元" in result.stdout
+    assert "没有学号" in result.stderr  # the class collection without 学号 is pointed out
+
+
+def test_school_notice_pdf_holds_the_headings_and_figures(fixture_out):
+    out, _ = fixture_out
+    pages = pdf_text(out / "收费公示-2026-01.pdf")
+    text = squeeze("\n".join(pages))  # cells wrap: compare without the line breaks
+    for expected in ("收费公示及代收费结算清单（2026年1月）", "一、收费项目", "二、收支情况", "三、支出明细",
+                     "四、结算", "青发改收费〔2024〕18号", "多退少补", "一年级 20.00；二年级 30.00",
+                     "105.00", "71.00", "34.00", "24.30", "9.70", "青禾市新华书店", "25000000000000000001",
+                     "退 3.33 至 退 3.34", "补 2.50 至 0.00",
+                     "监督/投诉电话：0736-7215318", "校长", "公示日期：2026年2月9日",
+                     "账本：" + str(FIXTURE), f"第 1 页 共 {len(pages)} 页"):
+        assert squeeze(expected) in text, expected
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_class_notice_is_masked_and_its_png_is_the_printed_page(fixture_out):
+    out, _ = fixture_out
+    text = texts_of(out / "班级公示" / "一(1)班.pdf")
+    for expected in ("一(1)班收费结算公示（2026年1月）", "张*明", "李*", "欧**娜", "退 4.86", "退 3.34",
+                     "16.66", "班主任", "姓名已做脱敏处理"):
+        assert expected in text, expected
+    with Image.open(out / "班级公示" / "一(1)班.png") as image:
+        rgb = image.convert("RGB")
+        width, height = rgb.size
+        assert sorted((width, height)) == [1191, 1684]  # one landscape A4 page at twice the PDF scale
+        colours = rgb.getcolors(maxcolors=1 << 20)
+        assert colours is not None and len(colours) > 50  # anti-aliased text, not a flat page
+        white = sum(count for count, colour in colours if min(colour) >= 245)
+        assert 0.5 < white / (width * height) < 0.995
+        # the table's grid lines are drawn: a dark row of pixels across most of the width
+        dark_rows = sum(1 for y in range(height)
+                        if sum(1 for x in range(0, width, 8) if max(rgb.getpixel((x, y))) < 100) > width / 16)
+        assert dark_rows >= 5  # the rules of the 5-row table
+
+
+def test_no_public_notice_names_a_student_or_shows_a_student_id(fixture_out):
+    out, _ = fixture_out
+    roster = read_roster(ROSTER)
+    files = public_files(out)
+    assert len(files) == 12
+    for path in files:
+        assert leaks(texts_of(path), roster) == [], path
+
+
+def test_each_statement_names_only_its_own_student(fixture_out):
+    out, _ = fixture_out
+    roster = read_roster(ROSTER)
+    for sid, student in roster.items():
+        folder = out / "个人结算单" / student.class_name
+        text = texts_of(folder / f"{sid}.pdf")
+        assert student.name in text and sid in text
+        assert leaks(text, roster) == [student.name, sid] if len(student.name) >= 2 else [sid]
+        assert texts_of(folder / f"{sid}.html").count(student.name) >= 1
+    wang = texts_of(out / "个人结算单" / "二(1)班" / "2024020101.pdf")
+    for expected in ("个人收费结算单（2026年1月）", "王芳芳", "青禾市教育图书发行站", "32.50", "退 4.85"):
+        assert expected in wang, expected
+
+
+def test_xlsx_of_the_class_keeps_numbers(fixture_out):
+    out, _ = fixture_out
+    sheet = load_workbook(out / "班级公示" / "一(1)班.xlsx").active
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "张*明" in values and Decimal("16.66") in [Decimal(str(v)) for v in values if isinstance(v, float)]
+
+
+def test_bad_input_gets_a_clear_chinese_message(tmp_path):
+    result = run("--period", "2026-1", "--ledger", str(FIXTURE), "--roster", str(ROSTER), "--out", str(tmp_path))
+    assert result.exit_code == 1 and "期间 '2026-1' 的格式应为 年-月" in result.stderr
+    result = run("--period", "2026-01", "--ledger", str(FIXTURE), "--roster", str(tmp_path / "无.csv"),
+                 "--out", str(tmp_path))
+    assert result.exit_code == 1 and "无法读取学生名册" in result.stderr
+    result = run("--period", "2026-01", "--ledger", str(FIXTURE), "--roster", str(ROSTER),
+                 "--class", "九(9)班", "--out", str(tmp_path))
+    assert result.exit_code == 1 and "没有班级 九(9)班 的收费（有：一(1)班、二(1)班、二(2)班）" in result.stderr
+    result = run("--period", "2025-08", "--ledger", str(FIXTURE), "--roster", str(ROSTER), "--out", str(tmp_path))
+    assert result.exit_code == 0 and "没有收费项目的收付，无需公示" in result.stdout
+
+
+def test_one_class_of_the_example_school(tmp_path):
+    """The example school, one class: every public file is masked; statements only for that class."""
+    result = run("--period", "2026-07", "--class", "三(2)班", "--out", str(tmp_path), "--ledger", str(EXAMPLE),
+                 "--date", "2026-08-10", "--jobs", "1")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        '2026-08-10 custom "disclosure" "2026-07" "作业本费" "教辅资料费" "住宿费" "课后服务费"')
+    # the record the example ledger carries for July is the one the command prints
+    assert result.stdout.splitlines()[-1] in (ROOT / "ledger" / "2026" / "08.beancount").read_text(encoding="utf-8")
+    roster = read_roster(ROOT / "ledger" / "students.csv")
+    public = public_files(tmp_path)
+    assert sorted(p.name for p in public) == sorted([
+        "三(2)班.html", "三(2)班.pdf", "三(2)班.xlsx",
+        "收费公示-2026-07.html", "收费公示-2026-07.pdf", "收费公示-2026-07.xlsx"])
+    for path in public:
+        assert leaks(texts_of(path), roster) == [], path
+    statements = sorted((tmp_path / "个人结算单" / "三(2)班").glob("*.pdf"))
+    assert 40 <= len(statements) <= 60
+    assert all(roster[p.stem].class_name in ("三(2)班", "四(2)班") for p in statements)
