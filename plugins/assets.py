@@ -452,8 +452,7 @@ class AssetRegister:
             if number is None or number == 0:
                 continue
             if _value("asset_id", posting, txn) is None:
-                where = posting.meta if posting.meta and "lineno" in posting.meta else txn.meta
-                self.report(where, "AS06", f"{posting.account} {'增加' if number > 0 else '减少'} "
+                self.report(txn.meta, "AS06", f"{posting.account} {'增加' if number > 0 else '减少'} "
                                            f"{number} 元没有写资产编号 asset_id（一物一卡）", txn)
                 continue
             if number > 0:
@@ -503,7 +502,7 @@ class AssetRegister:
             acquired = None
         status = _text(get("status")) or "在用"
         if status not in STATUSES:
-            problems.append(f"状态 status 应为 {' / '.join(STATUSES)}，实际为 “{status}”")
+            problems.append(f"状态 status 应为 {' / '.join(STATUSES)}，实际为“{status}”")
             status = "在用"
         prior_amount = get("depreciated")
         prior = _amount(prior_amount)
@@ -519,21 +518,21 @@ class AssetRegister:
 
         if category not in CATEGORIES:
             if category:
-                self.report(source, "AS03", f"资产卡片 {asset_id}：类别 “{category}” 不是固定资产六大类之一"
+                self.report(source, "AS03", f"资产卡片 {asset_id}：类别“{category}”不是固定资产六大类之一"
                                             f"（{' / '.join(CATEGORIES)}）", txn)
         else:
             expected = chart.fixed_asset_account(category)
             if posting.account != expected and not posting.account.startswith(expected + ":"):
-                self.report(source, "AS03", f"资产卡片 {asset_id}：类别 “{category}” 应记入 {expected}，"
+                self.report(source, "AS03", f"资产卡片 {asset_id}：类别“{category}”应记入 {expected}，"
                                             f"实际记入 {posting.account}", txn)
             if depreciable_category and subcategory and subcategory not in SUBCATEGORIES[category]:
-                self.report(source, "AS03", f"资产卡片 {asset_id}：子类 “{subcategory}” 不在 {category} 的"
+                self.report(source, "AS03", f"资产卡片 {asset_id}：子类“{subcategory}”不在{category}的"
                                             f"折旧年限表中（财会〔2017〕4号）；可用："
                                             + "、".join(SUBCATEGORIES[category]), txn)
                 depreciable = False
             elif not depreciable_category and subcategory:
                 self.report(source, "AS03", f"资产卡片 {asset_id}：{category} 不分子类，"
-                                            f"不要写 subcategory “{subcategory}”", txn)
+                                            f"不要写 subcategory“{subcategory}”", txn)
 
         life_value = get("life")
         life = _positive_int(life_value)
@@ -650,7 +649,7 @@ class AssetRegister:
             kind = _text(_value("disposal", posting, txn))
             if kind not in DISPOSALS:
                 self.report(source, "AS07", f"资产 {asset_id}：处置方式 disposal 应为 "
-                                            f"{' / '.join(DISPOSALS)}，实际为 “{kind}”", txn)
+                                            f"{' / '.join(DISPOSALS)}，实际为“{kind}”", txn)
                 continue
             if fen(-posting.units.number) != card.cost or posting.account != card.account:
                 self.report(source, "AS07", f"资产 {asset_id} 整张卡片处置：应贷记 {card.account} 原值 "
@@ -729,7 +728,7 @@ class AssetRegister:
             return
         if changes.get("status", "在用") not in STATUSES:
             self.report(entry.meta, "AS09", f"资产 {card.asset_id}：状态 status 应为 "
-                                            f"{' / '.join(STATUSES)}，实际为 “{changes['status']}”", entry)
+                                            f"{' / '.join(STATUSES)}，实际为“{changes['status']}”", entry)
             return
         card.transfers.append(Transfer(entry.date, changes, entry))
 

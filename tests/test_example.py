@@ -12,6 +12,7 @@ from beancount.core import data
 from xiaozhang import chart
 from xiaozhang.plugins.approvals import MONEY_ROOTS
 from xiaozhang.example import ExampleConfig, generate
+from xiaozhang.plugins.assets import AssetRegister
 
 ROOT = Path(__file__).resolve().parent.parent
 LEDGER = ROOT / "ledger"
@@ -98,10 +99,10 @@ def test_example_has_every_kind_of_entry(example):
         assert having(chart.goods_services(code))
     assert [t for t in txns if t.meta.get("procurement") == "政府采购" and "contract" in t.meta]
     assert [t for t in txns if "meeting" in t.meta and "三重一大" in t.narration]
-    # fixed assets with asset cards; rent; interest; petty cash; canteen
-    assets = having(chart.FIXED_ASSETS)
-    assert assets and all({"asset_id", "category", "location", "custodian"} <= set(t.meta)
-                          for t in assets)
+    # fixed assets: every 1601 posting belongs to an asset card (see test_example_asset_base)
+    assert all(p.units.number < 0 or "asset_id" in (p.meta or {}) or "asset_id" in t.meta
+               for t in having(chart.FIXED_ASSETS) for p in postings_touching(t, chart.FIXED_ASSETS))
+    # rent; interest; petty cash; canteen
     assert having(chart.BANK_BASIC, chart.RENT_INCOME)
     assert having(chart.INTEREST_INCOME)
     assert having(chart.CASH, chart.BANK_BASIC)
@@ -158,6 +159,30 @@ def test_roster_has_no_names_in_the_ledger():
     names = {row.split(",")[1] for row in roster[1:]}
     text = "".join(p.read_text(encoding="utf-8") for p in LEDGER.rglob("*.beancount"))
     assert not [n for n in list(names)[:200] if f'"{n}"' in text]
+
+
+def test_example_asset_base(example):
+    """A real asset base: opening cards of every category built up over years, purchases in
+    the period, one disposal, transfers, and the generated monthly depreciation."""
+    entries, _ = example
+    register = AssetRegister(entries)
+    assert register.errors == []
+    cards = list(register.cards.values())
+    assert {c.category for c in cards} == {name for _, name in chart.ASSET_CATEGORIES}
+    opening = [c for c in cards if c.source_kind == "期初建账"]
+    assert len(opening) >= 60 and min(c.acquired for c in opening).year <= 2006
+    assert {c.name for c in opening} >= {"教学楼", "学生课桌椅", "多媒体投影机", "馆藏图书",
+                                         "食堂厨房设备（蒸饭柜、炒灶、消毒柜、冷藏柜）"}
+    rooms = {c.location for c in opening if c.name == "学生课桌椅"}
+    assert len(rooms) == 24  # a batch of desks in every classroom, its 班主任 the custodian
+    bought = [c for c in cards if c.source_kind == "购置"]
+    assert {c.name for c in bought} >= {"计算机教室学生机", "教师办公桌椅", "多媒体投影机"}
+    assert [c.disposal.kind for c in cards if c.disposal] == ["报废"]
+    assert sum(len(c.transfers) for c in cards) == 2
+    depreciation = [t for t in transactions(entries) if t.meta.get("__xiaozhang__") == "depreciation"]
+    months = {t.date for t in depreciation}
+    assert len(months) == 14  # September 2025 .. October 2026
+    assert all(t.postings[0].account == chart.DEPRECIATION_EXPENSE for t in depreciation)
 
 
 def test_example_fees_are_defined_settled_and_disclosed(example):

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from beancount.core.amount import Amount
+
 from xiaozhang import chart
 from xiaozhang.chart import (
     ACCOMMODATION_FEE,
@@ -260,7 +262,7 @@ def display_width(text: str) -> int:
 def render_value(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (dt.date, Decimal, int)):
+    if isinstance(value, (dt.date, Decimal, int, Amount)):
         return str(value)
     return quote(str(value))
 
@@ -309,6 +311,10 @@ class Generator:
         self.fee_invoice_seq = 0
         # dated directives other than transactions, written into the month files
         self.directives: list[tuple[dt.date, str]] = []
+        self.computer_rooms: list[tuple[dt.date, str]] = []  # (purchase day, asset_id)
+        from xiaozhang.example_assets import FixedAssets  # the asset domain (own random stream)
+
+        self.fixed_assets = FixedAssets(self)
 
     # -- helpers -------------------------------------------------------------------------
     def amount(self, low: float, high: float) -> Decimal:
@@ -397,6 +403,7 @@ class Generator:
     def run(self) -> None:
         self.make_roster()
         self.opening()
+        self.fixed_assets.opening()
         self.fee_terms()
         self.terms_ended = [term for year in self.school_years for term in terms_of(year)
                             if term.end <= END]
@@ -417,6 +424,7 @@ class Generator:
         self.canteen()
         for school_year in self.school_years:
             self.yearly_projects(school_year)
+        self.fixed_assets.changes()
         self.pending_entries()
         self.quota(months)
 
@@ -766,7 +774,8 @@ class Generator:
             meta += [
                 ("meeting", f"校务会纪要〔{y}〕第11号"), ("procurement", "政府采购"),
                 ("contract", f"HT{y}ZC07"), ("quotes", 4), ("project", f"计算机教室建设{y}"),
-                ("asset_id", asset), ("category", "通用设备"), ("model", "联想启天M437 i5/16G/512G"),
+                ("asset_id", asset), ("name", "计算机教室学生机"), ("category", "通用设备"),
+                ("subcategory", "计算机设备"), ("model", "联想启天M437 i5/16G/512G"),
                 ("quantity", count), ("life", 6), ("location", "综合楼三楼计算机教室"),
                 ("custodian", TEACHERS[2]), ("dept", "信息技术组"), ("supplier", "青禾市华信电脑科技有限公司"),
                 ("invoice", self.invoice(day)), ("attachments", 9),
@@ -774,6 +783,7 @@ class Generator:
             self.books.add(Txn(day, "*", "青禾市华信电脑科技有限公司", f"计算机教室学生机{count}台（政府采购）", merge(meta), [
                 (chart.fixed_asset_account("通用设备"), total), (ZERO_BALANCE, -total),
             ], (f"HT{y}ZC07",)))
+            self.computer_rooms.append((day, asset))
         # 三重一大: exterior wall and roof waterproofing, from the basic account, in summer
         day = dt.date(y + 1, 8, 19)
         if day <= END:
@@ -802,11 +812,19 @@ class Generator:
             meta = self.approvals(day, total, handler=custodian if custodian != PRINCIPAL else DIRECTOR,
                                   inspector=f"{DIRECTOR},{TEACHERS[0]}" if custodian != DIRECTOR
                                   else f"{TEACHERS[0]},{TEACHERS[4]}", kind="purchase")
-            meta += [("asset_id", asset), ("category", category), ("model", model), ("quantity", qty)]
+            # the asset card (一物一卡): sub-category of the 财会〔2017〕4号 life table; books
+            # are counted in volumes (a batch: an asset below the unit threshold)
+            subcategory = {"通用设备": "计算机设备", "家具用具装具及动植物": "家具"}.get(category)
+            volumes = int(total / Decimal("26.50")) if category == "图书档案" else qty
+            meta += [("asset_id", asset), ("name", what), ("category", category)]
+            meta += [("subcategory", subcategory)] if subcategory else []
+            meta += [("model", model), ("quantity", volumes)]
             if life:
                 meta.append(("life", life))
             meta += [("location", location), ("custodian", custodian), ("dept", dept),
                      ("supplier", supplier)]
+            if not any(key == "procurement" for key, _ in meta):
+                meta.append(("procurement", "自行采购"))
             self.pay(day, supplier, f"购{what}", chart.fixed_asset_account(category), total,
                      meta, ZERO_BALANCE, ())
 
@@ -1385,10 +1403,13 @@ plugin "xiaozhang.plugins.projects"
 plugin "xiaozhang.plugins.budgets"
 plugin "xiaozhang.plugins.fees"
 plugin "xiaozhang.plugins.canteen"
+plugin "xiaozhang.plugins.assets"
+plugin "xiaozhang.plugins.depreciation"
 
 include "accounts.beancount"
 include "policy.beancount"
 include "canteen.beancount"
+include "assets.beancount"
 {includes}
 """
 
@@ -1434,6 +1455,11 @@ def policy_file(config: ExampleConfig, gen: "Generator") -> str:
 {start} custom "policy" "budget-control" "warn"
 {start} custom "policy" "settle-days" 30
 {start} custom "policy" "disclosure-days" 15
+
+; 固定资产：单位价值标准（一般 / 专用设备）、折旧起始月份（same-month 当月 / next-month 次月）
+{start} custom "policy" "asset-threshold" 1000.00 CNY
+{start} custom "policy" "asset-threshold-special" 1500.00 CNY
+{start} custom "policy" "depreciation-start" "same-month"
 
 ; 食堂：伙食结余率上限（%，每月和每学期）、大宗食材标准（定点采购、双人验收）、证照到期提醒天数
 """ + gen.canteen_books.policy(start) + """
@@ -1509,6 +1535,7 @@ def generate(out: Path, config: ExampleConfig = ExampleConfig()) -> list[Path]:
     files["policy.beancount"] = policy_file(config, gen)
     files["canteen.beancount"] = gen.canteen_books.register_file()
     files["students.csv"] = roster_file(gen.students, gen.school_years[-1])
+    files["assets.beancount"] = gen.fixed_assets.transfers_file(HEADER)
     written = []
     for name, text in sorted(files.items()):
         path = out / name
