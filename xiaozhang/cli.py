@@ -87,6 +87,9 @@ main.add_command(report_group)
 from xiaozhang.reports.canteen import canteen_group  # noqa: E402
 
 main.add_command(canteen_group)
+from xiaozhang.reports.assets import assets_group  # noqa: E402
+
+main.add_command(assets_group)
 
 
 if __name__ == "__main__":  # pragma: no cover
