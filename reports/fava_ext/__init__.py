@@ -10,7 +10,8 @@ Each page is a thin `FavaExtensionBase` subclass: its methods call a pure report
 Fava's time/account/filter bar does not change them (each page says so).
 
 Pages: Overview (概览, `/<ledger>/extension/Overview/`), Compliance (合规,
-`/<ledger>/extension/Compliance/`).
+`/<ledger>/extension/Compliance/`), FixedAssets (固定资产, `/<ledger>/extension/FixedAssets/`,
+in `assets.py`).
 
 Only extension classes may subclass `FavaExtensionBase` in this module: Fava registers every
 such class it finds here as a page, so shared code lives in the `ReportPage` mixin.
@@ -139,3 +140,6 @@ class Compliance(ReportPage, FavaExtensionBase):
     def grouping() -> str:
         """How problems are listed: `?by=rule` (按规则), else by month (按月份)."""
         return "rule" if request.args.get("by") == "rule" else "month"
+
+
+from xiaozhang.reports.fava_ext.assets import FixedAssets  # noqa: E402,F401  (固定资产 page)

@@ -53,6 +53,7 @@ def test_ledger_loads_without_errors(fixture_app):
     # Fava lists the pages by class name.
     assert [(ext.name, ext.report_title) for ext in ledger.extensions.extension_details] == [
         ("Compliance", "合规"),
+        ("FixedAssets", "固定资产"),
         ("Overview", "概览"),
     ]
 
