@@ -16,7 +16,8 @@ matching categorisation rule (rules.py) — or `!` against chart.SUSPENSE when n
 Metadata: `bank_ref` (the bank's serial, or `H` + a stable hash of date, time, amount,
 counterparty, its account and the running balance when the layout has no serial),
 `counterparty_account`, `counterparty_bank`.  After the rows, a `balance` assertion from the
-last running balance, dated the day after.
+last running balance, dated the day after (for a statement that reaches today, whose day may
+not be over, the balance today started with, dated today).
 """
 
 from __future__ import annotations
@@ -573,9 +574,23 @@ class _Extraction:
                     f"{self.path}:{number}: 余额不连续：上一笔余额 {previous} {'+' if amount > 0 else '-'} "
                     f"{abs(amount)} ≠ 本行余额 {balance}（可能缺行，或同日排序不同）")
             previous = balance
-        date, _amount, balance, number = next(r for r in reversed(chronological) if r[2] is not None)
+        closing = [r for r in chronological if r[2] is not None]
+        today = dt.date.today()
+        if closing[-1][0] >= today:
+            # exported during the day: later rows of that day may follow, so assert the balance
+            # the day started with (after the last row of an earlier day), dated that day
+            closing = [r for r in closing if r[0] < today]
+            self.result.warnings.append(f"{self.path}: 流水含今天（{today}）的交易，今天可能还没结束；"
+                                        "余额断言只写到今天开始时")
+            if not closing:
+                return
+            date, _amount, balance, number = closing[-1]
+            asserted = today
+        else:
+            date, _amount, balance, number = closing[-1]
+            asserted = date + ONE_DAY
         meta = data.new_metadata(self.path, number)
-        self.result.entries.append(data.Balance(meta, date + ONE_DAY, account,
+        self.result.entries.append(data.Balance(meta, asserted, account,
                                                 data.Amount(balance, CURRENCY), None, None))
 
 
