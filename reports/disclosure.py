@@ -825,31 +825,35 @@ def class_notice(report: Disclosure, sheet: ClassSheet, issued: dt.date):
 
     common = _common(report, issued)
     items = [i for i in report.items if i.name in sheet.items]
-    columns = ["序号", "姓名"]
-    for i in items:
-        columns += [f"{i.name}已缴", f"{i.name}分摊", f"{i.name}结算"] if i.settles else [f"{i.name}已缴"]
-    rows, total = [], ["合计", f"{len(sheet.lines)} 人"]
-    for line in sheet.lines:
-        row: list = [line.number, line.masked_name]
-        for i in items:
-            figures = line.items.get(i.name)
+    tables = []
+    for group in _column_groups(items):
+        columns = ["序号", "姓名"]
+        for i in group:
+            columns += [f"{i.name}已缴", f"{i.name}分摊", f"{i.name}结算"] if i.settles else [f"{i.name}已缴"]
+        rows, total = [], ["合计", f"{len(sheet.lines)} 人"]
+        for line in sheet.lines:
+            row: list = [line.number, line.masked_name]
+            for i in group:
+                figures = line.items.get(i.name)
+                if i.settles:
+                    row += [figures.paid, figures.share, _settle_text(figures.settlement, i.settlement)] \
+                        if figures else [None, None, None]
+                else:
+                    row.append(figures.paid if figures else None)
+            rows.append(row)
+        for i in group:
             if i.settles:
-                row += [figures.paid, figures.share, _settle_text(figures.settlement, i.settlement)] \
-                    if figures else [None, None, None]
+                total += [sheet.total(i.name, "paid"), sheet.total(i.name, "share"),
+                          _settle_text(sheet.total(i.name, "settlement"), i.settlement)]
             else:
-                row.append(figures.paid if figures else None)
-        rows.append(row)
-    for i in items:
-        if i.settles:
-            total += [sheet.total(i.name, "paid"), sheet.total(i.name, "share"),
-                      _settle_text(sheet.total(i.name, "settlement"), i.settlement)]
-        else:
-            total.append(sheet.total(i.name, "paid"))
+                total.append(sheet.total(i.name, "paid"))
+        title = "、".join(i.name for i in group) if len(items) > len(group) else ""
+        tables.append(Table(columns, rows, total=total, title=title))
     blocks = [
         Text(f"{sheet.class_name}：" + "；".join(
             f"{i.name}（{i.kind_label}，标准 {i.standard_for(sheet.grade)} 元，{i.unit}）{sheet.count(i.name)} 人缴费"
             for i in items) + "。"),
-        Table(columns, rows, total=total),
+        *tables,
         Text("已缴：本学期缴纳的金额；分摊：按实际支出（见学校收费公示的支出明细）平均分摊到每个缴费学生，"
              "以分计；结算：已缴 - 分摊，退为应退给学生，补为应补缴（多退少补），不补为学校不再收取（多退少不补）。", "note"),
         Text("为保护学生隐私，姓名已做脱敏处理，不公布学号；个人结算单只发给学生本人家长。", "note"),
@@ -858,7 +862,25 @@ def class_notice(report: Disclosure, sheet: ClassSheet, issued: dt.date):
     return Document(title=f"{sheet.class_name}收费结算公示（{report.period_label}）",
                     subtitle=f"{report.school.get('name', '')}  {report.term.label}", info=common["info"],
                     blocks=blocks, signatures=("班主任", "经办人", "校长"), closing=common["closing"],
-                    footer=common["footer"], landscape=len(columns) > 8, sheet=sheet.class_name)
+                    footer=common["footer"], landscape=max(len(t.columns) for t in tables) > 8,
+                    sheet=sheet.class_name)
+
+
+CLASS_COLUMNS = 12  # item columns per class table: more do not fit on a landscape A4 page
+
+
+def _column_groups(items: list[ItemSheet]) -> list[list[ItemSheet]]:
+    """The items in order, in groups whose columns fit one table (3 per settled item, else 1)."""
+    groups: list[list[ItemSheet]] = [[]]
+    width = 0
+    for item in items:
+        needed = 3 if item.settles else 1
+        if groups[-1] and width + needed > CLASS_COLUMNS:
+            groups.append([])
+            width = 0
+        groups[-1].append(item)
+        width += needed
+    return groups
 
 
 def student_statement(report: Disclosure, statement: StudentStatement, issued: dt.date):

@@ -149,9 +149,9 @@ def test_a_heading_never_ends_a_page_away_from_its_table():
 
 
 def test_write_many_in_worker_processes(tmp_path):
-    jobs = [(sample(rows=n + 1), tmp_path / "many", f"doc-{n:02d}", ("pdf", "html")) for n in range(6)]
-    paths = document.write_many(jobs, processes=2)
-    assert [p.name for p in paths] == [f"doc-{n:02d}.{f}" for n in range(6) for f in ("pdf", "html")]
+    jobs = [(sample(rows=n + 1), tmp_path / "many", f"doc-{n:02d}", ("pdf", "html")) for n in range(20)]
+    paths = document.write_many(jobs, processes=2)  # 16 chunks: jobs dealt out in turn, then reordered
+    assert [p.name for p in paths] == [f"doc-{n:02d}.{f}" for n in range(20) for f in ("pdf", "html")]
     assert all(p.stat().st_size > 1000 for p in paths)
     (text,) = document.pdf_text(tmp_path / "many" / "doc-05.pdf")
     assert "一年级2班" in text and "合计" in text
