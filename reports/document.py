@@ -240,16 +240,33 @@ def _register_font() -> str:
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             try:
-                pdfmetrics.registerFont(TTFont(_FONT, candidate, subfontIndex=0))
+                font = TTFont(_FONT, candidate, subfontIndex=0)
             except TTFError as error:
                 raise DocumentError(
                     f"PDF 字体 {candidate} 无法使用（{error}）；请用 TrueType 字体，"
                     "例如 Debian 软件包 fonts-wqy-zenhei。") from error
+            _keep_font_tables(font.face)
+            pdfmetrics.registerFont(font)
             return _FONT
     raise DocumentError(
         "找不到生成 PDF 所需的中文字体（文泉驿正黑 wqy-zenhei.ttc）。"
         "请安装 Debian 软件包 fonts-wqy-zenhei（make serve / make test 会自动安装），"
         "或用环境变量 XIAOZHANG_PDF_FONT 指定一个 TrueType 中文字体文件。")
+
+
+def _keep_font_tables(face) -> None:
+    """ReportLab copies each table it needs out of the font file for every document's subset
+    (the whole 9 MB `glyf` of WenQuanYi Zen Hei included): keep each table once. The font
+    data never changes, so this only saves time (about a fifth of a one-page document)."""
+    tables: dict[str, bytes] = {}
+    read = face.get_table
+
+    def get_table(tag: str) -> bytes:
+        if tag not in tables:
+            tables[tag] = read(tag)
+        return tables[tag]
+
+    face.get_table = get_table
 
 
 def _styles():
@@ -435,21 +452,24 @@ def write_pdf(doc: Document, path: Path) -> Path:
 # PNG (through the PDF, so the picture is exactly the printed notice)
 
 
-def pdf_png(pdf: bytes | Path, *, scale: float = 2.0) -> bytes:
-    """Render every page of a PDF with PDFium and stack them into one PNG (white gaps between)."""
+def pdf_png(pdf: bytes | Path, *, scale: float = 2.0, grayscale: bool = False) -> bytes:
+    """Render every page of a PDF with PDFium and stack them into one PNG (white gaps between);
+    `grayscale` for documents without pictures: a third of the pixels to encode."""
     import pypdfium2 as pdfium
     from PIL import Image as PILImage
 
     source = pdf.read_bytes() if isinstance(pdf, Path) else pdf
     document = pdfium.PdfDocument(source)
     try:
-        pages = [document[i].render(scale=scale).to_pil().convert("RGB") for i in range(len(document))]
+        mode = "L" if grayscale else "RGB"
+        pages = [document[i].render(scale=scale, grayscale=grayscale).to_pil().convert(mode)
+                 for i in range(len(document))]
     finally:
         document.close()
     gap = int(12 * scale)
     width = max(p.width for p in pages)
     height = sum(p.height for p in pages) + gap * (len(pages) - 1)
-    sheet = PILImage.new("RGB", (width, height), "white")
+    sheet = PILImage.new(mode, (width, height), "white")
     top = 0
     for page in pages:
         sheet.paste(page, (0, top))
@@ -461,7 +481,12 @@ def pdf_png(pdf: bytes | Path, *, scale: float = 2.0) -> bytes:
 
 
 def write_png(doc: Document, path: Path, *, scale: float = 2.0) -> Path:
-    return _write_bytes(Path(path), pdf_png(pdf_bytes(doc), scale=scale))
+    return _write_bytes(Path(path), pdf_png(pdf_bytes(doc), scale=scale, grayscale=is_plain(doc)))
+
+
+def is_plain(doc: Document) -> bool:
+    """Text and tables only (no figure): its picture loses nothing in shades of grey."""
+    return not any(isinstance(block, Figure) for block in doc.blocks)
 
 
 def pdf_text(pdf: bytes | Path) -> list[str]:
@@ -635,7 +660,7 @@ def write(doc: Document, out_dir: Path, stem: str, formats: Sequence[str] = FORM
         elif fmt == "xlsx":
             written.append(write_xlsx(doc, path))
         elif fmt == "png":
-            written.append(_write_bytes(path, pdf_png(pdf)))
+            written.append(_write_bytes(path, pdf_png(pdf, grayscale=is_plain(doc))))
     return written
 
 
@@ -646,12 +671,17 @@ def _write_jobs(jobs: Sequence[WriteJob]) -> list[Path]:
     return [path for doc, out_dir, stem, formats in jobs for path in write(doc, out_dir, stem, formats)]
 
 
+_INHERITED: Sequence[WriteJob] = ()  # the jobs of `write_many`, inherited by its forked workers
+
+
 def write_many(jobs: Sequence[WriteJob], processes: int | None = None) -> list[Path]:
     """Write many documents (one statement per student…), split over `processes` worker
     processes (default: the number of CPUs; 1 writes in this process); returns the paths in
     the order of `jobs`. The jobs are dealt out in turn, so that a run of heavy documents (the
-    class notices before the statements) is shared by all workers. Workers are forked, so use
-    more than one only from a command, not inside a threaded server."""
+    class notices before the statements) is shared by all workers; forked workers inherit the
+    jobs (nothing is pickled but their numbers). Use more than one process only from a
+    command, not inside a threaded server."""
+    global _INHERITED
     processes = min(processes or os.cpu_count() or 1, len(jobs))
     if processes <= 1:
         return _write_jobs(jobs)
@@ -659,18 +689,22 @@ def write_many(jobs: Sequence[WriteJob], processes: int | None = None) -> list[P
     from concurrent.futures import ProcessPoolExecutor
 
     count = min(len(jobs), processes * 8)  # a few chunks per worker evens out their speed
-    chunks = [list(jobs[i::count]) for i in range(count)]
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-        done = list(pool.map(_write_job_list, chunks))
+    chunks = [range(i, len(jobs), count) for i in range(count)]
+    _INHERITED = jobs
+    try:
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = list(pool.map(_write_inherited, chunks))
+    finally:
+        _INHERITED = ()
     ordered: list[list[Path]] = [[] for _ in jobs]
-    for start, paths in enumerate(done):
-        for offset, job_paths in enumerate(paths):
-            ordered[start + offset * count] = job_paths
+    for chunk, paths in zip(chunks, done):
+        for index, job_paths in zip(chunk, paths):
+            ordered[index] = job_paths
     return [path for paths in ordered for path in paths]
 
 
-def _write_job_list(jobs: Sequence[WriteJob]) -> list[list[Path]]:
-    return [write(doc, out_dir, stem, formats) for doc, out_dir, stem, formats in jobs]
+def _write_inherited(indexes: range) -> list[list[Path]]:
+    return [write(*_INHERITED[i]) for i in indexes]
 
 
 def safe_filename(text: str) -> str:
@@ -693,7 +727,7 @@ def _write_bytes(path: Path, data: bytes) -> Path:
 
 __all__ = [
     "Block", "Cell", "Document", "DocumentError", "FORMATS", "Figure", "Percent", "Table", "Text",
-    "cell_text", "display_width", "pdf_bytes", "pdf_png", "pdf_text", "render_html", "safe_filename",
+    "cell_text", "display_width", "is_plain", "pdf_bytes", "pdf_png", "pdf_text", "render_html", "safe_filename",
     "write", "write_html", "write_many", "write_pdf", "write_png", "write_xlsx", "xlsx_bytes",
 ]
 

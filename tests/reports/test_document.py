@@ -157,3 +157,16 @@ def test_write_many_in_worker_processes(tmp_path):
     assert "一年级2班" in text and "合计" in text
     assert document.write_many(jobs[:1], processes=2) == [tmp_path / "many" / "doc-00.pdf",
                                                           tmp_path / "many" / "doc-00.html"]
+
+
+def test_png_of_a_plain_document_is_grey_and_of_a_chart_in_colour(tmp_path):
+    from xiaozhang.reports.render import Series, bar_chart_png
+
+    plain = Image.open(document.write_png(sample(), tmp_path / "plain.png"))
+    assert plain.mode == "L"
+    chart = bar_chart_png(["9月"], [Series("支出", [Decimal("10")], "#e8833a")], title="图")
+    doc = Document(title="带图的报表", blocks=[Figure(chart, title="支出")])
+    (png,) = document.write(doc, tmp_path, "chart", ("png",))
+    coloured = Image.open(png)
+    assert coloured.mode == "RGB"
+    assert (232, 131, 58) in {colour for _n, colour in coloured.getcolors(maxcolors=1 << 20)}
