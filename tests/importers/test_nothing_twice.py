@@ -200,3 +200,25 @@ def test_a_receipt_number_is_a_duplicate_only_under_its_own_code(tmp_path):
                      '  Liabilities:2307其他应付款:230701代收费:01作业本费\n', encoding="utf-8")
     main.write_text(main.read_text(encoding="utf-8") + 'include "typed.beancount"\n', encoding="utf-8")
     assert "导入 0 行，重复 3 行" in run("extract", next_year, "--ledger", main).stderr
+
+
+def test_a_transfer_between_the_schools_own_accounts_is_booked_once_on_each_side(tmp_path):
+    from xiaozhang.chart import BANK_BASIC, BANK_CANTEEN, TRANSFERS_IN_TRANSIT
+
+    main = make_ledger(tmp_path)
+    header_with_account = "交易日期,交易时间,收入金额,支出金额,账户余额,对方户名,对方账号,摘要,交易流水号"
+    basic = tmp_path / "basic.csv"
+    basic.write_text(f"某某农商银行账户交易明细\n账号：1202020109900012345\n{header_with_account}\n"
+                     "20251101,10:00,,5000.00,,本校食堂,18-123401040012345,调拨食堂经费,A1\n", encoding="utf-8")
+    canteen = tmp_path / "canteen.csv"
+    canteen.write_text(f"某某农商银行账户交易明细\n账号：18-123401040012345\n{header_with_account}\n"
+                       "20251102,09:00,5000.00,,,本校,1202020109900012345,调拨食堂经费,C9\n", encoding="utf-8")
+    target = tmp_path / "imported.beancount"
+    first = run("extract", basic, "--ledger", main, "-o", target)
+    assert first.returncode == 0 and "待查款项" not in target.read_text(encoding="utf-8")
+    _entries, of = balances(main)
+    assert of(TRANSFERS_IN_TRANSIT) == Decimal("5000.00")  # sent, not yet seen arriving
+    assert run("extract", canteen, basic, "--ledger", main, "-o", target).returncode == 0
+    _entries, of = balances(main)
+    assert (of(TRANSFERS_IN_TRANSIT), of(BANK_CANTEEN)) == (0, Decimal("5000.00"))
+    assert of(BANK_BASIC) == Decimal("186432.57") - 5000
