@@ -422,6 +422,7 @@ class _Extraction:
         settled: dict = {}
         waiting = bool(self.index.receipts)  # fee receipts that a deposit may settle
         own_accounts = self.index.bank_accounts
+        numbers: dict[str, str | None] = {}  # counterparty account text → own ledger account
         rows_out: list[tuple[dt.date, Decimal, Decimal | None, int]] = []  # for order and balance
         entries = result.entries
 
@@ -538,7 +539,11 @@ class _Extraction:
                 meta["counterparty_bank"] = counterparty_bank
             receipts_day = self.settles_receipts(account, date, amount, settled) if (
                 waiting and amount > 0) else None
-            own_other = own_accounts.get(account_number(counterparty_account)) if counterparty_account else None
+            own_other = None
+            if own_accounts and counterparty_account:
+                if counterparty_account not in numbers:
+                    numbers[counterparty_account] = own_accounts.get(account_number(counterparty_account))
+                own_other = numbers[counterparty_account]
             internal = own_other is not None and own_other != account
             rule = None if receipts_day or internal else rules.match(
                 counterparty, counterparty_account, memo, amount, account)
