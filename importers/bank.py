@@ -11,12 +11,16 @@ The direction of a row comes from, in this order: separate out/in columns (借�
 accounts (BOC: money goes out when the payer is the statement's own account); a signed
 amount.
 
-Each row becomes a transaction: the bank posting, and the other posting from the first
-matching categorisation rule (rules.py) — or `!` against chart.SUSPENSE when none matches.
+Each row becomes a transaction: the bank posting, and the other posting from, in this order:
+fees in transit when the deposit settles fee receipts (receipts.py); chart.TRANSFERS_IN_TRANSIT
+when the counterparty account is another of the school's own accounts (`bank_account` on its
+`open`), so that the two statements of a transfer each book their side once; the first
+matching categorisation rule (rules.py); or `!` against chart.SUSPENSE when none matches.
 Metadata: `bank_ref` (the bank's serial, or `H` + a stable hash of date, time, amount,
 counterparty, its account and the running balance when the layout has no serial),
 `counterparty_account`, `counterparty_bank`.  After the rows, a `balance` assertion from the
-last running balance, dated the day after.
+last running balance, dated the day after (for a statement that reaches today, whose day may
+not be over, the balance today started with, dated today).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from pathlib import Path
 
 from beancount.core import data
 
-from xiaozhang.chart import FEES_IN_TRANSIT, SUSPENSE
+from xiaozhang.chart import FEES_IN_TRANSIT, SUSPENSE, TRANSFERS_IN_TRANSIT
 
 from .base import (FileResult, LedgerIndex, RowError, XiaozhangImporter, account_number,
                    note_sheet_without_header)
@@ -417,6 +421,8 @@ class _Extraction:
         repeats: dict[tuple[str, Decimal], int] = {}    # (ref, amount) → rows so far, once repeated
         settled: dict = {}
         waiting = bool(self.index.receipts)  # fee receipts that a deposit may settle
+        own_accounts = self.index.bank_accounts
+        numbers: dict[str, str | None] = {}  # counterparty account text → own ledger account
         rows_out: list[tuple[dt.date, Decimal, Decimal | None, int]] = []  # for order and balance
         entries = result.entries
 
@@ -533,10 +539,20 @@ class _Extraction:
                 meta["counterparty_bank"] = counterparty_bank
             receipts_day = self.settles_receipts(account, date, amount, settled) if (
                 waiting and amount > 0) else None
-            rule = None if receipts_day else rules.match(counterparty, counterparty_account, memo, amount, account)
+            own_other = None
+            if own_accounts and counterparty_account:
+                if counterparty_account not in numbers:
+                    numbers[counterparty_account] = own_accounts.get(account_number(counterparty_account))
+                own_other = numbers[counterparty_account]
+            internal = own_other is not None and own_other != account
+            rule = None if receipts_day or internal else rules.match(
+                counterparty, counterparty_account, memo, amount, account)
             if receipts_day:
                 meta["receipts_date"] = receipts_day
                 other, flag, narration = FEES_IN_TRANSIT, "*", memo or "缴费到账"
+            elif internal:  # between two of the school's accounts: each statement books its side
+                other, flag = TRANSFERS_IN_TRANSIT, "*"
+                narration = memo or f"{'转入自' if amount > 0 else '转出至'} {own_other.rsplit(':', 1)[-1]}"
             elif rule is not None:
                 meta.update(rule.meta)
                 other, flag = rule.account, "*"
@@ -573,9 +589,23 @@ class _Extraction:
                     f"{self.path}:{number}: 余额不连续：上一笔余额 {previous} {'+' if amount > 0 else '-'} "
                     f"{abs(amount)} ≠ 本行余额 {balance}（可能缺行，或同日排序不同）")
             previous = balance
-        date, _amount, balance, number = next(r for r in reversed(chronological) if r[2] is not None)
+        closing = [r for r in chronological if r[2] is not None]
+        today = dt.date.today()
+        if closing[-1][0] >= today:
+            # exported during the day: later rows of that day may follow, so assert the balance
+            # the day started with (after the last row of an earlier day), dated that day
+            closing = [r for r in closing if r[0] < today]
+            self.result.warnings.append(f"{self.path}: 流水含今天（{today}）的交易，今天可能还没结束；"
+                                        "余额断言只写到今天开始时")
+            if not closing:
+                return
+            date, _amount, balance, number = closing[-1]
+            asserted = today
+        else:
+            date, _amount, balance, number = closing[-1]
+            asserted = date + ONE_DAY
         meta = data.new_metadata(self.path, number)
-        self.result.entries.append(data.Balance(meta, date + ONE_DAY, account,
+        self.result.entries.append(data.Balance(meta, asserted, account,
                                                 data.Amount(balance, CURRENCY), None, None))
 
 

@@ -99,7 +99,8 @@ class LedgerIndex:
 
     - `bank_refs`: (account, bank_ref, amount) of every booked bank row, for each money
       posting (1001/1002/1011/1021) of a transaction carrying `bank_ref`;
-    - `invoices` (票据号) and `card_batches` (meal-card days, with their figures);
+    - `invoices`: (票据代码 `invoice_code` or "", 票据号 `invoice`) — numbers restart under each
+      票据代码 — and `card_batches` (meal-card days, with their figures);
     - `balances`: the (account, date) of balance assertions already made;
     - `bank_accounts`: account number (`bank_account` on `open`) → 1002/1011 account, and
       `accounts`, every account opened (rule accounts are checked against them);
@@ -109,7 +110,7 @@ class LedgerIndex:
 
     def __init__(self) -> None:
         self.bank_refs: set[tuple[str, str, Decimal]] = set()
-        self.invoices: set[str] = set()
+        self.invoices: set[tuple[str, str]] = set()
         self.card_batches: dict[str, Batch] = {}
         self.balances: set[tuple[str, dt.date]] = set()
         self.bank_accounts: dict[str, str] = {}
@@ -152,7 +153,7 @@ class LedgerIndex:
                     self._add_ref(entry, str(ref))
                 invoice = meta.get("invoice")
                 if invoice is not None:
-                    self.invoices.add(str(invoice))
+                    self.invoices.add((str(meta.get("invoice_code", "")), str(invoice)))
                 batch = meta.get("card_batch")
                 if batch is not None and entry.postings and entry.postings[0].units is not None:
                     self.card_batches[str(batch)] = Batch(Decimal(str(meta.get("records", 1))),
@@ -215,7 +216,11 @@ class LedgerIndex:
             if batch is not None:
                 return str(batch) in self.card_batches
             invoice = entry.meta.get("invoice")
-            return invoice is not None and str(invoice) in self.invoices
+            if invoice is None:
+                return False
+            # a 票据号 booked without its 票据代码 (typed by hand) matches whatever the code
+            code = str(entry.meta.get("invoice_code", ""))
+            return (code, str(invoice)) in self.invoices or ("", str(invoice)) in self.invoices
         if isinstance(entry, data.Balance):
             return (entry.account, entry.date) in self.balances
         return False

@@ -20,8 +20,9 @@ collection account; within SETTLE_DAYS before it) against FEES_IN_TRANSIT, with
 `receipts_date`; `reconcile` compares, per deposit account and day, the receipts with the
 deposits that settled them, across the ledger and the run.
 
-Voided receipts (作废, 冲红) are skipped and listed.  The 票据号 (`invoice`) is the
-de-duplication key.  Student names never enter the ledger (only the 学号).
+Voided receipts (作废, 冲红) are skipped and listed.  The 票据代码 (`invoice_code`, when the
+export has it) and 票据号 (`invoice`) are the de-duplication key: numbers restart under each
+票据代码 (a new one each year).  Student names never enter the ledger (only the 学号).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from .tabular import ValueProblem, parse_amount, parse_date
 
 COLUMNS = {
     "invoice": ("票据号", "票据号码", "票号", "电子票据号码"),
+    "invoice_code": ("票据代码", "电子票据代码"),
     "student": ("学号", "缴款人学号", "学生学号"),
     "payer": ("缴款人", "缴款人名称", "交款人"),
     "item": ("项目", "收费项目", "项目名称", "缴费项目"),
@@ -138,6 +140,8 @@ class ReceiptImporter(TableImporter):
             if col["class"] is not None and cells[col["class"]]:
                 meta["class"] = cells[col["class"]]
             meta["item"] = item
+            if col["invoice_code"] is not None and cells[col["invoice_code"]]:
+                meta["invoice_code"] = cells[col["invoice_code"]]
             meta["invoice"] = invoice
             units = data.Amount(amount, "CNY")
             narration = f"收取{item}" if is_non_tax(account) else f"代收{item}"

@@ -310,9 +310,6 @@ class Term:
     first: dt.date | None  # None: from the start of the books
     last: dt.date
 
-    def label(self) -> str:
-        return self.name
-
 
 def terms_of(policy: Policy) -> list[Term]:
     """The terms cut by the `term-end` policies: the day after one end to the next end."""

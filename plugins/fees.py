@@ -411,22 +411,12 @@ def validate_fees(entries, options_map, config=None):
     def report(entry, code, message):
         errors.append(FeeError(entry.meta, f"[{code}] {message}", entry))
 
-    service_items = {name for name in book.definitions if book.kind(name) == "服务性"}
     invoices: dict[str, tuple[str, str]] = {}  # 票据号 -> (kind, item)
-    activity: dict[tuple[str, int, int], data.Transaction] = {}  # (item, year, month) -> first
     last_date = None
     for txn in entries:
         if not isinstance(txn, data.Transaction):
             continue
         last_date = txn.date
-        key_month = (txn.date.year, txn.date.month)
-        for posting in txn.postings:  # every movement of a fee item needs the month's disclosure
-            name = book.accounts.get(posting.account)
-            if name is None and posting.account.startswith("Expenses:") and service_items:
-                tagged = (posting.meta or {}).get("item") or txn.meta.get("item")
-                name = tagged if tagged in service_items else None
-            if name is not None:
-                activity.setdefault((name, *key_month), txn)
         found, problems = collections(txn, book)
         for problem in problems:
             report(txn, "FE02", problem)
@@ -448,8 +438,8 @@ def validate_fees(entries, options_map, config=None):
             if earlier[0] != kind:
                 report(txn, "FE04", f"票据号 {invoice} 已用于{KINDS[earlier[0]][2]}（{earlier[1]}），"
                                     f"又用于{KINDS[kind][2]}（{name}）；不同性质的收费不得串用票据")
-    if last_date is not None:
-        _check_disclosed(activity, book, policy, last_date, report)
+    if last_date is not None:  # every movement of a fee item needs the month's disclosure
+        _check_disclosed(movements(entries, book), book, policy, last_date, report)
     return entries, errors
 
 
@@ -506,20 +496,63 @@ def _check_collection(txn, name, posting, book: FeeBook, report) -> str | None:
     return item.kind
 
 
-def _check_disclosed(activity, book: FeeBook, policy, last_date: dt.date, report) -> None:
+class DueDisclosure(NamedTuple):
+    """One item's month with movements, and its disclosure (FE05; the Fava page's list)."""
+
+    item: str
+    year: int
+    month: int
+    first: data.Transaction  # the item's first movement that month
+    due: dt.date  # month end + disclosure-days
+    published: dt.date | None  # the earliest disclosure record of that month listing the item
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def late(self) -> bool:
+        return self.published is not None and self.published > self.due
+
+
+def disclosure_status(activity: dict, book: FeeBook, policy) -> list[DueDisclosure]:
+    """For each (item, month) with movements (`movements`), when it was due and published."""
     published: dict[tuple[str, int, int], dt.date] = {}
     for record in book.disclosures:
         for name in record.items:
             key = (name, record.year, record.month)
             published[key] = min(record.date, published.get(key, record.date))
+    result = []
     for (name, year, month), first in activity.items():
         end = month_end(year, month)
         due = end + dt.timedelta(days=policy.get("disclosure-days", end))
-        if not due < last_date:
+        result.append(DueDisclosure(name, year, month, first, due, published.get((name, year, month))))
+    return result
+
+
+def movements(entries, book: FeeBook) -> dict[tuple[str, int, int], data.Transaction]:
+    """(item, year, month) -> the first transaction moving the item that month: a posting to
+    the item's account, or (服务性收费) an expense posting tagged with the item."""
+    service_items = {name for name in book.definitions if book.kind(name) == "服务性"}
+    activity: dict[tuple[str, int, int], data.Transaction] = {}
+    for txn in entries:
+        if not isinstance(txn, data.Transaction):
             continue
-        when = published.get((name, year, month))
-        if when is not None and when <= due:
+        for posting in txn.postings:
+            name = book.accounts.get(posting.account)
+            if name is None and posting.account.startswith("Expenses:") and service_items:
+                tagged = (posting.meta or {}).get("item") or txn.meta.get("item")
+                name = tagged if tagged in service_items else None
+            if name is not None:
+                activity.setdefault((name, txn.date.year, txn.date.month), txn)
+    return activity
+
+
+def _check_disclosed(activity, book: FeeBook, policy, last_date: dt.date, report) -> None:
+    for due in disclosure_status(activity, book, policy):
+        if not due.due < last_date or (due.published is not None and not due.late):
             continue
-        late = f"，公示记录日期 {when} 晚于期限" if when else ""
-        report(first, "FE05", f"{name} {year}年{month}月有收付，应于 {due} 前公示（custom \"disclosure\" "
-                              f"\"{year}-{month:02d}\" \"{name}\"）{late}；按规定应公示而未公示的不得收费")
+        late = f"，公示记录日期 {due.published} 晚于期限" if due.published else ""
+        report(due.first, "FE05", f"{due.item} {due.year}年{due.month}月有收付，应于 {due.due} 前公示"
+                                  f"（custom \"disclosure\" \"{due.period}\" \"{due.item}\"）{late}；"
+                                  "按规定应公示而未公示的不得收费")

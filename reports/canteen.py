@@ -435,7 +435,7 @@ def build_year(entries, options_map, school_year: int | None = None,
     """The Fava page: months September to August, terms, stores and licences."""
     ledger = ledger or CanteenLedger(entries, options_map)
     as_of = ledger.as_of
-    years = tuple(sorted({school_year_of(day) for day in ledger.days}))
+    years = tuple(sorted({school_year_of(day) for day in ledger.meals}))  # years with meals
     if school_year is None:
         school_year = school_year_of(as_of) if as_of else school_year_of(dt.date.today())
     first = dt.date(school_year, 9, 1)

@@ -51,21 +51,23 @@ def report_group() -> None:
 @click.option("--ledger", default=DEFAULT_LEDGER, show_default=True,
               type=click.Path(exists=True, dir_okay=False), help="账本")
 @click.option("--roster", default=None, type=click.Path(dir_okay=False),
-              help="学生名册（默认：账本目录下的 students.csv）")
+              help="学生名册（默认：学校信息中的 roster，否则账本目录下的 students.csv）")
 @click.option("--date", "issued", default=None, help="公示日期（默认：今天）")
 @click.option("--jobs", default=None, type=int, help="并行进程数（默认：CPU 核数）")
 def disclosure_command(period, term, class_name, out, ledger, roster, issued, jobs) -> None:
     """月末收费公示、代收费结算清单、班级公示和个人结算单。"""
+    from xiaozhang.plugins.policy import read_policy
     from xiaozhang.reports import disclosure
     from xiaozhang.reports.document import DocumentError, write_many
-    from xiaozhang.roster import RosterError, read_roster, roster_next_to
+    from xiaozhang.roster import RosterError, read_roster, roster_for
 
     published = parse_date(issued)
+    entries, options_map = load(ledger)
+    profiles = read_policy(entries)[0].profiles
     try:
-        students = read_roster(roster or roster_next_to(ledger))
+        students = read_roster(roster or roster_for(ledger, profiles[-1][1] if profiles else None))
     except RosterError as error:
         raise click.ClickException(str(error)) from error
-    entries, options_map = load(ledger)
     try:
         report = disclosure.build(entries, options_map, students, period, term=term,
                                   class_name=class_name, ledger=ledger)
@@ -95,3 +97,40 @@ def disclosure_command(period, term, class_name, out, ledger, roster, issued, jo
     click.echo(f"公示后请把下面这一行加入 {published.year}/{published.month:02d} 的账目文件（公示记录，见 docs/disclosure.md）：")
     click.echo(record)
     sys.stdout.flush()
+
+
+def _monthly_command(name: str) -> click.Command:
+    from xiaozhang.reports.monthly import REPORTS
+
+    stem, build, document, help_text = REPORTS[name]
+
+    @click.option("--period", required=True, help="月份，如 2026-03")
+    @click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
+    @click.option("--ledger", default=DEFAULT_LEDGER, show_default=True,
+                  type=click.Path(exists=True, dir_okay=False), help="账本")
+    @click.option("--date", "issued", default=None, help="报表日期（默认：今天）")
+    def command(period, out, ledger, issued) -> None:
+        from xiaozhang.reports import monthly
+        from xiaozhang.reports.document import DocumentError, write
+
+        made = parse_date(issued)
+        try:
+            when = monthly.Period.parse(period)
+        except monthly.ReportError as error:
+            raise click.ClickException(str(error)) from error
+        entries, options_map = load(ledger)
+        report = build(entries, options_map, when)
+        school = monthly.school_name(entries, when.last)
+        target = Path(out)
+        try:
+            write(document(report, school, ledger, made), target, f"{stem}-{when.text}")
+        except DocumentError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"{school} {when.label}{stem}：已写入 {target / (stem + '-' + when.text)}.html/.pdf/.xlsx/.png")
+
+    command.__doc__ = help_text
+    return report_group.command(name)(command)
+
+
+for _name in ("spending", "budget", "utilities", "income"):
+    _monthly_command(_name)

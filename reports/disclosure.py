@@ -415,6 +415,13 @@ def split_fen(amount: Decimal, count: int) -> list[Decimal]:
     return [Decimal(base + (1 if index < extra else 0)) * CENT for index in range(count)]
 
 
+def is_refund(txn: data.Transaction, posting: data.Posting) -> bool:
+    """A debit to a fee item's account is a refund (退费), not spending (see the docstring)."""
+    meta = posting.meta or {}
+    return ("student" in meta or "student" in txn.meta or "refund_each" in meta
+            or "refund_each" in txn.meta or "退" in (txn.narration or ""))
+
+
 def entry_term(txn: data.Transaction, debit: bool, terms: list[Term]) -> str:
     """The id of the term a fee posting belongs to (see the module docstring)."""
     explicit = txn.meta.get("term")
@@ -482,16 +489,10 @@ class _Collector:
                     self.spending(sheet, txn, posting, number)
                 elif number < 0:
                     self.collection(sheet, txn, posting, -number)
-                elif self.is_refund(txn, posting):
+                elif is_refund(txn, posting):
                     self.pending_refunds.append((sheet, txn, posting, number))
                 else:
                     self.spending(sheet, txn, posting, number)
-
-    @staticmethod
-    def is_refund(txn: data.Transaction, posting: data.Posting) -> bool:
-        meta = posting.meta or {}
-        return ("student" in meta or "student" in txn.meta or "refund_each" in meta
-                or "refund_each" in txn.meta or "退" in (txn.narration or ""))
 
     def collection(self, sheet: ItemSheet, txn: data.Transaction, posting: data.Posting,
                    amount: Decimal) -> None:

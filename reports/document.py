@@ -591,6 +591,11 @@ def _column_letter(index: int) -> str:
 
 def write_xlsx(docs: Document | Iterable[Document], path: Path) -> Path:
     """One workbook, one sheet per document (in order)."""
+    return _write_bytes(Path(path), xlsx_bytes(docs))
+
+
+def xlsx_bytes(docs: Document | Iterable[Document]) -> bytes:
+    """The workbook of `write_xlsx` as bytes (e.g. for a download from a Fava page)."""
     from openpyxl import Workbook
 
     documents = [docs] if isinstance(docs, Document) else list(docs)
@@ -603,7 +608,7 @@ def write_xlsx(docs: Document | Iterable[Document], path: Path) -> Path:
         _fill_sheet(workbook.create_sheet(_sheet_name(doc, taken)), doc)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _write_bytes(Path(path), buffer.getvalue())
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------------------------------
@@ -677,6 +682,6 @@ def _write_bytes(path: Path, data: bytes) -> Path:
 __all__ = [
     "Block", "Cell", "Document", "DocumentError", "FORMATS", "Figure", "Percent", "Table", "Text",
     "cell_text", "display_width", "pdf_bytes", "pdf_png", "pdf_text", "render_html", "safe_filename",
-    "write", "write_html", "write_many", "write_pdf", "write_png", "write_xlsx",
+    "write", "write_html", "write_many", "write_pdf", "write_png", "write_xlsx", "xlsx_bytes",
 ]
 

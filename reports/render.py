@@ -1,4 +1,5 @@
-"""Rendering helpers shared by the Fava pages and the report commands: money formatting and server-side SVG charts.
+"""Rendering helpers shared by the Fava pages and the report commands: money formatting and
+server-side charts (inline SVG for the pages, PNG for printed reports).
 
 Charts are drawn with matplotlib on the server and inlined into the page as SVG, so they
 need no JavaScript, no network and no font on the reader's machine: every glyph, Chinese
@@ -67,10 +68,37 @@ def bar_chart_svg(
     `title` is the chart's accessible name; it is drawn only with `draw_title` (pages
     usually have a heading right above the chart).
     """
+    document = _bar_chart(categories, series, title=title, draw_title=draw_title, y_label=y_label,
+                          width_in=width_in, height_in=height_in, fmt="svg")
+    return Markup(_inline_svg(document.decode("utf-8"), title))
+
+
+def bar_chart_png(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    y_label: str | None = None,
+    width_in: float = 9.0,
+    height_in: float = 3.6,
+    horizontal: bool = False,
+    dpi: int = 150,
+) -> bytes:
+    """The same chart as a PNG for printed reports (`document.Figure`): black text on white,
+    the title drawn, Chinese labels rasterised from the CJK font. `horizontal` puts the
+    categories on the vertical axis (long labels such as account names)."""
+    return _bar_chart(categories, series, title=title, draw_title=True, y_label=y_label,
+                      width_in=width_in, height_in=height_in, fmt="png", horizontal=horizontal,
+                      dpi=dpi)
+
+
+def _bar_chart(categories, series, *, title, draw_title, y_label, width_in, height_in, fmt,
+               horizontal=False, dpi=100) -> bytes:
     from matplotlib import rc_context
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
+    text = _TEXT_SENTINEL if fmt == "svg" else "black"
     rc = {
         "font.family": "sans-serif",
         "font.sans-serif": [CJK_FONT, FALLBACK_FONT],
@@ -78,11 +106,11 @@ def bar_chart_svg(
         "svg.fonttype": "path",
         "svg.hashsalt": "xiaozhang",  # stable element ids: the same data gives the same SVG
         "axes.unicode_minus": False,
-        "text.color": _TEXT_SENTINEL,
-        "axes.labelcolor": _TEXT_SENTINEL,
-        "axes.edgecolor": _TEXT_SENTINEL,
-        "xtick.color": _TEXT_SENTINEL,
-        "ytick.color": _TEXT_SENTINEL,
+        "text.color": text,
+        "axes.labelcolor": text,
+        "axes.edgecolor": text,
+        "xtick.color": text,
+        "ytick.color": text,
     }
     with _RENDER_LOCK, rc_context(rc):
         fig = Figure(figsize=(width_in, height_in), layout="constrained")
@@ -92,31 +120,39 @@ def bar_chart_svg(
         positions = range(len(categories))
         for index, one in enumerate(series):
             offset = (index - (len(series) - 1) / 2) * bar_width
-            ax.bar(
-                [x + offset for x in positions],
-                [float(value) for value in one.values],
-                width=bar_width,
-                label=one.label,
-                color=one.colour,
-            )
-        ax.set_xticks(list(positions), list(categories))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: f"{y:,.0f}"))
+            places = [x + offset for x in positions]
+            values = [float(value) for value in one.values]
+            if horizontal:
+                ax.barh(places, values, height=bar_width, label=one.label, color=one.colour)
+            else:
+                ax.bar(places, values, width=bar_width, label=one.label, color=one.colour)
+        amounts = FuncFormatter(lambda y, _pos: f"{y:,.0f}")
+        if horizontal:
+            ax.set_yticks(list(positions), list(categories))
+            ax.invert_yaxis()  # the first category on top, as in the table
+            ax.xaxis.set_major_formatter(amounts)
+        else:
+            ax.set_xticks(list(positions), list(categories))
+            ax.yaxis.set_major_formatter(amounts)
         if y_label:
-            ax.set_ylabel(y_label)
+            (ax.set_xlabel if horizontal else ax.set_ylabel)(y_label)
         if draw_title:
             ax.set_title(title)
-        ax.margins(y=0.12)  # headroom above the tallest bar
+        ax.margins(**({"x": 0.12} if horizontal else {"y": 0.12}))  # headroom past the longest bar
         if all(value >= 0 for one in series for value in one.values):
-            ax.set_ylim(bottom=0)
-        ax.grid(axis="y", alpha=0.3)
+            (ax.set_xlim if horizontal else ax.set_ylim)(0, None)
+        ax.grid(axis="x" if horizontal else "y", alpha=0.3)
         ax.set_axisbelow(True)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         # Above the plot, right-aligned: never covers a bar.
         ax.legend(frameon=False, loc="lower right", bbox_to_anchor=(1, 1), ncols=len(series))
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
-    return Markup(_inline_svg(buffer.getvalue(), title))
+        buffer = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
+        else:
+            fig.savefig(buffer, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def _inline_svg(document: str, title: str) -> str:

@@ -16,6 +16,8 @@ Extensions of the 制度's detail levels (documented in docs/conventions.md):
   books them properly (the importer flags them `!`).
 - 121801缴费待到账: fees receipted (票据) but not yet seen on the bank statement; imported
   receipts debit it, the matching bank deposit credits it (importers/receipts.py).
+- 121802资金划转在途: a transfer between two of the school's own accounts; the paying and the
+  receiving statement each book their side against it (importers/bank.py).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ CANTEEN_EQUITY = "Equity:3001累计盈余:300101食堂伙食结余"
 SUSPENSE = "Liabilities:2307其他应付款:230799待查款项"
 # Fee receipts imported before (or without) their bank deposit wait here (importers/receipts.py).
 FEES_IN_TRANSIT = "Assets:1218其他应收款:121801缴费待到账"
+# A transfer between two of the school's own accounts, between the two statements' sides.
+TRANSFERS_IN_TRANSIT = "Assets:1218其他应收款:121802资金划转在途"
 ACCUMULATED_SURPLUS = "Equity:3001累计盈余"
 FREE_TRANSFER_EQUITY = "Equity:3401无偿调拨净资产"
 PRIOR_YEAR_ADJUSTMENT = "Equity:3501以前年度盈余调整"
@@ -225,6 +229,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a("Assets:1214预付账款", "预付账款"),
         a("Assets:1218其他应收款", "其他应收款：职工借款等"),
         a(FEES_IN_TRANSIT, "缴费待到账：已开票据、银行尚未到账的学生缴费（导入票据时借记，银行入账时贷记）"),
+        a(TRANSFERS_IN_TRANSIT, "资金划转在途：学校本单位账户之间的划转，转出和转入两边的流水各记一次，两边都导入后为零"),
         a("Assets:1302库存物品", "库存物品：低值易耗品、材料"),
         a(FOOD_STOCK, "食堂食材库存：入库、出库（领料）、月末盘存", _CANTEEN),
     ]

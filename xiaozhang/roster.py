@@ -1,5 +1,8 @@
 """The student roster (学生名册): `students.csv` next to the ledger, kept apart from the books.
 
+Where: `students.csv` next to the main ledger file, or the file named by `roster` in the school
+profile (`custom "school"`), relative to the main ledger file's folder.
+
 Columns, found by name (DOMAIN.md §4.3): 学号, 姓名, 年级, 班级 (more columns are ignored).
 The file is personal data: student names appear only in per-student statements; every
 public notice masks them (`mask_name`) and never shows the 学号.
@@ -81,6 +84,8 @@ def read_roster(path: str | Path) -> dict[str, Student]:
     return students
 
 
-def roster_next_to(ledger: str | Path) -> Path:
-    """The default roster: `students.csv` in the main ledger file's folder."""
-    return Path(ledger).resolve().parent / ROSTER_FILE
+def roster_for(ledger: str | Path, profile: dict | None = None) -> Path:
+    """The roster of a ledger: the school profile's `roster` (relative to the main ledger
+    file's folder), else `students.csv` in that folder."""
+    name = (profile or {}).get("roster") or ROSTER_FILE
+    return Path(ledger).resolve().parent / name

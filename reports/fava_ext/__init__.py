@@ -11,7 +11,8 @@ Fava's time/account/filter bar does not change them (each page says so).
 
 Pages: Overview (概览, `/<ledger>/extension/Overview/`), Compliance (合规,
 `/<ledger>/extension/Compliance/`), FixedAssets (固定资产, `/<ledger>/extension/FixedAssets/`,
-in `assets.py`).
+in `assets.py`), Canteen (食堂, `/<ledger>/extension/Canteen/`, in `canteen.py`), Disclosure
+(收费公示, `/<ledger>/extension/Disclosure/`, in `disclosure.py`).
 
 Only extension classes may subclass `FavaExtensionBase` in this module: Fava registers every
 such class it finds here as a page, so shared code lives in the `ReportPage` mixin.
@@ -143,3 +144,5 @@ class Compliance(ReportPage, FavaExtensionBase):
 
 
 from xiaozhang.reports.fava_ext.assets import FixedAssets  # noqa: E402,F401  (固定资产 page)
+from xiaozhang.reports.fava_ext.canteen import Canteen  # noqa: E402,F401  (a page: Fava finds it here)
+from xiaozhang.reports.fava_ext.disclosure import Disclosure  # noqa: E402,F401  (收费公示 page)

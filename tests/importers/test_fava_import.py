@@ -89,3 +89,12 @@ def test_a_file_with_bad_rows_shows_the_rows_in_the_browser(tmp_path):
                           query_string={"filename": str(inbox / "bad.csv"), "importer": "xiaozhang.icbc"})
     assert response.status_code != 200
     assert f"{inbox / 'bad.csv'}:5: 金额“abc”不是数字" in response.json["error"]
+
+
+def test_a_wrong_rules_file_is_explained_on_the_import_page(tmp_path):
+    (tmp_path / "import-rules.toml").write_text('[[rule]]\ncounterparty = "供电"\naccount = "39999"\n',
+                                                encoding="utf-8")
+    client, slug, _inbox = app_for(tmp_path)
+    response = client.get(f"/{slug}/api/imports")
+    assert response.status_code != 200
+    assert "第 1 条规则：科目“39999”在账本中找不到" in response.json["error"]

@@ -161,3 +161,64 @@ def test_damaged_old_excel_and_xml_spreadsheets_are_explained(tmp_path):
     assert f"{xls}: " in result.stderr and ("已损坏" in result.stderr or "无法识别" in result.stderr)
     shutil.copy(FIXTURES / "ccb" / "ccb-detail-2025-10.xls", tmp_path / "ok.xls")
     assert run("identify", tmp_path / "ok.xls", "--ledger", main).returncode == 0
+
+
+def test_a_statement_exported_during_the_day_asserts_only_the_balance_the_day_began_with(tmp_path):
+    import datetime as dt
+
+    main = make_ledger(tmp_path)
+    today = dt.date.today()
+    yesterday = today - dt.timedelta(days=1)
+    morning = _statement(tmp_path / "morning.csv", [
+        f"{yesterday:%Y%m%d},09:00,100.00,,186532.57,某人,还款,T1",
+        f"{today:%Y%m%d},09:00,,30.00,186502.57,某店,文具,T2"])
+    target = tmp_path / "imported.beancount"
+    first = run("extract", morning, "--ledger", main, "-o", target)
+    assert first.returncode == 0, first.stderr
+    assert "余额断言只写到今天开始时" in first.stderr
+    assert f"{today} balance Assets:1002银行存款:100201基本户" in target.read_text(encoding="utf-8")
+    evening = _statement(tmp_path / "evening.csv", [
+        f"{yesterday:%Y%m%d},09:00,100.00,,186532.57,某人,还款,T1",
+        f"{today:%Y%m%d},09:00,,30.00,186502.57,某店,文具,T2",
+        f"{today:%Y%m%d},16:00,,2.57,186500.00,某店,胶水,T3"])
+    assert run("extract", evening, "--ledger", main, "-o", target).returncode == 0
+    _entries, of = balances(main)  # the morning's assertion still holds after the rest of the day
+    assert of("Assets:1002银行存款:100201基本户") == Decimal("186500.00")
+
+
+def test_a_receipt_number_is_a_duplicate_only_under_its_own_code(tmp_path):
+    main = make_ledger(tmp_path)
+    target = tmp_path / "imported.beancount"
+    assert run("extract", RECEIPTS, "--ledger", main, "-o", target).returncode == 0
+    next_year = tmp_path / "2026.csv"
+    next_year.write_bytes(RECEIPTS.read_bytes().replace(b"43010125,2500000101", b"43010126,2500000101"))
+    result = run("extract", next_year, "--ledger", main)
+    assert "导入 1 行，重复 2 行" in result.stderr  # the new year's code restarts the numbers
+    typed = tmp_path / "typed.beancount"  # booked by hand, without the code: matches any code
+    typed.write_text('2026-01-05 * "代收作业本费"\n  invoice: "2500000101"\n'
+                     '  Assets:1218其他应收款:121801缴费待到账  15.00 CNY\n'
+                     '  Liabilities:2307其他应付款:230701代收费:01作业本费\n', encoding="utf-8")
+    main.write_text(main.read_text(encoding="utf-8") + 'include "typed.beancount"\n', encoding="utf-8")
+    assert "导入 0 行，重复 3 行" in run("extract", next_year, "--ledger", main).stderr
+
+
+def test_a_transfer_between_the_schools_own_accounts_is_booked_once_on_each_side(tmp_path):
+    from xiaozhang.chart import BANK_BASIC, BANK_CANTEEN, TRANSFERS_IN_TRANSIT
+
+    main = make_ledger(tmp_path)
+    header_with_account = "交易日期,交易时间,收入金额,支出金额,账户余额,对方户名,对方账号,摘要,交易流水号"
+    basic = tmp_path / "basic.csv"
+    basic.write_text(f"某某农商银行账户交易明细\n账号：1202020109900012345\n{header_with_account}\n"
+                     "20251101,10:00,,5000.00,,本校食堂,18-123401040012345,调拨食堂经费,A1\n", encoding="utf-8")
+    canteen = tmp_path / "canteen.csv"
+    canteen.write_text(f"某某农商银行账户交易明细\n账号：18-123401040012345\n{header_with_account}\n"
+                       "20251102,09:00,5000.00,,,本校,1202020109900012345,调拨食堂经费,C9\n", encoding="utf-8")
+    target = tmp_path / "imported.beancount"
+    first = run("extract", basic, "--ledger", main, "-o", target)
+    assert first.returncode == 0 and "待查款项" not in target.read_text(encoding="utf-8")
+    _entries, of = balances(main)
+    assert of(TRANSFERS_IN_TRANSIT) == Decimal("5000.00")  # sent, not yet seen arriving
+    assert run("extract", canteen, basic, "--ledger", main, "-o", target).returncode == 0
+    _entries, of = balances(main)
+    assert (of(TRANSFERS_IN_TRANSIT), of(BANK_CANTEEN)) == (0, Decimal("5000.00"))
+    assert of(BANK_BASIC) == Decimal("186432.57") - 5000

@@ -462,3 +462,20 @@ def test_errors_are_reported_with_the_file_and_line(tmp_path):
 ])
 def test_canteen_policies_are_checked(line):
     assert check(line + "\n") == [("PL03", line_of(0))]
+
+
+def test_imported_meal_cards_keep_staff_apart_and_pass():
+    """The meal-card importer's output (students and staff in one export) under the rules."""
+    from pathlib import Path
+
+    from beancount.parser import printer
+
+    from xiaozhang.importers.mealcard import MealCardImporter
+
+    export = Path(__file__).parents[1] / "importers" / "fixtures" / "mealcard" / "mealcard-staff-2025-10.csv"
+    entries = MealCardImporter().extract(str(export), [])
+    text = "".join(printer.format_entry(entry) + "\n" for entry in entries)
+    assert check(text) == []
+    staff = [e for e in entries if e.meta["card_batch"] == "饭卡-教职工消费-2025-10-08"]
+    assert [(p.account, p.units.number) for p in staff[0].postings] == [
+        (STAFF_CARDS, 16), (STAFF_INCOME, -16)]

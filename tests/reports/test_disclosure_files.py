@@ -145,6 +145,14 @@ def test_xlsx_of_the_class_keeps_numbers(fixture_out):
     assert "张*明" in values and Decimal("16.66") in [Decimal(str(v)) for v in values if isinstance(v, float)]
 
 
+def test_the_roster_named_in_the_school_profile(tmp_path):
+    """The fixture's `custom "school"` says `roster: "disclosure-students.csv"`."""
+    result = run("--period", "2026-01", "--ledger", str(FIXTURE), "--class", "一(1)班", "--out", str(tmp_path),
+                 "--date", "2026-02-09", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "欧**娜" in texts_of(tmp_path / "班级公示" / "一(1)班.pdf")
+
+
 def test_bad_input_gets_a_clear_chinese_message(tmp_path):
     result = run("--period", "2026-1", "--ledger", str(FIXTURE), "--roster", str(ROSTER), "--out", str(tmp_path))
     assert result.exit_code == 1 and "期间 '2026-1' 的格式应为 年-月" in result.stderr

@@ -52,7 +52,9 @@ def test_ledger_loads_without_errors(fixture_app):
     assert list(ledger.errors) == []
     # Fava lists the pages by class name.
     assert [(ext.name, ext.report_title) for ext in ledger.extensions.extension_details] == [
+        ("Canteen", "食堂"),
         ("Compliance", "合规"),
+        ("Disclosure", "收费公示"),
         ("FixedAssets", "固定资产"),
         ("Overview", "概览"),
     ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from matplotlib import font_manager
 
-from xiaozhang.reports.render import CJK_FONT, Series, bar_chart_svg, money
+from xiaozhang.reports.render import CJK_FONT, Series, bar_chart_png, bar_chart_svg, money
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,25 @@ def test_bar_chart_svg_is_inline_and_deterministic():
     assert "<text" not in svg  # glyphs as paths
     assert "#010203" not in svg and "currentColor" in svg
     assert svg == str(draw())
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_bar_chart_png_draws_bars_and_is_deterministic(horizontal):
+    import io
+
+    from PIL import Image
+
+    def draw():
+        return bar_chart_png(["30201办公费", "30205水费"],
+                             [Series("预算", [Decimal("34000"), Decimal("9000")], "#3b7dd8"),
+                              Series("支出", [Decimal("30000"), Decimal("0")], "#e8833a")],
+                             title="预算执行", horizontal=horizontal)
+
+    png = draw()
+    assert png == draw()
+    with Image.open(io.BytesIO(png)) as image:
+        rgb = image.convert("RGB")
+        assert rgb.size == (1350, 540)  # 9 x 3.6 inches at 150 dpi
+        colours = {colour for _count, colour in rgb.getcolors(maxcolors=1 << 20)}
+        # both series' colours are drawn, on white
+        assert (59, 125, 216) in colours and (232, 131, 58) in colours and (255, 255, 255) in colours
