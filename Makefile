@@ -26,6 +26,7 @@ bench: venv
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/importers.py
 	$(BIN)/python bench/canteen.py
+	$(BIN)/python bench/assets.py
 
 check: venv
 	$(BIN)/xiaozhang check $(LEDGER)
