@@ -25,6 +25,8 @@ test: venv system-fonts system-browser
 bench: venv
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/importers.py
+	$(BIN)/python bench/canteen.py
+	$(BIN)/python bench/assets.py
 	$(BIN)/python bench/disclosure.py
 
 check: venv

@@ -74,7 +74,7 @@ def bench_load(main: Path, repeat: int) -> list[tuple[str, float, float]]:
             ("xiaozhang check（全部校账插件）", ours, ours / baseline)]
 
 
-PLUGINS = ("policy", "approvals", "twolines", "projects", "budgets")
+PLUGINS = ("policy", "approvals", "twolines", "projects", "budgets", "canteen")
 
 
 def bench_plugins(main: Path, repeat: int) -> list[tuple[str, float, float]]:

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from xiaozhang.chart import BANK_CANTEEN, MEAL_CARDS, MEAL_INCOME
+from xiaozhang.chart import BANK_CANTEEN, MEAL_CARDS, MEAL_INCOME, STAFF_MEAL_CARDS, STAFF_MEAL_INCOME
 
 from .base import FileResult, LedgerIndex, RowError, TableImporter
 from .tabular import ValueProblem, parse_amount, parse_date
@@ -34,14 +34,20 @@ COLUMNS = {
     "card": ("卡号", "饭卡号", "卡片编号"),
     "student": ("学号", "人员编号"),
     "serial": ("流水号", "交易流水号"),
+    "holder": ("人员类别", "人员类型", "身份", "卡类别", "卡类型"),  # optional: 学生 / 教职工
 }
+STAFF_WORDS = ("教职工", "教工", "职工", "教师", "员工")
 MUST = (COLUMNS["date"], COLUMNS["kind"], COLUMNS["amount"], COLUMNS["card"])
 KINDS = {"充值": "充值", "圈存": "充值", "消费": "消费", "就餐": "消费", "退款": "退款", "退卡": "退款",
          "销户退款": "退款"}
 
 
 def _postings(kind: str, bank: str) -> tuple[str, str, str]:
-    """(debit account, credit account, narration)."""
+    """(debit account, credit account, narration); staff cards (`教职工充值` …) kept apart."""
+    if kind.startswith("教职工"):
+        debit, credit, narration = _postings(kind.removeprefix("教职工"), bank)
+        staff = {MEAL_CARDS: STAFF_MEAL_CARDS, MEAL_INCOME: STAFF_MEAL_INCOME}
+        return staff.get(debit, debit), staff.get(credit, credit), "教职工" + narration
     if kind == "充值":
         return bank, MEAL_CARDS, "饭卡充值汇总（一卡通系统）"
     if kind == "消费":
@@ -115,6 +121,8 @@ class MealCardImporter(TableImporter):
                 card = cells[col["card"]]
                 if not card:
                     raise ValueProblem("卡号为空")
+                if col.get("holder") is not None and any(w in cells[col["holder"]] for w in STAFF_WORDS):
+                    kind = "教职工" + kind  # staff meals apart from students' (食堂)
             except ValueProblem as problem:
                 result.errors.append(RowError(filepath, number, f"{problem}；请核对该行"))
                 continue

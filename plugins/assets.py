@@ -85,7 +85,10 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
+import gc
+import operator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
@@ -101,6 +104,7 @@ __plugins__ = ("validate_assets",)
 GENERATED = "__xiaozhang__"  # marker of the entries our generators add
 
 CATEGORIES: tuple[str, ...] = tuple(name for _code, name in chart.ASSET_CATEGORIES)
+FIXED_ACCOUNTS = {name: chart.fixed_asset_account(name) for name in CATEGORIES}
 SPECIAL_EQUIPMENT = "专用设备"
 # 财会〔2017〕4号 表1: the minimum useful life (years) of each sub-category; None: not depreciated
 # (单独计价入账的土地, 动植物). Categories absent here (文物和陈列品, 图书档案) are not depreciated
@@ -154,6 +158,13 @@ REQUIRED = (("asset_id", "资产编号"), ("category", "类别"), ("model", "规
             ("quantity", "数量"), ("location", "存放地点"), ("custodian", "使用人"),
             ("dept", "使用部门"))
 PURCHASE_REQUIRED = (("supplier", "供应商"), ("invoice", "发票号"), ("procurement", "采购方式"))
+BASE_KEYS = frozenset(key for key, _label in REQUIRED)
+PURCHASE_KEYS = BASE_KEYS | {key for key, _label in PURCHASE_REQUIRED}
+CARD_KEYS = ("asset_id", "category", "subcategory", "quantity", "life", "status", "acquired",
+             "depreciated", "depreciated_months")
+CARD_KEY_SET = PURCHASE_KEYS | set(CARD_KEYS) | {"name", "model"}
+# the required values of a card that has every required key (index: is it a purchase)
+REQUIRED_VALUES = (operator.itemgetter(*BASE_KEYS), operator.itemgetter(*PURCHASE_KEYS))
 
 CENT = Decimal("0.01")
 
@@ -186,7 +197,9 @@ def last_closed_month(day: dt.date) -> int:
 
 
 def fen(amount: Decimal) -> int:
-    return int(amount.quantize(CENT, rounding=ROUND_HALF_UP) * 100)
+    cents = amount * 100
+    whole = int(cents)
+    return whole if whole == cents else int(amount.quantize(CENT, rounding=ROUND_HALF_UP) * 100)
 
 
 def yuan(cents: int) -> Decimal:
@@ -206,8 +219,20 @@ def horizon(entries) -> int | None:
 
 # -- the depreciation schedule ----------------------------------------------------------
 
-@dataclass(frozen=True)
-class Schedule:
+def straight_line(base: int, months: int) -> tuple[int, int, int]:
+    """(monthly, count, last): `base` fen over `months` months, monthly rounded half up, the
+    month after the `count` full ones taking the remainder `last` (see `Schedule`)."""
+    if base <= 0 or months <= 0:
+        return 0, 0, 0
+    monthly = (2 * base + months) // (2 * months)  # base / months, half up
+    if monthly * (months - 1) <= base:
+        count = months - 1
+    else:  # rounding up would overshoot: fully depreciated before the last month
+        count = base // monthly
+    return monthly, count, base - count * monthly
+
+
+class Schedule(NamedTuple):
     """Monthly straight-line depreciation of one card, in fen (no residual value).
 
     `monthly` = (cost − prior depreciation) ÷ months left, rounded half up to the fen; it is
@@ -224,14 +249,7 @@ class Schedule:
     @classmethod
     def straight_line(cls, base: int, months: int, first: int, prior: int = 0,
                       stop: int | None = None) -> "Schedule":
-        if base <= 0 or months <= 0:
-            return cls(first, 0, 0, 0, prior, stop)
-        monthly = (2 * base + months) // (2 * months)  # base / months, half up
-        if monthly * (months - 1) <= base:
-            count = months - 1
-        else:  # rounding up would overshoot: fully depreciated before the last month
-            count = base // monthly
-        return cls(first, monthly, count, base - count * monthly, prior, stop)
+        return cls(first, *straight_line(base, months), prior, stop)
 
     @property
     def end(self) -> int:
@@ -277,43 +295,100 @@ class Disposal:
     source: dict  # the meta to point at
 
 
-@dataclass
+@dataclass(slots=True)
 class Card:
-    """One asset card (资产卡片) and its life on the books."""
+    """One asset card (资产卡片) and its life on the books.
+
+    The descriptive fields (name, model, location …) are read from the card's metadata when
+    asked for: a ledger has thousands of cards and a check needs few of them."""
 
     asset_id: str
-    name: str
     category: str
     subcategory: str | None
-    model: str
     quantity: int
     life: int | None
     cost: int  # fen
     date: dt.date  # entry date (入账日期)
     acquired: dt.date  # original acquisition date (取得日期)
     source_kind: str  # 取得方式
-    fund: str  # 资金来源
-    location: str
-    custodian: str
-    dept: str
-    status: str
-    supplier: str
-    invoice: str
-    procurement: str
+    status: str  # as written on the card (transfers may change it later)
     prior: int  # fen depreciated before the books (opening, transferred in at cost)
     prior_months: int
-    account: str
     entry: data.Transaction
-    source: dict  # meta the card's errors point at (file:line)
+    posting: data.Posting  # the acquisition posting (the card)
+    meta: dict  # the card's metadata (the transaction's, overridden by the posting's)
     depreciates: bool  # a depreciable category and sub-category, with a life
+    first: int  # the first month of depreciation in the books (policy of the entry date)
+    stop: int | None = None  # the last month allowed (set by a disposal)
     disposal: Disposal | None = None
-    transfers: list[Transfer] = field(default_factory=list)
-    schedule: Schedule | None = None  # None: not depreciated
+    transfers: tuple[Transfer, ...] = ()
+    computed: Schedule | None = None  # the schedule, once asked for
+
+    @property
+    def schedule(self) -> Schedule | None:
+        """The depreciation schedule (None: not depreciated), computed when first asked for."""
+        if not self.depreciates:
+            return None
+        if self.computed is None:
+            self.computed = Schedule.straight_line(self.cost - self.prior,
+                                                   self.life * 12 - self.prior_months,
+                                                   self.first, self.prior, self.stop)
+        return self.computed
+
+    @property
+    def account(self) -> str:
+        return self.posting.account
+
+    @property
+    def source(self) -> dict:
+        """The metadata the card's problems point at (file:line): the posting's when the card
+        is written under it, else the transaction's."""
+        own = self.posting.meta
+        return own if own and "asset_id" in own else self.entry.meta
+
+    @property
+    def name(self) -> str:
+        return _text(self.meta.get("name")) or self.entry.narration
+
+    @property
+    def model(self) -> str:
+        return _text(self.meta.get("model"))
+
+    @property
+    def location(self) -> str:
+        return _text(self.meta.get("location"))
+
+    @property
+    def custodian(self) -> str:
+        return _text(self.meta.get("custodian"))
+
+    @property
+    def dept(self) -> str:
+        return _text(self.meta.get("dept"))
+
+    @property
+    def supplier(self) -> str:
+        return _text(self.meta.get("supplier"))
+
+    @property
+    def invoice(self) -> str:
+        return _text(self.meta.get("invoice"))
+
+    @property
+    def procurement(self) -> str:
+        return _text(self.meta.get("procurement"))
+
+    @property
+    def fund(self) -> str:
+        """资金来源: 财政拨款 (from the quota or paid by the treasury), 非财政拨款, or the
+        way it came in (期初建账, 盘盈 …)."""
+        return _fund(self.entry, self.source_kind)
 
     def state_on(self, day: dt.date) -> dict[str, str]:
         """location, custodian, dept and status as they were at the end of `day`."""
-        state = {"location": self.location, "custodian": self.custodian, "dept": self.dept,
-                 "status": self.status}
+        get = self.meta.get
+        state = {"location": _text(get("location")), "custodian": _text(get("custodian")),
+                 "dept": _text(get("dept")), "status": self.status}
         for transfer in self.transfers:
             if transfer.date > day:
                 break
@@ -346,11 +421,15 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (type(value) is str and not value.strip())
+
+
 def _positive_int(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, Decimal)) and value == int(value) and value > 0:
-        return int(value)
+    if type(value) is Decimal or type(value) is int:
+        whole = int(value)
+        if whole > 0 and whole == value:
+            return whole
     return None
 
 
@@ -380,14 +459,32 @@ def is_depreciated(category: str, subcategory: str | None) -> bool:
     return table is not None and table.get(subcategory or "") is not None
 
 
-def _source_kind(txn: data.Transaction) -> str:
-    others = [p.account for p in txn.postings if not p.account.startswith((FIXED, DEPRECIATION))]
-    if not others:
-        return OPENING  # fully depreciated before the books: 1601 against 1602 alone
-    for prefix, kind in SOURCES:
-        if any(a.startswith(prefix) for a in others):
-            return kind
-    return PURCHASE
+_SOURCE_RANK = {prefix: rank for rank, (prefix, _kind) in enumerate(SOURCES)}
+_ACCOUNT_SOURCE: dict[str, int | None] = {}  # account -> rank in SOURCES (None: a purchase)
+
+
+def _source_rank(account: str) -> int | None:
+    if account not in _ACCOUNT_SOURCE:
+        root, _, rest = account.partition(":")
+        _ACCOUNT_SOURCE[account] = _SOURCE_RANK.get(f"{root}:{rest[:4]}")
+    return _ACCOUNT_SOURCE[account]
+
+
+# What an account means to the asset cards: FIXED (1601), DEPRECIATION (1602), the rank in
+# SOURCES of a 取得方式 it names, or PURCHASE (anything else); cached, accounts are few.
+_ROLE: dict[str, Any] = {}
+
+
+def _role(account: str) -> Any:
+    if account.startswith(FIXED):
+        role = FIXED
+    elif account.startswith(DEPRECIATION):
+        role = DEPRECIATION
+    else:
+        role = _source_rank(account)
+        role = PURCHASE if role is None else role
+    _ROLE[account] = role
+    return role
 
 
 def _fund(txn: data.Transaction, kind: str) -> str:
@@ -412,23 +509,29 @@ class AssetRegister:
         self.policy = policy if policy is not None else read_policy(entries)[0]
         self.cards: dict[str, Card] = {}
         self.errors: list[AssetError] = []
-        self.horizon = horizon(entries)
         self.opened: dict[str, dt.date] = {}  # account -> date of its `open`
+        self._policy_values: dict[tuple[str, dt.date], Any] = {}
+        self._thresholds: dict[dt.date, tuple[int, int]] = {}  # general, special (fen)
+        self._first: dict[tuple[dt.date, str], int] = {}
         disposals: list[tuple[data.Transaction, list[data.Posting]]] = []
         transfers: list[data.Custom] = []
+        last: dt.date | None = None
+        transaction, custom, open_ = data.Transaction, data.Custom, data.Open
         for entry in entries:
-            if isinstance(entry, data.Transaction):
+            kind = type(entry)
+            if kind is transaction:
                 if GENERATED in entry.meta:
                     continue
+                if last is None or entry.date > last:
+                    last = entry.date
                 self._read_transaction(entry, disposals)
-            elif isinstance(entry, data.Custom) and entry.type == "asset-transfer":
+            elif kind is custom and entry.type == "asset-transfer":
                 transfers.append(entry)
-            elif isinstance(entry, data.Open):
+            elif kind is open_:
                 self.opened.setdefault(entry.account, entry.date)
+        self.horizon = None if last is None else month_index(last)
         for txn, postings in disposals:
             self._dispose(txn, postings)
-        for card in self.cards.values():
-            card.schedule = self._schedule(card)
         for txn, postings in disposals:
             self._check_disposal_amounts(txn, postings)
         for entry in sorted(transfers, key=lambda e: e.date):
@@ -437,16 +540,49 @@ class AssetRegister:
     def report(self, source, code: str, message: str, entry) -> None:
         self.errors.append(AssetError(source, f"[{code}] {message}", entry))
 
+    def setting_fen(self, name: str, day: dt.date) -> int:
+        """An amount setting in fen."""
+        key = (name + ":fen", day)
+        if key not in self._policy_values:
+            self._policy_values[key] = fen(self.setting(name, day).number)
+        return self._policy_values[key]
+
+    def setting(self, name: str, day: dt.date) -> Any:
+        """A dated policy value (cached: thousands of cards share a few dates' settings)."""
+        key = (name, day)
+        if key not in self._policy_values:
+            self._policy_values[key] = self.policy.get(name, day)
+        return self._policy_values[key]
+
     # -- acquisitions ---------------------------------------------------------------------
     def _read_transaction(self, txn: data.Transaction, disposals) -> None:
-        fixed = [p for p in txn.postings if p.account.startswith(FIXED)]
+        fixed = []
+        contra = False
+        others = False
+        best = None  # the highest-ranking 取得方式 among the other accounts
+        for posting in txn.postings:
+            role = _ROLE.get(posting.account)
+            if role is None:
+                role = _role(posting.account)
+            if role is FIXED:
+                fixed.append(posting)
+            elif role is DEPRECIATION:
+                contra = True
+            else:
+                others = True
+                if role is not PURCHASE and (best is None or role < best):
+                    best = role
         if not fixed:
-            if any(p.account.startswith(DEPRECIATION) for p in txn.postings):
+            if contra:
                 self.report(txn.meta, "AS10", "累计折旧 1602 由折旧插件按月生成，不要手工记账；"
                                               "只有期初建账、调入和处置的分录可以写 1602", txn)
             return
+        # 取得方式: by the account credited; 1601 against 1602 alone is an opening card
+        # fully depreciated before the books
+        kind = OPENING if not others else PURCHASE if best is None else SOURCES[best][1]
         outgoing = []
         new_cards: list[Card] = []
+        prior = False
         for posting in fixed:
             number = posting.units.number
             if number is None or number == 0:
@@ -456,104 +592,127 @@ class AssetRegister:
                                            f"{number} 元没有写资产编号 asset_id（一物一卡）", txn)
                 continue
             if number > 0:
-                card = self._card(txn, posting)
+                card = self._card(txn, posting, kind)
                 if card is not None:
                     new_cards.append(card)
+                    prior = prior or card.prior or card.prior_months
             else:
                 outgoing.append(posting)
         if outgoing:
             disposals.append((txn, outgoing))
-        self._check_prior(txn, new_cards)
+        if contra or prior:
+            self._check_prior(txn, new_cards)
 
-    def _card(self, txn: data.Transaction, posting: data.Posting) -> Card | None:
-        asset_id = _text(_value("asset_id", posting, txn))
-        source = posting.meta if posting.meta and "asset_id" in posting.meta else txn.meta
+    def _card(self, txn: data.Transaction, posting: data.Posting, kind: str) -> Card | None:
+        # Written for speed (a big school has tens of thousands of cards): the values are
+        # read in one go and a complete card passes each check with a cheap test.
+        own = posting.meta
+        required = PURCHASE_KEYS if kind == PURCHASE else BASE_KEYS
+        # the card on the posting alone, or spread over the posting and the transaction
+        if own and required <= own.keys() and txn.meta.keys().isdisjoint(CARD_KEY_SET):
+            meta = own
+        else:
+            meta = {**txn.meta, **own} if own else txn.meta
+        (asset_id, category, subcategory, quantity_value, life_value, status, acquired,
+         prior_amount, prior_months_value) = map(meta.get, CARD_KEYS)
+        if type(asset_id) is not str:
+            asset_id = _text(asset_id)
+        if type(category) is not str:
+            category = _text(category)
+        subcategory = _text(subcategory) or None
+        source = own if own and "asset_id" in own else txn.meta
+        table = SUBCATEGORIES.get(category)
+        minimum = table.get(subcategory) if table is not None and subcategory else None
+        depreciable = minimum is not None
         problems: list[str] = []
 
-        def get(key):
-            return _value(key, posting, txn)
-
-        kind = _source_kind(txn)
-        category = _text(get("category"))
-        subcategory = _text(get("subcategory")) or None
-        depreciable_category = category in SUBCATEGORIES
-        missing = [label for key, label in REQUIRED if _text(get(key)) == ""]
-        if depreciable_category and subcategory is None:
-            missing.append("子类 subcategory")
-        if kind == PURCHASE:
-            missing += [label for key, label in PURCHASE_REQUIRED if _text(get(key)) == ""]
-        if kind == OPENING and get("acquired") is None:
-            missing.append("原始取得日期 acquired")
-        depreciable = is_depreciated(category, subcategory)
-        if depreciable and get("life") is None:
-            missing.append("使用年限 life")
-        if kind == OPENING and depreciable:
-            missing += [label for key, label in (("depreciated", "已提折旧 depreciated"),
-                                                 ("depreciated_months", "已提月数 depreciated_months"))
-                        if get(key) is None]
-        if missing:
-            problems.append("缺少" + "、".join(missing))
-        quantity = _positive_int(get("quantity"))
-        if get("quantity") is not None and quantity is None:
-            problems.append(f"数量 quantity 应为正整数，实际为 {get('quantity')!r}")
-        acquired = get("acquired")
-        if acquired is not None and (not isinstance(acquired, dt.date) or acquired > txn.date):
+        if not required <= meta.keys() or "" in REQUIRED_VALUES[kind == PURCHASE](meta) \
+                or (table is not None and subcategory is None) \
+                or (kind == OPENING and (acquired is None or depreciable and (
+                    prior_amount is None or prior_months_value is None))) \
+                or (depreciable and life_value is None):
+            missing = [label for key, label in (REQUIRED + PURCHASE_REQUIRED if kind == PURCHASE
+                                                else REQUIRED)
+                       if (value := meta.get(key)) is None or value == ""]
+            if table is not None and subcategory is None:
+                missing.append("子类 subcategory")
+            if kind == OPENING and acquired is None:
+                missing.append("原始取得日期 acquired")
+            if depreciable and life_value is None:
+                missing.append("使用年限 life")
+            if kind == OPENING and depreciable:
+                missing += [label for value, label in (
+                    (prior_amount, "已提折旧 depreciated"),
+                    (prior_months_value, "已提月数 depreciated_months")) if value is None]
+            if missing:
+                problems.append("缺少" + "、".join(missing))
+        quantity = _positive_int(quantity_value)
+        if quantity_value is not None and quantity is None:
+            problems.append(f"数量 quantity 应为正整数，实际为 {quantity_value!r}")
+        if acquired is not None and (type(acquired) is not dt.date or acquired > txn.date):
             problems.append(f"原始取得日期 acquired 应为不晚于入账日期的日期，实际为 {acquired!r}")
             acquired = None
-        status = _text(get("status")) or "在用"
-        if status not in STATUSES:
+        if status is None:
+            status = "在用"
+        elif status not in STATUSES:
             problems.append(f"状态 status 应为 {' / '.join(STATUSES)}，实际为“{status}”")
             status = "在用"
-        prior_amount = get("depreciated")
-        prior = _amount(prior_amount)
-        if prior_amount is not None and (prior is None or prior < 0):
-            problems.append(f"已提折旧 depreciated 应为金额（如 1200.00 CNY），实际为 {prior_amount!r}")
-            prior = None
-        prior_months_value = get("depreciated_months")
-        prior_months = _non_negative_int(prior_months_value)
-        if prior_months_value is not None and prior_months is None:
-            problems.append(f"已提月数 depreciated_months 应为非负整数，实际为 {prior_months_value!r}")
+        prior = None
+        if prior_amount is not None:
+            prior = _amount(prior_amount)
+            if prior is None or prior < 0:
+                problems.append(f"已提折旧 depreciated 应为金额（如 1200.00 CNY），实际为 {prior_amount!r}")
+                prior = None
+        prior_months = None
+        if prior_months_value is not None:
+            prior_months = _non_negative_int(prior_months_value)
+            if prior_months is None:
+                problems.append(f"已提月数 depreciated_months 应为非负整数，实际为 {prior_months_value!r}")
         if problems:
             self.report(source, "AS01", f"资产卡片 {asset_id}：" + "；".join(problems), txn)
 
-        if category not in CATEGORIES:
+        expected = FIXED_ACCOUNTS.get(category)
+        if expected is None:
             if category:
                 self.report(source, "AS03", f"资产卡片 {asset_id}：类别“{category}”不是固定资产六大类之一"
                                             f"（{' / '.join(CATEGORIES)}）", txn)
         else:
-            expected = chart.fixed_asset_account(category)
             if posting.account != expected and not posting.account.startswith(expected + ":"):
                 self.report(source, "AS03", f"资产卡片 {asset_id}：类别“{category}”应记入 {expected}，"
                                             f"实际记入 {posting.account}", txn)
-            if depreciable_category and subcategory and subcategory not in SUBCATEGORIES[category]:
+            if table is not None and subcategory and subcategory not in table:
                 self.report(source, "AS03", f"资产卡片 {asset_id}：子类“{subcategory}”不在{category}的"
                                             f"折旧年限表中（财会〔2017〕4号）；可用："
-                                            + "、".join(SUBCATEGORIES[category]), txn)
-                depreciable = False
-            elif not depreciable_category and subcategory:
+                                            + "、".join(table), txn)
+            elif table is None and subcategory:
                 self.report(source, "AS03", f"资产卡片 {asset_id}：{category} 不分子类，"
                                             f"不要写 subcategory“{subcategory}”", txn)
 
-        life_value = get("life")
-        life = _positive_int(life_value)
-        if life_value is not None and life is None:
-            self.report(source, "AS04", f"资产卡片 {asset_id}：使用年限 life 应为正整数（年），"
-                                        f"实际为 {life_value!r}", txn)
-        minimum = minimum_life(category, subcategory)
-        if life is not None and minimum is not None and life < minimum:
-            self.report(source, "AS04", f"资产卡片 {asset_id}：{subcategory}使用年限 {life} 年，低于"
-                                        f"财会〔2017〕4号规定的最低 {minimum} 年", txn)
+        life = None
+        if life_value is not None:
+            life = _positive_int(life_value)
+            if life is None:
+                self.report(source, "AS04", f"资产卡片 {asset_id}：使用年限 life 应为正整数（年），"
+                                            f"实际为 {life_value!r}", txn)
+            elif minimum is not None and life < minimum:
+                self.report(source, "AS04", f"资产卡片 {asset_id}：{subcategory}使用年限 {life} 年，低于"
+                                            f"财会〔2017〕4号规定的最低 {minimum} 年", txn)
 
         cost = fen(posting.units.number)
         count = quantity or 1
         rule_day = acquired or txn.date
-        if category in CATEGORIES:
-            key = "asset-threshold-special" if category == SPECIAL_EQUIPMENT else "asset-threshold"
-            threshold = self.policy.get(key, rule_day).number
-            general = self.policy.get("asset-threshold", rule_day).number
-            unit = yuan(cost) / count
-            batch = category in BATCH_CATEGORIES and count >= 2 and yuan(cost) >= general
-            if unit < threshold and not batch:
+        if expected is not None:
+            special = category == SPECIAL_EQUIPMENT
+            key = "asset-threshold-special" if special else "asset-threshold"
+            thresholds = self._thresholds.get(rule_day)
+            if thresholds is None:
+                thresholds = self._thresholds[rule_day] = (
+                    self.setting_fen("asset-threshold", rule_day),
+                    self.setting_fen("asset-threshold-special", rule_day))
+            if cost < thresholds[special] * count and not (
+                    category in BATCH_CATEGORIES and count >= 2 and cost >= thresholds[0]):
+                threshold = self.setting(key, rule_day).number
+                unit = yuan(cost) / count
                 label = "专用设备" if category == SPECIAL_EQUIPMENT else "固定资产"
                 self.report(source, "AS02", f"资产卡片 {asset_id}：单位价值 {unit.quantize(CENT)} 元低于"
                                             f"{label}标准 {threshold} 元（{rule_day} 有效），应记 1302 库存物品"
@@ -565,18 +724,15 @@ class AssetRegister:
                                         f"{first.source.get('filename')}:{first.source.get('lineno')}"
                                         "（一物一卡，每张卡片一个编号）", txn)
             return None
+        first = self._first.get((txn.date, kind))
+        if first is None:
+            first = self.first_month(txn.date, kind)
         card = Card(
-            asset_id=asset_id, name=_text(get("name")) or txn.narration, category=category,
-            subcategory=subcategory, model=_text(get("model")), quantity=count,
-            life=life, cost=cost, date=txn.date, acquired=acquired or txn.date, source_kind=kind,
-            fund=_fund(txn, kind), location=_text(get("location")),
-            custodian=_text(get("custodian")), dept=_text(get("dept")), status=status,
-            supplier=_text(get("supplier")), invoice=_text(get("invoice")),
-            procurement=_text(get("procurement")),
-            prior=fen(prior) if prior is not None else 0, prior_months=prior_months or 0,
-            account=posting.account, entry=txn, source=source,
+            asset_id, category, subcategory, count, life, cost, txn.date, acquired or txn.date,
+            kind, status, fen(prior) if prior is not None else 0, prior_months or 0,
+            txn, posting, meta,
             # a card that cannot be depreciated for lack of data gets no schedule (reported above)
-            depreciates=depreciable and life is not None)
+            depreciable and life is not None, first)
         self.cards[asset_id] = card
         return card
 
@@ -612,22 +768,22 @@ class AssetRegister:
                                               f"本笔贷记 {account} {yuan(booked.get(account, 0))} 元，两者应相等", txn)
 
     # -- schedules ------------------------------------------------------------------------
-    def _schedule(self, card: Card) -> Schedule | None:
-        if not card.depreciates:
-            return None
-        if card.source_kind == OPENING:
-            first = month_index(card.date) + 1  # months already taken count through the opening
-        elif self.policy.get("depreciation-start", card.date) == "same-month":
-            first = month_index(card.date)
-        else:
-            first = month_index(card.date) + 1
-        stop = None
-        if card.disposal is not None:
-            day = card.disposal.date
-            same = self.policy.get("depreciation-start", day) == "same-month"
-            stop = month_index(day) - 1 if same else month_index(day)
-        return Schedule.straight_line(card.cost - card.prior, card.life * 12 - card.prior_months,
-                                      first, card.prior, stop)
+    def first_month(self, day: dt.date, kind: str) -> int:
+        """The first month of depreciation of a card entered on `day`."""
+        first = self._first.get((day, kind))
+        if first is None:
+            if kind == OPENING:  # the months already taken count through the opening
+                first = month_index(day) + 1
+            else:
+                same = self.setting("depreciation-start", day) == "same-month"
+                first = month_index(day) if same else month_index(day) + 1
+            self._first[(day, kind)] = first
+        return first
+
+    def stop_month(self, day: dt.date) -> int:
+        """The last month depreciated for a card disposed of on `day`."""
+        same = self.setting("depreciation-start", day) == "same-month"
+        return month_index(day) - 1 if same else month_index(day)
 
     # -- disposals ------------------------------------------------------------------------
     def _dispose(self, txn: data.Transaction, postings: list[data.Posting]) -> None:
@@ -657,6 +813,8 @@ class AssetRegister:
                                             f"{-posting.units.number} 元", txn)
                 continue
             card.disposal = Disposal(txn.date, kind, txn, source)
+            card.stop = self.stop_month(txn.date)
+            card.computed = None
 
     def _check_disposal_amounts(self, txn: data.Transaction, postings: list[data.Posting]) -> None:
         cards = []
@@ -730,9 +888,48 @@ class AssetRegister:
             self.report(entry.meta, "AS09", f"资产 {card.asset_id}：状态 status 应为 "
                                             f"{' / '.join(STATUSES)}，实际为“{changes['status']}”", entry)
             return
-        card.transfers.append(Transfer(entry.date, changes, entry))
+        card.transfers = (*card.transfers, Transfer(entry.date, changes, entry))
+
+
+# validate_assets, having read the cards, also makes the default (per category) depreciation
+# entries and hands them to generate_depreciation, which normally runs right after it on the
+# very same list (validators return their input): the cards are read once per load, and the
+# register is let go before the next plugin (thousands of cards kept alive between plugins
+# cost a full garbage collection later in the load). Any other list is read afresh.
+_HANDOFF: list[tuple[list, int, list, list]] = []
+
+
+def prepared_depreciation(entries) -> tuple[list, list] | None:
+    """(entries, problems) validate_assets made for these very entries, else None."""
+    if _HANDOFF:
+        seen, count, new, problems = _HANDOFF.pop()
+        if seen is entries and count == len(entries):
+            return new, problems
+    return None
+
+
+@contextlib.contextmanager
+def no_collection():
+    """Pause Python's cyclic garbage collector while reading the cards.
+
+    Reading tens of thousands of cards allocates as many small objects, which sets off full
+    collections over the whole loaded ledger again and again (they doubled the plugins' time);
+    the cards make no reference cycles, so nothing is left for the collector to find."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def validate_assets(entries, options_map, config=None):
     """Report problems with asset cards, disposals, transfers and hand-written depreciation."""
-    return entries, AssetRegister(entries).errors
+    from xiaozhang.plugins.depreciation import build_entries, currency_of
+
+    with no_collection():
+        register = AssetRegister(entries)
+        new, problems = build_entries(register, currency_of(options_map))
+    _HANDOFF[:] = [(entries, len(entries), new, problems)]
+    return entries, register.errors

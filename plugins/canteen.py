@@ -17,7 +17,7 @@
            学校替食堂付款、食堂替学校收款都要两边各自平衡（见 docs/canteen.md）。
     [CT02] 伙食费收入不是从饭卡预存转入：贷记伙食费收入的交易，借方只能是对应的饭卡预存
            （学生伙食费来自学生饭卡，教职工伙食费来自教职工饭卡）。食堂售饭一律不收现金，
-           收入只能来自一卡通的消费记录。
+           收入只能来自一卡通的消费记录。收的是学校的现金或存款时只报 CT02（不再报 CT01）。
     [CT03] 月伙食结余率超过上限：结余率 = (食堂收入 − 食堂成本) / 食堂收入，按自然月计算，
            超过 `canteen-surplus-cap`（`canteen-surplus-mode` 为 "school" 时检查）。只检查已结束的
            月份（账本中有更晚月份的交易，或最后一笔交易在该月最后一天）；当月没有收入的不检查。
@@ -310,9 +310,6 @@ class Term:
     first: dt.date | None  # None: from the start of the books
     last: dt.date
 
-    def label(self) -> str:
-        return self.name
-
 
 def terms_of(policy: Policy) -> list[Term]:
     """The terms cut by the `term-end` policies: the day after one end to the next end."""
@@ -407,8 +404,8 @@ def validate_canteen(entries, options_map, config=None):
         if not roles:
             continue
         order += 1
-        _check_balanced(entry, roles, report)
-        _check_meal_income(entry, roles, report)
+        if not _check_meal_income(entry, roles, report):  # cash meal sales: CT02, not also CT01
+            _check_balanced(entry, roles, report)
         # income and cost of the month and the term
         month = months[month_of(entry.date)]
         index = bisect.bisect_left(term_ends, entry.date)
@@ -458,10 +455,11 @@ def _check_balanced(txn, roles, report) -> None:
                             "不能在一笔分录里互相抵用（学校与食堂之间的款项两边各自平衡）")
 
 
-def _check_meal_income(txn, roles, report) -> None:
+def _check_meal_income(txn, roles, report) -> bool:
+    """CT02; True when meal income came from outside the meal cards (reported once, as CT02)."""
     income = [p for p, r in roles if r == MEAL_INCOME and p.units.number < 0]
     if not income:
-        return
+        return False
     staff = {is_staff(p.account) for p in income}
     role_of = {id(p): r for p, r in roles}
     for posting in txn.postings:
@@ -470,11 +468,12 @@ def _check_meal_income(txn, roles, report) -> None:
         if role_of.get(id(posting)) != CARDS:
             report(txn, "CT02", f"伙食费收入只能从饭卡预存转入（一卡通消费），不能借记 {posting.account}："
                                 "食堂售饭一律不收现金")
-            return
+            return True
         if {is_staff(posting.account)} != staff:
             report(txn, "CT02", "学生与教职工伙食分开核算：学生伙食费收入只能来自学生饭卡，"
                                 "教职工伙食费收入只能来自教职工饭卡")
-            return
+            return False
+    return False
 
 
 def _check_stock(txn, order, roles, stock, moved, report) -> None:

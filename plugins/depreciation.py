@@ -11,6 +11,8 @@
     插件参数写 "asset" 时改为每项资产每月一笔（位置指向该资产卡片），账面结果相同，但分录多：
       plugin "xiaozhang.plugins.depreciation" "asset"
     折旧只由本插件生成，不要手工记 1602（[AS10]）；预算会计不做分录。
+    写在 `plugin "xiaozhang.plugins.assets"` 之后（通常如此）时，直接采用资产插件读卡片时备好的分录，
+    卡片只读一遍。
 
 计算规则（每张卡片，以分为单位）
     月折旧额 = (原值 − 已提折旧) ÷ (使用年限 × 12 − 已提月数)，四舍五入到分；最后一个月计提余额，
@@ -57,6 +59,9 @@ from xiaozhang.plugins.assets import (
     AssetRegister,
     Card,
     month_end,
+    no_collection,
+    prepared_depreciation,
+    straight_line,
     yuan,
 )
 
@@ -74,10 +79,20 @@ def generate_depreciation(entries, options_map, config=None):
                            f"[AS11] 折旧插件参数应为 \"category\"（按类别汇总，默认）或 \"asset\""
                            f"（逐项资产），实际为 \"{mode}\"", None)
         return entries, [error]
-    currency = (options_map.get("operating_currency") or ["CNY"])[0]
-    register = AssetRegister(entries)  # card problems are reported by xiaozhang.plugins.assets
-    new, errors = build_entries(register, currency, per_asset=mode == "asset")
+    prepared = prepared_depreciation(entries)
+    if prepared is not None and mode == "category":
+        new, errors = prepared
+    else:
+        with no_collection():
+            # card problems are reported by xiaozhang.plugins.assets
+            register = AssetRegister(entries)
+            new, errors = build_entries(register, currency_of(options_map),
+                                        per_asset=mode == "asset")
     return entries + new, errors
+
+
+def currency_of(options_map) -> str:
+    return (options_map.get("operating_currency") or ["CNY"])[0]
 
 
 def _usable(register: AssetRegister, account: str, first_month: int) -> bool:
@@ -90,27 +105,40 @@ def build_entries(register: AssetRegister, currency: str, per_asset: bool = Fals
     if register.horizon is None:
         return [], []
     last = register.horizon
-    by_category: dict[str, list[Card]] = {}
+    # per category, in ledger order: (first, end, monthly, count, remainder, card), where
+    # `end` is the last month charged up to the horizon
+    by_category: dict[str, list[tuple]] = {}
     for card in register.cards.values():
-        schedule = card.schedule
-        if schedule is not None and schedule.first <= min(schedule.end, last):
-            by_category.setdefault(card.category, []).append(card)
+        if not card.depreciates:
+            continue
+        first, stop = card.first, card.stop
+        monthly, count, remainder = straight_line(card.cost - card.prior,
+                                                  card.life * 12 - card.prior_months)
+        end = first + count - (0 if remainder else 1)
+        if stop is not None and stop < end:
+            end = stop
+        if last < end:
+            end = last
+        if first <= end:
+            by_category.setdefault(card.category, []).append(
+                (first, end, monthly, count, remainder, card))
     new: list[data.Transaction] = []
     errors: list[AssetError] = []
     expense = chart.DEPRECIATION_EXPENSE
-    for category, cards in by_category.items():
+    for category, runs in by_category.items():
         account = chart.depreciation_account(category)
-        first_month = min(card.schedule.first for card in cards)
+        first_month = min(run[0] for run in runs)
         missing = [a for a in (expense, account) if not _usable(register, a, first_month)]
         if missing:
-            errors.append(AssetError(cards[0].source, (
+            card = runs[0][-1]
+            errors.append(AssetError(card.source, (
                 f"[AS11] 无法计提{category}折旧：科目 {'、'.join(missing)} 没有开设或开设日期晚于 "
-                f"{month_end(first_month)}（请在科目表中 open）"), cards[0].entry))
+                f"{month_end(first_month)}（请在科目表中 open）"), card.entry))
             continue
         if per_asset:
-            new += _per_asset(cards, last, expense, account, currency)
+            new += _per_asset(runs, expense, account, currency)
         else:
-            new += _per_category(category, cards, last, expense, account, currency)
+            new += _per_category(category, runs, first_month, last, expense, account, currency)
     return new, errors
 
 
@@ -125,39 +153,38 @@ def _transaction(meta: dict, month: int, narration: str, amount: int, expense: s
                             data.EMPTY_SET, postings)
 
 
-def _per_category(category: str, cards: list[Card], last: int, expense: str, account: str,
-                  currency: str) -> list[data.Transaction]:
+def _per_category(category: str, runs: list[tuple], start: int, last: int, expense: str,
+                  account: str, currency: str) -> list[data.Transaction]:
     """One entry per month: the month's charges of all the category's cards, summed with
-    difference arrays (each card adds `monthly` over a run of months and `last` once)."""
-    start = min(card.schedule.first for card in cards)
+    difference arrays (each card adds `monthly` over a run of months and its remainder once)."""
     span = last - start + 2
-    runs = [0] * span  # difference array of the monthly amounts
+    amounts = [0] * span  # difference array of the monthly amounts
     counts = [0] * span  # difference array of the number of cards charged
     singles = [0] * span  # remainders, month by month
     single_counts = [0] * span
     starts: dict[int, list[tuple[int, int, Card]]] = {}
-    for position, card in enumerate(cards):
-        s = card.schedule
-        end = min(s.end, last)
-        run_end = min(s.first + s.count - 1, end)
-        if run_end >= s.first and s.monthly:
-            runs[s.first - start] += s.monthly
-            runs[run_end - start + 1] -= s.monthly
-            counts[s.first - start] += 1
+    for position, (first, end, monthly, count, remainder, card) in enumerate(runs):
+        offset = first - start
+        run_end = first + count - 1
+        if run_end > end:
+            run_end = end
+        if monthly and run_end >= first:
+            amounts[offset] += monthly
+            amounts[run_end - start + 1] -= monthly
+            counts[offset] += 1
             counts[run_end - start + 1] -= 1
-        remainder_month = s.first + s.count
-        if s.last and remainder_month <= end:
-            singles[remainder_month - start] += s.last
-            single_counts[remainder_month - start] += 1
-        if s.monthly == 0 and not (s.last and remainder_month <= end):
-            continue
-        starts.setdefault(s.first, []).append((position, end, card))
+        elif first + count > end or not remainder:
+            continue  # nothing charged up to the horizon
+        if remainder and first + count <= end:
+            singles[first + count - start] += remainder
+            single_counts[first + count - start] += 1
+        starts.setdefault(first, []).append((position, end, card))
     entries = []
     running = running_count = 0
     active: list[tuple[int, int, Card]] = []  # heap by ledger position: the card to point at
     for offset in range(span - 1):
         month = start + offset
-        running += runs[offset]
+        running += amounts[offset]
         running_count += counts[offset]
         amount = running + singles[offset]
         for item in starts.get(month, ()):
@@ -174,13 +201,13 @@ def _per_category(category: str, cards: list[Card], last: int, expense: str, acc
     return entries
 
 
-def _per_asset(cards: list[Card], last: int, expense: str, account: str,
+def _per_asset(runs: list[tuple], expense: str, account: str,
                currency: str) -> list[data.Transaction]:
     entries = []
-    for card in cards:
-        s = card.schedule
-        for month in range(s.first, min(s.end, last) + 1):
-            amount = s.charge(month)
+    for first, end, _monthly, _count, _remainder, card in runs:
+        schedule = card.schedule
+        for month in range(first, end + 1):
+            amount = schedule.charge(month)
             if not amount:
                 continue
             meta = {"filename": card.source.get("filename"), "lineno": card.source.get("lineno"),

@@ -39,6 +39,7 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -121,13 +122,18 @@ def in_books(card: Card, day: dt.date) -> bool:
 
 
 def reconcile(register: AssetRegister, entries, day: dt.date) -> Reconciliation:
-    cost = depreciation = 0
-    for card in register.cards.values():
-        if in_books(card, day):
-            cost += card.cost
-            depreciation += card.depreciation_on(day, register.horizon)
-    ledger_cost, ledger_depreciation = ledger_balances(entries, day)
-    return Reconciliation(day, yuan(cost), ledger_cost, yuan(depreciation), ledger_depreciation)
+    """The register against the ledger on `day` (computed once per register and day)."""
+    done = register.__dict__.setdefault("_reconciled", {})
+    if day not in done:
+        cost = depreciation = 0
+        for card in register.cards.values():
+            if in_books(card, day):
+                cost += card.cost
+                depreciation += card.depreciation_on(day, register.horizon)
+        ledger_cost, ledger_depreciation = ledger_balances(entries, day)
+        done[day] = Reconciliation(day, yuan(cost), ledger_cost, yuan(depreciation),
+                                   ledger_depreciation)
+    return done[day]
 
 
 def last_day(entries) -> dt.date | None:
@@ -136,8 +142,9 @@ def last_day(entries) -> dt.date | None:
     return max(days) if days else None
 
 
-def school_name(entries, day: dt.date) -> str:
-    profile = read_policy(entries)[0].profile(day) or {}
+def school_name(entries, day: dt.date, register: AssetRegister | None = None) -> str:
+    policy = register.policy if register is not None else read_policy(entries)[0]
+    profile = policy.profile(day) or {}
     return profile.get("name", "")
 
 
@@ -204,6 +211,8 @@ class Register:
     dept: str | None = None
     location: str | None = None
     custodian: str | None = None
+    count: int = 0  # cards selected (`rows` may hold only the first ones, see `build_register`)
+    quantity: int = 0  # their total quantity
 
     @property
     def filtered(self) -> bool:
@@ -211,15 +220,15 @@ class Register:
 
     @property
     def cost(self) -> Decimal:
-        return sum((r.cost for r in self.rows), ZERO)
+        return sum((c.cost for c in self.by_category), ZERO)
 
     @property
     def depreciation(self) -> Decimal:
-        return sum((r.depreciation for r in self.rows), ZERO)
+        return sum((c.depreciation for c in self.by_category), ZERO)
 
     @property
     def net(self) -> Decimal:
-        return sum((r.net for r in self.rows), ZERO)
+        return sum((c.net for c in self.by_category), ZERO)
 
     @property
     def scope(self) -> str:
@@ -240,11 +249,17 @@ def _current_monthly(card: Card, day: dt.date, last_month: int | None) -> Decima
 
 def build_register(entries, options_map=None, day: dt.date | None = None, *, dept: str | None = None,
                    location: str | None = None, custodian: str | None = None,
-                   register: AssetRegister | None = None) -> Register:
-    """The cards in the books at the end of `day` (default: the last day of the books)."""
+                   register: AssetRegister | None = None, limit: int | None = None) -> Register:
+    """The cards in the books at the end of `day` (default: the last day of the books).
+
+    The totals cover every card selected; `limit` keeps only the first rows (a page)."""
     register = _register(entries, register)
     day = day or last_day(entries)
-    rows = []
+    selected = []
+    sums: dict[str, list[int]] = {}  # category -> [cards, cost, depreciation] in fen
+    quantity = 0
+    horizon = register.horizon
+    order = {category: index for index, category in enumerate(CATEGORIES)}
     for card in register.cards.values():
         if not in_books(card, day):
             continue
@@ -252,37 +267,59 @@ def build_register(entries, options_map=None, day: dt.date | None = None, *, dep
         if ((dept and state["dept"] != dept) or (location and state["location"] != location)
                 or (custodian and state["custodian"] != custodian)):
             continue
-        taken = card.depreciation_on(day, register.horizon)
-        rows.append(CardRow(
-            card.asset_id, card.name, card.category, card.subcategory or "", card.model,
-            card.quantity, yuan(card.cost), yuan(taken), yuan(card.cost - taken),
-            _current_monthly(card, day, register.horizon), card.life, card.acquired, card.date,
-            card.source_kind, card.fund, state["location"], state["custodian"], state["dept"],
-            state["status"], card.supplier, card.invoice, card.source.get("filename", ""),
-            card.source.get("lineno", 0)))
-    rows.sort(key=lambda r: (CATEGORIES.index(r.category) if r.category in CATEGORIES else 99,
-                             r.acquired, r.asset_id))
-    totals = []
-    for category in CATEGORIES:
-        mine = [r for r in rows if r.category == category]
-        if mine:
-            totals.append(CategoryTotal(category, len(mine), sum((r.cost for r in mine), ZERO),
-                                        sum((r.depreciation for r in mine), ZERO),
-                                        sum((r.net for r in mine), ZERO)))
-    return Register(day, school_name(entries, day), tuple(rows), tuple(totals),
-                    reconcile(register, entries, day), dept, location, custodian)
+        taken = card.depreciation_on(day, horizon)
+        selected.append(((order.get(card.category, 99), card.acquired, card.asset_id),
+                         card, state, taken))
+        total = sums.setdefault(card.category, [0, 0, 0])
+        total[0] += 1
+        total[1] += card.cost
+        total[2] += taken
+        quantity += card.quantity
+    selected.sort(key=lambda item: item[0])
+    rows = tuple(_row(card, state, taken, day, horizon)
+                 for _key, card, state, taken in selected[:limit])
+    totals = tuple(CategoryTotal(c, sums[c][0], yuan(sums[c][1]), yuan(sums[c][2]),
+                                 yuan(sums[c][1] - sums[c][2])) for c in CATEGORIES if c in sums)
+    if not (dept or location or custodian):  # the whole register: its own reconciliation
+        done = register.__dict__.setdefault("_reconciled", {})
+        if day not in done:
+            ledger_cost, ledger_depreciation = ledger_balances(entries, day)
+            done[day] = Reconciliation(day, yuan(sum(t[1] for t in sums.values())), ledger_cost,
+                                       yuan(sum(t[2] for t in sums.values())), ledger_depreciation)
+    return Register(day, school_name(entries, day, register), rows, totals,
+                    reconcile(register, entries, day), dept, location, custodian,
+                    len(selected), quantity)
+
+
+def _row(card: Card, state: dict[str, str], taken: int, day: dt.date, horizon) -> CardRow:
+    source = card.source
+    return CardRow(
+        card.asset_id, card.name, card.category, card.subcategory or "", card.model,
+        card.quantity, yuan(card.cost), yuan(taken), yuan(card.cost - taken),
+        _current_monthly(card, day, horizon), card.life, card.acquired, card.date,
+        card.source_kind, card.fund, state["location"], state["custodian"], state["dept"],
+        state["status"], card.supplier, card.invoice, source.get("filename", ""),
+        source.get("lineno", 0))
 
 
 def places(entries, day: dt.date | None = None, key: str = "location",
            register: AssetRegister | None = None) -> list[str]:
     """The locations (or custodians, departments) holding cards on `day`, in first-seen order."""
+    return all_places(entries, day, register)[key]
+
+
+def all_places(entries, day: dt.date | None = None,
+               register: AssetRegister | None = None) -> dict[str, list[str]]:
+    """The locations, custodians and departments holding cards on `day` (one pass)."""
     register = _register(entries, register)
     day = day or last_day(entries)
-    seen: dict[str, None] = {}
+    seen: dict[str, dict[str, None]] = {"location": {}, "custodian": {}, "dept": {}}
     for card in register.cards.values():
         if in_books(card, day):
-            seen.setdefault(card.state_on(day)[key], None)
-    return list(seen)
+            state = card.state_on(day)
+            for key, values in seen.items():
+                values.setdefault(state[key], None)
+    return {key: list(values) for key, values in seen.items()}
 
 
 # -- 折旧计提表 ----------------------------------------------------------------------------
@@ -323,8 +360,21 @@ class DepreciationTable:
         return self.reconciliation.day
 
 
+def year_charges(schedule, first: int, last: int) -> tuple[int, int, int, int]:
+    """For months first..last: (months at the monthly amount: from, to; the remainder month or
+    -1; the remainder) — a schedule's charges in a window, without walking the months."""
+    end = schedule.first + schedule.count - 1
+    stop = last if schedule.stop is None else min(last, schedule.stop)
+    run_from, run_to = max(first, schedule.first), min(stop, end)
+    extra = schedule.first + schedule.count
+    remainder_month = extra if schedule.last and first <= extra <= stop else -1
+    return run_from, run_to, remainder_month, schedule.last
+
+
 def build_depreciation(entries, options_map=None, year: int | None = None,
-                       register: AssetRegister | None = None) -> DepreciationTable:
+                       register: AssetRegister | None = None,
+                       detail: bool = True) -> DepreciationTable:
+    """折旧计提表 of `year`; `detail=False` leaves out the per-asset lines (the Fava page)."""
     register = _register(entries, register)
     end = last_day(entries)
     year = year or end.year
@@ -332,34 +382,52 @@ def build_depreciation(entries, options_map=None, year: int | None = None,
         raise AssetReportError(f"{year} 年还没有计提折旧的月份（账本记到 {end}）")
     first = year * 12
     last = min(year * 12 + 11, register.horizon)
-    months = tuple(range(first, last + 1))
-    per_category: dict[str, list[int]] = {c: [0] * len(months) for c in CATEGORIES}
+    span = last - first + 1
+    # per category: difference array of the monthly amounts, and the remainders
+    runs: dict[str, list[int]] = {c: [0] * (span + 1) for c in CATEGORIES}
+    singles: dict[str, list[int]] = {c: [0] * span for c in CATEGORIES}
     lines = []
     period_end = month_end(last)
     for card in register.cards.values():
         schedule = card.schedule
         if schedule is None:
             continue
-        charges = [schedule.charge(m) for m in months]
-        if not any(charges):
+        run_from, run_to, remainder_month, remainder = year_charges(schedule, first, last)
+        months = max(0, run_to - run_from + 1) if schedule.monthly else 0
+        if not months and remainder_month < 0:
             continue
-        for index, amount in enumerate(charges):
-            per_category[card.category][index] += amount
-        taken = schedule.through(last)
-        lines.append(DepreciationLine(card.asset_id, card.name, card.category, yuan(card.cost),
-                                      yuan(next(a for a in charges if a)), sum(1 for a in charges if a),
-                                      yuan(sum(charges)), yuan(taken), yuan(card.cost - taken)))
+        if months:
+            runs[card.category][run_from - first] += schedule.monthly
+            runs[card.category][run_to - first + 1] -= schedule.monthly
+        if remainder_month >= 0:
+            singles[card.category][remainder_month - first] += remainder
+        if detail:
+            total = months * schedule.monthly + (remainder if remainder_month >= 0 else 0)
+            taken = schedule.through(last)
+            lines.append(DepreciationLine(
+                card.asset_id, card.name, card.category, yuan(card.cost),
+                yuan(schedule.monthly if months else remainder),
+                months + (remainder_month >= 0), yuan(total), yuan(taken),
+                yuan(card.cost - taken)))
     lines.sort(key=lambda line: (CATEGORIES.index(line.category), line.asset_id))
+    per_category = {}
+    for category in CATEGORIES:
+        running, amounts = 0, []
+        for index in range(span):
+            running += runs[category][index]
+            amounts.append(running + singles[category][index])
+        per_category[category] = amounts
     by_category = tuple((c, tuple(yuan(a) for a in amounts), yuan(sum(amounts)))
                         for c, amounts in per_category.items() if any(amounts))
-    month_totals = tuple(yuan(sum(per_category[c][i] for c in CATEGORIES)) for i in range(len(months)))
+    month_totals = tuple(yuan(sum(per_category[c][i] for c in CATEGORIES)) for i in range(span))
     ledger_total = ZERO
     for entry in entries:
         if (isinstance(entry, data.Transaction) and entry.meta.get(GENERATED) == "depreciation"
                 and first <= month_index(entry.date) <= last):
             ledger_total += sum((p.units.number for p in entry.postings
                                  if p.account == chart.DEPRECIATION_EXPENSE), ZERO)
-    return DepreciationTable(year, school_name(entries, period_end), tuple(m % 12 + 1 for m in months),
+    return DepreciationTable(year, school_name(entries, period_end, register),
+                             tuple(m % 12 + 1 for m in range(first, last + 1)),
                              by_category, month_totals, sum(month_totals, ZERO), tuple(lines),
                              ledger_total, reconcile(register, entries, period_end))
 
@@ -477,15 +545,19 @@ def build_changes(entries, options_map=None, year: int | None = None,
         if in_books(card, end):
             a.closing_cost += card.cost
             a.closing_depreciation += card.depreciation_on(end, horizon)
-        if card.schedule is not None:
-            a.charged += sum(card.schedule.charge(m) for m in range(first_month, last_month + 1))
+        schedule = card.schedule
+        if schedule is not None:
+            run_from, run_to, remainder_month, remainder = year_charges(schedule, first_month,
+                                                                        last_month)
+            a.charged += max(0, run_to - run_from + 1) * schedule.monthly
+            a.charged += remainder if remainder_month >= 0 else 0
     rows = [ChangeRow(category, yuan(a.opening_cost),
                       tuple(yuan(a.additions.get(s, 0)) for s in SOURCE_ORDER),
                       tuple(yuan(a.disposals.get(k, 0)) for k in DISPOSAL_KINDS),
                       yuan(a.closing_cost), yuan(a.opening_depreciation), yuan(a.charged),
                       yuan(a.brought_in), yuan(a.written_off), yuan(a.closing_depreciation))
             for category, a in acc.items()]
-    return ChangesTable(year, school_name(entries, end), start, end, SOURCE_ORDER, DISPOSAL_KINDS,
+    return ChangesTable(year, school_name(entries, end, register), start, end, SOURCE_ORDER, DISPOSAL_KINDS,
                         tuple(rows), _sum_rows("合计", rows),
                         reconcile(register, entries, before), reconcile(register, entries, end))
 
@@ -505,22 +577,30 @@ class Change:
 
 def recent_changes(register: AssetRegister, limit: int = 20) -> list[Change]:
     """Acquisitions, disposals and transfers, newest first (opening cards left out)."""
-    changes = []
-    for card in register.cards.values():
+    events = []  # (date, order, what, card, transfer): cheap tuples, the newest made into rows
+    for order, card in enumerate(register.cards.values()):
         if card.source_kind != "期初建账":
-            changes.append(Change(card.date, f"增加（{card.source_kind}）", card.asset_id, card.name,
-                                  f"{card.location} · {card.custodian}", yuan(card.cost), card.entry))
+            events.append((card.date, order, 0, card, None))
         if card.disposal is not None:
-            changes.append(Change(card.disposal.date, f"处置（{card.disposal.kind}）", card.asset_id,
-                                  card.name, "", yuan(card.cost), card.disposal.entry))
+            events.append((card.disposal.date, order, 1, card, None))
         for transfer in card.transfers:
+            events.append((transfer.date, order, 2, card, transfer))
+    changes = []
+    for day, _order, what, card, transfer in heapq.nlargest(limit, events,
+                                                             key=lambda e: (e[0], e[1], e[2])):
+        if what == 0:
+            changes.append(Change(day, f"增加（{card.source_kind}）", card.asset_id, card.name,
+                                  f"{card.location} · {card.custodian}", yuan(card.cost), card.entry))
+        elif what == 1:
+            changes.append(Change(day, f"处置（{card.disposal.kind}）", card.asset_id, card.name, "",
+                                  yuan(card.cost), card.disposal.entry))
+        else:
             detail = "，".join(f"{label}→{transfer.changes[key]}" for key, label in (
                 ("location", "存放地点"), ("custodian", "使用人"), ("dept", "使用部门"),
                 ("status", "状态")) if key in transfer.changes)
-            changes.append(Change(transfer.date, "内部转移", card.asset_id, card.name, detail, None,
+            changes.append(Change(day, "内部转移", card.asset_id, card.name, detail, None,
                                   transfer.entry))
-    changes.sort(key=lambda c: c.date, reverse=True)
-    return changes[:limit]
+    return changes
 
 
 # -- documents (xiaozhang.reports.document) ----------------------------------------------
@@ -542,7 +622,7 @@ def register_document(register: Register, ledger: str = ""):
                r.acquired.isoformat()]
         row += ([] if one_place else [r.location]) + [r.custodian, r.status]
         rows.append(row)
-    total = ["合计", f"{len(rows)} 张卡片", None, None, sum(r.quantity for r in register.rows),
+    total = ["合计", f"{register.count} 张卡片", None, None, register.quantity,
              register.cost, register.depreciation, register.net, None]
     total += ([] if one_place else [None]) + [None, None]
     # relative widths: money columns wide enough for 12,345,678.90 on landscape A4
@@ -553,7 +633,7 @@ def register_document(register: Register, ledger: str = ""):
                             [[c.category, c.cards, c.cost, c.depreciation, c.net]
                              for c in register.by_category],
                             title="按类别汇总",
-                            total=["合计", len(register.rows), register.cost, register.depreciation,
+                            total=["合计", register.count, register.cost, register.depreciation,
                                    register.net]))
     if register.filtered:
         blocks.append(Text(f"本清单为 {register.scope} 的资产。全部卡片" + register.reconciliation.sentence()

@@ -224,6 +224,8 @@ def write_html(doc: Document, path: Path) -> Path:
 # PDF
 
 _FONT = "XZSans"
+# Space a heading or table caption needs below it (itself plus a few rows) to stay on this page.
+_KEEP_WITH_NEXT = 45 * 2.834645669  # 45 mm in points
 _FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
@@ -282,12 +284,10 @@ def _styles():
                                    alignment=TA_CENTER, spaceAfter=6),
         "info": ParagraphStyle("xz-info", parent=base, fontSize=9.5, leading=13),
         "p": ParagraphStyle("xz-p", parent=base, spaceBefore=3, spaceAfter=3),
-        # headings and table captions stay on the page of what follows them
-        "h": ParagraphStyle("xz-h", parent=base, fontSize=12.5, leading=18, spaceBefore=8, spaceAfter=3,
-                            keepWithNext=1),
+        "h": ParagraphStyle("xz-h", parent=base, fontSize=12.5, leading=18, spaceBefore=8, spaceAfter=3),
         "note": ParagraphStyle("xz-note", parent=base, fontSize=8.5, leading=12, spaceBefore=2),
         "caption": ParagraphStyle("xz-caption", parent=base, fontSize=11, leading=16, spaceBefore=6,
-                                  spaceAfter=3, keepWithNext=1),
+                                  spaceAfter=3),
         "cell": ParagraphStyle("xz-cell", parent=base, fontSize=9, leading=11.5),
         "cell-right": ParagraphStyle("xz-cell-r", parent=base, fontSize=9, leading=11.5,
                                      alignment=TA_RIGHT),
@@ -366,7 +366,7 @@ def pdf_bytes(doc: Document) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
     from reportlab.pdfgen import canvas as rl_canvas
-    from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import CondPageBreak, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
     styles = _styles()
     pagesize = landscape(A4) if doc.landscape else A4
@@ -385,11 +385,18 @@ def pdf_bytes(doc: Document) -> bytes:
         story.append(Paragraph(_escape(f"{key}：{value}"), styles["info"]))
     if doc.info:
         story.append(Spacer(1, 3 * mm))
+    after_heading = False
     for block in doc.blocks:
+        # A heading or a table caption never ends a page: it needs room for a few lines below
+        # it, else it starts the next page. The table itself splits (no whole-table jump).
         if isinstance(block, Table):
+            if block.title and not after_heading:
+                story.append(CondPageBreak(_KEEP_WITH_NEXT))
             story.extend(_pdf_table(block, avail, styles))
             story.append(Spacer(1, 2 * mm))
         elif isinstance(block, Text):
+            if block.style == "h":
+                story.append(CondPageBreak(_KEEP_WITH_NEXT))
             story.append(Paragraph(_escape(block.text), styles.get(block.style, styles["p"])))
         elif isinstance(block, Figure):
             image = Image(io.BytesIO(block.png))
@@ -398,6 +405,7 @@ def pdf_bytes(doc: Document) -> bytes:
             image.drawWidth = width
             parts = [Paragraph(_escape(block.title), styles["caption"])] if block.title else []
             story.append(KeepTogether([*parts, image]))
+        after_heading = isinstance(block, Text) and block.style == "h"
     tail: list = []
     if doc.signatures:
         tail.append(_signature_table(doc.signatures, avail))

@@ -25,7 +25,6 @@ ledger and clears 1902 (盘亏 to 5301 资产处置费用, 盘盈 to 3501 以前
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -159,7 +158,7 @@ def disposal_depreciation(register: AssetRegister, card: Card, day: dt.date) -> 
         return 0
     same = register.policy.get("depreciation-start", day) == "same-month"
     stop = month_index(day) - (1 if same else 0)
-    schedule = dataclasses.replace(card.schedule, stop=stop)
+    schedule = card.schedule._replace(stop=stop)
     return schedule.through(stop)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from fava.ext import FavaExtensionBase
 from flask import request
 
-from xiaozhang.plugins.assets import AssetRegister
+from xiaozhang.plugins.assets import AssetRegister, no_collection
 from xiaozhang.reports import assets as assets_report
 from xiaozhang.reports.fava_ext import ReportPage
 from xiaozhang.reports.render import EXPENSES_COLOUR, INCOME_COLOUR, Series, bar_chart_svg
@@ -32,7 +32,10 @@ class FixedAssets(ReportPage, FavaExtensionBase):
     report_title = "固定资产"
 
     def register_model(self) -> AssetRegister:
-        return self.cached("asset_register", lambda: AssetRegister(self.ledger.all_entries))
+        def read() -> AssetRegister:
+            with no_collection():
+                return AssetRegister(self.ledger.all_entries)
+        return self.cached("asset_register", read)
 
     def has_cards(self) -> bool:
         return bool(self.register_model().cards)
@@ -47,22 +50,24 @@ class FixedAssets(ReportPage, FavaExtensionBase):
 
     def choices(self) -> dict[str, list[str]]:
         """The values each filter can take (on the register's day), sorted."""
-        def compute():
-            entries = self.ledger.all_entries
-            return {key: sorted(assets_report.places(entries, None, key, self.register_model()))
-                    for key, _label in FILTERS}
-        return self.cached("asset_choices", compute)
+        return self.cached("asset_choices", lambda: {
+            key: sorted(values) for key, values in assets_report.all_places(
+                self.ledger.all_entries, None, self.register_model()).items()})
 
     def register(self) -> assets_report.Register:
         filters = self.filters()
+        if not any(filters.values()):
+            return self.whole()
         return self.cached(("asset_register_rows", tuple(filters.items())), lambda: (
             assets_report.build_register(self.ledger.all_entries, self.ledger.options,
-                                         register=self.register_model(), **filters)))
+                                         register=self.register_model(), limit=MAX_ROWS,
+                                         **filters)))
 
     def whole(self) -> assets_report.Register:
         """The unfiltered register (the category totals)."""
         return self.cached("asset_register_all", lambda: assets_report.build_register(
-            self.ledger.all_entries, self.ledger.options, register=self.register_model()))
+            self.ledger.all_entries, self.ledger.options, register=self.register_model(),
+            limit=MAX_ROWS))
 
     def depreciation(self) -> assets_report.DepreciationTable | None:
         """The depreciation of `?year=` (default: the year of the last entry); None if none."""
@@ -71,7 +76,8 @@ class FixedAssets(ReportPage, FavaExtensionBase):
         def compute():
             try:
                 return assets_report.build_depreciation(self.ledger.all_entries, self.ledger.options,
-                                                        year, register=self.register_model())
+                                                        year, register=self.register_model(),
+                                                        detail=False)
             except assets_report.AssetReportError:
                 return None
         return self.cached(("asset_depreciation", year), compute)

@@ -80,14 +80,11 @@ def test_chart_and_tables_are_laid_out(loaded_page):
         assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
 
 
-def test_over_cap_is_red(server, browser, tmp_path):  # noqa: F811
-    page, _problems, _outside = open_page(browser, page_url(server))
-    try:
-        colour = page.locator(".xz-months td.num").nth(0).evaluate("e => getComputedStyle(e).color")
-        assert colour  # an ordinary cell has a colour; none is flagged in the fixture
-        assert page.locator(".xz-months .xz-over").count() == 0
-    finally:
-        page.close()
+def test_licence_running_out_is_amber(loaded_page):
+    page, _problems, _outside = loaded_page
+    cell = page.locator(".xz-licences td.xz-near")
+    assert cell.inner_text() == "22"
+    assert cell.evaluate("e => getComputedStyle(e).color") == "rgb(180, 83, 9)"
 
 
 @pytest.mark.parametrize("selector", [".xz-canteen h2", ".xz-months tbody td a", ".xz-doc h1"])

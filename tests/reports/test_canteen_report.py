@@ -265,3 +265,15 @@ def test_command_refuses_bad_input_in_chinese(tmp_path):
     assert empty.returncode == 1
     assert f"{FIXTURE}：2024年3月 没有食堂收支记录" in empty.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_figures_quoted_in_the_accountant_doc_match_the_example(example_october):
+    """docs/canteen.md quotes October 2025 of the example school; keep it true."""
+    m = example_october.figures
+    doc = (ROOT / "docs" / "canteen.md").read_text(encoding="utf-8")
+    quoted = (f"供餐 {m.days_served} 天", f"学生就餐 {m.meals_students:,} 人次", f"教职工 {m.meals_staff:,} 人次",
+              f"收入 {m.income_total:,.2f} 元", f"成本 {m.cost_total:,.2f} 元", f"结余 {m.surplus:,.2f} 元",
+              f"结余率 {m.surplus_rate * 100:.2f}%", f"食材成本率 {m.food_cost_ratio * 100:.2f}%",
+              f"资产合计 {example_october.balance.assets_total:,.2f} 元")
+    for text in quoted:
+        assert text in doc, text

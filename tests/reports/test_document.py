@@ -170,3 +170,16 @@ def test_png_of_a_plain_document_is_grey_and_of_a_chart_in_colour(tmp_path):
     coloured = Image.open(png)
     assert coloured.mode == "RGB"
     assert (232, 131, 58) in {colour for _n, colour in coloured.getcolors(maxcolors=1 << 20)}
+
+
+def test_a_table_that_does_not_fit_splits_instead_of_jumping_to_the_next_page():
+    """A long first table fills most of page 1; the second table starts on page 1's remainder
+    when there is room for its caption and a few rows, and splits, repeating its header."""
+    first = [[f"{i:02d}", "一年级1班", 40, Decimal("1.00"), None] for i in range(30)]
+    second = [[f"{i:02d}", "二年级1班", 40, Decimal("2.00"), None] for i in range(40)]
+    columns = ["序号", "班级", "人数", "金额", "备注"]
+    doc = Document(title="分页", blocks=[Table(columns, first, title="表一"),
+                                       Table(columns, second, title="表二")])
+    pages = document.pdf_text(document.pdf_bytes(doc))
+    assert "表二" in pages[0] and "二年级1班" in pages[0]  # no blank gap after table one
+    assert "二年级1班" in pages[1] and "金额" in pages[1]
