@@ -60,7 +60,8 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
-from xiaozhang.plugins.policy import read_policy
+from xiaozhang.model.books import SchoolBooks
+
 
 __plugins__ = ("validate_approvals",)
 
@@ -108,7 +109,7 @@ def payment_amount(txn: data.Transaction) -> Decimal | None:
 
 
 def validate_approvals(entries, options_map, config=None):
-    policy, _policy_errors = read_policy(entries)  # reported by xiaozhang.plugins.policy
+    policy = SchoolBooks.of(entries, options_map).policy  # its problems: xiaozhang.plugins.policy
     errors: list[ApprovalError] = []
     opens = {e.account: e.meta for e in entries if isinstance(e, data.Open)}
     needs_inspection = {a for a, meta in opens.items() if meta.get("inspection") is True}

@@ -97,7 +97,8 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from xiaozhang import chart
-from xiaozhang.plugins.policy import Policy, read_policy
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.policy import Policy
 
 __plugins__ = ("validate_assets",)
 
@@ -506,7 +507,7 @@ class AssetRegister:
     `horizon` is the last month depreciation is booked for (see `horizon()`)."""
 
     def __init__(self, entries, policy: Policy | None = None) -> None:
-        self.policy = policy if policy is not None else read_policy(entries)[0]
+        self.policy = policy if policy is not None else SchoolBooks.of(entries).policy
         self.cards: dict[str, Card] = {}
         self.errors: list[AssetError] = []
         self.opened: dict[str, dt.date] = {}  # account -> date of its `open`

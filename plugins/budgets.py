@@ -39,7 +39,8 @@ from typing import Any, NamedTuple
 from beancount.core import account as account_lib, data
 from beancount.core.amount import Amount
 
-from xiaozhang.plugins.policy import Policy, read_policy
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.policy import Policy
 
 __plugins__ = ("validate_budgets",)
 
@@ -216,5 +217,5 @@ class BudgetBook:
 
 
 def validate_budgets(entries, options_map, config=None):
-    policy, _policy_errors = read_policy(entries)  # reported by xiaozhang.plugins.policy
+    policy = SchoolBooks.of(entries, options_map).policy  # its problems: xiaozhang.plugins.policy
     return entries, BudgetBook(policy).run(entries).errors

@@ -98,7 +98,8 @@ from typing import Any, NamedTuple
 from beancount.core import convert, data
 from beancount.core.amount import Amount
 
-from xiaozhang.plugins.policy import Policy, read_policy
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.policy import Policy
 
 __plugins__ = ("validate_canteen",)
 
@@ -354,7 +355,7 @@ def _names(value: Any) -> list[str]:
 
 
 def validate_canteen(entries, options_map, config=None):
-    policy, _policy_errors = read_policy(entries)  # reported by xiaozhang.plugins.policy
+    policy = SchoolBooks.of(entries, options_map).policy  # its problems: xiaozhang.plugins.policy
     books = canteen_accounts(entries)
     register, errors = read_suppliers(entries)
 

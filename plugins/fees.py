@@ -71,7 +71,8 @@ from typing import Any, NamedTuple
 from beancount.core import account as account_lib, data
 from beancount.core.amount import Amount
 
-from xiaozhang.plugins.policy import read_policy
+from xiaozhang.model.books import SchoolBooks
+
 
 __plugins__ = ("validate_fees",)
 
@@ -405,7 +406,7 @@ def collections(txn: data.Transaction, book: FeeBook) -> tuple[list[Collection],
 
 
 def validate_fees(entries, options_map, config=None):
-    policy, _policy_errors = read_policy(entries)  # reported by xiaozhang.plugins.policy
+    policy = SchoolBooks.of(entries, options_map).policy  # its problems: xiaozhang.plugins.policy
     book, errors = read_fees(entries)
 
     def report(entry, code, message):

@@ -64,7 +64,8 @@ from typing import Any, NamedTuple
 from beancount.core import data
 
 from xiaozhang.plugins.approvals import ASSET_ROOTS
-from xiaozhang.plugins.policy import Policy, read_policy
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.policy import Policy
 
 __plugins__ = ("validate_two_lines",)
 
@@ -395,5 +396,5 @@ class TwoLines:
 
 
 def validate_two_lines(entries, options_map, config=None):
-    policy, _policy_errors = read_policy(entries)  # reported by xiaozhang.plugins.policy
+    policy = SchoolBooks.of(entries, options_map).policy  # its problems: xiaozhang.plugins.policy
     return entries, TwoLines(entries, policy).errors

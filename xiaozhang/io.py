@@ -1,0 +1,94 @@
+"""Loading a ledger, writing files safely, and printing problems: one way each.
+
+    load(path)          the real Beancount loader; problems split into errors and warnings
+    write_atomic(...)   a file is written beside its target and renamed over it, so a reader
+                        (Fava, bean-check, a parent's browser) never sees half a file
+    problem_line(e)     `file:line: [CODE] message`, the line `xiaozhang check` prints
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# The ledger every command uses unless told otherwise (relative to the working directory).
+DEFAULT_LEDGER = "ledger/main.beancount"
+
+
+def is_warning(error) -> bool:
+    """A problem that is shown but does not fail `xiaozhang check` (an error type with
+    `warning = True`, e.g. a budget overrun under `budget-control` "warn")."""
+    return getattr(error, "warning", False) is True
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A loaded ledger: its entries, its problems (errors and warnings) and its options."""
+
+    path: str
+    entries: list
+    problems: list
+    options_map: dict
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if not is_warning(p)]
+
+    @property
+    def warnings(self) -> list:
+        return [p for p in self.problems if is_warning(p)]
+
+
+def load(path: str | os.PathLike) -> Loaded:
+    """Load a ledger with Beancount's loader (all its plugins run)."""
+    from beancount import loader
+
+    entries, problems, options_map = loader.load_file(str(path))
+    return Loaded(str(path), entries, problems, options_map)
+
+
+def problem_line(error) -> str:
+    """One line per problem: `file:line: message` (the message carries the rule code)."""
+    source = error.source or {}
+    filename = source.get("filename") or "<未知文件>"
+    lineno = source.get("lineno")
+    where = f"{filename}:{lineno}" if lineno is not None else filename
+    message = " ".join(str(error.message).split())
+    return f"{where}: {message}"
+
+
+def write_atomic(path: str | os.PathLike, content: str | bytes, encoding: str = "utf-8") -> Path:
+    """Write `content` to `path` through a temporary file in the same folder and a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content.encode(encoding) if isinstance(content, str) else content)
+        os.chmod(temp, _mode_for(target))
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _mode_for(target: Path) -> int:
+    """The target's own permissions, or the usual ones for a new file (mkstemp makes 0600)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def append_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Append `text` to a text file by rewriting it safely (`write_atomic`)."""
+    target = Path(path)
+    old = target.read_text(encoding="utf-8") if target.exists() else ""
+    if old and not old.endswith("\n"):
+        old += "\n"
+    return write_atomic(target, old + text)

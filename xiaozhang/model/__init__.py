@@ -1,0 +1,13 @@
+"""The school model: one definition of each fact of a school's books.
+
+Everything here is computed from a loaded entries list and nothing here imports the plugins,
+the importers or the reports (arrows point down only: they import the model).
+
+    periods   months, 学期 (terms) and 学年, and parsing "2026-03"
+    money     fen and yuan, splitting an amount in fen, formatting money for documents
+    policy    the school profile and the dated policies, read once per load
+    fees      fee items, disclosure records and the classifier of fee postings
+    canteen   the canteen's accounts and its monthly tally
+    assets    asset cards and their depreciation schedules
+    books     `SchoolBooks.of(entries)`: all of the above, built once per entries list
+"""

@@ -1,0 +1,137 @@
+"""`SchoolBooks.of(entries)`: the school model of one loaded entries list, built once.
+
+Every rule (plugin), report, page and command that needs a fact of the school — the policy,
+the terms, the fee items, the canteen tally, the asset cards — asks the books of its entries
+list.  The books are memoised on the list itself (the same list object gives the same books),
+so the rules of one load and the pages over one Fava load share one computation; a different
+list (a Fava filter, a later load) gets its own books.  Nothing is handed from one plugin to
+another through module state: a generator returns its entries, and a later rule that needs a
+fact asks the books of the list it is given.
+
+Each part is computed on first use (`functools.cached_property`), so a rule that needs only the
+policy never pays for the asset schedules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from functools import cached_property
+from typing import Any
+
+from beancount.core import data
+
+from xiaozhang.model import periods
+from xiaozhang.model.policy import Policy, read_policy
+
+# The hidden metadata key of every entry our generators add (depreciation, later the budget side).
+GENERATED = "__xiaozhang__"
+
+_MEMO_SIZE = 6
+_memo: OrderedDict[int, "SchoolBooks"] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+class SchoolBooks:
+    """The school model of one entries list (see the module docstring)."""
+
+    def __init__(self, entries: list, options_map: dict | None = None) -> None:
+        self.entries = entries
+        self.options_map = options_map or {}
+        self._length = len(entries)
+
+    @classmethod
+    def of(cls, entries: list, options_map: dict | None = None) -> "SchoolBooks":
+        """The books of `entries`: the same object for the same (unchanged) list."""
+        key = id(entries)
+        with _memo_lock:
+            books = _memo.get(key)
+            if books is not None and books.entries is entries and books._length == len(entries):
+                _memo.move_to_end(key)
+                if options_map and not books.options_map:
+                    books.options_map = options_map
+                return books
+            books = cls(entries, options_map)
+            _memo[key] = books  # the memo holds the list, so its id cannot be reused meanwhile
+            while len(_memo) > _MEMO_SIZE:
+                _memo.popitem(last=False)
+            return books
+
+    # -- policy ------------------------------------------------------------------------------
+    @cached_property
+    def _policy(self) -> tuple[Policy, list]:
+        return read_policy(self.entries)
+
+    @property
+    def policy(self) -> Policy:
+        """The school profile and dated policies (`xiaozhang.model.policy`)."""
+        return self._policy[0]
+
+    @property
+    def policy_errors(self) -> list:
+        """The problems found reading the policy (reported once, by the policy rule)."""
+        return self._policy[1]
+
+    # -- entries -----------------------------------------------------------------------------
+    @cached_property
+    def transactions(self) -> list[data.Transaction]:
+        return [entry for entry in self.entries if isinstance(entry, data.Transaction)]
+
+    @cached_property
+    def first_date(self) -> dt.date | None:
+        """The date of the first transaction (None: no transactions)."""
+        return self.transactions[0].date if self.transactions else None
+
+    @cached_property
+    def last_date(self) -> dt.date | None:
+        """The date of the last transaction."""
+        return self.transactions[-1].date if self.transactions else None
+
+    @cached_property
+    def last_written(self) -> dt.date | None:
+        """The date of the last transaction the accountant wrote (generated entries excluded)."""
+        for txn in reversed(self.transactions):
+            if GENERATED not in txn.meta:
+                return txn.date
+        return None
+
+    # -- periods -----------------------------------------------------------------------------
+    @cached_property
+    def terms(self) -> list[periods.Term]:
+        """The terms the books span (`xiaozhang.model.periods.terms`)."""
+        return periods.terms(self.policy, self.first_date, self.last_date)
+
+    def term_of(self, day: dt.date) -> periods.Term | None:
+        return periods.term_of(self.terms, day)
+
+    def terms_between(self, first: dt.date, last: dt.date) -> list[periods.Term]:
+        """The terms overlapping [first, last]."""
+        return [t for t in self.terms if t.start <= last and (t.end is None or t.end >= first)]
+
+    # -- the areas (each computed by its own model module on first use) -----------------------
+    def part(self, name: str, build) -> Any:
+        """A part of the model computed once per books by `build(books)` (for the areas'
+        model modules, e.g. `books.part("fees", FeeBook.build)`)."""
+        parts = self.__dict__.setdefault("_parts", {})
+        if name not in parts:
+            parts[name] = build(self)
+        return parts[name]
+
+    @property
+    def fees(self):
+        """Fee items, disclosure records and the fee postings (`xiaozhang.model.fees.build`)."""
+        from xiaozhang.model import fees
+        return self.part("fees", fees.build)
+
+    @property
+    def canteen(self):
+        """The canteen's accounts and tally (`xiaozhang.model.canteen.build`)."""
+        from xiaozhang.model import canteen
+        return self.part("canteen", canteen.build)
+
+    @property
+    def assets(self):
+        """Asset cards and their schedules (`xiaozhang.model.assets.build`)."""
+        from xiaozhang.model import assets
+        return self.part("assets", assets.build)

@@ -1,0 +1,199 @@
+"""Periods of the school's books: months, 学期 (terms) and 学年 (school years).
+
+The only place a month's last day, a period's spelling ("2026-03") or a term's dates and name
+are decided; every plugin, report, page and the example generator asks here.
+
+Terms
+    A term ends on the date of a `term-end` policy; its name is the policy's value
+    (`2026-01-16 custom "policy" "term-end" "2025年秋季学期"`).  A term begins the day after
+    the previous term ended (the first term: on the first day of the books), so every day of
+    the books — holidays included — belongs to exactly one term.  Without any `term-end`
+    policy the terms end on 31 January (秋季学期) and 31 July (春季学期) of every year the books
+    span (docs/conventions.md).  After the last configured end the current term is open
+    (`end` is None) and named from the calendar (the term that follows: 秋季 after a spring
+    term, 春季 after an autumn term).
+
+    A term's id is its 学年 and number, `2025-2026-1` (第一学期, the autumn term) or
+    `2025-2026-2` (第二学期, the spring term), from its end date: a term ending in September to
+    March is the first term of the school year that began that autumn.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+ONE_DAY = dt.timedelta(days=1)
+
+
+# -- months ------------------------------------------------------------------------------------
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of the month of `day`."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def month_index(day: dt.date) -> int:
+    """Months since year 0: consecutive months have consecutive indexes."""
+    return day.year * 12 + day.month - 1
+
+
+def month_of_index(index: int) -> dt.date:
+    """The first day of the month with that index."""
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def next_month(day: dt.date) -> dt.date:
+    """The first day of the month after the month of `day`."""
+    return month_of_index(month_index(day) + 1)
+
+
+class Month(NamedTuple):
+    """A calendar month, e.g. `Month(2026, 3)`, spelt "2026-03"."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def of(cls, day: dt.date) -> "Month":
+        return cls(day.year, day.month)
+
+    @classmethod
+    def parse(cls, text) -> "Month | None":
+        """`Month(2025, 12)` for "2025-12" (or "2025-9"); None when it is not a month."""
+        match = _MONTH.match(str(text))
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            return None
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def text(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def shift(self, months: int) -> "Month":
+        index = self.year * 12 + self.month - 1 + months
+        return Month(index // 12, index % 12 + 1)
+
+
+def parse_month(text) -> Month | None:
+    """The month spelt "YYYY-MM" (None when malformed): the one parser of `--period`,
+    `custom "disclosure"` months and every other month written by a person."""
+    return Month.parse(text)
+
+
+# -- terms -------------------------------------------------------------------------------------
+def term_id(end: dt.date) -> str:
+    """`2025-2026-1` for a term ending between September and March, else `2024-2025-2`."""
+    if end.month >= 9 or end.month <= 3:
+        year = end.year if end.month >= 9 else end.year - 1
+        return f"{year}-{year + 1}-1"
+    return f"{end.year - 1}-{end.year}-2"
+
+
+def next_term_id(current: str) -> str:
+    first, second, number = current.split("-")
+    if number == "1":
+        return f"{first}-{second}-2"
+    return f"{second}-{int(second) + 1}-1"
+
+
+def calendar_name(ident: str) -> str:
+    """The calendar name of a term id: `2025年秋季学期` for 2025-2026-1, `2026年春季学期` for 2025-2026-2."""
+    first, second, number = ident.split("-")
+    return f"{first}年秋季学期" if number == "1" else f"{second}年春季学期"
+
+
+def school_year_label(ident: str) -> str:
+    """`2025-2026学年第一学期` for 2025-2026-1."""
+    first, second, number = ident.split("-")
+    return f"{first}-{second}学年第{'一' if number == '1' else '二'}学期"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One 学期: from `start` to `end` (both included; `end` None while it runs)."""
+
+    id: str  # "2025-2026-1"
+    name: str  # "2025年秋季学期": the term-end policy's name, else the calendar's
+    start: dt.date
+    end: dt.date | None
+    settle_until: dt.date | None = None  # end + settle-days: 代收费 settled by then
+
+    @property
+    def label(self) -> str:
+        """`2025-2026学年第一学期`: the school year and number."""
+        return school_year_label(self.id)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def ended_by(self, day: dt.date | None) -> bool:
+        return self.end is not None and day is not None and self.end <= day
+
+
+def default_term_ends(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
+    """31 January and 31 July of every year from `first` to `last` (no term-end policy)."""
+    ends = []
+    for year in range(first.year, last.year + 1):
+        ends += [(dt.date(year, 1, 31), f"{year - 1}年秋季学期"),
+                 (dt.date(year, 7, 31), f"{year}年春季学期")]
+    return ends
+
+
+def term_ends(policy, first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
+    """(end, name) of every term end: the `term-end` policies, or the default calendar."""
+    if policy.term_ends:
+        return sorted(policy.term_ends)
+    return default_term_ends(first, last)
+
+
+def terms(policy, first: dt.date | None, last: dt.date | None) -> list[Term]:
+    """The terms covering the books from `first` to `last`, in order (see the module docstring).
+
+    The first term starts on `first`; the last one is open when `last` is after the last end."""
+    if first is None or last is None:
+        return []
+    found: list[Term] = []
+    start = first
+    for end, name in term_ends(policy, first, last):
+        if end < first:
+            continue
+        settle = end + dt.timedelta(days=policy.get("settle-days", end))
+        found.append(Term(term_id(end), name or calendar_name(term_id(end)), start, end, settle))
+        start = end + ONE_DAY
+        if start > last:
+            break
+    if not found or found[-1].end < last:
+        ident = next_term_id(found[-1].id) if found else term_id(last)
+        found.append(Term(ident, calendar_name(ident), start, None, None))
+    return found
+
+
+def term_of(all_terms: list[Term], day: dt.date) -> Term | None:
+    """The term containing `day` (None before the books begin)."""
+    for term in all_terms:
+        if term.contains(day):
+            return term
+    return None

@@ -1,0 +1,237 @@
+"""学校信息与政策参数（school profile and dated policies）: the model, read once per load.
+
+The rule that reports a bad directive is `xiaozhang.plugins.policy` (PL01–PL03).
+
+检查内容
+    账本中的学校信息（`custom "school"`）和政策参数（`custom "policy"`）是否齐全、格式是否正确。
+    所有规则插件都从这里读取参数：每条规则按交易当天有效的参数执行（参数按日期生效）。
+
+依据
+    各项限额（审批权限、三重一大、政府采购、货比三家、库存现金限额、非税收入上缴时限）由
+    学校和主管部门规定，且会随时间调整（例如自 2026-01-01 起执行新的三重一大标准），
+    因此写成带日期的指令，与账目放在同一套文件里，由会计维护。
+
+配置（写在 ledger/policy.beancount）
+    2025-08-25 custom "school" "青禾市明德区实验小学"
+      principal: "王建国"        ; 校长（一支笔审批人）
+      director: "李明华"         ; 总务主任
+      accountant: "陈静"         ; 会计
+      hotline: "0736-7215318"    ; 收费监督电话
+      func: "2050202"            ; 支出功能分类（小学教育）
+    2025-08-25 custom "policy" "approval-tier" "director" 500.00 CNY
+    2025-08-25 custom "policy" "approval-tier" "principal"
+    2025-08-25 custom "policy" "meeting-threshold" 50000.00 CNY
+    2026-01-01 custom "policy" "meeting-threshold" 30000.00 CNY
+    2026-01-16 custom "policy" "term-end" "2025年秋季学期"   ; 学期结束日（可多条）
+
+    参数一览见 `POLICY_KEYS`（名称、取值类型、默认值），说明见 docs/conventions.md。
+
+错误代码
+    [PL01] 缺少学校信息 / 学校信息缺少必填项
+    [PL02] 未知的政策参数名
+    [PL03] 政策参数取值类型不对
+    同一天对同一参数写了两次（审批权限 approval-tier 除外）也报 [PL03]。
+
+例
+    通过：上面的配置。
+    不通过：`2025-08-25 custom "policy" "cash-limit" "五千"` → [PL03] 取值应为金额。
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+class PolicyError(NamedTuple):
+    source: dict
+    message: str
+    entry: Any
+
+
+# Profile keys every school must give; roles are the keys an approval tier may name.
+PROFILE_REQUIRED = ("principal", "director", "accountant", "hotline", "func")
+ROLES = ("principal", "director", "accountant", "cashier", "canteen_keeper")
+
+
+@dataclass(frozen=True)
+class PolicyKey:
+    name: str
+    kind: str  # "amount" | "integer" | "percent" | "choice" | "date"
+    default: Any
+    label: str  # Chinese name for messages and docs
+    choices: tuple[str, ...] = ()
+
+
+POLICY_KEYS: dict[str, PolicyKey] = {
+    key.name: key
+    for key in (
+        PolicyKey("meeting-threshold", "amount", Amount(Decimal("50000.00"), "CNY"),
+                  "三重一大集体决策标准"),
+        PolicyKey("procurement-threshold", "amount", Amount(Decimal("100000.00"), "CNY"),
+                  "政府采购限额标准"),
+        PolicyKey("quote-threshold", "amount", Amount(Decimal("5000.00"), "CNY"),
+                  "货比三家（询价）标准"),
+        PolicyKey("cash-limit", "amount", Amount(Decimal("5000.00"), "CNY"), "库存现金限额"),
+        PolicyKey("remittance-days", "integer", None,
+                  "非税收入上缴时限（天）；不设则为当月月末前"),
+        PolicyKey("settle-days", "integer", 30, "代收费期末结清时限（学期结束后天数）"),
+        PolicyKey("split-window-days", "integer", 30, "拆分采购识别窗口（天）"),
+        PolicyKey("pending-days", "integer", 30, "待审批（!）分录最长挂账天数"),
+        PolicyKey("closed-through", "date", None, "已结账至（含）该日"),
+        PolicyKey("budget-control", "choice", "warn", "超预算处理方式", ("warn", "stop")),
+        PolicyKey("disclosure-days", "integer", 15, "收费公示时限（月末后天数）"),
+        PolicyKey("asset-threshold", "amount", Amount(Decimal("1000.00"), "CNY"),
+                  "固定资产单位价值标准（一般）"),
+        PolicyKey("asset-threshold-special", "amount", Amount(Decimal("1500.00"), "CNY"),
+                  "固定资产单位价值标准（专用设备）"),
+        PolicyKey("depreciation-start", "choice", "same-month", "固定资产折旧起始月份",
+                  ("same-month", "next-month")),
+        # canteen (plugins/canteen.py)
+        PolicyKey("canteen-surplus-cap", "percent", Decimal("8"), "食堂伙食结余率上限（%）"),
+        PolicyKey("canteen-surplus-mode", "choice", "school",
+                  "食堂结余率检查方式（school：每月和每学期结余率不超过上限；"
+                  "kindergarten：每学期盈亏率都不超过上限）", ("school", "kindergarten")),
+        PolicyKey("canteen-bulk-threshold", "amount", Amount(Decimal("1000.00"), "CNY"),
+                  "食堂大宗食材标准（定点采购、双人验收）"),
+        PolicyKey("canteen-licence-notice-days", "integer", 60, "供应商证照、合同到期提醒天数"),
+    )
+}
+
+
+class Tier(NamedTuple):
+    role: str
+    limit: Amount | None  # None: no upper limit
+
+
+@dataclass
+class Policy:
+    """The school profile and the policies, each as it stood on a given date."""
+
+    profiles: list[tuple[dt.date, dict[str, str]]] = field(default_factory=list)
+    values: dict[str, list[tuple[dt.date, Any]]] = field(default_factory=dict)
+    tiers: list[tuple[dt.date, list[Tier]]] = field(default_factory=list)
+    term_ends: list[tuple[dt.date, str]] = field(default_factory=list)
+
+    def profile(self, date: dt.date) -> dict[str, str] | None:
+        return _as_of(self.profiles, date)
+
+    def get(self, name: str, date: dt.date) -> Any:
+        value = _as_of(self.values.get(name, []), date)
+        return POLICY_KEYS[name].default if value is None else value
+
+    def approval_tiers(self, date: dt.date) -> list[Tier]:
+        return _as_of(self.tiers, date) or []
+
+
+def _as_of(series: list[tuple[dt.date, Any]], date: dt.date) -> Any:
+    index = bisect.bisect_right([d for d, _ in series], date)
+    return series[index - 1][1] if index else None
+
+
+def _check_value(key: PolicyKey, values: list) -> tuple[Any, str | None]:
+    if len(values) != 1:
+        return None, f"应只有一个取值（{_kind_text(key)}）"
+    value = values[0].value
+    if key.kind == "amount" and isinstance(value, Amount):
+        return value, None
+    if key.kind == "integer" and isinstance(value, Decimal) and value == value.to_integral_value() \
+            and value >= 0:
+        return int(value), None
+    if key.kind == "date" and isinstance(value, dt.date):
+        return value, None
+    if key.kind == "percent" and isinstance(value, Decimal) and 0 <= value <= 100:
+        return value, None
+    if key.kind == "choice" and value in key.choices:
+        return value, None
+    return None, f"取值应为{_kind_text(key)}，实际为 {value!r}"
+
+
+def _kind_text(key: PolicyKey) -> str:
+    return {
+        "amount": "金额（如 5000.00 CNY）",
+        "integer": "非负整数",
+        "date": "日期（如 2026-09-30）",
+        "percent": "0 到 100 之间的百分数（如 8 表示 8%）",
+        "choice": "以下之一：" + " / ".join(f'"{c}"' for c in key.choices),
+    }[key.kind]
+
+
+def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
+    """Collect the profile and dated policies from the entries; report every bad directive."""
+    policy = Policy()
+    errors: list[PolicyError] = []
+    tiers_by_date: dict[dt.date, list[Tier]] = {}
+    for entry in entries:
+        if not isinstance(entry, data.Custom):
+            continue
+        if entry.type == "school":
+            profile = {k: str(v) for k, v in entry.meta.items()
+                       if k not in ("filename", "lineno") and not k.startswith("__")}
+            if entry.values and isinstance(entry.values[0].value, str):
+                profile["name"] = entry.values[0].value
+            missing = [k for k in ("name",) + PROFILE_REQUIRED if not profile.get(k)]
+            if missing:
+                errors.append(PolicyError(entry.meta, (
+                    f"[PL01] 学校信息 custom \"school\" 缺少：{'、'.join(missing)}"
+                    "（在 policy.beancount 中补全：学校名称、principal 校长、director 总务主任、"
+                    "accountant 会计、hotline 监督电话、func 支出功能分类）"), entry))
+            policy.profiles.append((entry.date, profile))
+        elif entry.type == "policy":
+            if not entry.values or not isinstance(entry.values[0].value, str):
+                errors.append(PolicyError(entry.meta, "[PL02] custom \"policy\" 的第一个取值应为参数名",
+                                          entry))
+                continue
+            name, rest = entry.values[0].value, entry.values[1:]
+            if name == "term-end":
+                if len(rest) > 1 or (rest and not isinstance(rest[0].value, str)):
+                    errors.append(PolicyError(entry.meta, (
+                        "[PL03] 学期结束 term-end 只能跟一个学期名称（如 \"2025年秋季学期\"），"
+                        "日期即学期结束日"), entry))
+                else:
+                    policy.term_ends.append((entry.date, rest[0].value if rest else str(entry.date)))
+                continue
+            if name == "approval-tier":
+                tier, problem = _check_tier(rest)
+                if problem:
+                    errors.append(PolicyError(entry.meta, f"[PL03] 审批权限 approval-tier {problem}",
+                                              entry))
+                else:
+                    tiers_by_date.setdefault(entry.date, []).append(tier)
+                continue
+            key = POLICY_KEYS.get(name)
+            if key is None:
+                errors.append(PolicyError(entry.meta, (
+                    f"[PL02] 未知的政策参数 \"{name}\"；可用参数："
+                    + "、".join(["approval-tier", "term-end", *POLICY_KEYS])), entry))
+                continue
+            value, problem = _check_value(key, rest)
+            series = policy.values.setdefault(name, [])
+            if problem is None and series and series[-1][0] == entry.date:
+                problem = f"在 {entry.date} 已设置过，同一天只能设置一次"
+            if problem:
+                errors.append(PolicyError(entry.meta, f"[PL03] {key.label} \"{name}\" {problem}",
+                                          entry))
+                continue
+            series.append((entry.date, value))
+    if not policy.profiles:
+        errors.append(PolicyError({"filename": "<policy>", "lineno": 0}, (
+            "[PL01] 账本中没有学校信息：请在 policy.beancount 中添加 custom \"school\" 指令"
+            "（学校名称、校长、总务主任、会计、监督电话、支出功能分类）"), None))
+    policy.tiers = sorted(tiers_by_date.items())
+    return policy, errors
+
+
+def _check_tier(values: list) -> tuple[Tier | None, str | None]:
+    if not values or values[0].value not in ROLES:
+        return None, "第一个取值应为角色：" + " / ".join(ROLES)
+    if len(values) == 1:
+        return Tier(values[0].value, None), None
+    if len(values) == 2 and isinstance(values[1].value, Amount):
+        return Tier(values[0].value, values[1].value), None
+    return None, "角色后只能跟一个限额金额（如 500.00 CNY），不写表示不限"
