@@ -6,10 +6,7 @@ how to configure it, an example that passes and one that fails).
 """
 
 
-def is_warning(error) -> bool:
-    """A problem that is shown but does not fail `xiaozhang check` (an error type with
-    `warning = True`, e.g. a budget overrun under `budget-control` "warn")."""
-    return getattr(error, "warning", False) is True
+from xiaozhang.io import is_warning  # noqa: E402,F401  (defined once, in xiaozhang.io)
 
 
 # The Chinese name of every rule code, for the pages and the docs (one table, so they agree).

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from markupsafe import Markup
+from xiaozhang.model.money import format_money
 
 CJK_FONT = "Noto Sans CJK SC"
 FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib; used only if the CJK font is missing
@@ -35,14 +36,7 @@ _TEXT_SENTINEL = "#010203"
 _RENDER_LOCK = threading.Lock()
 
 
-def money(amount: Decimal | int | None) -> str:
-    """`1234567.8` -> `1,234,567.80` (2 decimals, half up, thousands separators)."""
-    if amount is None:
-        return ""
-    value = Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
-    if value == 0:
-        value = abs(value)  # never show -0.00
-    return f"{value:,.2f}"
+money = format_money  # documents and pages print money one way (xiaozhang.model.money)
 
 
 class Series(NamedTuple):

@@ -1,35 +1,67 @@
-"""The `xiaozhang` command line: serve, check, example (later: import, report, assets, canteen)."""
+"""The `xiaozhang` command line: serve, check and example here; the areas' groups (import,
+report, canteen, assets) are found through `GROUPS` and imported only when used, so that
+`xiaozhang check` loads no report code."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 import click
 
-from xiaozhang.plugins import is_warning
+from xiaozhang.commands import ledger_argument
+from xiaozhang.io import is_warning, load, problem_line
 
-DEFAULT_LEDGER = "ledger/main.beancount"
+# name -> "module:attribute" of the area's click group (see xiaozhang/commands.py)
+GROUPS: dict[str, str] = {
+    "import": "xiaozhang.importers.cli:import_group",
+    "report": "xiaozhang.reports.cli:report_group",
+    "canteen": "xiaozhang.reports.canteen_cli:canteen_group",
+    "assets": "xiaozhang.reports.assets_cli:assets_group",
+}
+_HELP = {
+    "import": "导入银行流水、收费票据、饭卡数据。",
+    "report": "生成公示和报表（HTML、A4 PDF、xlsx、PNG）。",
+    "canteen": "食堂：伙食费收支公示、食堂收支盈亏表。",
+    "assets": "固定资产：资产报表、清查盘点。",
+}
+
+format_problem = problem_line  # the line `check` prints, kept under its old name
 
 
-def format_problem(error) -> str:
-    """One line per problem: `file:line: message` (the message carries the rule code)."""
-    source = error.source or {}
-    filename = source.get("filename") or "<未知文件>"
-    lineno = source.get("lineno")
-    where = f"{filename}:{lineno}" if lineno is not None else filename
-    message = " ".join(str(error.message).split())
-    return f"{where}: {message}"
+class SchoolGroup(click.Group):
+    """The main group: own commands plus the registered groups, imported on first use."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted([*super().list_commands(ctx), *GROUPS])
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is None and name in GROUPS:
+            module, _, attribute = GROUPS[name].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+        return command
+
+    def format_commands(self, ctx, formatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in GROUPS:
+                rows.append((name, _HELP[name]))
+            else:
+                rows.append((name, self.get_command(ctx, name).get_short_help_str(60)))
+        with formatter.section("命令"):
+            formatter.write_dl(rows)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SchoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="xiaozhang")
 def main() -> None:
     """校账：学校财务记账、检查、报表（基于 Beancount 与 Fava）。"""
 
 
 @main.command()
-@click.argument("ledger", default=DEFAULT_LEDGER, type=click.Path(exists=True, dir_okay=False))
+@ledger_argument
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=5000, show_default=True, type=int, help="端口")
 @click.option("--read-only", is_flag=True, help="只读模式（校长、审计查看用）")
@@ -44,17 +76,15 @@ def serve(ledger: str, host: str, port: int, read_only: bool) -> None:
 
 
 @main.command()
-@click.argument("ledger", default=DEFAULT_LEDGER, type=click.Path(exists=True, dir_okay=False))
+@ledger_argument
 def check(ledger: str) -> None:
     """加载账本并运行全部插件，逐条列出问题；有错误时退出码为 1（只有预警时为 0）。"""
-    from beancount import loader
-
-    _entries, problems, _options = loader.load_file(ledger)
-    for problem in problems:
-        click.echo(format_problem(problem))
-    warnings = sum(1 for p in problems if is_warning(p))
-    errors = len(problems) - warnings
-    if problems:
+    loaded = load(ledger)
+    for problem in loaded.problems:
+        click.echo(problem_line(problem))
+    warnings = sum(1 for p in loaded.problems if is_warning(p))
+    errors = len(loaded.problems) - warnings
+    if loaded.problems:
         click.echo(f"共 {errors} 个错误、{warnings} 个预警。", err=True)
     if errors:
         sys.exit(1)
@@ -75,21 +105,6 @@ def example(out: str, students: int | None, years: int | None, seed: int | None)
         raise click.UsageError(str(error)) from error
     written = generator.generate(Path(out), config)
     click.echo(f"已写入 {len(written)} 个文件到 {out}")
-
-
-from xiaozhang.importers.cli import import_group  # noqa: E402
-
-main.add_command(import_group)
-from xiaozhang.reports.cli import report_group  # noqa: E402
-
-main.add_command(report_group)
-
-from xiaozhang.reports.canteen import canteen_group  # noqa: E402
-
-main.add_command(canteen_group)
-from xiaozhang.reports.assets import assets_group  # noqa: E402
-
-main.add_command(assets_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

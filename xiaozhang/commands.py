@@ -1,0 +1,72 @@
+"""What every `xiaozhang` command shares: the `--ledger` option, loading, dates and months.
+
+One style for all commands: each area keeps its click group in its own `*_cli.py` module
+(`reports/cli.py`, `reports/canteen_cli.py`, `reports/assets_cli.py`, `importers/cli.py`) as
+module-level `@click.group` / `@group.command` functions, takes the ledger with
+`@ledger_option`, loads it with `load_ledger` and reads months and dates with `MONTH` and
+`DATE`.  `xiaozhang/cli.py` finds the groups through its registry, never by importing them at
+module top.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from xiaozhang.io import DEFAULT_LEDGER, Loaded, load, problem_line
+from xiaozhang.model.periods import Month, parse_month
+
+ledger_option = click.option(
+    "--ledger", default=DEFAULT_LEDGER, show_default=True,
+    type=click.Path(exists=True, dir_okay=False), help="账本（主文件 main.beancount）")
+
+ledger_argument = click.argument(
+    "ledger", default=DEFAULT_LEDGER, type=click.Path(exists=True, dir_okay=False))
+
+
+class MonthType(click.ParamType):
+    """A month written `2026-03`."""
+
+    name = "YYYY-MM"
+
+    def convert(self, value, param, ctx) -> Month:
+        if isinstance(value, Month):
+            return value
+        month = parse_month(value)
+        if month is None:
+            self.fail(f"月份应写成 2026-03 的形式，实际为“{value}”", param, ctx)
+        return month
+
+
+class DateType(click.ParamType):
+    """A day written `2026-01-08`."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"日期应写成 2026-01-08 的形式，实际为“{value}”", param, ctx)
+
+
+MONTH = MonthType()
+DATE = DateType()
+
+
+def load_ledger(path: str, *, list_problems: bool = False) -> Loaded:
+    """Load the ledger for a report: problems do not stop the report, but are announced on
+    stderr (each one with `list_problems`); warnings (e.g. a budget overrun under "warn") are
+    not problems."""
+    loaded = load(path)
+    errors = loaded.errors
+    if list_problems:
+        for problem in errors:
+            click.echo(problem_line(problem), err=True)
+    if errors:
+        click.echo(f"注意：账本有 {len(errors)} 个问题（运行 xiaozhang check {path} 查看），"
+                   "报表照常生成，对外公示前请先处理。", err=True)
+    return loaded
