@@ -23,7 +23,7 @@ test: venv system-fonts system-browser
 	$(BIN)/python -m pytest -q
 
 bench: venv
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/importers.py
 	$(BIN)/python bench/canteen.py
 	$(BIN)/python bench/assets.py

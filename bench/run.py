@@ -1,18 +1,26 @@
-"""The benchmark (`make bench`): figures as ratios against a baseline measured in the same run.
+"""The benchmark of the load and the pages (`make bench`): ratios against a baseline measured in
+the same run.
 
 Cases
-  load   `xiaozhang check` vs plain `bean-check -C` on the same generated ledger with our
-         `plugin` lines removed: the cost of our plugins (and our CLI) over Beancount alone.
-  plugins  in one process: the plain ledger loaded once (the baseline), then each of our
-         plugin functions timed on its entries — which plugin costs what.
-  page   our overview page (概览) vs Fava's own `/api/income_statement` on that ledger,
-         both through Fava's test client on one loaded ledger (the page cost, not loading).
+  load     `xiaozhang check` (the one plugin line, and the nine single plugin lines) vs plain
+           `bean-check -C` on the same generated ledger with our `plugin` lines removed: the cost
+           of all our rules (and our CLI) over Beancount alone.  Runs alternate (baseline, one
+           line, nine lines, baseline …) so that a change of machine load hits all alike; wall
+           time and the child's CPU time are both given.
+  plugins  in one process: the plain ledger loaded once (the baseline), then every plugin
+           function timed on its entries — each alone on a fresh entries list (so it pays for
+           the parts of the school model it needs), and `xiaozhang.plugins.school` as a whole.
+  pages    every 校账 page's first open after a reload (the school model and the page's
+           caches cleared) vs Fava's own `/api/income_statement`, through Fava's test client on
+           one loaded ledger.
 
 Every figure is the median of several repetitions; the ratio is what we track, because
-absolute seconds depend on the machine.  Results go into docs/performance.md by hand,
-with the command that produced them.
+absolute seconds depend on the machine.  Results go into docs/performance.md by hand, with
+the command that produced them.
 
-    python bench/run.py [--students 3000] [--years 10] [--repeat 3]
+    python bench/run.py [--students 3000] [--years 10] [--repeat 3] [--ledger DIR]
+
+`--ledger DIR` reuses a ledger generated earlier by `xiaozhang example --out DIR …`.
 """
 
 from __future__ import annotations
@@ -20,6 +28,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -30,20 +40,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
+OUR_LINES = re.compile(r'(?:plugin "xiaozhang\.plugins\.[\w.]+"(?: "[^"]*")?\n)+')
+ONE_LINE = 'plugin "xiaozhang.plugins.school"\n'
+NINE = ("policy", "approvals", "twolines", "projects", "budgets", "fees", "canteen", "assets",
+        "depreciation")
+NINE_LINES = "".join(f'plugin "xiaozhang.plugins.{name}"\n' for name in NINE)
+PAGES = ("Overview", "Compliance", "FixedAssets", "Canteen", "Disclosure")
 
 
 def generate(students: int, years: int) -> Path:
-    """Generate the scale ledger afresh (a few seconds; never stale); returns main.beancount."""
+    """Generate the scale ledger afresh (never stale); returns its folder."""
     folder = OUT / f"school-{students}x{years}"
     shutil.rmtree(folder, ignore_errors=True)
     subprocess.run([str(BIN / "xiaozhang"), "example", "--out", str(folder),
                     "--students", str(students), "--years", str(years)], check=True)
-    # the same ledger without our plugin lines: plain Beancount
-    main = folder / "main.beancount"
-    plain = folder / "main-plain.beancount"
-    plain.write_text("".join(line for line in main.read_text(encoding="utf-8").splitlines(True)
-                             if not line.startswith('plugin "xiaozhang.')), encoding="utf-8")
-    return main
+    return folder
+
+
+def variants(folder: Path) -> dict[str, Path]:
+    """main-plain (no 校账 plugin), main-one (the one line), main-nine (the nine lines), written
+    beside main.beancount so that its relative includes still work."""
+    text = (folder / "main.beancount").read_text(encoding="utf-8")
+    if not OUR_LINES.search(text):
+        raise SystemExit(f"{folder / 'main.beancount'} has no 校账 plugin line")
+    found = {}
+    for name, lines in (("plain", ""), ("one", ONE_LINE), ("nine", NINE_LINES)):
+        path = folder / f"main-{name}.beancount"
+        path.write_text(OUR_LINES.sub(lines, text, count=1), encoding="utf-8")
+        found[name] = path
+    return found
 
 
 def count_transactions(folder: Path) -> int:
@@ -54,70 +79,90 @@ def count_transactions(folder: Path) -> int:
     return total
 
 
-def timed_runs(command: list[str], repeat: int) -> float:
+def run_once(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, child CPU seconds) of one run of the command."""
     env = dict(os.environ, BEANCOUNT_DISABLE_LOAD_CACHE="1")
-    times = []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if command[0].endswith("bean-check") and result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def bench_load(paths: dict[str, Path], repeat: int) -> list[tuple[str, float, float, float, float]]:
+    commands = {
+        "plain": [str(BIN / "bean-check"), "-C", str(paths["plain"])],
+        "one": [str(BIN / "xiaozhang"), "check", str(paths["one"])],
+        "nine": [str(BIN / "xiaozhang"), "check", str(paths["nine"])],
+    }
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = subprocess.run(command, env=env, capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-        if result.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
-    return statistics.median(times)
+        for name, command in commands.items():
+            runs[name].append(run_once(command))
+    wall = {name: statistics.median(w for w, _ in found) for name, found in runs.items()}
+    cpu = {name: statistics.median(c for _, c in found) for name, found in runs.items()}
+    labels = {"plain": "bean-check -C（无校账插件，基线）",
+              "one": 'xiaozhang check（一行 plugin "xiaozhang.plugins.school"）',
+              "nine": "xiaozhang check（逐条列出九个插件）"}
+    return [(labels[name], wall[name], wall[name] / wall["plain"], cpu[name], cpu[name] / cpu["plain"])
+            for name in commands]
 
 
-def bench_load(main: Path, repeat: int) -> list[tuple[str, float, float]]:
-    plain = main.with_name("main-plain.beancount")
-    baseline = timed_runs([str(BIN / "bean-check"), "-C", str(plain)], repeat)
-    ours = timed_runs([str(BIN / "xiaozhang"), "check", str(main)], repeat)
-    return [("bean-check -C（无校账插件，基线）", baseline, 1.0),
-            ("xiaozhang check（全部校账插件）", ours, ours / baseline)]
-
-
-PLUGINS = ("policy", "approvals", "twolines", "projects", "budgets", "canteen")
-
-
-def bench_plugins(main: Path, repeat: int) -> list[tuple[str, float, float]]:
+def bench_plugins(paths: dict[str, Path], repeat: int) -> list[tuple[str, float, float]]:
     import importlib
 
     from beancount import loader
 
-    plain = main.with_name("main-plain.beancount")
     start = time.perf_counter()
-    entries, errors, options = loader.load_file(str(plain))
+    entries, errors, options = loader.load_file(str(paths["plain"]))
     baseline = time.perf_counter() - start
     assert not errors, errors[:3]
     rows = [("加载（同一进程，无校账插件，基线）", baseline, 1.0)]
-    total = 0.0
-    for name in PLUGINS:
-        module = importlib.import_module(f"xiaozhang.plugins.{name}")
-        function = getattr(module, module.__plugins__[0])
+
+    def timed(function, config=None) -> float:
         times = []
         for _ in range(repeat):
+            fresh = list(entries)  # a new list: a new school model, as in a new load
             start = time.perf_counter()
-            _entries, problems = function(entries, options)
+            _result, problems = function(fresh, options) if config is None else function(fresh, options, config)
             times.append(time.perf_counter() - start)
-            assert not problems, problems[:3]
-        seconds = statistics.median(times)
-        total += seconds
-        rows.append((f"插件 xiaozhang.plugins.{name}", seconds, seconds / baseline))
-    rows.append(("全部校账插件合计", total, total / baseline))
+            assert not problems, [p.message for p in problems[:3]]
+        return statistics.median(times)
+
+    for name in NINE:
+        module = importlib.import_module(f"xiaozhang.plugins.{name}")
+        seconds = timed(getattr(module, module.__plugins__[0]))
+        rows.append((f"插件 xiaozhang.plugins.{name}（单独运行）", seconds, seconds / baseline))
+    school = importlib.import_module("xiaozhang.plugins.school")
+    seconds = timed(school.run_school_rules)
+    rows.append(("一行插件 xiaozhang.plugins.school（全部规则，共用学校模型）", seconds, seconds / baseline))
     return rows
 
 
-def bench_page(main: Path, repeat: int) -> list[tuple[str, float, float]]:
+def bench_pages(paths: dict[str, Path], repeat: int) -> list[tuple[str, float, float]]:
     from fava.application import create_app
 
-    app = create_app([str(main)], load=True)
+    from xiaozhang.model import books
+
+    app = create_app([str(paths["one"])], load=True)
     client = app.test_client()
     slug = app.config["LEDGERS"].first_slug()
     ledger = app.config["LEDGERS"][slug]
-    assert not ledger.errors, ledger.errors[:3]
+    hard = [e for e in ledger.errors if not getattr(e, "warning", False)]
+    assert not hard, [e.message for e in hard[:3]]
 
-    overview = ledger.extensions.get_extension("Overview")
+    def reload_caches() -> None:
+        """What a reload clears: the school model of the old entries and the pages' caches."""
+        books._memo.clear()
+        for name in PAGES:
+            ledger.extensions.get_extension(name).after_load_file()
 
     def median_get(url: str, before=lambda: None) -> float:
-        assert client.get(url).status_code == 200  # warm-up: templates, Fava's own caches
+        assert client.get(url).status_code == 200, url  # warm-up: templates, Fava's own caches
         times = []
         for _ in range(repeat):
             before()
@@ -128,12 +173,15 @@ def bench_page(main: Path, repeat: int) -> list[tuple[str, float, float]]:
         return statistics.median(times)
 
     baseline = median_get(f"/{slug}/api/income_statement")
-    # cold: the page computed from the entries, as after every reload of the ledger
-    cold = median_get(f"/{slug}/extension/Overview/", before=overview.after_load_file)
+    rows = [("Fava /api/income_statement（基线）", baseline, 1.0)]
+    labels = {"Overview": "概览", "Compliance": "合规", "FixedAssets": "固定资产", "Canteen": "食堂",
+              "Disclosure": "收费公示"}
+    for name in PAGES:
+        cold = median_get(f"/{slug}/extension/{name}/", before=reload_caches)
+        rows.append((f"{labels[name]}页面，账本重新加载后首次打开", cold, cold / baseline))
     warm = median_get(f"/{slug}/extension/Overview/")
-    return [("Fava /api/income_statement（基线）", baseline, 1.0),
-            ("校账 概览页面，账本重新加载后首次（计算）", cold, cold / baseline),
-            ("校账 概览页面，再次打开（已缓存）", warm, warm / baseline)]
+    rows.append(("概览页面，再次打开（已缓存）", warm, warm / baseline))
+    return rows
 
 
 def main() -> None:
@@ -141,20 +189,26 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=3000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ledger", type=Path, default=None,
+                        help="a folder generated earlier by `xiaozhang example` (default: generate)")
     args = parser.parse_args()
 
-    main_file = generate(args.students, args.years)
-    transactions = count_transactions(main_file.parent)
-    print(f"# 基准测试  {args.students} 名学生 × {args.years} 学年，{transactions:,} 笔交易")
+    folder = args.ledger or generate(args.students, args.years)
+    paths = variants(folder)
+    transactions = count_transactions(folder)
+    print(f"# 基准测试  {folder}，{transactions:,} 笔交易")
     print(f"# {platform.python_implementation()} {platform.python_version()}, "
-          f"{platform.machine()}, {os.cpu_count()} CPU, 每项取 {args.repeat} 次中位数\n")
-    print("| 项目 | 中位耗时 (秒) | 相对基线 |")
-    print("|---|---:|---:|")
+          f"{platform.machine()}, {os.cpu_count()} CPU, 每项取 {args.repeat} 次中位数，"
+          f"负载 {os.getloadavg()[0]:.1f}\n")
     os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
-    rows = (bench_load(main_file, args.repeat) + bench_plugins(main_file, args.repeat)
-            + bench_page(main_file, args.repeat))
-    for name, seconds, ratio in rows:
-        print(f"| {name} | {seconds:.2f} | {ratio:.2f}× |")
+    print("| 子进程 | 墙钟中位 (秒) | 相对基线 | CPU 中位 (秒) | 相对基线 |")
+    print("|---|---:|---:|---:|---:|")
+    for name, wall, wall_ratio, cpu, cpu_ratio in bench_load(paths, args.repeat):
+        print(f"| {name} | {wall:.2f} | {wall_ratio:.3f}× | {cpu:.2f} | {cpu_ratio:.3f}× |", flush=True)
+    print("\n| 同一进程 | 中位耗时 (秒) | 相对基线 |")
+    print("|---|---:|---:|")
+    for name, seconds, ratio in bench_plugins(paths, args.repeat) + bench_pages(paths, args.repeat):
+        print(f"| {name} | {seconds:.3f} | {ratio:.3f}× |", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,30 +12,19 @@ from pathlib import Path
 
 import click
 
-DEFAULT_LEDGER = "ledger/main.beancount"
+from xiaozhang.commands import DATE, ledger_option, load_ledger
+from xiaozhang.io import DEFAULT_LEDGER  # noqa: F401  (the one default; imported from here by older code)
 
 
 def load(ledger: str):
-    """Load the ledger; problems are listed on stderr (the report is still made)."""
-    from beancount import loader
-
-    from xiaozhang.plugins import is_warning
-
-    entries, problems, options_map = loader.load_file(ledger)
-    errors = [p for p in problems if not is_warning(p)]
-    if errors:
-        click.echo(f"注意：账本有 {len(errors)} 个问题（运行 xiaozhang check {ledger} 查看），"
-                   "报表照常生成，对外公示前请先处理。", err=True)
-    return entries, options_map
+    """Load the ledger for a report: (entries, options_map); problems are announced on stderr."""
+    loaded = load_ledger(ledger)
+    return loaded.entries, loaded.options_map
 
 
-def parse_date(value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise click.BadParameter(f"日期 {value!r} 的格式应为 2026-01-08") from error
+def parse_date(value) -> dt.date:
+    """The date a document carries: the one given, else today (time is the calendar)."""
+    return value if isinstance(value, dt.date) else dt.date.today()
 
 
 @click.group("report")
@@ -48,22 +37,21 @@ def report_group() -> None:
 @click.option("--term", default=None, help="学期，如 2025-2026-1（默认：该月所在的学期；1 月为上学期的结算）")
 @click.option("--class", "class_name", default=None, help="只生成这个班级的公示和个人结算单，如 三(2)班")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
-@click.option("--ledger", default=DEFAULT_LEDGER, show_default=True,
-              type=click.Path(exists=True, dir_okay=False), help="账本")
+@ledger_option
 @click.option("--roster", default=None, type=click.Path(dir_okay=False),
               help="学生名册（默认：学校信息中的 roster，否则账本目录下的 students.csv）")
-@click.option("--date", "issued", default=None, help="公示日期（默认：今天）")
+@click.option("--date", "issued", default=None, type=DATE, help="公示日期（默认：今天）")
 @click.option("--jobs", default=None, type=int, help="并行进程数（默认：CPU 核数）")
 def disclosure_command(period, term, class_name, out, ledger, roster, issued, jobs) -> None:
     """月末收费公示、代收费结算清单、班级公示和个人结算单。"""
-    from xiaozhang.plugins.policy import read_policy
+    from xiaozhang.model.books import SchoolBooks
     from xiaozhang.reports import disclosure
     from xiaozhang.reports.document import DocumentError, write_many
     from xiaozhang.roster import RosterError, read_roster, roster_for
 
     published = parse_date(issued)
     entries, options_map = load(ledger)
-    profiles = read_policy(entries)[0].profiles
+    profiles = SchoolBooks.of(entries, options_map).policy.profiles
     try:
         students = read_roster(roster or roster_for(ledger, profiles[-1][1] if profiles else None))
     except RosterError as error:
@@ -106,9 +94,8 @@ def _monthly_command(name: str) -> click.Command:
 
     @click.option("--period", required=True, help="月份，如 2026-03")
     @click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
-    @click.option("--ledger", default=DEFAULT_LEDGER, show_default=True,
-                  type=click.Path(exists=True, dir_okay=False), help="账本")
-    @click.option("--date", "issued", default=None, help="报表日期（默认：今天）")
+    @ledger_option
+    @click.option("--date", "issued", default=None, type=DATE, help="报表日期（默认：今天）")
     def command(period, out, ledger, issued) -> None:
         from xiaozhang.reports import monthly
         from xiaozhang.reports.document import DocumentError, write

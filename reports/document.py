@@ -65,6 +65,7 @@ from typing import NamedTuple, Union
 import jinja2
 
 from xiaozhang.reports.render import money
+from xiaozhang.io import write_atomic
 
 
 class DocumentError(Exception):
@@ -722,15 +723,12 @@ def safe_filename(text: str) -> str:
 
 
 def _write_bytes(path: Path, data: bytes) -> Path:
-    """Write through a temporary file and rename, so a reader never sees half a file."""
+    """Write through a temporary file and rename (`xiaozhang.io.write_atomic`), so a reader
+    never sees half a file."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        return write_atomic(path, data)
     except OSError as error:
         raise DocumentError(f"无法写入 {path}：{error.strerror or error}") from error
-    return path
 
 
 __all__ = [
