@@ -23,7 +23,7 @@ from pathlib import Path
 import beangulp
 from beancount.core import data
 
-from xiaozhang.chart import BANK, SUSPENSE
+from xiaozhang.chart import BANK, BANK_BASIC, BANK_COLLECTION, PAYABLE_TO_TREASURY, SUSPENSE
 
 DUPLICATE = "__duplicate__"  # beangulp's and Fava's marker for a duplicate entry
 
@@ -92,6 +92,16 @@ class Batch:
 
     records: Decimal
     amount: Decimal
+
+
+def is_non_tax(fee_account: str) -> bool:
+    return fee_account.startswith(PAYABLE_TO_TREASURY)
+
+
+def deposit_account(fee_account: str) -> str:
+    """The bank account a fee's money is paid into: non-tax fees the basic account, 代收费 the
+    collection account."""
+    return BANK_BASIC if is_non_tax(fee_account) else BANK_COLLECTION
 
 
 class LedgerIndex:
@@ -190,8 +200,6 @@ class LedgerIndex:
             amount = posting.units.number
             fee = next((p.account for p in entry.postings if p.account.startswith(FEE_LIABILITIES)), None)
             if amount > 0 and fee:
-                from .receipts import deposit_account
-
                 bank = deposit_account(fee)
                 total, count = self.receipts.get((bank, entry.date), (Decimal(0), 0))
                 self.receipts[(bank, entry.date)] = (total + amount, count + 1)

@@ -35,7 +35,7 @@ from beancount.core import data
 from xiaozhang.chart import (ACCOMMODATION_FEE, AGENCY_FEE_ITEMS, AGENCY_FEES, BANK_BASIC,
                              BANK_COLLECTION, FEES_IN_TRANSIT, PAYABLE_TO_TREASURY, agency_fee_account)
 
-from .base import FileResult, LedgerIndex, RowError, TableImporter
+from .base import FileResult, LedgerIndex, RowError, TableImporter, deposit_account, is_non_tax  # noqa: F401
 
 # A deposit settles the receipts of up to this many days before it; a deposit booked elsewhere
 # this many days either side of a receipts day is named as possibly its money.
@@ -72,16 +72,6 @@ def fee_items(accounts=()) -> dict[str, str]:
             if name:
                 items[name] = account
     return items
-
-
-def is_non_tax(fee_account: str) -> bool:
-    return fee_account.startswith(PAYABLE_TO_TREASURY)
-
-
-def deposit_account(fee_account: str) -> str:
-    """The bank account a fee's money is paid into: non-tax fees the basic account, 代收费 the
-    collection account."""
-    return BANK_BASIC if is_non_tax(fee_account) else BANK_COLLECTION
 
 
 class ReceiptImporter(TableImporter):

@@ -1,0 +1,115 @@
+"""The house: the school model is the ground floor, each fact has one definition, no import cycles.
+
+Read from the source as text (ast), so a regression shows up as a failing test, not in a review.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# the installed package names of the top-level folders (pyproject.toml's package-dir)
+PACKAGES = {"xiaozhang": ROOT / "xiaozhang", "xiaozhang.plugins": ROOT / "plugins",
+            "xiaozhang.importers": ROOT / "importers", "xiaozhang.reports": ROOT / "reports"}
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package, folder in PACKAGES.items():
+        for path in folder.rglob("*.py"):
+            parts = path.relative_to(folder).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            name = ".".join((package, *parts))
+            if name.startswith("xiaozhang.") and package == "xiaozhang" and parts and \
+                    f"xiaozhang.{parts[0]}" in PACKAGES:
+                continue  # not reached: the folders are apart
+            found[name] = path
+    return found
+
+
+def imports(name: str, path: Path) -> set[str]:
+    """The project modules `name` imports (anywhere in the file, except under TYPE_CHECKING)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped.update(id(n) for n in ast.walk(node))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[:len(anchor) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {m for m in found if m.startswith("xiaozhang.")}  # not the bare root package
+
+
+def graph() -> dict[str, set[str]]:
+    known = modules()
+    edges = {}
+    for name, path in known.items():
+        edges[name] = {m for m in imports(name, path) if m in known and m != name}
+    return edges
+
+
+def test_the_model_is_the_ground_floor():
+    """xiaozhang/* imports none of plugins, reports, importers (the CLI finds them by name)."""
+    upward = {name: sorted(m for m in targets if not m.startswith("xiaozhang.")
+                           or m.split(".")[1] in ("plugins", "reports", "importers"))
+              for name, targets in graph().items()
+              if name.split(".")[1:2] not in (["plugins"], ["reports"], ["importers"])}
+    assert {k: v for k, v in upward.items() if v} == {}
+
+
+def test_no_import_cycles():
+    edges = graph()
+    state: dict[str, int] = defaultdict(int)
+    cycles = []
+
+    def visit(node, stack):
+        state[node] = 1
+        stack.append(node)
+        for target in sorted(edges.get(node, ())):
+            if state[target] == 1:
+                cycles.append(stack[stack.index(target):] + [target])
+            elif state[target] == 0:
+                visit(target, stack)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if state[node] == 0:
+            visit(node, [])
+    assert cycles == []
+
+
+# Facts that must be defined once (a `def` or a module-level assignment of a value).
+ONE_DEFINITION = ("month_end", "month_start", "month_index", "parse_month", "parse_period",
+                  "term_id", "next_term_id", "terms_of", "term_ends", "split_fen", "fen", "yuan",
+                  "format_money", "write_atomic", "safe_append", "_write_bytes", "is_warning",
+                  "DEFAULT_LEDGER", "MONEY_ROOTS", "read_policy", "over_cap")
+
+
+def test_one_definition_of_each_fact():
+    where = defaultdict(list)
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in ONE_DEFINITION:
+                where[node.name].append(f"{name}:{node.lineno}")
+            elif isinstance(node, ast.Assign) and not isinstance(node.value, (ast.Name, ast.Attribute)):
+                for target in node.targets:  # `x = other_name` is an alias, not a definition
+                    if isinstance(target, ast.Name) and target.id in ONE_DEFINITION:
+                        where[target.id].append(f"{name}:{node.lineno}")
+    assert {k: v for k, v in where.items() if len(v) > 1} == {}
