@@ -76,4 +76,7 @@ RULES: dict[str, str] = {
     "CT10": "盘存差额未入账",
     "CT11": "当月未盘存",
     "CT12": "食堂登记格式不对",
+    # school.py: the one plugin line that runs all of the above
+    "SC01": "校账插件参数不对",
+    "SC02": "规则运行出错",
 }
