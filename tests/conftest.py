@@ -25,6 +25,8 @@ loader.initialize(use_cache=False)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_LEDGER = ROOT / "ledger" / "main.beancount"
+# Enough for every grade (one class each); the smallest school the generator makes.
+SMALL_SCHOOL_STUDENTS = 60
 
 
 @dataclass(frozen=True)
@@ -68,3 +70,14 @@ def example_fava() -> FavaApp:
     slug, ledger = next(iter(app.config["LEDGERS"].items()))
     return FavaApp(app.test_client(), slug, ledger)
 
+
+@pytest.fixture(scope="session")
+def small_school(tmp_path_factory) -> Path:
+    """The folder of a small example school made by the real generator (`xiaozhang example
+    --students 60`): the example's chart of accounts, policy rules, suppliers, assets, budget and
+    canteen, under a quarter of its entries."""
+    from xiaozhang.example import ExampleConfig, generate
+
+    out = tmp_path_factory.mktemp("small-school")
+    generate(out, ExampleConfig.make(students=SMALL_SCHOOL_STUDENTS))
+    return out
