@@ -33,10 +33,9 @@ def test_default_generation_reproduces_the_committed_ledger(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def example():
-    entries, errors, options = loader.load_file(str(LEDGER / "main.beancount"))
-    assert errors == []
-    return entries, options
+def example(example_ledger):
+    assert example_ledger.errors == []
+    return example_ledger.entries, example_ledger.options_map
 
 
 def transactions(entries):

@@ -11,24 +11,10 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from test_overview_browser import (  # noqa: F401  (browser is a fixture)
-    ARTIFACTS,
-    browser,
-    open_page,
-    platform_fonts,
-    screenshot,
-    serve,
-)
-
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "assets.beancount"
+SERVES = FIXTURE  # the `server` fixture (tests/browser/conftest.py) serves it
 SLUG = "校账资产测试小学"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(FIXTURE, ARTIFACTS / "assets-server.log") as base:
-        yield base
 
 
 def page_url(server: str, query: str = "") -> str:
@@ -36,8 +22,8 @@ def page_url(server: str, query: str = "") -> str:
 
 
 @pytest.fixture(scope="module")
-def loaded_page(server, browser):  # noqa: F811
-    watched = open_page(browser, page_url(server))
+def loaded_page(server, open_page):
+    watched = open_page(page_url(server))
     watched.page.wait_for_selector(".xz-assets .xz-register")
     yield watched
     watched.page.close()
@@ -50,11 +36,11 @@ def test_no_console_errors(loaded_page):
     assert page.title().startswith("固定资产")
 
 
-def test_screenshot_is_not_blank(loaded_page):
+def test_screenshot_is_not_blank(loaded_page, screenshot):
     page, _problems, _outside = loaded_page
     from PIL import Image
 
-    path = screenshot(page, ARTIFACTS / "assets.png")
+    path = screenshot(page, "assets.png")
     with Image.open(path) as image:
         rgb = image.convert("RGB")
         width, height = rgb.size
@@ -76,8 +62,8 @@ def test_chart_and_tables_are_visible(loaded_page):
     assert total == "1,013,889.18"
 
 
-def test_choosing_a_classroom_filters_the_register(server, browser):  # noqa: F811
-    watched = open_page(browser, page_url(server))
+def test_choosing_a_classroom_filters_the_register(server, open_page):
+    watched = open_page(page_url(server))
     try:
         page = watched.page
         page.wait_for_selector(".xz-register")
@@ -93,8 +79,8 @@ def test_choosing_a_classroom_filters_the_register(server, browser):  # noqa: F8
         watched.page.close()
 
 
-def test_card_link_opens_the_editor_at_the_card(server, browser):  # noqa: F811
-    watched = open_page(browser, page_url(server, "?custodian=孙强"))
+def test_card_link_opens_the_editor_at_the_card(server, open_page):
+    watched = open_page(page_url(server, "?custodian=孙强"))
     try:
         page = watched.page
         link = page.locator(".xz-register tbody tr").first.get_by_role("link")
@@ -110,14 +96,14 @@ def test_card_link_opens_the_editor_at_the_card(server, browser):  # noqa: F811
 
 
 @pytest.mark.parametrize("selector", [".xz-assets h2", ".xz-register tbody td:nth-child(2)"])
-def test_chinese_text_uses_a_cjk_font(loaded_page, selector):
+def test_chinese_text_uses_a_cjk_font(loaded_page, platform_fonts, selector):
     page, _problems, _outside = loaded_page
     families = platform_fonts(page, selector)
     assert any("CJK SC" in family for family in families), families
 
 
-def test_sidebar_navigation_to_the_page(server, browser):  # noqa: F811
-    watched = open_page(browser, f"{server}/{quote(SLUG)}/income_statement/")
+def test_sidebar_navigation_to_the_page(server, open_page):
+    watched = open_page(f"{server}/{quote(SLUG)}/income_statement/")
     try:
         watched.page.locator("aside").get_by_role("link", name="固定资产").click()
         watched.page.wait_for_selector(".xz-assets .xz-categories", timeout=10_000)

@@ -12,24 +12,10 @@ from urllib.parse import quote
 
 import pytest
 
-from test_overview_browser import (  # noqa: F401  (browser is a fixture)
-    ARTIFACTS,
-    browser,
-    open_page,
-    platform_fonts,
-    screenshot,
-    serve,
-)
-
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "canteen.beancount"
+SERVES = FIXTURE  # the `server` fixture (tests/browser/conftest.py) serves it
 SLUG = "校账食堂测试小学"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(FIXTURE, ARTIFACTS / "canteen-server.log") as base:
-        yield base
 
 
 def page_url(server: str, query: str = "") -> str:
@@ -37,8 +23,8 @@ def page_url(server: str, query: str = "") -> str:
 
 
 @pytest.fixture(scope="module")
-def loaded_page(server, browser):  # noqa: F811
-    watched = open_page(browser, page_url(server))
+def loaded_page(server, open_page):
+    watched = open_page(page_url(server))
     watched.page.wait_for_selector(".xz-canteen figure svg")
     yield watched
     watched.page.close()
@@ -51,11 +37,11 @@ def test_no_console_errors(loaded_page):
     assert page.title().startswith("食堂")
 
 
-def test_screenshot_is_not_blank(loaded_page):
+def test_screenshot_is_not_blank(loaded_page, screenshot):
     page, _problems, _outside = loaded_page
     from PIL import Image
 
-    path = screenshot(page, ARTIFACTS / "canteen.png")
+    path = screenshot(page, "canteen.png")
     with Image.open(path) as image:
         rgb = image.convert("RGB")
         width, height = rgb.size
@@ -88,7 +74,7 @@ def test_licence_running_out_is_amber(loaded_page):
 
 
 @pytest.mark.parametrize("selector", [".xz-canteen h2", ".xz-months tbody td a", ".xz-doc h1"])
-def test_chinese_text_uses_a_cjk_font(loaded_page, selector):
+def test_chinese_text_uses_a_cjk_font(loaded_page, platform_fonts, selector):
     page, _problems, _outside = loaded_page
     families = platform_fonts(page, selector)
     assert any("CJK SC" in family or "WenQuanYi" in family for family in families), families
@@ -104,8 +90,8 @@ def test_month_links_open_the_months_documents(loaded_page):
     assert problems == []
 
 
-def test_sidebar_navigation_to_the_page(server, browser):  # noqa: F811
-    watched = open_page(browser, f"{server}/{quote(SLUG)}/income_statement/")
+def test_sidebar_navigation_to_the_page(server, open_page):
+    watched = open_page(f"{server}/{quote(SLUG)}/income_statement/")
     try:
         watched.page.locator("aside").get_by_role("link", name="食堂").click()
         watched.page.wait_for_selector(".xz-canteen figure svg", timeout=10_000)

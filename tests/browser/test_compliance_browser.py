@@ -11,24 +11,10 @@ from urllib.parse import quote
 
 import pytest
 
-from test_overview_browser import (  # noqa: F401  (browser is a fixture)
-    ARTIFACTS,
-    browser,
-    open_page,
-    platform_fonts,
-    screenshot,
-    serve,
-)
-
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "compliance.beancount"
+SERVES = FIXTURE  # the `server` fixture (tests/browser/conftest.py) serves it
 SLUG = "校账合规测试小学"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(FIXTURE, ARTIFACTS / "compliance-server.log") as base:
-        yield base
 
 
 def page_url(server: str, query: str = "") -> str:
@@ -36,8 +22,8 @@ def page_url(server: str, query: str = "") -> str:
 
 
 @pytest.fixture(scope="module")
-def loaded_page(server, browser):  # noqa: F811
-    watched = open_page(browser, page_url(server))
+def loaded_page(server, open_page):
+    watched = open_page(page_url(server))
     watched.page.wait_for_selector(".xz-compliance .xz-problems")
     yield watched
     watched.page.close()
@@ -50,11 +36,11 @@ def test_no_console_errors(loaded_page):
     assert page.title().startswith("合规")
 
 
-def test_screenshot_is_not_blank(loaded_page):
+def test_screenshot_is_not_blank(loaded_page, screenshot):
     page, _problems, _outside = loaded_page
     from PIL import Image
 
-    path = screenshot(page, ARTIFACTS / "compliance.png")
+    path = screenshot(page, "compliance.png")
     with Image.open(path) as image:
         rgb = image.convert("RGB")
         width, height = rgb.size
@@ -89,14 +75,14 @@ def test_states_are_coloured(loaded_page):
 
 
 @pytest.mark.parametrize("selector", [".xz-compliance h2", ".xz-errors tr.xz-group th", ".xz-projects tbody td"])
-def test_chinese_text_uses_a_cjk_font(loaded_page, selector):
+def test_chinese_text_uses_a_cjk_font(loaded_page, platform_fonts, selector):
     page, _problems, _outside = loaded_page
     families = platform_fonts(page, selector)
     assert any("CJK SC" in family for family in families), families
 
 
-def test_problem_opens_in_favas_context_view(server, browser):  # noqa: F811
-    watched = open_page(browser, page_url(server, "?by=rule"))
+def test_problem_opens_in_favas_context_view(server, open_page):
+    watched = open_page(page_url(server, "?by=rule"))
     try:
         group = watched.page.locator('.xz-errors tbody[data-group="AP08"]')
         group.get_by_role("link", name="2025-10-20").click()
@@ -108,8 +94,8 @@ def test_problem_opens_in_favas_context_view(server, browser):  # noqa: F811
         watched.page.close()
 
 
-def test_location_opens_the_editor_at_the_line(server, browser):  # noqa: F811
-    watched = open_page(browser, page_url(server))
+def test_location_opens_the_editor_at_the_line(server, open_page):
+    watched = open_page(page_url(server))
     try:
         watched.page.locator(".xz-treasury").get_by_role("link", name="compliance.beancount:120").click()
         watched.page.wait_for_url("**/editor/**", timeout=10_000)
@@ -120,8 +106,8 @@ def test_location_opens_the_editor_at_the_line(server, browser):  # noqa: F811
         watched.page.close()
 
 
-def test_sidebar_navigation_to_the_page(server, browser):  # noqa: F811
-    watched = open_page(browser, f"{server}/{quote(SLUG)}/income_statement/")
+def test_sidebar_navigation_to_the_page(server, open_page):
+    watched = open_page(f"{server}/{quote(SLUG)}/income_statement/")
     try:
         watched.page.locator("aside").get_by_role("link", name="合规").click()
         watched.page.wait_for_selector(".xz-compliance .xz-projects", timeout=10_000)

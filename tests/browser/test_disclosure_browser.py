@@ -11,27 +11,14 @@ from urllib.parse import quote
 
 import pytest
 
-from test_overview_browser import (  # noqa: F401  (browser is a fixture)
-    ARTIFACTS,
-    browser,
-    open_page,
-    platform_fonts,
-    screenshot,
-    serve,
-)
 from xiaozhang.reports.document import pdf_text
 from xiaozhang.roster import read_roster
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "disclosure.beancount"
 ROSTER = ROOT / "tests" / "fixtures" / "disclosure-students.csv"
+SERVES = FIXTURE  # the `server` fixture (tests/browser/conftest.py) serves it
 SLUG = "校账收费公示测试小学"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with serve(FIXTURE, ARTIFACTS / "disclosure-server.log") as base:
-        yield base
 
 
 def page_url(server: str, query: str = "") -> str:
@@ -39,8 +26,8 @@ def page_url(server: str, query: str = "") -> str:
 
 
 @pytest.fixture(scope="module")
-def loaded_page(server, browser):  # noqa: F811
-    watched = open_page(browser, page_url(server, "?period=2026-01&class=" + quote("一(1)班")))
+def loaded_page(server, open_page):
+    watched = open_page(page_url(server, "?period=2026-01&class=" + quote("一(1)班")))
     watched.page.wait_for_selector("#class-notice .xz-notice table")
     yield watched
     watched.page.close()
@@ -52,11 +39,11 @@ def test_no_console_errors(loaded_page):
     assert page.title().startswith("收费公示")
 
 
-def test_screenshot_is_not_blank(loaded_page):
+def test_screenshot_is_not_blank(loaded_page, screenshot):
     page, _problems, _outside = loaded_page
     from PIL import Image
 
-    path = screenshot(page, ARTIFACTS / "disclosure.png")
+    path = screenshot(page, "disclosure.png")
     with Image.open(path) as image:
         rgb = image.convert("RGB")
         width, height = rgb.size
@@ -77,7 +64,7 @@ def test_the_class_notice_is_masked(loaded_page):
 
 
 @pytest.mark.parametrize("selector", [".xz-disclosure h2", "#class-notice .xz-notice tbody td:nth-child(2)", ".xz-status td"])
-def test_chinese_text_uses_a_cjk_font(loaded_page, selector):
+def test_chinese_text_uses_a_cjk_font(loaded_page, platform_fonts, selector):
     page, _problems, _outside = loaded_page
     families = platform_fonts(page, selector)
     assert any("CJK SC" in family for family in families), families
@@ -96,8 +83,8 @@ def test_pdf_download_link(loaded_page, tmp_path):
     assert problems == []
 
 
-def test_choosing_a_class_and_a_month(server, browser):  # noqa: F811
-    watched = open_page(browser, page_url(server, "?period=2026-01"))
+def test_choosing_a_class_and_a_month(server, open_page):
+    watched = open_page(page_url(server, "?period=2026-01"))
     try:
         watched.page.locator(".xz-classes").get_by_role("link", name="二(1)班").click()
         watched.page.wait_for_selector("#class-notice .xz-notice table", timeout=10_000)

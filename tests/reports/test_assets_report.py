@@ -35,10 +35,9 @@ def fixture():
 
 
 @pytest.fixture(scope="module")
-def example():
-    entries, errors, options_map = loader.load_file(str(ROOT / "ledger" / "main.beancount"))
-    assert errors == []
-    return entries, options_map
+def example(example_ledger):
+    assert example_ledger.errors == []
+    return example_ledger.entries, example_ledger.options_map
 
 
 def bql_balance(entries, options_map, prefix: str, day: dt.date) -> Decimal:

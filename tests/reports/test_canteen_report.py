@@ -23,7 +23,6 @@ from xiaozhang.reports import canteen, document
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "canteen.beancount"
-EXAMPLE = ROOT / "ledger" / "main.beancount"
 D = Decimal
 CENT = D("0.01")
 
@@ -123,10 +122,9 @@ def test_licences_include_expired_and_contracts(fixture_ledger):
 # -- the example school, against BQL ------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def example():
-    entries, errors, options_map = loader.load_file(str(EXAMPLE))
-    assert errors == []
-    return entries, options_map
+def example(example_ledger):
+    assert example_ledger.errors == []
+    return example_ledger.entries, example_ledger.options_map
 
 
 def bql_sums(entries, options_map, first, last) -> dict[str, Decimal]:

@@ -164,10 +164,9 @@ def test_roster_errors_name_file_and_row(tmp_path):
 
 # -- the example school: every item of every term reconciles with its ledger ------------------
 @pytest.fixture(scope="module")
-def example():
-    entries, errors, options_map = loader.load_file(str(ROOT / "ledger" / "main.beancount"))
-    assert errors == []
-    return entries, options_map, read_roster(ROOT / "ledger" / "students.csv")
+def example(example_ledger):
+    assert example_ledger.errors == []
+    return example_ledger.entries, example_ledger.options_map, read_roster(ROOT / "ledger" / "students.csv")
 
 
 @pytest.mark.parametrize(("period", "term"), [("2026-01", "2025-2026-1"), ("2026-07", "2025-2026-2"),

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from test_fava_ext import EXAMPLE_LEDGER, fava_client, text_of
+from test_fava_ext import fava_client, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "assets.beancount"
@@ -92,8 +92,8 @@ def test_recent_changes(fixture_app):
         "2025-06-15 增加（购置） ZC20250003")
 
 
-def test_the_example_school_page():
-    app = fava_client(EXAMPLE_LEDGER)
+def test_the_example_school_page(example_fava):
+    app = example_fava
     html = get(app)
     text = text_of(html)
     assert "账卡相符" in text

@@ -8,8 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from beancount import loader
-from test_fava_ext import EXAMPLE_LEDGER, fava_client, text_of
+from test_fava_ext import fava_client, text_of
 
 from xiaozhang.reports import canteen
 
@@ -103,10 +102,10 @@ def test_a_month_over_the_cap_is_flagged(tmp_path):
     assert text_of(october.group(1)).endswith("超过上限")
 
 
-def test_example_school_page(tmp_path):
-    app = fava_client(EXAMPLE_LEDGER)
+def test_example_school_page(example_fava, example_ledger):
+    app = example_fava
     html = get(app)
-    entries, _errors, options_map = loader.load_file(str(EXAMPLE_LEDGER))
+    entries, options_map = example_ledger.entries, example_ledger.options_map
     october = canteen.build(entries, options_map, dt.date(2026, 10, 1)).figures
     assert f"{october.income_total:,.2f}" in row(section(html, "months"), "2026-10")
     assert "青禾市绿源蔬菜配送有限公司 食品经营许可证 JY14307020052786 2026-12-15 45" in \

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
-from test_fava_ext import EXAMPLE_LEDGER, fava_client, text_of
+from test_fava_ext import fava_client, text_of
 from xiaozhang.reports.render import money
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,14 +152,12 @@ def test_project_balances(page):
     assert "校园绿化2025 2025-10-01 3,000.00 3,200.00 -200.00 106.7% 超支 30218专用材料费" in text
 
 
-def test_example_ledger_page():
-    if not EXAMPLE_LEDGER.exists():
-        pytest.skip(f"{EXAMPLE_LEDGER} does not exist yet (generate it with `make example`)")
+def test_example_ledger_page(example_fava):
     from beancount.core import data
 
     from xiaozhang.plugins.budgets import period_of
 
-    client, slug, ledger = fava_client(EXAMPLE_LEDGER)
+    client, slug, ledger = example_fava
     assert [str(error.message) for error in ledger.errors] == []
     response = client.get(page_url(slug))
     assert response.status_code == 200

@@ -103,8 +103,8 @@ def test_bad_requests(app):
     assert "2025-2026学年第一学期没有 九(9)班 的收费" in text
 
 
-def test_the_example_school_page(tmp_path):
-    client, slug, ledger = fava_client(ROOT / "ledger" / "main.beancount")
+def test_the_example_school_page(example_fava):
+    client, slug, ledger = example_fava
     response = client.get(url(slug, "?period=2026-07&class=" + quote("三(2)班")))
     assert response.status_code == 200
     text = text_of(response.get_data(as_text=True))

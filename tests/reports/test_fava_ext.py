@@ -13,7 +13,6 @@ from xiaozhang import chart
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "overview.beancount"
-EXAMPLE_LEDGER = ROOT / "ledger" / "main.beancount"
 
 
 def fava_client(path: Path):
@@ -136,10 +135,8 @@ def test_unknown_extension_page_is_404(fixture_app):
     assert client.get(f"/{quote(slug)}/extension/NoSuchPage/").status_code == 404
 
 
-def test_example_ledger_page():
-    if not EXAMPLE_LEDGER.exists():
-        pytest.skip(f"{EXAMPLE_LEDGER} does not exist yet (generate it with `make example`)")
-    client, slug, ledger = fava_client(EXAMPLE_LEDGER)
+def test_example_ledger_page(example_fava):
+    client, slug, ledger = example_fava
     assert [str(error.message) for error in ledger.errors] == []
     assert "Overview" in [ext.name for ext in ledger.extensions.extension_details]
     response = client.get(page_url(slug))

@@ -20,7 +20,6 @@ from xiaozhang.reports.monthly import Period, ReportError
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "monthly.beancount"
-EXAMPLE = ROOT / "ledger" / "main.beancount"
 D = Decimal
 MARCH = Period(2026, 3)
 
@@ -112,10 +111,9 @@ def test_bad_period():
 
 # -- the example school: the figures are the ledger's ----------------------------------------
 @pytest.fixture(scope="module")
-def example():
-    entries, errors, options_map = loader.load_file(str(EXAMPLE))
-    assert errors == []
-    return entries, options_map
+def example(example_ledger):
+    assert example_ledger.errors == []
+    return example_ledger.entries, example_ledger.options_map
 
 
 def postings(entries, first, last, prefix):

@@ -127,10 +127,10 @@ def test_school_year_of(day, year):
     assert overview.school_year_of(day) == year
 
 
-def test_figures_quoted_in_the_accountant_doc_match_the_example_school():
+def test_figures_quoted_in_the_accountant_doc_match_the_example_school(example_ledger):
     """docs/overview.md quotes October 2025 of the example school; keep it true."""
     root = Path(__file__).resolve().parents[2]
-    entries, errors, options_map = loader.load_file(str(root / "ledger" / "main.beancount"))
+    entries, errors, options_map = example_ledger.entries, example_ledger.errors, example_ledger.options_map
     assert errors == []
     october = overview.build(entries, options_map, school_year=2025).months[1]
     doc = (root / "docs" / "overview.md").read_text(encoding="utf-8")
