@@ -23,7 +23,8 @@ from pathlib import Path
 import beangulp
 from beancount.core import data
 
-from xiaozhang.chart import BANK, BANK_BASIC, BANK_COLLECTION, PAYABLE_TO_TREASURY, SUSPENSE
+from xiaozhang.chart import (BANK, BANK_BASIC, BANK_COLLECTION, MONEY_ROOTS, PAYABLE_TO_TREASURY,
+                             SUSPENSE)
 
 DUPLICATE = "__duplicate__"  # beangulp's and Fava's marker for a duplicate entry
 
@@ -70,7 +71,6 @@ def account_number(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", text)
 
 
-MONEY_ROOTS = ("Assets:1001", "Assets:1002", "Assets:1011", "Assets:1021")
 FEE_LIABILITIES = ("Liabilities:2103", "Liabilities:2307其他应付款:230701")
 
 

@@ -60,6 +60,7 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
+from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
 
 
@@ -72,7 +73,6 @@ class ApprovalError(NamedTuple):
     entry: Any
 
 
-MONEY_ROOTS = ("Assets:1001", "Assets:1002", "Assets:1011", "Assets:1021", "Income:4001")
 ASSET_ROOTS = ("Assets:1601", "Assets:1613", "Assets:1611", "Assets:1302")
 SUPPLIER_ROOTS = ("Liabilities:2302", "Liabilities:2307其他应付款:230701")
 PAID_FOR = ("Expenses:",) + ASSET_ROOTS + SUPPLIER_ROOTS
@@ -103,7 +103,7 @@ def payment_amount(txn: data.Transaction) -> Decimal | None:
         if number > 0:
             if posting.account.startswith(PAID_FOR):
                 spent += number
-        elif number < 0 and posting.account.startswith(MONEY_ROOTS):
+        elif number < 0 and posting.account.startswith(chart.PAYMENT_SOURCES):
             from_funds = True
     return spent if from_funds and spent > 0 else None
 

@@ -10,7 +10,7 @@ from beancount import loader
 from beancount.core import data
 
 from xiaozhang import chart
-from xiaozhang.plugins.approvals import MONEY_ROOTS
+from xiaozhang.chart import PAYMENT_SOURCES as MONEY_ROOTS
 from xiaozhang.example import ExampleConfig, generate
 from xiaozhang.plugins.assets import AssetRegister
 

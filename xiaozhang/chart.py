@@ -82,6 +82,13 @@ CANTEEN_FUEL = f"{CANTEEN_COST}:02燃料水电"
 CANTEEN_LABOUR = f"{CANTEEN_COST}:03人工"
 CANTEEN_OTHER_COST = f"{CANTEEN_COST}:04其他"
 
+# The school's money (货币资金): cash, bank, zero-balance quota, other money funds.  What an
+# importer books a statement against and what the rules count as cash moving.
+MONEY_ROOTS: tuple[str, ...] = ("Assets:1001", "Assets:1002", "Assets:1011", "Assets:1021")
+# What a payment can be paid from: the school's money, or the treasury paying a supplier
+# directly (财政直接支付, booked as 财政拨款收入 on the day it is paid).
+PAYMENT_SOURCES: tuple[str, ...] = MONEY_ROOTS + ("Income:4001",)
+
 # Food categories of the canteen (食材分类): stores and cost have one sub-account each.
 FOOD_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("01", "米面油"),

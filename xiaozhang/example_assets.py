@@ -24,7 +24,10 @@ from typing import TYPE_CHECKING
 from beancount.core.amount import Amount
 
 from xiaozhang import chart
-from xiaozhang.plugins.assets import Schedule, fen, month_index, yuan
+from xiaozhang.model.assets import Schedule
+from xiaozhang.model.money import fen
+from xiaozhang.model.money import from_fen as yuan  # fen -> yuan
+from xiaozhang.model.periods import month_index
 
 if TYPE_CHECKING:  # pragma: no cover
     from xiaozhang.example import Generator
