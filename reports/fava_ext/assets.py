@@ -16,7 +16,7 @@ from flask import request
 
 from xiaozhang.plugins.assets import AssetRegister, no_collection
 from xiaozhang.reports import assets as assets_report
-from xiaozhang.reports.fava_ext import ReportPage
+from xiaozhang.reports.fava_ext.page import ReportPage
 from xiaozhang.reports.render import EXPENSES_COLOUR, INCOME_COLOUR, Series, bar_chart_svg
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from xiaozhang.reports import canteen as canteen_report
 from xiaozhang.reports.document import render_html
-from xiaozhang.reports.fava_ext import ReportPage
+from xiaozhang.reports.fava_ext.page import ReportPage
 from xiaozhang.reports.render import EXPENSES_COLOUR, INCOME_COLOUR, Series, bar_chart_svg
 
 

@@ -23,7 +23,7 @@ from xiaozhang.plugins.fees import DueDisclosure, disclosure_status, movements, 
 from xiaozhang.plugins.policy import read_policy
 from xiaozhang.reports import disclosure as disclosure_report
 from xiaozhang.reports.document import pdf_bytes, pdf_png, render_html, safe_filename, xlsx_bytes
-from xiaozhang.reports.fava_ext import ReportPage
+from xiaozhang.reports.fava_ext.page import ReportPage
 from xiaozhang.roster import RosterError, read_roster, roster_for
 
 FORMATS = {"pdf": "application/pdf", "png": "image/png",
