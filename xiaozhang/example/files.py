@@ -47,15 +47,7 @@ option "booking_method" "STRICT"
 {config.start} custom "fava-extension" "xiaozhang.reports.fava_ext"
 {imports}
 ; 校账规则插件
-plugin "xiaozhang.plugins.policy"
-plugin "xiaozhang.plugins.approvals"
-plugin "xiaozhang.plugins.twolines"
-plugin "xiaozhang.plugins.projects"
-plugin "xiaozhang.plugins.budgets"
-plugin "xiaozhang.plugins.fees"
-plugin "xiaozhang.plugins.canteen"
-plugin "xiaozhang.plugins.assets"
-plugin "xiaozhang.plugins.depreciation"
+plugin "xiaozhang.plugins.school"
 
 include "accounts.beancount"
 include "policy.beancount"
