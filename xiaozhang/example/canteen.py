@@ -15,7 +15,15 @@ from xiaozhang import chart
 from xiaozhang.chart import BANK_CANTEEN, CANTEEN_COST, MEAL_CARDS, MEAL_INCOME
 from xiaozhang.example.config import END
 from xiaozhang.example.context import Example
-from xiaozhang.example.dates import month_days, months_between, school_days, school_year_of, weekday_on_or_after
+from xiaozhang.example.dates import (
+    is_holiday,
+    month_days,
+    months_between,
+    school_days,
+    school_year_of,
+    school_year_on,
+    weekday_on_or_after,
+)
 from xiaozhang.example.entries import HEADER, Txn, merge, quote
 from xiaozhang.example.people import ACCOUNTANT, DIRECTOR, KEEPER, PRINCIPAL, TEACHERS
 from xiaozhang.model.money import CENT, yuan
@@ -24,8 +32,6 @@ from xiaozhang.model.periods import Term
 MEAL_PRICE = Decimal("6.50")  # 午餐 元/餐
 STAFF_MEAL_PRICE = Decimal("8.00")  # 教职工午餐 元/餐, at cost (no subsidy)
 CANTEEN_WORKER_DAY = Decimal("115.00")  # 临聘从业人员日工资
-# holidays inside the terms (month, first day, last day): 元旦, 清明, 劳动节, 国庆
-CANTEEN_HOLIDAYS = ((1, 1, 1), (4, 4, 6), (5, 1, 5), (10, 1, 7))
 # food cost of a student lunch by category (元); a staff lunch uses STAFF_FOOD_FACTOR as much
 FOOD_PER_MEAL = {"米面油": Decimal("0.98"), "肉禽蛋": Decimal("1.96"), "蔬菜": Decimal("1.12"),
                  "调味品": Decimal("0.34")}
@@ -88,11 +94,6 @@ CANTEEN_SUPPLIERS = (
     CanteenSupplier("青禾市百味调味品商行", "调味品", (2,), 4, "92430702MA4Q8R3T6Y", None,
                     ((dt.date(2022, 9, 10), "JY24307020017753", dt.date(2027, 9, 9)),), "0736-7230492"),
 )
-
-
-def canteen_holiday(day: dt.date) -> bool:
-    return any(day.month == month and first <= day.day <= last
-               for month, first, last in CANTEEN_HOLIDAYS)
 
 
 def canteen_policy(start: dt.date) -> str:
@@ -178,7 +179,7 @@ class CanteenBooks:
         for term in self.ex.terms:
             self.enrolment[term] = len(self.ex.enrolled(school_year_of(term)))
             for day in school_days(term.start, min(term.end, END)):
-                if not canteen_holiday(day):
+                if not is_holiday(day):
                     days.append(day)
                     self.term_of_day[day] = term
         self.write_register()
@@ -198,7 +199,7 @@ class CanteenBooks:
                 self.register.append(self.record(supplier, dt.date(school_year, 8, 20), school_year))
             for issued, _number, _expiry in supplier.food_licences[1:]:
                 if first <= issued <= last:
-                    year = issued.year if issued.month >= 9 else issued.year - 1
+                    year = school_year_on(issued)
                     self.register.append(self.record(supplier, issued, year, renewal=True))
         self.register.sort(key=lambda record: record[0])
 
@@ -377,7 +378,7 @@ class CanteenBooks:
                     amount += price * quantity
             if amount <= 0:
                 continue
-            contract = supplier.contract(day.year if day.month >= 9 else day.year - 1)[0]
+            contract = supplier.contract(school_year_on(day))[0]
             self.stock[category] += amount
             self.delivered.setdefault((day.year, day.month), {}).setdefault(supplier, []).append(amount)
             self.book(Txn(day, "*", supplier.name, f"食堂{category}入库：{'、'.join(lines)}", [
@@ -458,7 +459,7 @@ class CanteenBooks:
         previous = (day.replace(day=1) - dt.timedelta(days=1))
         for supplier, amounts in self.delivered.pop((previous.year, previous.month), {}).items():
             total = sum(amounts, Decimal(0))
-            year = previous.year if previous.month >= 9 else previous.year - 1
+            year = school_year_on(previous)
             contract = supplier.contract(year)[0]
             meta = self.ex.approvals(day, total, handler=DIRECTOR, rng=self.rng)
             meta += [("supplier", supplier.name), ("procurement", "公开招标"), ("contract", contract),

@@ -1,4 +1,4 @@
-"""The example school's calendar: its teaching terms and school days.
+"""The example school's calendar: its teaching terms, holidays, school days and school years.
 
 The one place that decides which dates the example school's calendar has: a term's teaching
 starts on the first weekday on or after 1 September (秋季学期) or 24 February (春季学期) and
@@ -17,12 +17,19 @@ from xiaozhang.model.periods import Term, calendar_name, next_month, term_id
 # (month, day) of the earliest start and end of each term, autumn then spring
 AUTUMN_START, AUTUMN_END = (9, 1), (1, 16)
 SPRING_START, SPRING_END = (2, 24), (7, 3)
+# holidays inside the terms (month, first day, last day): 元旦, 清明, 劳动节, 国庆
+HOLIDAYS = ((1, 1, 1), (4, 4, 6), (5, 1, 5), (10, 1, 7))
 
 
 def weekday_on_or_after(day: dt.date) -> dt.date:
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     return day
+
+
+def is_holiday(day: dt.date) -> bool:
+    """A public holiday inside a term (the canteen is closed)."""
+    return any(day.month == month and first <= day.day <= last for month, first, last in HOLIDAYS)
 
 
 def school_days(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -71,6 +78,12 @@ def is_autumn(term: Term) -> bool:
     return term.start.month >= AUTUMN_START[0]
 
 
+def school_year_on(day: dt.date) -> int:
+    """The year the school year of `day` begins: 2025 from September 2025 to August 2026
+    (contracts and tenders run from one summer to the next)."""
+    return day.year if day.month >= AUTUMN_START[0] else day.year - 1
+
+
 def school_year_of(term: Term) -> int:
     """The year its school year begins (2025 for both terms of 2025-2026)."""
-    return term.start.year if is_autumn(term) else term.start.year - 1
+    return school_year_on(term.start)
