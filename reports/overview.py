@@ -61,6 +61,7 @@ from beancount.parser import options
 from xiaozhang.chart import FUND_GROUPS
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.periods import Month, SchoolYear
+from xiaozhang.reports.render import EXPENSES_COLOUR, INCOME_COLOUR, Series, bar_chart_svg
 
 ZERO = Decimal("0")
 
@@ -191,6 +192,18 @@ def build(
         school_years=tuple(sorted(years)),
         months=tuple(MonthRow(month, income[month], expenses[month]) for month in months),
         pending=pending_entries(transactions, currency),
+    )
+
+
+def monthly_chart(overview: Overview):
+    """The page's bar chart of monthly income and expenses (inline SVG)."""
+    return bar_chart_svg(
+        [f"{row.month.month}月" for row in overview.months],
+        [
+            Series("收入", [row.income for row in overview.months], INCOME_COLOUR),
+            Series("费用", [row.expenses for row in overview.months], EXPENSES_COLOUR),
+        ],
+        title=f"{overview.school_year_label}各月收入与费用",
     )
 
 

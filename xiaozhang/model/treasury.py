@@ -65,7 +65,7 @@ def deadline(policy: Policy, received: dt.date) -> dt.date:
     return month_end(received)
 
 
-@dataclass
+@dataclass(slots=True)
 class Lot:
     """One receipt still (partly) held: money in 2103 or a 代收费 balance."""
 
@@ -198,6 +198,7 @@ class TreasuryBook:
         self._cash_crosser = None  # the entry that last took the cash balance over the limit
         self._cash_last = None  # the last entry of the day that moved cash
         self._terms = collections.deque(t for t in terms if t.end is not None)
+        self._kinds: dict[str, tuple] = {}  # account -> what it is to this walk (`_classify`)
         self._run(entries)
 
     @classmethod
@@ -238,17 +239,25 @@ class TreasuryBook:
         if entry.meta.get("collection") is True:
             self.collection.setdefault(account, entry.date)
 
+    def _classify(self, account: str) -> tuple:
+        """(lots or None, is cash, is spending, is income) of an account, computed once."""
+        lots = self.to_remit if account.startswith(TREASURY) else \
+            self.agency if account.startswith(AGENCY) else None
+        kind = self._kinds[account] = (lots, lots is None and account.startswith(CASH),
+                                       account.startswith(SPENDING), account.startswith("Income:"))
+        return kind
+
     def _transaction(self, txn: data.Transaction) -> None:
         debits, credits = [], []
         spends = to_income = out_of_2103 = False
         cash = Decimal(0)
+        kinds = self._kinds
         for posting in txn.postings:
             number = posting.units.number
             if not number:
                 continue
             account = posting.account
-            lots = self.to_remit if account.startswith(TREASURY) else \
-                self.agency if account.startswith(AGENCY) else None
+            lots, is_cash, is_spending, is_income = kinds.get(account) or self._classify(account)
             if lots is not None:
                 if number < 0:
                     lots.receive(account, txn.date, -number, txn)
@@ -257,15 +266,15 @@ class TreasuryBook:
                     if lots is self.agency:  # what was found unsettled and is now paid is settled
                         for name, amount in self._unsettled.items():
                             self._unsettled[name] = min(amount, self.agency.held[name])
-            elif account.startswith(CASH):
+            elif is_cash:
                 cash += number
             if number > 0:
                 debits.append(posting)
-                spends = spends or account.startswith(SPENDING)
+                spends = spends or is_spending
                 out_of_2103 = out_of_2103 or lots is self.to_remit
             else:
                 credits.append(posting)
-                to_income = to_income or account.startswith("Income:")
+                to_income = to_income or is_income
         if cash:
             self._move_cash(txn, cash)
         if to_income or spends or out_of_2103:
