@@ -3,9 +3,10 @@ budget execution per line and earmarked project balances.
 
 Computed from the loaded entries and the load errors only (the caller passes what it already
 has, e.g. Fava's `all_entries` and `errors`). The figures are the school model's
-(`SchoolBooks.of(entries)`: its `treasury`, `budgets` and `projects` parts), the same parts
-the rule plugins read, so the page and `xiaozhang check` never disagree; nothing is derived
-here again.
+(`SchoolBooks.of(entries)`: its `treasury`, `budgets` and `projects` parts), the parts the
+rules TL, BG and PJ read, so the page and `xiaozhang check` never disagree; nothing is derived
+here again. (Fava's `all_entries` is not the list the rules saw — Beancount hands on the list
+the last plugin returned — so the parts are built once more per load, then shared by the pages.)
 
 Definitions
 -----------
@@ -14,7 +15,7 @@ End of the data (`as_of`)
     counted up to it, and "overdue" means overdue on that day, as the plugins judge it.
 
 Problems (`errors`, `warnings`)
-    Every load error, split by `xiaozhang.plugins.is_warning`: warnings (a budget overrun
+    Every load error, split by `xiaozhang.io.is_warning`: warnings (a budget overrun
     under `budget-control` "warn") are listed apart and do not fail `xiaozhang check`. The
     rule code is the `[XX00]` at the start of the message; its Chinese name comes from
     `xiaozhang.plugins.RULES`. Problems without a code (Beancount's and Fava's own checks)
