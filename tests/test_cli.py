@@ -55,3 +55,17 @@ def test_example_rejects_a_too_small_school(tmp_path):
     result = CliRunner().invoke(main, ["example", "--out", str(tmp_path), "--students", "10"])
     assert result.exit_code != 0
     assert "学生人数至少" in result.output
+
+
+def test_check_takes_the_ledger_as_argument_or_as_the_one_ledger_option(tmp_path, monkeypatch):
+    ledger = ROOT / "docs" / "examples" / "violations.beancount"
+    as_argument = CliRunner().invoke(main, ["check", str(ledger)])
+    as_option = CliRunner().invoke(main, ["check", "--ledger", str(ledger)])
+    assert as_argument.exit_code == as_option.exit_code == 1
+    assert as_argument.stdout == as_option.stdout and "[TL04]" in as_option.stdout
+    assert "个错误、1 个预警" in as_option.stderr  # BG01 under "warn" is the one warning
+    both = CliRunner().invoke(main, ["check", str(ledger), "--ledger", str(ROOT / "ledger" / "main.beancount")])
+    assert both.exit_code == 2 and "账本指定了两次" in both.output
+    monkeypatch.chdir(tmp_path)  # no ledger/main.beancount here: the default is missing
+    missing = CliRunner().invoke(main, ["check"])
+    assert missing.exit_code == 2 and "找不到账本 ledger/main.beancount" in missing.output
