@@ -10,6 +10,20 @@ fact asks the books of the list it is given.
 
 Each part is computed on first use (`functools.cached_property`), so a rule that needs only the
 policy never pays for the asset schedules.
+
+Reading only the transactions a rule needs
+    `books.index` (`xiaozhang.model.index.EntryIndex`) is one pass over the entries, shared by
+    every rule of the load: per transaction a bitmask of the accounts it debits and credits,
+    its flag and whether it (or a posting) carries a `project` key; the Open and Custom
+    entries; the day runs.  `books.touching("agency", "cash")` is then the list (in order)
+    of the transactions with a posting on one of those roles — a C-level filter, no Python
+    work per skipped transaction.  The roles (`xiaozhang.model.index.ROLES`: cash, money,
+    payment-source, treasury, agency, income, expenses, asset-purchase, supplier,
+    fees-in-transit, fixed-assets, and `canteen`/`collection` from the `open` meta) and the
+    finer selections (`index.where(mask_a, mask_b)`: debits one role AND credits another;
+    `index.flag("!")`; `index.meta("project")`; `index.mask_of(predicate)`; the ends of days
+    of the whole list for a walk over a few transactions, `index.day_boundaries`) are
+    described in that module.  A mask is a superset: a rule keeps its exact test.
 """
 
 from __future__ import annotations
@@ -23,6 +37,7 @@ from typing import Any
 from beancount.core import data
 
 from xiaozhang.model import periods
+from xiaozhang.model.index import BOTH, EntryIndex
 from xiaozhang.model.policy import Policy, read_policy
 
 # The hidden metadata key of every entry our generators add (depreciation, later the budget side).
@@ -75,7 +90,19 @@ class SchoolBooks:
 
     # -- entries -----------------------------------------------------------------------------
     @cached_property
+    def index(self):
+        """The one-pass index of the entries (`xiaozhang.model.index.EntryIndex`)."""
+        return EntryIndex(self.entries)
+
+    def touching(self, *roles, side: int = BOTH) -> list[data.Transaction]:
+        """The transactions (in order) with a posting on any of the roles
+        (`xiaozhang.model.index.ROLES`), on one side (index.DEBIT, index.CREDIT) or both."""
+        return self.index.touching(*roles, side=side)
+
+    @cached_property
     def transactions(self) -> list[data.Transaction]:
+        if "index" in self.__dict__:  # already walked: the same list
+            return self.index.transactions
         return [entry for entry in self.entries if isinstance(entry, data.Transaction)]
 
     @cached_property
