@@ -224,7 +224,8 @@ class EntryIndex:
         first = all_of[0]
         positions = list(compress(range(len(masks)), map(first.__and__, masks)))
         for other in all_of[1:]:
-            positions = [i for i in positions if masks[i] & other]
+            positions = list(compress(positions, map(other.__and__, map(masks.__getitem__,
+                                                                        positions))))
         return positions
 
     def take(self, positions: list[int]) -> list[data.Transaction]:
