@@ -116,6 +116,8 @@ class EntryIndex:
 
         get = bits.get
         keep, note = transactions.append, masks.append
+        same = {}  # one int object per distinct mask: a few hundred, not one per transaction
+        shared = same.setdefault
         Transaction, Open, Custom = data.Transaction, data.Open, data.Custom
         zero, key, key_bit = _ZERO, META_KEY, _META_BIT
         day = None
@@ -156,7 +158,7 @@ class EntryIndex:
                     day_starts.append(len(transactions))
                     days.append(day)
                 keep(entry)
-                note(mask)
+                note(shared(mask, mask))
             elif kind is Open:
                 opens.append(entry)
             elif kind is Custom:
