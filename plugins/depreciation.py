@@ -55,6 +55,7 @@ from beancount.core.amount import Amount
 from xiaozhang import chart
 from xiaozhang.model.assets import AssetError, AssetRegister, Card, straight_line
 from xiaozhang.model.books import GENERATED, SchoolBooks
+from xiaozhang.model.collector import paused_collector
 from xiaozhang.model.money import from_fen
 from xiaozhang.model.periods import month_end, month_of_index
 
@@ -73,8 +74,9 @@ def generate_depreciation(entries, options_map, config=None):
                            f"（逐项资产），实际为 \"{mode}\"", None)
         return entries, [error]
     # card problems are reported by xiaozhang.plugins.assets
-    register = SchoolBooks.of(entries, options_map).assets
-    new, errors = build_entries(register, currency_of(options_map), per_asset=mode == "asset")
+    with paused_collector():  # many short-lived runs of months (see xiaozhang.model.collector)
+        register = SchoolBooks.of(entries, options_map).assets
+        new, errors = build_entries(register, currency_of(options_map), per_asset=mode == "asset")
     return entries + new, errors
 
 
