@@ -10,13 +10,8 @@ import datetime as dt
 
 from markupsafe import Markup
 
-from xiaozhang.reports.assets import (
-    ZERO,
-    ChangeRow,
-    ChangesTable,
-    DepreciationTable,
-    Register,
-)
+from xiaozhang.reports.asset_years import ChangeRow, ChangesTable, DepreciationTable
+from xiaozhang.reports.assets import ZERO, Register
 from xiaozhang.reports.document import Document, Table, Text
 from xiaozhang.reports.render import EXPENSES_COLOUR, INCOME_COLOUR, Series, bar_chart_svg
 

@@ -2,7 +2,8 @@
 stocktake (清查盘点).
 
 Each command loads the ledger once (`xiaozhang.commands.load_ledger`), asks the report
-builders of `xiaozhang.reports.assets` (over the school model's asset register) and writes
+builders of `xiaozhang.reports.assets` and `.asset_years` (over the school model's asset
+register) and writes
 the documents of `xiaozhang.reports.asset_documents` (HTML, A4 PDF, xlsx, PNG).
 """
 
@@ -15,13 +16,8 @@ import click
 
 from xiaozhang.commands import DATE, ledger_option, load_ledger
 from xiaozhang.io import write_atomic
-from xiaozhang.reports.assets import (
-    AssetReportError,
-    build_changes,
-    build_depreciation,
-    build_register,
-    places,
-)
+from xiaozhang.reports.asset_years import build_changes, build_depreciation
+from xiaozhang.reports.assets import AssetReportError, build_register, places
 from xiaozhang.reports.document import FORMATS, DocumentError, safe_filename, write
 
 out_option = click.option("--out", required=True, type=click.Path(file_okay=False),

@@ -3,7 +3,7 @@
 The register (资产卡片清单) with filters by department, location and custodian (query
 parameters `dept`, `location`, `custodian`), net book value by category, the year's
 depreciation by category and month (`year`), and the recent changes (purchases, disposals,
-transfers). Figures come from `xiaozhang.reports.assets` over the school model's asset
+transfers). Figures come from `xiaozhang.reports.assets` and `.asset_years` over the school model's asset
 register; the page states whether the cards agree with the 1601/1602 balances.
 """
 
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from fava.ext import FavaExtensionBase
 from flask import request
 
-from xiaozhang.reports import asset_documents
+from xiaozhang.reports import asset_documents, asset_years
 from xiaozhang.reports import assets as assets_report
 from xiaozhang.reports.fava_ext.page import ReportPage
 
@@ -64,15 +64,15 @@ class FixedAssets(ReportPage, FavaExtensionBase):
         return self.cached("asset_register_all", lambda: assets_report.build_register(
             self.ledger.all_entries, self.ledger.options, limit=MAX_ROWS))
 
-    def depreciation(self) -> assets_report.DepreciationTable | None:
+    def depreciation(self) -> asset_years.DepreciationTable | None:
         """The depreciation of `?year=` (default: the year of the last entry); None if none."""
         year = self.request_int("year")
-        return self.cached(("asset_depreciation", year), lambda: assets_report.year_depreciation(
+        return self.cached(("asset_depreciation", year), lambda: asset_years.year_depreciation(
             self.ledger.all_entries, self.ledger.options, year))
 
     def depreciation_years(self) -> list[int]:
         """The years with depreciation in the books (for the year links)."""
-        return self.cached("asset_depreciation_years", lambda: assets_report.depreciation_years(
+        return self.cached("asset_depreciation_years", lambda: asset_years.depreciation_years(
             self.ledger.all_entries, self.ledger.options))
 
     def changes(self) -> list[assets_report.Change]:

@@ -25,6 +25,7 @@ from xiaozhang.model.asset_cards import (
 )
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.periods import month_index
+from xiaozhang.reports import asset_years
 from xiaozhang.reports import assets as assets_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,8 +58,8 @@ def test_one_register_per_load_shared_by_the_rules_and_the_generator(builds):
     assert len(builds) == 2  # one more load, one more register
     # the reports over the loaded list: one register for all of them
     assets_report.build_register(entries, options)
-    assets_report.build_depreciation(entries, options, 2025)
-    assets_report.build_changes(entries, options, 2025)
+    asset_years.build_depreciation(entries, options, 2025)
+    asset_years.build_changes(entries, options, 2025)
     assets_report.recent_changes(entries, options)
     assert len(builds) == 3
     assert SchoolBooks.of(entries).assets is SchoolBooks.of(entries, options).assets

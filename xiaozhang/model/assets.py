@@ -190,11 +190,6 @@ class AssetRegister:
         opened = self.opened.get(account)
         return opened is not None and month_index(opened) <= month
 
-    @property
-    def depreciated(self) -> list[Card]:
-        """The cards with a depreciation schedule, in ledger order."""
-        return [card for card in self.cards.values() if card.depreciates]
-
     def report(self, source, code: str, message: str, entry) -> None:
         self.errors.append(AssetError(source, f"[{code}] {message}", entry))
 
