@@ -9,7 +9,7 @@
       category      类别：房屋及构筑物 / 通用设备 / 专用设备 / 文物和陈列品 / 图书档案 / 家具用具装具及动植物
                     （须与 1601 明细科目一致）
       subcategory   子类（财会〔2017〕4号 折旧年限表的一行，如 计算机设备、钢筋混凝土结构房屋、家具），
-                    见 `SUBCATEGORIES`；文物和陈列品、图书档案不写
+                    见 `xiaozhang.model.asset_cards.SUBCATEGORIES`；文物和陈列品、图书档案不写
       model         规格型号
       quantity      数量（批量卡片，如 50 台学生机、120 套课桌椅）
       life          使用年限（年）；不计提折旧的资产可不写
@@ -87,14 +87,7 @@
 
 from __future__ import annotations
 
-from xiaozhang.model.assets import (  # noqa: F401  (the names tests and older code import)
-    CATEGORIES,
-    STATUSES,
-    SUBCATEGORIES,
-    AssetError,
-    AssetRegister,
-    Card,
-)
+from xiaozhang.model.assets import AssetError, AssetRegister  # noqa: F401  (the rule's error type; older code)
 from xiaozhang.model.books import SchoolBooks
 
 __plugins__ = ("validate_assets",)
