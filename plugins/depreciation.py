@@ -46,6 +46,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 from decimal import Decimal
 
@@ -84,7 +85,7 @@ def currency_of(options_map) -> str:
     return (options_map.get("operating_currency") or ["CNY"])[0]
 
 
-def last_day(month: int):
+def last_day(month: int) -> dt.date:
     """The last day of a month index (the date of its depreciation entry)."""
     return month_end(month_of_index(month))
 
@@ -140,6 +141,8 @@ def _transaction(meta: dict, month: int, narration: str, amount: int, expense: s
     ]
     return data.Transaction(meta, last_day(month), "*", None, narration, data.EMPTY_SET,
                             data.EMPTY_SET, postings)
+
+
 def _per_category(category: str, runs: list[tuple], start: int, last: int, expense: str,
                   account: str, currency: str) -> list[data.Transaction]:
     """One entry per month: the month's charges of all the category's cards, summed with
