@@ -111,6 +111,29 @@ def test_the_page_year_stock_and_licences(fixture_ledger):
     assert (name, ended, over, figures.income_total) == ("2025年秋季学期", False, False, D("5417.50"))
 
 
+def test_without_term_end_the_term_to_date_is_the_model_term():
+    """No `term-end` policy: the term (本学期累计) is the model's (to 31 January, then from
+    1 February), not the whole ledger as one term named 本学期 as before."""
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n', "") + (
+        '2026-02-02 * "就餐消费汇总，确认伙食费收入（一卡通系统）"\n'
+        "  records: 10\n"
+        "  Liabilities:2307其他应付款:230702饭卡预存    65.00 CNY\n"
+        "  Income:4101事业收入:410102伙食费收入        -65.00 CNY\n")
+    entries, _errors, options_map = loader.load_string(text)
+    february = canteen.build(entries, options_map, dt.date(2026, 2, 1))
+    assert february.term_label == "2026年春季学期"
+    assert (february.term.first, february.term.last, february.term.income_total) == (
+        dt.date(2026, 2, 1), dt.date(2026, 2, 28), D("65.00"))
+    assert february.year.income_total == D("65.00")
+    october = canteen.build(entries, options_map, dt.date(2025, 10, 1))
+    assert (october.term_label, october.term.first) == ("2025年秋季学期", dt.date(2025, 8, 31))
+    year = canteen.build_year(entries, options_map, 2025)
+    assert [(name, f.first, f.last, ended) for name, f, ended, _over in year.terms] == [
+        ("2025年秋季学期", dt.date(2025, 8, 31), dt.date(2026, 1, 31), True),
+        ("2026年春季学期", dt.date(2026, 2, 1), dt.date(2026, 7, 31), False)]
+
+
 def test_licences_include_expired_and_contracts(fixture_ledger):
     entries, options_map = fixture_ledger
     register = canteen.canteen_of(entries, options_map).suppliers
