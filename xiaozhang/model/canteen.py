@@ -349,7 +349,8 @@ class CanteenBook:
 
     def _read(self, entries) -> None:
         """The one pass: the canteen's postings by day, meals, suppliers and stocktakes."""
-        role_of = self.accounts.role
+        resolve = self.accounts.role
+        known = self.accounts._cache.get  # the roles resolved so far: most postings stop here
         currency = self.currency
         stock: dict[str, Decimal] = defaultdict(Decimal)  # running balance per stores account
         counts: list[data.Custom] = []  # today's stocktakes, read at the end of the day
@@ -366,9 +367,13 @@ class CanteenBook:
                 income = False
                 consumption = None
                 for posting in entry.postings:
-                    role = role_of(posting.account)
+                    role = known(posting.account, _UNKNOWN)
                     if role is None:
                         continue
+                    if role is _UNKNOWN:
+                        role = resolve(posting.account)
+                        if role is None:
+                            continue
                     units = posting.units
                     if units is None or units.number is None:
                         continue
