@@ -25,7 +25,7 @@ The tally of a period (a month, a term, any days)
     Only postings in the ledger's operating currency count.  Months are calendar months; terms
     are the books' terms (`xiaozhang.model.periods.terms`: the `term-end` policies, else 31
     January and 31 July).  A month is over when the books reach its last day; a term has
-    ended when the books reach its end.
+    ended when the books reach its end (the last transaction the accountant wrote).
 
 The surplus cap (`over_cap`)
     `canteen-surplus-cap` is a percent (8 is 8%), `canteen-surplus-mode` "school" or
@@ -433,8 +433,9 @@ class CanteenBook:
     # -- the books' dates ------------------------------------------------------------------------
     @property
     def as_of(self) -> dt.date | None:
-        """The date of the books' last transaction (the end of the data)."""
-        return self.books.last_date
+        """The end of the data: the date of the last transaction the accountant wrote (entries
+        generated after the rules ran, e.g. month-end depreciation, do not end a month early)."""
+        return self.books.last_written
 
     def month_over(self, month: dt.date) -> bool:
         """The books reach the last day of the month of `month`."""
