@@ -26,7 +26,7 @@ def _date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def notice_document(month: CanteenMonth):
+def notice_document(month: CanteenMonth) -> Document:
     """伙食费收支公示 (for parents, by the 15th of the next month)."""
     m, t = month.figures, month.term
     cap = f"{'±' if month.mode == 'kindergarten' else '≤'}{month.cap}%"
@@ -73,7 +73,7 @@ def notice_document(month: CanteenMonth):
     )
 
 
-def statement_document(month: CanteenMonth):
+def statement_document(month: CanteenMonth) -> Document:
     """食堂收支盈亏表 with the balance at the month's end (for the school, by the 5th)."""
     m, t, y = month.figures, month.term, month.year
     rows = [[f"收入：{line.label}", line.amount, t.income_of(line.label), y.income_of(line.label)]
