@@ -68,7 +68,7 @@ from xiaozhang.model.canteen import (
     is_staff,
     leaf_name,
 )
-from xiaozhang.model.periods import month_end, month_start, next_month, parse_month
+from xiaozhang.model.periods import SchoolYear, month_end, month_start, next_month, parse_month
 
 ZERO = Decimal(0)
 DISCLOSURE_DAY = 15  # 伙食费收支公示: by the 15th of the next month
@@ -202,7 +202,7 @@ class CanteenYear:
 
     @property
     def school_year_label(self) -> str:
-        return f"{self.school_year}-{self.school_year + 1}学年"
+        return SchoolYear(self.school_year).label
 
 
 # -- laying out the model's figures -----------------------------------------------------------
@@ -326,25 +326,17 @@ def shown_month(entries, options_map, asked: str | None) -> CanteenMonth | None:
 
 # -- the page: the school year ----------------------------------------------------------------
 
-def school_year_of(day: dt.date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
-
-
 def build_year(entries, options_map, school_year: int | None = None) -> CanteenYear:
     """The Fava page: months September to August, terms, stores and licences."""
     canteen = canteen_of(entries, options_map)
     as_of = canteen.as_of
-    years = tuple(sorted({school_year_of(day) for day in canteen.meals}))  # years with meals
+    years = tuple(sorted({SchoolYear.of(day).year for day in canteen.meals}))  # years with meals
     if school_year is None:
-        school_year = school_year_of(as_of) if as_of else school_year_of(dt.date.today())
-    first = dt.date(school_year, 9, 1)
-    last = dt.date(school_year + 1, 8, 31)
+        school_year = SchoolYear.of(as_of or dt.date.today()).year
     months = []
-    month = first
-    while month <= last:
-        period = canteen.month(month)
-        months.append(MonthRow(month, figures(canteen, period.tally), period.closed, period.over_cap))
-        month = next_month(month)
+    for month in SchoolYear(school_year).months:
+        period = canteen.month(month.first)
+        months.append(MonthRow(month.first, figures(canteen, period.tally), period.closed, period.over_cap))
     terms = []
     for period in canteen.terms:  # the school year's terms (by the term id), with income
         if period.term.id.startswith(f"{school_year}-") and period.tally.income:
