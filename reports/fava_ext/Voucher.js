@@ -18,6 +18,7 @@ function setup(api) {
   const status = form.querySelector(".xz-status");
   const others = form.querySelector(".xz-others");
   const preview = form.querySelector(".xz-preview");
+  const where = form.querySelector(".xz-where");
   const newButton = form.querySelector(".xz-new");
   let checked = null; // the last check's answer (its sha256 is the save's change check)
 
@@ -83,13 +84,16 @@ function setup(api) {
     let asked = 0;
 
     function choose(item) {
-      input.value = item.account;
-      name.textContent = `${item.code} ${item.path}`;
+      // the accountant sees the code and the Chinese name; the account goes into the ledger
+      input.value = `${item.code} ${item.name}`;
+      row.dataset.account = item.account;
+      name.textContent = item.path;
       list.hidden = true;
     }
 
     input.addEventListener("input", () => {
       name.textContent = "";
+      delete row.dataset.account;
       clearTimeout(timer);
       timer = setTimeout(async () => {
         const query = input.value.trim();
@@ -144,7 +148,7 @@ function setup(api) {
       meta[input.name.slice(5)] = input.value;
     });
     const lines = [...body.querySelectorAll("tr.xz-line")].map((row) => ({
-      account: row.querySelector("[name=account]").value,
+      account: row.dataset.account || row.querySelector("[name=account]").value,
       debit: row.querySelector("[name=debit]").value,
       credit: row.querySelector("[name=credit]").value,
     }));
@@ -191,10 +195,12 @@ function setup(api) {
     showProblems(answer.problems || []);
     if (answer.text) {
       preview.hidden = false;
-      preview.querySelector(".xz-file").textContent = answer.file;
+      where.hidden = false;
+      where.querySelector(".xz-file").textContent = answer.file;
       preview.querySelector(".xz-draft").textContent = answer.text;
     } else {
       preview.hidden = true;
+      where.hidden = true;
     }
     const errors = (answer.problems || []).filter((p) => !p.warning).length;
     status.className = "xz-status" + (errors ? "" : " xz-ok");
@@ -229,15 +235,15 @@ function setup(api) {
   }
 
   function newVoucher() {
-    form.querySelectorAll("input:not([type=radio]):not([type=date]), select").forEach((input) => {
+    form.querySelectorAll("input:not([type=radio]):not(#xz-date), select").forEach((input) => {
       input.value = input.tagName === "SELECT" ? input.options[0].value : "";
     });
-    form.querySelector("#xz-meta-approved").value = "";
     numberInput.value = form.dataset.next || "";
     numberInput.dataset.auto = "1";
     resetLines();
     clearProblems();
     preview.hidden = true;
+    where.hidden = true;
     status.textContent = "";
     newButton.hidden = true;
     form.querySelector(".xz-save").disabled = false;
@@ -253,10 +259,15 @@ function setup(api) {
     const empty = [...body.querySelectorAll("input")].every((input) => !input.value);
     if (empty) resetLines();
   }));
-  dateInput.addEventListener("change", async () => {
-    if (!numberInput.dataset.auto || !dateInput.value) return;
-    const answer = await api.get("number", { date: dateInput.value });
-    if (numberInput.dataset.auto) numberInput.value = answer.voucher;
+  let dateTimer = null;
+  dateInput.addEventListener("input", () => {
+    clearTimeout(dateTimer);
+    dateTimer = setTimeout(async () => {
+      const day = dateInput.value.trim();
+      if (!numberInput.dataset.auto || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return;
+      const answer = await api.get("number", { date: day });
+      if (numberInput.dataset.auto && dateInput.value.trim() === day) numberInput.value = answer.voucher;
+    }, 200);
   });
   form.querySelector(".xz-add").addEventListener("click", () => addLine("", ""));
   form.querySelector(".xz-check").addEventListener("click", runCheck);
