@@ -38,6 +38,7 @@ from beancount.core import data
 from beancount.parser import printer
 
 from xiaozhang.io import is_warning
+from xiaozhang.model.money import format_money, yuan
 from xiaozhang.plugins.approvals import COMPETITIVE, SIGNATURES
 from xiaozhang.reports.compliance import problem_of
 
@@ -93,7 +94,6 @@ _YEAR_GLOB = re.compile(r'^include[ \t]+"(\d{4})/\*\.beancount"[ \t]*$', re.M)
 _INCLUDE = re.compile(r'^include[ \t]+".*"[ \t]*$', re.M)
 ROOT_NAMES = {"Assets": "资产", "Liabilities": "负债", "Equity": "净资产", "Income": "收入",
               "Expenses": "费用"}
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -239,6 +239,9 @@ def voucher_used(entries: Iterable[data.Directive], number: str) -> data.Transac
 
 
 # -- the draft --------------------------------------------------------------------------------
+DRAFT_FILE = "<string>"  # what Beancount's loader names a source given as a string
+
+
 @dataclass(frozen=True)
 class Draft:
     """The form as a transaction: its entry and its text, or None and the form's problems."""
@@ -261,9 +264,9 @@ def parse_amount(value: str) -> Decimal | None:
         number = Decimal(value.replace(",", "").replace("，", "").strip())
     except InvalidOperation:
         return None
-    if not number.is_finite() or number <= 0 or number != number.quantize(CENT):
+    if not number.is_finite() or number <= 0 or number != yuan(number):
         return None
-    return number.quantize(CENT)
+    return yuan(number)
 
 
 def draft(form: Form, choices: Iterable[AccountChoice], entries: Iterable[data.Directive],
@@ -339,15 +342,13 @@ def draft(form: Form, choices: Iterable[AccountChoice], entries: Iterable[data.D
     if len(form.lines) < 2:
         problem("lines", "至少要有一行借方和一行贷方")
     elif debits != credits:
-        problem("lines", f"借方合计 {debits:,.2f} 元，贷方合计 {credits:,.2f} 元，借贷不平")
+        problem("lines", f"借方合计 {format_money(debits)} 元，贷方合计 {format_money(credits)} 元，借贷不平")
     if problems or day is None:
         return Draft(None, "", tuple(problems))
     entry = data.Transaction(data.new_metadata(DRAFT_FILE, 1, meta), day, form.flag,
                              form.payee or None, form.narration, frozenset(), frozenset(), postings)
     return Draft(entry, printer.format_entry(entry), ())
 
-
-DRAFT_FILE = "<string>"  # what Beancount's loader names a source given as a string
 
 
 # -- the rules ------------------------------------------------------------------------------------
