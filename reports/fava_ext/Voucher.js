@@ -207,21 +207,48 @@ function setup(api) {
     status.textContent = errors ? `检查发现 ${errors} 个问题，请改正后再保存。` : "检查通过，可以保存。";
   }
 
+  async function ask(endpoint, body) {
+    try {
+      return await api.post(endpoint, body);
+    } catch (error) {
+      status.className = "xz-status xz-problem";
+      status.textContent = "服务器没有正常答复（Fava 以只读方式运行时不能保存），请稍后重试。";
+      return null;
+    }
+  }
+
   async function runCheck() {
     status.className = "xz-status";
     status.textContent = "正在按账本规则检查……";
-    const answer = await api.post("check", values());
+    const answer = await ask("check", values());
+    if (!answer) return null;
     checked = answer;
     showAnswer(answer);
     return answer;
   }
 
+  let busy = false;
+
   async function runSave() {
+    if (busy) return;
+    busy = true;
+    const saveButton = form.querySelector(".xz-save");
+    saveButton.disabled = true;
+    try {
+      await saveOnce();
+    } finally {
+      busy = false;
+      saveButton.disabled = !newButton.hidden;
+    }
+  }
+
+  async function saveOnce() {
     let answer = checked && checked.ok ? checked : await runCheck();
-    if (!answer.ok) return;
+    if (!answer || !answer.ok) return;
     status.textContent = "正在保存……";
-    answer = await api.post("save", { form: values(), sha256: answer.sha256 });
+    answer = await ask("save", { form: values(), sha256: answer.sha256 });
     checked = null;
+    if (!answer) return;
     if (!answer.saved) {
       showAnswer(answer);
       return;
@@ -231,7 +258,6 @@ function setup(api) {
     status.textContent = `已保存凭证 ${answer.voucher}，写入 ${answer.file}。`;
     form.dataset.next = answer.next;
     newButton.hidden = false;
-    form.querySelector(".xz-save").disabled = true;
   }
 
   function newVoucher() {
