@@ -82,3 +82,4 @@ class Compliance(ReportPage, FavaExtensionBase):
 from xiaozhang.reports.fava_ext.assets import FixedAssets  # noqa: E402,F401  (固定资产 page)
 from xiaozhang.reports.fava_ext.canteen import Canteen  # noqa: E402,F401  (a page: Fava finds it here)
 from xiaozhang.reports.fava_ext.disclosure import Disclosure  # noqa: E402,F401  (收费公示 page)
+from xiaozhang.reports.fava_ext.voucher import Voucher  # noqa: E402,F401  (录入凭证 page)
