@@ -1,12 +1,15 @@
 """校账's Beancount plugins (installed as `xiaozhang.plugins`).
 
-Each module is one rule family, enabled from `ledger/main.beancount` with
-`plugin "xiaozhang.plugins.<module>"`; its docstring is the manual (what it checks, why,
-how to configure it, an example that passes and one that fails).
+Each module is one rule family; `plugin "xiaozhang.plugins.school"` in `ledger/main.beancount`
+runs them all in a fixed order, and each still runs alone as `plugin "xiaozhang.plugins.<module>"`.
+Its docstring is the manual (what it checks, why, how to configure it, an example that passes
+and one that fails). The rules are thin: what they judge — the policy, the terms, the 2103 and
+代收费 lots, the budget execution, the projects — is the school model's
+(`SchoolBooks.of(entries)`, `xiaozhang.model`), built once per entries list and shared by the
+rules of one load; the pages and reports ask the same model of the list they are given.
 """
 
-
-from xiaozhang.io import is_warning  # noqa: E402,F401  (defined once, in xiaozhang.io)
+from xiaozhang.io import is_warning  # noqa: F401  (defined once, in xiaozhang.io)
 
 
 # The Chinese name of every rule code, for the pages and the docs (one table, so they agree).

@@ -62,6 +62,7 @@ from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.projects import ASSET_ROOTS
 
 
 __plugins__ = ("validate_approvals",)
@@ -73,7 +74,6 @@ class ApprovalError(NamedTuple):
     entry: Any
 
 
-ASSET_ROOTS = ("Assets:1601", "Assets:1613", "Assets:1611", "Assets:1302")
 SUPPLIER_ROOTS = ("Liabilities:2302", "Liabilities:2307其他应付款:230701")
 PAID_FOR = ("Expenses:",) + ASSET_ROOTS + SUPPLIER_ROOTS
 COMPETITIVE = ("政府采购", "公开招标")
@@ -109,12 +109,13 @@ def payment_amount(txn: data.Transaction) -> Decimal | None:
 
 
 def validate_approvals(entries, options_map, config=None):
-    policy = SchoolBooks.of(entries, options_map).policy  # its problems: xiaozhang.plugins.policy
+    books = SchoolBooks.of(entries, options_map)
+    policy = books.policy  # its problems are reported once, by xiaozhang.plugins.policy
     errors: list[ApprovalError] = []
     opens = {e.account: e.meta for e in entries if isinstance(e, data.Open)}
     needs_inspection = {a for a, meta in opens.items() if meta.get("inspection") is True}
     quote_exempt = {a for a, meta in opens.items() if meta.get("quote_exempt") is True}
-    last_date = max((e.date for e in entries if isinstance(e, data.Transaction)), default=None)
+    last_date = books.last_date
     recent: dict[str, collections.deque] = collections.defaultdict(collections.deque)
 
     def report(txn, code, message):

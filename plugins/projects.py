@@ -30,21 +30,13 @@
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, NamedTuple
 
-from beancount.core import data
-from beancount.core.amount import Amount
-
-from xiaozhang.plugins.approvals import ASSET_ROOTS
-from xiaozhang.plugins.budgets import is_account
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.projects import (  # noqa: F401  (the names reports import from here)
+    SPENDING, Malformed, OutsideUse, Overspent, Project, ProjectBook, ProjectState, Unregistered)
 
 __plugins__ = ("validate_projects",)
-
-SPENDING = ("Expenses:",) + ASSET_ROOTS
 
 
 class ProjectError(NamedTuple):
@@ -53,105 +45,33 @@ class ProjectError(NamedTuple):
     entry: Any
 
 
-@dataclass(frozen=True)
-class Project:
-    name: str
-    since: dt.date
-    funding: Amount
-    accounts: tuple[str, ...]
-    entry: data.Custom
-
-    def allows(self, account: str) -> bool:
-        return any(account == a or account.startswith(a + ":") for a in self.accounts)
+def _error(entry, code: str, message: str) -> ProjectError:
+    return ProjectError(entry.meta, f"[{code}] {message}", entry)
 
 
-@dataclass
-class ProjectState:
-    """A project's definitions over time and what has been spent on it."""
-
-    versions: list[Project]
-    spent: Decimal = Decimal(0)
-    over: bool = False
-    last: dt.date | None = None
-
-    def as_of(self, date: dt.date) -> Project | None:
-        index = bisect.bisect_right([p.since for p in self.versions], date)
-        return self.versions[index - 1] if index else None
-
-
-class ProjectBook:
-    """One pass over the entries: the registered projects, their spending, the problems.
-
-    A day's project transactions are checked when the day is over, so that a project
-    registered on the same day counts whatever the order of the files."""
-
-    def __init__(self, entries: list) -> None:
-        self.projects: dict[str, ProjectState] = {}
-        self.errors: list[ProjectError] = []
-        day, waiting = None, []
-        for entry in entries:
-            if entry.date != day:
-                for txn in waiting:
-                    self._spend(txn)
-                day, waiting = entry.date, []
-            if isinstance(entry, data.Custom) and entry.type == "project":
-                self._register(entry)
-            elif isinstance(entry, data.Transaction) and (
-                    "project" in entry.meta or any(p.meta and "project" in p.meta
-                                                   for p in entry.postings)):
-                waiting.append(entry)
-        for txn in waiting:
-            self._spend(txn)
-
-    def report(self, entry, code: str, message: str) -> None:
-        self.errors.append(ProjectError(entry.meta, f"[{code}] {message}", entry))
-
-    def _register(self, entry: data.Custom) -> None:
-        values = [v.value for v in entry.values]
-        if (len(values) < 3 or not isinstance(values[0], str) or not isinstance(values[1], Amount)
-                or not all(is_account(v) for v in entry.values[2:])):
-            self.report(entry, "PJ04", "专项登记 custom \"project\" 应依次写：专项名称、资金总额"
-                                       "（如 265000.00 CNY）、至少一个允许列支的科目")
-            return
-        project = Project(values[0], entry.date, values[1], tuple(values[2:]), entry)
-        self.projects.setdefault(project.name, ProjectState([])).versions.append(project)
-
-    def _spend(self, txn: data.Transaction) -> None:
-        default = txn.meta.get("project")
-        amounts: dict[str, Decimal] = {}
-        reported: set[tuple[str, str]] = set()
-        for posting in txn.postings:
-            name = (posting.meta or {}).get("project", default)
-            if name is None:
-                continue
-            name = str(name)
-            state = self.projects.get(name)
-            project = state.as_of(txn.date) if state else None
-            if project is None:
-                if ("PJ01", name) not in reported:
-                    reported.add(("PJ01", name))
-                    self.report(txn, "PJ01", f"专项“{name}”在 {txn.date} 没有登记（custom \"project\"），"
-                                             "无法核对专款专用；请先登记专项名称、金额和用途科目")
-                continue
-            number = posting.units.number
-            if number is None or not posting.account.startswith(SPENDING):
-                continue
-            if number > 0 and not project.allows(posting.account) \
-                    and ("PJ02", name) not in reported:
-                reported.add(("PJ02", name))
-                self.report(txn, "PJ02", f"专项“{name}”的资金只能用于 {'、'.join(project.accounts)}，"
-                                         f"此笔记入 {posting.account}（专款专用）")
-            amounts[name] = amounts.get(name, Decimal(0)) + number
-        for name, amount in amounts.items():
-            state = self.projects[name]
-            state.spent += amount
-            state.last = txn.date
-            funding = state.as_of(txn.date).funding.number
-            if state.spent > funding and not state.over:
-                self.report(txn, "PJ03", f"专项“{name}”累计支出 {state.spent} 元，超过资金总额 "
-                                         f"{funding} 元（专款专用，计划经费限额使用）")
-            state.over = state.spent > funding
+def errors_of(book: ProjectBook) -> list[ProjectError]:
+    """PJ01–PJ04, in the order found."""
+    errors = []
+    for event in book.events:
+        kind = type(event)
+        if kind is Malformed:
+            errors.append(_error(event.entry, "PJ04", "专项登记 custom \"project\" 应依次写：专项名称、"
+                                                      "资金总额（如 265000.00 CNY）、至少一个允许列支的科目"))
+        elif kind is Unregistered:
+            errors.append(_error(event.txn, "PJ01", (
+                f"专项“{event.name}”在 {event.txn.date} 没有登记（custom \"project\"），"
+                "无法核对专款专用；请先登记专项名称、金额和用途科目")))
+        elif kind is OutsideUse:
+            errors.append(_error(event.txn, "PJ02", (
+                f"专项“{event.name}”的资金只能用于 {'、'.join(event.project.accounts)}，"
+                f"此笔记入 {event.account}（专款专用）")))
+        elif kind is Overspent:
+            errors.append(_error(event.txn, "PJ03", (
+                f"专项“{event.name}”累计支出 {event.spent} 元，超过资金总额 "
+                f"{event.funding} 元（专款专用，计划经费限额使用）")))
+    return errors
 
 
 def validate_projects(entries, options_map, config=None):
-    return entries, ProjectBook(entries).errors
+    """PJ01–PJ04 over the books' projects."""
+    return entries, errors_of(SchoolBooks.of(entries, options_map).projects)

@@ -2,8 +2,11 @@
 budget execution per line and earmarked project balances.
 
 Computed from the loaded entries and the load errors only (the caller passes what it already
-has, e.g. Fava's `all_entries` and `errors`). The figures come from the same code the rule
-plugins run, so the page and `xiaozhang check` never disagree.
+has, e.g. Fava's `all_entries` and `errors`). The figures are the school model's
+(`SchoolBooks.of(entries)`: its `treasury`, `budgets` and `projects` parts), the parts the
+rules TL, BG and PJ read, so the page and `xiaozhang check` never disagree; nothing is derived
+here again. (Fava's `all_entries` is not the list the rules saw — Beancount hands on the list
+the last plugin returned — so the parts are built once more per load, then shared by the pages.)
 
 Definitions
 -----------
@@ -12,7 +15,7 @@ End of the data (`as_of`)
     counted up to it, and "overdue" means overdue on that day, as the plugins judge it.
 
 Problems (`errors`, `warnings`)
-    Every load error, split by `xiaozhang.plugins.is_warning`: warnings (a budget overrun
+    Every load error, split by `xiaozhang.io.is_warning`: warnings (a budget overrun
     under `budget-control` "warn") are listed apart and do not fail `xiaozhang check`. The
     rule code is the `[XX00]` at the start of the message; its Chinese name comes from
     `xiaozhang.plugins.RULES`. Problems without a code (Beancount's and Fava's own checks)
@@ -22,8 +25,8 @@ Problems (`errors`, `warnings`)
 
 应缴财政款 aging (`treasury`)
     What is still in 2103 应缴财政款 at the end of the data, receipt by receipt, first in
-    first out (remittances clear the oldest receipts): `TwoLines(...).treasury`. The deadline
-    is `twolines.deadline` (`remittance-days` after receipt, else the month's last day); a
+    first out (remittances clear the oldest receipts): `books.treasury.to_remit`. The deadline
+    is `treasury.deadline` (`remittance-days` after receipt, else the month's last day); a
     receipt is overdue when its deadline is before `as_of`. Amounts are what is left of each
     receipt, positive.
 
@@ -33,14 +36,14 @@ Pending entries (`pending`)
 
 Budget execution (`budgets`)
     One row per budgeted account (`custom "budget"`): the line in force on the chosen day and
-    the spending in its period (`BudgetBook(...).periods`): debits minus credits to the
+    the spending in its period (`books.budgets.periods`): debits minus credits to the
     account and its sub-accounts, pending entries included. The day is `as_of`, or for a past
     `year` its 31 December. `used` = actual / budget in per cent (one decimal); state
     正常, 接近（≥90%）, 超支 (actual > budget).
 
 Projects (`projects`)
     One row per registered project (`custom "project"`): the registration in force on
-    `as_of`, and everything spent on it so far (`ProjectBook(...).projects`). Balance =
+    `as_of`, and everything spent on it so far (`books.projects.projects`). Balance =
     funding - spent; `used` and state as for budgets.
 
 Example::
@@ -61,11 +64,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from beancount.core import data
 
-from xiaozhang.plugins import RULES, is_warning
-from xiaozhang.plugins.budgets import BudgetBook, period_label, period_of
-from xiaozhang.plugins.policy import read_policy
-from xiaozhang.plugins.projects import ProjectBook
-from xiaozhang.plugins.twolines import TwoLines, deadline, item_name
+from xiaozhang.io import is_warning
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.budgets import period_label, period_of
+from xiaozhang.model.treasury import deadline, item_name
+from xiaozhang.plugins import RULES
 from xiaozhang.reports.overview import PendingEntry, pending_entries
 
 ZERO = Decimal("0")
@@ -298,38 +301,55 @@ def build(
     year: int | None = None,
 ) -> Compliance:
     """Compute the compliance page (see the module docstring); `year` picks the budget year."""
-    entries = list(entries)
+    books = SchoolBooks.of(entries if isinstance(entries, list) else list(entries), options_map)
     currency = options_map["operating_currency"][0]
-    policy, _policy_errors = read_policy(entries)  # reported among `errors` by the policy plugin
-    as_of = max((e.date for e in entries if isinstance(e, data.Transaction)), default=None)
+    policy = books.policy  # its problems are among `errors` (the policy rule)
+    as_of = books.last_date
     day = as_of or datetime.date.today()
-
-    problems = _in_ledger([problem_of(error) for error in errors], entries)
-
-    treasury = []
-    by_account: dict[str, list[AgingLot]] = {}
-    for account, lot in TwoLines(entries, policy).treasury.outstanding():
-        due = deadline(policy, lot.date)
-        by_account.setdefault(account, []).append(
-            AgingLot(lot.date, lot.amount, due, (day - lot.date).days, due < day, lot.entry))
-    for account, lots in by_account.items():
-        treasury.append(AgingAccount(account, item_name(account), tuple(lots)))
-
-    book = BudgetBook(policy).run(entries)
-    budget_years = tuple(sorted({first.year for _account, first in book.periods} | {day.year}))
+    problems = _in_ledger([problem_of(error) for error in errors], books.entries)
+    budget_years = tuple(sorted({first.year for _account, first in books.budgets.periods}
+                                | {day.year}))
     if year not in budget_years:
         year = day.year
-    budget_day = day if year == day.year else datetime.date(year, 12, 31)
-    budgets = []
+    return Compliance(
+        currency=currency,
+        as_of=as_of,
+        errors=group_problems((p for p in problems if not p.warning), warning=False),
+        warnings=group_problems((p for p in problems if p.warning), warning=True),
+        treasury=treasury_aging(books, day),
+        pending=pending_entries(books.transactions, currency),
+        pending_days=policy.get("pending-days", day),
+        budget_year=year,
+        budget_years=budget_years,
+        budgets=budget_rows(books, day if year == day.year else datetime.date(year, 12, 31)),
+        projects=project_rows(books, day),
+    )
+
+
+def treasury_aging(books: SchoolBooks, day: datetime.date) -> tuple[AgingAccount, ...]:
+    """What is still in 2103 on `day` (the end of the data), by account, oldest first."""
+    by_account: dict[str, list[AgingLot]] = {}
+    for account, lot in books.treasury.to_remit.outstanding():
+        due = deadline(books.policy, lot.date)
+        by_account.setdefault(account, []).append(
+            AgingLot(lot.date, lot.amount, due, (day - lot.date).days, due < day, lot.entry))
+    return tuple(AgingAccount(account, item_name(account), tuple(lots))
+                 for account, lots in by_account.items())
+
+
+def budget_rows(books: SchoolBooks, day: datetime.date) -> tuple[BudgetRow, ...]:
+    """Each budgeted account: its line in force on `day` and the spending of that period."""
+    book = books.budgets
+    rows = []
     for account in sorted(book.lines):
-        line = book.line_as_of(account, budget_day)
-        if line is None:
+        found = book.execution(account, day)
+        if found is None:
             continue
-        first, last = period_of(line.frequency, budget_day)
-        execution = book.periods.get((account, first))
+        line, execution = found
+        first, last = period_of(line.frequency, day)
         actual = execution.actual if execution else ZERO
         used, state = usage(actual, line.amount.number)
-        budgets.append(BudgetRow(
+        rows.append(BudgetRow(
             account=account,
             period=period_label(line.frequency, first),
             first=first,
@@ -341,12 +361,16 @@ def build(
             line_entry=line.entry,
             crossed_by=execution.crossed_by if execution else None,
         ))
+    return tuple(rows)
 
-    projects = []
-    for name, project_state in ProjectBook(entries).projects.items():
+
+def project_rows(books: SchoolBooks, day: datetime.date) -> tuple[ProjectRow, ...]:
+    """Each registered project: its registration in force on `day`, all spent so far."""
+    rows = []
+    for name, project_state in books.projects.projects.items():
         project = project_state.as_of(day) or project_state.versions[0]
         used, state = usage(project_state.spent, project.funding.number)
-        projects.append(ProjectRow(
+        rows.append(ProjectRow(
             name=name,
             since=project.since,
             funding=project.funding.number,
@@ -357,21 +381,7 @@ def build(
             last=project_state.last,
             entry=project.entry,
         ))
-
-    return Compliance(
-        currency=currency,
-        as_of=as_of,
-        errors=group_problems((p for p in problems if not p.warning), warning=False),
-        warnings=group_problems((p for p in problems if p.warning), warning=True),
-        treasury=tuple(treasury),
-        pending=pending_entries(entries, currency),
-        pending_days=policy.get("pending-days", day),
-        budget_year=year,
-        budget_years=budget_years,
-        budgets=tuple(budgets),
-        projects=tuple(sorted(projects, key=lambda row: (row.since, row.name))),
-    )
-
+    return tuple(sorted(rows, key=lambda row: (row.since, row.name)))
 
 
 def _in_ledger(problems: list[Problem], entries: list[data.Directive]) -> list[Problem]:

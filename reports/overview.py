@@ -25,8 +25,8 @@ Fund balances (`funds`)
 
 School year (学年)
     1 September to 31 August, named by the year it starts in: school year 2025 is
-    2025-09-01 .. 2026-08-31, written 2025-2026学年. The default is the school year that
-    contains the end of the data.
+    2025-09-01 .. 2026-08-31, written 2025-2026学年 (`xiaozhang.model.periods.SchoolYear`,
+    the one definition). The default is the school year that contains the end of the data.
 
 Monthly income and expenses (`months`)
     Twelve rows, September to August, including months without any entry (zero). Income is
@@ -59,9 +59,11 @@ from beancount.core import account_types, data
 from beancount.parser import options
 
 from xiaozhang.chart import FUND_GROUPS
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.periods import Month, SchoolYear
+from xiaozhang.reports.render import EXPENSES_COLOUR, INCOME_COLOUR, Series, bar_chart_svg
 
 ZERO = Decimal("0")
-SCHOOL_YEAR_FIRST_MONTH = 9  # September
 
 
 class FundBalance(NamedTuple):
@@ -86,7 +88,7 @@ class MonthRow(NamedTuple):
 
     @property
     def label(self) -> str:
-        return f"{self.month.year}年{self.month.month}月"
+        return Month.of(self.month).label
 
 
 class PendingEntry(NamedTuple):
@@ -112,7 +114,7 @@ class Overview(NamedTuple):
 
     @property
     def school_year_label(self) -> str:
-        return school_year_label(self.school_year)
+        return SchoolYear(self.school_year).label
 
     @property
     def income_total(self) -> Decimal:
@@ -131,24 +133,6 @@ class Overview(NamedTuple):
         return len(self.pending)
 
 
-def school_year_of(day: datetime.date) -> int:
-    """The school year containing `day`, named by the year it starts in."""
-    return day.year if day.month >= SCHOOL_YEAR_FIRST_MONTH else day.year - 1
-
-
-def school_year_label(year: int) -> str:
-    return f"{year}-{year + 1}学年"
-
-
-def school_year_months(year: int) -> tuple[datetime.date, ...]:
-    """First days of the twelve months of a school year, September first."""
-    months = []
-    for offset in range(12):
-        index = SCHOOL_YEAR_FIRST_MONTH - 1 + offset
-        months.append(datetime.date(year + index // 12, index % 12 + 1, 1))
-    return tuple(months)
-
-
 def build(
     entries: Sequence[data.Directive],
     options_map: dict,
@@ -158,14 +142,13 @@ def build(
     """Compute the overview from loaded entries (see the module docstring)."""
     currency = options_map["operating_currency"][0]
     types = options.get_account_types(options_map)
-    transactions = [entry for entry in entries if isinstance(entry, data.Transaction)]
+    books = SchoolBooks.of(entries if isinstance(entries, list) else list(entries), options_map)
+    transactions = books.transactions
 
-    as_of = max((txn.date for txn in transactions), default=None)
-    if school_year is None:
-        school_year = school_year_of(as_of) if as_of else school_year_of(datetime.date.today())
-    months = school_year_months(school_year)
-    first_day = months[0]
-    end_day = datetime.date(school_year + 1, SCHOOL_YEAR_FIRST_MONTH, 1)  # exclusive
+    as_of = books.last_date
+    year = SchoolYear(school_year) if school_year is not None \
+        else SchoolYear.of(as_of or datetime.date.today())
+    months = tuple(month.first for month in year.months)
 
     fund_totals = {account: ZERO for _, account in FUND_GROUPS}
     income = {month: ZERO for month in months}
@@ -173,8 +156,8 @@ def build(
     years: set[int] = set()
 
     for txn in transactions:
-        years.add(school_year_of(txn.date))
-        in_year = first_day <= txn.date < end_day
+        years.add(SchoolYear.of(txn.date).year)
+        in_year = year.first <= txn.date <= year.last
         month = txn.date.replace(day=1)
         for posting in txn.postings:
             units = posting.units
@@ -205,10 +188,22 @@ def build(
         currency=currency,
         as_of=as_of,
         funds=tuple(funds),
-        school_year=school_year,
+        school_year=year.year,
         school_years=tuple(sorted(years)),
         months=tuple(MonthRow(month, income[month], expenses[month]) for month in months),
         pending=pending_entries(transactions, currency),
+    )
+
+
+def monthly_chart(overview: Overview):
+    """The page's bar chart of monthly income and expenses (inline SVG)."""
+    return bar_chart_svg(
+        [f"{row.month.month}月" for row in overview.months],
+        [
+            Series("收入", [row.income for row in overview.months], INCOME_COLOUR),
+            Series("费用", [row.expenses for row in overview.months], EXPENSES_COLOUR),
+        ],
+        title=f"{overview.school_year_label}各月收入与费用",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from xiaozhang.plugins.assets import AssetRegister
 
 ROOT = Path(__file__).resolve().parent.parent
 LEDGER = ROOT / "ledger"
+ONE_LINE = 'plugin "xiaozhang.plugins.school"'
+# What every ledger listed before the one plugin line, in this order.
+NINE_LINES = tuple(f'plugin "xiaozhang.plugins.{name}"' for name in (
+    "policy", "approvals", "twolines", "projects", "budgets", "fees", "canteen", "assets", "depreciation"))
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -207,3 +212,42 @@ def test_example_fees_are_defined_settled_and_disclosed(example):
     collected = [t for t in txns if postings_touching(t, chart.AFTER_SCHOOL_INCOME)]
     spent = [t for t in txns if t.meta.get("item") == "课后服务费" and postings_touching(t, "Expenses:")]
     assert len(collected) > 2000 and len(spent) >= 9
+
+
+def test_the_example_enables_the_rules_with_the_one_plugin_line():
+    main = (LEDGER / "main.beancount").read_text(encoding="utf-8")
+    plugins = [line for line in main.splitlines() if line.startswith("plugin ")]
+    assert plugins == [ONE_LINE]
+
+
+def load_with_plugins(folder: Path, out: Path, plugins: tuple[str, ...]):
+    """The ledger in `folder` with its plugin line replaced by `plugins` (its files read in place)."""
+    main = (folder / "main.beancount").read_text(encoding="utf-8")
+    assert main.count(ONE_LINE + "\n") == 1
+    main = main.replace(ONE_LINE + "\n", "".join(line + "\n" for line in plugins))
+    main = re.sub(r'^include "(.*)"$', lambda m: f'include "{folder / m.group(1)}"', main, flags=re.MULTILINE)
+    out.mkdir()
+    (out / "main.beancount").write_text(main, encoding="utf-8")
+    return loader.load_file(str(out / "main.beancount"))
+
+
+def test_a_ledger_with_the_nine_plugin_lines_keeps_working_unchanged(small_school, tmp_path):
+    """Ledgers written before the one plugin line list the nine plugins: they load as before,
+    with the same (no) problems and the same generated depreciation entries as the one line."""
+    one, one_errors, _ = load_with_plugins(small_school, tmp_path / "one", (ONE_LINE,))
+    nine, nine_errors, _ = load_with_plugins(small_school, tmp_path / "nine", NINE_LINES)
+    assert one_errors == []
+    assert nine_errors == []
+
+    def depreciation(entries):
+        return [e for e in entries if e.meta.get("__xiaozhang__") == "depreciation"]
+
+    assert depreciation(one)
+    assert depreciation(nine) == depreciation(one)
+
+    def without_main(entries, folder):  # entries of main.beancount itself name their own copy
+        main = str(folder / "main.beancount")
+        return [e._replace(meta={**e.meta, "filename": "main"}) if e.meta.get("filename") == main else e
+                for e in entries]
+
+    assert without_main(nine, tmp_path / "nine") == without_main(one, tmp_path / "one")

@@ -5,12 +5,16 @@ One style for all commands: each area keeps its click group in its own `*_cli.py
 module-level `@click.group` / `@group.command` functions, takes the ledger with
 `@ledger_option`, loads it with `load_ledger` and reads months and dates with `MONTH` and
 `DATE`.  `xiaozhang/cli.py` finds the groups through its registry, never by importing them at
-module top.
+module top.  `xiaozhang check` and `xiaozhang serve` take the ledger as `bean-check` and
+`fava` do, as their argument, and also as `--ledger` like every other command
+(`ledger_argument`): one option, one default (`xiaozhang.io.DEFAULT_LEDGER`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 
 import click
 
@@ -21,8 +25,28 @@ ledger_option = click.option(
     "--ledger", default=DEFAULT_LEDGER, show_default=True,
     type=click.Path(exists=True, dir_okay=False), help="账本（主文件 main.beancount）")
 
-ledger_argument = click.argument(
-    "ledger", default=DEFAULT_LEDGER, type=click.Path(exists=True, dir_okay=False))
+
+
+def ledger_argument(command):
+    """`[LEDGER]` as an argument (as `bean-check` and `fava` take it) or `--ledger`, given to
+    the command as one parameter `ledger`; neither given: `DEFAULT_LEDGER`."""
+    path = click.Path(exists=True, dir_okay=False)
+
+    @functools.wraps(command)
+    def with_ledger(*args, ledger_file=None, ledger=None, **kwargs):
+        if ledger_file and ledger and ledger_file != ledger:
+            raise click.UsageError(f"账本指定了两次（{ledger_file} 和 --ledger {ledger}），只能指定一个")
+        chosen = ledger_file or ledger
+        if chosen is None:
+            if not os.path.isfile(DEFAULT_LEDGER):
+                raise click.UsageError(f"找不到账本 {DEFAULT_LEDGER}：请在学校账本的上一级目录运行，"
+                                       "或写明账本（如 xiaozhang check 账本/main.beancount）")
+            chosen = DEFAULT_LEDGER
+        return command(*args, ledger=chosen, **kwargs)
+
+    with_ledger = click.option("--ledger", default=None, type=path,
+                               help=f"账本（主文件 main.beancount；默认 {DEFAULT_LEDGER}）")(with_ledger)
+    return click.argument("ledger_file", required=False, metavar="[LEDGER]", type=path)(with_ledger)
 
 
 class MonthType(click.ParamType):

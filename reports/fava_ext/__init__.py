@@ -4,10 +4,14 @@ Enable them with one line in the main ledger file::
 
     2025-09-01 custom "fava-extension" "xiaozhang.reports.fava_ext"
 
-Each page is a thin `FavaExtensionBase` subclass: its methods call a pure report builder
-(`xiaozhang.reports.<name>.build`) on the entries Fava has already loaded, and its template
-`templates/<ClassName>.html` renders the result. The pages read `ledger.all_entries`, so
-Fava's time/account/filter bar does not change them (each page says so).
+Each page is a thin `FavaExtensionBase` subclass: each of its methods is one call into a
+pure report function (`xiaozhang.reports.<name>.build`, …) on the entries Fava has already
+loaded, and its template `templates/<ClassName>.html` renders the result. The pages read
+`ledger.all_entries`, so Fava's time/account/filter bar does not change them (each page says
+so). The reports ask the school model of that list (`SchoolBooks.of(all_entries)`): the pages
+of one load share one model. It is not the rules' model: Beancount hands Fava the list the
+last plugin returned (the generated entries added), not the one the rules read, so a page
+computes the model once per load.
 
 Pages: Overview (概览, `/<ledger>/extension/Overview/`), Compliance (合规,
 `/<ledger>/extension/Compliance/`), FixedAssets (固定资产, `/<ledger>/extension/FixedAssets/`,
@@ -28,12 +32,6 @@ from flask import request
 from xiaozhang.reports import compliance as compliance_report
 from xiaozhang.reports import overview as overview_report
 from xiaozhang.reports.fava_ext.page import ReportPage
-from xiaozhang.reports.render import (
-    EXPENSES_COLOUR,
-    INCOME_COLOUR,
-    Series,
-    bar_chart_svg,
-)
 
 if TYPE_CHECKING:  # pragma: no cover
     from markupsafe import Markup
@@ -56,17 +54,8 @@ class Overview(ReportPage, FavaExtensionBase):
 
     def monthly_chart(self, result: overview_report.Overview) -> Markup:
         """Bar chart of monthly income and expenses (inline SVG)."""
-        return self.cached(
-            ("monthly_chart", result.school_year),
-            lambda: bar_chart_svg(
-                [f"{row.month.month}月" for row in result.months],
-                [
-                    Series("收入", [row.income for row in result.months], INCOME_COLOUR),
-                    Series("费用", [row.expenses for row in result.months], EXPENSES_COLOUR),
-                ],
-                title=f"{result.school_year_label}各月收入与费用",
-            ),
-        )
+        return self.cached(("monthly_chart", result.school_year),
+                           lambda: overview_report.monthly_chart(result))
 
 
 class Compliance(ReportPage, FavaExtensionBase):
@@ -93,3 +82,4 @@ class Compliance(ReportPage, FavaExtensionBase):
 from xiaozhang.reports.fava_ext.assets import FixedAssets  # noqa: E402,F401  (固定资产 page)
 from xiaozhang.reports.fava_ext.canteen import Canteen  # noqa: E402,F401  (a page: Fava finds it here)
 from xiaozhang.reports.fava_ext.disclosure import Disclosure  # noqa: E402,F401  (收费公示 page)
+from xiaozhang.reports.fava_ext.voucher import Voucher  # noqa: E402,F401  (录入凭证 page)

@@ -62,3 +62,32 @@ def test_bad_school_plugin_setting_is_reported(tmp_path):
     _entries, errors, _ = loader.load_file(str(ledger))
     messages = [e.message for e in errors]
     assert any(m.startswith("[SC01]") and "depreciation=monthly" in m for m in messages), messages
+
+
+def test_the_rules_and_the_compliance_page_read_the_same_model_parts(monkeypatch):
+    """TL, BG, PJ and the 合规 page: each part is built once per entries list and shared."""
+    from xiaozhang.model import budgets, projects, treasury
+    from xiaozhang.plugins import budgets as budget_rule, projects as project_rule, twolines
+    from xiaozhang.reports import compliance
+
+    built = []
+    for module, book in ((treasury, treasury.TreasuryBook), (budgets, budgets.BudgetBook),
+                         (projects, projects.ProjectBook)):
+        original = book.build.__func__
+        monkeypatch.setattr(book, "build", classmethod(
+            lambda cls, books, original=original: built.append(cls.__name__) or original(cls, books)))
+    entries, errors, options = loader.load_file(str(VIOLATIONS))
+    entries = list(entries)  # a list of our own: nothing built for it yet
+    built.clear()  # (the load built the parts of the rules' own list)
+    books = SchoolBooks.of(entries, options)
+    _same, found = twolines.validate_two_lines(entries, options)
+    assert any(e.message.startswith("[TL04]") for e in found)
+    budget_rule.validate_budgets(entries, options)
+    project_rule.validate_projects(entries, options)
+    report = compliance.build(entries, errors, options)
+    assert sorted(built) == ["BudgetBook", "ProjectBook", "TreasuryBook"]  # once each
+    # the page shows the model's figures
+    assert [(lot.received, lot.amount) for account in report.treasury for lot in account.lots] == \
+        [(lot.date, lot.amount) for _account, lot in books.treasury.to_remit.outstanding()]
+    assert {row.name: row.spent for row in report.projects} == \
+        {name: state.spent for name, state in books.projects.projects.items()}

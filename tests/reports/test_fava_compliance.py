@@ -155,7 +155,7 @@ def test_project_balances(page):
 def test_example_ledger_page(example_fava):
     from beancount.core import data
 
-    from xiaozhang.plugins.budgets import period_of
+    from xiaozhang.model.budgets import period_of
 
     client, slug, ledger = example_fava
     assert [str(error.message) for error in ledger.errors] == []

@@ -56,6 +56,7 @@ def test_ledger_loads_without_errors(fixture_app):
         ("Disclosure", "收费公示"),
         ("FixedAssets", "固定资产"),
         ("Overview", "概览"),
+        ("Voucher", "录入凭证"),
     ]
 
 

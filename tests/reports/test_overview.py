@@ -10,6 +10,7 @@ import pytest
 from beancount import loader
 
 from xiaozhang import chart
+from xiaozhang.model.periods import SchoolYear
 from xiaozhang.reports import overview
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "overview.beancount"
@@ -124,7 +125,12 @@ def test_empty_ledger():
     ],
 )
 def test_school_year_of(day, year):
-    assert overview.school_year_of(day) == year
+    """The page's school year is the calendar's one (`xiaozhang.model.periods.SchoolYear`)."""
+    school_year = SchoolYear.of(day)
+    assert school_year.year == year
+    assert school_year.first <= day <= school_year.last
+    assert school_year.label == f"{year}-{year + 1}学年"
+    assert [month.text for month in school_year.months][::11] == [f"{year}-09", f"{year + 1}-08"]
 
 
 def test_figures_quoted_in_the_accountant_doc_match_the_example_school(example_ledger):

@@ -135,3 +135,22 @@ class SchoolBooks:
         """Asset cards and their schedules (`xiaozhang.model.assets.build`)."""
         from xiaozhang.model import assets
         return self.part("assets", assets.build)
+
+    @property
+    def treasury(self):
+        """2103 应缴财政款 and 代收费 lots (first in, first out), cash, and what the walk found
+        (`xiaozhang.model.treasury.TreasuryBook`)."""
+        from xiaozhang.model import treasury
+        return self.part("treasury", treasury.TreasuryBook.build)
+
+    @property
+    def budgets(self):
+        """Budget lines and their execution per period (`xiaozhang.model.budgets.BudgetBook`)."""
+        from xiaozhang.model import budgets
+        return self.part("budgets", budgets.BudgetBook.build)
+
+    @property
+    def projects(self):
+        """Earmarked projects and their spending (`xiaozhang.model.projects.ProjectBook`)."""
+        from xiaozhang.model import projects
+        return self.part("projects", projects.ProjectBook.build)

@@ -197,3 +197,42 @@ def term_of(all_terms: list[Term], day: dt.date) -> Term | None:
         if term.contains(day):
             return term
     return None
+
+
+# -- school years --------------------------------------------------------------------------------
+SCHOOL_YEAR_FIRST_MONTH = 9  # a 学年 runs from 1 September to 31 August
+
+
+@dataclass(frozen=True, order=True)
+class SchoolYear:
+    """One 学年, named by the year it starts in: `SchoolYear(2025)` is 2025-09-01 .. 2026-08-31,
+    written 2025-2026学年 (the calendar year of the pages and reports; a term's 学年 is the same)."""
+
+    year: int
+
+    @classmethod
+    def of(cls, day: dt.date) -> "SchoolYear":
+        """The school year containing `day`."""
+        return cls(day.year if day.month >= SCHOOL_YEAR_FIRST_MONTH else day.year - 1)
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, SCHOOL_YEAR_FIRST_MONTH, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return dt.date(self.year + 1, SCHOOL_YEAR_FIRST_MONTH, 1) - ONE_DAY
+
+    @property
+    def label(self) -> str:
+        """`2025-2026学年`."""
+        return f"{self.year}-{self.year + 1}学年"
+
+    @property
+    def months(self) -> tuple[Month, ...]:
+        """Its twelve months, September first."""
+        first = Month.of(self.first)
+        return tuple(first.shift(offset) for offset in range(12))
+
+    def contains(self, day: dt.date) -> bool:
+        return self.first <= day <= self.last

@@ -1,4 +1,4 @@
-"""The example school's fixed assets (固定资产), for `xiaozhang.example`.
+"""The example school's fixed assets (固定资产).
 
 An asset base built up over the years before the books open, entered as opening balances
 (期初建账: one entry per category, one card per posting, with the depreciation already taken);
@@ -7,7 +7,7 @@ struck by lightning is scrapped (报废: net book value to 5301, scrap proceeds 
 remitted), a replacement bought, and two internal transfers (`custom "asset-transfer"`,
 kept in their own file `assets.beancount`, the register of asset movements).
 The purchases of each school year (computer room, whiteboards, desks, books) are written by
-`Generator.yearly_projects` with full cards.
+`xiaozhang.example.school.yearly_projects` with full cards.
 
 Own `random.Random` (seeded from the config seed and "assets"), so that nothing here shifts
 the other parts of the generated books.
@@ -19,18 +19,27 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from beancount.core.amount import Amount
 
 from xiaozhang import chart
+from xiaozhang.example.context import Example
+from xiaozhang.example.dates import weekday_on_or_after
+from xiaozhang.example.entries import HEADER, Txn
+from xiaozhang.example.people import (
+    ACCOUNTANT,
+    CASHIER,
+    DIRECTOR,
+    GIVEN,
+    GRADES,
+    PRINCIPAL,
+    SURNAMES,
+    TEACHERS,
+    person,
+)
 from xiaozhang.model.assets import Schedule
-from xiaozhang.model.money import fen
-from xiaozhang.model.money import from_fen as yuan  # fen -> yuan
+from xiaozhang.model.money import CENT, fen, from_fen
 from xiaozhang.model.periods import month_index
-
-if TYPE_CHECKING:  # pragma: no cover
-    from xiaozhang.example import Generator
 
 
 @dataclass(frozen=True)
@@ -112,10 +121,10 @@ TREASURY_ACCOUNT = "青禾市明德区财政局非税收入汇缴专户"
 class FixedAssets:
     """Writes the asset base and its changes into the generator's books."""
 
-    def __init__(self, gen: Generator) -> None:
-        self.gen = gen
-        self.rng = random.Random(f"{gen.config.seed}:assets")
-        self.opened = gen.config.start - dt.timedelta(days=1)
+    def __init__(self, ex: Example) -> None:
+        self.ex = ex
+        self.rng = random.Random(f"{ex.config.seed}:assets")
+        self.opened = ex.config.start - dt.timedelta(days=1)
         self.rooms = self._rooms()
         self.cards: dict[str, dict] = {}  # asset_id -> what the changes need to know
         self.transfer_lines: list[str] = []  # the `custom "asset-transfer"` directives
@@ -124,19 +133,12 @@ class FixedAssets:
     # -- helpers -------------------------------------------------------------------------
     def _rooms(self) -> list[tuple[str, str]]:
         """(classroom, 班主任) for every class; the head teachers are fictitious staff."""
-        from xiaozhang.example import GIVEN, GRADES, SURNAMES
-
         rooms = []
         for grade in GRADES:
-            for klass in range(1, self.gen.config.classes_per_grade + 1):
+            for klass in range(1, self.ex.config.classes_per_grade + 1):
                 name = self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN) for _ in range(2))
                 rooms.append((f"{grade}({klass})班教室", name))
         return rooms
-
-    def _person(self, who: str) -> str:
-        from xiaozhang.example import SCHOOL
-
-        return SCHOOL.get(who, who)
 
     def _invoice(self, day: dt.date) -> str:
         self.invoice_seq += 1
@@ -146,14 +148,12 @@ class FixedAssets:
     def opening(self) -> None:
         """The asset base on the opening balance: one entry per category, a card per posting,
         the depreciation taken so far (same-month convention) credited to 1602."""
-        from xiaozhang.example import ACCOUNTANT, Txn
-
-        scale = max(1, round(self.gen.config.students / 1200))
+        scale = max(1, round(self.ex.config.students / 1200))
         cards: dict[str, list[tuple[int, list[tuple[str, object]]]]] = {}
         seq: dict[int, int] = {}
         for item in BASE:
             acquired = dt.date(self.opened.year - item.years_before, item.month, item.day)
-            places = self.rooms if item.per_room else [(item.location, self._person(item.custodian))]
+            places = self.rooms if item.per_room else [(item.location, person(item.custodian))]
             quantity = item.quantity * (scale if item.scales else 1)
             for location, custodian in places:
                 seq[acquired.year] = seq.get(acquired.year, 0) + 1
@@ -176,7 +176,7 @@ class FixedAssets:
                     months = min(total, month_index(self.opened) - month_index(acquired) + 1)
                     taken = Schedule.straight_line(cost, total, month_index(acquired)).through(
                         month_index(acquired) + months - 1)
-                    meta += [("depreciated", Amount(yuan(taken), "CNY")),
+                    meta += [("depreciated", Amount(from_fen(taken), "CNY")),
                              ("depreciated_months", months)]
                 cards.setdefault(item.category, []).append((cost, meta))
                 self.cards[asset_id] = {"item": item, "cost": cost, "taken": taken, "months": months,
@@ -187,13 +187,13 @@ class FixedAssets:
             postings: list[tuple] = []
             taken_total = 0
             for cost, meta in cards[category]:
-                postings.append((chart.fixed_asset_account(category), yuan(cost), meta))
+                postings.append((chart.fixed_asset_account(category), from_fen(cost), meta))
                 taken_total += next((fen(v.number) for k, v in meta if k == "depreciated"), 0)
             if taken_total:
-                postings.append((chart.depreciation_account(category), -yuan(taken_total)))
+                postings.append((chart.depreciation_account(category), -from_fen(taken_total)))
             postings.append((chart.ACCUMULATED_SURPLUS, None))
-            self.gen.books.add(Txn(self.opened, "*", None, f"期初建账：固定资产（{category}）",
-                                   [("reviewer", ACCOUNTANT)], postings, numbered=False))
+            self.ex.books.add(Txn(self.opened, "*", None, f"期初建账：固定资产（{category}）",
+                                  [("reviewer", ACCOUNTANT)], postings, numbered=False))
 
     # -- changes in the books' period ----------------------------------------------------
     def changes(self) -> None:
@@ -203,20 +203,10 @@ class FixedAssets:
     def scrap_and_replace_projector(self) -> None:
         """A classroom projector struck by lightning: scrapped at net book value (5301), scrap
         sold for a little (2103, remitted within days), a new one bought for the room."""
-        from xiaozhang.example import (
-            ACCOUNTANT,
-            CASHIER,
-            DIRECTOR,
-            PRINCIPAL,
-            TEACHERS,
-            Txn,
-            _weekday_on_or_after,
-        )
-
-        day = _weekday_on_or_after(dt.date(2026, 5, 12))
+        day = weekday_on_or_after(dt.date(2026, 5, 12))
         projectors = [asset_id for asset_id, card in self.cards.items()
                       if card["item"].name == "多媒体投影机"]
-        asset_id = projectors[min(len(projectors) - 1, 2 * self.gen.config.classes_per_grade + 3)]
+        asset_id = projectors[min(len(projectors) - 1, 2 * self.ex.config.classes_per_grade + 3)]
         card = self.cards[asset_id]
         item: Item = card["item"]
         total = item.life * 12
@@ -226,29 +216,28 @@ class FixedAssets:
         taken = schedule.through(month_index(day))
         book_value = card["cost"] - taken
         approved = day - dt.timedelta(days=3)
-        postings = [(chart.fixed_asset_account(item.category), -yuan(card["cost"])),
-                    (chart.depreciation_account(item.category), yuan(taken))]
+        postings = [(chart.fixed_asset_account(item.category), -from_fen(card["cost"])),
+                    (chart.depreciation_account(item.category), from_fen(taken))]
         if book_value:
-            postings.append((chart.ASSET_DISPOSAL_EXPENSE, yuan(book_value)))
-        self.gen.books.add(Txn(day, "*", None, f"报废{card['location']}多媒体投影机（雷击损坏，无修复价值）", [
+            postings.append((chart.ASSET_DISPOSAL_EXPENSE, from_fen(book_value)))
+        self.ex.books.add(Txn(day, "*", None, f"报废{card['location']}多媒体投影机（雷击损坏，无修复价值）", [
             ("asset_id", asset_id), ("disposal", "报废"), ("handler", DIRECTOR),
             ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL), ("approved", approved),
             ("attachments", 3),
         ], postings))
         scrap = Decimal("120.00")
-        self.gen.books.add(Txn(day, "*", RECYCLER, "报废投影机残值变价收入（国有资产处置收入）", [
+        self.ex.books.add(Txn(day, "*", RECYCLER, "报废投影机残值变价收入（国有资产处置收入）", [
             ("handler", CASHIER), ("reviewer", ACCOUNTANT), ("item", "国有资产处置收入"),
             ("invoice", self._invoice(day)),
         ], [(chart.BANK_BASIC, scrap), (chart.DISPOSAL_PROCEEDS, -scrap)]))
         remit = day + dt.timedelta(days=3)
-        self.gen.books.add(Txn(remit, "*", TREASURY_ACCOUNT, "上缴国有资产处置收入", [
+        self.ex.books.add(Txn(remit, "*", TREASURY_ACCOUNT, "上缴国有资产处置收入", [
             ("handler", CASHIER), ("reviewer", ACCOUNTANT), ("item", "国有资产处置收入"),
         ], [(chart.DISPOSAL_PROCEEDS, scrap), (chart.BANK_BASIC, -scrap)]))
         # the replacement
-        buy = _weekday_on_or_after(day + dt.timedelta(days=8))
-        price = Decimal(self.rng.randrange(5480, 5880)).quantize(Decimal("0.01"))
-        self.gen.asset_seq += 1
-        new_id = f"ZC{buy.year}{self.gen.asset_seq:04d}"
+        buy = weekday_on_or_after(day + dt.timedelta(days=8))
+        price = Decimal(self.rng.randrange(5480, 5880)).quantize(CENT)
+        new_id = self.ex.next_asset(buy)
         meta = [("handler", DIRECTOR), ("inspector", f"{TEACHERS[2]},{card['custodian']}"),
                 ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL), ("approved", buy - dt.timedelta(days=4)),
                 ("procurement", "询价"), ("quotes", 3), ("invoice", self._invoice(buy)),
@@ -257,15 +246,13 @@ class FixedAssets:
                 ("model", "爱普生CB-FH52"), ("quantity", 1), ("life", item.life),
                 ("location", card["location"]), ("custodian", card["custodian"]), ("dept", item.dept),
                 ("supplier", SUPPLIER)]
-        self.gen.count_spending(buy, chart.fixed_asset_account(item.category), price, chart.ZERO_BALANCE)
-        self.gen.books.add(Txn(buy, "*", SUPPLIER, f"购多媒体投影机（更换{card['location']}报废设备）", meta, [
+        self.ex.count_spending(buy, chart.fixed_asset_account(item.category), price, chart.ZERO_BALANCE)
+        self.ex.books.add(Txn(buy, "*", SUPPLIER, f"购多媒体投影机（更换{card['location']}报废设备）", meta, [
             (chart.fixed_asset_account(item.category), price), (chart.ZERO_BALANCE, -price)]))
 
     def transfers(self) -> None:
         """Two internal transfers: the copiers move to the new print room under 总务处, and the
         newest computer room gets a new custodian when the IT teachers change."""
-        from xiaozhang.example import DIRECTOR, TEACHERS
-
         copier = next(a for a, c in self.cards.items() if c["item"].name == "数码复印机")
         day = dt.date(2026, 2, 24)
         self.transfer_lines.append(
@@ -273,15 +260,15 @@ class FixedAssets:
             f'  location: "行政楼一楼文印室"\n  dept: "总务处"\n  custodian: "{DIRECTOR}"\n'
             f'  note: "文印室搬迁，复印机改由总务处管理"\n')
         day = dt.date(2026, 9, 1)
-        rooms = [asset for bought, asset in self.gen.computer_rooms if bought < day]
+        rooms = [asset for bought, asset in self.ex.computer_rooms if bought < day]
         if rooms:
             self.transfer_lines.append(
                 f'{day} custom "asset-transfer" "{rooms[-1]}"\n'
                 f'  custodian: "{TEACHERS[5]}"\n  note: "信息技术教师调整"\n')
 
-    def transfers_file(self, header: str) -> str:
+    def transfers_file(self) -> str:
         """`assets.beancount`: the internal transfers, in date order (the cards themselves are
         on the acquisition entries in the month files)."""
-        return (header + "; 固定资产内部转移登记（存放地点、使用人、使用部门、状态的变动）\n"
+        return (HEADER + "; 固定资产内部转移登记（存放地点、使用人、使用部门、状态的变动）\n"
                 "; 资产卡片写在购置（或期初建账）的分录上；折旧由插件按月生成。\n\n"
                 + "\n".join(self.transfer_lines))

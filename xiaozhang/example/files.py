@@ -1,0 +1,160 @@
+"""Writing the example ledger's files: `main.beancount`, the chart, the policy, the month files,
+the registers and the roster, each written whole through `xiaozhang.io.write_atomic`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from xiaozhang import chart
+from xiaozhang.example.assets import FixedAssets
+from xiaozhang.example.canteen import CanteenBooks, canteen_policy
+from xiaozhang.example.config import ExampleConfig
+from xiaozhang.example.context import (
+    DIRECTOR_LIMIT,
+    MEETING_THRESHOLDS,
+    PROCUREMENT_THRESHOLD,
+    QUOTE_THRESHOLD,
+    Example,
+)
+from xiaozhang.example.entries import HEADER, Txn, quote, render_value
+from xiaozhang.example.fees import fee_items_text
+from xiaozhang.example.people import SCHOOL, roster_file
+from xiaozhang.example.school import budgets
+from xiaozhang.io import write_atomic
+
+
+def main_file(config: ExampleConfig, years: list[int]) -> str:
+    includes = "\n".join(f'include "{y}/*.beancount"' for y in years)
+    # Fava's Import page: the repository's example ledger (default configuration, in ledger/)
+    # uses the repository's importers by relative path; ledgers generated elsewhere (bench,
+    # tests) would not find that path, and Fava reports a missing import-config as an error.
+    imports = ""
+    if config == ExampleConfig():
+        imports = (f'{config.start} custom "fava-option" "import-config" "../importers/fava_import.py"\n'
+                   f'{config.start} custom "fava-option" "import-dirs" "../imports"\n')
+    return f"""{HEADER}
+option "title" "{SCHOOL['name']}（示例）"
+option "operating_currency" "CNY"
+option "render_commas" "TRUE"
+option "booking_method" "STRICT"
+
+; Fava 设置：中文界面
+{config.start} custom "fava-option" "language" "zh"
+{config.start} custom "fava-option" "locale" "zh_CN"
+{config.start} custom "fava-option" "default-page" "extension/Overview/"
+{config.start} custom "fava-option" "fiscal-year-end" "12-31"
+{config.start} custom "fava-extension" "xiaozhang.reports.fava_ext"
+{imports}
+; 校账规则插件
+plugin "xiaozhang.plugins.school"
+
+include "accounts.beancount"
+include "policy.beancount"
+include "canteen.beancount"
+include "assets.beancount"
+{includes}
+"""
+
+
+def accounts_file(config: ExampleConfig) -> str:
+    opened = dt.date(config.start.year - 10, 1, 1)
+    out = [HEADER, "; 会计科目表（政府会计制度，科目编码+科目名称）\n\n"]
+    for definition in chart.CHART:
+        out.append(f"{opened} open {definition.account} CNY\n")
+        out.append(f"  description: {quote(definition.description)}\n")
+        for key, value in definition.meta:
+            out.append(f"  {key}: {render_value(value)}\n")
+    return "".join(out)
+
+
+def policy_file(ex: Example) -> str:
+    """`policy.beancount`: the school, its rules and limits, its terms, fees, projects and budgets."""
+    config = ex.config
+    start = dt.date(config.start.year, 8, 25)
+    s = SCHOOL
+    return f"""{HEADER}
+; 学校基本信息（按日期生效；人员变动时新增一条）
+{start} custom "school" "{s['name']}"
+  principal: "{s['principal']}"
+  director: "{s['director']}"
+  accountant: "{s['accountant']}"
+  cashier: "{s['cashier']}"
+  canteen_keeper: "{s['canteen_keeper']}"
+  hotline: "{s['hotline']}"
+  func: "{s['func']}"
+  func_name: "{s['func_name']}"
+
+; 审批权限（一支笔）：角色及其审批限额；不写限额表示不限（超过三重一大标准另需集体决策）
+{start} custom "policy" "approval-tier" "director" {DIRECTOR_LIMIT:.2f} CNY
+{start} custom "policy" "approval-tier" "principal"
+
+; 限额标准
+""" + "".join(f'{max(since, start)} custom "policy" "meeting-threshold" {value:.2f} CNY\n'
+              for since, value in MEETING_THRESHOLDS) + f"""{start} custom "policy" "procurement-threshold" {PROCUREMENT_THRESHOLD:.2f} CNY
+{start} custom "policy" "quote-threshold" {QUOTE_THRESHOLD:.2f} CNY
+{start} custom "policy" "cash-limit" 5000.00 CNY
+{start} custom "policy" "remittance-days" 5
+{start} custom "policy" "split-window-days" 10
+{start} custom "policy" "pending-days" 30
+{start} custom "policy" "budget-control" "warn"
+{start} custom "policy" "settle-days" 30
+{start} custom "policy" "disclosure-days" 15
+
+; 固定资产：单位价值标准（一般 / 专用设备）、折旧起始月份（same-month 当月 / next-month 次月）
+{start} custom "policy" "asset-threshold" 1000.00 CNY
+{start} custom "policy" "asset-threshold-special" 1500.00 CNY
+{start} custom "policy" "depreciation-start" "same-month"
+
+; 食堂：伙食结余率上限（%，每月和每学期）、大宗食材标准（定点采购、双人验收）、证照到期提醒天数
+""" + canteen_policy(start) + """
+; 学期结束日（代收费在其后 settle-days 天内结清）
+""" + "".join(f'{t.end} custom "policy" "term-end" "{t.name}"\n' for t in ex.terms_ended) + """
+; 收费项目：名称、性质、收费标准；计费单位、范围、依据、是否自愿、结算方式、科目（见 docs/disclosure.md）
+""" + fee_items_text(start) + """
+; 专项资金（专款专用）：名称、资金总额、允许列支的科目
+""" + "".join(line + "\n" for line in ex.projects) + """
+; 预算指标（Fava 预算格式，按年）
+""" + "\n".join(budgets(ex)) + "\n"
+
+
+
+def month_file(txns: list[Txn], year: int, month: int, directives: list[str] = ()) -> str:
+    body = "\n".join(t.render() for t in txns)
+    if directives:
+        body += ("\n; 收费公示记录（公示日期、公示的月份和收费项目）；食堂月末盘存（实存金额）\n"
+                 + "".join(d + "\n" for d in directives))
+    return f"{HEADER}; {year}年{month}月\n\n{body}"
+
+
+def ledger_files(ex: Example, canteen: CanteenBooks, assets: FixedAssets) -> dict[str, str]:
+    """The text of every file of the ledger, by path relative to its folder.
+
+    Each month's transactions are written in date order (generation order within a day) and get
+    their 凭证号 here; the month's other directives follow them."""
+    by_month: dict[tuple[int, int], list[Txn]] = {}
+    for txn in ex.books.txns:
+        by_month.setdefault((txn.date.year, txn.date.month), []).append(txn)
+    files: dict[str, str] = {}
+    for (year, month), txns in sorted(by_month.items()):
+        txns.sort(key=lambda t: t.date)  # stable: generation order within a day
+        number = 0
+        for txn in txns:
+            if txn.numbered:
+                number += 1
+                txn.meta.insert(0, ("voucher", f"记-{year}-{month:02d}-{number:03d}"))
+        directives = [text for day, text in sorted(ex.directives) if (day.year, day.month) == (year, month)]
+        files[f"{year}/{month:02d}.beancount"] = month_file(txns, year, month, directives)
+    years = sorted({year for year, _ in by_month})
+    files["main.beancount"] = main_file(ex.config, years)
+    files["accounts.beancount"] = accounts_file(ex.config)
+    files["policy.beancount"] = policy_file(ex)
+    files["canteen.beancount"] = canteen.register_file()
+    files["students.csv"] = roster_file(ex.students, ex.school_years[-1])
+    files["assets.beancount"] = assets.transfers_file()
+    return files
+
+
+def write(out: Path, files: dict[str, str]) -> list[Path]:
+    """Write the files into `out`, in path order; returns the paths written."""
+    return [write_atomic(out / name, text) for name, text in sorted(files.items())]
