@@ -137,7 +137,7 @@ def main() -> None:
 
     from beancount import loader
 
-    from xiaozhang.reports import disclosure
+    from xiaozhang.reports import disclosure, disclosure_documents
     from xiaozhang.reports.document import write, write_many
     from xiaozhang.roster import read_roster
 
@@ -167,7 +167,7 @@ def main() -> None:
     shutil.rmtree(out, ignore_errors=True)
     issued = dt.date(2026, 7, 10)
     start, cpu = time.perf_counter(), time.process_time()
-    jobs = disclosure.disclosure_jobs(report, out, issued)
+    jobs = disclosure_documents.disclosure_jobs(report, out, issued)
     documents, documents_cpu = time.perf_counter() - start, time.process_time() - cpu
     start, cpu = time.perf_counter(), cpu_seconds()
     written = write_many(jobs)
@@ -176,12 +176,12 @@ def main() -> None:
 
     sample = OUT / "disclosure-sample"
     shutil.rmtree(sample, ignore_errors=True)
-    one_class = next(job for job in jobs if job[1].name == disclosure.CLASS_DIR)
+    one_class = next(job for job in jobs if job[1].name == disclosure_documents.CLASS_DIR)
     write(one_class[0], sample / "warm-up", "class")  # imports and the font, once per process
     start = time.perf_counter()
     write(one_class[0], sample, "class")
     class_seconds = time.perf_counter() - start
-    statements = [job for job in jobs if disclosure.STATEMENT_DIR in job[1].parts][:100]
+    statements = [job for job in jobs if disclosure_documents.STATEMENT_DIR in job[1].parts][:100]
     per_format = {}
     for fmt in ("pdf", "html"):
         start = time.perf_counter()

@@ -14,17 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote, urlencode
 
-from beancount.core.data import Transaction
 from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, abort, request, url_for
 from markupsafe import Markup
 
-from xiaozhang.plugins.fees import DueDisclosure, disclosure_status, movements, read_fees
-from xiaozhang.plugins.policy import read_policy
+from xiaozhang.model.fees import DueDisclosure
 from xiaozhang.reports import disclosure as disclosure_report
+from xiaozhang.reports import disclosure_documents as documents
 from xiaozhang.reports.document import pdf_bytes, pdf_png, render_html, safe_filename, xlsx_bytes
 from xiaozhang.reports.fava_ext.page import ReportPage
-from xiaozhang.roster import RosterError, read_roster, roster_for
 
 FORMATS = {"pdf": "application/pdf", "png": "image/png",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -38,42 +36,22 @@ class Disclosure(ReportPage, FavaExtensionBase):
 
     # -- inputs ---------------------------------------------------------------------------
     def status(self) -> list[DueDisclosure]:
-        """Every (item, month) with movements, latest month first."""
-        def compute():
-            entries = self.ledger.all_entries
-            book, _ = read_fees(entries)
-            policy, _ = read_policy(entries)
-            rows = disclosure_status(movements(entries, book), book, policy)
-            return sorted(rows, key=lambda r: (r.period, r.item), reverse=True)
-        return self.cached("disclosure-status", compute)
+        """Every (item, month) with movements, latest month first (the model's FE05 status)."""
+        return disclosure_report.status(self.ledger.all_entries)
 
     def periods(self) -> list[str]:
-        return sorted({row.period for row in self.status()}, reverse=True)
-
-    def as_of(self) -> dt.date | None:
-        """The date of the latest transaction (the end of the data)."""
-        return self.cached("disclosure-as-of", lambda: max(
-            (e.date for e in self.ledger.all_entries if isinstance(e, Transaction)), default=None))
+        return disclosure_report.periods(self.ledger.all_entries)
 
     def roster(self):
-        def compute():
-            profiles = read_policy(self.ledger.all_entries)[0].profiles
-            path = roster_for(self.ledger.beancount_file_path, profiles[-1][1] if profiles else None)
-            try:
-                return read_roster(path), None
-            except RosterError as error:
-                return {}, str(error)
-        return self.cached("disclosure-roster", compute)
+        return self.cached("disclosure-roster", lambda: disclosure_report.roster_or_problem(
+            self.ledger.all_entries, self.ledger.beancount_file_path))
 
     def period(self) -> str | None:
+        """The month asked for, else the latest month that is over by the end of the data."""
         asked = request.args.get("period", "")
-        periods = self.periods()
-        if asked in periods:
+        if asked in self.periods():
             return asked
-        # default: the latest month that is over by the end of the data
-        as_of = self.as_of()
-        over = [p for p in periods if as_of is None or p < f"{as_of:%Y-%m}"]
-        return (over or periods or [None])[0]
+        return disclosure_report.default_period(self.ledger.all_entries)
 
     def term(self) -> str | None:
         return request.args.get("term") or None
@@ -112,9 +90,9 @@ class Disclosure(ReportPage, FavaExtensionBase):
 
     def document(self, report, kind: str):
         if kind == "school":
-            return disclosure_report.school_notice(report, self.issued())
+            return documents.school_notice(report, self.issued())
         sheet = self.sheet(report)
-        return None if sheet is None else disclosure_report.class_notice(report, sheet, self.issued())
+        return None if sheet is None else documents.class_notice(report, sheet, self.issued())
 
     def html(self, report, kind: str) -> Markup:
         doc = self.document(report, kind)
@@ -151,7 +129,7 @@ class Disclosure(ReportPage, FavaExtensionBase):
         else:
             pdf = pdf_bytes(doc)
             body = pdf if fmt == "pdf" else pdf_png(pdf)
-        stem = (disclosure_report.SCHOOL_STEM.format(period=report.period) if kind == "school"
+        stem = (documents.SCHOOL_STEM.format(period=report.period) if kind == "school"
                 else f"{safe_filename(self.class_name() or '')}-{report.period}")
         name = f"{stem}.{fmt}"
         response = Response(body, mimetype=FORMATS[fmt])

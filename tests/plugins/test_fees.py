@@ -13,7 +13,7 @@ from decimal import Decimal
 from beancount import loader
 from school import SCHOOL_PROFILE
 
-from xiaozhang.plugins.fees import Scope, grade_of_class, read_fees
+from xiaozhang.model.fees import Scope, grade_of_class, read_fees
 
 PLUGINS = 'plugin "xiaozhang.plugins.policy"\nplugin "xiaozhang.plugins.fees"\n'
 BANK = "Assets:1002银行存款:100201基本户"

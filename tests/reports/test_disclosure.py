@@ -11,8 +11,9 @@ import pytest
 from beancount import loader
 from beancount.core import data
 
-from xiaozhang.reports import disclosure
-from xiaozhang.reports.disclosure import DisclosureError, split_fen
+from xiaozhang.model.money import split_fen
+from xiaozhang.reports import disclosure, disclosure_documents
+from xiaozhang.reports.disclosure import DisclosureError
 from xiaozhang.roster import RosterError, mask_name, read_roster
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,18 +205,18 @@ def test_many_items_split_the_class_table_to_fit_the_page(january):
 
     items = [disclosure.ItemSheet(f"项目{n}", "代收", "代收费", (), "元/生·学期", "", True,
                                   "多退少不补" if n % 3 else "不结算", "", "", "") for n in range(10)]
-    groups = disclosure._column_groups(items)
+    groups = disclosure_documents._column_groups(items)
     widths = [sum(3 if i.settles else 1 for i in group) for group in groups]
     assert [i for group in groups for i in group] == items and all(w <= 12 for w in widths)
     assert widths == [11, 11]
     # a real class notice with its items in two tables still prints
     report = january
     report_items = list(report.items)
-    disclosure.CLASS_COLUMNS, saved = 4, disclosure.CLASS_COLUMNS
+    disclosure_documents.CLASS_COLUMNS, saved = 4, disclosure_documents.CLASS_COLUMNS
     try:
-        doc = disclosure.class_notice(report, report.classes[0], dt.date(2026, 2, 9))
+        doc = disclosure_documents.class_notice(report, report.classes[0], dt.date(2026, 2, 9))
     finally:
-        disclosure.CLASS_COLUMNS = saved
+        disclosure_documents.CLASS_COLUMNS = saved
     tables = [b for b in doc.blocks if hasattr(b, "columns")]
     assert [t.title for t in tables] == ["作业本费", "教辅资料费、课后服务费"]
     text = "".join(pdf_text(pdf_bytes(doc)))
