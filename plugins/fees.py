@@ -67,10 +67,12 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.fees import (COLLECTION, INCOME, FeeBook, FeePosting, grade_name, kind_label,
+from xiaozhang.model.fees import (COLLECTION, SERVICE, FeeBook, grade_name, kind_label,
                                   read_fees)  # noqa: F401  (read_fees: the model's reader)
 
 __plugins__ = ("validate_fees",)
+
+_NO_META: dict = {}
 
 
 class FeeError(NamedTuple):
@@ -82,102 +84,124 @@ class FeeError(NamedTuple):
 def validate_fees(entries, options_map, config=None):
     book = SchoolBooks.of(entries, options_map).fees  # the policy's problems: xiaozhang.plugins.policy
     errors = [FeeError(entry.meta, f"[FE06] {message}", entry) for entry, message in book.problems]
-
-    def report(entry, code, message):
-        errors.append(FeeError(entry.meta, f"[{code}] {message}", entry))
-
+    outcomes: dict[tuple, tuple[str | None, tuple[tuple[str, str], ...]]] = {}
     invoices: dict[str, tuple[str, str]] = {}  # 票据号 -> (kind, item)
-    for txn, found in _collections_by_entry(book.postings):
-        for fee in found:
-            if not fee.defined and fee.posting.account.startswith(INCOME):
-                report(txn, "FE02", f"有学号的收款记入收入科目 {fee.posting.account}，而“{fee.named}”"
-                                    "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）")
-        found = [f for f in found if f.defined or not f.posting.account.startswith(INCOME)]
-        if not found:
-            continue
-        kinds: dict[str, str] = {}
-        for fee in found:
-            kind = _check_collection(txn, fee, book, report)
-            kinds.setdefault(kind or fee.kind, fee.named)
+    current, kinds, found = None, {}, []  # a transaction, its kinds -> item, its problems
+
+    def finish(txn) -> None:  # FE04 once all collections of the transaction are seen
+        for code, message in sorted(found, key=lambda f: f[0] != "FE02*"):
+            errors.append(FeeError(txn.meta, f"[{code.rstrip('*')}] {message}", txn))
         if len(kinds) > 1:
             listed = "、".join(f"{name}（{kind_label(kind)}）" for kind, name in kinds.items())
-            report(txn, "FE04", f"同一笔收款混收了不同性质的收费：{listed}；行政事业性收费、服务性收费、"
-                                "代收费应分开收取、分别开票")
-            continue
+            errors.append(FeeError(txn.meta, f"[FE04] 同一笔收款混收了不同性质的收费：{listed}；"
+                                             "行政事业性收费、服务性收费、代收费应分开收取、分别开票", txn))
+            return
         invoice = txn.meta.get("invoice")
-        if invoice:
+        if invoice and kinds:
             kind, name = next(iter(kinds.items()))
             earlier = invoices.setdefault(str(invoice), (kind, name))
-            if earlier[0] != kind:
-                report(txn, "FE04", f"票据号 {invoice} 已用于{kind_label(earlier[0])}（{earlier[1]}），"
-                                    f"又用于{kind_label(kind)}（{name}）；不同性质的收费不得串用票据")
+            if earlier[0] != kind:  # (the same check as the usual case in the loop)
+                errors.append(FeeError(txn.meta, (
+                    f"[FE04] 票据号 {invoice} 已用于{kind_label(earlier[0])}（{earlier[1]}），"
+                    f"又用于{kind_label(kind)}（{name}）；不同性质的收费不得串用票据"), txn))
+
+    for fee in book.postings:
+        if fee.role is not COLLECTION:
+            continue
+        txn = fee.txn
+        if txn is not current:
+            if current is not None:
+                if found or len(kinds) != 1:
+                    finish(current)
+                else:  # the usual case, inline: one kind, no problem; its receipt's number
+                    invoice = current.meta.get("invoice")
+                    if invoice:
+                        ((kind, name),) = kinds.items()
+                        earlier = invoices.setdefault(invoice if invoice.__class__ is str else str(invoice),
+                                                      (kind, name))
+                        if earlier[0] != kind:
+                            finish(current)
+            current, kinds, found = txn, {}, []
+        tmeta, pmeta = txn.meta, fee.posting.meta
+        if pmeta is not None and (len(pmeta) > 2 or "lineno" not in pmeta):
+            get = _both(pmeta, tmeta)  # the posting's own metadata first, then the entry's
+        else:
+            get = tmeta.get
+        name = get("item") or fee.item
+        if not fee.defined and fee.kind == SERVICE:  # a student's payment to an income account
+            found.append(("FE02*", f"有学号的收款记入收入科目 {fee.posting.account}，而“{name}”"
+                                   "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）"))
+            continue
+        student = get("student")
+        key = (name, txn.date, fee.posting.account, get("class"), get("grade"),
+               get("topup") is True, bool(student), None if student else get("students"))
+        outcome = outcomes.get(key)
+        if outcome is None:
+            outcome = outcomes[key] = _check_collection(book, *key)
+        kind, problems, expected = outcome
+        if problems:
+            found += problems
+        elif expected is not None and fee.amount != expected[0]:
+            found.append(_wrong_amount(name, fee.amount, *expected))
+        if kind is None:
+            kind = fee.kind
+        if kind not in kinds:
+            kinds[kind] = name
+    if current is not None:
+        finish(current)
     for due in book.status:  # every month with movements of an item needs its disclosure
         if due.failing:
             late = f"，公示记录日期 {due.published} 晚于期限" if due.published else ""
-            report(due.first, "FE05", f"{due.item} {due.year}年{due.month}月有收付，应于 {due.due} 前公示"
-                                      f"（custom \"disclosure\" \"{due.period}\" \"{due.item}\"）{late}；"
-                                      "按规定应公示而未公示的不得收费")
+            errors.append(FeeError(due.first.meta, (
+                f"[FE05] {due.item} {due.year}年{due.month}月有收付，应于 {due.due} 前公示"
+                f"（custom \"disclosure\" \"{due.period}\" \"{due.item}\"）{late}；"
+                "按规定应公示而未公示的不得收费"), due.first))
     return entries, errors
 
 
-def _collections_by_entry(postings: list[FeePosting]):
-    """(transaction, its collections), for each transaction with a collection, in order."""
-    current, found = None, []
-    for fee in postings:
-        if fee.role != COLLECTION:
-            continue
-        if fee.txn is not current:
-            if found:
-                yield current, found
-            current, found = fee.txn, []
-        found.append(fee)
-    if found:
-        yield current, found
+def _both(first: dict, then: dict):
+    """A `get` of `first`, else of `then` (a posting's metadata before its entry's)."""
+    def get(key):
+        return first.get(key) or then.get(key)
+    return get
 
 
-def _check_collection(txn, fee: FeePosting, book: FeeBook, report) -> str | None:
-    """FE01-FE03 for one collection; returns the kind of the item it names when defined."""
-    name, posting = fee.named, fee.posting
-    meta = posting.meta or {}
-    class_name = meta.get("class") or txn.meta.get("class")
-    grade = meta.get("grade") or txn.meta.get("grade")
+def _check_collection(book: FeeBook, name, date, account, class_name, grade, topup, student,
+                      heads) -> tuple[str | None, tuple[tuple[str, str], ...], tuple | None]:
+    """FE02, FE03 and what FE01 compares, for a collection to `account` for item `name` on `date`
+    (one student when `student`, else `heads`, the `students` written): the kind of the item it
+    names when defined, the problems as (code, message), and (the amount expected, the head
+    count, the definition) when the amount is to be compared with the standard."""
     grade = grade_name(str(grade)) if grade else None
-    in_force = book.in_force(name, txn.date)
+    in_force = book.in_force(name, date)
     if not in_force:
         defined = book.definitions.get(name)
         when = f"（自 {defined[0].since} 起才有定义）" if defined else ""
-        report(txn, "FE02", f"收费项目“{name}”在 {txn.date} 没有定义{when}：收费项目须经批准、"
-                            "写明标准和依据并公示后方可收取（custom \"fee\"）")
-        return None
+        return None, (("FE02", f"收费项目“{name}”在 {date} 没有定义{when}：收费项目须经批准、"
+                               "写明标准和依据并公示后方可收取（custom \"fee\"）"),), None
     first = in_force[0]
-    if first.account != posting.account:
-        report(txn, "FE02", f"收费项目“{name}”应记入 {first.account}，此笔记入 {posting.account}"
-                            "（各项收费分别核算）")
-        return first.kind
-    item, inside = book.item_for(name, txn.date, class_name, grade)
+    if first.account != account:
+        return first.kind, (("FE02", f"收费项目“{name}”应记入 {first.account}，此笔记入 {account}"
+                                     "（各项收费分别核算）"),), None
+    item, inside = book.item_for(name, date, class_name, grade)
     if inside is None:
         scopes = "、".join(i.scope.text for i in in_force)
-        report(txn, "FE03", f"无法核对收费范围：{name}的范围为 {scopes}，此笔没有班级 class 或年级 grade")
-        return first.kind
+        return first.kind, (("FE03", f"无法核对收费范围：{name}的范围为 {scopes}，"
+                                     "此笔没有班级 class 或年级 grade"),), None
     if not inside:
         scopes = "、".join(i.scope.text for i in in_force)
-        who = class_name or grade
-        report(txn, "FE03", f"{who} 不在{name}的收费范围（{scopes}）内")
-        return first.kind
-    if meta.get("topup") is True or txn.meta.get("topup") is True:
-        return item.kind
-    count = 1 if (meta.get("student") or txn.meta.get("student")) else None
-    students = meta.get("students", txn.meta.get("students"))
-    if count is None and isinstance(students, Decimal) and students == students.to_integral_value() \
-            and students > 0:
-        count = int(students)
+        return first.kind, (("FE03", f"{class_name or grade} 不在{name}的收费范围（{scopes}）内"),), None
+    if topup:
+        return item.kind, (), None
+    count = 1 if student else None
+    if count is None and isinstance(heads, Decimal) and heads == heads.to_integral_value() and heads > 0:
+        count = int(heads)
     if count is None:
-        report(txn, "FE01", f"无法核对{name}的收费标准：此笔收款没有学号 student 或人数 students")
-        return item.kind
-    expected = item.standard * count
-    amount = fee.amount
-    if amount != expected:
-        people = f"{count} 人 × " if count != 1 else ""
-        report(txn, "FE01", f"{name}收费 {amount} 元与标准不符：应为 {people}{item.standard} 元"
-                            f"（{item.unit}，{item.basis}）")
-    return item.kind
+        return item.kind, (("FE01", f"无法核对{name}的收费标准：此笔收款没有学号 student 或人数 students"),), None
+    return item.kind, (), (item.standard * count, count, item)
+
+
+def _wrong_amount(name: str, amount: Decimal, expected: Decimal, count: int, item) -> tuple[str, str]:
+    people = f"{count} 人 × " if count != 1 else ""
+    return ("FE01", f"{name}收费 {amount} 元与标准不符：应为 {people}{item.standard} 元"
+                    f"（{item.unit}，{item.basis}）")

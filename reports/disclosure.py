@@ -363,9 +363,9 @@ def moved_terms(book: FeeBook, as_of: dt.date) -> set[str]:
 class _Collector:
     """Puts the fee postings of the chosen term into the item sheets (one pass)."""
 
-    def __init__(self, book: FeeBook, items: dict[str, ItemSheet], as_of: dt.date,
-                 month_first: dt.date, roster: dict[str, Student]):
-        self.book, self.items = book, items
+    def __init__(self, items: dict[str, ItemSheet], as_of: dt.date, month_first: dt.date,
+                 roster: dict[str, Student]):
+        self.items = items
         self.as_of, self.month_first, self.roster = as_of, month_first, roster
         self.pending_refunds: list[tuple[ItemSheet, data.Transaction, data.Posting, Decimal]] = []
         self.pending_spending: list[tuple[ItemSheet, int, dict]] = []
@@ -555,7 +555,7 @@ def build(entries: Sequence[data.Directive], options_map: dict, roster: dict[str
         in_force = book.in_force(name, as_of)
         if in_force:
             items[name] = _sheet(name, in_force)
-    collector = _Collector(book, items, as_of, month.first, roster)
+    collector = _Collector(items, as_of, month.first, roster)
     collector.run(book.by_term.get(chosen.id, ()))
     collector.allocate()
     sheets = [s for s in items.values() if s.collected or s.spent or s.refunded]

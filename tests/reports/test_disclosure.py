@@ -95,6 +95,21 @@ def test_items_that_are_not_settled(january):
     assert all(p.share == 0 for p in after_school.payers.values())
 
 
+def test_a_debit_to_a_service_fee_income_account_is_a_refund_not_spending():
+    """The one classifier (xiaozhang.model.fees): the costs of a 服务性收费 are the expenses tagged
+    with it; a debit to its income account gives money back. (The disclosure used to count it
+    as spending when its narration did not say 退; docs/disclosure.md §6.)"""
+    text = FIXTURE.read_text(encoding="utf-8") + (
+        '\n2025-10-20 * "更正课后服务费收入"\n'
+        "  Income:4101事业收入:410103课后服务费收入  300.00 CNY\n"
+        "  Assets:1002银行存款:100201基本户  -300.00 CNY\n")
+    entries, errors, options_map = loader.load_string(text)
+    assert errors == []
+    after_school = item(disclosure.build(entries, options_map, read_roster(ROSTER), "2026-01"), "课后服务费")
+    assert (after_school.collected, after_school.spent, after_school.refunded) == (
+        D("600.00"), D("400.00"), D("300.00"))
+
+
 def test_settlement_window_and_later_periods(loaded):
     february = disclosure.build(*loaded, read_roster(ROSTER), "2026-02", term="2025-2026-1")
     homework = item(february, "作业本费")

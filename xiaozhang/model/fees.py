@@ -225,7 +225,6 @@ class FeePosting(NamedTuple):
     txn: data.Transaction
     posting: data.Posting
     item: str  # the account's item (its definition, else the account's name); an expense: its tag
-    tag: str | None  # the item the posting or its entry names (`item`), if any
     kind: str  # 行政事业性 / 服务性 / 代收
     role: str  # COLLECTION / SPENDING / REFUND
     amount: Decimal  # positive, except an expense credit (negative spending)
@@ -234,6 +233,11 @@ class FeePosting(NamedTuple):
     @property
     def date(self) -> dt.date:
         return self.txn.date
+
+    @property
+    def tag(self) -> str | None:
+        """The item the posting or its entry names (`item`), if any."""
+        return (self.posting.meta or {}).get("item") or self.txn.meta.get("item")
 
     @property
     def named(self) -> str:
@@ -296,28 +300,46 @@ class FeeBook:
         self.disclosures: list[DisclosureRecord] = []
         self.problems: list[tuple[data.Custom, str]] = []  # FE06: (directive, message)
         self._books = books
+        self._in_force: dict[tuple, list[FeeItem]] = {}
+        self._item_for: dict[tuple, tuple[FeeItem | None, bool | None]] = {}
 
     # -- definitions ---------------------------------------------------------------------------
     def in_force(self, name: str, date: dt.date) -> list[FeeItem]:
         """The definitions of the item in force on the date, one per scope."""
-        latest: dict[str, FeeItem] = {}
-        for item in self.definitions.get(name, ()):
-            if item.since <= date:
-                latest[item.scope.text] = item
-        return list(latest.values())
+        key = (name, date)
+        found = self._in_force.get(key)
+        if found is None:
+            latest: dict[str, FeeItem] = {}
+            for item in self.definitions.get(name, ()):
+                if item.since <= date:
+                    latest[item.scope.text] = item
+            found = self._in_force[key] = list(latest.values())
+        return found
 
     def item_for(self, name: str, date: dt.date, class_name: str | None,
                  grade: str | None) -> tuple[FeeItem | None, bool | None]:
         """The definition that applies to a student, and whether the student is in scope
         (None: the item has several scopes and the entry does not say the class/grade)."""
-        found = self.in_force(name, date)
+        key = (name, date, class_name, grade)
+        answer = self._item_for.get(key)
+        if answer is None:
+            answer = self._item_for[key] = self._find_item(name, date, class_name, grade)
+        return answer
+
+    def _find_item(self, name, date, class_name, grade) -> tuple[FeeItem | None, bool | None]:
         unknown = False
-        for item in found:
+        for item in self.in_force(name, date):
             inside = item.scope.contains(class_name, grade)
             if inside:
                 return item, True
             unknown = unknown or inside is None
         return None, None if unknown else False
+
+    def _add(self, item: FeeItem) -> None:
+        self.definitions[item.name].append(item)
+        self.accounts[item.account] = item.name
+        self._in_force.clear()
+        self._item_for.clear()
 
     def kind(self, name: str) -> str | None:
         items = self.definitions.get(name)
@@ -400,24 +422,30 @@ def read_fees(entries: list) -> tuple[FeeBook, list[tuple[data.Custom, str]]]:
 
 # -- the classifier ----------------------------------------------------------------------------
 _ITEM, _AGENCY, _TREASURY, _INCOME, _EXPENSE = range(5)
+_UNSEEN = (-1, "", "")
 
 
 def classify(transactions: list[data.Transaction], book: FeeBook) -> list[FeePosting]:
-    """The fee postings of the transactions (see the module docstring), in order."""
-    service = {name for name in book.definitions if book.kind(name) == SERVICE}
-    categories: dict[str, int | None] = {}
+    """The fee postings of the transactions (see the module docstring), in order.
 
-    def category(account: str) -> int | None:
-        if account in book.accounts:
-            return _ITEM
+    One pass; what an account is (a defined item's, under 230701 or 2103, income, expense) is
+    decided once per account."""
+    service = {name for name in book.definitions if book.kind(name) == SERVICE}
+    definitions = book.definitions
+    accounts: dict[str, tuple[int, str, str] | None] = {}
+
+    def what(account: str) -> tuple[int, str, str] | None:
+        name = book.accounts.get(account)
+        if name is not None:
+            return _ITEM, name, book.kind(name)
         if account.startswith(AGENCY):
-            return _AGENCY
+            return _AGENCY, item_name(account), AGENCY_KIND
         if account.startswith(TREASURY):
-            return _TREASURY
+            return _TREASURY, item_name(account), ADMINISTRATIVE
         if account.startswith(INCOME):
-            return _INCOME
+            return _INCOME, "", SERVICE
         if account.startswith(EXPENSES) and service:
-            return _EXPENSE
+            return _EXPENSE, "", SERVICE
         return None
 
     found: list[FeePosting] = []
@@ -425,43 +453,34 @@ def classify(transactions: list[data.Transaction], book: FeeBook) -> list[FeePos
     for txn in transactions:
         for posting in txn.postings:
             account = posting.account
-            where = categories.get(account, -1)
-            if where == -1:
-                where = categories[account] = category(account)
-            if where is None:
+            info = accounts.get(account, _UNSEEN)
+            if info is _UNSEEN:
+                info = accounts[account] = what(account)
+            if info is None:
                 continue
             number = posting.units.number
             if not number:
                 continue
-            if where == _EXPENSE:
+            where, name, kind = info
+            if where == _ITEM or where == _AGENCY:
+                if number < 0:
+                    role, amount = COLLECTION, -number
+                elif kind == SERVICE or is_refund(txn, posting):
+                    role, amount = REFUND, number
+                else:
+                    role, amount = SPENDING, number
+                append(FeePosting(txn, posting, name, kind, role, amount, where == _ITEM))
+            elif where == _EXPENSE:
                 tag = (posting.meta or {}).get("item") or txn.meta.get("item")
                 if tag in service:
-                    append(FeePosting(txn, posting, tag, tag, SERVICE, SPENDING, number, True))
-                continue
-            if where == _INCOME or where == _TREASURY:
-                if number > 0 or "student" not in txn.meta:
-                    continue
-                tag = (posting.meta or {}).get("item") or txn.meta.get("item")
-                if where == _INCOME:
-                    if tag and tag not in book.definitions:
-                        append(FeePosting(txn, posting, tag, tag, SERVICE, COLLECTION, -number, False))
-                    continue
-                append(FeePosting(txn, posting, item_name(account), tag, ADMINISTRATIVE, COLLECTION,
-                                  -number, False))
-                continue
-            tag = (posting.meta or {}).get("item") or txn.meta.get("item")
-            if where == _ITEM:
-                name = book.accounts[account]
-                kind, defined = book.kind(name), True
-            else:
-                name, kind, defined = item_name(account), AGENCY_KIND, False
-            if number < 0:
-                role = COLLECTION
-            elif kind == SERVICE or is_refund(txn, posting):
-                role = REFUND
-            else:
-                role = SPENDING
-            append(FeePosting(txn, posting, name, tag, kind, role, abs(number), defined))
+                    append(FeePosting(txn, posting, tag, SERVICE, SPENDING, number, True))
+            elif number < 0 and "student" in txn.meta:  # 2103 or income: a student's payment
+                if where == _TREASURY:
+                    append(FeePosting(txn, posting, name, ADMINISTRATIVE, COLLECTION, -number, False))
+                else:
+                    tag = (posting.meta or {}).get("item") or txn.meta.get("item")
+                    if tag and tag not in definitions:
+                        append(FeePosting(txn, posting, tag, SERVICE, COLLECTION, -number, False))
     return found
 
 
@@ -508,8 +527,7 @@ def _read(entries: list, book: FeeBook) -> None:
                 bad(entry, f"科目 {item.account} 已是收费项目“{owner}”的科目，每个项目单独设科目"
                            "（支出必须单独核算）")
                 continue
-            same_name.append(item)
-            book.accounts[item.account] = item.name
+            book._add(item)
         elif entry.type == "disclosure":
             record, problem = _parse_disclosure(entry, book)
             if problem:
@@ -563,7 +581,7 @@ def _parse_fee(entry: data.Custom) -> tuple[FeeItem | None, str | None]:
 def record_month(value: Any) -> Month | None:
     """The month of a disclosure record, spelt exactly YYYY-MM (None otherwise)."""
     month = parse_month(value) if isinstance(value, str) else None
-    return month if month is not None and month.text == value.strip() else None
+    return month if month is not None and month.text == value else None
 
 
 def _parse_disclosure(entry: data.Custom, book: FeeBook) -> tuple[DisclosureRecord | None, str | None]:
