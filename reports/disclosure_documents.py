@@ -14,6 +14,8 @@ from pathlib import Path
 
 from xiaozhang.model.money import ZERO, format_money
 from xiaozhang.reports.disclosure import ClassSheet, Disclosure, ItemSheet, StudentStatement
+from xiaozhang.reports.document import (Document, Table, Text, pdf_bytes, pdf_png, render_html,
+                                        safe_filename, xlsx_bytes)
 
 SIGNATURES = ("经办人", "审核人（会计）", "校长")
 
@@ -50,8 +52,6 @@ def _common(report: Disclosure, issued: dt.date) -> dict:
 
 def school_notice(report: Disclosure, issued: dt.date):
     """收费公示 (and, once the term is over, 代收费结算清单) for the school's notice board."""
-    from xiaozhang.reports.document import Document, Table, Text
-
     common = _common(report, issued)
     school = report.school.get("name", "")
     title = (f"收费公示及代收费结算清单（{report.period_label}）" if report.final
@@ -107,8 +107,6 @@ def school_notice(report: Disclosure, issued: dt.date):
 
 def class_notice(report: Disclosure, sheet: ClassSheet, issued: dt.date):
     """The class notice (班级公示): every student of the class, names masked, no 学号."""
-    from xiaozhang.reports.document import Document, Table, Text
-
     common = _common(report, issued)
     items = [i for i in report.items if i.name in sheet.items]
     tables = []
@@ -171,8 +169,6 @@ def _column_groups(items: list[ItemSheet]) -> list[list[ItemSheet]]:
 
 def student_statement(report: Disclosure, statement: StudentStatement, issued: dt.date):
     """A per-student statement (个人结算单), for that student's family only."""
-    from xiaozhang.reports.document import Document, Table, Text
-
     common = _common(report, issued)
     rows = []
     for line in statement.lines:
@@ -213,8 +209,6 @@ def disclosure_jobs(report: Disclosure, out: Path, issued: dt.date, *, school: b
     - `班级公示/一(1)班.{html,pdf,xlsx,png}`: one notice per class (names masked, no 学号);
     - `个人结算单/一(1)班/<学号>.{pdf,html}`: one statement per student, for that family only.
     """
-    from xiaozhang.reports.document import safe_filename
-
     out = Path(out)
     jobs: list = []
     if school:
@@ -230,3 +224,48 @@ def disclosure_jobs(report: Disclosure, out: Path, issued: dt.date, *, school: b
                          out / STATEMENT_DIR / safe_filename(statement.class_name),
                          safe_filename(statement.sid), STATEMENT_FORMATS))
     return jobs
+
+
+# -- one public notice, for the 收费公示 page --------------------------------------------------
+NOTICE_FORMATS = {"pdf": "application/pdf", "png": "image/png",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  "html": "text/html; charset=utf-8"}
+
+
+def class_sheet(report: Disclosure, class_name: str | None) -> ClassSheet | None:
+    """The class of the report named `class_name` (None: no such class this term)."""
+    return next((s for s in report.classes if s.class_name == class_name), None)
+
+
+def notice(report: Disclosure, kind: str, class_name: str | None, issued: dt.date) -> Document | None:
+    """The school's notice (`kind` "school") or a class notice ("class"); None when the class
+    has no collection in the term."""
+    if kind == "school":
+        return school_notice(report, issued)
+    sheet = class_sheet(report, class_name)
+    return None if sheet is None else class_notice(report, sheet, issued)
+
+
+def notice_html(report: Disclosure, kind: str, class_name: str | None, issued: dt.date) -> str:
+    """The notice as an HTML fragment for a page ("" when there is none)."""
+    doc = notice(report, kind, class_name, issued)
+    return render_html(doc, standalone=False) if doc else ""
+
+
+def notice_file(report: Disclosure, kind: str, class_name: str | None, issued: dt.date,
+                fmt: str) -> tuple[bytes, str] | None:
+    """(the file's bytes, its name) of a public notice in `fmt` (html, pdf, png, xlsx), named as
+    `xiaozhang report disclosure` names it; None when there is no such notice."""
+    doc = notice(report, kind, class_name, issued)
+    if doc is None or fmt not in NOTICE_FORMATS:
+        return None
+    if fmt == "html":
+        body = render_html(doc).encode("utf-8")
+    elif fmt == "xlsx":
+        body = xlsx_bytes(doc)
+    else:
+        pdf = pdf_bytes(doc)
+        body = pdf if fmt == "pdf" else pdf_png(pdf)
+    stem = (SCHOOL_STEM.format(period=report.period) if kind == "school"
+            else f"{safe_filename(class_name or '')}-{report.period}")
+    return body, f"{stem}.{fmt}"

@@ -5,8 +5,12 @@ they were published (the `custom "disclosure"` records), the school's notice of 
 (`?period=2026-01`, optional `&term=2025-2026-1`) and a class notice (`&class=一(1)班`), as
 parents will read them, with download links for the PDF, xlsx and PNG (the files
 `xiaozhang report disclosure` writes). Only the public notices are offered here (names
-masked, no 学号); per-student statements come from the command. Figures from
-`xiaozhang.reports.disclosure`; the roster from `xiaozhang.roster.roster_for`.
+masked, no 学号); per-student statements come from the command.
+
+Each method forwards to one report function: the status (the school model's FE05 status, the
+same as the rule's), the months and the default month, the roster and the figures from
+`xiaozhang.reports.disclosure`; the notices and their files from
+`xiaozhang.reports.disclosure_documents`.
 """
 
 from __future__ import annotations
@@ -21,12 +25,7 @@ from markupsafe import Markup
 from xiaozhang.model.fees import DueDisclosure
 from xiaozhang.reports import disclosure as disclosure_report
 from xiaozhang.reports import disclosure_documents as documents
-from xiaozhang.reports.document import pdf_bytes, pdf_png, render_html, safe_filename, xlsx_bytes
 from xiaozhang.reports.fava_ext.page import ReportPage
-
-FORMATS = {"pdf": "application/pdf", "png": "image/png",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "html": "text/html; charset=utf-8"}
 
 
 class Disclosure(ReportPage, FavaExtensionBase):
@@ -85,18 +84,10 @@ class Disclosure(ReportPage, FavaExtensionBase):
         return None
 
     def sheet(self, report: disclosure_report.Disclosure) -> disclosure_report.ClassSheet | None:
-        wanted = self.class_name()
-        return next((s for s in report.classes if s.class_name == wanted), None)
-
-    def document(self, report, kind: str):
-        if kind == "school":
-            return documents.school_notice(report, self.issued())
-        sheet = self.sheet(report)
-        return None if sheet is None else documents.class_notice(report, sheet, self.issued())
+        return documents.class_sheet(report, self.class_name())
 
     def html(self, report, kind: str) -> Markup:
-        doc = self.document(report, kind)
-        return Markup(render_html(doc, standalone=False)) if doc else Markup("")
+        return Markup(documents.notice_html(report, kind, self.class_name(), self.issued()))
 
     def download_url(self, kind: str, fmt: str) -> str:
         """The link of `download` for the period, term and class shown."""
@@ -111,28 +102,17 @@ class Disclosure(ReportPage, FavaExtensionBase):
     @extension_endpoint
     def download(self) -> Response:
         """`download?period=2026-01&doc=school|class&class=一(1)班&format=pdf|xlsx|png|html`."""
-        fmt = request.args.get("format", "")
-        kind = request.args.get("doc", "school")
-        if fmt not in FORMATS or kind not in ("school", "class"):
-            abort(404)
+        fmt, kind = request.args.get("format", ""), request.args.get("doc", "school")
         try:
             report = self.report()
         except disclosure_report.DisclosureError:
             abort(404)
-        doc = self.document(report, kind) if report else None
-        if doc is None:
+        found = documents.notice_file(report, kind, self.class_name(), self.issued(), fmt) \
+            if report and kind in ("school", "class") else None
+        if found is None:
             abort(404)
-        if fmt == "html":
-            body = render_html(doc).encode("utf-8")
-        elif fmt == "xlsx":
-            body = xlsx_bytes(doc)
-        else:
-            pdf = pdf_bytes(doc)
-            body = pdf if fmt == "pdf" else pdf_png(pdf)
-        stem = (documents.SCHOOL_STEM.format(period=report.period) if kind == "school"
-                else f"{safe_filename(self.class_name() or '')}-{report.period}")
-        name = f"{stem}.{fmt}"
-        response = Response(body, mimetype=FORMATS[fmt])
+        body, name = found
+        response = Response(body, mimetype=documents.NOTICE_FORMATS[fmt])
         response.headers["Content-Disposition"] = (
             f"attachment; filename=\"disclosure.{fmt}\"; filename*=UTF-8''{quote(name)}")
         return response

@@ -358,9 +358,19 @@ class FeeBook:
     def by_term(self) -> dict[str, list[FeePosting]]:
         """The defined fee postings by the id of the term they belong to (in date order)."""
         grouped: dict[str, list[FeePosting]] = {}
+        known: dict[tuple[dt.date, bool], str] = {}  # (day, debit) -> term id
         for fee in self.postings:
-            if fee.defined:
-                grouped.setdefault(self.term_of_posting(fee), []).append(fee)
+            if not fee.defined:
+                continue
+            explicit = fee.txn.meta.get("term")
+            if isinstance(explicit, str) and explicit:
+                term = explicit
+            else:
+                key = (fee.txn.date, fee.posting.units.number > 0)
+                term = known.get(key)
+                if term is None:
+                    term = known[key] = self.term_of_posting(fee)
+            grouped.setdefault(term, []).append(fee)
         return grouped
 
     def term_of_posting(self, fee: FeePosting) -> str:
@@ -450,6 +460,7 @@ def classify(transactions: list[data.Transaction], book: FeeBook) -> list[FeePos
 
     found: list[FeePosting] = []
     append = found.append
+    new = tuple.__new__  # FeePosting(...) without its Python-level __new__: one call less per posting
     for txn in transactions:
         for posting in txn.postings:
             account = posting.account
@@ -469,18 +480,18 @@ def classify(transactions: list[data.Transaction], book: FeeBook) -> list[FeePos
                     role, amount = REFUND, number
                 else:
                     role, amount = SPENDING, number
-                append(FeePosting(txn, posting, name, kind, role, amount, where == _ITEM))
+                append(new(FeePosting, (txn, posting, name, kind, role, amount, where == _ITEM)))
             elif where == _EXPENSE:
                 tag = (posting.meta or {}).get("item") or txn.meta.get("item")
                 if tag in service:
-                    append(FeePosting(txn, posting, tag, SERVICE, SPENDING, number, True))
+                    append(new(FeePosting, (txn, posting, tag, SERVICE, SPENDING, number, True)))
             elif number < 0 and "student" in txn.meta:  # 2103 or income: a student's payment
                 if where == _TREASURY:
-                    append(FeePosting(txn, posting, name, ADMINISTRATIVE, COLLECTION, -number, False))
+                    append(new(FeePosting, (txn, posting, name, ADMINISTRATIVE, COLLECTION, -number, False)))
                 else:
                     tag = (posting.meta or {}).get("item") or txn.meta.get("item")
                     if tag and tag not in definitions:
-                        append(FeePosting(txn, posting, tag, SERVICE, COLLECTION, -number, False))
+                        append(new(FeePosting, (txn, posting, tag, SERVICE, COLLECTION, -number, False)))
     return found
 
 
