@@ -47,12 +47,57 @@ class FileResult:
     importer: str
     account: str | None = None
     entries: list = field(default_factory=list)       # one per good data row (+ balance assertions)
-    rows: int = 0                                     # data rows seen (good + bad)
+    rows: int = 0                                     # data rows seen (good + bad + voided)
     errors: list[RowError] = field(default_factory=list)
-    skipped: int = 0                                  # non-transaction lines (titles, totals, footers)
+    skipped: int = 0                                  # non-data rows below the header (totals, footers, blanks)
+    heading: int = 0                                  # title lines, account block and header rows
+    lines: int = 0                                    # every row of the tables read (heading + skipped + rows)
+    failed: int = 0                                   # data rows with an error
+    held: int = 0                                     # good rows of a meal-card day that has an error
+    carried: int = 0                                  # rows whose blank date was carried down
     warnings: list[str] = field(default_factory=list)
     unmatched: list[tuple[int, str]] = field(default_factory=list)  # (row, line): no rule, booked `!`
     voided: list[str] = field(default_factory=list)     # 作废 receipts, skipped and reported
+
+
+def check_row(cells: list[str], width: int, needed: tuple[int, ...]) -> str | None:
+    """Why a data row cannot be trusted as it stands, or None.
+
+    More non-empty cells than the header has columns: an unquoted comma inside a cell, or two
+    rows joined into one, shifted the columns.  A row that stops before a column the importer
+    needs (date, amounts, balance): a row split in two by a raw line break, or a file cut off.
+    A formula cell without its computed value: unreadable until re-saved in Excel."""
+    from .tabular import FORMULA
+
+    if len(cells) > width and any(cells[width:]):
+        return (f"该行有 {len(cells) - sum(1 for c in reversed(cells) if not c) if not cells[-1] else len(cells)} 列，"
+                f"表头只有 {width} 列：可能某个单元格中有未加引号的逗号，或两行连成了一行，各列已错位；"
+                "请在 Excel 中打开原文件另存为 xlsx，或从网银重新下载")
+    missing = [column for column in needed if column >= len(cells)]
+    if missing:
+        return (f"该行只有 {len(cells)} 列，表头有 {width} 列：可能一行被换行拆成了两行，或文件不完整；"
+                "请从网银重新下载")
+    for cell in cells:
+        if cell.startswith(FORMULA):
+            return (f"单元格是公式（{cell[len(FORMULA):]}）且文件中没有保存计算结果；"
+                    "请在 Excel 中打开该文件、重新保存（另存为 xlsx）后再导入")
+    return None
+
+
+def date_range(index: "LedgerIndex") -> tuple[dt.date, dt.date]:
+    """The dates an imported row may have: from the year before the ledger's first entry (20
+    years back without a ledger) to a year after today."""
+    today = dt.date.today()
+    first = index.first_date.year - 1 if index.first_date else today.year - 20
+    return dt.date(max(first, 1900), 1, 1), today + dt.timedelta(days=366)
+
+
+def check_date(date: dt.date, index: "LedgerIndex") -> None:
+    from .tabular import ValueProblem
+
+    low, high = date_range(index)
+    if not low <= date <= high:
+        raise ValueProblem(f"日期 {date} 不在合理范围内（{low} 至 {high}：账本首年的前一年起，至今后一年）")
 
 
 class ImportFileError(Exception):
@@ -130,6 +175,7 @@ class LedgerIndex:
         # deposits booked straight to a fee liability or to suspense: (amount, bank_ref, account)
         self.fee_deposits: dict[tuple[str, dt.date], tuple[tuple[Decimal, str, str], ...]] = {}
         self.source = None  # the entry list the index was built from, if any
+        self.first_date: dt.date | None = None  # the ledger's earliest dated entry
 
     @classmethod
     def from_entries(cls, entries) -> "LedgerIndex":
@@ -156,6 +202,9 @@ class LedgerIndex:
 
     def add(self, entries) -> None:
         for entry in entries:
+            day = getattr(entry, "date", None)
+            if isinstance(day, dt.date) and (self.first_date is None or day < self.first_date):
+                self.first_date = day
             if isinstance(entry, data.Transaction):
                 meta = entry.meta
                 ref = meta.get("bank_ref")
