@@ -382,7 +382,8 @@ class TableImporter(XiaozhangImporter):
 
     def read_tables(self, filepath: str, result: FileResult):
         """Per sheet with the header: (where, numbered rows below the header, column index per
-        field, row width).  Why a file or sheet cannot be read is recorded in `result`."""
+        field, header width).  Why a file or sheet cannot be read is recorded in `result`; the
+        rows above and of the header are counted as heading."""
         from .tabular import FileProblem, find_header, normalize_name, read_sheets
 
         try:
@@ -396,12 +397,51 @@ class TableImporter(XiaozhangImporter):
             if header is None:
                 note_sheet_without_header(filepath, sheet, result)
                 continue
-            col = {k: header.find(tuple(normalize_name(a) for a in v)) for k, v in self.columns.items()}
-            width = max(i for i in col.values() if i is not None) + 1
-            tables.append((sheet.where(filepath), sheet.rows[header.row_index + 1:], col, width))
+            col = {k: header.find(tuple(normalize_name(a, keep_brackets=True) for a in v))
+                   for k, v in self.columns.items()}
+            missing = [self.columns[k][0] for k in self.required if col[k] is None]
+            if missing:
+                result.errors.append(RowError(sheet.where(filepath), 0, self.missing_message(missing)))
+                continue
+            result.lines += len(sheet.rows)
+            result.heading += header.row_index + 1
+            tables.append((sheet.where(filepath), sheet.rows[header.row_index + 1:], col, len(header.names)))
         if not tables and not result.errors:
             result.errors.append(RowError(filepath, 0, f"找不到表头（应含 {self.header_hint}）"))
         return tables
+
+    required: tuple[str, ...] = ()  # fields without which no row can be trusted
+
+    def missing_message(self, missing: list[str]) -> str:
+        return f"缺少“{'”“'.join(missing)}”列；请导出包含该列的明细"
+
+    def read_cells(self, number: int, cells: list[str], col: dict, width: int, date_field: str,
+                   index: "LedgerIndex"):
+        """The date of a data row (None for a blank or total row); ValueProblem for a bad row:
+        cells shifted or missing, a formula without its value, a date that cannot be read or is
+        out of range."""
+        from .tabular import FORMULA, ValueProblem, parse_date
+
+        if not any(cells):
+            return None
+        text = cells[col[date_field]] if col[date_field] < len(cells) else ""
+        if not text and not any(c.startswith(FORMULA) for c in cells):
+            if sum(1 for c in cells if c) <= 2 or any(w in "".join(cells) for w in ("合计", "总计", "小计")):
+                return None
+        needed = tuple(i for k, i in col.items() if i is not None and k in self.needed)
+        problem = check_row(cells, width, needed)
+        if problem:
+            raise ValueProblem(problem)
+        try:
+            date = parse_date(text)
+        except ValueProblem:
+            if any(w in "".join(cells) for w in ("合计", "总计", "小计")):
+                return None
+            raise
+        check_date(date, index)
+        return date
+
+    needed: tuple[str, ...] = ()  # fields whose column a row must reach
 
 
 def note_sheet_without_header(filepath: str, sheet, result: FileResult) -> None:
@@ -409,6 +449,7 @@ def note_sheet_without_header(filepath: str, sheet, result: FileResult) -> None:
     if sheet.name is None:
         return
     lines = sum(1 for _n, cells in sheet.rows if any(cells))
-    result.skipped += lines
+    result.lines += len(sheet.rows)
+    result.heading += len(sheet.rows)
     result.warnings.append(f"{filepath}: 工作表“{sheet.name}”没有找到表头，其中 {lines} 行未导入；"
                            "如果其中有交易明细，请把它另存为单独的文件再导入")

@@ -36,7 +36,12 @@ class Run:
 
     imported: int = 0
     duplicates: int = 0
-    skipped: int = 0
+    skipped: int = 0      # totals, footers, blank rows below a header
+    heading: int = 0      # title lines, account blocks, header rows
+    lines: int = 0        # every row of the files read
+    failed: int = 0       # data rows with an error
+    held: int = 0         # rows of a meal-card day that has an error
+    unread: int = 0       # files (or sheets) that could not be read at all
     errors: list[RowError] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
     voided: list[str] = field(default_factory=list)
@@ -86,6 +91,7 @@ def extract_files(paths, importers, index: LedgerIndex) -> Run:
         if importer is None and os.path.getsize(path) == 0:
             problem = "文件为空（0 字节）；请重新从银行或系统导出"
         if importer is None:
+            run.unread += 1
             run.errors.append(RowError(path, 0, problem or "无法识别的文件：不是已知银行的流水、收费票据或饭卡导出；"
                                                            "其他银行请按 docs/import.md 配置通用格式"))
             continue
@@ -97,8 +103,16 @@ def extract_files(paths, importers, index: LedgerIndex) -> Run:
         result: FileResult = importer.parse(path, index)
         run.errors += result.errors
         run.skipped += result.skipped
+        run.heading += result.heading
+        run.lines += result.lines
+        run.failed += result.failed
+        run.held += result.held
+        run.unread += sum(1 for e in result.errors if not e.row)
         run.warnings += result.warnings
         run.voided += result.voided
+        if result.carried:
+            run.warnings.append(f"{path}: {result.carried} 行的日期栏为空（同一天只在第一行写日期，或合并了单元格），"
+                                "已沿用上一行的日期")
         if result.errors and not result.entries:
             continue
         entries = bg_extract.extract_from_file(_Parsed(importer, result), path, [])
@@ -112,6 +126,28 @@ def extract_files(paths, importers, index: LedgerIndex) -> Run:
         run.output.append((path, fresh))
     run.reconciliation = reconcile(index, touched)
     return run
+
+
+def accounted(run: Run) -> int:
+    """The rows the run accounts for; equals `run.lines` (every row of every file read)."""
+    return (run.imported + run.duplicates + run.failed + len(run.voided) + run.held + run.skipped
+            + run.heading)
+
+
+def summary(run: Run) -> str:
+    """The closing line: every row of the files, each counted once."""
+    parts = [f"导入 {run.imported} 行", f"重复 {run.duplicates} 行", f"错误 {run.failed} 行"]
+    if run.voided:
+        parts.append(f"作废票据 {len(run.voided)} 行")
+    if run.held:
+        parts.append(f"因同日有错未导入 {run.held} 行")
+    line = (f"{'，'.join(parts)}（另跳过合计/页脚/空行 {run.skipped} 行、标题/表头 {run.heading} 行；"
+            f"文件共 {run.lines} 行）。")
+    if run.unread:
+        line += f"另有 {run.unread} 个文件或工作表无法读取（原因见上）。"
+    if accounted(run) != run.lines:  # never expected: say so rather than hide it
+        line += f"行数核对不符：以上合计 {accounted(run)} 行，文件共 {run.lines} 行，请报告此问题。"
+    return line
 
 
 def _transit_days(entries) -> set:
@@ -229,8 +265,7 @@ def extract_command(files, ledger, account, rules, output, allow_errors) -> None
             err(f"  {line}")
     for problem in run.errors:
         err(str(problem))
-    err(f"导入 {run.imported} 行，重复 {run.duplicates} 行，错误 {len(run.errors)} 行"
-        f"（另跳过合计/页脚 {run.skipped} 行）。")
+    err(summary(run))
     if run.errors:
         if not write:
             err("有错误，未写出任何分录；改正后重新导入，或加 --allow-errors 先导入其余各行。")
