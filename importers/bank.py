@@ -357,6 +357,8 @@ class _Extraction:
         self.period = statement_period(c for _n, cells in self.header.preamble for c in cells if c)
         # per-file state of the pass over the rows
         self.last_date: dt.date | None = None
+        self.timed = False  # whether the last date written had a time (then no carry-down)
+        self.unterminated = sniffed.sheet.unterminated
         self.seen: dict[str, Decimal] = {}                  # ref → amount of its first row
         self.repeats: dict[tuple[str, Decimal], int] = {}   # (ref, amount) → rows so far, once repeated
         self.settled: dict = {}
@@ -466,6 +468,8 @@ class _Extraction:
         """The row's date and money, None for a non-data row; ValueProblem for a bad row."""
         if not any(cells):
             return None
+        if number == self.unterminated and len(cells) < self.width:  # cut off: never a footer
+            raise ValueProblem(check_row(cells, self.width, self.needed, cut=True))
         column = self.col["date"]
         date_text = cells[column] if column < len(cells) else ""
         date = None
@@ -477,19 +481,22 @@ class _Extraction:
                     return None  # totals, footers, repeated titles
                 raise
             self.last_date = date
+            self.timed = ":" in date_text  # a date with its time is printed on every row
             if "计" in "".join(cells) and _is_summary(cells):  # 本日合计 / 本月小计 rows with a date
                 return None
         elif not date_text:
             if _has_summary_words(cells) or not self.has_money(cells):
                 return None  # a total or a note line: no date, no amount
-        problem = check_row(cells, self.width, self.needed)
+        problem = check_row(cells, self.width, self.needed, cut=number == self.unterminated)
         if problem:
             raise ValueProblem(problem)
         if date is None:  # banks print the date on the first row of a day only (or merge the cells)
             if self.last_date is None:
                 raise ValueProblem("日期为空，上面也没有可沿用的日期")
+            if self.timed:
+                raise ValueProblem("日期为空：本文件的日期栏带时间，每行都应有日期，不能沿用上一行的日期")
             date = self.last_date
-            self.result.carried += 1
+            self.result.carried.append(number)
         check_date(date, self.index)
         amount = self.read_amount(cells, mode, own)
         if self.layout.negate:
@@ -655,23 +662,22 @@ class _Extraction:
             self.result.warnings.append(f"{self.path}: 文件中的交易没有按日期排序；已按日期核对余额，"
                                         "余额断言取最晚日期的余额")
         chain = self.balance_chain(ordered)
-        closing = [r for r in chain if r[2] is not None]
-        if not closing:
-            return
         today = dt.date.today()
-        if closing[-1][0] >= today:
+        if chain and chain[-1][0] >= today:
             # exported during the day: later rows of that day may follow, so assert the balance
             # the day started with (after the last row of an earlier day), dated that day
-            closing = [r for r in closing if r[0] < today]
+            chain = [r for r in chain if r[0] < today]
             self.result.warnings.append(f"{self.path}: 流水含今天（{today}）的交易，今天可能还没结束；"
                                         "余额断言只写到今天开始时")
-            if not closing:
-                return
-            date, _amount, balance, number = closing[-1]
             asserted = today
         else:
-            date, _amount, balance, number = closing[-1]
-            asserted = date + ONE_DAY
+            asserted = chain[-1][0] + ONE_DAY if chain else None
+        last = next((i for i in range(len(chain) - 1, -1, -1) if chain[i][2] is not None), None)
+        if last is None:
+            return
+        # the last running balance, plus rows after it that show none (an empty balance cell)
+        balance = chain[last][2] + sum((r[1] for r in chain[last + 1:]), Decimal(0))
+        number = chain[last][3]
         meta = data.new_metadata(self.path, number)
         self.result.entries.append(data.Balance(meta, asserted, account,
                                                 data.Amount(balance, CURRENCY), None, None))

@@ -54,13 +54,13 @@ class FileResult:
     lines: int = 0                                    # every row of the tables read (heading + skipped + rows)
     failed: int = 0                                   # data rows with an error
     held: int = 0                                     # good rows of a meal-card day that has an error
-    carried: int = 0                                  # rows whose blank date was carried down
+    carried: list[int] = field(default_factory=list)  # rows whose blank date was carried down
     warnings: list[str] = field(default_factory=list)
     unmatched: list[tuple[int, str]] = field(default_factory=list)  # (row, line): no rule, booked `!`
     voided: list[str] = field(default_factory=list)     # 作废 receipts, skipped and reported
 
 
-def check_row(cells: list[str], width: int, needed: tuple[int, ...]) -> str | None:
+def check_row(cells: list[str], width: int, needed: tuple[int, ...], cut: bool = False) -> str | None:
     """Why a data row cannot be trusted as it stands, or None.
 
     More non-empty cells than the header has columns: an unquoted comma inside a cell, or two
@@ -73,6 +73,9 @@ def check_row(cells: list[str], width: int, needed: tuple[int, ...]) -> str | No
         return (f"该行有 {len(cells) - sum(1 for c in reversed(cells) if not c) if not cells[-1] else len(cells)} 列，"
                 f"表头只有 {width} 列：可能某个单元格中有未加引号的逗号，或两行连成了一行，各列已错位；"
                 "请在 Excel 中打开原文件另存为 xlsx，或从网银重新下载")
+    if cut and (len(cells) < width or len(cells) - 1 in needed):
+        return (f"文件在这一行中间结束（该行 {len(cells)} 列，表头 {width} 列，末尾没有换行）：文件可能没有下载完整，"
+                "最后一格可能被截断；请重新下载（如确认完整，在文件末尾加一个换行后再导入）")
     missing = [column for column in needed if column >= len(cells)]
     if missing:
         return (f"该行只有 {len(cells)} 列，表头有 {width} 列：可能一行被换行拆成了两行，或文件不完整；"
@@ -405,6 +408,7 @@ class TableImporter(XiaozhangImporter):
                 continue
             result.lines += len(sheet.rows)
             result.heading += header.row_index + 1
+            self.unterminated = sheet.unterminated
             tables.append((sheet.where(filepath), sheet.rows[header.row_index + 1:], col, len(header.names)))
         if not tables and not result.errors:
             result.errors.append(RowError(filepath, 0, f"找不到表头（应含 {self.header_hint}）"))
@@ -424,12 +428,14 @@ class TableImporter(XiaozhangImporter):
 
         if not any(cells):
             return None
+        if number == self.unterminated and len(cells) < width:  # cut off: never a footer
+            raise ValueProblem(check_row(cells, width, (), cut=True))
         text = cells[col[date_field]] if col[date_field] < len(cells) else ""
         if not text and not any(c.startswith(FORMULA) for c in cells):
             if sum(1 for c in cells if c) <= 2 or any(w in "".join(cells) for w in ("合计", "总计", "小计")):
                 return None
         needed = tuple(i for k, i in col.items() if i is not None and k in self.needed)
-        problem = check_row(cells, width, needed)
+        problem = check_row(cells, width, needed, cut=number == self.unterminated)
         if problem:
             raise ValueProblem(problem)
         try:
@@ -442,6 +448,7 @@ class TableImporter(XiaozhangImporter):
         return date
 
     needed: tuple[str, ...] = ()  # fields whose column a row must reach
+    unterminated: int | None = None  # the last row of a text file not ended by a line break
 
 
 def note_sheet_without_header(filepath: str, sheet, result: FileResult) -> None:

@@ -111,8 +111,9 @@ def extract_files(paths, importers, index: LedgerIndex) -> Run:
         run.warnings += result.warnings
         run.voided += result.voided
         if result.carried:
-            run.warnings.append(f"{path}: {result.carried} 行的日期栏为空（同一天只在第一行写日期，或合并了单元格），"
-                                "已沿用上一行的日期")
+            rows = "、".join(map(str, result.carried[:10])) + ("……" if len(result.carried) > 10 else "")
+            run.warnings.append(f"{path}: 第 {rows} 行（共 {len(result.carried)} 行）日期栏为空（银行同一天只在第一行"
+                                "写日期，或合并了单元格），已沿用上面最近一行的日期；请核对")
         if result.errors and not result.entries:
             continue
         entries = bg_extract.extract_from_file(_Parsed(importer, result), path, [])

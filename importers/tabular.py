@@ -112,6 +112,7 @@ class Sheet:
 
     name: str | None
     rows: list[Row]
+    unterminated: int | None = None  # text files: the last row, when no line break ends it (cut off?)
 
     def where(self, path: str | Path) -> str:
         return str(path) if self.name is None else f"{path}[{self.name}]"
@@ -217,6 +218,7 @@ class _HtmlTable(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self.tables_closed = 0
         self.rows: list[list[str]] = []
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
@@ -236,6 +238,8 @@ class _HtmlTable(HTMLParser):
         elif tag == "tr" and self._row is not None:
             self.rows.append(self._row)
             self._row = None
+        elif tag == "table":
+            self.tables_closed += 1
 
     def handle_data(self, text):
         if self._cell is not None:
@@ -255,6 +259,8 @@ def _read_html(text: str) -> list[Sheet]:
     except Exception as error:  # html.parser is lenient; this is a last resort
         raise FileProblem(f"网页格式的表格无法读取（{type(error).__name__}）；"
                           "请在 Excel 中打开后另存为 xlsx 再导入") from None
+    if parser.rows and (not parser.tables_closed or parser._row is not None):
+        raise FileProblem("网页格式的表格不完整（没有表格结束标记）：文件可能没有下载完整；请重新下载")
     return [Sheet(None, [(number, cells) for number, cells in enumerate(parser.rows, 1)])]
 
 
@@ -278,7 +284,8 @@ def _read_text(raw: bytes) -> list[Sheet]:
             start = reader.line_num + 1
     except csv.Error as error:
         raise FileProblem(f"第 {start} 行 CSV 格式错误（{error}）；请检查引号是否成对") from None
-    return [Sheet(None, rows)]
+    last = rows[-1][0] if rows and not text.endswith(("\n", "\r")) else None
+    return [Sheet(None, rows, last)]
 
 
 def is_xlsx(raw_head: bytes) -> bool:
