@@ -119,8 +119,15 @@ class Sheet:
 
 
 def _named(sheets: list[tuple[str, list[Row]]]) -> list[Sheet]:
-    """Drop empty worksheets; name the sheets only when more than one is left."""
-    full = [(name, rows) for name, rows in sheets if any(any(cells) for _n, cells in rows)]
+    """Drop empty worksheets; name the sheets only when more than one is left.  The rows of a
+    worksheet are padded to its width (a grid has no short rows), trailing empty rows dropped."""
+    full = []
+    for name, rows in sheets:
+        while rows and not any(rows[-1][1]):
+            rows.pop()
+        if rows:
+            width = max(len(cells) for _n, cells in rows)
+            full.append((name, [(n, cells + [""] * (width - len(cells))) for n, cells in rows]))
     if len(full) <= 1:
         return [Sheet(None, full[0][1] if full else [])]
     return [Sheet(name, rows) for name, rows in full]
@@ -144,12 +151,17 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     try:
         sheets = []
         for sheet, formulas in zip(values_book.worksheets, formula_book.worksheets):
-            if (sheet.max_row or 0) * (sheet.max_column or 0) > MAX_SHEET_CELLS:
-                raise FileProblem(f"工作表“{sheet.title}”过大（{sheet.max_row} 行 × {sheet.max_column} 列）；"
-                                  "请按月份分段导出后分别导入")
+            for each in (sheet, formulas):
+                if hasattr(each, "reset_dimensions"):  # the stored dimension may be damaged or huge
+                    each.reset_dimensions()
             rows = []
+            cells_read = 0
             for number, (values, texts) in enumerate(zip(sheet.iter_rows(values_only=True),
                                                          formulas.iter_rows(values_only=True)), 1):
+                cells_read += len(values)
+                if cells_read > MAX_SHEET_CELLS:
+                    raise FileProblem(f"工作表“{sheet.title}”过大（超过 {MAX_SHEET_CELLS} 个单元格）；"
+                                      "请按月份分段导出后分别导入")
                 cells = [_excel_value(v) for v in values]
                 for column, text in enumerate(texts):
                     if isinstance(text, str) and text.startswith("=") and column < len(cells) and not cells[column]:
@@ -174,7 +186,7 @@ def _read_xls(raw: bytes) -> list[Sheet]:
     except ImportError:  # pragma: no cover - a declared dependency
         raise FileProblem("读取旧版 Excel（.xls）需要 xlrd，请运行 make test 或 pip install xlrd") from None
     try:
-        book = xlrd.open_workbook(file_contents=raw, on_demand=True, logfile=io.StringIO())
+        book = xlrd.open_workbook(file_contents=raw, on_demand=True, logfile=io.StringIO(), ragged_rows=True)
     except Exception as error:  # xlrd raises many types on damaged files
         raise FileProblem(f".xls 文件已损坏或不是 Excel 工作簿（{type(error).__name__}）；"
                           "请在 Excel 中打开后另存为 xlsx 再导入") from None
@@ -182,22 +194,24 @@ def _read_xls(raw: bytes) -> list[Sheet]:
         sheets = []
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            if sheet.nrows * sheet.ncols > MAX_SHEET_CELLS:
-                raise FileProblem(f"工作表“{sheet.name}”过大（{sheet.nrows} 行 × {sheet.ncols} 列）；"
-                                  "请按月份分段导出后分别导入")
             rows = []
+            cells_read = 0
             for number in range(sheet.nrows):
+                types, values = sheet.row_types(number), sheet.row_values(number)
+                cells_read += len(values)
+                if cells_read > MAX_SHEET_CELLS:
+                    raise FileProblem(f"工作表“{sheet.name}”过大（超过 {MAX_SHEET_CELLS} 个单元格）；"
+                                      "请按月份分段导出后分别导入")
                 cells = []
-                for cell in sheet.row(number):
-                    value = cell.value
-                    if cell.ctype == xlrd.XL_CELL_DATE:
+                for ctype, value in zip(types, values):
+                    if ctype == xlrd.XL_CELL_DATE:
                         try:
                             value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
                         except Exception:  # a date cell holding an impossible serial
                             value = str(value)
-                    elif cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    elif ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                         value = None
-                    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    elif ctype == xlrd.XL_CELL_BOOLEAN:
                         value = bool(value)
                     cells.append(_excel_value(value))
                 rows.append((number + 1, cells))
@@ -292,12 +306,39 @@ def is_xlsx(raw_head: bytes) -> bool:
     return raw_head.startswith(b"PK\x03\x04")
 
 
+_last_read: dict[tuple, list[Sheet] | FileProblem] = {}
+
+
 def read_sheets(path: str | Path) -> list[Sheet]:
     """Every non-empty table of the file, cells cleaned; FileProblem if unreadable.
 
     CSV/TXT/TSV (and HTML tables saved as .xls) give one sheet; .xlsx and .xls give one per
-    non-empty worksheet (at least one, possibly empty)."""
+    non-empty worksheet (at least one, possibly empty).  The last file read is kept (every
+    importer asks about the same file in turn); the sheets must not be changed."""
     path = Path(path)
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _last_read:
+        found = _last_read[key]
+        if isinstance(found, FileProblem):
+            raise found
+        return found
+    _last_read.clear()
+    try:
+        sheets = _read_sheets(path)
+    except FileProblem as problem:
+        if key is not None:
+            _last_read[key] = problem
+        raise
+    if key is not None:
+        _last_read[key] = sheets
+    return sheets
+
+
+def _read_sheets(path: Path) -> list[Sheet]:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
