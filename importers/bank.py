@@ -373,10 +373,15 @@ class _Extraction:
         if number:
             return number
         column = self.col["own_account"]
-        if column is not None:
+        if column is not None:  # the number most rows give (a shifted row must not decide)
+            counts: dict[str, int] = {}
             for _n, cells in self.rows[self.header.row_index + 1:]:
-                if column < len(cells) and account_number(cells[column]):
-                    return account_number(cells[column])
+                if column < len(cells) and not any(cells[self.width:]):
+                    number = account_number(cells[column])
+                    if sum(ch.isdigit() for ch in number) >= 4:
+                        counts[number] = counts.get(number, 0) + 1
+            if counts:
+                return max(counts, key=counts.get)
         payer, payee = self.col["payer_account"], self.col["payee_account"]
         if payer is not None and payee is not None:  # BOC without 查询账号: the common party
             counts: dict[str, int] = {}
@@ -706,6 +711,12 @@ class _Extraction:
             pending = list(day_rows)
             if pending and previous is not None and across_an_error(pending[0][3]):
                 previous = None  # a row between them was reported: its money is unknown
+            if previous is None and len(pending) <= 2000:  # start at the row no other row leads to
+                balances = {r[2] for r in pending if r[2] is not None}
+                head = next((r for r in pending if r[2] is not None and r[2] - r[1] not in balances), None)
+                if head is not None:
+                    pending.remove(head)
+                    pending.insert(0, head)
             while pending:
                 pick = None
                 if previous is not None and len(pending) <= 2000:

@@ -90,6 +90,8 @@ def extract_files(paths, importers, index: LedgerIndex) -> Run:
         importer, problem = _identify(importers, path)
         if importer is None and os.path.getsize(path) == 0:
             problem = "文件为空（0 字节）；请重新从银行或系统导出"
+        elif importer is None and problem is None:
+            problem = _unreadable(path)
         if importer is None:
             run.unread += 1
             run.errors.append(RowError(path, 0, problem or "无法识别的文件：不是已知银行的流水、收费票据或饭卡导出；"
@@ -169,6 +171,20 @@ def _transit_days(entries) -> set:
                     day = entry.meta.get("receipts_date", entry.date)
                     days.add((entry.postings[0].account, day))
     return days
+
+
+def _unreadable(path: str) -> str | None:
+    """Why no importer could read the file, when the file itself is the problem (too big,
+    damaged, not a table)."""
+    from .tabular import SUFFIXES, FileProblem, read_sheets
+
+    if Path(path).suffix.lower() not in SUFFIXES:
+        return None
+    try:
+        read_sheets(path)
+    except FileProblem as problem:
+        return f"{problem}"
+    return None
 
 
 class _Parsed:
