@@ -495,10 +495,12 @@ def parse_amount(text: str) -> Decimal | None:
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _SHORT_DATE = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _FULL_DATES = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*[-/.月]?\s*(\d{1,2})(?!\d)")
+_MONTHS = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d)")
 
 
 def statement_period(texts) -> tuple[dt.date, dt.date] | None:
-    """The first and last full date written in `texts` (the title lines: 账单周期, 查询时间范围)."""
+    """The first and last day written in `texts` (the title lines: 账单周期 2025/11/30-2025/12/29,
+    查询时间范围, or a statement month 2024年01月, which covers the month before it too)."""
     days = []
     for text in texts:
         if len(text) > 200:
@@ -508,6 +510,14 @@ def statement_period(texts) -> tuple[dt.date, dt.date] | None:
                 days.append(dt.date(int(match[1]), int(match[2]), int(match[3])))
             except ValueError:
                 continue
+        for match in _MONTHS.finditer(text):
+            try:
+                first = dt.date(int(match[1]), int(match[2]), 1)
+            except ValueError:
+                continue
+            # a card statement of a month lists the month before it (billing day mid-month)
+            days += [(first - dt.timedelta(days=1)).replace(day=1),
+                     (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)]
     return (min(days), max(days)) if days else None
 
 
@@ -538,7 +548,7 @@ def parse_date(text: str, period: tuple[dt.date, dt.date] | None = None) -> dt.d
                     candidate = dt.date(year, month, day)
                 except ValueError:
                     continue
-                if period[0] - dt.timedelta(days=31) <= candidate <= period[1] + dt.timedelta(days=31):
+                if period[0] <= candidate <= period[1]:
                     return candidate
             raise ValueProblem(f"日期“{text}”不在账单周期 {period[0]} 至 {period[1]} 内")
     except ValueProblem:
