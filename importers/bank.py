@@ -40,7 +40,7 @@ from beancount.core import data
 from xiaozhang.chart import FEES_IN_TRANSIT, SUSPENSE, TRANSFERS_IN_TRANSIT
 
 from .base import (FileResult, LedgerIndex, RowError, XiaozhangImporter, account_number, check_date,
-                   check_row, note_sheet_without_header)
+                   check_row, date_range, note_sheet_without_header)
 from .receipts import SETTLE_DAYS
 from .rules import Rules, load_rules
 from .tabular import (FORMULA, PLACEHOLDER, SUFFIXES, FileProblem, Header, Sheet, ValueProblem, find_header,
@@ -357,6 +357,7 @@ class _Extraction:
         self.needed = tuple(self.col[name] for name in ("date", "out", "in", "amount", "flag", "balance",
                                                         "payer_account", "payee_account")
                             if self.col[name] is not None)
+        self.bounds = date_range(index)
         self.period = statement_period(c for _n, cells in self.header.preamble for c in cells if c)
         # per-file state of the pass over the rows
         self.last_date: dt.date | None = None
@@ -505,7 +506,7 @@ class _Extraction:
                 raise ValueProblem("日期为空：本文件的日期栏带时间，每行都应有日期，不能沿用上一行的日期")
             date = self.last_date
             self.result.carried.append(number)
-        check_date(date, self.index)
+        check_date(date, self.index, self.bounds)
         amount = self.read_amount(cells, mode, own)
         if self.layout.negate:
             amount = -amount

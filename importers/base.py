@@ -23,6 +23,8 @@ from pathlib import Path
 import beangulp
 from beancount.core import data
 
+from .tabular import (FORMULA, SUFFIXES, FileProblem, ValueProblem, find_header, normalize_name, parse_date,
+                      read_sheets)
 from xiaozhang.chart import (BANK, BANK_BASIC, BANK_COLLECTION, MONEY_ROOTS, PAYABLE_TO_TREASURY,
                              SUSPENSE)
 
@@ -67,8 +69,6 @@ def check_row(cells: list[str], width: int, needed: tuple[int, ...], cut: bool =
     rows joined into one, shifted the columns.  A row that stops before a column the importer
     needs (date, amounts, balance): a row split in two by a raw line break, or a file cut off.
     A formula cell without its computed value: unreadable until re-saved in Excel."""
-    from .tabular import FORMULA
-
     if len(cells) > width and any(cells[width:]):
         return (f"该行有 {len(cells) - sum(1 for c in reversed(cells) if not c) if not cells[-1] else len(cells)} 列，"
                 f"表头只有 {width} 列：可能某个单元格中有未加引号的逗号，或两行连成了一行，各列已错位；"
@@ -76,14 +76,14 @@ def check_row(cells: list[str], width: int, needed: tuple[int, ...], cut: bool =
     if cut and (len(cells) < width or len(cells) - 1 in needed):
         return (f"文件在这一行中间结束（该行 {len(cells)} 列，表头 {width} 列，末尾没有换行）：文件可能没有下载完整，"
                 "最后一格可能被截断；请重新下载（如确认完整，在文件末尾加一个换行后再导入）")
-    missing = [column for column in needed if column >= len(cells)]
-    if missing:
+    if needed and len(cells) <= max(needed):
         return (f"该行只有 {len(cells)} 列，表头有 {width} 列：可能一行被换行拆成了两行，或文件不完整；"
                 "请从网银重新下载")
-    for cell in cells:
-        if cell.startswith(FORMULA):
-            return (f"单元格是公式（{cell[len(FORMULA):]}）且文件中没有保存计算结果；"
-                    "请在 Excel 中打开该文件、重新保存（另存为 xlsx）后再导入")
+    if FORMULA[0] in "".join(cells):  # NUL: only the formula mark has it (text files with NUL are refused)
+        for cell in cells:
+            if cell.startswith(FORMULA):
+                return (f"单元格是公式（{cell[len(FORMULA):]}）且文件中没有保存计算结果；"
+                        "请在 Excel 中打开该文件、重新保存（另存为 xlsx）后再导入")
     return None
 
 
@@ -95,10 +95,8 @@ def date_range(index: "LedgerIndex") -> tuple[dt.date, dt.date]:
     return dt.date(max(first, 1900), 1, 1), today + dt.timedelta(days=366)
 
 
-def check_date(date: dt.date, index: "LedgerIndex") -> None:
-    from .tabular import ValueProblem
-
-    low, high = date_range(index)
+def check_date(date: dt.date, index: "LedgerIndex", bounds: tuple[dt.date, dt.date] | None = None) -> None:
+    low, high = bounds or date_range(index)
     if not low <= date <= high:
         raise ValueProblem(f"日期 {date} 不在合理范围内（{low} 至 {high}：账本首年的前一年起，至今后一年）")
 
@@ -114,9 +112,12 @@ class ImportFileError(Exception):
         self.result = result
 
 
+_NOT_ACCOUNT = re.compile(r"[^0-9A-Za-z]")
+
+
 def account_number(text: str) -> str:
     """Bank account numbers compared without spaces, dashes or `="…"` guards."""
-    return re.sub(r"[^0-9A-Za-z]", "", text)
+    return _NOT_ACCOUNT.sub("", text)
 
 
 FEE_LIABILITIES = ("Liabilities:2103", "Liabilities:2307其他应付款:230701")
@@ -377,8 +378,6 @@ class TableImporter(XiaozhangImporter):
     header_hint = ""
 
     def sniff(self, filepath: str) -> bool:
-        from .tabular import SUFFIXES, find_header, read_sheets
-
         if Path(filepath).suffix.lower() not in SUFFIXES:
             return False
         return any(find_header(sheet.rows, self.must) is not None for sheet in read_sheets(filepath))
@@ -387,8 +386,6 @@ class TableImporter(XiaozhangImporter):
         """Per sheet with the header: (where, numbered rows below the header, column index per
         field, header width).  Why a file or sheet cannot be read is recorded in `result`; the
         rows above and of the header are counted as heading."""
-        from .tabular import FileProblem, find_header, normalize_name, read_sheets
-
         try:
             sheets = read_sheets(filepath)
         except FileProblem as problem:
@@ -424,8 +421,6 @@ class TableImporter(XiaozhangImporter):
         """The date of a data row (None for a blank or total row); ValueProblem for a bad row:
         cells shifted or missing, a formula without its value, a date that cannot be read or is
         out of range."""
-        from .tabular import FORMULA, ValueProblem, parse_date
-
         if not any(cells):
             return None
         if number == self.unterminated and len(cells) < width:  # cut off: never a footer

@@ -470,6 +470,9 @@ _AMOUNT = re.compile(
     r"\s*(?:元|CNY|RMB)?\s*(?P<close>\))?$", re.IGNORECASE)
 
 
+_PLAIN = re.compile(r"-?[0-9]{1,12}\.[0-9]{2}\Z")
+
+
 class ValueProblem(ValueError):
     """A cell that cannot be read; the message is Chinese."""
 
@@ -477,6 +480,8 @@ class ValueProblem(ValueError):
 def parse_amount(text: str) -> Decimal | None:
     """`1,234.50`, `+10000.00`, `-20`, `¥3,240.28`, `CNY 123.18`, `(20.00)` → Decimal (2 places);
     blank or `-` → None; anything else (`1,2,3`, `12 34`, `1E2`, three decimals) ValueProblem."""
+    if _PLAIN.match(text):  # the common case, 1234.50 or -20.00
+        return Decimal(text)
     if not text or PLACEHOLDER.match(text):
         return None
     match = _AMOUNT.match(text.strip()) if len(text) <= 64 else None
