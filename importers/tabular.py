@@ -297,6 +297,9 @@ def _read_text(raw: bytes) -> list[Sheet]:
             rows.append((start, [clean(c) for c in cells]))
             start = reader.line_num + 1
     except csv.Error as error:
+        if "field larger" in str(error):
+            raise FileProblem(f"第 {start} 行有一个超过 {csv.field_size_limit():,} 字的单元格，不像是流水；"
+                              "请检查文件是否完整、引号是否成对") from None
         raise FileProblem(f"第 {start} 行 CSV 格式错误（{error}）；请检查引号是否成对") from None
     last = rows[-1][0] if rows and not text.endswith(("\n", "\r")) else None
     return [Sheet(None, rows, last)]
