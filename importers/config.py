@@ -6,7 +6,8 @@ from pathlib import Path
 
 import beangulp
 
-from .bank import BUILTIN, StatementImporter, load_layout, shipped_layouts
+from .bank import BUILTIN, StatementImporter
+from .mapping import load_layout, shipped_layouts
 from .base import LedgerIndex
 from .rules import Rules, load_rules
 

@@ -25,7 +25,7 @@ from beancount.core import data
 from xiaozhang.chart import BANK_CANTEEN, MEAL_CARDS, MEAL_INCOME, STAFF_MEAL_CARDS, STAFF_MEAL_INCOME
 
 from .base import FileResult, LedgerIndex, RowError, TableImporter
-from .tabular import ValueProblem, parse_amount, parse_date
+from .tabular import ValueProblem, parse_amount
 
 COLUMNS = {
     "date": ("交易时间", "交易日期", "日期", "时间", "消费时间"),

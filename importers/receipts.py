@@ -40,7 +40,7 @@ from .base import FileResult, LedgerIndex, RowError, TableImporter, deposit_acco
 # A deposit settles the receipts of up to this many days before it; a deposit booked elsewhere
 # this many days either side of a receipts day is named as possibly its money.
 SETTLE_DAYS = 7
-from .tabular import ValueProblem, parse_amount, parse_date
+from .tabular import ValueProblem, parse_amount
 
 COLUMNS = {
     "invoice": ("票据号", "票据号码", "票号", "电子票据号码"),

@@ -19,7 +19,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 MAX_HEADER_SCAN = 40  # title and account lines above the header stay well below this

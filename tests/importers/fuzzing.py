@@ -43,7 +43,7 @@ from xiaozhang.importers.base import LedgerIndex
 from xiaozhang.importers.cli import accounted, extract_files
 from xiaozhang.importers.tabular import ValueProblem, decode, parse_amount, parse_date
 
-from importer_fixtures import FIXTURES, chart_index, documents, importers
+from importer_fixtures import chart_index, documents, importers
 
 KEEP = "keep"        # every row keeps its figures
 CHANGE = "change"    # figures may change: imported ones must be original or reported

@@ -10,7 +10,7 @@ import pytest
 from beancount.core import data
 
 from xiaozhang.chart import BANK_BASIC
-from xiaozhang.importers.bank import LayoutError, layout_from
+from xiaozhang.importers.mapping import LayoutError, layout_from
 from xiaozhang.importers.cli import accounted, extract_files, summary
 
 from importer_fixtures import chart_index, importers
