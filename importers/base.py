@@ -29,6 +29,7 @@ from xiaozhang.chart import (BANK, BANK_BASIC, BANK_COLLECTION, MONEY_ROOTS, PAY
                              SUSPENSE)
 
 DUPLICATE = "__duplicate__"  # beangulp's and Fava's marker for a duplicate entry
+INTERNAL_ERROR = "导入器内部错误"  # an exception that escaped parsing (the fuzz counts it as a traceback)
 
 
 @dataclass(frozen=True)
@@ -325,7 +326,12 @@ class XiaozhangImporter(beangulp.Importer):
         cached = self._cache.get(filepath)
         if cached and key is not None and cached[0] == key:
             return cached[1]
-        result = self.parse_file(filepath, index)
+        try:
+            result = self.parse_file(filepath, index)
+        except Exception as error:  # a bug must not stop the other files of the run
+            result = FileResult(filepath, self.name)
+            result.errors.append(RowError(filepath, 0, f"{INTERNAL_ERROR}（{type(error).__name__}: {error}）；"
+                                                       "请把这个文件交给维护人员，其他文件不受影响"))
         self._cache = {filepath: (key, result)}  # keep one: memory must not grow with runs
         return result
 

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from beancount.core import data
 
-from xiaozhang.importers.base import LedgerIndex
+from xiaozhang.importers.base import INTERNAL_ERROR, LedgerIndex
 from xiaozhang.importers.cli import accounted, extract_files
 from xiaozhang.importers.tabular import ValueProblem, decode, parse_amount, parse_date
 
@@ -80,7 +80,8 @@ def figures(entries) -> Counter:
     found = Counter()
     for entry in entries:
         if isinstance(entry, data.Transaction):
-            found[("txn", entry.date, abs(entry.postings[0].units.number), entry.postings[0].units.number > 0)] += 1
+            kind = "card" if "records" in entry.meta else "txn"  # a meal-card day's total
+            found[(kind, entry.date, abs(entry.postings[0].units.number), entry.postings[0].units.number > 0)] += 1
         elif isinstance(entry, data.Balance):
             found[("balance", entry.date, entry.amount.number, True)] += 1
     return found
@@ -400,6 +401,9 @@ def run_variant(variant: Variant, folder: Path, limit: float, base: LedgerIndex)
         signal.signal(signal.SIGALRM, previous)
         path.unlink()
     seconds = time.perf_counter() - start
+    internal = [e for e in run.errors if INTERNAL_ERROR in e.message]
+    if internal:  # caught by the importer's last resort: still a traceback
+        return Outcome(variant, "traceback", seconds, internal[0].message)
     if accounted(run) != run.lines:
         return Outcome(variant, "silent loss", seconds, f"rows {accounted(run)} != file {run.lines}")
     if run.errors:
@@ -424,9 +428,10 @@ def run_variant(variant: Variant, folder: Path, limit: float, base: LedgerIndex)
     # right when it states the original's balance at the start of that day
     other = Counter({k: v for k, v in other.items() if k[0] != "balance" or not _true_balance(original, k)})
     if other and variant.kind == "truncated" and variant.content.endswith((b"\n", b"\r")) and all(
-            k[0] == "balance" for k in other):
-        # cut at a line break: a shorter, well-formed statement whose last day lost rows; the
-        # file cannot show it, and bean-check reports the balance assertion
+            k[0] in ("balance", "card") for k in other):
+        # cut at a line break: a shorter, well-formed file whose last day lost rows; the file
+        # cannot show it (bean-check then reports the balance assertion; a meal-card day has
+        # fewer records than the card system's own day total)
         return Outcome(variant, "changed", seconds, f"{sorted(other)}")
     if other:
         if variant.oracle == FLIP:

@@ -287,3 +287,23 @@ def test_forced_account_statement_without_number_still_accounts_rows(tmp_path):
     path = statement(tmp_path, ["20251103,,100.00,,100.00,甲,缴费,S1"], title="")
     run = extract(path, account=BANK_BASIC)
     assert run.errors == [] and run.imported == 1 and run.lines == 2
+
+
+def test_an_unexpected_exception_is_a_file_error_and_the_other_files_are_imported(tmp_path, monkeypatch):
+    from xiaozhang.importers import bank
+    from xiaozhang.importers.base import INTERNAL_ERROR
+
+    good = statement(tmp_path, ["20251103,,100.00,,100.00,甲,缴费,S1"], name="good.csv")
+    bad = statement(tmp_path, ["20251104,,1.00,,1.00,乙,缴费,S2"], name="bad.csv")
+    real = bank._Extraction.run
+
+    def broken(self):
+        if self.path.endswith("bad.csv"):
+            raise OverflowError("date value out of range")
+        return real(self)
+
+    monkeypatch.setattr(bank._Extraction, "run", broken)
+    index = chart_index()
+    run = extract_files([str(good), str(bad)], importers(index), index)
+    assert run.imported == 1 and [e.row for e in run.errors] == [0]
+    assert INTERNAL_ERROR in run.errors[0].message and "OverflowError" in run.errors[0].message
