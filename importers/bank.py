@@ -18,9 +18,16 @@ when the counterparty account is another of the school's own accounts (`bank_acc
 matching categorisation rule (rules.py); or `!` against chart.SUSPENSE when none matches.
 Metadata: `bank_ref` (the bank's serial, or `H` + a stable hash of date, time, amount,
 counterparty, its account and the running balance when the layout has no serial),
-`counterparty_account`, `counterparty_bank`.  After the rows, a `balance` assertion from the
-last running balance, dated the day after (for a statement that reaches today, whose day may
-not be over, the balance today started with, dated today).
+`counterparty_account`, `counterparty_bank`.
+
+Rows that cannot be trusted are errors, never guesses (docs/import.md, "哪些行算错误"): more
+cells than the header, a row that stops before a needed column or a file cut off in its last
+row, a formula without its value, a malformed amount, an implausible date.  A blank date cell
+takes the date written above it (banks print the day once; merged cells), except in a column
+whose dates carry a time.  The running balance is checked in date order (same-day rows in
+whatever order follows): a row that does not follow is an error.  After the rows, a `balance`
+assertion of the latest date's balance, dated the day after (for a statement that reaches
+today, whose day may not be over, the balance today started with, dated today).
 """
 
 from __future__ import annotations

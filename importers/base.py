@@ -1,9 +1,11 @@
 """What every xiaozhang importer shares: row accounting, the ledger index, de-duplication.
 
-Every input row of a file ends as exactly one of: imported (a new entry), duplicate (its
-`bank_ref` or 票据号 `invoice` is already in the ledger or earlier in the same run), or an
-error `file:row: reason`.  Title lines, blank lines, headers and summary/footer lines are not
-transactions; they are counted as skipped.
+Every row of a file is counted once (`FileResult`: lines = heading + skipped + rows): title
+lines, account blocks and headers (`heading`); totals, footers, blank and zero rows
+(`skipped`); and data rows, each of which ends as imported (a new entry), duplicate (its
+`bank_ref` or 票据号 `invoice` is already in the ledger or earlier in the same run), voided (a
+作废 receipt), held (a good row of a meal-card day with an error) or an error `file:row:
+reason` (`failed`).  cli.summary prints the counts, which add up to the file's rows.
 
 Importers are real `beangulp.Importer`s: `identify`, `account`, `date`, `extract`,
 `deduplicate`.  `parse()` does the work and returns a `FileResult`; `extract()` raises
