@@ -238,7 +238,7 @@ def identify_command(files, ledger, account, rules) -> None:
         importer, problem = _identify(importers, path)
         if importer is None:
             unknown += 1
-            click.echo(f"{path}: {problem or '未识别'}")
+            click.echo(f"{path}: {problem or _unreadable(path) or '未识别'}")
             continue
         result = importer.parse(path)
         where = result.account or "（账户未确定）"
