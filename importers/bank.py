@@ -46,7 +46,7 @@ from beancount.core import data
 from xiaozhang.chart import FEES_IN_TRANSIT, SUSPENSE, TRANSFERS_IN_TRANSIT
 
 from .base import (FileResult, LedgerIndex, RowError, XiaozhangImporter, account_number, check_date,
-                   check_row, date_range, note_sheet_without_header)
+                   check_row, date_range, note_sheet_without_header, typical_length)
 from .receipts import SETTLE_DAYS
 from .rules import Rules, load_rules
 from .tabular import (FORMULA, PLACEHOLDER, SUFFIXES, FileProblem, Header, Sheet, ValueProblem, find_header,
@@ -369,6 +369,7 @@ class _Extraction:
         self.last_date: dt.date | None = None
         self.timed = False  # whether the last date written had a time (then no carry-down)
         self.unterminated = sniffed.sheet.unterminated
+        self.typical = typical_length(self.rows[self.header.row_index + 1:], self.width)
         self.seen: dict[str, Decimal] = {}                  # ref → amount of its first row
         self.repeats: dict[tuple[str, Decimal], int] = {}   # (ref, amount) → rows so far, once repeated
         self.settled: dict = {}
@@ -502,7 +503,8 @@ class _Extraction:
         elif not date_text:
             if _has_summary_words(cells) or not self.has_money(cells):
                 return None  # a total or a note line: no date, no amount
-        problem = check_row(cells, self.width, self.needed, cut=number == self.unterminated)
+        problem = check_row(cells, self.width, self.needed, cut=number == self.unterminated,
+                            typical=self.typical)
         if problem:
             raise ValueProblem(problem)
         if date is None:  # banks print the date on the first row of a day only (or merge the cells)

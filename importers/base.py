@@ -65,14 +65,30 @@ class FileResult:
     voided: list[str] = field(default_factory=list)     # 作废 receipts, skipped and reported
 
 
-def check_row(cells: list[str], width: int, needed: tuple[int, ...], cut: bool = False) -> str | None:
+def typical_length(rows, width: int) -> int | None:
+    """The number of cells most rows of a table have, the header counting as one (some exports
+    end every row with a comma the header lacks: that is the table's shape, not a shifted row);
+    None when fewer than two rows leave nothing to compare."""
+    counts: dict[int, int] = {width: 1}
+    filled = 0
+    for _n, cells in rows:
+        if any(cells):
+            filled += 1
+            counts[len(cells)] = counts.get(len(cells), 0) + 1
+    if filled < 2:
+        return None
+    return max(sorted(counts), key=counts.get)  # a tie goes to the shorter shape
+
+
+def check_row(cells: list[str], width: int, needed: tuple[int, ...], cut: bool = False,
+              typical: int | None = None) -> str | None:
     """Why a data row cannot be trusted as it stands, or None.
 
     More non-empty cells than the header has columns: an unquoted comma inside a cell, or two
     rows joined into one, shifted the columns.  A row that stops before a column the importer
     needs (date, amounts, balance): a row split in two by a raw line break, or a file cut off.
     A formula cell without its computed value: unreadable until re-saved in Excel."""
-    if len(cells) > width and any(cells[width:]):
+    if len(cells) > width and (any(cells[width:]) or (typical is not None and len(cells) > typical)):
         return (f"该行有 {len(cells) - sum(1 for c in reversed(cells) if not c) if not cells[-1] else len(cells)} 列，"
                 f"表头只有 {width} 列：可能某个单元格中有未加引号的逗号，或两行连成了一行，各列已错位；"
                 "请在 Excel 中打开原文件另存为 xlsx，或从网银重新下载")
@@ -414,6 +430,7 @@ class TableImporter(XiaozhangImporter):
             result.lines += len(sheet.rows)
             result.heading += header.row_index + 1
             self.unterminated = sheet.unterminated
+            self.typical = typical_length(sheet.rows[header.row_index + 1:], len(header.names))
             tables.append((sheet.where(filepath), sheet.rows[header.row_index + 1:], col, len(header.names)))
         if not tables and not result.errors:
             result.errors.append(RowError(filepath, 0, f"找不到表头（应含 {self.header_hint}）"))
@@ -438,7 +455,7 @@ class TableImporter(XiaozhangImporter):
             if sum(1 for c in cells if c) <= 2 or any(w in "".join(cells) for w in ("合计", "总计", "小计")):
                 return None
         needed = tuple(i for k, i in col.items() if i is not None and k in self.needed)
-        problem = check_row(cells, width, needed, cut=number == self.unterminated)
+        problem = check_row(cells, width, needed, cut=number == self.unterminated, typical=self.typical)
         if problem:
             raise ValueProblem(problem)
         try:
@@ -452,6 +469,7 @@ class TableImporter(XiaozhangImporter):
 
     needed: tuple[str, ...] = ()  # fields whose column a row must reach
     unterminated: int | None = None  # the last row of a text file not ended by a line break
+    typical: int | None = None       # the number of cells most rows have
 
 
 def note_sheet_without_header(filepath: str, sheet, result: FileResult) -> None:

@@ -307,3 +307,21 @@ def test_an_unexpected_exception_is_a_file_error_and_the_other_files_are_importe
     run = extract_files([str(good), str(bad)], importers(index), index)
     assert run.imported == 1 and [e.row for e in run.errors] == [0]
     assert INTERNAL_ERROR in run.errors[0].message and "OverflowError" in run.errors[0].message
+
+
+def test_an_unquoted_comma_before_empty_trailing_columns_is_still_a_shift(tmp_path):
+    """CCB's rows end with empty columns: a comma in 摘要 pushes the serial into 备注 and adds an
+    empty cell at the end; the row has more cells than the others, so it is reported (its
+    bank_ref would otherwise change and a later import of the right file book it twice)."""
+    ccb = (FIXTURES / "ccb" / "ccb-one-row-2025-10.csv").read_bytes()
+    path = tmp_path / "ccb.csv"
+    path.write_bytes(ccb.replace("期末清退".encode(), "期末,清退".encode()))
+    assert path.read_bytes() != ccb
+    run = extract(path, account=BANK_BASIC)
+    assert [e.row for e in run.errors] == [2] and "未加引号的逗号" in run.errors[0].message
+
+
+def test_rows_that_all_end_with_a_comma_the_header_lacks_are_fine(tmp_path):
+    path = statement(tmp_path, ["20251103,,100.00,,100.00,甲,缴费,S1,", "20251104,,10.00,,110.00,丁,缴费,S2,"])
+    run = extract(path)
+    assert run.errors == [] and run.imported == 2
