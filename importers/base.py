@@ -89,9 +89,8 @@ def check_row(cells: list[str], width: int, needed: tuple[int, ...], cut: bool =
     needs (date, amounts, balance): a row split in two by a raw line break, or a file cut off.
     A formula cell without its computed value: unreadable until re-saved in Excel."""
     if len(cells) > width and (any(cells[width:]) or (typical is not None and len(cells) > typical)):
-        return (f"该行有 {len(cells) - sum(1 for c in reversed(cells) if not c) if not cells[-1] else len(cells)} 列，"
-                f"表头只有 {width} 列：可能某个单元格中有未加引号的逗号，或两行连成了一行，各列已错位；"
-                "请在 Excel 中打开原文件另存为 xlsx，或从网银重新下载")
+        return (f"该行有 {len(cells)} 列，表头只有 {width} 列：可能某个单元格中有未加引号的逗号，或两行连成了一行，"
+                "各列已错位；请从网银重新下载，或在原文件中给含逗号的单元格加上引号")
     if cut and (len(cells) < width or len(cells) - 1 in needed):
         return (f"文件在这一行中间结束（该行 {len(cells)} 列，表头 {width} 列，末尾没有换行）：文件可能没有下载完整，"
                 "最后一格可能被截断；请重新下载（如确认完整，在文件末尾加一个换行后再导入）")
