@@ -37,6 +37,7 @@ COLUMNS = {
     "holder": ("人员类别", "人员类型", "身份", "卡类别", "卡类型"),  # optional: 学生 / 教职工
 }
 STAFF_WORDS = ("教职工", "教工", "职工", "教师", "员工")
+STUDENT_WORDS = ("学生", "学员", "住校", "走读", "幼儿")
 MUST = (COLUMNS["date"], COLUMNS["kind"], COLUMNS["amount"], COLUMNS["card"])
 KINDS = {"充值": "充值", "圈存": "充值", "消费": "消费", "就餐": "消费", "退款": "退款", "退卡": "退款",
          "销户退款": "退款"}
@@ -129,6 +130,10 @@ class MealCardImporter(TableImporter):
         if not card:
             raise ValueProblem("卡号为空")
         holder = col.get("holder")
-        if holder is not None and holder < len(cells) and any(w in cells[holder] for w in STAFF_WORDS):
-            kind = "教职工" + kind  # staff meals apart from students' (食堂)
+        if holder is not None and holder < len(cells):
+            who = "".join(cells[holder].split())
+            if any(w in who for w in STAFF_WORDS):
+                kind = "教职工" + kind  # staff meals apart from students' (食堂)
+            elif who and not any(w in who for w in STUDENT_WORDS):
+                raise ValueProblem(f"人员类别“{cells[holder][:40]}”无法识别（应为 学生 或 教职工）")
         return kind, amount, card

@@ -112,9 +112,27 @@ def make_seeds() -> list[Seed]:
                     seed.data_rows.append(row)
                     seed.row_figures[row] = ("txn", entry.date, abs(entry.postings[0].units.number),
                                              entry.postings[0].units.number > 0)
+            if any(k[0] == "card" for k in seed.figures):
+                _card_rows(seed)
             seed.data_rows.sort()
         seeds.append(seed)
     return seeds
+
+
+def _card_rows(seed: Seed) -> None:
+    """A meal-card export's data rows (its entries are day totals, not rows)."""
+    from xiaozhang.importers.mealcard import COLUMNS, MUST
+    from xiaozhang.importers.tabular import find_header, normalize_name
+
+    numbered = [(n, [c.strip() for c in cells]) for n, cells in enumerate(seed.rows, 1)]
+    header = find_header(numbered, MUST)
+    date = header.find(tuple(normalize_name(a) for a in COLUMNS["date"]))
+    amount = header.find(tuple(normalize_name(a) for a in COLUMNS["amount"]))
+    for row, cells in enumerate(seed.rows[header.row_index + 1:], header.row_index + 1):
+        if len(cells) > max(date, amount) and cells[date]:
+            value = parse_amount(cells[amount].strip())
+            seed.data_rows.append(row)
+            seed.row_figures[row] = ("row", parse_date(cells[date].strip()), abs(value), value > 0)
 
 
 # -- writing damaged CSV ---------------------------------------------------------------------
@@ -199,6 +217,7 @@ def csv_variants(seed: Seed, rng: random.Random) -> list[Variant]:
                            expected, balances))
 
     target = rng.choice(seed.data_rows)
+    totals = any(k[0] == "card" for k in seed.figures)  # entries are day totals of the rows
     # shuffled data rows (the file is no longer in date order)
     shuffled = rows_copy()
     order = list(seed.data_rows)
@@ -207,22 +226,23 @@ def csv_variants(seed: Seed, rng: random.Random) -> list[Variant]:
         shuffled[place] = list(rows[source])
     add("shuffled-rows", KEEP, write_rows(shuffled, enc), seed.figures)
     # a deleted row, a duplicated row
-    deleted = rows_copy()
-    del deleted[target]
-    add("deleted-row", KEEP, write_rows(deleted, enc), _without(seed.figures, seed.row_figures[target]),
-        balances=False)
-    duplicated = rows_copy()
-    duplicated.insert(target, list(rows[target]))
-    expected = Counter(seed.figures)
-    expected[seed.row_figures[target]] += 1
-    add("duplicated-row", KEEP, write_rows(duplicated, enc), expected, balances=False)
+    if not totals:
+        deleted = rows_copy()
+        del deleted[target]
+        add("deleted-row", KEEP, write_rows(deleted, enc), _without(seed.figures, seed.row_figures[target]),
+            balances=False)
+        duplicated = rows_copy()
+        duplicated.insert(target, list(rows[target]))
+        expected = Counter(seed.figures)
+        expected[seed.row_figures[target]] += 1
+        add("duplicated-row", KEEP, write_rows(duplicated, enc), expected, balances=False)
     # a blank date cell: the date of the row above (documented carry-down)
     column = _date_column(seed, target)
     if column is not None:
         blank = rows_copy()
         blank[target][column] = ""
         above = _date_above(seed, target, column)
-        if above is None:
+        if above is None or totals:  # meal cards never carry a date down
             add("blank-date", CHANGE, write_rows(blank, enc))
         else:
             mine = seed.row_figures[target]
@@ -274,7 +294,7 @@ def csv_variants(seed: Seed, rng: random.Random) -> list[Variant]:
     # an emptied cell
     emptied = rows_copy()
     column = rng.randrange(len(emptied[target]))
-    if column != _date_column(seed, target):  # an emptied date is the blank-date case above
+    if column != _date_column(seed, target) and not totals:  # an emptied date: blank-date above
         emptied[target][column] = ""
         add("empty-cell", CHANGE, write_rows(emptied, enc))
     # other encodings

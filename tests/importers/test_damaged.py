@@ -325,3 +325,17 @@ def test_rows_that_all_end_with_a_comma_the_header_lacks_are_fine(tmp_path):
     path = statement(tmp_path, ["20251103,,100.00,,100.00,甲,缴费,S1,", "20251104,,10.00,,110.00,丁,缴费,S2,"])
     run = extract(path)
     assert run.errors == [] and run.imported == 2
+
+
+def test_a_meal_card_holder_that_is_neither_student_nor_staff_is_an_error(tmp_path):
+    """Before, any other text (a damaged 教职工) booked a staff meal as a student's."""
+    path = tmp_path / "cards.csv"
+    path.write_text("卡号,人员编号,人员类别,交易类型,金额,交易时间,流水号\n"
+                    "T0007,T007,教 职工,消费,-8.00,2025-10-08 12:05:00,N4\n"
+                    "C0001,20250101,学生,消费,-6.50,2025-10-08 12:01:00,N3\n"
+                    "C0002,20250102,,消费,-6.50,2025-10-08 12:02:00,N5\n"
+                    "T0009,T009,(((,消费,-8.00,2025-10-08 12:06:00,N6\n", encoding="utf-8")
+    run = extract(path)
+    assert [e.row for e in run.errors] == [5] and "人员类别“(((”无法识别" in run.errors[0].message
+    batches = sorted(e.meta["card_batch"] for _p, es in run.output for e in es)
+    assert batches == ["饭卡-教职工消费-2025-10-08", "饭卡-消费-2025-10-08"]
