@@ -95,7 +95,7 @@ def usage(actual: Decimal, limit: Decimal) -> tuple[Decimal | None, str]:
     state: 超支 above the limit, 已用完 exactly at it, 接近（≥90%） from 90% up, else 正常."""
     if actual > limit:
         state = OVER
-    elif actual == limit and limit > 0:
+    elif actual == limit:
         state = USED_UP
     else:
         state = NEAR if actual >= limit * NEAR_SHARE else NORMAL

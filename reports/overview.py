@@ -186,7 +186,7 @@ def build(
         year = SchoolYear.of(period[0])
         first, last = period[0], min(period[1], as_of) if as_of else period[0] - ONE_DAY
     else:
-        if school_year not in years:
+        if school_year not in years and (years or school_year is None):
             default = SchoolYear.of(as_of or datetime.date.today()).year
             school_year = default if default in years or not years else years[-1]
         year = SchoolYear(school_year)

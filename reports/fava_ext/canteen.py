@@ -19,6 +19,7 @@ from fava.ext import FavaExtensionBase
 from flask import request
 from markupsafe import Markup
 
+from xiaozhang.model.periods import parse_month
 from xiaozhang.reports import canteen as canteen_report
 from xiaozhang.reports import canteen_documents
 from xiaozhang.reports.fava_ext.page import ReportPage
@@ -45,8 +46,11 @@ class Canteen(ReportPage, FavaExtensionBase):
 
     @staticmethod
     def asked_month() -> str:
-        """The month asked for (`?month=2025-10`), as typed ("" when none)."""
-        return request.args.get("month", "").strip()
+        """The month asked for (`?month=2025-10`) spelt "2025-10" ("" when none; as typed
+        when it is not a month)."""
+        typed = request.args.get("month", "").strip()
+        month = parse_month(typed)
+        return month.text if month is not None else typed
 
     def month(self) -> canteen_report.CanteenMonth | None:
         """`?month=2025-10` if it had meals, else the latest month that is over and had meals
@@ -63,4 +67,5 @@ class Canteen(ReportPage, FavaExtensionBase):
         return canteen_documents.statement_html(month)
 
     def chart(self, year: canteen_report.CanteenYear) -> Markup:
-        return self.cached(("canteen-chart", year.school_year), lambda: canteen_documents.year_chart(year))
+        return self.cached(("canteen-chart", year.school_year, year.period),
+                           lambda: canteen_documents.year_chart(year))

@@ -99,7 +99,8 @@ def test_deadlines_and_a_month_in_progress(fixture_ledger, october):
 def test_the_page_year_stock_and_licences(fixture_ledger):
     year = canteen.build_year(*fixture_ledger)
     assert year.school_year == 2025 and year.as_of == dt.date(2025, 11, 28)
-    assert [row.month.month for row in year.months] == [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]
+    # up to the month of the end of the data: the months to come are not rows of zeros
+    assert [row.month.month for row in year.months] == [9, 10, 11]
     november = year.months[2]
     # 160 income, 100 cost: 37.5%, but November is not over: not flagged
     assert (november.complete, november.over_cap) == (False, False)
