@@ -112,6 +112,30 @@ def test_the_page_year_stock_and_licences(fixture_ledger):
     assert (name, ended, over, figures.income_total) == ("2025年秋季学期", False, False, D("5417.50"))
 
 
+def test_the_page_year_under_a_time_filter(fixture_ledger):
+    """Fava's time filter (first and last day): its months, whole; the terms overlapping it;
+    the stores at its end; the licences judged at the end of the data."""
+    october = (dt.date(2025, 10, 1), dt.date(2025, 10, 31))
+    year = canteen.build_year(*fixture_ledger, period=october)
+    assert [row.month for row in year.months] == [dt.date(2025, 10, 1)]
+    assert year.months[0].figures.income_total == D("455.00")
+    assert year.title == "2025年10月" and year.stock_on == dt.date(2025, 10, 31)
+    assert [name for name, *_ in year.terms] == ["2025年秋季学期"]
+    assert year.licences == canteen.build_year(*fixture_ledger).licences
+    beyond = canteen.build_year(*fixture_ledger, period=(dt.date(2025, 11, 1), dt.date(2026, 3, 31)))
+    assert [row.month for row in beyond.months] == [dt.date(2025, 11, 1)]  # none after the data
+
+
+def test_the_shown_month_has_meals(fixture_ledger):
+    assert canteen.months_with_meals(*fixture_ledger) == [
+        dt.date(2025, 9, 1), dt.date(2025, 10, 1), dt.date(2025, 11, 1)]
+    assert canteen.shown_month(*fixture_ledger, "2025-08") is None  # no notice of zeros
+    assert canteen.shown_month(*fixture_ledger, "").month == dt.date(2025, 10, 1)  # latest over
+    september = (dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    assert canteen.shown_month(*fixture_ledger, "", september).month == dt.date(2025, 9, 1)
+    assert canteen.shown_month(*fixture_ledger, "", (dt.date(2025, 7, 1), dt.date(2025, 8, 31))) is None
+
+
 def test_without_term_end_the_term_to_date_is_the_model_term():
     """No `term-end` policy: the term (本学期累计) is the model's (to 31 January, then from
     1 February), not the whole ledger as one term named 本学期 as before."""
