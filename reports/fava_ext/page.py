@@ -37,6 +37,12 @@ _CACHE_SIZE = 64
 _FILTER_NAMES = {"time": "时间", "account": "账户", "filter": "筛选"}
 
 
+def account_name(account: str) -> str:
+    """An account as the pages print it: its 科目编码 and names without Beancount's English
+    root (`Assets:1002银行存款:100201基本户` -> `1002银行存款／100201基本户`)."""
+    return "／".join(account.split(":")[1:]) or account
+
+
 @dataclass(frozen=True)
 class Selection:
     """What Fava's filter bar selects for one request (see the module docstring)."""
@@ -77,7 +83,8 @@ class ReportPage:
     - `source_path(filename)`: a ledger file as the accountant knows it (`2026/10.beancount`).
     - `selection()`: what the filter bar selects (`Selection`); `cached` keys of figures that
       follow the filter include `selection().key`.
-    - templates get the `money` filter (2 decimals, thousands separators).
+    - templates get the `money` filter (2 decimals, thousands separators) and `account_name`
+      (an account without its English root: `1002银行存款／100201基本户`).
     """
 
     ledger: FavaLedger
@@ -137,5 +144,5 @@ class ReportPage:
     def jinja_env(self) -> jinja2.Environment:
         env = super().jinja_env  # type: ignore[misc]
         # The overlay shares Fava's filter dict: copy it before adding ours.
-        env.filters = {**env.filters, "money": money}
+        env.filters = {**env.filters, "money": money, "account_name": account_name}
         return env

@@ -73,7 +73,7 @@ def test_page_shows_fund_balances(page):
         ("代收费", chart.AGENCY_FEES, "9,600.00"),
         ("应缴财政款", chart.PAYABLE_TO_TREASURY, "4,500.00"),
     ]:
-        assert f"{label} {account} {amount}" in text
+        assert f"{label} {account.split(':', 1)[1].replace(':', '／')} {amount}" in text
 
 
 def test_page_shows_months_and_totals(page):
@@ -184,7 +184,7 @@ def test_time_filter_changes_the_figures(fixture_app):
     assert f"2025年10月 {money(income)} {money(expenses)} {money(income - expenses)}" in text
     assert "2025年9月" not in text and "2025年11月 83,000.00" not in text
     # balances at the end of the filter's period, not at the end of the data
-    assert f"基本户 {chart.BANK_BASIC} {money(basic)}" in text and basic != Decimal("97112.34")
+    assert f"基本户 1002银行存款／100201基本户 {money(basic)}" in text and basic != Decimal("97112.34")
     assert "共 1 笔" in text and "11月办公用品" not in text  # the November pending entry is outside
     assert "学年： 2024-2025" not in text  # the time filter chooses the period, not the year list
     notice = top_notice(html)
@@ -205,7 +205,7 @@ def test_account_filter_narrows_the_transactions_not_the_balances(fixture_app):
                      for p in e.postings if p.account.startswith("Income:")), Decimal(0))
     assert september == Decimal("6400.00")
     assert f"2025年9月 {money(september)}" in text
-    assert f"基本户 {chart.BANK_BASIC} 97,112.34" in text  # balances: the whole history
+    assert "基本户 1002银行存款／100201基本户 97,112.34" in text  # balances: the whole history
     notice = top_notice(html)
     assert "不随筛选变化" in notice and "资金余额" in notice
 
@@ -236,3 +236,18 @@ def test_fava_statements_show_income_and_net_assets_positive(example_fava):
     assert net["type"] == "bar"
     (october,) = net["data"]
     assert all(amount > 0 for amount in october["balance"].values())  # a surplus, shown positive
+
+
+@pytest.mark.parametrize("page_name", ["Overview", "Compliance", "Canteen"])
+@pytest.mark.parametrize("query", ["", "?time=2026-10", "?time=2025"])
+def test_no_english_on_our_pages(example_fava, page_name, query):
+    """Titles, labels and notices are Chinese. Allowed: ledger syntax quoted in <code>, file
+    names (`2026/10.beancount`) and what the accountant typed into the filter bar."""
+    client, slug, _ledger = example_fava
+    html = client.get(f"/{quote(slug)}/extension/{page_name}/{query}").get_data(as_text=True)
+    page = html[html.index('<div class="xz-page'):]
+    page = re.sub(r"<(script|style|svg|code)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<[^>]+>", " ", page).replace(".beancount", "")
+    # the canteen statement's own note names the account metadata `canteen: TRUE` (documents)
+    words = set(re.findall(r"[A-Za-z][A-Za-z_\-]{2,}", page)) - {"canteen", "TRUE"}
+    assert words == set()
