@@ -146,6 +146,7 @@ def test_time_filter_picks_the_months_and_the_stock_day(fixture_app):
 def test_account_filter_does_not_apply_and_says_so(fixture_app):
     html = get(fixture_app, "?account=Assets:1001库存现金")
     top = text_of(html.split("<section", 1)[0])
+    assert "本页不随它变化" in top and "已按" not in top  # nothing here follows an account filter
     assert "不随筛选变化" in top and "不适用于食堂" in top
     assert row(section(html, "months"), "2025-09").startswith("2025年9月 700 30 4,802.50")
 
