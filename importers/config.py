@@ -6,7 +6,8 @@ from pathlib import Path
 
 import beangulp
 
-from .bank import BUILTIN, StatementImporter, load_layout
+from .bank import BUILTIN, StatementImporter
+from .mapping import load_layout, shipped_layouts
 from .base import LedgerIndex
 from .rules import Rules, load_rules
 
@@ -44,6 +45,9 @@ def make_importers(index: LedgerIndex | None = None, account: str | None = None,
     taken = sorted({c for c in codes if codes.count(c) > 1} | ({c for c in codes} & {l.code for l in BUILTIN}))
     if taken:
         raise ValueError(f"银行格式配置的 code 重复或与内置格式同名：{'、'.join(taken)}；请改用其他英文标识")
+    # the ready layouts (importers/layouts) after the school's own; a school's layout of the
+    # same code replaces the ready one
+    layouts += tuple(layout for layout in map(load_layout, shipped_layouts()) if layout.code not in codes)
     generic = StatementImporter(layouts, index, account, rules, generic=True)
     builtin = [StatementImporter(layout, index, account, rules, claimed_by_others=layouts)
                for layout in BUILTIN]

@@ -7,7 +7,7 @@
     410104 教职工伙食费收入、460901 食堂其他收入、500106 食堂伙食成本。
     食堂科目在同一账本里，学校的报表照常合并；每笔交易中食堂科目的分录必须自身借贷平衡，
     所以食堂的收支表和资产负债表单独成立、单独平衡。
-    在食堂科目中，按编码和名称识别用途：1001/1002/1021 资金，1302 库存食材，2302 应付货款，
+    在食堂科目中，按编码和名称识别用途：1001/1002/1011/1021 资金，1302 库存食材，2302 应付货款，
     名称含“饭卡”的负债为饭卡预存，名称含“伙食费”的收入为伙食费收入（其余为其他收入），
     名称含“食材”的费用为食材成本，名称含“人工”的费用为人工成本；名称含“教职工”的
     饭卡和伙食费属于教职工，其余属于学生。
@@ -24,7 +24,8 @@
            报告在该月最后一笔食堂收入分录上。
     [CT04] 学期伙食结余率超过上限："school" 方式下学期结余率不得超过上限；"kindergarten"
            （幼儿园：每学期膳食收支盈亏不超过 2%）方式下结余率的绝对值不得超过上限，月份不单独检查。
-           学期由 `term-end` 划分（上一学期结束日的次日到本学期结束日），只检查已结束的学期。
+           学期按全校统一的学期划分（`term-end`：上一学期结束日的次日到本学期结束日；没有
+           `term-end` 时按 1 月 31 日、7 月 31 日划分，与收支两条线规则相同），只检查已结束的学期。
            报告在该学期最后一笔食堂收入分录上。
     [CT05] 大宗食材不是定点供应商：食材入库金额达到 `canteen-bulk-threshold` 的，供应商
            （`supplier`，没有则取收款方）须在供应商登记（`custom "supplier"`）中。
@@ -86,25 +87,34 @@
 
 from __future__ import annotations
 
-import bisect
-import calendar
 import datetime as dt
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from beancount.core import convert, data
-from beancount.core.amount import Amount
 
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.policy import Policy
+from xiaozhang.model.canteen import (
+    CARDS,
+    COST,
+    EQUITY,
+    FOOD_COST,
+    MEAL_INCOME,
+    MONEY,
+    PAYABLE,
+    STOCK,
+    CanteenBook,
+    is_staff,
+    leaf_name,
+)
+from xiaozhang.model.money import percent
+from xiaozhang.model.periods import month_start
 
 __plugins__ = ("validate_canteen",)
 
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
+CANTEEN_WORDS = ("食堂", "饭卡", "伙食")
 
 
 class CanteenError(NamedTuple):
@@ -112,239 +122,6 @@ class CanteenError(NamedTuple):
     message: str
     entry: Any
 
-
-# -- which accounts are the canteen's, and what each is for -------------------------------
-
-MONEY = "money"
-STOCK = "stock"
-PAYABLE = "payable"
-CARDS = "cards"
-EQUITY = "equity"
-MEAL_INCOME = "meal_income"
-OTHER_INCOME = "other_income"
-FOOD_COST = "food_cost"
-LABOUR_COST = "labour_cost"
-COST = "cost"
-OTHER = "other"
-
-STAFF_WORDS = ("教职工", "教工", "职工")
-_CODE = re.compile(r"^\d+")
-
-
-def leaf_name(account: str) -> str:
-    """`米面油` for `…:0101米面油` (the last component without its code)."""
-    return _CODE.sub("", account.rsplit(":", 1)[-1])
-
-
-def _component_code(account: str) -> str:
-    parts = account.split(":")
-    match = _CODE.match(parts[1]) if len(parts) > 1 else None
-    return match.group(0) if match else ""
-
-
-def account_role(account: str) -> str:
-    """The use of a canteen account (see the module docstring)."""
-    root = account.split(":", 1)[0]
-    code = _component_code(account)
-    if root == "Assets":
-        if code.startswith(("1001", "1002", "1021")):
-            return MONEY
-        if code.startswith("1302"):
-            return STOCK
-        return OTHER
-    if root == "Liabilities":
-        if "饭卡" in account:
-            return CARDS
-        if code.startswith("2302"):
-            return PAYABLE
-        return OTHER
-    if root == "Equity":
-        return EQUITY
-    if root == "Income":
-        return MEAL_INCOME if "伙食费" in account else OTHER_INCOME
-    if root == "Expenses":
-        if "食材" in account:
-            return FOOD_COST
-        if "人工" in account:
-            return LABOUR_COST
-        return COST
-    return OTHER
-
-
-def is_staff(account: str) -> bool:
-    """A staff (教职工) meal-card or meal-income account; otherwise the students'."""
-    return any(word in account for word in STAFF_WORDS)
-
-
-class CanteenAccounts:
-    """The canteen's accounts: marked `canteen: TRUE` on their `open`, sub-accounts included."""
-
-    def __init__(self, marked: set[str]):
-        self.marked = frozenset(marked)
-        self._cache: dict[str, str | None] = {}
-
-    def role(self, account: str) -> str | None:
-        """The account's role if it is the canteen's, else None."""
-        try:
-            return self._cache[account]
-        except KeyError:
-            pass
-        parts = account.split(":")
-        inside = any(":".join(parts[:i]) in self.marked for i in range(len(parts), 0, -1))
-        role = account_role(account) if inside else None
-        self._cache[account] = role
-        return role
-
-
-def canteen_accounts(entries) -> CanteenAccounts:
-    return CanteenAccounts({e.account for e in entries
-                            if isinstance(e, data.Open) and e.meta.get("canteen") is True})
-
-
-# -- the supplier register ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Supplier:
-    """One `custom "supplier"` record, in force from its date until a later one for the name."""
-
-    name: str
-    since: dt.date
-    licence: str
-    licence_expiry: dt.date | None  # None: 长期 (no expiry)
-    food_licence: str
-    food_licence_expiry: dt.date
-    contract: str
-    contract_start: dt.date
-    contract_end: dt.date
-    goods: str
-    entry: Any
-
-    def problems_on(self, day: dt.date) -> list[str]:
-        """What makes this supplier unusable on `day` (empty: licences valid, in contract)."""
-        problems = []
-        if self.licence_expiry is not None and day > self.licence_expiry:
-            problems.append(f"营业执照 {self.licence} 已于 {self.licence_expiry} 到期")
-        if day > self.food_licence_expiry:
-            problems.append(f"食品经营许可证 {self.food_licence} 已于 {self.food_licence_expiry} 到期")
-        if not self.contract_start <= day <= self.contract_end:
-            problems.append(f"不在合同 {self.contract} 期内（{self.contract_start} 至 {self.contract_end}）")
-        return problems
-
-
-SUPPLIER_TEXT = ("licence", "food_licence", "contract")
-SUPPLIER_DATES = ("food_licence_expiry", "contract_start", "contract_end")
-LONG_TERM = ("长期", "永久", "无固定期限")
-
-
-def read_supplier(entry: data.Custom) -> tuple[Supplier | None, str | None]:
-    meta = entry.meta
-    if not entry.values or not isinstance(entry.values[0].value, str) or not entry.values[0].value:
-        return None, "供应商登记 custom \"supplier\" 后面应写供应商名称"
-    name = entry.values[0].value
-    missing = [k for k in SUPPLIER_TEXT if not isinstance(meta.get(k), str) or not meta.get(k)]
-    missing += [k for k in SUPPLIER_DATES if not isinstance(meta.get(k), dt.date)]
-    expiry = meta.get("licence_expiry")
-    if not (isinstance(expiry, dt.date) or expiry in LONG_TERM):
-        missing.append("licence_expiry")
-    if missing:
-        return None, (f"供应商 {name} 的登记缺少或写错：{'、'.join(missing)}（证照号码写文字，"
-                      "有效期和合同起止写日期，营业执照长期有效写 \"长期\"）")
-    if meta["contract_start"] > meta["contract_end"]:
-        return None, f"供应商 {name} 的合同开始日期晚于结束日期"
-    return Supplier(name, entry.date, meta["licence"],
-                    expiry if isinstance(expiry, dt.date) else None, meta["food_licence"],
-                    meta["food_licence_expiry"], meta["contract"], meta["contract_start"],
-                    meta["contract_end"], str(meta.get("goods", "")), entry), None
-
-
-@dataclass
-class SupplierRegister:
-    by_name: dict[str, list[Supplier]] = field(default_factory=dict)
-
-    def add(self, supplier: Supplier) -> None:
-        records = self.by_name.setdefault(supplier.name, [])
-        records.append(supplier)
-        records.sort(key=lambda s: s.since)
-
-    def as_of(self, name: str, day: dt.date) -> Supplier | None:
-        records = self.by_name.get(name, [])
-        index = bisect.bisect_right([s.since for s in records], day)
-        return records[index - 1] if index else None
-
-    def current(self, day: dt.date) -> list[Supplier]:
-        """Each supplier's record in force on `day` (registered by then), by name."""
-        found = [self.as_of(name, day) for name in sorted(self.by_name)]
-        return [s for s in found if s is not None]
-
-
-def read_suppliers(entries) -> tuple[SupplierRegister, list[CanteenError]]:
-    register = SupplierRegister()
-    errors = []
-    for entry in entries:
-        if isinstance(entry, data.Custom) and entry.type == "supplier":
-            supplier, problem = read_supplier(entry)
-            if problem:
-                errors.append(CanteenError(entry.meta, f"[CT12] {problem}", entry))
-            else:
-                register.add(supplier)
-    return register, errors
-
-
-# -- periods: months and terms --------------------------------------------------------------
-
-def month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def month_complete(month: dt.date, last_date: dt.date | None) -> bool:
-    """A month is over when the books go past it (or end on its last day)."""
-    return last_date is not None and last_date >= month_end(month)
-
-
-@dataclass
-class Term:
-    name: str
-    first: dt.date | None  # None: from the start of the books
-    last: dt.date
-
-
-def terms_of(policy: Policy) -> list[Term]:
-    """The terms cut by the `term-end` policies: the day after one end to the next end."""
-    terms = []
-    previous = None
-    for end, name in sorted(policy.term_ends):
-        terms.append(Term(name, previous + dt.timedelta(days=1) if previous else None, end))
-        previous = end
-    return terms
-
-
-@dataclass
-class Tally:
-    """Canteen income and cost of a period (income positive)."""
-
-    income: Decimal = ZERO
-    cost: Decimal = ZERO
-    last_entry: Any = None  # the period's last income entry: where a problem is reported
-
-    @property
-    def surplus(self) -> Decimal:
-        return self.income - self.cost
-
-    @property
-    def rate(self) -> Decimal | None:
-        """Surplus rate in percent; None without income."""
-        return self.surplus / self.income * HUNDRED if self.income else None
-
-
-def percent(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.01'))}%"
-
-
-# -- the rule -------------------------------------------------------------------------------
 
 def _names(value: Any) -> list[str]:
     names = []
@@ -355,81 +132,45 @@ def _names(value: Any) -> list[str]:
 
 
 def validate_canteen(entries, options_map, config=None):
-    policy = SchoolBooks.of(entries, options_map).policy  # its problems: xiaozhang.plugins.policy
-    books = canteen_accounts(entries)
-    register, errors = read_suppliers(entries)
+    canteen = SchoolBooks.of(entries, options_map).canteen  # policy problems: xiaozhang.plugins.policy
+    errors = [CanteenError(entry.meta, f"[CT12] {problem}", entry)
+              for entry, problem in canteen.supplier_problems]
 
     def report(entry, code, message):
         errors.append(CanteenError(entry.meta, f"[{code}] {message}", entry))
 
-    if not books.marked:
+    if not canteen.accounts.marked:
         for entry in entries:
-            if isinstance(entry, data.Open) and any(w in entry.account for w in ("食堂", "饭卡", "伙食")):
+            if isinstance(entry, data.Open) and any(w in entry.account for w in CANTEEN_WORDS):
                 report(entry, "CT12", f"科目 {entry.account} 属于食堂，但账本中没有科目标明 canteen: TRUE，"
                                       "食堂独立核算的各项检查无法进行（在食堂各科目的 open 下写 canteen: TRUE）")
                 break
         return entries, errors
 
-    last_date = max((e.date for e in entries if isinstance(e, data.Transaction)), default=None)
-    months: dict[dt.date, Tally] = defaultdict(Tally)
-    terms = terms_of(policy)
-    term_ends = [t.last for t in terms]
-    term_tallies: dict[int, Tally] = defaultdict(Tally)
-    stock: dict[str, Decimal] = defaultdict(Decimal)  # running balance per stock account
     moved: dict[dt.date, dict[str, tuple]] = defaultdict(dict)  # month -> account -> (order, entry)
     counted: dict[dt.date, set[str]] = defaultdict(set)  # month -> accounts counted
-    todays_counts: list[data.Custom] = []
-    today = None
-    order = 0  # position of a canteen transaction in the sorted entries
+    stocktakes = canteen.stocktakes
+    next_count = 0
 
-    def close_day():
-        for count in todays_counts:
-            _check_count(count, books, stock, counted, report)
-        todays_counts.clear()
+    def counts_before(day):
+        """Check the stocktakes dated before `day` (a count sees the whole of its day)."""
+        nonlocal next_count
+        while next_count < len(stocktakes) and (day is None or stocktakes[next_count].entry.date < day):
+            _check_count(stocktakes[next_count], counted, report)
+            next_count += 1
 
-    for entry in entries:
-        if entry.date != today:
-            close_day()
-            today = entry.date
-        if isinstance(entry, data.Custom):
-            if entry.type == "stocktake":
-                todays_counts.append(entry)
-            continue
-        if not isinstance(entry, data.Transaction):
-            continue
-        roles = []
-        for posting in entry.postings:
-            role = books.role(posting.account)
-            if role is not None and posting.units is not None and posting.units.number is not None:
-                roles.append((posting, role))
-        if not roles:
-            continue
-        order += 1
-        if not _check_meal_income(entry, roles, report):  # cash meal sales: CT02, not also CT01
-            _check_balanced(entry, roles, report)
-        # income and cost of the month and the term
-        month = months[month_of(entry.date)]
-        index = bisect.bisect_left(term_ends, entry.date)
-        term = term_tallies[index] if index < len(terms) else None
-        for posting, role in roles:
-            number = posting.units.number
-            if role in (MEAL_INCOME, OTHER_INCOME):
-                for tally in (month, term):
-                    if tally is not None:
-                        tally.income -= number
-                        tally.last_entry = entry
-            elif role in (FOOD_COST, LABOUR_COST, COST):
-                for tally in (month, term):
-                    if tally is not None:
-                        tally.cost += number
-        _check_stock(entry, order, roles, stock, moved, report)
-        if entry.flag == "*":
-            _check_purchase(entry, roles, register, policy, report)
-    close_day()
+    for order, (txn, roles) in enumerate(canteen.transactions, 1):
+        counts_before(txn.date)
+        if not _check_meal_income(txn, roles, report):  # cash meal sales: CT02, not also CT01
+            _check_balanced(txn, roles, report)
+        _check_stock(txn, order, roles, moved, report)
+        if txn.flag == "*":
+            _check_purchase(txn, roles, canteen, report)
+    counts_before(None)
 
-    _check_periods(months, terms, term_tallies, policy, last_date, report)
+    _check_periods(canteen, report)
     for month, accounts in sorted(moved.items()):
-        if not month_complete(month, last_date):
+        if not canteen.month_over(month):
             continue
         missing = sorted(a for a in accounts if not _covered(a, counted.get(month, ())))
         if missing:
@@ -477,7 +218,7 @@ def _check_meal_income(txn, roles, report) -> bool:
     return False
 
 
-def _check_stock(txn, order, roles, stock, moved, report) -> None:
+def _check_stock(txn, order, roles, moved, report) -> None:
     stock_postings = [p for p, r in roles if r == STOCK]
     others = [(p, r) for p, r in roles if r != STOCK]
     if not stock_postings:
@@ -485,13 +226,11 @@ def _check_stock(txn, order, roles, stock, moved, report) -> None:
                 r in (MONEY, PAYABLE) and p.units.number < 0 for p, r in others):
             report(txn, "CT09", "食材未入库直接列入成本：食材须先入库（1302 库存食材），再领料出库")
         return
-    for posting in stock_postings:
-        stock[posting.account] += posting.units.number
     other_roles = {r for _p, r in others}
     if EQUITY in other_roles:
         return  # opening balances (期初, against the canteen's equity) are not a movement
     for posting in stock_postings:
-        moved[month_of(txn.date)][posting.account] = (order, txn)
+        moved[month_start(txn.date)][posting.account] = (order, txn)
     if "stocktake" in txn.meta:
         reason = txn.meta["stocktake"]
         if not isinstance(reason, str) or not reason.strip():
@@ -511,7 +250,7 @@ def _check_stock(txn, order, roles, stock, moved, report) -> None:
                         "或盘存调整（stocktake 写明原因）")
 
 
-def _check_purchase(txn, roles, register, policy, report) -> None:
+def _check_purchase(txn, roles, canteen: CanteenBook, report) -> None:
     sources = [p for p, r in roles if r in (MONEY, PAYABLE) and p.units.number < 0]
     if not sources:
         return
@@ -524,7 +263,7 @@ def _check_purchase(txn, roles, register, policy, report) -> None:
     food = sum((p.units.number for p, r in bought if r in (STOCK, FOOD_COST)), ZERO)
     if not food:
         return
-    threshold = policy.get("canteen-bulk-threshold", txn.date).number
+    threshold = canteen.policy.get("canteen-bulk-threshold", txn.date).number
     bulk = food >= threshold
     inspectors = _names(txn.meta.get("inspector"))
     if bulk and len(inspectors) < 2:
@@ -535,7 +274,7 @@ def _check_purchase(txn, roles, register, policy, report) -> None:
     if not bulk:
         return
     name = str(txn.meta.get("supplier") or txn.payee or "")
-    supplier = register.as_of(name, txn.date) if name else None
+    supplier = canteen.suppliers.as_of(name, txn.date) if name else None
     if supplier is None:
         report(txn, "CT05", f"大宗食材（{food} 元）须向定点供应商采购：{name or '（未写供应商）'} "
                             "不在供应商登记中（custom \"supplier\"）")
@@ -546,44 +285,40 @@ def _check_purchase(txn, roles, register, policy, report) -> None:
                             "（及时更换或续签后登记）")
 
 
-def _check_count(entry, books, stock, counted, report) -> None:
-    values = entry.values
-    if (len(values) != 2 or not isinstance(values[0].value, str)
-            or books.role(values[0].value) != STOCK or not isinstance(values[1].value, Amount)):
-        report(entry, "CT12", "盘存记录应为 custom \"stocktake\" 食堂库存科目 实存金额"
-                              "（如 Assets:1302库存物品:130201食堂食材:13020101米面油 6342.80 CNY）")
+def _check_count(count, counted, report) -> None:
+    if count.account is None:
+        report(count.entry, "CT12", "盘存记录应为 custom \"stocktake\" 食堂库存科目 实存金额"
+                                    "（如 Assets:1302库存物品:130201食堂食材:13020101米面油 6342.80 CNY）")
         return
-    account, amount = values[0].value, values[1].value
-    book = sum((n for a, n in stock.items() if a == account or a.startswith(account + ":")), ZERO)
-    counted[month_of(entry.date)].add(account)
-    if book != amount.number:
-        report(entry, "CT10", f"盘存差额 {amount.number - book} 元未入账：{leaf_name(account)} 账面 {book} 元，"
-                              f"实存 {amount.number} 元（先记盘盈/盘亏调整并在 stocktake 写明原因）")
+    counted[count.month].add(count.account)
+    if count.book != count.counted:
+        report(count.entry, "CT10", f"盘存差额 {count.counted - count.book} 元未入账：{leaf_name(count.account)} "
+                                    f"账面 {count.book} 元，实存 {count.counted} 元"
+                                    "（先记盘盈/盘亏调整并在 stocktake 写明原因）")
 
 
-def _check_periods(months, terms, term_tallies, policy, last_date, report) -> None:
-    for month, tally in sorted(months.items()):
-        end = month_end(month)
-        if (not month_complete(month, last_date) or tally.rate is None
-                or policy.get("canteen-surplus-mode", end) != "school"):
+def _rate(tally) -> Decimal:
+    """The surplus rate in percent for a message (two places, as `money.percent` rounds)."""
+    return percent(tally.surplus, tally.income, "0.01")
+
+
+def _check_periods(canteen: CanteenBook, report) -> None:
+    for month in canteen.months:
+        if month.over_cap:
+            t = month.tally
+            report(t.last_income, "CT03", (
+                f"{month.name}伙食结余率 {_rate(t)}% 超过上限 {month.cap.percent}%"
+                f"（收入 {t.income} 元，成本 {t.cost} 元，结余 {t.surplus} 元）"))
+    for term in canteen.terms:
+        if not term.over_cap:
             continue
-        cap = policy.get("canteen-surplus-cap", end)
-        if tally.rate > cap:
-            report(tally.last_entry, "CT03", (
-                f"{month.year}年{month.month}月伙食结余率 {percent(tally.rate)} 超过上限 {cap}%"
-                f"（收入 {tally.income} 元，成本 {tally.cost} 元，结余 {tally.surplus} 元）"))
-    for index, term in enumerate(terms):
-        tally = term_tallies.get(index)
-        if tally is None or tally.rate is None or last_date is None or term.last > last_date:
-            continue
-        cap = policy.get("canteen-surplus-cap", term.last)
-        mode = policy.get("canteen-surplus-mode", term.last)
-        if mode == "school" and tally.rate > cap:
-            report(tally.last_entry, "CT04", (
-                f"{term.name}伙食结余率 {percent(tally.rate)} 超过上限 {cap}%"
-                f"（收入 {tally.income} 元，成本 {tally.cost} 元）"))
-        elif mode == "kindergarten" and abs(tally.rate) > cap:
-            word = "盈余" if tally.rate > 0 else "亏损"
-            report(tally.last_entry, "CT04", (
-                f"{term.name}膳食{word}率 {percent(abs(tally.rate))} 超过 ±{cap}%"
-                f"（收入 {tally.income} 元，成本 {tally.cost} 元）"))
+        t = term.tally
+        rate = _rate(t)
+        if term.cap.mode == "kindergarten":
+            report(t.last_income, "CT04", (
+                f"{term.name}膳食{'盈余' if rate > 0 else '亏损'}率 {abs(rate)}% 超过 ±{term.cap.percent}%"
+                f"（收入 {t.income} 元，成本 {t.cost} 元）"))
+        else:
+            report(t.last_income, "CT04", (
+                f"{term.name}伙食结余率 {rate}% 超过上限 {term.cap.percent}%"
+                f"（收入 {t.income} 元，成本 {t.cost} 元）"))

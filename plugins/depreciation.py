@@ -11,8 +11,8 @@
     插件参数写 "asset" 时改为每项资产每月一笔（位置指向该资产卡片），账面结果相同，但分录多：
       plugin "xiaozhang.plugins.depreciation" "asset"
     折旧只由本插件生成，不要手工记 1602（[AS10]）；预算会计不做分录。
-    写在 `plugin "xiaozhang.plugins.assets"` 之后（通常如此）时，直接采用资产插件读卡片时备好的分录，
-    卡片只读一遍。
+    资产卡片在每次加载中只读取一次（学校模型 `xiaozhang.model.assets`，与资产插件、报表共用）；
+    本插件可以单独使用，也可以写在资产插件之后或用一行插件 `xiaozhang.plugins.school`。
 
 计算规则（每张卡片，以分为单位）
     月折旧额 = (原值 − 已提折旧) ÷ (使用年限 × 12 − 已提月数)，四舍五入到分；最后一个月计提余额，
@@ -46,6 +46,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 from decimal import Decimal
 
@@ -53,17 +54,11 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from xiaozhang import chart
-from xiaozhang.plugins.assets import (
-    GENERATED,
-    AssetError,
-    AssetRegister,
-    Card,
-    month_end,
-    no_collection,
-    prepared_depreciation,
-    straight_line,
-    yuan,
-)
+from xiaozhang.model.assets import AssetError, AssetRegister, Card, straight_line
+from xiaozhang.model.books import GENERATED, SchoolBooks
+from xiaozhang.model.collector import paused_collector
+from xiaozhang.model.money import from_fen
+from xiaozhang.model.periods import month_end, month_of_index
 
 __plugins__ = ("generate_depreciation",)
 
@@ -79,15 +74,10 @@ def generate_depreciation(entries, options_map, config=None):
                            f"[AS11] 折旧插件参数应为 \"category\"（按类别汇总，默认）或 \"asset\""
                            f"（逐项资产），实际为 \"{mode}\"", None)
         return entries, [error]
-    prepared = prepared_depreciation(entries)
-    if prepared is not None and mode == "category":
-        new, errors = prepared
-    else:
-        with no_collection():
-            # card problems are reported by xiaozhang.plugins.assets
-            register = AssetRegister(entries)
-            new, errors = build_entries(register, currency_of(options_map),
-                                        per_asset=mode == "asset")
+    # card problems are reported by xiaozhang.plugins.assets
+    with paused_collector():  # many short-lived runs of months (see xiaozhang.model.collector)
+        register = SchoolBooks.of(entries, options_map).assets
+        new, errors = build_entries(register, currency_of(options_map), per_asset=mode == "asset")
     return entries + new, errors
 
 
@@ -95,9 +85,9 @@ def currency_of(options_map) -> str:
     return (options_map.get("operating_currency") or ["CNY"])[0]
 
 
-def _usable(register: AssetRegister, account: str, first_month: int) -> bool:
-    opened = register.opened.get(account)
-    return opened is not None and opened <= month_end(first_month)
+def last_day(month: int) -> dt.date:
+    """The last day of a month index (the date of its depreciation entry)."""
+    return month_end(month_of_index(month))
 
 
 def build_entries(register: AssetRegister, currency: str, per_asset: bool = False):
@@ -128,12 +118,12 @@ def build_entries(register: AssetRegister, currency: str, per_asset: bool = Fals
     for category, runs in by_category.items():
         account = chart.depreciation_account(category)
         first_month = min(run[0] for run in runs)
-        missing = [a for a in (expense, account) if not _usable(register, a, first_month)]
+        missing = [a for a in (expense, account) if not register.usable(a, first_month)]
         if missing:
             card = runs[0][-1]
             errors.append(AssetError(card.source, (
                 f"[AS11] 无法计提{category}折旧：科目 {'、'.join(missing)} 没有开设或开设日期晚于 "
-                f"{month_end(first_month)}（请在科目表中 open）"), card.entry))
+                f"{last_day(first_month)}（请在科目表中 open）"), card.entry))
             continue
         if per_asset:
             new += _per_asset(runs, expense, account, currency)
@@ -144,12 +134,12 @@ def build_entries(register: AssetRegister, currency: str, per_asset: bool = Fals
 
 def _transaction(meta: dict, month: int, narration: str, amount: int, expense: str, account: str,
                  currency: str) -> data.Transaction:
-    value = yuan(amount)
+    value = from_fen(amount)
     postings = [
         data.Posting(expense, Amount(value, currency), None, None, None, None),
         data.Posting(account, Amount(-value, currency), None, None, None, None),
     ]
-    return data.Transaction(meta, month_end(month), "*", None, narration, data.EMPTY_SET,
+    return data.Transaction(meta, last_day(month), "*", None, narration, data.EMPTY_SET,
                             data.EMPTY_SET, postings)
 
 

@@ -23,12 +23,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import traceback
 from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.collector import paused_collector
 from xiaozhang.plugins import (approvals, assets, budgets, canteen, depreciation, fees, policy,
                                projects, twolines)
 
@@ -84,27 +83,12 @@ def _run(name, function, entries, options_map, config=None):
         return entries, [SchoolError(_WHERE, f"[SC02] 规则 {name} 运行出错：{detail}", None)]
 
 
-@contextlib.contextmanager
-def paused_collector():
-    """Pause Python's cycle collector while the rules run.
-
-    The rules allocate many small, short-lived objects and make no reference cycles worth
-    collecting; with a loaded ledger in memory (over a million objects) every full collection
-    walks all of them.  Freezing the loaded objects and pausing the collector saves a quarter
-    of the rules' time on the bench ledger (docs/performance.md)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
 def run_school_rules(entries, options_map, config=None):
-    """Every rule of 校账 over one school model, then the generated entries."""
+    """Every rule of 校账 over one school model, then the generated entries.
+
+    The cycle collector is paused while the rules run (`xiaozhang.model.collector`): they
+    allocate many small, short-lived objects and make no cycles worth collecting; pausing
+    saves a quarter of the rules' time on the bench ledger (docs/performance.md)."""
     with paused_collector():
         return _run_all(entries, options_map, config)
 

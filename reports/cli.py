@@ -44,16 +44,15 @@ def report_group() -> None:
 @click.option("--jobs", default=None, type=int, help="并行进程数（默认：CPU 核数）")
 def disclosure_command(period, term, class_name, out, ledger, roster, issued, jobs) -> None:
     """月末收费公示、代收费结算清单、班级公示和个人结算单。"""
-    from xiaozhang.model.books import SchoolBooks
-    from xiaozhang.reports import disclosure
+    from xiaozhang.model.money import format_money
+    from xiaozhang.reports import disclosure, disclosure_documents
     from xiaozhang.reports.document import DocumentError, write_many
-    from xiaozhang.roster import RosterError, read_roster, roster_for
+    from xiaozhang.roster import RosterError
 
     published = parse_date(issued)
     entries, options_map = load(ledger)
-    profiles = SchoolBooks.of(entries, options_map).policy.profiles
     try:
-        students = read_roster(roster or roster_for(ledger, profiles[-1][1] if profiles else None))
+        students = disclosure.school_roster(entries, ledger, roster)
     except RosterError as error:
         raise click.ClickException(str(error)) from error
     try:
@@ -69,7 +68,7 @@ def disclosure_command(period, term, class_name, out, ledger, roster, issued, jo
         click.echo(f"{report.period_label}（{report.term.label}）没有收费项目的收付，无需公示。")
         return
     try:
-        written = write_many(disclosure.disclosure_jobs(report, Path(out), published), jobs)
+        written = write_many(disclosure_documents.disclosure_jobs(report, Path(out), published), jobs)
     except DocumentError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{report.school.get('name', '')} {report.period_label}收费公示（{report.term.label}"
@@ -77,8 +76,9 @@ def disclosure_command(period, term, class_name, out, ledger, roster, issued, jo
                f"{len(report.classes)} 个班级，{len(report.statements)} 份个人结算单，"
                f"共 {len(written)} 个文件，写入 {out}")
     for item in report.items:
-        click.echo(f"  {item.name}（{item.kind_label}）：{item.payer_count} 人缴费，收取 {item.collected:,.2f} 元，"
-                   f"支出 {item.spent:,.2f} 元，结余 {item.balance:,.2f} 元，已退 {item.refunded:,.2f} 元")
+        click.echo(f"  {item.name}（{item.kind_label}）：{item.payer_count} 人缴费，收取 {format_money(item.collected)} 元，"
+                   f"支出 {format_money(item.spent)} 元，结余 {format_money(item.balance)} 元，"
+                   f"已退 {format_money(item.refunded)} 元")
     for note in (n for item in report.items for n in item.notes):
         click.echo(f"  核对提示：{note}", err=True)
     record = report.record(published)

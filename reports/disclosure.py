@@ -1,50 +1,47 @@
 """收费公示 (fee disclosure) and 代收费结算 (settlement): per item, per class, per student.
 
-Computed from the loaded entries, the fee items of `xiaozhang.plugins.fees` and the student
-roster; nothing here formats or writes (see `disclosure_documents` for what is printed).
+The figures only, from the school model (`SchoolBooks.of(entries)`: its terms and its fee
+book, `xiaozhang.model.fees`) and the student roster; what is printed and written is
+`xiaozhang.reports.disclosure_documents`.
 
 Definitions
 -----------
 Fee items
-    The `custom "fee"` definitions (plugins/fees.py). An item is reported under its name; its
-    standards are those in force on the last day of the period, one per scope.
+    The `custom "fee"` definitions (`xiaozhang.model.fees`). An item is reported under its
+    name; its standards are those in force on the last day of the period, one per scope.
 
 Terms (学期)
-    The term ends are the `term-end` policies (`twolines.term_ends`: configured, else 31 January
-    and 31 July). A term runs from the day after the previous end to its own end; the first
-    from the first day of the books; after the last end an open term runs on (the current
-    term). A term's id follows from its end: an end in September-March closes the first term
-    of a school year ("2025-2026-1", 秋季), an end in April-August the second ("2025-2026-2",
-    春季); the open term is the one after the last end.
+    The books' terms (`xiaozhang.model.periods.terms`, `SchoolBooks.terms`): ends from the
+    `term-end` policies, else 31 January and 31 July; the first term from the first day of the
+    books; after the last end an open term runs on (the current term).
 
-Which term an entry belongs to
-    Its `term` metadata ("2025-2026-1") when present. Otherwise a collection belongs to the
-    term containing its date; a payment or refund dated within `settle-days` after a term's
-    end belongs to that term (the settlement); other payments to the term containing them.
+Which term a fee posting belongs to
+    `FeeBook.term_of_posting`: its `term` metadata ("2025-2026-1") when present; else a debit dated
+    within `settle-days` after a term's end belongs to that term (the settlement); else the
+    term containing it.
 
 Period
     A calendar month ("2025-12"). Figures are for the month (本月) and for the term up to the
     month's last day (本学期累计). Default term: the one containing the month's last day, or
-    the previous one when that has no fee movement up to then (January: the autumn term).
+    the previous one when that has no fee posting up to then (January: the autumn term).
 
-Collections, payers
-    A credit to the item's account (the fee plugin's definition of a collection). Each
-    collection with a `student` (学号) belongs to that student; one with `students: N` and no
-    学号 stands for N students of its class whose names are not recorded (未登记学号). A payer is
-    a student who paid more than zero in the term. The payer's class and grade are those of
-    their collections (`class`, `grade`), else the roster's.
+Collections, spending, refunds
+    The fee postings of the model's classifier (`xiaozhang.model.fees`): collections are the
+    credits to the item's account; spending is, for 代收费, the debits to the item's account that
+    are not refunds (payments to the provider), for 行政事业性收费 the same (上缴财政), for
+    服务性收费 the expense postings tagged with the item (`item`); refunds are the debits that
+    `is_refund` recognises and every debit to a 服务性 item's income account.
 
-Spending (支出)
-    代收费: debits to the item's account that are not refunds (payments to the provider).
-    服务性收费: debits to expense accounts of entries (or postings) whose `item` is the item.
-    行政事业性收费: debits to the item's 2103 account that are not refunds (上缴财政).
-    A debit is a refund (退费) when it has a `student`, a `refund_each`, or its narration
-    contains 退.
+Payers
+    Each collection with a `student` (学号) belongs to that student; one with `students: N` and
+    no 学号 stands for N students of its class whose names are not recorded (未登记学号). A
+    payer is a student who paid more than zero in the term. The payer's class and grade are
+    those of their collections (`class`, `grade`), else the roster's.
 
 Allocation (分摊; 代收费 and items with a settlement policy only)
     Each spending posting is shared equally by the payers in its scope: the payers of the
     `student`, `class` or `grade` written on the posting, else on the entry, else all payers of
-    the item. Shares are in fen: the amount is divided in fen, and the fen left over go one
+    the item. Shares are in fen (`xiaozhang.model.money.split_fen`): the fen left over go one
     each to the first payers by 学号 (so the shares add up to the posting exactly). A posting
     with nobody in its scope is `unallocated`.
 
@@ -55,6 +52,9 @@ Settlement (结算) per student
     allocated. `refunded` is what the ledger already shows refunded to the student: a refund
     with `student`; one with `refund_each` gives that amount to each payer of its class; other
     refunds are shared like spending. `outstanding` = settlement - refunded (still to refund).
+
+Disclosure status (the 收费公示 page)
+    `status(entries)`: the model's `FeeBook.status` (the same as rule FE05), latest month first.
 
 Privacy
     A `ClassSheet` holds neither 学号 nor full names: only the masked name (`mask_name`) and
@@ -74,77 +74,26 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import NamedTuple
 
 from beancount.core import data
 
-from xiaozhang.plugins.fees import (FeeBook, FeeItem, Scope, grade_name, grade_of_class,
-                                    month_end, parse_period, read_fees)
-from xiaozhang.plugins.policy import Policy, read_policy
-from xiaozhang.plugins.twolines import term_ends
-from xiaozhang.roster import Student, mask_name
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.fees import (COLLECTION, REFUND, DueDisclosure, FeeBook, FeeItem,
+                                  FeePosting, Scope, grade_name, grade_of_class,
+                                  record_month)
+from xiaozhang.model.money import ZERO, split_fen
+from xiaozhang.model.periods import Term
+from xiaozhang.roster import RosterError, Student, mask_name, read_roster, roster_for
 
-ZERO = Decimal("0")
-CENT = Decimal("0.01")
 UNRECORDED = "未登记学号"
 
 
 class DisclosureError(Exception):
     """A disclosure that cannot be made (bad period, unknown term); the message is for the user."""
-
-
-# -- terms -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Term:
-    id: str  # "2025-2026-1"
-    start: dt.date
-    end: dt.date | None  # None: the open (current) term
-    settle_until: dt.date | None  # end + settle-days
-    name: str = ""  # the term-end policy's name, e.g. "2025年秋季学期"
-
-    @property
-    def label(self) -> str:
-        first, second, number = self.id.split("-")
-        return f"{first}-{second}学年第{'一' if number == '1' else '二'}学期"
-
-    def contains(self, day: dt.date) -> bool:
-        return self.start <= day and (self.end is None or day <= self.end)
-
-
-def term_id(end: dt.date) -> str:
-    if end.month >= 9 or end.month <= 3:
-        year = end.year if end.month >= 9 else end.year - 1
-        return f"{year}-{year + 1}-1"
-    return f"{end.year - 1}-{end.year}-2"
-
-
-def next_term_id(current: str) -> str:
-    first, second, number = current.split("-")
-    if number == "1":
-        return f"{first}-{second}-2"
-    return f"{second}-{int(second) + 1}-1"
-
-
-def terms_of(policy: Policy, first: dt.date, last: dt.date) -> list[Term]:
-    """The terms the books span (see the module docstring)."""
-    terms: list[Term] = []
-    start = first
-    for end, name in term_ends(policy, first, last):
-        if end < first:
-            continue
-        settle = end + dt.timedelta(days=policy.get("settle-days", end))
-        terms.append(Term(term_id(end), start, end, settle, name))
-        start = end + dt.timedelta(days=1)
-        if start > last:
-            break
-    if not terms or terms[-1].end < last:
-        ident = next_term_id(terms[-1].id) if terms else term_id(last)
-        terms.append(Term(ident, start, None, None))
-    return terms
 
 
 # -- the figures -------------------------------------------------------------------------------
@@ -375,7 +324,7 @@ class Disclosure:
         return f"{self.year}年{self.month}月"
 
     @property
-    def month_start(self) -> dt.date:
+    def month_first(self) -> dt.date:
         return dt.date(self.year, self.month, 1)
 
     @property
@@ -403,101 +352,42 @@ def class_order(class_name: str) -> tuple:
     return (grade_order(grade_of_class(class_name) or class_name), class_name)
 
 
+
+
 # -- building ----------------------------------------------------------------------------------
-def _cents(amount: Decimal) -> int:
-    return int((amount / CENT).to_integral_value())
-
-
-def split_fen(amount: Decimal, count: int) -> list[Decimal]:
-    """`amount` in `count` equal shares in fen; the fen left over go to the first shares."""
-    cents = _cents(amount)
-    base, extra = divmod(cents, count)
-    return [Decimal(base + (1 if index < extra else 0)) * CENT for index in range(count)]
-
-
-def is_refund(txn: data.Transaction, posting: data.Posting) -> bool:
-    """A debit to a fee item's account is a refund (退费), not spending (see the docstring)."""
-    meta = posting.meta or {}
-    return ("student" in meta or "student" in txn.meta or "refund_each" in meta
-            or "refund_each" in txn.meta or "退" in (txn.narration or ""))
-
-
-def entry_term(txn: data.Transaction, debit: bool, terms: list[Term]) -> str:
-    """The id of the term a fee posting belongs to (see the module docstring)."""
-    explicit = txn.meta.get("term")
-    if isinstance(explicit, str) and explicit:
-        return explicit
-    day = txn.date
-    if debit:
-        for term in terms:
-            if term.end is not None and term.end < day <= term.settle_until:
-                return term.id
-    for term in terms:
-        if term.contains(day):
-            return term.id
-    return ""
-
-
-def moved_terms(txns: Sequence[data.Transaction], book: FeeBook, terms: list[Term],
-                as_of: dt.date) -> set[str]:
-    """The terms with a movement on a fee item's account up to `as_of`."""
-    moved: set[str] = set()
-    for txn in txns:
-        if txn.date > as_of:
-            break
-        for posting in txn.postings:
-            if posting.units.number and posting.account in book.accounts:
-                moved.add(entry_term(txn, posting.units.number > 0, terms))
-    return moved
+def moved_terms(book: FeeBook, as_of: dt.date) -> set[str]:
+    """The terms with a fee posting of a defined item up to `as_of`."""
+    return {term for term, fees in book.by_term.items() if fees and fees[0].date <= as_of}
 
 
 class _Collector:
-    """Classifies the postings of the chosen term into the item sheets (one pass)."""
+    """Puts the fee postings of the chosen term into the item sheets (one pass)."""
 
-    def __init__(self, book: FeeBook, items: dict[str, ItemSheet], term: Term, terms: list[Term],
-                 as_of: dt.date, month_start: dt.date, roster: dict[str, Student]):
-        self.book, self.items, self.term, self.terms = book, items, term, terms
-        self.as_of, self.month_start, self.roster = as_of, month_start, roster
-        self.service = {name for name, sheet in items.items() if sheet.kind == "服务性"}
+    def __init__(self, items: dict[str, ItemSheet], as_of: dt.date, month_first: dt.date,
+                 roster: dict[str, Student]):
+        self.items = items
+        self.as_of, self.month_first, self.roster = as_of, month_first, roster
         self.pending_refunds: list[tuple[ItemSheet, data.Transaction, data.Posting, Decimal]] = []
         self.pending_spending: list[tuple[ItemSheet, int, dict]] = []
 
-    def run(self, entries: Iterable[data.Directive]) -> None:
-        accounts = {account: name for account, name in self.book.accounts.items() if name in self.items}
-        for txn in entries:
-            if not isinstance(txn, data.Transaction):
-                continue
-            if txn.date > self.as_of:
+    def run(self, fees: Sequence[FeePosting]) -> None:
+        for fee in fees:
+            if fee.date > self.as_of:
                 break
-            for posting in txn.postings:
-                number = posting.units.number
-                if not number:
-                    continue
-                name = accounts.get(posting.account)
-                expense = False
-                if name is None:
-                    if not self.service or not posting.account.startswith("Expenses:"):
-                        continue
-                    tagged = (posting.meta or {}).get("item") or txn.meta.get("item")
-                    if tagged not in self.service:
-                        continue
-                    name, expense = tagged, True
-                if entry_term(txn, number > 0, self.terms) != self.term.id:
-                    continue
-                sheet = self.items[name]
-                if expense:
-                    self.spending(sheet, txn, posting, number)
-                elif number < 0:
-                    self.collection(sheet, txn, posting, -number)
-                elif is_refund(txn, posting):
-                    self.pending_refunds.append((sheet, txn, posting, number))
-                else:
-                    self.spending(sheet, txn, posting, number)
+            sheet = self.items.get(fee.item)
+            if sheet is None:
+                continue
+            if fee.role == COLLECTION:
+                self.collection(sheet, fee.txn, fee.posting, fee.amount)
+            elif fee.role == REFUND:
+                self.pending_refunds.append((sheet, fee.txn, fee.posting, fee.amount))
+            else:
+                self.spending(sheet, fee.txn, fee.posting, fee.amount)
 
     def collection(self, sheet: ItemSheet, txn: data.Transaction, posting: data.Posting,
                    amount: Decimal) -> None:
         meta = posting.meta or {}
-        in_month = txn.date >= self.month_start
+        in_month = txn.date >= self.month_first
         sheet.collected += amount
         if in_month:
             sheet.collected_month += amount
@@ -532,7 +422,7 @@ class _Collector:
     def spending(self, sheet: ItemSheet, txn: data.Transaction, posting: data.Posting,
                  amount: Decimal) -> None:
         sheet.spent += amount
-        if txn.date >= self.month_start:
+        if txn.date >= self.month_first:
             sheet.spent_month += amount
         restriction = _restriction(txn, posting)
         index = len(sheet.spendings)
@@ -563,7 +453,7 @@ class _Collector:
     def refund(self, sheet: ItemSheet, txn: data.Transaction, posting: data.Posting,
                amount: Decimal) -> None:
         sheet.refunded += amount
-        if txn.date >= self.month_start:
+        if txn.date >= self.month_first:
             sheet.refunded_month += amount
         restriction = _restriction(txn, posting)
         sheet.refunds.append(Refund(txn.date, txn.narration or "", amount, _scope_label(restriction), txn))
@@ -628,6 +518,8 @@ def _sheet(name: str, definitions: Sequence[FeeItem]) -> ItemSheet:
                      first.voluntary, first.settlement, first.account, first.provider, first.note)
 
 
+
+
 def choose_term(terms: list[Term], as_of: dt.date, term_id: str | None,
                 moved: set[str]) -> Term:
     if term_id:
@@ -649,33 +541,29 @@ def build(entries: Sequence[data.Directive], options_map: dict, roster: dict[str
           period: str, *, term: str | None = None, class_name: str | None = None,
           ledger: str = "") -> Disclosure:
     """The disclosure of `period` ("2025-12"); see the module docstring."""
-    parsed = parse_period(period)
-    if parsed is None:
+    month = record_month(period)  # spelt as on the disclosure record it leads to
+    if month is None:
         raise DisclosureError(f"期间 {period!r} 的格式应为 年-月，如 2025-12")
-    year, month = parsed
-    as_of = month_end(year, month)
-    month_start = dt.date(year, month, 1)
-    policy, _ = read_policy(entries)
-    book, _ = read_fees(entries)
-    txns = [e for e in entries if isinstance(e, data.Transaction)]
-    if not txns:
+    as_of = month.last
+    books = SchoolBooks.of(entries, options_map)
+    if not books.transactions:
         raise DisclosureError("账本中还没有交易")
-    terms = terms_of(policy, txns[0].date, max(txns[-1].date, as_of))
-    chosen = choose_term(terms, as_of, term, moved_terms(txns, book, terms, as_of) if not term else set())
+    book = books.fees
+    chosen = choose_term(books.terms, as_of, term, moved_terms(book, as_of) if not term else set())
     items: dict[str, ItemSheet] = {}
     for name in book.names():
         in_force = book.in_force(name, as_of)
         if in_force:
             items[name] = _sheet(name, in_force)
-    collector = _Collector(book, items, chosen, terms, as_of, month_start, roster)
-    collector.run(txns)
+    collector = _Collector(items, as_of, month.first, roster)
+    collector.run(book.by_term.get(chosen.id, ()))
     collector.allocate()
     sheets = [s for s in items.values() if s.collected or s.spent or s.refunded]
-    profile = policy.profile(as_of) or {}
+    profile = books.policy.profile(as_of) or {}
     classes = _classes(sheets, roster, class_name)
     statements = _statements(sheets, roster, class_name, as_of, book)
-    return Disclosure(profile, year, month, chosen, as_of, sheets, classes, statements, class_name,
-                      ledger, terms)
+    return Disclosure(profile, month.year, month.month, chosen, as_of, sheets, classes, statements,
+                      class_name, ledger, list(books.terms))
 
 
 def _name_of(payer: Payer, roster: dict[str, Student]) -> str:
@@ -726,221 +614,37 @@ def _statements(sheets: list[ItemSheet], roster: dict[str, Student], only: str |
     return result
 
 
-# -- what is printed ----------------------------------------------------------------------------
-# The documents are plain data for `xiaozhang.reports.document`; public ones (school, class)
-# are built from totals and ClassSheet only, so no 学号 or full name can reach them.
-SIGNATURES = ("经办人", "审核人（会计）", "校长")
+# -- the 收费公示 page's inputs ------------------------------------------------------------------
+def status(entries: list) -> list[DueDisclosure]:
+    """Every (item, month) with fee postings and its disclosure (`FeeBook.status`, as rule FE05
+    sees it), latest month first."""
+    rows = SchoolBooks.of(entries).fees.status
+    return sorted(rows, key=lambda r: (r.period, r.item), reverse=True)
 
 
-def _cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+def periods(entries: list) -> list[str]:
+    """The months with fee postings, latest first."""
+    return sorted({row.period for row in status(entries)}, reverse=True)
 
 
-def _settle_text(amount: Decimal, settlement: str) -> str:
-    if amount > 0:
-        return f"退 {amount:,.2f}"
-    if amount < 0:
-        return f"{'补' if settlement == '多退少补' else '不补'} {-amount:,.2f}"
-    return "0.00"
+def default_period(entries: list) -> str | None:
+    """The latest month with fee postings that is over by the end of the data (else the latest)."""
+    months = periods(entries)
+    as_of = SchoolBooks.of(entries).last_written
+    over = [p for p in months if as_of is None or p < f"{as_of:%Y-%m}"]
+    return (over or months or [None])[0]
 
 
-def _common(report: Disclosure, issued: dt.date) -> dict:
-    school = report.school.get("name", "")
-    hotline = report.school.get("hotline", "")
-    info = [
-        ("学期", f"{report.term.label}（{report.term.start} 起"
-                 + (f"，{report.term.end} 结束）" if report.term.end else "，进行中）")),
-        ("期间", f"本月 {report.month_start} 至 {report.as_of}；本学期累计 {report.term.start} 至 {report.as_of}"),
-        ("账本", report.ledger or "（未注明）"),
-        ("金额单位", "元"),
-    ]
-    return {
-        "info": info,
-        "signatures": SIGNATURES,
-        "closing": [f"{school}（盖章）", f"公示日期：{_cn_date(issued)}"],
-        "footer": f"{school}  监督/投诉电话：{hotline}",
-    }
+def school_roster(entries: list, ledger_file: str, path: str | None = None) -> dict[str, Student]:
+    """The student roster: `path`, else the school profile's `roster`, else `students.csv` next
+    to the ledger (`xiaozhang.roster.roster_for`). Raises `RosterError`."""
+    profiles = SchoolBooks.of(entries).policy.profiles
+    return read_roster(path or roster_for(ledger_file, profiles[-1][1] if profiles else None))
 
 
-def school_notice(report: Disclosure, issued: dt.date):
-    """收费公示 (and, once the term is over, 代收费结算清单) for the school's notice board."""
-    from xiaozhang.reports.document import Document, Table, Text
-
-    common = _common(report, issued)
-    school = report.school.get("name", "")
-    title = (f"收费公示及代收费结算清单（{report.period_label}）" if report.final
-             else f"收费公示（{report.period_label}）")
-    blocks: list = [Text("一、收费项目", "h"), Table(
-        ["项目", "性质", "收费标准（元）", "计费单位", "收费范围", "是否自愿", "结算方式", "收费依据"],
-        [[i.name, i.kind_label, i.standard_text(), i.unit, i.scope_text, "自愿" if i.voluntary else "否",
-          i.settlement, i.basis] for i in report.items],
-        widths=[9, 10, 16, 9, 12, 6, 9, 40])]
-    remarks = [f"{i.name}：{i.note}" for i in report.items if i.note]
-    if remarks:
-        blocks.append(Text("说明：" + "；".join(remarks) + "。", "note"))
-    rows = [[i.name, i.payer_count, i.collected_month, i.collected, i.spent_month, i.spent, i.balance,
-             i.refunded, i.held] for i in report.items]
-    blocks += [Text(f"二、收支情况（本学期累计至 {report.as_of}）", "h"), Table(
-        ["项目", "缴费人数", "本月收取", "累计收取", "本月支出", "累计支出", "结余", "已退", "账面余额"],
-        rows, total=["合计", None, *[sum((r[c] for r in rows), ZERO) for c in range(2, 9)]])]
-    blocks.append(Text("支出：代收费为付给提供方的款项，服务性收费为该项服务的成本，行政事业性收费为上缴财政的款项。"
-                       "结余 = 累计收取 - 累计支出；账面余额 = 结余 - 已退。", "note"))
-    spend_rows = [[i.name, str(s.date), s.supplier or s.payee, s.invoice, s.narration, s.amount,
-                   f"{s.scope}（{s.sharers} 人）" if i.settles else "—"]
-                  for i in report.items for s in i.spendings]
-    if spend_rows:
-        blocks += [Text("三、支出明细", "h"), Table(
-            ["项目", "日期", "收款单位", "发票号", "摘要", "金额", "分摊对象"], spend_rows,
-            widths=[9, 10, 20, 18, 26, 10, 14])]
-    settle_rows = []
-    for i in report.items:
-        if not i.settles:
-            continue
-        for grade, count, low, high in i.refund_groups():
-            each = _settle_text(low, i.settlement) if low == high else \
-                f"{_settle_text(low, i.settlement)} 至 {_settle_text(high, i.settlement)}"
-            settle_rows.append([i.name, grade, count, each])
-    if settle_rows:
-        blocks += [Text("四、结算（多退少不补 / 多退少补，按实际支出分摊到每个缴费学生，以分计）", "h"),
-                   Table(["项目", "年级", "缴费人数", "每生结算"], settle_rows)]
-        blocks.append(Table(
-            ["项目", "结算方式", "应退合计", "应补/不补合计", "已退", "待退"],
-            [[i.name, i.settlement, i.refund_due, i.shortfall, i.refunded, i.outstanding]
-             for i in report.items if i.settles]))
-        status = ("本学期已结束，以上为期末结算。" if report.final
-                  else "本学期尚未结束，以上结算按截至本月末的实际支出测算，期末以实际结算为准。")
-        blocks.append(Text(status + "每个学生的结算明细见班级公示和个人结算单。", "note"))
-    notes = [n for i in report.items for n in i.notes]
-    if notes:
-        blocks.append(Text("核对提示：" + "；".join(notes), "note"))
-    blocks.append(Text(f"如有疑问，请向学校财务室咨询；监督/投诉电话：{report.school.get('hotline', '')}。"))
-    return Document(title=title, subtitle=f"{school}  {report.term.label}", info=common["info"],
-                    blocks=blocks, signatures=common["signatures"], closing=common["closing"],
-                    footer=common["footer"], landscape=True, sheet="收费公示")
-
-
-def class_notice(report: Disclosure, sheet: ClassSheet, issued: dt.date):
-    """The class notice (班级公示): every student of the class, names masked, no 学号."""
-    from xiaozhang.reports.document import Document, Table, Text
-
-    common = _common(report, issued)
-    items = [i for i in report.items if i.name in sheet.items]
-    tables = []
-    for group in _column_groups(items):
-        columns = ["序号", "姓名"]
-        for i in group:
-            columns += [f"{i.name}已缴", f"{i.name}分摊", f"{i.name}结算"] if i.settles else [f"{i.name}已缴"]
-        rows, total = [], ["合计", f"{len(sheet.lines)} 人"]
-        for line in sheet.lines:
-            row: list = [line.number, line.masked_name]
-            for i in group:
-                figures = line.items.get(i.name)
-                if i.settles:
-                    row += [figures.paid, figures.share, _settle_text(figures.settlement, i.settlement)] \
-                        if figures else [None, None, None]
-                else:
-                    row.append(figures.paid if figures else None)
-            rows.append(row)
-        for i in group:
-            if i.settles:
-                total += [sheet.total(i.name, "paid"), sheet.total(i.name, "share"),
-                          _settle_text(sheet.total(i.name, "settlement"), i.settlement)]
-            else:
-                total.append(sheet.total(i.name, "paid"))
-        title = "、".join(i.name for i in group) if len(items) > len(group) else ""
-        tables.append(Table(columns, rows, total=total, title=title))
-    blocks = [
-        Text(f"{sheet.class_name}：" + "；".join(
-            f"{i.name}（{i.kind_label}，标准 {i.standard_for(sheet.grade)} 元，{i.unit}）{sheet.count(i.name)} 人缴费"
-            for i in items) + "。"),
-        *tables,
-        Text("已缴：本学期缴纳的金额；分摊：按实际支出（见学校收费公示的支出明细）平均分摊到每个缴费学生，"
-             "以分计；结算：已缴 - 分摊，退为应退给学生，补为应补缴（多退少补），不补为学校不再收取（多退少不补）。", "note"),
-        Text("为保护学生隐私，姓名已做脱敏处理，不公布学号；个人结算单只发给学生本人家长。", "note"),
-        Text(f"如有疑问，请向班主任或学校财务室咨询；监督/投诉电话：{report.school.get('hotline', '')}。"),
-    ]
-    return Document(title=f"{sheet.class_name}收费结算公示（{report.period_label}）",
-                    subtitle=f"{report.school.get('name', '')}  {report.term.label}", info=common["info"],
-                    blocks=blocks, signatures=("班主任", "经办人", "校长"), closing=common["closing"],
-                    footer=common["footer"], landscape=max(len(t.columns) for t in tables) > 8,
-                    sheet=sheet.class_name)
-
-
-CLASS_COLUMNS = 12  # item columns per class table: more do not fit on a landscape A4 page
-
-
-def _column_groups(items: list[ItemSheet]) -> list[list[ItemSheet]]:
-    """The items in order, in groups whose columns fit one table (3 per settled item, else 1)."""
-    groups: list[list[ItemSheet]] = [[]]
-    width = 0
-    for item in items:
-        needed = 3 if item.settles else 1
-        if groups[-1] and width + needed > CLASS_COLUMNS:
-            groups.append([])
-            width = 0
-        groups[-1].append(item)
-        width += needed
-    return groups
-
-
-def student_statement(report: Disclosure, statement: StudentStatement, issued: dt.date):
-    """A per-student statement (个人结算单), for that student's family only."""
-    from xiaozhang.reports.document import Document, Table, Text
-
-    common = _common(report, issued)
-    rows = []
-    for line in statement.lines:
-        i, payer = line.item, line.payer
-        rows.append([i.name, i.kind_label, line.standard, payer.paid,
-                     payer.share if i.settles else None,
-                     _settle_text(payer.settlement, i.settlement) if i.settles else "—",
-                     payer.refunded if i.settles else None,
-                     _settle_text(payer.outstanding, i.settlement) if i.settles else "—"])
-    blocks: list = [Table(["项目", "性质", "收费标准", "已缴", "分摊支出", "结算", "已退", "待退/补"], rows)]
-    shared = [[line.item.name, str(s.date), s.supplier or s.payee, s.invoice, s.amount, s.sharers, share]
-              for line in statement.lines for s, share in line.spendings]
-    if shared:
-        blocks += [Text("分摊明细（每笔支出由范围内的缴费学生平均分摊，以分计）", "h"),
-                   Table(["项目", "日期", "收款单位", "发票号", "支出金额", "分摊人数", "本生分摊"], shared)]
-    blocks.append(Text("结算 = 已缴 - 分摊支出；退为学校应退给您的金额，补为应补缴的金额（多退少补），"
-                       "不补为学校不再收取（多退少不补）。本单只发给学生本人家长。", "note"))
-    blocks.append(Text(f"如有疑问，请向班主任或学校财务室咨询；监督/投诉电话：{report.school.get('hotline', '')}。"))
-    info = [("学生", f"{statement.name}（学号 {statement.sid}，{statement.class_name}）"), *common["info"]]
-    return Document(title=f"个人收费结算单（{report.period_label}）",
-                    subtitle=f"{report.school.get('name', '')}  {report.term.label}", info=info,
-                    blocks=blocks, signatures=("经办人", "审核人（会计）"), closing=common["closing"],
-                    footer=common["footer"], sheet=statement.sid)
-
-
-SCHOOL_STEM = "收费公示-{period}"
-CLASS_DIR = "班级公示"
-STATEMENT_DIR = "个人结算单"
-PUBLIC_FORMATS = ("html", "pdf", "xlsx", "png")
-STATEMENT_FORMATS = ("pdf", "html")
-
-
-def disclosure_jobs(report: Disclosure, out: Path, issued: dt.date, *, school: bool = True,
-                    classes: bool = True, statements: bool = True) -> list:
-    """The files of a disclosure, as jobs for `document.write_many`:
-
-    - `收费公示-2026-01.{html,pdf,xlsx,png}`: the school's notice;
-    - `班级公示/一(1)班.{html,pdf,xlsx,png}`: one notice per class (names masked, no 学号);
-    - `个人结算单/一(1)班/<学号>.{pdf,html}`: one statement per student, for that family only.
-    """
-    from xiaozhang.reports.document import safe_filename
-
-    out = Path(out)
-    jobs: list = []
-    if school:
-        jobs.append((school_notice(report, issued), out, SCHOOL_STEM.format(period=report.period),
-                     PUBLIC_FORMATS))
-    if classes:
-        for sheet in report.classes:
-            jobs.append((class_notice(report, sheet, issued), out / CLASS_DIR,
-                         safe_filename(sheet.class_name), PUBLIC_FORMATS))
-    if statements:
-        for statement in report.statements:
-            jobs.append((student_statement(report, statement, issued),
-                         out / STATEMENT_DIR / safe_filename(statement.class_name),
-                         safe_filename(statement.sid), STATEMENT_FORMATS))
-    return jobs
+def roster_or_problem(entries: list, ledger_file: str) -> tuple[dict[str, Student], str | None]:
+    """`school_roster`, or an empty roster and the problem (for the page)."""
+    try:
+        return school_roster(entries, ledger_file), None
+    except RosterError as error:
+        return {}, str(error)

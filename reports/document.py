@@ -531,6 +531,16 @@ def _sheet_name(doc: Document, taken: set[str]) -> str:
     return name
 
 
+def _text_cell(sheet, row: int, column: int, text):
+    """A cell holding `text` as text: openpyxl stores a string starting with `=` as a live
+    formula, so a bank memo like `=HYPERLINK(…)` would run in whoever opens the workbook; the
+    cell is typed as a string whatever it starts with (`=`, `+`, `-`, `@`, tab, CR)."""
+    cell = sheet.cell(row=row, column=column, value=text)
+    if isinstance(text, str):
+        cell.data_type = "s"
+    return cell
+
+
 def _fill_sheet(sheet, doc: Document) -> None:
     from openpyxl.drawing.image import Image as XLImage
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -545,7 +555,7 @@ def _fill_sheet(sheet, doc: Document) -> None:
 
     def line(text: str, *, size: float = 11, bold: bool = False, centre: bool = False) -> None:
         nonlocal row
-        cell = sheet.cell(row=row, column=1, value=text)
+        cell = _text_cell(sheet, row, 1, text)
         cell.font = Font(size=size, bold=bold)
         if width > 1:
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
@@ -573,7 +583,7 @@ def _fill_sheet(sheet, doc: Document) -> None:
                 line(block.title, bold=True)
             numeric = _numeric_columns(block)
             for col, label in enumerate(block.columns, start=1):
-                cell = sheet.cell(row=row, column=col, value=label)
+                cell = _text_cell(sheet, row, col, label)
                 cell.font, cell.fill, cell.border = Font(bold=True), header_fill, border
                 cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
                 col_width[col - 1] = max(col_width[col - 1], min(display_width(label) + 2, 40))
@@ -589,7 +599,7 @@ def _fill_sheet(sheet, doc: Document) -> None:
                     elif isinstance(value, int) and not isinstance(value, bool):
                         cell.value, cell.number_format = value, "#,##0"
                     else:
-                        cell.value = cell_text(value) or None
+                        cell = _text_cell(sheet, row, col, cell_text(value) or None)
                     cell.border = border
                     if is_total:
                         cell.font, cell.fill = Font(bold=True), total_fill
@@ -601,10 +611,10 @@ def _fill_sheet(sheet, doc: Document) -> None:
         row += 1
     if doc.signatures:
         for i, label in enumerate(doc.signatures):
-            sheet.cell(row=row + i // width, column=i % width + 1, value=f"{label}：")
+            _text_cell(sheet, row + i // width, i % width + 1, f"{label}：")
         row += (len(doc.signatures) - 1) // width + 2
     for text in doc.closing:
-        cell = sheet.cell(row=row, column=width, value=text)
+        cell = _text_cell(sheet, row, width, text)
         cell.alignment = Alignment(horizontal="right")
         row += 1
     if doc.footer:

@@ -23,11 +23,14 @@ Amounts
 
 月度支出报告 (`build_spending`)
     办公费: every posting to 30201办公费 (and its sub-accounts) in the month, with voucher, payee
-    and approver; month and year totals. 代收费: for every account under 230701代收费: collected
-    (credits), paid to the provider (debits that are not refunds, with supplier and invoice),
-    refunded (debits that are refunds: `disclosure.is_refund`), and the balance at the month's
-    end (all postings to date). 服务性收费: for every 服务性 fee item: collected (credits to its
-    account), spent (expense postings of entries tagged with the item), month and year.
+    and approver; month and year totals. 代收费 and 服务性收费 are the fee postings of the school
+    model's one classifier (`xiaozhang.model.fees`, the same as the fee rule's and the
+    disclosure's). 代收费: for every account under 230701代收费: collected (credits), paid to the
+    provider (debits that are not refunds, with supplier and invoice), refunded (debits that are
+    refunds: `xiaozhang.model.fees.is_refund`), and the balance at the month's end (all postings
+    to date). 服务性收费: for every 服务性 fee item: collected (credits to its account, less the
+    debits to it, which are refunds), spent (expense postings of entries tagged with the item),
+    month and year.
 
 预算执行 (`build_budget`)
     One row per budgeted account (Fava's `custom "budget"`), the line in force at the month's
@@ -59,12 +62,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from beancount.core import data
 
 from xiaozhang import chart
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.fees import AGENCY_KIND, COLLECTION, REFUND, SERVICE
+from xiaozhang.model.periods import month_end, parse_month
 from xiaozhang.plugins.budgets import PERIODS, BudgetBook
-from xiaozhang.plugins.fees import month_end, parse_period, read_fees
-from xiaozhang.plugins.policy import read_policy
-from xiaozhang.plugins.twolines import item_name
 from xiaozhang.reports.compliance import usage
-from xiaozhang.reports.disclosure import is_refund
 
 ZERO = Decimal("0")
 _TENTH = Decimal("0.1")
@@ -82,10 +84,10 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> "Period":
-        parsed = parse_period(text)
+        parsed = parse_month(text)
         if parsed is None:
             raise ReportError(f"期间 {text!r} 的格式应为 年-月，如 2026-03")
-        return cls(*parsed)
+        return cls(parsed.year, parsed.month)
 
     @property
     def first(self) -> dt.date:
@@ -93,7 +95,7 @@ class Period:
 
     @property
     def last(self) -> dt.date:
-        return month_end(self.year, self.month)
+        return month_end(self.first)
 
     @property
     def year_start(self) -> dt.date:
@@ -127,8 +129,7 @@ def _under(account: str, root: str) -> bool:
 
 
 def school_name(entries, day: dt.date) -> str:
-    policy, _ = read_policy(entries)
-    return (policy.profile(day) or {}).get("name", "")
+    return (SchoolBooks.of(entries).policy.profile(day) or {}).get("name", "")
 
 
 # -- 收入费用表 ------------------------------------------------------------------------------------
@@ -281,55 +282,56 @@ def _payment(txn: data.Transaction, amount: Decimal, item: str = "") -> Payment:
 
 def build_spending(entries: Sequence[data.Directive], options_map: dict, period: Period) -> SpendingReport:
     currency = options_map["operating_currency"][0]
-    book, _ = read_fees(entries)
-    service = {name: defs[0].account for name, defs in book.definitions.items()
-               if defs[0].kind == "服务性"}
-    service_accounts = {account: name for name, account in service.items()}
+    book = SchoolBooks.of(entries, options_map).fees
     report = SpendingReport(period)
-    agency: dict[str, AgencyRow] = {}
-    rows = {name: ServiceRow(name, account) for name, account in service.items()}
     for txn in _transactions(entries):
         if txn.date > period.last:
             break
-        this_year = txn.date >= period.year_start
-        this_month = txn.date >= period.first
+        if txn.date < period.year_start:
+            continue
         for posting in txn.postings:
-            number = _units(posting, currency)
-            if number is None:
+            if _under(posting.account, OFFICE):
+                number = _units(posting, currency)
+                if number is not None:
+                    report.office_year += number
+                    if txn.date >= period.first:
+                        report.office.append(_payment(txn, number))
+    agency: dict[str, AgencyRow] = {}
+    rows = {name: ServiceRow(name, defs[0].account) for name, defs in book.definitions.items()
+            if defs and defs[0].kind == SERVICE}
+    for fee in book.postings:  # the model's classifier of fee postings
+        txn = fee.txn
+        if txn.date > period.last:
+            break
+        if _units(fee.posting, currency) is None:
+            continue
+        this_year, this_month = txn.date >= period.year_start, txn.date >= period.first
+        if fee.kind == AGENCY_KIND:
+            row = agency.get(fee.posting.account)
+            if row is None:
+                row = agency[fee.posting.account] = AgencyRow(fee.item, fee.posting.account)
+            row.balance += fee.amount if fee.role == COLLECTION else -fee.amount
+            if not this_year:
                 continue
-            account = posting.account
-            if _under(account, chart.AGENCY_FEES) and account != chart.AGENCY_FEES:
-                row = agency.get(account)
-                if row is None:
-                    row = agency[account] = AgencyRow(book.accounts.get(account) or item_name(account), account)
-                row.balance -= number
-                if not this_year:
-                    continue
-                kind = "collected" if number < 0 else "refunded" if is_refund(txn, posting) else "paid"
-                amount = abs(number)
-                setattr(row, f"year_{kind}", getattr(row, f"year_{kind}") + amount)
+            kind = "collected" if fee.role == COLLECTION else "refunded" if fee.role == REFUND else "paid"
+            setattr(row, f"year_{kind}", getattr(row, f"year_{kind}") + fee.amount)
+            if this_month:
+                setattr(row, kind, getattr(row, kind) + fee.amount)
+                if kind == "paid":
+                    report.agency_payments.append(_payment(txn, fee.amount, row.item))
+        elif fee.kind == SERVICE and fee.defined and fee.item in rows and this_year:
+            row = rows[fee.item]
+            # 收入: collections less refunds; 支出: the expenses tagged with the item
+            if fee.role == COLLECTION or fee.role == REFUND:
+                amount = fee.amount if fee.role == COLLECTION else -fee.amount
+                row.year_collected += amount
                 if this_month:
-                    setattr(row, kind, getattr(row, kind) + amount)
-                    if kind == "paid":
-                        report.agency_payments.append(_payment(txn, amount, row.item))
-            elif not this_year:
-                continue
-            elif _under(account, OFFICE):
-                report.office_year += number
+                    row.collected += amount
+            else:
+                row.year_spent += fee.amount
                 if this_month:
-                    report.office.append(_payment(txn, number))
-            elif account in service_accounts:
-                row = rows[service_accounts[account]]
-                row.year_collected -= number
-                if this_month:
-                    row.collected -= number
-            elif account.startswith("Expenses:") and service:
-                tagged = (posting.meta or {}).get("item") or txn.meta.get("item")
-                if tagged in rows:
-                    rows[tagged].year_spent += number
-                    if this_month:
-                        rows[tagged].spent += number
-                        report.service_payments.append(_payment(txn, number, tagged))
+                    row.spent += fee.amount
+                    report.service_payments.append(_payment(txn, fee.amount, fee.item))
     report.agency = sorted(agency.values(), key=lambda r: r.account)
     report.service = list(rows.values())
     return report
@@ -392,7 +394,7 @@ def _year_actuals(book: BudgetBook, year: int) -> dict[str, Decimal]:
 
 
 def build_budget(entries: Sequence[data.Directive], options_map: dict, period: Period) -> BudgetReport:
-    policy, _ = read_policy(entries)
+    policy = SchoolBooks.of(entries, options_map).policy
     this_year = [e for e in entries if e.date <= period.last
                  and (not isinstance(e, data.Transaction) or e.date >= period.year_start)]
     to_date = BudgetBook(policy).run(this_year)

@@ -38,14 +38,9 @@ from xiaozhang.importers.tabular import (
     parse_amount,
     read_sheets,
 )
-from xiaozhang.plugins.assets import (
-    CATEGORIES,
-    STATUSES,
-    AssetRegister,
-    Card,
-    month_index,
-    yuan,
-)
+from xiaozhang.model.assets import CATEGORIES, STATUSES, AssetRegister, Card
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.money import from_fen
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "asset_id": ("资产编号", "asset_id", "编号", "卡片编号"),
@@ -62,6 +57,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "value": ("估价", "value", "价值", "重置成本"),
 }
 REQUIRED = ("asset_id", "location", "custodian", "status")
+KINDS = ("盘亏", "盘盈", "位置变动", "不符")  # the kinds of difference, in the order listed
 
 
 class CountError(Exception):
@@ -95,6 +91,7 @@ class Stocktake:
     counted: int
     differences: list[Difference]
     proposals: list[str]  # Beancount text, one directive each
+    cards: int = 0  # the cards in the books on `day`
 
     def of(self, kind: str) -> list[Difference]:
         return [d for d in self.differences if d.kind == kind]
@@ -156,10 +153,16 @@ def disposal_depreciation(register: AssetRegister, card: Card, day: dt.date) -> 
     """The accumulated depreciation (fen) a disposal of `card` on `day` must take off."""
     if card.schedule is None:
         return 0
-    same = register.policy.get("depreciation-start", day) == "same-month"
-    stop = month_index(day) - (1 if same else 0)
-    schedule = card.schedule._replace(stop=stop)
-    return schedule.through(stop)
+    stop = register.stop_month(day)
+    return card.schedule._replace(stop=stop).through(stop)
+
+
+def build(entries, options_map, counted: list[Counted], day: dt.date | None = None,
+          source: str = "") -> Stocktake:
+    """The count against the asset register of the school model on `day` (default: the last
+    day of the books)."""
+    books = SchoolBooks.of(entries, options_map)
+    return compare(books.assets, counted, day or books.last_written, source)
 
 
 def compare(register: AssetRegister, counted: list[Counted], day: dt.date,
@@ -215,15 +218,16 @@ def compare(register: AssetRegister, counted: list[Counted], day: dt.date,
             lines.append(f"  note: {_quote(note + '发现')}")
             proposals.append("\n".join(lines) + "\n")
     for card in register.cards.values():
-        if card.date <= day and not card.disposed_by(day) and card.asset_id not in found:
+        if card.in_books(day) and card.asset_id not in found:
             state = card.state_on(day)
             differences.append(Difference("盘亏", card.asset_id, card.name,
                                           f"账上在 {state['location']}（{state['custodian']}），未盘到",
                                           None, card))
             proposals.append(_shortage(register, card, day, note))
-    order = {"盘亏": 0, "盘盈": 1, "位置变动": 2, "不符": 3}
+    order = {kind: rank for rank, kind in enumerate(KINDS)}
     differences.sort(key=lambda d: (order[d.kind], d.asset_id))
-    return Stocktake(day, len(counted), differences, proposals)
+    cards = sum(1 for card in register.cards.values() if card.in_books(day))
+    return Stocktake(day, len(counted), differences, proposals, cards)
 
 
 def _shortage(register: AssetRegister, card: Card, day: dt.date, note: str) -> str:
@@ -231,10 +235,10 @@ def _shortage(register: AssetRegister, card: Card, day: dt.date, note: str) -> s
     lines = [f'{day} ! "盘亏：{card.name}（{card.asset_id}）"',
              f"  asset_id: {_quote(card.asset_id)}", '  disposal: "盘亏"',
              f"  note: {_quote(note + '未盘到；批准后借 5301 资产处置费用、贷 1902')}",
-             f"  {card.account}  {-yuan(card.cost)} CNY"]
+             f"  {card.account}  {-from_fen(card.cost)} CNY"]
     if card.schedule is not None:
-        lines.append(f"  {chart.depreciation_account(card.category)}  {yuan(taken)} CNY")
-    lines.append(f"  {chart.PENDING_ASSET_LOSS}  {yuan(card.cost - taken)} CNY")
+        lines.append(f"  {chart.depreciation_account(card.category)}  {from_fen(taken)} CNY")
+    lines.append(f"  {chart.PENDING_ASSET_LOSS}  {from_fen(card.cost - taken)} CNY")
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -14,7 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_check_passes_on_the_example_school():
     result = CliRunner().invoke(main, ["check", str(ROOT / "ledger" / "main.beancount")])
     assert result.exit_code == 0, result.output
-    assert result.output == ""
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("账本无问题：检查了 ")
+    transactions = int(lines[0].split("检查了 ")[1].split(" 笔")[0].replace(",", ""))
+    assert transactions > 5000  # the whole example school, not an empty load
 
 
 def test_check_prints_one_line_per_problem_and_fails(tmp_path):
@@ -69,3 +73,64 @@ def test_check_takes_the_ledger_as_argument_or_as_the_one_ledger_option(tmp_path
     monkeypatch.chdir(tmp_path)  # no ledger/main.beancount here: the default is missing
     missing = CliRunner().invoke(main, ["check"])
     assert missing.exit_code == 2 and "找不到账本 ledger/main.beancount" in missing.output
+
+
+def cached_load(main_file: Path) -> None:
+    """Load as `bean-check` does, leaving Beancount's pickle cache beside the ledger (written
+    whatever the load time)."""
+    import functools
+
+    from beancount import loader
+
+    getter = functools.partial(loader.get_cache_filename, loader.PICKLE_CACHE_FILENAME)
+    loader.pickle_cache_function(getter, 0, loader._uncached_load_file)(str(main_file), None, None, None)
+
+
+BAD_ENTRY = ('\n2026-10-30 * "（复制的账本中新增）购买办公用品"\n'
+             '  Expenses:5001业务活动费用:500102商品和服务费用:30201办公费  120.00 CNY\n'
+             '  Assets:1002银行存款:100201基本户  -120.00 CNY\n')
+
+
+def test_a_copied_ledger_is_judged_on_its_own_files(tmp_path):
+    """Beancount's pickle cache copied along with a ledger folder (`cp -r`) must not make
+    the copy report the original: every command loads from the files themselves."""
+    original = tmp_path / "original"
+    shutil.copytree(ROOT / "ledger", original)
+    cached_load(original / "main.beancount")
+    assert (original / ".main.beancount.picklecache").exists()
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    assert (copy / ".main.beancount.picklecache").exists()
+    month = copy / "2026" / "10.beancount"
+    month.write_text(month.read_text(encoding="utf-8") + BAD_ENTRY, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(copy / "main.beancount")])
+    assert result.exit_code == 1, result.output
+    assert str(month) in result.stdout and "[AP01]" in result.stdout
+    clean = CliRunner().invoke(main, ["check", str(original / "main.beancount")])
+    assert clean.exit_code == 0, clean.output
+
+
+def test_a_new_month_file_matched_by_an_include_glob_is_seen(tmp_path):
+    folder = tmp_path / "ledger"
+    shutil.copytree(ROOT / "ledger", folder)
+    cached_load(folder / "main.beancount")  # a cache listing today's files
+    (folder / "2026" / "12.beancount").write_text(BAD_ENTRY, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(folder / "main.beancount")])
+    assert result.exit_code == 1 and "12.beancount" in result.stdout, result.output
+
+
+def test_report_output_folders_of_the_docs_are_ignored_by_git():
+    """The docs write reports with `--out 公示/2026-01` etc. from the repository's folder:
+    every such folder is in .gitignore, so report output never ends up in a commit."""
+    import re
+
+    ignored = {line.strip() for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()}
+    texts = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    folders = set()
+    for path in texts:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "xiaozhang " in line and " example " not in line:
+                folders.update(match.split("/")[0] for match in re.findall(r"--out (\S+)", line))
+    folders.discard("目录")  # the placeholder of a usage line
+    assert folders >= {"公示", "报表"}
+    assert {f"/{folder}/" for folder in folders} <= ignored

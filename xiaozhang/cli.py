@@ -84,6 +84,8 @@ def check(ledger: str) -> None:
         click.echo(problem_line(problem))
     if loaded.problems:
         click.echo(f"共 {len(loaded.errors)} 个错误、{len(loaded.warnings)} 个预警。", err=True)
+    else:
+        click.echo(f"账本无问题：检查了 {len(loaded.transactions):,} 笔交易（{ledger}）。")
     if loaded.errors:
         sys.exit(1)
 

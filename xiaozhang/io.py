@@ -40,12 +40,26 @@ class Loaded:
     def warnings(self) -> list:
         return [p for p in self.problems if is_warning(p)]
 
+    @property
+    def transactions(self) -> list:
+        from beancount.core import data
+
+        return [entry for entry in self.entries if isinstance(entry, data.Transaction)]
+
 
 def load(path: str | os.PathLike) -> Loaded:
-    """Load a ledger with Beancount's loader (all its plugins run)."""
+    """Load a ledger with Beancount's loader (all its plugins run), always from its files.
+
+    Beancount's `load_file` keeps a pickle cache (`.main.beancount.picklecache`) that it trusts
+    while the files it lists are unchanged; a ledger folder copied with that file (`cp -r`)
+    is then judged on the ORIGINAL folder's entries, a month file newly matched by an
+    `include "2026/*.beancount"` is not seen, and a new version of our rules is not run.  So
+    every command loads uncached, as Fava does (`fava.beans.load.load_uncached`), and no
+    command ever reads or writes that cache."""
     from beancount import loader
 
-    entries, problems, options_map = loader.load_file(str(path))
+    entries, problems, options_map = loader._load(  # noqa: SLF001  (Beancount's uncached load)
+        [(str(path), True)], None, None, None)
     return Loaded(str(path), entries, problems, options_map)
 
 

@@ -5,8 +5,12 @@ they were published (the `custom "disclosure"` records), the school's notice of 
 (`?period=2026-01`, optional `&term=2025-2026-1`) and a class notice (`&class=一(1)班`), as
 parents will read them, with download links for the PDF, xlsx and PNG (the files
 `xiaozhang report disclosure` writes). Only the public notices are offered here (names
-masked, no 学号); per-student statements come from the command. Figures from
-`xiaozhang.reports.disclosure`; the roster from `xiaozhang.roster.roster_for`.
+masked, no 学号); per-student statements come from the command.
+
+Each method forwards to one report function: the status (the school model's FE05 status, the
+same as the rule's), the months and the default month, the roster and the figures from
+`xiaozhang.reports.disclosure`; the notices and their files from
+`xiaozhang.reports.disclosure_documents`.
 """
 
 from __future__ import annotations
@@ -14,21 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote, urlencode
 
-from beancount.core.data import Transaction
 from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, abort, request, url_for
 from markupsafe import Markup
 
-from xiaozhang.plugins.fees import DueDisclosure, disclosure_status, movements, read_fees
-from xiaozhang.plugins.policy import read_policy
+from xiaozhang.model.fees import DueDisclosure
 from xiaozhang.reports import disclosure as disclosure_report
-from xiaozhang.reports.document import pdf_bytes, pdf_png, render_html, safe_filename, xlsx_bytes
+from xiaozhang.reports import disclosure_documents as documents
 from xiaozhang.reports.fava_ext.page import ReportPage
-from xiaozhang.roster import RosterError, read_roster, roster_for
-
-FORMATS = {"pdf": "application/pdf", "png": "image/png",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "html": "text/html; charset=utf-8"}
 
 
 class Disclosure(ReportPage, FavaExtensionBase):
@@ -38,42 +35,22 @@ class Disclosure(ReportPage, FavaExtensionBase):
 
     # -- inputs ---------------------------------------------------------------------------
     def status(self) -> list[DueDisclosure]:
-        """Every (item, month) with movements, latest month first."""
-        def compute():
-            entries = self.ledger.all_entries
-            book, _ = read_fees(entries)
-            policy, _ = read_policy(entries)
-            rows = disclosure_status(movements(entries, book), book, policy)
-            return sorted(rows, key=lambda r: (r.period, r.item), reverse=True)
-        return self.cached("disclosure-status", compute)
+        """Every (item, month) with movements, latest month first (the model's FE05 status)."""
+        return disclosure_report.status(self.ledger.all_entries)
 
     def periods(self) -> list[str]:
-        return sorted({row.period for row in self.status()}, reverse=True)
-
-    def as_of(self) -> dt.date | None:
-        """The date of the latest transaction (the end of the data)."""
-        return self.cached("disclosure-as-of", lambda: max(
-            (e.date for e in self.ledger.all_entries if isinstance(e, Transaction)), default=None))
+        return disclosure_report.periods(self.ledger.all_entries)
 
     def roster(self):
-        def compute():
-            profiles = read_policy(self.ledger.all_entries)[0].profiles
-            path = roster_for(self.ledger.beancount_file_path, profiles[-1][1] if profiles else None)
-            try:
-                return read_roster(path), None
-            except RosterError as error:
-                return {}, str(error)
-        return self.cached("disclosure-roster", compute)
+        return self.cached("disclosure-roster", lambda: disclosure_report.roster_or_problem(
+            self.ledger.all_entries, self.ledger.beancount_file_path))
 
     def period(self) -> str | None:
+        """The month asked for, else the latest month that is over by the end of the data."""
         asked = request.args.get("period", "")
-        periods = self.periods()
-        if asked in periods:
+        if asked in self.periods():
             return asked
-        # default: the latest month that is over by the end of the data
-        as_of = self.as_of()
-        over = [p for p in periods if as_of is None or p < f"{as_of:%Y-%m}"]
-        return (over or periods or [None])[0]
+        return disclosure_report.default_period(self.ledger.all_entries)
 
     def term(self) -> str | None:
         return request.args.get("term") or None
@@ -107,18 +84,10 @@ class Disclosure(ReportPage, FavaExtensionBase):
         return None
 
     def sheet(self, report: disclosure_report.Disclosure) -> disclosure_report.ClassSheet | None:
-        wanted = self.class_name()
-        return next((s for s in report.classes if s.class_name == wanted), None)
-
-    def document(self, report, kind: str):
-        if kind == "school":
-            return disclosure_report.school_notice(report, self.issued())
-        sheet = self.sheet(report)
-        return None if sheet is None else disclosure_report.class_notice(report, sheet, self.issued())
+        return documents.class_sheet(report, self.class_name())
 
     def html(self, report, kind: str) -> Markup:
-        doc = self.document(report, kind)
-        return Markup(render_html(doc, standalone=False)) if doc else Markup("")
+        return Markup(documents.notice_html(report, kind, self.class_name(), self.issued()))
 
     def download_url(self, kind: str, fmt: str) -> str:
         """The link of `download` for the period, term and class shown."""
@@ -133,28 +102,17 @@ class Disclosure(ReportPage, FavaExtensionBase):
     @extension_endpoint
     def download(self) -> Response:
         """`download?period=2026-01&doc=school|class&class=一(1)班&format=pdf|xlsx|png|html`."""
-        fmt = request.args.get("format", "")
-        kind = request.args.get("doc", "school")
-        if fmt not in FORMATS or kind not in ("school", "class"):
-            abort(404)
+        fmt, kind = request.args.get("format", ""), request.args.get("doc", "school")
         try:
             report = self.report()
         except disclosure_report.DisclosureError:
             abort(404)
-        doc = self.document(report, kind) if report else None
-        if doc is None:
+        found = documents.notice_file(report, kind, self.class_name(), self.issued(), fmt) \
+            if report and kind in ("school", "class") else None
+        if found is None:
             abort(404)
-        if fmt == "html":
-            body = render_html(doc).encode("utf-8")
-        elif fmt == "xlsx":
-            body = xlsx_bytes(doc)
-        else:
-            pdf = pdf_bytes(doc)
-            body = pdf if fmt == "pdf" else pdf_png(pdf)
-        stem = (disclosure_report.SCHOOL_STEM.format(period=report.period) if kind == "school"
-                else f"{safe_filename(self.class_name() or '')}-{report.period}")
-        name = f"{stem}.{fmt}"
-        response = Response(body, mimetype=FORMATS[fmt])
+        body, name = found
+        response = Response(body, mimetype=documents.NOTICE_FORMATS[fmt])
         response.headers["Content-Disposition"] = (
             f"attachment; filename=\"disclosure.{fmt}\"; filename*=UTF-8''{quote(name)}")
         return response

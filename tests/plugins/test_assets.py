@@ -30,7 +30,7 @@ from asset_ledger import (
 from beancount import loader
 from beancount.core import data
 
-from xiaozhang.plugins.assets import AssetRegister
+from xiaozhang.model.books import SchoolBooks
 
 
 def card_line(part, start):
@@ -41,7 +41,7 @@ def test_a_complete_card_is_clean_on_the_posting_or_on_the_transaction():
     errors, entries, _ = run(card("2025-09-24", "5200.00"),
                              card("2025-09-25", "5200.00", "ZC20250002", on_txn=True))
     assert errors == []
-    register = AssetRegister(entries)
+    register = SchoolBooks.of(entries).assets
     assert list(register.cards) == ["ZC20250001", "ZC20250002"]
     first = register.cards["ZC20250001"]
     assert (first.name, first.category, first.subcategory, first.quantity, first.life,
@@ -74,7 +74,7 @@ def test_as01_only_purchases_need_supplier_invoice_and_procurement():
                  procurement=None, credit=TRANSFER_EQUITY, narration="区教育局无偿调入")
     errors, entries, _ = run(found, given)
     assert errors == []
-    kinds = {c.asset_id: c.source_kind for c in AssetRegister(entries).cards.values()}
+    kinds = {c.asset_id: c.source_kind for c in SchoolBooks.of(entries).assets.cards.values()}
     assert kinds == {"ZC20250001": "盘盈", "ZC20250002": "无偿调入"}
 
 
@@ -93,7 +93,7 @@ def test_as01_books_need_no_life_or_subcategory():
                  quantity=1, model="各类少儿读物")
     errors, entries, _ = run(books, until("2026-10-31"))
     assert errors == []
-    assert AssetRegister(entries).cards["ZC20250001"].schedule is None
+    assert SchoolBooks.of(entries).assets.cards["ZC20250001"].schedule is None
 
 
 # -- AS02 thresholds -------------------------------------------------------------------
@@ -180,7 +180,7 @@ def test_as05_the_same_asset_id_twice():
     parts = [card("2025-09-24", "5200.00"), card("2025-10-24", "5400.00")]
     errors, entries, starts = run(*parts)
     assert errors == [("AS05", card_line(parts[1], starts[1]))]
-    assert AssetRegister(entries).cards["ZC20250001"].cost == 520000  # the first card counts
+    assert SchoolBooks.of(entries).assets.cards["ZC20250001"].cost == 520000  # the first card counts
 
 
 # -- AS06 1601 without a card ----------------------------------------------------------
@@ -203,7 +203,7 @@ def test_as07_a_disposal_at_net_book_value_is_clean():
                                 "39000.04")]
     errors, entries, _ = run(*parts)
     assert errors == []
-    register = AssetRegister(entries)
+    register = SchoolBooks.of(entries).assets
     assert register.cards["ZC20250001"].disposal.kind == "报废"
 
 
@@ -304,7 +304,7 @@ def test_as09_transfers_keep_the_history():
              transfer("2026-09-01", "ZC20250001", dept="信息技术组", status="闲置")]
     errors, entries, _ = run(*parts)
     assert errors == []
-    asset = AssetRegister(entries).cards["ZC20250001"]
+    asset = SchoolBooks.of(entries).assets.cards["ZC20250001"]
     assert asset.state_on(dt.date(2026, 2, 19)) == {
         "location": "行政楼201", "custodian": "刘芳", "dept": "教务处", "status": "在用"}
     assert asset.state_on(dt.date(2026, 2, 20)) == {
@@ -341,7 +341,7 @@ def test_generated_entries_are_not_cards_and_not_hand_written():
     generated = [e for e in entries if isinstance(e, data.Transaction)
                  and e.meta.get("__xiaozhang__") == "depreciation"]
     assert len(generated) == 14  # September 2025 .. October 2026
-    assert AssetRegister(entries).errors == []  # a second pass over its own output stays clean
+    assert SchoolBooks.of(entries).assets.errors == []  # a second pass over its own output stays clean
 
 
 def test_disposal_proceeds_go_to_2103_in_a_separate_entry_too():

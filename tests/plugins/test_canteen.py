@@ -267,6 +267,28 @@ def test_ct04_kindergarten_band_checks_losses_per_term_only():
     assert check(kindergarten, *small, *after) == []
 
 
+def test_ct04_without_term_end_the_terms_end_31_january_and_31_july():
+    """Without a `term-end` policy the terms are those of the one term model (31 January and
+    31 July, as for the two-lines rule).  Before, the canteen rule built no terms there and
+    CT04 never fired."""
+    header = HEADER.replace('2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n', "")
+    assert header != HEADER
+    kindergarten = ('2025-08-25 custom "policy" "canteen-surplus-mode" "kindergarten"\n'
+                    '2025-08-26 custom "policy" "canteen-surplus-cap" 2\n')
+    loss = month_with_surplus(9, "10000.00", "10300.00", 26)  # -3%
+
+    def found(*parts):
+        _entries, errors, _ = loader.load_string(header + kindergarten + "".join(parts))
+        return [(e.message[1:5], e.source["lineno"], e.message) for e in errors]
+
+    february = txn("2026-02-02", "充值", (BANK, "1.00"), (CARDS, "-1.00"))
+    ((code, line, message),) = found(*loss, february)
+    assert (code, line) == ("CT04", (header + kindergarten + loss[0]).count("\n") + 1)
+    assert message.startswith("[CT04] 2025年秋季学期膳食亏损率 3.00% 超过 ±2%")
+    january = txn("2026-01-20", "充值", (BANK, "1.00"), (CARDS, "-1.00"))
+    assert found(*loss, january) == []  # the term runs to 31 January: not over yet
+
+
 def test_ct04_a_term_not_yet_over_is_not_checked():
     parts = month_with_surplus(9, "10000.00", "9300.00", 26) + [
         txn("2026-01-05", "其他收入", (BANK, "500.00"), (OTHER_INCOME, "-500.00")),

@@ -7,13 +7,17 @@ fen; the last month takes the remainder. Each schedule below is worked out in it
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from asset_ledger import (
     EXPENSE,
     HEADER,
     OPENING,
+    PLUGINS,
     accumulated,
     card,
     dispose,
@@ -236,3 +240,69 @@ def test_as11_an_unknown_plugin_option():
                             'plugin "xiaozhang.plugins.depreciation" "monthly"')
     errors, _, _ = run(card("2025-09-24", "7200.00"), header=header)
     assert errors == [("AS11", 0)]
+
+
+# -- the generator asks the school model: alone, after the assets plugin, under either name --
+
+ROOT = Path(__file__).resolve().parents[2]
+THREE_CARDS = [card("2025-09-24", "52000.00", quantity=4),
+               card("2025-10-08", "10000.00", "ZC20250002"),
+               dispose("2026-03-15", "ZC20250002", "报废", "10000.00", "694.45", "9305.55"),
+               until("2026-10-31")]
+
+
+def with_plugins(header: str, *names: str) -> str:
+    """`header` with these plugin lines instead of the usual ones (padded: same line numbers)."""
+    lines = "".join(f'plugin "{name}"\n' for name in names)
+    return header.replace(PLUGINS, lines + "\n" * max(0, PLUGINS.count("\n") - len(names)))
+
+
+def entries_text(entries):
+    """The generated entries as comparable tuples (date, narration, meta, postings)."""
+    return [(e.date, e.narration, {k: v for k, v in e.meta.items()},
+             [(p.account, p.units) for p in e.postings]) for e in generated(entries)]
+
+
+@pytest.fixture
+def top_level_plugins(monkeypatch):
+    """`plugins.*` importable as a top-level package too (a ledger may name it so), and
+    both module names loaded afresh."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    for name in [m for m in sys.modules if m == "plugins" or m.startswith("plugins.")]:
+        monkeypatch.delitem(sys.modules, name)
+
+
+def test_the_generator_alone_books_the_same_entries():
+    """Listed without the assets plugin it still reads the cards (from the school model)."""
+    errors, full, _ = run(*THREE_CARDS)
+    assert errors == []
+    alone = with_plugins(HEADER, "xiaozhang.plugins.depreciation")
+    errors, entries, _ = run(*THREE_CARDS, header=alone)
+    assert errors == []
+    assert entries_text(entries) == entries_text(full) != []
+
+
+@pytest.mark.parametrize("names", [
+    ("plugins.assets", "xiaozhang.plugins.depreciation"),
+    ("xiaozhang.plugins.assets", "plugins.depreciation"),
+    ("plugins.depreciation", "xiaozhang.plugins.assets"),
+    ("xiaozhang.plugins.depreciation",),
+])
+def test_the_generator_under_either_import_name_and_in_any_order(top_level_plugins, names):
+    """No state passes between the plugins: whatever the module names and order, the entries
+    and the problems are those of the usual lines (a card problem reported once, by the
+    assets plugin; AS11 by the generator)."""
+    problem = card("2026-04-02", "800.00", "ZC20260001")  # [AS02] below the threshold
+    header = HEADER.replace(f"2000-01-01 open {accumulated('家具用具装具及动植物')} CNY\n", "")
+    furniture = card("2025-11-03", "3000.00", "ZC20250003", "家具用具装具及动植物",
+                     subcategory="家具", life=15)  # [AS11] its 1602 account is not open
+    parts = [*THREE_CARDS[:3], problem, furniture, THREE_CARDS[3]]
+    expected_errors, expected, starts = run(*parts, header=header)
+    assert sorted(expected_errors) == [("AS02", starts[3] + 1), ("AS11", starts[4] + 1)]
+    lines = with_plugins(header, "xiaozhang.plugins.policy", *names)
+    errors, entries, _ = run(*parts, header=lines)
+    if any(name.endswith("assets") for name in names):
+        assert sorted(errors) == sorted(expected_errors)
+    else:
+        assert errors == [("AS11", starts[4] + 1)]
+    assert entries_text(entries) == entries_text(expected) != []

@@ -13,7 +13,7 @@ from decimal import Decimal
 from beancount import loader
 from school import SCHOOL_PROFILE
 
-from xiaozhang.plugins.fees import Scope, grade_of_class, read_fees
+from xiaozhang.model.fees import Scope, grade_of_class, read_fees
 
 PLUGINS = 'plugin "xiaozhang.plugins.policy"\nplugin "xiaozhang.plugins.fees"\n'
 BANK = "Assets:1002银行存款:100201基本户"
@@ -174,6 +174,19 @@ def test_fe05_every_month_with_movements_is_disclosed_in_time():
     text = messages(collect("2025-09-02", "15.00"), collect("2025-11-01", "15.00"))
     assert text == ['[FE05] 作业本费 2025年9月有收付，应于 2025-10-15 前公示（custom "disclosure" '
                     '"2025-09" "作业本费"）；按规定应公示而未公示的不得收费']
+
+
+def test_fe05_a_late_record_is_reported_even_after_the_last_transaction():
+    """The rule and the 收费公示 page share one status (xiaozhang.model.fees): a record dated
+    after the deadline is late as soon as it is written. (The rule used to wait for a
+    transaction after the deadline, while the page already showed 逾期公示.)"""
+    errors, at = run(
+        collect("2025-09-02", "15.00"),
+        collect("2025-10-01", "15.00"),  # the last transaction: before September's deadline
+        disclosure("2025-10-20", "2025-09", "作业本费"),  # after the deadline of 15 October
+        disclosure("2025-11-05", "2025-10", "作业本费"),
+    )
+    assert errors == [("FE05", at[0])]
 
 
 def test_fe05_service_fee_spending_tagged_with_the_item_counts():

@@ -14,7 +14,7 @@ from beancount import loader
 from click.testing import CliRunner
 
 from xiaozhang.cli import main
-from xiaozhang.plugins.assets import AssetRegister
+from xiaozhang.model.books import SchoolBooks
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "assets.beancount"
@@ -84,7 +84,7 @@ def test_stocktake_reports_every_difference_and_writes_proposals(tmp_path):
     # reviewed and moved into the books, the proposals load clean and do what they say
     entries, errors, _ = loader.load_string(FIXTURE.read_text(encoding="utf-8") + "\n" + text)
     assert errors == []
-    register = AssetRegister(entries)
+    register = SchoolBooks.of(entries).assets
     assert register.cards["ZC20250002"].disposal.kind == "盘亏"
     assert register.cards["PY20251231001"].source_kind == "盘盈"
     assert register.cards["ZC20180001"].transfers[-1].changes == {"custodian": "吴晓燕"}

@@ -18,8 +18,7 @@ from beancount import loader
 from beanquery import query
 from openpyxl import load_workbook
 
-from xiaozhang.plugins.assets import AssetRegister
-from xiaozhang.reports import assets
+from xiaozhang.reports import asset_documents, asset_years, assets
 from xiaozhang.reports.document import pdf_bytes, pdf_text, write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +103,7 @@ def test_a_disagreeing_ledger_is_reported(fixture):
 # -- 折旧计提表 ---------------------------------------------------------------------------
 
 def test_depreciation_table_by_hand(fixture):
-    table = assets.build_depreciation(*fixture, 2025)
+    table = asset_years.build_depreciation(*fixture, 2025)
     assert table.months == tuple(range(1, 13))
     assert table.month_totals == tuple(D(x) for x in (
         "2083.33", "2083.33", "2777.77", "2861.10", "2861.10", "2961.10", "2961.10", "2961.10",
@@ -121,13 +120,13 @@ def test_depreciation_table_by_hand(fixture):
 
 def test_depreciation_table_of_a_year_without_charges(fixture):
     with pytest.raises(assets.AssetReportError, match="2026 年还没有计提折旧的月份"):
-        assets.build_depreciation(*fixture, 2026)
+        asset_years.build_depreciation(*fixture, 2026)
 
 
 # -- 固定资产增减变动表 --------------------------------------------------------------------
 
 def test_changes_table_by_hand(fixture):
-    table = assets.build_changes(*fixture, 2025)
+    table = asset_years.build_changes(*fixture, 2025)
     assert (table.start, table.end, table.complete) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31), True)
     total = table.total
     assert total.opening_cost == D("1235000.00")
@@ -147,7 +146,7 @@ def test_changes_table_by_hand(fixture):
 
 
 def test_opening_cards_are_additions_of_the_year_the_books_open(fixture):
-    table = assets.build_changes(*fixture, 2024)
+    table = asset_years.build_changes(*fixture, 2024)
     assert table.total.opening_cost == D("0.00")
     assert dict(zip(table.sources, table.total.additions))["期初建账"] == D("1235000.00")
     assert table.total.brought_in == D("244416.49") == table.total.closing_depreciation
@@ -157,10 +156,9 @@ def test_opening_cards_are_additions_of_the_year_the_books_open(fixture):
 
 def test_example_register_equals_the_ledger_at_every_month_end(example):
     entries, options_map = example
-    register = AssetRegister(entries)
     for day in (dt.date(2025, 8, 31), dt.date(2025, 9, 30), dt.date(2026, 1, 15),
                 dt.date(2026, 5, 12), dt.date(2026, 5, 31), dt.date(2026, 10, 31)):
-        result = assets.build_register(entries, options_map, day, register=register)
+        result = assets.build_register(entries, options_map, day)
         assert result.cost == bql_balance(entries, options_map, "Assets:1601", day), day
         assert result.depreciation == -bql_balance(entries, options_map, "Assets:1602", day), day
         assert result.reconciliation.ok
@@ -168,21 +166,21 @@ def test_example_register_equals_the_ledger_at_every_month_end(example):
 
 def test_example_depreciation_and_changes_reconcile(example):
     entries, options_map = example
-    table = assets.build_depreciation(entries, options_map, 2026)
+    table = asset_years.build_depreciation(entries, options_map, 2026)
     _types, rows = query.run_query(entries, options_map, (
         "SELECT sum(number) WHERE account ~ '500104' AND year = 2026"))
     assert table.total == rows[0][0] == table.ledger_total
     for year in (2025, 2026):
-        changes = assets.build_changes(entries, options_map, year)
+        changes = asset_years.build_changes(entries, options_map, year)
         assert changes.opening.ok and changes.closing.ok
         assert all(row.balanced for row in changes.rows)
-    changes = assets.build_changes(entries, options_map, 2026)
+    changes = asset_years.build_changes(entries, options_map, 2026)
     assert dict(zip(changes.kinds, changes.total.disposals))["报废"] > 0
     assert changes.total.charged == table.total
 
 
 def test_recent_changes_of_the_example(example):
-    changes = assets.recent_changes(AssetRegister(example[0]), limit=50)
+    changes = assets.recent_changes(*example, limit=50)
     kinds = {c.kind for c in changes}
     assert {"增加（购置）", "处置（报废）", "内部转移"} <= kinds
     assert [c.date for c in changes] == sorted((c.date for c in changes), reverse=True)
@@ -192,7 +190,7 @@ def test_recent_changes_of_the_example(example):
 
 def test_classroom_register_document_has_the_signature_and_reconciliation(fixture, tmp_path):
     register = assets.build_register(*fixture, dt.date(2025, 6, 30), location="一(1)班教室")
-    doc = assets.register_document(register, "assets.beancount")
+    doc = asset_documents.register_document(register, "assets.beancount")
     text = "".join(pdf_text(pdf_bytes(doc)))
     assert "资产卡片清单（一(1)班教室）" in text
     assert "保管人（班主任）" in text and "多媒体投影机" in text and "7,200.00" in text
@@ -204,10 +202,10 @@ def test_classroom_register_document_has_the_signature_and_reconciliation(fixtur
 
 
 def test_changes_and_depreciation_documents_show_the_figures(fixture):
-    changes = "".join(pdf_text(pdf_bytes(assets.changes_document(assets.build_changes(*fixture, 2025)))))
+    changes = "".join(pdf_text(pdf_bytes(asset_documents.changes_document(asset_years.build_changes(*fixture, 2025)))))
     for figure in ("1,235,000.00", "63,200.00", "7,200.00", "1,291,000.00", "277,110.82",
                    "1,013,889.18", "账卡相符", "单位负责人"):
         assert figure in changes
-    table = "".join(pdf_text(pdf_bytes(assets.depreciation_document(assets.build_depreciation(
+    table = "".join(pdf_text(pdf_bytes(asset_documents.depreciation_document(asset_years.build_depreciation(
         *fixture, 2025)))))
     assert "33,194.33" in table and "一致" in table and "2,961.10" in table

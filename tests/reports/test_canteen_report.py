@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from xiaozhang import chart
-from xiaozhang.reports import canteen, document
+from xiaozhang.reports import canteen, canteen_documents, document
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "canteen.beancount"
@@ -59,7 +59,7 @@ def test_meals_served_and_an_entry_without_a_count(october):
     m = october.figures
     assert (m.meals_students, m.meals_staff, m.days_served) == (60, 0, 2)
     assert m.unknown_meals_entries == 1  # the 10-10 消费 without `records`
-    text = document.pdf_text(document.pdf_bytes(canteen.notice_document(october)))[0]
+    text = document.pdf_text(document.pdf_bytes(canteen_documents.notice_document(october)))[0]
     assert "没有人次记录，就餐人次不完整" in text
 
 
@@ -92,14 +92,15 @@ def test_deadlines_and_a_month_in_progress(fixture_ledger, october):
     assert october.complete and (october.cap, october.mode) == (D(8), "school")
     november = canteen.build(*fixture_ledger, dt.date(2025, 11, 1))
     assert not november.complete  # the books stop on 11-28
-    text = document.pdf_text(document.pdf_bytes(canteen.statement_document(november)))[0]
+    text = document.pdf_text(document.pdf_bytes(canteen_documents.statement_document(november)))[0]
     assert "本月尚未结束" in text
 
 
 def test_the_page_year_stock_and_licences(fixture_ledger):
     year = canteen.build_year(*fixture_ledger)
     assert year.school_year == 2025 and year.as_of == dt.date(2025, 11, 28)
-    assert [row.month.month for row in year.months] == [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]
+    # up to the month of the end of the data: the months to come are not rows of zeros
+    assert [row.month.month for row in year.months] == [9, 10, 11]
     november = year.months[2]
     # 160 income, 100 cost: 37.5%, but November is not over: not flagged
     assert (november.complete, november.over_cap) == (False, False)
@@ -111,9 +112,56 @@ def test_the_page_year_stock_and_licences(fixture_ledger):
     assert (name, ended, over, figures.income_total) == ("2025年秋季学期", False, False, D("5417.50"))
 
 
+def test_the_page_year_under_a_time_filter(fixture_ledger):
+    """Fava's time filter (first and last day): its months, whole; the terms overlapping it;
+    the stores at its end; the licences judged at the end of the data."""
+    october = (dt.date(2025, 10, 1), dt.date(2025, 10, 31))
+    year = canteen.build_year(*fixture_ledger, period=october)
+    assert [row.month for row in year.months] == [dt.date(2025, 10, 1)]
+    assert year.months[0].figures.income_total == D("455.00")
+    assert year.title == "2025年10月" and year.stock_on == dt.date(2025, 10, 31)
+    assert [name for name, *_ in year.terms] == ["2025年秋季学期"]
+    assert year.licences == canteen.build_year(*fixture_ledger).licences
+    beyond = canteen.build_year(*fixture_ledger, period=(dt.date(2025, 11, 1), dt.date(2026, 3, 31)))
+    assert [row.month for row in beyond.months] == [dt.date(2025, 11, 1)]  # none after the data
+
+
+def test_the_shown_month_has_meals(fixture_ledger):
+    assert canteen.months_with_meals(*fixture_ledger) == [
+        dt.date(2025, 9, 1), dt.date(2025, 10, 1), dt.date(2025, 11, 1)]
+    assert canteen.shown_month(*fixture_ledger, "2025-08") is None  # no notice of zeros
+    assert canteen.shown_month(*fixture_ledger, "").month == dt.date(2025, 10, 1)  # latest over
+    september = (dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    assert canteen.shown_month(*fixture_ledger, "", september).month == dt.date(2025, 9, 1)
+    assert canteen.shown_month(*fixture_ledger, "", (dt.date(2025, 7, 1), dt.date(2025, 8, 31))) is None
+
+
+def test_without_term_end_the_term_to_date_is_the_model_term():
+    """No `term-end` policy: the term (本学期累计) is the model's (to 31 January, then from
+    1 February), not the whole ledger as one term named 本学期 as before."""
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n', "") + (
+        '2026-02-02 * "就餐消费汇总，确认伙食费收入（一卡通系统）"\n'
+        "  records: 10\n"
+        "  Liabilities:2307其他应付款:230702饭卡预存    65.00 CNY\n"
+        "  Income:4101事业收入:410102伙食费收入        -65.00 CNY\n")
+    entries, _errors, options_map = loader.load_string(text)
+    february = canteen.build(entries, options_map, dt.date(2026, 2, 1))
+    assert february.term_label == "2026年春季学期"
+    assert (february.term.first, february.term.last, february.term.income_total) == (
+        dt.date(2026, 2, 1), dt.date(2026, 2, 28), D("65.00"))
+    assert february.year.income_total == D("65.00")
+    october = canteen.build(entries, options_map, dt.date(2025, 10, 1))
+    assert (october.term_label, october.term.first) == ("2025年秋季学期", dt.date(2025, 8, 31))
+    year = canteen.build_year(entries, options_map, 2025)
+    assert [(name, f.first, f.last, ended) for name, f, ended, _over in year.terms] == [
+        ("2025年秋季学期", dt.date(2025, 8, 31), dt.date(2026, 1, 31), True),
+        ("2026年春季学期", dt.date(2026, 2, 1), dt.date(2026, 7, 31), False)]
+
+
 def test_licences_include_expired_and_contracts(fixture_ledger):
     entries, options_map = fixture_ledger
-    register = canteen.CanteenLedger(entries, options_map).register
+    register = canteen.canteen_of(entries, options_map).suppliers
     found = canteen.expiring(register, dt.date(2026, 7, 1), 60)
     assert [(lic.supplier[:5], lic.kind, lic.days_left) for lic in found] == [
         ("青禾市鲜达", "食品经营许可证", -193), ("青禾市丰源", "供货合同", 54), ("青禾市鲜达", "供货合同", 54)]
@@ -195,7 +243,8 @@ def test_example_every_month_under_the_cap(example):
     assert [(name, ended) for name, _figures, ended, _over in year.terms] == [
         ("2025年秋季学期", True), ("2026年春季学期", True)]  # the summer after has no meals
     current = canteen.build_year(*example)
-    assert [(name, ended) for name, _figures, ended, _over in current.terms] == [("本学期", False)]
+    # the term running at the end of the data is named from the calendar (xiaozhang.model.periods)
+    assert [(name, ended) for name, _figures, ended, _over in current.terms] == [("2026年秋季学期", False)]
 
 
 # -- the documents ------------------------------------------------------------------------------
@@ -207,7 +256,7 @@ def example_october(example):
 
 def test_notice_pdf_text_and_png(example_october, tmp_path):
     m = example_october.figures
-    paths = document.write(canteen.notice_document(example_october), tmp_path, "notice")
+    paths = document.write(canteen_documents.notice_document(example_october), tmp_path, "notice")
     pdf = next(p for p in paths if p.suffix == ".pdf")
     (text,) = document.pdf_text(pdf)
     for expected in ("伙食费收支公示", "青禾市明德区实验小学食堂 2025年10月", "2025年11月15日前张贴",
@@ -225,7 +274,7 @@ def test_notice_pdf_text_and_png(example_october, tmp_path):
 
 def test_statement_pdf_and_xlsx(example_october, tmp_path):
     b = example_october.balance
-    paths = document.write(canteen.statement_document(example_october), tmp_path, "statement")
+    paths = document.write(canteen_documents.statement_document(example_october), tmp_path, "statement")
     (text,) = document.pdf_text(next(p for p in paths if p.suffix == ".pdf"))
     for expected in ("食堂收支盈亏表", "2025年11月5日前报学校", "本年累计", "资产负债（2025年10月31日）",
                      f"{b.assets_total:,.2f}", "学生饭卡预存", "应付货款", "伙食结余（上年结转）",
@@ -258,7 +307,7 @@ def test_command_writes_both_documents_in_every_format(tmp_path):
 
 def test_command_refuses_bad_input_in_chinese(tmp_path):
     bad = run("canteen", "report", "--month", "2025-13", "--out", str(tmp_path), "--ledger", str(FIXTURE))
-    assert bad.returncode == 2 and "月份应写成 2025-10 的形式" in bad.stderr
+    assert bad.returncode == 2 and "月份应写成 2026-03 的形式，实际为“2025-13”" in bad.stderr
     empty = run("canteen", "report", "--month", "2024-03", "--out", str(tmp_path), "--ledger", str(FIXTURE))
     assert empty.returncode == 1
     assert f"{FIXTURE}：2024年3月 没有食堂收支记录" in empty.stderr

@@ -11,8 +11,9 @@ import pytest
 from beancount import loader
 from beancount.core import data
 
-from xiaozhang.reports import disclosure
-from xiaozhang.reports.disclosure import DisclosureError, split_fen
+from xiaozhang.model.money import split_fen
+from xiaozhang.reports import disclosure, disclosure_documents
+from xiaozhang.reports.disclosure import DisclosureError
 from xiaozhang.roster import RosterError, mask_name, read_roster
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,6 +93,21 @@ def test_items_that_are_not_settled(january):
         D("600.00"), D("400.00"), D("200.00"))
     assert after_school.payer_count == 2 and after_school.refund_due == 0
     assert all(p.share == 0 for p in after_school.payers.values())
+
+
+def test_a_debit_to_a_service_fee_income_account_is_a_refund_not_spending():
+    """The one classifier (xiaozhang.model.fees): the costs of a 服务性收费 are the expenses tagged
+    with it; a debit to its income account gives money back. (The disclosure used to count it
+    as spending when its narration did not say 退; docs/disclosure.md §6.)"""
+    text = FIXTURE.read_text(encoding="utf-8") + (
+        '\n2025-10-20 * "更正课后服务费收入"\n'
+        "  Income:4101事业收入:410103课后服务费收入  300.00 CNY\n"
+        "  Assets:1002银行存款:100201基本户  -300.00 CNY\n")
+    entries, errors, options_map = loader.load_string(text)
+    assert errors == []
+    after_school = item(disclosure.build(entries, options_map, read_roster(ROSTER), "2026-01"), "课后服务费")
+    assert (after_school.collected, after_school.spent, after_school.refunded) == (
+        D("600.00"), D("400.00"), D("300.00"))
 
 
 def test_settlement_window_and_later_periods(loaded):
@@ -204,18 +220,18 @@ def test_many_items_split_the_class_table_to_fit_the_page(january):
 
     items = [disclosure.ItemSheet(f"项目{n}", "代收", "代收费", (), "元/生·学期", "", True,
                                   "多退少不补" if n % 3 else "不结算", "", "", "") for n in range(10)]
-    groups = disclosure._column_groups(items)
+    groups = disclosure_documents._column_groups(items)
     widths = [sum(3 if i.settles else 1 for i in group) for group in groups]
     assert [i for group in groups for i in group] == items and all(w <= 12 for w in widths)
     assert widths == [11, 11]
     # a real class notice with its items in two tables still prints
     report = january
     report_items = list(report.items)
-    disclosure.CLASS_COLUMNS, saved = 4, disclosure.CLASS_COLUMNS
+    disclosure_documents.CLASS_COLUMNS, saved = 4, disclosure_documents.CLASS_COLUMNS
     try:
-        doc = disclosure.class_notice(report, report.classes[0], dt.date(2026, 2, 9))
+        doc = disclosure_documents.class_notice(report, report.classes[0], dt.date(2026, 2, 9))
     finally:
-        disclosure.CLASS_COLUMNS = saved
+        disclosure_documents.CLASS_COLUMNS = saved
     tables = [b for b in doc.blocks if hasattr(b, "columns")]
     assert [t.title for t in tables] == ["作业本费", "教辅资料费、课后服务费"]
     text = "".join(pdf_text(pdf_bytes(doc)))

@@ -183,3 +183,24 @@ def test_a_table_that_does_not_fit_splits_instead_of_jumping_to_the_next_page():
     pages = document.pdf_text(document.pdf_bytes(doc))
     assert "表二" in pages[0] and "二年级1班" in pages[0]  # no blank gap after table one
     assert "二年级1班" in pages[1] and "金额" in pages[1]
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text_in_xlsx(tmp_path):
+    """Bank memos such as `=HYPERLINK(…)` reach reports; in the workbook every such string is a
+    text cell, never a live formula (titles, headers, cells, signatures, closing lines)."""
+    from zipfile import ZipFile
+
+    nasty = ['=HYPERLINK("http://x","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "=1+1"]
+    doc = Document(title="=1+2", info=[("备注", "=A1")], signatures=["=B1"], closing=["=C1"],
+                   blocks=[Text("=D1"), Table(["=列", "金额"], [[text, Decimal("1.00")] for text in nasty],
+                                              title="=表")])
+    path = document.write_xlsx(doc, tmp_path / "x.xlsx")
+    with ZipFile(path) as archive:
+        xml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml"))
+    assert "<f>" not in xml and "<f " not in xml  # no formula anywhere in the workbook
+    sheet = load_workbook(path).active
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    types = {c.value: c.data_type for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in nasty + ["=1+2", "=列", "=D1", "=表", "=B1：", "=C1"]:
+        assert text in values and types[text] == "s", text
+    assert Decimal(str(sheet.cell(row=[c.value for c in sheet["A"]].index(nasty[0]) + 1, column=2).value)) == 1

@@ -8,6 +8,12 @@ the importers or the reports (arrows point down only: they import the model).
     policy    the school profile and the dated policies, read once per load
     fees      fee items, disclosure records and the classifier of fee postings
     canteen   the canteen's accounts and its monthly tally
-    assets    asset cards and their depreciation schedules
+    assets    the asset register (cards, disposals, transfers) read once per load
+    asset_cards  the asset categories, the card and the depreciation schedule
+    treasury  应缴财政款 and 代收费 lots (first in first out), their deadlines, the cash on hand
+    budgets   budget lines and their execution
+    projects  earmarked projects (专项) and their spending
+    generated the marker of the entries our generators add
+    collector the cycle collector paused while the rules run
     books     `SchoolBooks.of(entries)`: all of the above, built once per entries list
 """

@@ -1,70 +1,544 @@
-"""Fixed assets (固定资产) in the school model: depreciation schedules (and, as the model grows,
-the cards and the register built once per loaded entries list).
+"""Fixed assets (固定资产) in the school model: the asset register of one loaded entries list.
 
+`SchoolBooks.of(entries).assets` (built by `build` on first use, once per entries list) reads
+the asset cards (the 1601 acquisition postings), the disposals (1601 credits), the internal
+transfers (`custom "asset-transfer"`) and each card's depreciation schedule in one pass, and
+notes the problems it finds on the way (AS01–AS10, reported by `xiaozhang.plugins.assets`).
+The depreciation generator (`xiaozhang.plugins.depreciation`), the asset reports, the
+stocktake and the 固定资产 page all ask the same register.
+
+The facts of the categories, the schedule and the card are in `xiaozhang.model.asset_cards`.
 Money is in fen (`int`) and months are month indexes (`xiaozhang.model.periods.month_index`).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import datetime as dt
+import operator
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from xiaozhang import chart
+from xiaozhang.model.asset_cards import (  # noqa: F401  (the names the rules and reports import)
+    BATCH_CATEGORIES,
+    CATEGORIES,
+    DEPRECIATION,
+    DISPOSALS,
+    DISPOSED,
+    FIXED,
+    FIXED_ACCOUNTS,
+    OPENING,
+    PURCHASE,
+    SOURCE_ORDER,
+    SOURCES,
+    SPECIAL_EQUIPMENT,
+    STATUSES,
+    SUBCATEGORIES,
+    TRANSFER_KEYS,
+    Card,
+    Disposal,
+    Schedule,
+    Transfer,
+    account_code,
+    is_depreciated,
+    last_closed_month,
+    minimum_life,
+    straight_line,
+    text,
+)
+from xiaozhang.model.generated import GENERATED
+from xiaozhang.model.collector import paused_collector
+from xiaozhang.model.money import CENT, fen, from_fen
+from xiaozhang.model.periods import month_index
+from xiaozhang.model.policy import Policy, read_policy
+
+REQUIRED = (("asset_id", "资产编号"), ("category", "类别"), ("model", "规格型号"),
+            ("quantity", "数量"), ("location", "存放地点"), ("custodian", "使用人"),
+            ("dept", "使用部门"))
+PURCHASE_REQUIRED = (("supplier", "供应商"), ("invoice", "发票号"), ("procurement", "采购方式"))
+BASE_KEYS = frozenset(key for key, _label in REQUIRED)
+PURCHASE_KEYS = BASE_KEYS | {key for key, _label in PURCHASE_REQUIRED}
+CARD_KEYS = ("asset_id", "category", "subcategory", "quantity", "life", "status", "acquired",
+             "depreciated", "depreciated_months")
+CARD_KEY_SET = PURCHASE_KEYS | set(CARD_KEYS) | {"name", "model"}
+# the required values of a card that has every required key (index: is it a purchase)
+REQUIRED_VALUES = (operator.itemgetter(*BASE_KEYS), operator.itemgetter(*PURCHASE_KEYS))
 
 
-# -- the depreciation schedule ----------------------------------------------------------
+class AssetError(NamedTuple):
+    """A problem of the asset cards (AS01–AS11), pointing at the entry's file and line."""
 
-def straight_line(base: int, months: int) -> tuple[int, int, int]:
-    """(monthly, count, last): `base` fen over `months` months, monthly rounded half up, the
-    month after the `count` full ones taking the remainder `last` (see `Schedule`)."""
-    if base <= 0 or months <= 0:
-        return 0, 0, 0
-    monthly = (2 * base + months) // (2 * months)  # base / months, half up
-    if monthly * (months - 1) <= base:
-        count = months - 1
-    else:  # rounding up would overshoot: fully depreciated before the last month
-        count = base // monthly
-    return monthly, count, base - count * monthly
+    source: dict
+    message: str
+    entry: Any
 
 
-class Schedule(NamedTuple):
-    """Monthly straight-line depreciation of one card, in fen (no residual value).
+def build(books) -> "AssetRegister":
+    """The asset register of `books` (`SchoolBooks.assets`): read once per entries list."""
+    with paused_collector():
+        return AssetRegister(books.entries, books.policy)
 
-    `monthly` = (cost − prior depreciation) ÷ months left, rounded half up to the fen; it is
-    charged for `count` months from `first`, and the next month takes the remainder `last`
-    (so the schedule sums to the cost exactly). `stop` is the last month allowed (disposal)."""
 
-    first: int
-    monthly: int
-    count: int
-    last: int
-    prior: int
-    stop: int | None = None
+# -- reading metadata -----------------------------------------------------------------------
 
-    @classmethod
-    def straight_line(cls, base: int, months: int, first: int, prior: int = 0,
-                      stop: int | None = None) -> "Schedule":
-        return cls(first, *straight_line(base, months), prior, stop)
+def _value(key: str, posting: data.Posting, txn: data.Transaction) -> Any:
+    if posting.meta and key in posting.meta:
+        return posting.meta[key]
+    return txn.meta.get(key)
 
-    @property
-    def end(self) -> int:
-        """The last month with a charge (or first − 1 when there is none), before `stop`."""
-        end = self.first + self.count - (0 if self.last else 1)
-        return end if self.stop is None else min(end, self.stop)
 
-    def through(self, month: int) -> int:
-        """Accumulated depreciation (prior included) after the charge of `month`."""
-        if self.stop is not None:
-            month = min(month, self.stop)
-        months = month - self.first + 1
-        if months <= 0:
-            return self.prior
-        if months <= self.count:
-            return self.prior + months * self.monthly
-        return self.prior + self.count * self.monthly + self.last
+def _positive_int(value: Any) -> int | None:
+    if type(value) is Decimal or type(value) is int:
+        whole = int(value)
+        if whole > 0 and whole == value:
+            return whole
+    return None
 
-    def charge(self, month: int) -> int:
-        """The depreciation of one month."""
-        if month < self.first or (self.stop is not None and month > self.stop):
-            return 0
-        offset = month - self.first
-        if offset < self.count:
-            return self.monthly
-        return self.last if offset == self.count else 0
+
+def _non_negative_int(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, Decimal)) and value == int(value) and value >= 0:
+        return int(value)
+    return None
+
+
+def _amount(value: Any) -> Decimal | None:
+    if isinstance(value, Amount):
+        return value.number
+    if isinstance(value, Decimal) and not isinstance(value, bool):
+        return value
+    return None
+
+
+_SOURCE_RANK = {prefix: rank for rank, (prefix, _kind) in enumerate(SOURCES)}
+_ACCOUNT_SOURCE: dict[str, int | None] = {}  # account -> rank in SOURCES (None: a purchase)
+
+
+def _source_rank(account: str) -> int | None:
+    if account not in _ACCOUNT_SOURCE:
+        _ACCOUNT_SOURCE[account] = _SOURCE_RANK.get(account_code(account))
+    return _ACCOUNT_SOURCE[account]
+
+
+# What an account means to the asset cards: FIXED (1601), DEPRECIATION (1602), the rank in
+# SOURCES of a 取得方式 it names, or PURCHASE (anything else); cached, accounts are few.
+_ROLE: dict[str, Any] = {}
+
+
+def _role(account: str) -> Any:
+    if account.startswith(FIXED):
+        role = FIXED
+    elif account.startswith(DEPRECIATION):
+        role = DEPRECIATION
+    else:
+        role = _source_rank(account)
+        role = PURCHASE if role is None else role
+    _ROLE[account] = role
+    return role
+
+
+class AssetRegister:
+    """The asset cards of a ledger with their disposals, transfers and depreciation schedules,
+    read in one pass (ask `SchoolBooks.of(entries).assets` rather than building one).
+
+    cards     asset_id -> `Card`, in ledger order
+    errors    the problems found reading them (AS01–AS10, reported by `validate_assets`)
+    opened    account -> the date of its `open`
+    horizon   the last month depreciation is booked for: the month of the latest transaction
+              the accountant wrote (generated entries do not count); None: no transactions
+    """
+
+    def __init__(self, entries, policy: Policy | None = None) -> None:
+        # the books pass their policy (read once per load); alone, the register reads it
+        self.policy = policy if policy is not None else read_policy(entries)[0]
+        self.cards: dict[str, Card] = {}
+        self.errors: list[AssetError] = []
+        self.opened: dict[str, dt.date] = {}  # account -> date of its `open`
+        self._policy_values: dict[tuple[str, dt.date], Any] = {}
+        self._thresholds: dict[dt.date, tuple[int, int]] = {}  # general, special (fen)
+        self._first: dict[tuple[dt.date, str], int] = {}
+        disposals: list[tuple[data.Transaction, list[data.Posting]]] = []
+        transfers: list[data.Custom] = []
+        last: dt.date | None = None
+        transaction, custom, open_ = data.Transaction, data.Custom, data.Open
+        for entry in entries:
+            kind = type(entry)
+            if kind is transaction:
+                if GENERATED in entry.meta:
+                    continue
+                if last is None or entry.date > last:
+                    last = entry.date
+                self._read_transaction(entry, disposals)
+            elif kind is custom and entry.type == "asset-transfer":
+                transfers.append(entry)
+            elif kind is open_:
+                self.opened.setdefault(entry.account, entry.date)
+        self.horizon = None if last is None else month_index(last)
+        for txn, postings in disposals:
+            self._dispose(txn, postings)
+        for txn, postings in disposals:
+            self._check_disposal_amounts(txn, postings)
+        for entry in sorted(transfers, key=lambda e: e.date):
+            self._transfer(entry)
+
+    def usable(self, account: str, month: int) -> bool:
+        """Is `account` open by the last day of `month` (a month index)?"""
+        opened = self.opened.get(account)
+        return opened is not None and month_index(opened) <= month
+
+    def report(self, source, code: str, message: str, entry) -> None:
+        self.errors.append(AssetError(source, f"[{code}] {message}", entry))
+
+    def setting_fen(self, name: str, day: dt.date) -> int:
+        """An amount setting in fen."""
+        key = (name + ":fen", day)
+        if key not in self._policy_values:
+            self._policy_values[key] = fen(self.setting(name, day).number)
+        return self._policy_values[key]
+
+    def setting(self, name: str, day: dt.date) -> Any:
+        """A dated policy value (cached: thousands of cards share a few dates' settings)."""
+        key = (name, day)
+        if key not in self._policy_values:
+            self._policy_values[key] = self.policy.get(name, day)
+        return self._policy_values[key]
+
+    # -- acquisitions ---------------------------------------------------------------------
+    def _read_transaction(self, txn: data.Transaction, disposals) -> None:
+        fixed = []
+        contra = False
+        others = False
+        best = None  # the highest-ranking 取得方式 among the other accounts
+        for posting in txn.postings:
+            role = _ROLE.get(posting.account)
+            if role is None:
+                role = _role(posting.account)
+            if role is FIXED:
+                fixed.append(posting)
+            elif role is DEPRECIATION:
+                contra = True
+            else:
+                others = True
+                if role is not PURCHASE and (best is None or role < best):
+                    best = role
+        if not fixed:
+            if contra:
+                self.report(txn.meta, "AS10", "累计折旧 1602 由折旧插件按月生成，不要手工记账；"
+                                              "只有期初建账、调入和处置的分录可以写 1602", txn)
+            return
+        # 取得方式: by the account credited; 1601 against 1602 alone is an opening card
+        # fully depreciated before the books
+        kind = OPENING if not others else PURCHASE if best is None else SOURCES[best][1]
+        outgoing = []
+        new_cards: list[Card] = []
+        prior = False
+        for posting in fixed:
+            number = posting.units.number
+            if number is None or number == 0:
+                continue
+            if _value("asset_id", posting, txn) is None:
+                self.report(txn.meta, "AS06", f"{posting.account} {'增加' if number > 0 else '减少'} "
+                                           f"{number} 元没有写资产编号 asset_id（一物一卡）", txn)
+                continue
+            if number > 0:
+                card = self._card(txn, posting, kind)
+                if card is not None:
+                    new_cards.append(card)
+                    prior = prior or card.prior or card.prior_months
+            else:
+                outgoing.append(posting)
+        if outgoing:
+            disposals.append((txn, outgoing))
+        if contra or prior:
+            self._check_prior(txn, new_cards)
+
+    def _card(self, txn: data.Transaction, posting: data.Posting, kind: str) -> Card | None:
+        # Written for speed (a big school has tens of thousands of cards): the values are
+        # read in one go and a complete card passes each check with a cheap test.
+        own = posting.meta
+        required = PURCHASE_KEYS if kind == PURCHASE else BASE_KEYS
+        # the card on the posting alone, or spread over the posting and the transaction
+        if own and required <= own.keys() and txn.meta.keys().isdisjoint(CARD_KEY_SET):
+            meta = own
+        else:
+            meta = {**txn.meta, **own} if own else txn.meta
+        (asset_id, category, subcategory, quantity_value, life_value, status, acquired,
+         prior_amount, prior_months_value) = map(meta.get, CARD_KEYS)
+        if type(asset_id) is not str:
+            asset_id = text(asset_id)
+        if type(category) is not str:
+            category = text(category)
+        subcategory = text(subcategory) or None
+        source = own if own and "asset_id" in own else txn.meta
+        table = SUBCATEGORIES.get(category)
+        minimum = table.get(subcategory) if table is not None and subcategory else None
+        depreciable = minimum is not None
+        problems: list[str] = []
+
+        if not required <= meta.keys() or "" in REQUIRED_VALUES[kind == PURCHASE](meta) \
+                or (table is not None and subcategory is None) \
+                or (kind == OPENING and (acquired is None or depreciable and (
+                    prior_amount is None or prior_months_value is None))) \
+                or (depreciable and life_value is None):
+            missing = [label for key, label in (REQUIRED + PURCHASE_REQUIRED if kind == PURCHASE
+                                                else REQUIRED)
+                       if (value := meta.get(key)) is None or value == ""]
+            if table is not None and subcategory is None:
+                missing.append("子类 subcategory")
+            if kind == OPENING and acquired is None:
+                missing.append("原始取得日期 acquired")
+            if depreciable and life_value is None:
+                missing.append("使用年限 life")
+            if kind == OPENING and depreciable:
+                missing += [label for value, label in (
+                    (prior_amount, "已提折旧 depreciated"),
+                    (prior_months_value, "已提月数 depreciated_months")) if value is None]
+            if missing:
+                problems.append("缺少" + "、".join(missing))
+        quantity = _positive_int(quantity_value)
+        if quantity_value is not None and quantity is None:
+            problems.append(f"数量 quantity 应为正整数，实际为 {quantity_value!r}")
+        if acquired is not None and (type(acquired) is not dt.date or acquired > txn.date):
+            problems.append(f"原始取得日期 acquired 应为不晚于入账日期的日期，实际为 {acquired!r}")
+            acquired = None
+        if status is None:
+            status = "在用"
+        elif status not in STATUSES:
+            problems.append(f"状态 status 应为 {' / '.join(STATUSES)}，实际为“{status}”")
+            status = "在用"
+        prior = None
+        if prior_amount is not None:
+            prior = _amount(prior_amount)
+            if prior is None or prior < 0:
+                problems.append(f"已提折旧 depreciated 应为金额（如 1200.00 CNY），实际为 {prior_amount!r}")
+                prior = None
+        prior_months = None
+        if prior_months_value is not None:
+            prior_months = _non_negative_int(prior_months_value)
+            if prior_months is None:
+                problems.append(f"已提月数 depreciated_months 应为非负整数，实际为 {prior_months_value!r}")
+        if problems:
+            self.report(source, "AS01", f"资产卡片 {asset_id}：" + "；".join(problems), txn)
+
+        expected = FIXED_ACCOUNTS.get(category)
+        if expected is None:
+            if category:
+                self.report(source, "AS03", f"资产卡片 {asset_id}：类别“{category}”不是固定资产六大类之一"
+                                            f"（{' / '.join(CATEGORIES)}）", txn)
+        else:
+            if posting.account != expected and not posting.account.startswith(expected + ":"):
+                self.report(source, "AS03", f"资产卡片 {asset_id}：类别“{category}”应记入 {expected}，"
+                                            f"实际记入 {posting.account}", txn)
+            if table is not None and subcategory and subcategory not in table:
+                self.report(source, "AS03", f"资产卡片 {asset_id}：子类“{subcategory}”不在{category}的"
+                                            f"折旧年限表中（财会〔2017〕4号）；可用："
+                                            + "、".join(table), txn)
+            elif table is None and subcategory:
+                self.report(source, "AS03", f"资产卡片 {asset_id}：{category} 不分子类，"
+                                            f"不要写 subcategory“{subcategory}”", txn)
+
+        life = None
+        if life_value is not None:
+            life = _positive_int(life_value)
+            if life is None:
+                self.report(source, "AS04", f"资产卡片 {asset_id}：使用年限 life 应为正整数（年），"
+                                            f"实际为 {life_value!r}", txn)
+            elif minimum is not None and life < minimum:
+                self.report(source, "AS04", f"资产卡片 {asset_id}：{subcategory}使用年限 {life} 年，低于"
+                                            f"财会〔2017〕4号规定的最低 {minimum} 年", txn)
+
+        cost = fen(posting.units.number)
+        count = quantity or 1
+        rule_day = acquired or txn.date
+        if expected is not None:
+            special = category == SPECIAL_EQUIPMENT
+            key = "asset-threshold-special" if special else "asset-threshold"
+            thresholds = self._thresholds.get(rule_day)
+            if thresholds is None:
+                thresholds = self._thresholds[rule_day] = (
+                    self.setting_fen("asset-threshold", rule_day),
+                    self.setting_fen("asset-threshold-special", rule_day))
+            if cost < thresholds[special] * count and not (
+                    category in BATCH_CATEGORIES and count >= 2 and cost >= thresholds[0]):
+                threshold = self.setting(key, rule_day).number
+                unit = from_fen(cost) / count
+                label = "专用设备" if category == SPECIAL_EQUIPMENT else "固定资产"
+                self.report(source, "AS02", f"资产卡片 {asset_id}：单位价值 {unit.quantize(CENT)} 元低于"
+                                            f"{label}标准 {threshold} 元（{rule_day} 有效），应记 1302 库存物品"
+                                            "或直接计入费用（低值易耗品）", txn)
+
+        if asset_id in self.cards:
+            first = self.cards[asset_id]
+            self.report(source, "AS05", f"资产编号 {asset_id} 重复：已用于 {first.date} "
+                                        f"{first.source.get('filename')}:{first.source.get('lineno')}"
+                                        "（一物一卡，每张卡片一个编号）", txn)
+            return None
+        first = self._first.get((txn.date, kind))
+        if first is None:
+            first = self.first_month(txn.date, kind)
+        card = Card(
+            asset_id, category, subcategory, count, life, cost, txn.date, acquired or txn.date,
+            kind, status, fen(prior) if prior is not None else 0, prior_months or 0,
+            txn, posting, meta,
+            # a card that cannot be depreciated for lack of data gets no schedule (reported above)
+            depreciable and life is not None, first)
+        self.cards[asset_id] = card
+        return card
+
+    def _check_prior(self, txn: data.Transaction, cards: list[Card]) -> None:
+        """Depreciation taken before the books: within the cost and life, and credited to 1602."""
+        expected: dict[str, int] = {}
+        for card in cards:
+            if card.prior > card.cost:
+                self.report(card.source, "AS08", f"资产卡片 {card.asset_id}：已提折旧 {from_fen(card.prior)} 元"
+                                                 f"超过原值 {from_fen(card.cost)} 元", txn)
+            if card.life is not None and card.prior_months > card.life * 12:
+                self.report(card.source, "AS08", f"资产卡片 {card.asset_id}：已提月数 {card.prior_months} "
+                                                 f"超过使用年限 {card.life} 年（{card.life * 12} 个月）", txn)
+            elif (card.life is not None and card.prior_months == card.life * 12
+                  and card.prior < card.cost):
+                self.report(card.source, "AS08", f"资产卡片 {card.asset_id}：已提满 {card.prior_months} 个月，"
+                                                 f"已提折旧 {from_fen(card.prior)} 元应等于原值 {from_fen(card.cost)} 元", txn)
+            if (card.prior or card.prior_months) and not is_depreciated(card.category,
+                                                                        card.subcategory):
+                self.report(card.source, "AS08", f"资产卡片 {card.asset_id}：{card.category}"
+                                                 f"{card.subcategory or ''}不计提折旧，不应有已提折旧", txn)
+            if card.prior and is_depreciated(card.category, card.subcategory):
+                account = chart.depreciation_account(card.category)
+                expected[account] = expected.get(account, 0) + card.prior
+        booked: dict[str, int] = {}
+        for posting in txn.postings:
+            if posting.account.startswith(DEPRECIATION) and posting.units.number is not None \
+                    and posting.units.number < 0:
+                booked[posting.account] = booked.get(posting.account, 0) - fen(posting.units.number)
+        for account in sorted(set(expected) | set(booked)):
+            if expected.get(account, 0) != booked.get(account, 0):
+                self.report(txn.meta, "AS08", f"卡片已提折旧合计 {from_fen(expected.get(account, 0))} 元，"
+                                              f"本笔贷记 {account} {from_fen(booked.get(account, 0))} 元，两者应相等", txn)
+
+    # -- schedules ------------------------------------------------------------------------
+    def first_month(self, day: dt.date, kind: str) -> int:
+        """The first month of depreciation of a card entered on `day`."""
+        first = self._first.get((day, kind))
+        if first is None:
+            if kind == OPENING:  # the months already taken count through the opening
+                first = month_index(day) + 1
+            else:
+                same = self.setting("depreciation-start", day) == "same-month"
+                first = month_index(day) if same else month_index(day) + 1
+            self._first[(day, kind)] = first
+        return first
+
+    def stop_month(self, day: dt.date) -> int:
+        """The last month depreciated for a card disposed of on `day`."""
+        same = self.setting("depreciation-start", day) == "same-month"
+        return month_index(day) - 1 if same else month_index(day)
+
+    # -- disposals ------------------------------------------------------------------------
+    def _dispose(self, txn: data.Transaction, postings: list[data.Posting]) -> None:
+        for posting in postings:
+            asset_id = text(_value("asset_id", posting, txn))
+            source = posting.meta if posting.meta and "asset_id" in posting.meta else txn.meta
+            card = self.cards.get(asset_id)
+            if card is None:
+                self.report(source, "AS07", f"处置的资产编号 {asset_id} 没有资产卡片", txn)
+                continue
+            if card.disposal is not None:
+                self.report(source, "AS07", f"资产 {asset_id} 已于 {card.disposal.date} 处置，不能再次处置",
+                            txn)
+                continue
+            if txn.date < card.date:
+                self.report(source, "AS07", f"资产 {asset_id} 的处置日期 {txn.date} 早于入账日期 {card.date}",
+                            txn)
+                continue
+            kind = text(_value("disposal", posting, txn))
+            if kind not in DISPOSALS:
+                self.report(source, "AS07", f"资产 {asset_id}：处置方式 disposal 应为 "
+                                            f"{' / '.join(DISPOSALS)}，实际为“{kind}”", txn)
+                continue
+            if fen(-posting.units.number) != card.cost or posting.account != card.account:
+                self.report(source, "AS07", f"资产 {asset_id} 整张卡片处置：应贷记 {card.account} 原值 "
+                                            f"{from_fen(card.cost)} 元，实际贷记 {posting.account} "
+                                            f"{-posting.units.number} 元", txn)
+                continue
+            card.disposal = Disposal(txn.date, kind, txn, source)
+            card.stop = self.stop_month(txn.date)
+            card.computed = None
+
+    def _check_disposal_amounts(self, txn: data.Transaction, postings: list[data.Posting]) -> None:
+        cards = []
+        for posting in postings:
+            card = self.cards.get(text(_value("asset_id", posting, txn)))
+            if card is not None and card.disposal is not None and card.disposal.entry is txn:
+                cards.append(card)
+        if not cards:
+            return
+        depreciation: dict[str, int] = {}
+        book_value: dict[str, int] = {}
+        for card in cards:
+            taken = card.schedule.through(card.schedule.stop) if card.schedule else 0
+            if card.schedule is not None:
+                account = chart.depreciation_account(card.category)
+                depreciation[account] = depreciation.get(account, 0) + taken
+            target = DISPOSALS[card.disposal.kind][0]
+            book_value[target] = book_value.get(target, 0) + card.cost - taken
+        debited: dict[str, int] = {}
+        for posting in txn.postings:
+            number = posting.units.number
+            if number is None or number <= 0:
+                continue
+            for prefix in (DEPRECIATION, *{t for t, _ in DISPOSALS.values()}):
+                if posting.account.startswith(prefix):
+                    key = posting.account if prefix == DEPRECIATION else prefix
+                    debited[key] = debited.get(key, 0) + fen(number)
+        ids = "、".join(c.asset_id for c in cards)
+        for account in sorted(set(depreciation) | {k for k in debited if k.startswith(DEPRECIATION)}):
+            if depreciation.get(account, 0) != debited.get(account, 0):
+                self.report(txn.meta, "AS07", f"处置 {ids}：应借记 {account} 累计折旧 "
+                                              f"{from_fen(depreciation.get(account, 0))} 元（截至处置时），"
+                                              f"实际 {from_fen(debited.get(account, 0))} 元", txn)
+        labels = {target: label for target, label in DISPOSALS.values()}
+        for target, value in sorted(book_value.items()):
+            if value != debited.get(target, 0):
+                self.report(txn.meta, "AS07", f"处置 {ids}：净值 {from_fen(value)} 元应借记 {labels[target]}，"
+                                              f"实际 {from_fen(debited.get(target, 0))} 元"
+                                              "（处置费用另记一笔）", txn)
+        if any(p.account.startswith("Income:") for p in txn.postings):
+            self.report(txn.meta, "AS07", f"处置 {ids}：处置收入应记入 2103 应缴财政款（上缴财政），"
+                                          "不得记入收入科目", txn)
+        if txn.flag == "*" and not txn.meta.get("approver"):
+            self.report(txn.meta, "AS07", f"处置 {ids} 缺少审批人 approver（资产处置须经审批）", txn)
+
+    # -- transfers ------------------------------------------------------------------------
+    def _transfer(self, entry: data.Custom) -> None:
+        values = [v.value for v in entry.values]
+        if len(values) != 1 or not isinstance(values[0], str):
+            self.report(entry.meta, "AS09", "内部转移 custom \"asset-transfer\" 后面只写一个资产编号", entry)
+            return
+        card = self.cards.get(values[0])
+        if card is None:
+            self.report(entry.meta, "AS09", f"内部转移的资产编号 {values[0]} 没有资产卡片", entry)
+            return
+        if entry.date < card.date:
+            self.report(entry.meta, "AS09", f"资产 {card.asset_id} 于 {card.date} 入账，"
+                                            f"不能在 {entry.date} 转移", entry)
+            return
+        if card.disposal is not None and entry.date >= card.disposal.date:
+            self.report(entry.meta, "AS09", f"资产 {card.asset_id} 已于 {card.disposal.date} 处置，"
+                                            "不能再转移", entry)
+            return
+        changes = {key: text(entry.meta[key]) for key, _label in TRANSFER_KEYS
+                   if text(entry.meta.get(key))}
+        if not changes:
+            self.report(entry.meta, "AS09", f"资产 {card.asset_id} 的内部转移没有写变动项（"
+                        + "、".join(f"{label} {key}" for key, label in TRANSFER_KEYS) + "）", entry)
+            return
+        if changes.get("status", "在用") not in STATUSES:
+            self.report(entry.meta, "AS09", f"资产 {card.asset_id}：状态 status 应为 "
+                                            f"{' / '.join(STATUSES)}，实际为“{changes['status']}”", entry)
+            return
+        card.transfers = (*card.transfers, Transfer(entry.date, changes, entry))

@@ -37,11 +37,10 @@ from typing import Any
 from beancount.core import data
 
 from xiaozhang.model import periods
+from xiaozhang.model.generated import GENERATED  # noqa: F401  (re-exported for the books' users)
 from xiaozhang.model.index import BOTH, EntryIndex
 from xiaozhang.model.policy import Policy, read_policy
 
-# The hidden metadata key of every entry our generators add (depreciation, later the budget side).
-GENERATED = "__xiaozhang__"
 
 _MEMO_SIZE = 6
 _memo: OrderedDict[int, "SchoolBooks"] = OrderedDict()

@@ -1,0 +1,293 @@
+"""固定资产年度报表的数字：折旧计提表、固定资产增减变动表。
+
+Built over the asset register of the school model (`SchoolBooks.of(entries).assets`) like the
+register in `xiaozhang.reports.assets` (which defines the shared terms: in the books on a
+day, cost, accumulated depreciation, net value, the reconciliation with 1601/1602).
+
+Definitions
+-----------
+Depreciation table (折旧计提表)
+    The monthly charges of every card in a calendar year (up to the last generated month),
+    by category and month; their total equals the generated 500104 entries of those months.
+Changes table (固定资产增减变动表), calendar year, by category
+    opening cost (年初原值: in the books at the end of the previous year) + additions by source
+    (取得方式: 购置, 无偿调入, 接受捐赠, 盘盈, 在建工程转入, 期初建账) − disposals by kind
+    (报废, 出售, 无偿调出, 盘亏) = closing cost (年末原值); opening accumulated depreciation +
+    the year's charge + depreciation brought in (opening cards, transfers in at cost) −
+    depreciation of the disposed cards = closing accumulated depreciation; closing net value.
+    A year not yet over ends on the last day of the books.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core import data
+
+from xiaozhang import chart
+from xiaozhang.model.assets import CATEGORIES, DISPOSALS, SOURCE_ORDER
+from xiaozhang.model.books import GENERATED, SchoolBooks
+from xiaozhang.model.money import from_fen
+from xiaozhang.model.periods import month_end, month_index, month_of_index
+from xiaozhang.reports.assets import (
+    ZERO,
+    AssetReportError,
+    Reconciliation,
+    books_with_cards,
+    reconcile,
+    school_name,
+)
+
+DISPOSAL_KINDS = tuple(DISPOSALS)
+
+
+# -- 折旧计提表 ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DepreciationLine:
+    asset_id: str
+    name: str
+    category: str
+    cost: Decimal
+    monthly: Decimal  # the charge of the first month of the year it was charged
+    months: int  # months charged in the year
+    year_total: Decimal
+    accumulated: Decimal  # at the end of the period
+    net: Decimal
+
+
+@dataclass(frozen=True)
+class DepreciationTable:
+    """折旧计提表: the depreciation of `year` by category and month (months 1..`last_month`)."""
+
+    year: int
+    school: str
+    months: tuple[int, ...]  # calendar months covered (1..12, or up to the books' last month)
+    by_category: tuple[tuple[str, tuple[Decimal, ...], Decimal], ...]  # category, per month, total
+    month_totals: tuple[Decimal, ...]
+    total: Decimal
+    lines: tuple[DepreciationLine, ...]
+    ledger_total: Decimal  # the generated 500104 entries of the same months
+    reconciliation: Reconciliation  # at the end of the period
+
+    @property
+    def ok(self) -> bool:
+        return self.total == self.ledger_total and self.reconciliation.ok
+
+    @property
+    def period_end(self) -> dt.date:
+        return self.reconciliation.day
+
+
+def build_depreciation(entries, options_map=None, year: int | None = None,
+                       detail: bool = True) -> DepreciationTable:
+    """折旧计提表 of `year`; `detail=False` leaves out the per-asset lines (the Fava page)."""
+    books = books_with_cards(entries, options_map)
+    register = books.assets
+    end = books.last_written
+    year = year or end.year
+    if register.horizon is None or year * 12 > register.horizon:
+        raise AssetReportError(f"{year} 年还没有计提折旧的月份（账本记到 {end}）")
+    first = year * 12
+    last = min(year * 12 + 11, register.horizon)
+    span = last - first + 1
+    # per category: difference array of the monthly amounts, and the remainders
+    runs: dict[str, list[int]] = {c: [0] * (span + 1) for c in CATEGORIES}
+    singles: dict[str, list[int]] = {c: [0] * span for c in CATEGORIES}
+    lines = []
+    period_end = month_end(month_of_index(last))
+    for card in register.cards.values():
+        schedule = card.schedule
+        if schedule is None:
+            continue
+        run_from, run_to, remainder_month, remainder = schedule.window(first, last)
+        months = max(0, run_to - run_from + 1) if schedule.monthly else 0
+        if not months and remainder_month < 0:
+            continue
+        if months:
+            runs[card.category][run_from - first] += schedule.monthly
+            runs[card.category][run_to - first + 1] -= schedule.monthly
+        if remainder_month >= 0:
+            singles[card.category][remainder_month - first] += remainder
+        if detail:
+            total = months * schedule.monthly + (remainder if remainder_month >= 0 else 0)
+            taken = schedule.through(last)
+            lines.append(DepreciationLine(
+                card.asset_id, card.name, card.category, from_fen(card.cost),
+                from_fen(schedule.monthly if months else remainder),
+                months + (remainder_month >= 0), from_fen(total), from_fen(taken),
+                from_fen(card.cost - taken)))
+    lines.sort(key=lambda line: (CATEGORIES.index(line.category), line.asset_id))
+    per_category = {}
+    for category in CATEGORIES:
+        running, amounts = 0, []
+        for index in range(span):
+            running += runs[category][index]
+            amounts.append(running + singles[category][index])
+        per_category[category] = amounts
+    by_category = tuple((c, tuple(from_fen(a) for a in amounts), from_fen(sum(amounts)))
+                        for c, amounts in per_category.items() if any(amounts))
+    month_totals = tuple(from_fen(sum(per_category[c][i] for c in CATEGORIES)) for i in range(span))
+    ledger_total = ZERO
+    for entry in entries:
+        if (isinstance(entry, data.Transaction) and entry.meta.get(GENERATED) == "depreciation"
+                and first <= month_index(entry.date) <= last):
+            ledger_total += sum((p.units.number for p in entry.postings
+                                 if p.account == chart.DEPRECIATION_EXPENSE), ZERO)
+    return DepreciationTable(year, school_name(books, period_end),
+                             tuple(m % 12 + 1 for m in range(first, last + 1)),
+                             by_category, month_totals, sum(month_totals, ZERO), tuple(lines),
+                             ledger_total, reconcile(books, period_end))
+
+
+def year_depreciation(entries, options_map=None, year: int | None = None
+                      ) -> DepreciationTable | None:
+    """The depreciation of `year` by category and month, without the per-asset lines (the
+    page); None when the year has no depreciation (or the ledger no cards)."""
+    try:
+        return build_depreciation(entries, options_map, year, detail=False)
+    except AssetReportError:
+        return None
+
+
+def depreciation_years(entries, options_map=None) -> list[int]:
+    """The years with depreciation in the books (the page's year links)."""
+    register = SchoolBooks.of(entries, options_map).assets
+    firsts = [c.schedule.first for c in register.cards.values() if c.schedule is not None]
+    if not firsts or register.horizon is None:
+        return []
+    return list(range(min(firsts) // 12, register.horizon // 12 + 1))
+
+
+# -- 固定资产增减变动表 ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChangeRow:
+    category: str
+    opening_cost: Decimal
+    additions: tuple[Decimal, ...]  # by SOURCE_ORDER
+    disposals: tuple[Decimal, ...]  # by DISPOSAL_KINDS
+    closing_cost: Decimal
+    opening_depreciation: Decimal
+    charged: Decimal
+    brought_in: Decimal  # depreciation taken before the books (opening cards, transfers in)
+    written_off: Decimal  # accumulated depreciation of the disposed cards
+    closing_depreciation: Decimal
+
+    @property
+    def added(self) -> Decimal:
+        return sum(self.additions, ZERO)
+
+    @property
+    def removed(self) -> Decimal:
+        return sum(self.disposals, ZERO)
+
+    @property
+    def closing_net(self) -> Decimal:
+        return self.closing_cost - self.closing_depreciation
+
+    @property
+    def balanced(self) -> bool:
+        return (self.opening_cost + self.added - self.removed == self.closing_cost
+                and self.opening_depreciation + self.charged + self.brought_in - self.written_off
+                == self.closing_depreciation)
+
+
+@dataclass(frozen=True)
+class ChangesTable:
+    """固定资产增减变动表 of `year` (`start`..`end`)."""
+
+    year: int
+    school: str
+    start: dt.date
+    end: dt.date
+    sources: tuple[str, ...]
+    kinds: tuple[str, ...]
+    rows: tuple[ChangeRow, ...]  # the six categories
+    total: ChangeRow
+    opening: Reconciliation  # the ledger on the day before `start`
+    closing: Reconciliation
+
+    @property
+    def complete(self) -> bool:
+        return self.end == dt.date(self.year, 12, 31)
+
+
+def _sum_rows(category: str, rows: list[ChangeRow]) -> ChangeRow:
+    def total(get: Callable[[ChangeRow], Decimal]) -> Decimal:
+        return sum((get(r) for r in rows), ZERO)
+
+    width_a = len(rows[0].additions)
+    width_d = len(rows[0].disposals)
+    return ChangeRow(category, total(lambda r: r.opening_cost),
+                     tuple(total(lambda r, i=i: r.additions[i]) for i in range(width_a)),
+                     tuple(total(lambda r, i=i: r.disposals[i]) for i in range(width_d)),
+                     total(lambda r: r.closing_cost), total(lambda r: r.opening_depreciation),
+                     total(lambda r: r.charged), total(lambda r: r.brought_in),
+                     total(lambda r: r.written_off), total(lambda r: r.closing_depreciation))
+
+
+def build_changes(entries, options_map=None, year: int | None = None) -> ChangesTable:
+    """固定资产增减变动表 of `year` (default: the year of the last day of the books)."""
+    books = books_with_cards(entries, options_map)
+    register = books.assets
+    last = books.last_written
+    year = year or last.year
+    start = dt.date(year, 1, 1)
+    if start > last:
+        raise AssetReportError(f"账本只记到 {last}，还没有 {year} 年的数据")
+    end = min(dt.date(year, 12, 31), last)
+    before = start - dt.timedelta(days=1)
+    horizon = register.horizon
+    first_month, last_month = year * 12, month_index(end)
+    if horizon is not None:
+        last_month = min(last_month, horizon)
+
+    @dataclass
+    class Acc:
+        opening_cost: int = 0
+        additions: dict[str, int] = field(default_factory=dict)
+        disposals: dict[str, int] = field(default_factory=dict)
+        closing_cost: int = 0
+        opening_depreciation: int = 0
+        charged: int = 0
+        brought_in: int = 0
+        written_off: int = 0
+        closing_depreciation: int = 0
+
+    acc = {c: Acc() for c in CATEGORIES}
+    for card in register.cards.values():
+        if card.category not in acc:
+            continue
+        a = acc[card.category]
+        if card.in_books(before):
+            a.opening_cost += card.cost
+            a.opening_depreciation += card.depreciation_on(before, horizon)
+        if start <= card.date <= end:
+            a.additions[card.source_kind] = a.additions.get(card.source_kind, 0) + card.cost
+            a.brought_in += card.prior
+        disposal = card.disposal
+        if disposal is not None and start <= disposal.date <= end:
+            a.disposals[disposal.kind] = a.disposals.get(disposal.kind, 0) + card.cost
+            a.written_off += card.schedule.through(card.schedule.stop) if card.schedule else 0
+        if card.in_books(end):
+            a.closing_cost += card.cost
+            a.closing_depreciation += card.depreciation_on(end, horizon)
+        schedule = card.schedule
+        if schedule is not None:
+            run_from, run_to, remainder_month, remainder = schedule.window(first_month,
+                                                                        last_month)
+            a.charged += max(0, run_to - run_from + 1) * schedule.monthly
+            a.charged += remainder if remainder_month >= 0 else 0
+    rows = [ChangeRow(category, from_fen(a.opening_cost),
+                      tuple(from_fen(a.additions.get(s, 0)) for s in SOURCE_ORDER),
+                      tuple(from_fen(a.disposals.get(k, 0)) for k in DISPOSAL_KINDS),
+                      from_fen(a.closing_cost), from_fen(a.opening_depreciation), from_fen(a.charged),
+                      from_fen(a.brought_in), from_fen(a.written_off), from_fen(a.closing_depreciation))
+            for category, a in acc.items()]
+    return ChangesTable(year, school_name(books, end), start, end, SOURCE_ORDER, DISPOSAL_KINDS,
+                        tuple(rows), _sum_rows("合计", rows), reconcile(books, before),
+                        reconcile(books, end))

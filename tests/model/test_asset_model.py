@@ -1,0 +1,108 @@
+"""The asset register of the school model (xiaozhang.model.assets): built once per entries
+list and shared by the rules, the generator and the reports; the schedule and card facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from beancount import loader
+
+from xiaozhang import chart
+from xiaozhang.model import assets
+from xiaozhang.model.asset_cards import (
+    CATEGORIES,
+    DISPOSALS,
+    OWN_FUNDS,
+    PUBLIC_FUNDS,
+    SOURCES,
+    Schedule,
+    is_depreciated,
+    last_closed_month,
+    minimum_life,
+    straight_line,
+)
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.periods import month_index
+from xiaozhang.reports import asset_years
+from xiaozhang.reports import assets as assets_report
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "assets.beancount"
+PLUGIN_LINES = ('plugin "xiaozhang.plugins.policy"\nplugin "xiaozhang.plugins.assets"\n'
+                'plugin "xiaozhang.plugins.depreciation"\n')
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """The number of registers built (`xiaozhang.model.assets.build` calls)."""
+    calls = []
+    real = assets.build
+
+    def counting(books):
+        calls.append(books)
+        return real(books)
+    monkeypatch.setattr(assets, "build", counting)
+    return calls
+
+
+def test_one_register_per_load_shared_by_the_rules_and_the_generator(builds):
+    text = FIXTURE.read_text(encoding="utf-8")
+    assert PLUGIN_LINES in text
+    entries, errors, options = loader.load_string(text)
+    assert errors == []
+    assert len(builds) == 1  # the assets plugin built it, the generator asked the same books
+    one_line = text.replace(PLUGIN_LINES, 'plugin "xiaozhang.plugins.school"\n\n\n')
+    loader.load_string(one_line)
+    assert len(builds) == 2  # one more load, one more register
+    # the reports over the loaded list: one register for all of them
+    assets_report.build_register(entries, options)
+    asset_years.build_depreciation(entries, options, 2025)
+    asset_years.build_changes(entries, options, 2025)
+    assets_report.recent_changes(entries, options)
+    assert len(builds) == 3
+    assert SchoolBooks.of(entries).assets is SchoolBooks.of(entries, options).assets
+
+
+def test_the_register_reads_cards_disposals_and_transfers():
+    entries, errors, options = loader.load_file(str(FIXTURE))
+    assert errors == []
+    register = SchoolBooks.of(entries, options).assets
+    assert register.errors == []
+    assert register.horizon == month_index(dt.date(2025, 12, 31))
+    projector = register.cards["ZC20250003"]
+    assert projector.disposal.kind == "报废" and not projector.in_books(projector.disposal.date)
+    moved = [c for c in register.cards.values() if c.transfers]
+    assert moved and all(c.state_on(c.transfers[-1].date) != c.state_on(c.date) for c in moved)
+    assert register.usable(chart.DEPRECIATION_EXPENSE, month_index(dt.date(2025, 1, 1)))
+    assert not register.usable("Assets:1602固定资产累计折旧:160299没有开设", 10**6)
+
+
+def test_straight_line_and_the_schedule():
+    # 52000.00 over 72 months: 722.22 for 71 months, the 72nd takes 722.38
+    assert straight_line(5_200_000, 72) == (72222, 71, 72238)
+    # rounding up would overshoot: 1.00 over 3 months = 0.33, 0.33, 0.34; 0.05 over 3 months
+    # rounds to 0.02 a month and is used up after 2 months and a remainder of 0.01
+    assert straight_line(100, 3) == (33, 2, 34)
+    assert straight_line(5, 3) == (2, 2, 1)
+    schedule = Schedule.straight_line(5_200_000, 72, first=100, stop=105)
+    assert schedule.end == 105 and schedule.through(200) == 6 * 72222
+    assert schedule.charge(99) == 0 and schedule.charge(105) == 72222 and schedule.charge(106) == 0
+    assert schedule.window(90, 103) == (100, 103, -1, 72238)
+
+
+def test_the_facts_of_the_categories_come_from_the_chart():
+    assert CATEGORIES == tuple(name for _code, name in chart.ASSET_CATEGORIES)
+    assert minimum_life("通用设备", "计算机设备") == 6
+    assert not is_depreciated("图书档案", None) and not is_depreciated("房屋及构筑物", "土地")
+    assert dict(SOURCES)["Equity:3001"] == "期初建账"
+    assert DISPOSALS["报废"] == ("Expenses:5301", "5301 资产处置费用")
+    assert DISPOSALS["盘亏"] == ("Assets:1902", "1902 待处理财产损溢")
+    assert "Assets:1011" in PUBLIC_FUNDS and "Liabilities:2302" in OWN_FUNDS
+
+
+def test_last_closed_month():
+    assert last_closed_month(dt.date(2025, 9, 30)) == month_index(dt.date(2025, 9, 1))
+    assert last_closed_month(dt.date(2025, 9, 29)) == month_index(dt.date(2025, 8, 1))
+    assert last_closed_month(dt.date(2024, 2, 29)) == month_index(dt.date(2024, 2, 1))

@@ -1,0 +1,328 @@
+"""Fixed assets (固定资产) in the school model: the facts of the categories, the depreciation
+schedule and the asset card (资产卡片) with its disposal and transfers.
+
+The register that reads the cards of a ledger is `xiaozhang.model.assets` (built once per
+loaded entries list: `SchoolBooks.of(entries).assets`).  Money is in fen (`int`) and months
+are month indexes (`xiaozhang.model.periods.month_index`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from beancount.core import data
+
+from xiaozhang import chart
+from xiaozhang.model.periods import month_index
+
+
+def account_code(account: str) -> str:
+    """`Equity:3001` for `Equity:3001累计盈余…`: an account's root and 科目编码 (four digits)."""
+    root, _, rest = account.partition(":")
+    return f"{root}:{rest[:4]}"
+
+
+def account_label(account: str) -> str:
+    """`5301 资产处置费用` for `Expenses:5301资产处置费用` (the words of a message)."""
+    name = account.split(":")[1]
+    return f"{name[:4]} {name[4:]}"
+
+
+# -- the categories (财会〔2017〕4号) ----------------------------------------------------------
+
+CATEGORIES: tuple[str, ...] = tuple(name for _code, name in chart.ASSET_CATEGORIES)
+FIXED_ACCOUNTS = {name: chart.fixed_asset_account(name) for name in CATEGORIES}
+SPECIAL_EQUIPMENT = "专用设备"
+# 财会〔2017〕4号 表1: the minimum useful life (years) of each sub-category; None: not depreciated
+# (单独计价入账的土地, 动植物). Categories absent here (文物和陈列品, 图书档案) are not depreciated
+# and have no sub-category.
+SUBCATEGORIES: dict[str, dict[str, int | None]] = {
+    "房屋及构筑物": {
+        "钢结构房屋": 50, "钢筋混凝土结构房屋": 50, "砖混结构房屋": 30, "砖木结构房屋": 30,
+        "简易房": 8, "房屋附属设施": 8, "构筑物": 8, "土地": None,
+    },
+    "通用设备": {
+        "计算机设备": 6, "办公设备": 6, "车辆": 8, "图书档案设备": 5, "机械设备": 10,
+        "电气设备": 5, "雷达无线电和卫星导航设备": 10, "通信设备": 5, "广播电视电影设备": 5,
+        "仪器仪表": 5, "电子和通信测量设备": 5, "计量标准器具及量具衡器": 5,
+    },
+    "专用设备": {
+        "食品加工专用设备": 10, "医疗设备": 5, "电工电子专用生产设备": 5, "安全生产设备": 10,
+        "环境污染防治设备": 10, "专用仪器仪表": 5, "文艺设备": 5, "体育设备": 5, "娱乐设备": 5,
+    },
+    "家具用具装具及动植物": {"家具": 15, "用具装具": 5, "动植物": None},
+}
+# Large batches of like items below the unit threshold are fixed assets all the same.
+BATCH_CATEGORIES = ("图书档案", "家具用具装具及动植物")
+STATUSES = ("在用", "闲置", "待处置")
+DISPOSED = "已处置"
+TRANSFER_KEYS = (("location", "存放地点"), ("custodian", "使用人"), ("dept", "使用部门"),
+                 ("status", "状态"))
+
+# -- the accounts (by 科目编码, from the chart) ------------------------------------------------
+
+FIXED = account_code(chart.FIXED_ASSETS)  # Assets:1601
+DEPRECIATION = account_code(chart.ACCUM_DEPRECIATION)  # Assets:1602
+# 取得方式 by the account credited (first match wins); anything else is a purchase (购置).
+OPENING, PURCHASE = "期初建账", "购置"
+SOURCES: tuple[tuple[str, str], ...] = (
+    (account_code(chart.ACCUMULATED_SURPLUS), OPENING),
+    (account_code(chart.PENDING_ASSET_LOSS), "盘盈"),
+    (account_code(chart.FREE_TRANSFER_EQUITY), "无偿调入"),
+    ("Income:4603", "接受捐赠"),  # 4603 捐赠收入 (not in the chart's named accounts)
+    ("Assets:1613", "在建工程转入"),  # 1613 在建工程 (idem)
+)
+SOURCE_ORDER = (PURCHASE, "无偿调入", "接受捐赠", "盘盈", "在建工程转入", OPENING)
+# Disposal types and the account the net book value goes to (code, label).
+DISPOSALS: dict[str, tuple[str, str]] = {
+    kind: (account_code(account), account_label(account)) for kind, account in (
+        ("报废", chart.ASSET_DISPOSAL_EXPENSE),
+        ("出售", chart.ASSET_DISPOSAL_EXPENSE),
+        ("无偿调出", chart.FREE_TRANSFER_EQUITY),
+        ("盘亏", chart.PENDING_ASSET_LOSS),
+    )}
+# 资金来源 of a purchase: public money (the quota, the treasury paying directly, the quota due
+# back), else the school's own money or a payable.
+PUBLIC_FUNDS = tuple(account_code(a) for a in (chart.ZERO_BALANCE, chart.FISCAL_INCOME,
+                                               chart.RECEIVABLE_QUOTA))
+OWN_FUNDS = chart.MONEY_ROOTS + (account_code(chart.ACCOUNTS_PAYABLE),)
+
+
+def minimum_life(category: str, subcategory: str | None) -> int | None:
+    return (SUBCATEGORIES.get(category) or {}).get(subcategory or "")
+
+
+def is_depreciated(category: str, subcategory: str | None) -> bool:
+    """文物和陈列品, 图书档案, 动植物 and land are not depreciated."""
+    table = SUBCATEGORIES.get(category)
+    return table is not None and table.get(subcategory or "") is not None
+
+
+def last_closed_month(day: dt.date) -> int:
+    """The last month whose depreciation (booked on its last day) is in the books on `day`."""
+    index = month_index(day)
+    return index if (day + dt.timedelta(days=1)).day == 1 else index - 1
+
+
+# -- the depreciation schedule ----------------------------------------------------------
+
+def straight_line(base: int, months: int) -> tuple[int, int, int]:
+    """(monthly, count, last): `base` fen over `months` months, monthly rounded half up, the
+    month after the `count` full ones taking the remainder `last` (see `Schedule`)."""
+    if base <= 0 or months <= 0:
+        return 0, 0, 0
+    monthly = (2 * base + months) // (2 * months)  # base / months, half up
+    if monthly * (months - 1) <= base:
+        count = months - 1
+    else:  # rounding up would overshoot: fully depreciated before the last month
+        count = base // monthly
+    return monthly, count, base - count * monthly
+
+
+class Schedule(NamedTuple):
+    """Monthly straight-line depreciation of one card, in fen (no residual value).
+
+    `monthly` = (cost − prior depreciation) ÷ months left, rounded half up to the fen; it is
+    charged for `count` months from `first`, and the next month takes the remainder `last`
+    (so the schedule sums to the cost exactly). `stop` is the last month allowed (disposal)."""
+
+    first: int
+    monthly: int
+    count: int
+    last: int
+    prior: int
+    stop: int | None = None
+
+    @classmethod
+    def straight_line(cls, base: int, months: int, first: int, prior: int = 0,
+                      stop: int | None = None) -> "Schedule":
+        return cls(first, *straight_line(base, months), prior, stop)
+
+    @property
+    def end(self) -> int:
+        """The last month with a charge (or first − 1 when there is none), before `stop`."""
+        end = self.first + self.count - (0 if self.last else 1)
+        return end if self.stop is None else min(end, self.stop)
+
+    def through(self, month: int) -> int:
+        """Accumulated depreciation (prior included) after the charge of `month`."""
+        if self.stop is not None:
+            month = min(month, self.stop)
+        months = month - self.first + 1
+        if months <= 0:
+            return self.prior
+        if months <= self.count:
+            return self.prior + months * self.monthly
+        return self.prior + self.count * self.monthly + self.last
+
+    def charge(self, month: int) -> int:
+        """The depreciation of one month."""
+        if month < self.first or (self.stop is not None and month > self.stop):
+            return 0
+        offset = month - self.first
+        if offset < self.count:
+            return self.monthly
+        return self.last if offset == self.count else 0
+
+    def window(self, first: int, last: int) -> tuple[int, int, int, int]:
+        """For months first..last: (months at the monthly amount: from, to; the remainder
+        month or -1; the remainder) — the charges in a window, without walking the months."""
+        end = self.first + self.count - 1
+        stop = last if self.stop is None else min(last, self.stop)
+        run_from, run_to = max(first, self.first), min(stop, end)
+        extra = self.first + self.count
+        remainder_month = extra if self.last and first <= extra <= stop else -1
+        return run_from, run_to, remainder_month, self.last
+
+
+# -- the card ----------------------------------------------------------------------------
+
+@dataclass
+class Transfer:
+    date: dt.date
+    changes: dict[str, str]
+    entry: data.Custom
+
+
+@dataclass
+class Disposal:
+    date: dt.date
+    kind: str  # 报废 / 出售 / 无偿调出 / 盘亏
+    entry: data.Transaction
+    source: dict  # the meta to point at
+
+
+def text(value: Any) -> str:
+    """A metadata value as text ('' for none)."""
+    return "" if value is None else str(value).strip()
+
+
+@dataclass(slots=True)
+class Card:
+    """One asset card (资产卡片) and its life on the books.
+
+    The descriptive fields (name, model, location …) are read from the card's metadata when
+    asked for: a ledger has thousands of cards and a check needs few of them."""
+
+    asset_id: str
+    category: str
+    subcategory: str | None
+    quantity: int
+    life: int | None
+    cost: int  # fen
+    date: dt.date  # entry date (入账日期)
+    acquired: dt.date  # original acquisition date (取得日期)
+    source_kind: str  # 取得方式
+    status: str  # as written on the card (transfers may change it later)
+    prior: int  # fen depreciated before the books (opening, transferred in at cost)
+    prior_months: int
+    entry: data.Transaction
+    posting: data.Posting  # the acquisition posting (the card)
+    meta: dict  # the card's metadata (the transaction's, overridden by the posting's)
+    depreciates: bool  # a depreciable category and sub-category, with a life
+    first: int  # the first month of depreciation in the books (policy of the entry date)
+    stop: int | None = None  # the last month allowed (set by a disposal)
+    disposal: Disposal | None = None
+    transfers: tuple[Transfer, ...] = ()
+    computed: Schedule | None = None  # the schedule, once asked for
+
+    @property
+    def schedule(self) -> Schedule | None:
+        """The depreciation schedule (None: not depreciated), computed when first asked for."""
+        if not self.depreciates:
+            return None
+        if self.computed is None:
+            self.computed = Schedule.straight_line(self.cost - self.prior,
+                                                   self.life * 12 - self.prior_months,
+                                                   self.first, self.prior, self.stop)
+        return self.computed
+
+    @property
+    def account(self) -> str:
+        return self.posting.account
+
+    @property
+    def source(self) -> dict:
+        """The metadata the card's problems point at (file:line): the posting's when the card
+        is written under it, else the transaction's."""
+        own = self.posting.meta
+        return own if own and "asset_id" in own else self.entry.meta
+
+    @property
+    def name(self) -> str:
+        return text(self.meta.get("name")) or self.entry.narration
+
+    @property
+    def model(self) -> str:
+        return text(self.meta.get("model"))
+
+    @property
+    def location(self) -> str:
+        return text(self.meta.get("location"))
+
+    @property
+    def custodian(self) -> str:
+        return text(self.meta.get("custodian"))
+
+    @property
+    def dept(self) -> str:
+        return text(self.meta.get("dept"))
+
+    @property
+    def supplier(self) -> str:
+        return text(self.meta.get("supplier"))
+
+    @property
+    def invoice(self) -> str:
+        return text(self.meta.get("invoice"))
+
+    @property
+    def procurement(self) -> str:
+        return text(self.meta.get("procurement"))
+
+    @property
+    def fund(self) -> str:
+        """资金来源: 财政拨款 (from the quota or paid by the treasury), 非财政拨款, or the
+        way it came in (期初建账, 盘盈 …)."""
+        if self.source_kind != PURCHASE:
+            return self.source_kind
+        credits = [p.account for p in self.entry.postings
+                   if p.units.number is not None and p.units.number < 0]
+        project = self.entry.meta.get("project")
+        if any(a.startswith(PUBLIC_FUNDS) for a in credits):
+            return f"财政拨款（{project}）" if project else "财政拨款"
+        if any(a.startswith(OWN_FUNDS) for a in credits):
+            return "非财政拨款"
+        return "其他"
+
+    def state_on(self, day: dt.date) -> dict[str, str]:
+        """location, custodian, dept and status as they were at the end of `day`."""
+        get = self.meta.get
+        state = {"location": text(get("location")), "custodian": text(get("custodian")),
+                 "dept": text(get("dept")), "status": self.status}
+        for transfer in self.transfers:
+            if transfer.date > day:
+                break
+            state.update(transfer.changes)
+        if self.disposal is not None and self.disposal.date <= day:
+            state["status"] = DISPOSED
+        return state
+
+    def depreciation_on(self, day: dt.date, last_month: int | None) -> int:
+        """Accumulated depreciation (fen) in the books at the end of `day`; `last_month` is the
+        horizon of the generated entries."""
+        if self.schedule is None or self.date > day:
+            return 0
+        month = last_closed_month(day)
+        if last_month is not None:
+            month = min(month, last_month)
+        return self.schedule.through(month)
+
+    def disposed_by(self, day: dt.date) -> bool:
+        return self.disposal is not None and self.disposal.date <= day
+
+    def in_books(self, day: dt.date) -> bool:
+        """Entered on or before `day` and not disposed of by then."""
+        return self.date <= day and not self.disposed_by(day)

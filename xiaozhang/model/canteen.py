@@ -1,0 +1,539 @@
+"""The canteen (食堂, 独立核算) in the school model: its accounts, suppliers, stocktakes and tally.
+
+The one place that decides which accounts are the canteen's and what each is for, how the
+supplier register and the stocktakes read, and what the canteen earned and spent in a month
+or a term.  The canteen rules (plugins/canteen.py), the monthly notice and statement
+(reports/canteen.py) and the Fava page 食堂 all read `SchoolBooks.of(entries).canteen`, built
+by `build(books)` in one pass over the entries.
+
+The canteen's accounts
+    The accounts marked `canteen: TRUE` on their `open`, and their sub-accounts.  Among them
+    the use of an account is recognised by its code and name: the school's money
+    (`chart.MONEY_ROOTS`), 1302 stores, 2302 payables; a liability named 饭卡 holds the meal
+    cards, an income named 伙食费 is meal income (any other canteen income is other income),
+    an expense named 食材 is food cost and one named 人工 labour; a meal card or meal income
+    named 教职工 is the staff's, otherwise the students'.
+
+The tally of a period (a month, a term, any days)
+    income       the credits to the canteen's income accounts (meal and other income), positive
+    meal income  the part of it from meals (伙食费)
+    food cost    the canteen's expense accounts named 食材 (food issued from the stores and
+                 stocktake differences; buying into the stores is no cost)
+    other cost   the other canteen expense accounts (燃料水电, 人工, 其他)
+    surplus      income − food cost − other cost
+    surplus rate surplus ÷ income, a fraction (0.05 is 5%); None without income
+    Only postings in the ledger's operating currency count.  Months are calendar months; terms
+    are the books' terms (`xiaozhang.model.periods.terms`: the `term-end` policies, else 31
+    January and 31 July).  A month is over when the books reach its last day; a term has
+    ended when the books reach its end (the last transaction the accountant wrote).
+
+The surplus cap (`over_cap`)
+    `canteen-surplus-cap` is a percent (8 is 8%), `canteen-surplus-mode` "school" or
+    "kindergarten", both as in force on the period's last day.  "school": a month's or a
+    term's surplus rate may not exceed the cap; "kindergarten": a term's surplus or loss rate
+    (its absolute value) may not exceed the cap, months are not held to it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from xiaozhang.chart import MONEY_ROOTS
+from xiaozhang.model.periods import Term, month_end, month_start, next_month
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+# The metadata key on an `open` that puts an account (and its sub-accounts) in the canteen's books.
+MARK = "canteen"
+
+# -- the canteen's accounts and what each is for ---------------------------------------------------
+
+MONEY = "money"
+STOCK = "stock"
+PAYABLE = "payable"
+CARDS = "cards"
+EQUITY = "equity"
+MEAL_INCOME = "meal_income"
+OTHER_INCOME = "other_income"
+FOOD_COST = "food_cost"
+LABOUR_COST = "labour_cost"
+COST = "cost"
+OTHER = "other"
+
+INCOME_ROLES = frozenset((MEAL_INCOME, OTHER_INCOME))
+COST_ROLES = frozenset((FOOD_COST, LABOUR_COST, COST))
+
+STAFF_WORDS = ("教职工", "教工", "职工")
+_CODE = re.compile(r"^\d+")
+
+
+def leaf_name(account: str) -> str:
+    """`米面油` for `…:0101米面油` (the last component without its code)."""
+    return _CODE.sub("", account.rsplit(":", 1)[-1])
+
+
+def _component_code(account: str) -> str:
+    parts = account.split(":")
+    match = _CODE.match(parts[1]) if len(parts) > 1 else None
+    return match.group(0) if match else ""
+
+
+def account_role(account: str) -> str:
+    """The use of a canteen account (see the module docstring)."""
+    root = account.split(":", 1)[0]
+    code = _component_code(account)
+    if root == "Assets":
+        if account.startswith(MONEY_ROOTS):
+            return MONEY
+        if code.startswith("1302"):
+            return STOCK
+        return OTHER
+    if root == "Liabilities":
+        if "饭卡" in account:
+            return CARDS
+        if code.startswith("2302"):
+            return PAYABLE
+        return OTHER
+    if root == "Equity":
+        return EQUITY
+    if root == "Income":
+        return MEAL_INCOME if "伙食费" in account else OTHER_INCOME
+    if root == "Expenses":
+        if "食材" in account:
+            return FOOD_COST
+        if "人工" in account:
+            return LABOUR_COST
+        return COST
+    return OTHER
+
+
+def is_staff(account: str) -> bool:
+    """A staff (教职工) meal-card or meal-income account; otherwise the students'."""
+    return any(word in account for word in STAFF_WORDS)
+
+
+_UNKNOWN = object()
+
+
+class CanteenAccounts:
+    """The canteen's accounts: marked `canteen: TRUE` on their `open`, sub-accounts included."""
+
+    def __init__(self, marked: set[str] | frozenset[str]):
+        self.marked = frozenset(marked)
+        self._cache: dict[str, str | None] = {}
+
+    def role(self, account: str) -> str | None:
+        """The account's role if it is the canteen's, else None."""
+        role = self._cache.get(account, _UNKNOWN)
+        if role is _UNKNOWN:
+            parts = account.split(":")
+            inside = any(":".join(parts[:i]) in self.marked for i in range(len(parts), 0, -1))
+            role = account_role(account) if inside else None
+            self._cache[account] = role
+        return role
+
+
+# -- the supplier register (custom "supplier") ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Supplier:
+    """One `custom "supplier"` record, in force from its date until a later one for the name."""
+
+    name: str
+    since: dt.date
+    licence: str
+    licence_expiry: dt.date | None  # None: 长期 (no expiry)
+    food_licence: str
+    food_licence_expiry: dt.date
+    contract: str
+    contract_start: dt.date
+    contract_end: dt.date
+    goods: str
+    entry: Any
+
+    def problems_on(self, day: dt.date) -> list[str]:
+        """What makes this supplier unusable on `day` (empty: licences valid, in contract)."""
+        problems = []
+        if self.licence_expiry is not None and day > self.licence_expiry:
+            problems.append(f"营业执照 {self.licence} 已于 {self.licence_expiry} 到期")
+        if day > self.food_licence_expiry:
+            problems.append(f"食品经营许可证 {self.food_licence} 已于 {self.food_licence_expiry} 到期")
+        if not self.contract_start <= day <= self.contract_end:
+            problems.append(f"不在合同 {self.contract} 期内（{self.contract_start} 至 {self.contract_end}）")
+        return problems
+
+
+SUPPLIER_TEXT = ("licence", "food_licence", "contract")
+SUPPLIER_DATES = ("food_licence_expiry", "contract_start", "contract_end")
+LONG_TERM = ("长期", "永久", "无固定期限")
+
+
+def read_supplier(entry: data.Custom) -> tuple[Supplier | None, str | None]:
+    """The supplier of a `custom "supplier"` entry, or what is wrong with it (Chinese)."""
+    meta = entry.meta
+    if not entry.values or not isinstance(entry.values[0].value, str) or not entry.values[0].value:
+        return None, "供应商登记 custom \"supplier\" 后面应写供应商名称"
+    name = entry.values[0].value
+    missing = [k for k in SUPPLIER_TEXT if not isinstance(meta.get(k), str) or not meta.get(k)]
+    missing += [k for k in SUPPLIER_DATES if not isinstance(meta.get(k), dt.date)]
+    expiry = meta.get("licence_expiry")
+    if not (isinstance(expiry, dt.date) or expiry in LONG_TERM):
+        missing.append("licence_expiry")
+    if missing:
+        return None, (f"供应商 {name} 的登记缺少或写错：{'、'.join(missing)}（证照号码写文字，"
+                      "有效期和合同起止写日期，营业执照长期有效写 \"长期\"）")
+    if meta["contract_start"] > meta["contract_end"]:
+        return None, f"供应商 {name} 的合同开始日期晚于结束日期"
+    return Supplier(name, entry.date, meta["licence"],
+                    expiry if isinstance(expiry, dt.date) else None, meta["food_licence"],
+                    meta["food_licence_expiry"], meta["contract"], meta["contract_start"],
+                    meta["contract_end"], str(meta.get("goods", "")), entry), None
+
+
+@dataclass
+class SupplierRegister:
+    """The suppliers by name, each name's records in date order."""
+
+    by_name: dict[str, list[Supplier]] = field(default_factory=dict)
+
+    def add(self, supplier: Supplier) -> None:
+        records = self.by_name.setdefault(supplier.name, [])
+        records.append(supplier)
+        records.sort(key=lambda s: s.since)
+
+    def as_of(self, name: str, day: dt.date) -> Supplier | None:
+        """The record of `name` in force on `day` (None: not registered by then)."""
+        records = self.by_name.get(name, [])
+        index = bisect.bisect_right([s.since for s in records], day)
+        return records[index - 1] if index else None
+
+    def current(self, day: dt.date) -> list[Supplier]:
+        """Each supplier's record in force on `day` (registered by then), by name."""
+        found = [self.as_of(name, day) for name in sorted(self.by_name)]
+        return [s for s in found if s is not None]
+
+
+# -- stocktakes (custom "stocktake") and the canteen's transactions --------------------------------
+
+@dataclass(frozen=True)
+class Stocktake:
+    """A `custom "stocktake"`: the counted amount of a stores account at the end of its day,
+    beside the book balance then (the account and its sub-accounts).  `account` is None when
+    the record is not `custom "stocktake" <canteen stores account> <amount>`."""
+
+    entry: data.Custom
+    account: str | None
+    counted: Decimal | None
+    book: Decimal | None
+
+    @property
+    def month(self) -> dt.date:
+        return month_start(self.entry.date)
+
+
+class CanteenTransaction(NamedTuple):
+    """A transaction with canteen postings: each (posting, role), any currency."""
+
+    entry: data.Transaction
+    postings: tuple[tuple[data.Posting, str], ...]
+
+
+# -- the tally -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Tally:
+    """What the canteen earned and spent from `first` to `last` (see the module docstring)."""
+
+    first: dt.date
+    last: dt.date
+    sums: dict[str, Decimal]  # canteen account -> sum of its postings (signed as in the ledger)
+    income: Decimal
+    meal_income: Decimal
+    food_cost: Decimal
+    other_cost: Decimal
+    meals_students: int  # the `records` of the meal-income entries (就餐人次)
+    meals_staff: int
+    days_served: int  # days with meal income
+    unknown_meals_entries: int  # meal-income entries without `records`
+    last_income: Any  # the period's last transaction posting to canteen income (where a rule reports)
+
+    @property
+    def cost(self) -> Decimal:
+        return self.food_cost + self.other_cost
+
+    @property
+    def surplus(self) -> Decimal:
+        return self.income - self.cost
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The surplus rate, a fraction (0.05 is 5%); None without income."""
+        return self.surplus / self.income if self.income else None
+
+    @property
+    def food_cost_ratio(self) -> Decimal | None:
+        """Food cost ÷ meal income (食材成本率), a fraction; None without meal income."""
+        return self.food_cost / self.meal_income if self.meal_income else None
+
+
+class SurplusCap(NamedTuple):
+    """The surplus cap in force on a day: `canteen-surplus-cap` (a percent) and its mode."""
+
+    percent: Decimal
+    mode: str  # "school" | "kindergarten"
+
+
+def over_cap(rate: Decimal | None, cap: SurplusCap, *, per_term: bool) -> bool:
+    """Whether a surplus rate (a fraction) breaks the cap: the one test of rules CT03/CT04 and
+    of the pages ("school": above the cap, months and terms; "kindergarten": its absolute
+    value above the cap, terms only)."""
+    if rate is None:
+        return False
+    limit = cap.percent / HUNDRED
+    if cap.mode == "kindergarten":
+        return per_term and abs(rate) > limit
+    return rate > limit
+
+
+@dataclass(frozen=True)
+class PeriodTally:
+    """A month or a term: its tally, whether it is over, and whether it broke the cap."""
+
+    name: str  # "2025年10月" or the term's name
+    tally: Tally
+    closed: bool  # the month is over / the term has ended (the books reach its last day)
+    cap: SurplusCap  # as in force on the period's last day
+    over_cap: bool  # closed and over the cap (`over_cap`)
+    term: Term | None = None  # the term (None for a month)
+
+
+# -- the canteen's books ---------------------------------------------------------------------------
+
+class CanteenBook:
+    """The canteen of one entries list (see the module docstring); `build(books)` makes it."""
+
+    def __init__(self, books) -> None:
+        self.books = books
+        self.policy = books.policy
+        options = books.options_map or {}
+        self.currency: str = (options.get("operating_currency") or ["CNY"])[0]
+        opens = [e for e in books.entries if isinstance(e, data.Open)]
+        self.accounts = CanteenAccounts({e.account for e in opens if e.meta.get(MARK) is True})
+        self.suppliers = SupplierRegister()
+        self.supplier_problems: list[tuple[data.Custom, str]] = []  # (entry, what is wrong)
+        self.stocktakes: list[Stocktake] = []
+        self.transactions: list[CanteenTransaction] = []
+        self.by_day: dict[dt.date, dict[str, Decimal]] = {}
+        self.meals: dict[dt.date, list[int]] = {}  # day -> [students, staff]
+        self.unknown_meals: dict[dt.date, int] = {}
+        self.last_income: dict[dt.date, Any] = {}  # day -> its last transaction posting to income
+        self._months: dict[dt.date, PeriodTally] = {}
+        self._read(books.entries)
+        self.days: list[dt.date] = sorted(self.by_day)
+        opened = {e.account for e in opens if self.accounts.role(e.account) is not None}
+        posted = {account for sums in self.by_day.values() for account in sums}
+        leaves = {a for a in opened if not any(b.startswith(a + ":") for b in opened)}
+        # every account posted to, and the opened leaves, in chart order
+        self.ledger_accounts: list[str] = sorted(leaves | posted)
+
+    def _read(self, entries) -> None:
+        """The one pass: the canteen's postings by day, meals, suppliers and stocktakes."""
+        resolve = self.accounts.role
+        known = self.accounts._cache.get  # the roles resolved so far: most postings stop here
+        currency = self.currency
+        stock: dict[str, Decimal] = defaultdict(Decimal)  # running balance per stores account
+        counts: list[data.Custom] = []  # today's stocktakes, read at the end of the day
+        today = None
+        for entry in entries:
+            if entry.date != today:
+                if counts:
+                    self._count(counts, stock)
+                    counts = []
+                today = entry.date
+            if isinstance(entry, data.Transaction):
+                found = None
+                sums = None
+                income = False
+                consumption = None
+                for posting in entry.postings:
+                    role = known(posting.account, _UNKNOWN)
+                    if role is None:
+                        continue
+                    if role is _UNKNOWN:
+                        role = resolve(posting.account)
+                        if role is None:
+                            continue
+                    units = posting.units
+                    if units is None or units.number is None:
+                        continue
+                    if found is None:
+                        found = []
+                    found.append((posting, role))
+                    if units.currency != currency:
+                        continue
+                    if sums is None:
+                        sums = self.by_day.get(today)
+                        if sums is None:
+                            sums = self.by_day[today] = defaultdict(Decimal)
+                    number = units.number
+                    sums[posting.account] += number
+                    if role == STOCK:
+                        stock[posting.account] += number
+                    elif role in INCOME_ROLES:
+                        income = True
+                        if role == MEAL_INCOME and number < 0:
+                            consumption = is_staff(posting.account)
+                if found is None:
+                    continue
+                self.transactions.append(CanteenTransaction(entry, tuple(found)))
+                if income:
+                    self.last_income[today] = entry
+                if consumption is not None:
+                    served = self.meals.setdefault(today, [0, 0])  # a day served, even without a count
+                    records = entry.meta.get("records")
+                    if isinstance(records, (int, Decimal)):
+                        served[1 if consumption else 0] += int(records)
+                    else:
+                        self.unknown_meals[today] = self.unknown_meals.get(today, 0) + 1
+            elif isinstance(entry, data.Custom):
+                if entry.type == "supplier":
+                    supplier, problem = read_supplier(entry)
+                    if problem:
+                        self.supplier_problems.append((entry, problem))
+                    else:
+                        self.suppliers.add(supplier)
+                elif entry.type == "stocktake":
+                    counts.append(entry)
+        if counts:
+            self._count(counts, stock)
+
+    def _count(self, counts: list[data.Custom], stock: dict[str, Decimal]) -> None:
+        for entry in counts:
+            values = entry.values
+            if (len(values) != 2 or not isinstance(values[0].value, str)
+                    or self.accounts.role(values[0].value) != STOCK
+                    or not isinstance(values[1].value, Amount)):
+                self.stocktakes.append(Stocktake(entry, None, None, None))
+                continue
+            account = values[0].value
+            book = sum((n for a, n in stock.items() if a == account or a.startswith(account + ":")), ZERO)
+            self.stocktakes.append(Stocktake(entry, account, values[1].value.number, book))
+
+    # -- the books' dates ------------------------------------------------------------------------
+    @property
+    def as_of(self) -> dt.date | None:
+        """The end of the data: the date of the last transaction the accountant wrote (entries
+        generated after the rules ran, e.g. month-end depreciation, do not end a month early)."""
+        return self.books.last_written
+
+    def month_over(self, month: dt.date) -> bool:
+        """The books reach the last day of the month of `month`."""
+        return self.as_of is not None and self.as_of >= month_end(month)
+
+    # -- sums and tallies ------------------------------------------------------------------------
+    def _days(self, first: dt.date | None, last: dt.date) -> list[dt.date]:
+        start = 0 if first is None else bisect.bisect_left(self.days, first)
+        return self.days[start:bisect.bisect_right(self.days, last)]
+
+    def sums(self, first: dt.date | None, last: dt.date) -> dict[str, Decimal]:
+        """Each canteen account's postings from `first` (None: the beginning) to `last`."""
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for day in self._days(first, last):
+            for account, amount in self.by_day[day].items():
+                totals[account] += amount
+        return totals
+
+    def tally(self, first: dt.date, last: dt.date) -> Tally:
+        """The tally of the days from `first` to `last` (see the module docstring)."""
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        last_income = None
+        students = staff = served = unknown = 0
+        for day in self._days(first, last):
+            for account, amount in self.by_day[day].items():
+                totals[account] += amount
+            last_income = self.last_income.get(day, last_income)
+            meals = self.meals.get(day)
+            if meals is not None:
+                students += meals[0]
+                staff += meals[1]
+                served += 1
+            unknown += self.unknown_meals.get(day, 0)
+        income = meal_income = food_cost = other_cost = ZERO
+        for account, amount in totals.items():
+            role = self.accounts.role(account)
+            if role in INCOME_ROLES:
+                income -= amount
+                if role == MEAL_INCOME:
+                    meal_income -= amount
+            elif role == FOOD_COST:
+                food_cost += amount
+            elif role in COST_ROLES:
+                other_cost += amount
+        return Tally(first, last, dict(totals), income, meal_income, food_cost, other_cost,
+                     students, staff, served, unknown, last_income)
+
+    def cap_on(self, day: dt.date) -> SurplusCap:
+        return SurplusCap(self.policy.get("canteen-surplus-cap", day),
+                          self.policy.get("canteen-surplus-mode", day))
+
+    def month(self, month: dt.date) -> PeriodTally:
+        """The calendar month of `month`."""
+        first = month_start(month)
+        cached = self._months.get(first)
+        if cached is None:
+            last = month_end(first)
+            tally = self.tally(first, last)
+            closed = self.month_over(first)
+            cap = self.cap_on(last)
+            cached = self._months[first] = PeriodTally(
+                f"{first.year}年{first.month}月", tally, closed, cap,
+                closed and over_cap(tally.rate, cap, per_term=False))
+        return cached
+
+    @cached_property
+    def months(self) -> list[PeriodTally]:
+        """Every month from the first to the last with canteen postings."""
+        if not self.days:
+            return []
+        found = []
+        month = month_start(self.days[0])
+        while month <= self.days[-1]:
+            found.append(self.month(month))
+            month = next_month(month)
+        return found
+
+    @cached_property
+    def terms(self) -> list[PeriodTally]:
+        """One per term of the books (`books.terms`); an open term runs to the end of the data."""
+        found = []
+        for term in self.books.terms:
+            last = term.end if term.end is not None else self.as_of
+            tally = self.tally(term.start, last)
+            closed = term.ended_by(self.as_of)
+            cap = self.cap_on(last)
+            found.append(PeriodTally(term.name, tally, closed, cap,
+                                     closed and over_cap(tally.rate, cap, per_term=True), term))
+        return found
+
+    def term_of(self, day: dt.date) -> PeriodTally | None:
+        """The term containing `day`."""
+        for period in self.terms:
+            if period.term.contains(day):
+                return period
+        return None
+
+
+def build(books) -> CanteenBook:
+    """The canteen of `books` (`SchoolBooks.of(entries).canteen` calls this once)."""
+    return CanteenBook(books)

@@ -1,0 +1,613 @@
+"""Fees: the fee items, the disclosure records, and the one classifier of fee postings.
+
+The fee rule (`xiaozhang.plugins.fees`, FE01–FE06), the disclosure to parents
+(`xiaozhang.reports.disclosure`), the monthly report (`xiaozhang.reports.monthly`) and the
+收费公示 page all read `SchoolBooks.of(entries).fees`, built here once per entries list.
+
+Fee items (`custom "fee"`, ledger/policy.beancount; the manual is plugins/fees.py)
+    An item has a name, a kind (行政事业性 / 服务性 / 代收), a standard, a unit, a scope, a basis,
+    whether it is voluntary, a settlement policy and one account.  Several definitions of one
+    name give the standards of disjoint scopes; a later definition of the same name and scope
+    replaces the earlier one from its date.  A malformed definition or record is a problem
+    (FE06) and is left out.
+
+Disclosure records (`custom "disclosure" "2025-12" "作业本费" …`)
+    The month (spelt YYYY-MM) and the items published for it; the directive's date is the
+    date of publication, on or after the month's end.
+
+Fee postings (the classifier, `FeePosting`; one pass over the transactions)
+    A posting of non-zero amount is a fee posting when it is
+    - on a defined item's account: a credit is a collection (收取); a debit on a 服务性 item's
+      income account is a refund (退费: the service's costs are expenses, below); a debit on a
+      代收 or 行政事业性 item's account is a refund when `is_refund` says so, else spending
+      (支出: paid to the provider, or remitted to the treasury, 上缴财政);
+    - on any other account under 230701 代收费 (an item that is not defined): the same, kind 代收;
+    - a credit to an account under 2103 应缴财政款 of an entry with a `student`: a collection,
+      kind 行政事业性 (of an item that is not defined);
+    - a credit to an income account of an entry with a `student` whose `item` names no defined
+      item: a collection, kind 服务性, of that undefined item;
+    - an expense posting of an entry (or posting) whose `item` names a defined 服务性 item: the
+      spending of that item (signed: a credit reduces the spending).
+    `defined` says the posting belongs to a defined item (its account, or an expense tagged
+    with it); the others exist so that the rule can report them (FE02) and the monthly report
+    can show every 代收费 account.
+
+The term of a fee posting (`FeeBook.term_of_posting`)
+    Its entry's `term` metadata ("2025-2026-1") when present; else, for a debit dated within
+    `settle-days` after a term's end, that term (the settlement); else the term containing it
+    (`xiaozhang.model.periods`).
+
+Disclosure status (`FeeBook.status`, FE05 and the 收费公示 page)
+    Every (item, month) with a defined fee posting is due for disclosure by the month's end
+    plus `disclosure-days`.  Its state, as of the last transaction the accountant wrote:
+    已公示 (published by the deadline), 逾期公示 (published after it), 未公示（已逾期） (no
+    record and the deadline is before the end of the data), 待公示 (no record yet, not due).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from beancount.core import account as account_lib, data
+from beancount.core.amount import Amount
+
+from xiaozhang import chart
+from xiaozhang.model.periods import Month, parse_month
+
+
+def code_root(account: str) -> str:
+    """`Liabilities:2103` for `Liabilities:2103应缴财政款`: the account's code, its name cut off
+    (sub-accounts of either spelling start with it)."""
+    match = re.match(r"^(.*:\d+)", account)
+    return match.group(1) if match else account
+
+
+TREASURY = code_root(chart.PAYABLE_TO_TREASURY)  # 2103 应缴财政款
+AGENCY = code_root(chart.AGENCY_FEES)  # 2307…230701 代收费
+INCOME = "Income:"
+EXPENSES = "Expenses:"
+
+ADMINISTRATIVE, SERVICE, AGENCY_KIND = "行政事业性", "服务性", "代收"
+# kind -> (accepted spellings, the account root its items are kept under, the full name)
+KINDS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    ADMINISTRATIVE: (("行政事业性", "行政事业性收费"), TREASURY, "行政事业性收费"),
+    SERVICE: (("服务性", "服务性收费"), INCOME, "服务性收费"),
+    AGENCY_KIND: (("代收", "代收费"), AGENCY, "代收费"),
+}
+SETTLEMENTS = ("多退少不补", "多退少补", "不结算")
+WHOLE_SCHOOL = "全校"
+
+# The roles of a fee posting.
+COLLECTION, SPENDING, REFUND = "collection", "spending", "refund"
+
+_CODE = re.compile(r"^\d+")
+_CLASS = re.compile(r"^(.+?)[（(]\s*\d+\s*[)）]\s*班$")
+_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+def kind_of(text: Any) -> str | None:
+    """"代收" for "代收" or "代收费"; None when not a kind."""
+    for kind, (spellings, _root, _full) in KINDS.items():
+        if text in spellings:
+            return kind
+    return None
+
+
+def kind_label(kind: str) -> str:
+    """`代收费` for 代收."""
+    return KINDS[kind][2]
+
+
+def grade_of_class(class_name: str) -> str | None:
+    """`三年级` for `三(2)班` (also `三（2）班`, `三年级(2)班`); None if not in that form."""
+    match = _CLASS.match(class_name.strip())
+    if not match:
+        return None
+    grade = match.group(1).strip()
+    return grade if grade.endswith("年级") else grade + "年级"
+
+
+def grade_name(value: str) -> str:
+    """`三年级` for `三年级` or `三`."""
+    value = value.strip()
+    return value if value.endswith("年级") else value + "年级"
+
+
+def item_name(account: str) -> str:
+    """`作业本费` for `Liabilities:2307其他应付款:230701代收费:01作业本费`."""
+    return _CODE.sub("", account.rsplit(":", 1)[-1])
+
+
+def is_refund(txn: data.Transaction, posting: data.Posting) -> bool:
+    """A debit to a fee account is a refund (退费) when the posting or its entry names a
+    `student` or a `refund_each`, or the narration says 退."""
+    meta = posting.meta or {}
+    return ("student" in meta or "student" in txn.meta or "refund_each" in meta
+            or "refund_each" in txn.meta or "退" in (txn.narration or ""))
+
+
+# -- items and records -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scope:
+    """收费范围: the whole school, or some grades and classes."""
+
+    text: str
+    grades: frozenset[str] = frozenset()
+    classes: frozenset[str] = frozenset()
+
+    @property
+    def whole(self) -> bool:
+        return not self.grades and not self.classes
+
+    @classmethod
+    def parse(cls, text: Any) -> "Scope | None":
+        if not isinstance(text, str) or not text.strip():
+            return None
+        if text.strip() == WHOLE_SCHOOL:
+            return cls(WHOLE_SCHOOL)
+        grades, classes = set(), set()
+        for token in filter(None, _SPLIT.split(text.strip())):
+            if token.endswith("年级"):
+                grades.add(token)
+            elif grade_of_class(token):
+                classes.add(token)
+            else:
+                return None
+        return cls(text.strip(), frozenset(grades), frozenset(classes))
+
+    def contains(self, class_name: str | None, grade: str | None) -> bool | None:
+        """Whether a student of that class/grade is in scope; None when it cannot be told."""
+        if self.whole:
+            return True
+        if class_name and class_name in self.classes:
+            return True
+        grade = grade or (grade_of_class(class_name) if class_name else None)
+        if grade is None:
+            return None
+        return grade in self.grades
+
+    def overlaps(self, other: "Scope") -> bool:
+        if self.whole or other.whole:
+            return True
+        if self.grades & other.grades or self.classes & other.classes:
+            return True
+        return any(grade_of_class(c) in other.grades for c in self.classes) or any(
+            grade_of_class(c) in self.grades for c in other.classes)
+
+
+@dataclass(frozen=True)
+class FeeItem:
+    """One fee item definition (收费项目) for one scope, from its date."""
+
+    name: str
+    kind: str  # 行政事业性 / 服务性 / 代收
+    standard: Decimal
+    currency: str
+    unit: str
+    scope: Scope
+    basis: str
+    voluntary: bool
+    settlement: str
+    account: str
+    since: dt.date
+    entry: data.Custom
+    provider: str = ""  # 提供方 (代收费), optional
+    note: str = ""  # 说明 printed with the item (e.g. 只向住校学生收取), optional
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+
+@dataclass(frozen=True)
+class DisclosureRecord:
+    """A published disclosure (`custom "disclosure"`): the month and the items it covered."""
+
+    date: dt.date
+    year: int
+    month: int
+    items: tuple[str, ...]
+    entry: data.Custom
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+class FeePosting(NamedTuple):
+    """One fee posting (see the module docstring)."""
+
+    txn: data.Transaction
+    posting: data.Posting
+    item: str  # the account's item (its definition, else the account's name); an expense: its tag
+    kind: str  # 行政事业性 / 服务性 / 代收
+    role: str  # COLLECTION / SPENDING / REFUND
+    amount: Decimal  # positive, except an expense credit (negative spending)
+    defined: bool  # belongs to a defined item
+
+    @property
+    def date(self) -> dt.date:
+        return self.txn.date
+
+    @property
+    def tag(self) -> str | None:
+        """The item the posting or its entry names (`item`), if any."""
+        return (self.posting.meta or {}).get("item") or self.txn.meta.get("item")
+
+    @property
+    def named(self) -> str:
+        """The item the entry means: its tag, else the account's item."""
+        return self.tag or self.item
+
+
+# -- disclosure status (FE05) ------------------------------------------------------------------
+DISCLOSED, LATE, OVERDUE, PENDING = "已公示", "逾期公示", "未公示（已逾期）", "待公示"
+
+
+class DueDisclosure(NamedTuple):
+    """One item's month with fee postings, and its disclosure (FE05; the 收费公示 page)."""
+
+    item: str
+    year: int
+    month: int
+    first: data.Transaction  # the item's first movement that month
+    due: dt.date  # month end + disclosure-days
+    published: dt.date | None  # the earliest disclosure record of that month listing the item
+    as_of: dt.date  # the end of the data: the last transaction the accountant wrote
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def late(self) -> bool:
+        return self.published is not None and self.published > self.due
+
+    @property
+    def overdue(self) -> bool:
+        """No record, and the deadline passed before the end of the data."""
+        return self.published is None and self.due < self.as_of
+
+    @property
+    def failing(self) -> bool:
+        """FE05: published late, or not published by a deadline that has passed."""
+        return self.late or self.overdue
+
+    @property
+    def state(self) -> str:
+        if self.late:
+            return LATE
+        if self.published is not None:
+            return DISCLOSED
+        return OVERDUE if self.overdue else PENDING
+
+
+# -- the book ------------------------------------------------------------------------------------
+class FeeBook:
+    """The fee items, disclosure records and fee postings of one entries list.
+
+    `read_fees(entries)` reads the definitions and records only; `build(books)` gives the book
+    whose postings, terms and status come from the school model of the entries."""
+
+    def __init__(self, books=None) -> None:
+        self.definitions: dict[str, list[FeeItem]] = {}  # by name, by date
+        self.accounts: dict[str, str] = {}  # account -> item name
+        self.disclosures: list[DisclosureRecord] = []
+        self.problems: list[tuple[data.Custom, str]] = []  # FE06: (directive, message)
+        self._books = books
+        self._in_force: dict[tuple, list[FeeItem]] = {}
+        self._item_for: dict[tuple, tuple[FeeItem | None, bool | None]] = {}
+
+    # -- definitions ---------------------------------------------------------------------------
+    def in_force(self, name: str, date: dt.date) -> list[FeeItem]:
+        """The definitions of the item in force on the date, one per scope."""
+        key = (name, date)
+        found = self._in_force.get(key)
+        if found is None:
+            latest: dict[str, FeeItem] = {}
+            for item in self.definitions.get(name, ()):
+                if item.since <= date:
+                    latest[item.scope.text] = item
+            found = self._in_force[key] = list(latest.values())
+        return found
+
+    def item_for(self, name: str, date: dt.date, class_name: str | None,
+                 grade: str | None) -> tuple[FeeItem | None, bool | None]:
+        """The definition that applies to a student, and whether the student is in scope
+        (None: the item has several scopes and the entry does not say the class/grade)."""
+        key = (name, date, class_name, grade)
+        answer = self._item_for.get(key)
+        if answer is None:
+            answer = self._item_for[key] = self._find_item(name, date, class_name, grade)
+        return answer
+
+    def _find_item(self, name, date, class_name, grade) -> tuple[FeeItem | None, bool | None]:
+        unknown = False
+        for item in self.in_force(name, date):
+            inside = item.scope.contains(class_name, grade)
+            if inside:
+                return item, True
+            unknown = unknown or inside is None
+        return None, None if unknown else False
+
+    def _add(self, item: FeeItem) -> None:
+        self.definitions[item.name].append(item)
+        self.accounts[item.account] = item.name
+        self._in_force.clear()
+        self._item_for.clear()
+
+    def kind(self, name: str) -> str | None:
+        items = self.definitions.get(name)
+        return items[0].kind if items else None
+
+    def names(self) -> list[str]:
+        return list(self.definitions)
+
+    # -- postings ------------------------------------------------------------------------------
+    @cached_property
+    def postings(self) -> list[FeePosting]:
+        """Every fee posting of the books, in the order of the entries."""
+        return classify(self._books.transactions, self)
+
+    @cached_property
+    def by_term(self) -> dict[str, list[FeePosting]]:
+        """The defined fee postings by the id of the term they belong to (in date order)."""
+        grouped: dict[str, list[FeePosting]] = {}
+        known: dict[tuple[dt.date, bool], str] = {}  # (day, debit) -> term id
+        for fee in self.postings:
+            if not fee.defined:
+                continue
+            explicit = fee.txn.meta.get("term")
+            if isinstance(explicit, str) and explicit:
+                term = explicit
+            else:
+                key = (fee.txn.date, fee.posting.units.number > 0)
+                term = known.get(key)
+                if term is None:
+                    term = known[key] = self.term_of_posting(fee)
+            grouped.setdefault(term, []).append(fee)
+        return grouped
+
+    def term_of_posting(self, fee: FeePosting) -> str:
+        """The id of the term a fee posting belongs to (see the module docstring)."""
+        explicit = fee.txn.meta.get("term")
+        if isinstance(explicit, str) and explicit:
+            return explicit
+        day = fee.txn.date
+        terms = self._books.terms
+        if fee.posting.units.number > 0:
+            for term in terms:
+                if term.end is not None and term.end < day <= term.settle_until:
+                    return term.id
+        for term in terms:
+            if term.contains(day):
+                return term.id
+        return ""
+
+    # -- disclosure ----------------------------------------------------------------------------
+    @cached_property
+    def status(self) -> list[DueDisclosure]:
+        """For each (item, month) with defined fee postings, in the order of the first one:
+        when its disclosure is due, when it was published, and its state."""
+        books = self._books
+        as_of = books.last_written
+        if as_of is None:
+            return []
+        published: dict[tuple[str, int, int], dt.date] = {}
+        for record in self.disclosures:
+            for name in record.items:
+                key = (name, record.year, record.month)
+                published[key] = min(record.date, published.get(key, record.date))
+        first: dict[tuple[str, int, int], data.Transaction] = {}
+        for fee in self.postings:
+            if fee.defined:
+                first.setdefault((fee.item, fee.txn.date.year, fee.txn.date.month), fee.txn)
+        rows = []
+        for (name, year, month), txn in first.items():
+            end = Month(year, month).last
+            due = end + dt.timedelta(days=books.policy.get("disclosure-days", end))
+            rows.append(DueDisclosure(name, year, month, txn, due, published.get((name, year, month)),
+                                      as_of))
+        return rows
+
+
+def build(books) -> FeeBook:
+    """The fee book of `books` (`SchoolBooks.fees`)."""
+    book = FeeBook(books)
+    _read(books.entries, book)
+    return book
+
+
+def read_fees(entries: list) -> tuple[FeeBook, list[tuple[data.Custom, str]]]:
+    """The fee items and disclosure records of `entries`, and the problems found (FE06)."""
+    book = FeeBook()
+    _read(entries, book)
+    return book, book.problems
+
+
+# -- the classifier ----------------------------------------------------------------------------
+_ITEM, _AGENCY, _TREASURY, _INCOME, _EXPENSE = range(5)
+_UNSEEN = (-1, "", "")
+
+
+def classify(transactions: list[data.Transaction], book: FeeBook) -> list[FeePosting]:
+    """The fee postings of the transactions (see the module docstring), in order.
+
+    One pass; what an account is (a defined item's, under 230701 or 2103, income, expense) is
+    decided once per account."""
+    service = {name for name in book.definitions if book.kind(name) == SERVICE}
+    definitions = book.definitions
+    accounts: dict[str, tuple[int, str, str] | None] = {}
+
+    def what(account: str) -> tuple[int, str, str] | None:
+        name = book.accounts.get(account)
+        if name is not None:
+            return _ITEM, name, book.kind(name)
+        if account.startswith(AGENCY):
+            return _AGENCY, item_name(account), AGENCY_KIND
+        if account.startswith(TREASURY):
+            return _TREASURY, item_name(account), ADMINISTRATIVE
+        if account.startswith(INCOME):
+            return _INCOME, "", SERVICE
+        if account.startswith(EXPENSES) and service:
+            return _EXPENSE, "", SERVICE
+        return None
+
+    found: list[FeePosting] = []
+    append = found.append
+    new = tuple.__new__  # FeePosting(...) without its Python-level __new__: one call less per posting
+    for txn in transactions:
+        for posting in txn.postings:
+            account = posting.account
+            info = accounts.get(account, _UNSEEN)
+            if info is _UNSEEN:
+                info = accounts[account] = what(account)
+            if info is None:
+                continue
+            number = posting.units.number
+            if not number:
+                continue
+            where, name, kind = info
+            if where == _ITEM or where == _AGENCY:
+                if number < 0:
+                    role, amount = COLLECTION, -number
+                elif kind == SERVICE or is_refund(txn, posting):
+                    role, amount = REFUND, number
+                else:
+                    role, amount = SPENDING, number
+                append(new(FeePosting, (txn, posting, name, kind, role, amount, where == _ITEM)))
+            elif where == _EXPENSE:
+                tag = (posting.meta or {}).get("item") or txn.meta.get("item")
+                if tag in service:
+                    append(new(FeePosting, (txn, posting, tag, SERVICE, SPENDING, number, True)))
+            elif number < 0 and "student" in txn.meta:  # 2103 or income: a student's payment
+                if where == _TREASURY:
+                    append(new(FeePosting, (txn, posting, name, ADMINISTRATIVE, COLLECTION, -number, False)))
+                else:
+                    tag = (posting.meta or {}).get("item") or txn.meta.get("item")
+                    if tag and tag not in definitions:
+                        append(new(FeePosting, (txn, posting, tag, SERVICE, COLLECTION, -number, False)))
+    return found
+
+
+# -- reading the directives --------------------------------------------------------------------
+def _text(meta: dict, key: str) -> str | None:
+    value = meta.get(key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _account_value(value: Any) -> str | None:
+    if isinstance(value, str) and account_lib.is_valid(value):
+        return value
+    return None
+
+
+def _read(entries: list, book: FeeBook) -> None:
+    """Collect the fee items and disclosure records; note every malformed one (FE06)."""
+
+    def bad(entry, message):
+        book.problems.append((entry, message))
+
+    for entry in entries:
+        if not isinstance(entry, data.Custom):
+            continue
+        if entry.type == "fee":
+            item, problem = _parse_fee(entry)
+            if problem:
+                bad(entry, problem)
+                continue
+            same_name = book.definitions.setdefault(item.name, [])
+            others = [o for o in same_name if o.scope.text != item.scope.text]
+            if any(o.account != item.account or o.kind != item.kind for o in others):
+                bad(entry, f"收费项目“{item.name}”的各条定义应为同一性质、同一科目"
+                           f"（已定义为 {others[0].kind_label}，{others[0].account}）")
+                continue
+            clash = [o for o in book.in_force(item.name, entry.date)
+                     if o.scope.text != item.scope.text and o.scope.overlaps(item.scope)]
+            if clash:
+                bad(entry, f"收费项目“{item.name}”的范围“{item.scope.text}”与已定义的范围"
+                           f"“{clash[0].scope.text}”重叠（同一学生只能适用一个标准）")
+                continue
+            owner = book.accounts.get(item.account)
+            if owner and owner != item.name:
+                bad(entry, f"科目 {item.account} 已是收费项目“{owner}”的科目，每个项目单独设科目"
+                           "（支出必须单独核算）")
+                continue
+            book._add(item)
+        elif entry.type == "disclosure":
+            record, problem = _parse_disclosure(entry, book)
+            if problem:
+                bad(entry, problem)
+                continue
+            book.disclosures.append(record)
+
+
+def _parse_fee(entry: data.Custom) -> tuple[FeeItem | None, str | None]:
+    values = entry.values
+    usage = ('收费项目 custom "fee" 应写：项目名称、性质（"行政事业性" "服务性" "代收"）、收费标准，'
+             '如 custom "fee" "作业本费" "代收" 15.00 CNY，并在下面写 unit、scope、basis、'
+             "voluntary、settlement、account")
+    if (len(values) != 3 or not isinstance(values[0].value, str) or not values[0].value.strip()
+            or not isinstance(values[2].value, Amount)):
+        return None, usage
+    name = values[0].value.strip()
+    kind = kind_of(values[1].value)
+    if kind is None:
+        return None, f"收费项目“{name}”的性质应为 行政事业性 / 服务性 / 代收，实际为 {values[1].value!r}"
+    standard = values[2].value
+    if standard.number is None or standard.number <= 0:
+        return None, f"收费项目“{name}”的收费标准应为正数"
+    meta = entry.meta
+    missing = [label for key, label in (("unit", "计费单位 unit"), ("basis", "收费依据 basis"))
+               if not _text(meta, key)]
+    scope = Scope.parse(meta.get("scope"))
+    if scope is None:
+        missing.append("收费范围 scope（\"全校\"，或年级、班级，如 \"三年级,四年级\"）")
+    voluntary = meta.get("voluntary")
+    if not isinstance(voluntary, bool):
+        missing.append("是否自愿 voluntary（TRUE 或 FALSE）")
+    account = _account_value(meta.get("account"))
+    if account is None:
+        missing.append("科目 account")
+    if missing:
+        return None, f"收费项目“{name}”缺少或写错：{'、'.join(missing)}"
+    root, full = KINDS[kind][1], KINDS[kind][2]
+    if not account.startswith(root):
+        return None, f"收费项目“{name}”是{full}，科目应在 {root.rstrip(':')} 下，实际为 {account}"
+    settlement = _text(meta, "settlement") or ("不结算" if kind != AGENCY_KIND else None)
+    if settlement not in SETTLEMENTS or (kind == AGENCY_KIND and settlement == "不结算"):
+        allowed = SETTLEMENTS[:2] if kind == AGENCY_KIND else SETTLEMENTS
+        return None, (f"收费项目“{name}”的结算方式 settlement 应为 " + " / ".join(allowed)
+                      + f"，实际为 {meta.get('settlement')!r}")
+    return FeeItem(name, kind, standard.number, standard.currency, _text(meta, "unit"), scope,
+                   _text(meta, "basis"), voluntary, settlement, account, entry.date, entry,
+                   _text(meta, "provider") or "", _text(meta, "note") or ""), None
+
+
+def record_month(value: Any) -> Month | None:
+    """The month of a disclosure record, spelt exactly YYYY-MM (None otherwise)."""
+    month = parse_month(value) if isinstance(value, str) else None
+    return month if month is not None and month.text == value else None
+
+
+def _parse_disclosure(entry: data.Custom, book: FeeBook) -> tuple[DisclosureRecord | None, str | None]:
+    values = entry.values
+    month = record_month(values[0].value) if values else None
+    if month is None:
+        return None, ('收费公示记录 custom "disclosure" 应写：公示的月份（如 "2025-12"）和公示的收费项目，'
+                      '如 custom "disclosure" "2025-12" "作业本费" "教辅资料费"')
+    names = [v.value for v in values[1:]]
+    if not names or not all(isinstance(n, str) for n in names):
+        return None, f"收费公示记录 {month.text} 没有列出公示的收费项目"
+    unknown = [n for n in names if not any(i.since <= entry.date for i in book.definitions.get(n, ()))]
+    if unknown:
+        return None, f"收费公示记录列出的项目没有定义：{'、'.join(unknown)}"
+    if entry.date < month.last:
+        return None, (f"收费公示记录 {month.text} 的日期 {entry.date} 早于该月月末"
+                      "（月末公示当月的收支）")
+    return DisclosureRecord(entry.date, month.year, month.month, tuple(names), entry), None
