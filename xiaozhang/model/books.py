@@ -29,6 +29,7 @@ Reading only the transactions a rule needs
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import threading
 from collections import OrderedDict
 from functools import cached_property
@@ -138,11 +139,44 @@ class SchoolBooks:
     # -- the areas (each computed by its own model module on first use) -----------------------
     def part(self, name: str, build) -> Any:
         """A part of the model computed once per books by `build(books)` (for the areas'
-        model modules, e.g. `books.part("fees", FeeBook.build)`)."""
+        model modules, e.g. `books.part("fees", FeeBook.build)`).
+
+        A part already computed for the books of the same written entries (see `twin`) is
+        taken from there: the rules' model of a load serves Fava's pages of that load."""
         parts = self.__dict__.setdefault("_parts", {})
         if name not in parts:
-            parts[name] = build(self)
+            twin = self.twin
+            shared = twin.__dict__.get("_parts", {}) if twin is not None else {}
+            parts[name] = shared[name] if name in shared else build(self)
         return parts[name]
+
+    @cached_property
+    def written(self) -> list:
+        """The entries the accountant wrote, as one load read them: every entry except the
+        generated ones (our generators' `GENERATED` entries, Beancount's padding `P`
+        transactions) and the balance assertions (which Beancount's checks replace by copies)."""
+        transaction, balance = data.Transaction, data.Balance
+        return [entry for entry in self.entries
+                if not (type(entry) is balance
+                        or (type(entry) is transaction
+                            and (entry.flag == "P" or GENERATED in entry.meta)))]
+
+    @cached_property
+    def twin(self) -> "SchoolBooks | None":
+        """Other books in the memo over the very same written entries (the same objects, in
+        the same order), e.g. the books the rules built during a load, for the list Fava keeps
+        after the load (the rules' list plus the generated depreciation and Beancount's own
+        copies).  Their parts are this books' parts: they depend on the written entries only.
+        None when there are none (a filtered list, another load)."""
+        mine = self.written
+        with _memo_lock:
+            candidates = [books for books in reversed(_memo.values())
+                          if books is not self and books.__dict__.get("_parts")]
+        for books in candidates:
+            theirs = books.written
+            if len(theirs) == len(mine) and all(map(operator.is_, theirs, mine)):
+                return books
+        return None
 
     @property
     def fees(self):
