@@ -150,16 +150,22 @@ class SchoolBooks:
             parts[name] = shared[name] if name in shared else build(self)
         return parts[name]
 
+    @staticmethod
+    def _is_written(entry) -> bool:
+        """Not generated (our `GENERATED` entries, Beancount's padding `P` transactions) and not
+        a balance assertion (Beancount's checks replace those by copies)."""
+        kind = type(entry)
+        return not (kind is data.Balance or (kind is data.Transaction
+                                             and (entry.flag == "P" or GENERATED in entry.meta)))
+
     @cached_property
     def written(self) -> list:
-        """The entries the accountant wrote, as one load read them: every entry except the
-        generated ones (our generators' `GENERATED` entries, Beancount's padding `P`
-        transactions) and the balance assertions (which Beancount's checks replace by copies)."""
-        transaction, balance = data.Transaction, data.Balance
-        return [entry for entry in self.entries
-                if not (type(entry) is balance
-                        or (type(entry) is transaction
-                            and (entry.flag == "P" or GENERATED in entry.meta)))]
+        """The entries the accountant wrote, as one load read them (see `_is_written`)."""
+        return [entry for entry in self.entries if self._is_written(entry)]
+
+    @cached_property
+    def _first_written(self):
+        return next((entry for entry in self.entries if self._is_written(entry)), None)
 
     @cached_property
     def twin(self) -> "SchoolBooks | None":
@@ -167,13 +173,16 @@ class SchoolBooks:
         the same order), e.g. the books the rules built during a load, for the list Fava keeps
         after the load (the rules' list plus the generated depreciation and Beancount's own
         copies).  Their parts are this books' parts: they depend on the written entries only.
-        None when there are none (a filtered list, another load)."""
-        mine = self.written
+        None when there are none (a filtered list, another load).  Books of another load are
+        told apart by their first entry alone, so the rules of a load never pay for the search."""
+        first = self._first_written
         with _memo_lock:
             candidates = [books for books in reversed(_memo.values())
                           if books is not self and books.__dict__.get("_parts")]
         for books in candidates:
-            theirs = books.written
+            if first is None or books._first_written is not first:
+                continue
+            mine, theirs = self.written, books.written
             if len(theirs) == len(mine) and all(map(operator.is_, theirs, mine)):
                 return books
         return None
