@@ -77,18 +77,22 @@ def fava_ledger_importers() -> dict:
 
 # -- problems as Fava shows them ----------------------------------------------------------------
 def problem_notes(path: str, problems: list[RowError], account: str, day: dt.date, title: str) -> list:
-    """The problems of a file as notes Fava's import dialog shows, one per problem after a first
-    that says what happened; all marked as duplicates, so that 保存 writes none of them."""
+    """The problems of a file as notes Fava's import dialog shows: a first that says what
+    happened (its 来源 lists every problem), then one per problem; all marked as duplicates, so
+    that 保存 writes none of them."""
     shown = problems[:NOTE_LIMIT]
     more = f"（只列出前 {NOTE_LIMIT} 处，共 {len(problems)} 处）" if len(problems) > NOTE_LIMIT else ""
-    notes = [_note(path, 0, account, day, f"{title}{more}")]
-    notes += [_note(path, p.row, account, day, str(p)) for p in shown]
+    lines = [str(RowError(Path(p.path).name, p.row, p.message)) for p in shown]  # `名称.csv:5: 原因`
+    notes = [_note(path, 0, account, day, f"{title}{more}", "\n".join(lines))]
+    notes += [_note(path, p.row, account, day, line) for p, line in zip(shown, lines)]
     return notes
 
 
-def _note(path: str, row: int, account: str, day: dt.date, text: str) -> data.Note:
-    meta = {"filename": path, "lineno": row, DUPLICATE: True,
-            "__source__": f"{Path(path).name} 第 {row} 行" if row else Path(path).name}
+def _note(path: str, row: int, account: str, day: dt.date, text: str, source: str | None = None) -> data.Note:
+    """A note for the import dialog (not to be saved: marked as a duplicate); its 来源 is the
+    file and row (or `source`)."""
+    meta = {"filename": path, "lineno": row, DUPLICATE: True,  # beangulp's sort needs lineno
+            "__source__": source or (f"{Path(path).name} 第 {row} 行" if row else Path(path).name)}
     return data.Note(meta, day, account, text, frozenset(), frozenset())
 
 

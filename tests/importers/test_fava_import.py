@@ -110,10 +110,12 @@ def test_a_file_with_bad_rows_shows_the_rows_in_the_browser(tmp_path):
     assert {n["t"] for n in notes} == {"Note"} and all(n["meta"]["__duplicate__"] for n in notes)
     assert notes[0]["comment"].startswith("文件有 ")
     [row5] = [n for n in notes if n["meta"]["lineno"] == 5]
-    assert row5["comment"].startswith(f"{inbox / 'bad.csv'}:5: 金额“abc”不是数字")
+    assert row5["comment"].startswith("bad.csv:5: 金额“abc”不是数字")
+    assert "bad.csv:5: 金额“abc”不是数字" in notes[0]["meta"]["__source__"]  # the first lists them all
     # and in Fava's error list (错误), with the statement's file and row
     errors = client.get(f"/{slug}/api/errors").json["data"]
-    assert any(e["source"]["lineno"] == 5 and "金额“abc”不是数字" in e["message"] for e in errors)
+    assert any(e["source"] == {"filename": str(inbox / "bad.csv"), "lineno": 5} and "金额“abc”不是数字" in e["message"]
+               for e in errors)
 
 
 def test_a_wrong_rules_file_is_explained_on_the_import_page(tmp_path):
