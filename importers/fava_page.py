@@ -215,7 +215,7 @@ def balance_notes(filename: str, fresh: list, existing) -> list:
     balances = [e for e in fresh if isinstance(e, data.Balance)]
     if not balances:
         return []
-    index = LedgerIndex.from_entries(existing) if existing is not None else LedgerIndex()
+    index = _ledger_index(existing)
     index.add(e for e in fresh if isinstance(e, data.Transaction))
     notes, problems = [], []
     for balance in balances:
@@ -226,6 +226,15 @@ def balance_notes(filename: str, fresh: list, existing) -> list:
     if problems:
         report_to_fava(filename, problems)
     return notes
+
+
+def _ledger_index(existing) -> LedgerIndex:
+    """A copy of the index of the served ledger's entries (the one its importers share), to add
+    the new entries to; built anew only for another list of entries."""
+    shared = next(iter(fava_ledger_importers().values())).index
+    if shared is not None and shared.source is existing:
+        return shared.copy()
+    return LedgerIndex.from_entries(existing or [])
 
 
 _ANYTHING = re.compile(".*")  # our insert-entry options match every account
