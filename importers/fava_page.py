@@ -33,7 +33,7 @@ import beangulp
 from beancount.core import data
 
 from xiaozhang.chart import BANK
-from xiaozhang.layout import (LayoutRefused, included, month_layout, month_of_file, prepare_month_file,
+from xiaozhang.layout import (LayoutRefused, month_layout, month_of_file, prepare_month_file,
                               source_path, target_file)
 
 from .bank import BUILTIN, GENERIC_NAME
@@ -241,19 +241,25 @@ _ANYTHING = re.compile(".*")  # our insert-entry options match every account
 
 
 def steer_to_month_files(ledger, entries) -> None:
-    """Give Fava an `insert-entry` option at the end of each month file, for entries dated in
-    that month (Fava picks the latest option dated before the entry): 保存 then writes each
-    entry into the month file of its date.  The month files these entries need are created
-    (and included) first.  A ledger not kept in month files keeps Fava's default (main)."""
-    from fava.core.fava_options import InsertEntryOption
-
+    """Make 保存 write each of `entries` into the month file of its date: the month files they
+    need are created (and included) first, then Fava is given the month files' insert options
+    (install_month_options).  A ledger not kept in month files keeps Fava's default (main)."""
     main = ledger.beancount_file_path
     if not entries or not month_layout(main, ledger.options["include"]):
         return
     for target in sorted({target_file(main, ledger.options["include"], e.date) for e in entries}):
         prepare_month_file(ledger, target)
-    files = [source_path(name) for name in ledger.options["include"]
-             if month_of_file(source_path(name)) and included(ledger, source_path(name))]
+    install_month_options(ledger)
+
+
+def install_month_options(ledger) -> None:
+    """Give Fava an `insert-entry` option at the end of each month file of the ledger, for
+    entries dated in that month (Fava inserts an entry at the latest option dated before it).
+    The options live until the ledger is next loaded; an extension's `after_load_file` may call
+    this to keep them (Fava's own entry form would then also write into month files)."""
+    from fava.core.fava_options import InsertEntryOption
+
+    files = [source_path(name) for name in ledger.options["include"] if month_of_file(source_path(name))]
     for path in files:  # Fava appends after the last line: it must end with a line break
         source, sha = ledger.file.get_source(path)
         if source and not source.endswith("\n"):
@@ -265,4 +271,3 @@ def steer_to_month_files(ledger, entries) -> None:
         ours.append(InsertEntryOption(start - dt.timedelta(days=1), _ANYTHING, str(path), lines + 1))
     kept = [option for option in ledger.fava_options.insert_entry if option.re is not _ANYTHING]
     ledger.fava_options.insert_entry = kept + ours
-

@@ -137,3 +137,38 @@ def test_a_closing_balance_that_disagrees_is_said_in_chinese(school, tmp_path):
                          capture_output=True, text=True)
     assert cli.returncode == 0, cli.stderr
     assert f"注意：{wrong}: 余额核对不符：" in cli.stderr and "对账单比账本多 50.00" in cli.stderr
+
+
+def test_fava_inserts_each_entry_into_its_month_file(tmp_path):
+    """The mechanism alone: with the month files' options, Fava's own `insert_entries` writes
+    each entry at the end of its month's file (one without a final line break is mended)."""
+    import datetime as dt
+
+    from beancount.core import amount, data
+    from fava.core import FavaLedger
+
+    from xiaozhang.importers.fava_page import install_month_options
+
+    (tmp_path / "2026").mkdir()
+    (tmp_path / "2026" / "09.beancount").write_text('2026-01-01 open Assets:Cash\n2026-01-01 open Income:Gift\n',
+                                                    encoding="utf-8")
+    (tmp_path / "2026" / "10.beancount").write_text("; 2026年10月", encoding="utf-8")  # no final line break
+    main = tmp_path / "main.beancount"
+    main.write_text('option "operating_currency" "CNY"\ninclude "2026/*.beancount"\n', encoding="utf-8")
+    ledger = FavaLedger(str(main))
+    install_month_options(ledger)
+
+    def gift(day):
+        postings = [data.Posting("Assets:Cash", amount.Amount(Decimal(1), "CNY"), None, None, None, None),
+                    data.Posting("Income:Gift", amount.Amount(Decimal(-1), "CNY"), None, None, None, None)]
+        return data.Transaction({"filename": "<x>", "lineno": 0}, day, "*", None, f"礼 {day}", frozenset(),
+                                frozenset(), postings)
+
+    ledger.file.insert_entries([gift(dt.date(2026, 10, 1)), gift(dt.date(2026, 9, 30)), gift(dt.date(2026, 10, 31))])
+    september = (tmp_path / "2026" / "09.beancount").read_text(encoding="utf-8")
+    october = (tmp_path / "2026" / "10.beancount").read_text(encoding="utf-8")
+    assert "礼 2026-09-30" in september and "礼 2026-10" not in september
+    assert october.startswith("; 2026年10月\n")
+    assert october.index("礼 2026-10-01") < october.index("礼 2026-10-31")
+    assert main.read_text(encoding="utf-8").count("礼") == 0
+    assert FavaLedger(str(main)).load_errors == []
