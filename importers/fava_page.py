@@ -75,6 +75,16 @@ def fava_ledger_importers() -> dict:
     return by_name
 
 
+def served_importers() -> tuple[dict, str | None]:
+    """The served ledger's importers by name, or none and why (in Chinese) when its
+    `import-rules.toml` or `import-layouts/*.toml` is wrong: the page then offers every file
+    to UnidentifiedFile, whose 导出 says what is wrong, instead of a traceback."""
+    try:
+        return fava_ledger_importers(), None
+    except ValueError as error:  # RulesError, LayoutError, duplicate layout codes
+        return {}, f"导入配置有错误，所有文件都不能导入：{error}；改正后刷新导入页"
+
+
 # -- problems as Fava shows them ----------------------------------------------------------------
 def problem_notes(path: str, problems: list[RowError], account: str, day: dt.date, title: str) -> list:
     """The problems of a file as notes Fava's import dialog shows: a first that says what
@@ -124,7 +134,8 @@ class FavaImporter(beangulp.Importer):
         return fava_ledger_importers()[self._name]
 
     def identify(self, filepath: str) -> bool:
-        return self._real().identify(filepath)
+        importers, _problem = served_importers()
+        return self._name in importers and importers[self._name].identify(filepath)
 
     def account(self, filepath: str) -> str:
         return self._real().account(filepath)
@@ -163,7 +174,8 @@ class UnidentifiedFile(beangulp.Importer):
         return UNIDENTIFIED_NAME
 
     def identify(self, filepath: str) -> bool:
-        return not any(_safe_identify(importer, filepath) for importer in fava_ledger_importers().values())
+        importers, _problem = served_importers()
+        return not any(_safe_identify(importer, filepath) for importer in importers.values())
 
     def account(self, filepath: str) -> str:
         return ""
@@ -171,7 +183,8 @@ class UnidentifiedFile(beangulp.Importer):
     def extract(self, filepath: str, existing) -> list:
         from .cli import why_unidentified
 
-        problem = RowError(filepath, 0, why_unidentified(filepath))
+        _importers, wrong_config = served_importers()
+        problem = RowError(filepath, 0, wrong_config or why_unidentified(filepath))
         report_to_fava(filepath, [problem])
         return [_note(filepath, 0, BANK, dt.date.today(), f"不能导入：{problem.message}")]
 

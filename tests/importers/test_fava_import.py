@@ -121,7 +121,13 @@ def test_a_file_with_bad_rows_shows_the_rows_in_the_browser(tmp_path):
 def test_a_wrong_rules_file_is_explained_on_the_import_page(tmp_path):
     (tmp_path / "import-rules.toml").write_text('[[rule]]\ncounterparty = "供电"\naccount = "39999"\n',
                                                 encoding="utf-8")
-    client, slug, _inbox = app_for(tmp_path)
+    client, slug, inbox = app_for(tmp_path)
     response = client.get(f"/{slug}/api/imports")
-    assert response.status_code != 200
-    assert "第 1 条规则：科目“39999”在账本中找不到" in response.json["error"]
+    assert response.status_code == 200, response.json  # no traceback: every file says what is wrong
+    files = {Path(f["name"]).name: f["importers"] for f in response.json["data"]}
+    assert [i["importer_name"] for i in files["icbc.csv"]] == [UNIDENTIFIED_NAME]
+    extracted = client.get(f"/{slug}/api/extract",
+                           query_string={"filename": str(inbox / "icbc.csv"), "importer": UNIDENTIFIED_NAME})
+    [note] = extracted.json["data"]
+    assert note["comment"].startswith("不能导入：导入配置有错误，所有文件都不能导入：")
+    assert "第 1 条规则：科目“39999”在账本中找不到" in note["comment"]
