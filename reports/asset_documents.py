@@ -56,8 +56,6 @@ def register_document(register: Register, ledger: str = ""):
     else:
         signatures = ["资产管理员", "会计", "总务主任"]
     info = [("截至", register.day.isoformat()), ("范围", register.scope)]
-    if ledger:
-        info.append(("账本", ledger))
     title = "资产卡片清单" + (f"（{register.location}）" if one_place else "")
     return Document(title=title, subtitle=register.school, info=info, blocks=blocks,
                     signatures=signatures, closing=[register.school, _day(register.day)],
@@ -79,16 +77,16 @@ def depreciation_document(table: DepreciationTable, ledger: str = ""):
                           sum((d.cost for d in table.lines), ZERO), None, None, table.total,
                           sum((d.accumulated for d in table.lines), ZERO),
                           sum((d.net for d in table.lines), ZERO)])
-    agree = "一致" if table.total == table.ledger_total else "不一致，请运行 xiaozhang check 查看"
+    agree = "一致" if table.total == table.ledger_total else "不一致，请财务室核对"
     blocks = [summary, detail,
-              Text(f"本期计提合计 {table.total:,.2f} 元；账上生成的折旧分录（借 5001…500104 固定资产折旧费）"
+              Text(f"本期计提合计 {table.total:,.2f} 元；账上记录的固定资产折旧费"
                    f"同期合计 {table.ledger_total:,.2f} 元，{agree}。", "note"),
               Text(table.reconciliation.sentence(), "note"),
               Text("折旧方法：年限平均法，按月计提，不留残值；月折旧额 =（原值－已提折旧）÷ 剩余月数，"
                    "四舍五入到分，最后一个月计提余额。文物和陈列品、图书档案、动植物、土地不计提折旧。",
                    "note")]
     period = f"{table.year}年{table.months[0]}月至{table.months[-1]}月"
-    info = [("期间", period)] + ([("账本", ledger)] if ledger else [])
+    info = [("期间", period)]
     return Document(title="固定资产折旧计提表", subtitle=table.school, info=info, blocks=blocks,
                     signatures=["制表（会计）", "审核（总务主任）"],
                     closing=[table.school, _day(table.period_end)], landscape=True,
@@ -127,7 +125,7 @@ def changes_document(table: ChangesTable, ledger: str = ""):
     blocks.append(Text("年初：" + table.opening.sentence().removeprefix("与总账核对"), "note"))
     blocks.append(Text("年末：" + table.closing.sentence().removeprefix("与总账核对"), "note"))
     period = f"{table.start} 至 {table.end}" + ("" if table.complete else "（本年尚未结束）")
-    info = [("期间", period)] + ([("账本", ledger)] if ledger else [])
+    info = [("期间", period)]
     return Document(title="固定资产增减变动表", subtitle=f"{table.school}　{table.year}年度",
                     info=info, blocks=blocks, signatures=["单位负责人", "财务负责人", "制表人"],
                     closing=[table.school, _day(table.end)], landscape=True, sheet="增减变动表")

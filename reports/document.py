@@ -165,12 +165,21 @@ def display_width(text: str) -> int:
 
 
 def _numeric_columns(table: Table) -> list[bool]:
-    """A column is right-aligned when every non-empty cell in it is a number."""
+    """A column is right-aligned when it holds numbers (in its rows or its total) and nothing
+    else but short placeholders ("—", "无记录")."""
     result = []
     for col in range(len(table.columns)):
         values = [row[col] for row in table.rows if row[col] is not None]
-        result.append(bool(values) and all(is_number(v) for v in values))
+        total = table.total[col] if table.total else None
+        result.append((any(is_number(v) for v in values) or is_number(total))
+                      and all(is_number(v) or _placeholder(v) for v in values))
     return result
+
+
+def _placeholder(value: Cell) -> bool:
+    """A short word standing for a missing number (—, 无记录), not a label."""
+    text = cell_text(value)
+    return display_width(text) <= 6 and not any(ch.isdigit() for ch in text)
 
 
 def _content_widths(table: Table) -> list[float]:
@@ -227,6 +236,9 @@ def write_html(doc: Document, path: Path) -> Path:
 _FONT = "XZSans"
 # Space a heading or table caption needs below it (itself plus a few rows) to stay on this page.
 _KEEP_WITH_NEXT = 45 * 2.834645669  # 45 mm in points
+# A last table of at most this many rows moves to the next page with the signatures rather
+# than leaving them alone there.
+_KEEP_TABLE_ROWS = 20
 _FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
@@ -387,12 +399,15 @@ def pdf_bytes(doc: Document) -> bytes:
     if doc.info:
         story.append(Spacer(1, 3 * mm))
     after_heading = False
+    last_table = None  # where the flowables of the last (short) table start in the story
+    blocks_start = len(story)
     for block in doc.blocks:
         # A heading or a table caption never ends a page: it needs room for a few lines below
         # it, else it starts the next page. The table itself splits (no whole-table jump).
         if isinstance(block, Table):
             if block.title and not after_heading:
                 story.append(CondPageBreak(_KEEP_WITH_NEXT))
+            last_table = len(story) if len(block.rows) <= _KEEP_TABLE_ROWS else None
             story.extend(_pdf_table(block, avail, styles))
             story.append(Spacer(1, 2 * mm))
         elif isinstance(block, Text):
@@ -405,6 +420,7 @@ def pdf_bytes(doc: Document) -> bytes:
             image.drawHeight = image.imageHeight * width / image.imageWidth
             image.drawWidth = width
             parts = [Paragraph(_escape(block.title), styles["caption"])] if block.title else []
+            last_table = len(story)  # a figure stays with what follows it, alone
             story.append(KeepTogether([*parts, image]))
         after_heading = isinstance(block, Text) and block.style == "h"
     tail: list = []
@@ -414,7 +430,14 @@ def pdf_bytes(doc: Document) -> bytes:
         tail.append(Spacer(1, 6 * mm))
         tail.extend(Paragraph(_escape(line), styles["closing"]) for line in doc.closing)
     if tail:
-        story.append(KeepTogether(tail))
+        # the signatures and the closing stay with what they sign: the notes after the last
+        # table, and that table too when it is short (a long one splits over pages anyway)
+        keep_from = last_table
+        if keep_from is None:
+            keep_from = len(story)
+            while keep_from > blocks_start and isinstance(story[keep_from - 1], (Paragraph, Spacer)):
+                keep_from -= 1
+        story[keep_from:] = [KeepTogether([*story[keep_from:], *tail])]
 
     title, footer = doc.title, doc.footer
 
