@@ -240,3 +240,50 @@ def test_many_items_split_the_class_table_to_fit_the_page(january):
     text = "".join(pdf_text(pdf_bytes(doc)))
     assert "教辅资料费、课后服务费" in text and "欧**娜" in text
     assert report.items == report_items
+
+
+def remainder_ledger(refund_each: Decimal | None = None) -> str:
+    """Ten students of 三(1)班 pay 15.00 of 作业本费; the provider is paid 100.07: 100.07 / 10 =
+    10.00 and 7 fen left over. With `refund_each`, the class refund booked at that amount."""
+    header = FIXTURE.read_text(encoding="utf-8").split("\n2025-09-02 *", 1)[0]
+    account = "Liabilities:2307其他应付款:230701代收费:01作业本费"
+    bank = "Assets:1002银行存款:100203代收费专户"
+    text = [header]
+    for n in range(1, 11):
+        text.append(f'2025-09-02 * "收作业本费"\n  student: "20230301{n:02d}"\n  class: "三(1)班"\n'
+                    f'  item: "作业本费"\n  {bank}  15.00 CNY\n  {account}  -15.00 CNY\n')
+    text.append(f'2025-09-22 * "青禾市新华书店" "支付作业本款"\n  item: "作业本费"\n'
+                f'  supplier: "青禾市新华书店"\n  invoice: "25000000000000000009"\n'
+                f'  {account}  100.07 CNY\n  {bank}  -100.07 CNY\n')
+    text.append('2025-10-08 custom "disclosure" "2025-09" "作业本费"\n')
+    if refund_each is not None:
+        total = refund_each * 10
+        text.append(f'2026-01-16 * "三(1)班学生家长" "作业本费期末清退"\n  class: "三(1)班"\n  item: "作业本费"\n'
+                    f'  students: 10\n  refund_each: {refund_each}\n  {account}  {total} CNY\n  {bank}  -{total} CNY\n')
+        text.append('2026-02-09 custom "disclosure" "2026-01" "作业本费"\n')
+    return "\n".join(text)
+
+
+def test_a_remainder_of_seven_fen_never_refunds_more_than_the_balance():
+    """Issue 14: 7 fen left over among 10 students. The shares are equal (rounded up to the
+    fen), so the class refund at the notice's per-student amount stays within the balance, to
+    the fen; the 尾差 stays on the account and the notice says so. (Before, 7 students had a fen
+    less to refund than the notice's 退 5.00, and the class refund at 5.00 over-refunded 0.07.)"""
+    entries, errors, options_map = loader.load_string(remainder_ledger())
+    assert errors == []
+    homework = item(disclosure.build(entries, options_map, {}, "2026-01"), "作业本费")
+    assert homework.balance == D("49.93")
+    [(grade, count, low, high)] = homework.refund_groups()
+    assert (grade, count, low, high) == ("三年级", 10, D("4.99"), D("4.99"))  # one amount for all
+    assert high * count <= homework.balance and homework.refund_due <= homework.balance
+    assert homework.rounding == D("0.03") and homework.refund_due + homework.rounding == homework.balance
+    # the class refund booked at the notice's amount: nothing over-refunded, 0.03 left
+    entries, errors, options_map = loader.load_string(remainder_ledger(high))
+    assert errors == []
+    report = disclosure.build(entries, options_map, {}, "2026-01")
+    settled = item(report, "作业本费")
+    assert settled.refunded <= settled.balance and settled.held == D("0.03")
+    assert settled.over_refunded == 0 and settled.outstanding == 0 and settled.notes == []
+    notice = disclosure_documents.school_notice(report, dt.date(2026, 2, 9))
+    rule = " ".join(b.text for b in notice.blocks if isinstance(b, disclosure_documents.Text))
+    assert "除不尽时每生分摊进为一分" in rule and "作业本费 0.03 元" in rule
