@@ -70,6 +70,7 @@ def notice_document(month: CanteenMonth) -> Document:
         closing=[f"{month.school}", "　　年　　月　　日"],
         footer=f"监督电话：{month.hotline}",
         sheet=f"伙食费公示{month.month:%Y-%m}",
+        phone=True,
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from xiaozhang.model.money import ZERO, format_money
 from xiaozhang.reports.disclosure import ClassSheet, Disclosure, ItemSheet, StudentStatement
-from xiaozhang.reports.document import (Document, Table, Text, pdf_bytes, pdf_png, render_html,
+from xiaozhang.reports.document import (Document, Table, Text, pdf_bytes, phone_png, render_html,
                                         safe_filename, xlsx_bytes)
 
 SIGNATURES = ("经办人", "审核人（会计）", "校长")
@@ -125,7 +125,7 @@ def school_notice(report: Disclosure, issued: dt.date):
     blocks.append(Text(f"如有疑问，请向学校财务室咨询；监督/投诉电话：{report.school.get('hotline', '')}。"))
     return Document(title=title, subtitle=f"{school}  {report.term.name}", info=common["info"],
                     blocks=blocks, signatures=common["signatures"], closing=common["closing"],
-                    footer=common["footer"], landscape=True, sheet="收费公示")
+                    footer=common["footer"], landscape=True, sheet="收费公示", phone=True)
 
 
 def class_notice(report: Disclosure, sheet: ClassSheet, issued: dt.date):
@@ -189,7 +189,7 @@ def class_notice(report: Disclosure, sheet: ClassSheet, issued: dt.date):
                     subtitle=f"{report.school.get('name', '')}  {report.term.name}", info=common["info"],
                     blocks=blocks, signatures=("班主任", "经办人", "校长"), closing=common["closing"],
                     footer=common["footer"], landscape=max(len(t.columns) for t in tables) > 8,
-                    sheet=sheet.class_name)
+                    sheet=sheet.class_name, phone=True)
 
 
 def _figures(sheet: ClassSheet, item: str):
@@ -328,8 +328,7 @@ def notice_file(report: Disclosure, kind: str, class_name: str | None, issued: d
     elif fmt == "xlsx":
         body = xlsx_bytes(doc)
     else:
-        pdf = pdf_bytes(doc)
-        body = pdf if fmt == "pdf" else pdf_png(pdf)
+        body = pdf_bytes(doc) if fmt == "pdf" else phone_png(doc)
     stem = (SCHOOL_STEM.format(period=report.period) if kind == "school"
             else f"{safe_filename(class_name or '')}-{report.period}")
     return body, f"{stem}.{fmt}"

@@ -306,3 +306,52 @@ def test_per_student_totals_on_class_notice_and_statement(example_documents):
     assert all(isinstance(row[2], Decimal) for row in totals.rows)
     statement = example_documents["个人结算单"]
     assert any(isinstance(b, Text) and b.text.startswith("本学期应退合计") for b in statement.blocks)
+
+
+def text_lines(image) -> list[int]:
+    """The heights (px) of the lines of text in a picture: runs of pixel rows holding dark
+    pixels, between rows without any."""
+    grey = image.convert("L")
+    width, height = grey.size
+    pixels = grey.load()
+    dark_rows = [any(pixels[x, y] < 110 for x in range(0, width, 2)) for y in range(height)]
+    runs, run = [], 0
+    for dark in dark_rows + [False]:
+        if dark:
+            run += 1
+        elif run:
+            runs.append(run)
+            run = 0
+    return runs
+
+
+def test_phone_picture_is_one_readable_column(example_documents):
+    """Issue 14: the parents' picture is ~1080 px wide, in type large enough to read without
+    zooming (every line of text at least 22 px high: no small print, no page header or footer),
+    one card per item, split into numbered pictures when long; school and contact on each."""
+    for name in ("收费公示", "班级公示", "伙食费收支公示"):
+        doc = example_documents[name]
+        assert doc.phone, name
+        pictures = document.phone_pngs(doc)
+        for index, png in enumerate(pictures):
+            with Image.open(io.BytesIO(png)) as image:
+                assert image.width == document.PHONE_WIDTH, name
+                assert image.height <= document.PHONE_PART + 900, (name, image.height)
+                lines = text_lines(image)
+                assert len(lines) >= 3 and min(lines) >= 22, (name, index, sorted(lines)[:5])
+        assert len(pictures) > 1 or name == "伙食费收支公示", (name, len(pictures))
+    # the class notice: one card per student, never cut between two pictures
+    doc = example_documents["班级公示"]
+    total = sum(Image.open(io.BytesIO(png)).height for png in document.phone_pngs(doc))
+    assert total > len(next(b for b in doc.blocks if isinstance(b, Table)).rows) * 150
+
+
+def test_phone_pictures_are_written_numbered(tmp_path):
+    rows = [[f"{n:02d}", f"学生{n}", Decimal("15.00"), Decimal("1.20")] for n in range(1, 80)]
+    doc = Document(title="班级收费结算公示", subtitle="青禾市明德区实验小学", phone=True,
+                   blocks=[Table(["序号", "姓名", "已缴", "应退"], rows)], footer="监督电话：0000-1234567")
+    written = document.write(doc, tmp_path, "一(1)班", ("png",))
+    assert [p.name for p in written] == [f"一(1)班-{n}.png" for n in range(1, len(written) + 1)]
+    assert len(written) >= 2
+    short = document.write(Document(title="公示", phone=True, blocks=[Text("本月没有收支。")]), tmp_path, "短", ("png",))
+    assert [p.name for p in short] == ["短.png"]
