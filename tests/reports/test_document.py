@@ -355,3 +355,19 @@ def test_phone_pictures_are_written_numbered(tmp_path):
     assert len(written) >= 2
     short = document.write(Document(title="公示", phone=True, blocks=[Text("本月没有收支。")]), tmp_path, "短", ("png",))
     assert [p.name for p in short] == ["短.png"]
+
+
+def test_signatures_stay_with_the_last_table():
+    """Issue 14: a signature block never stands alone on a page: a short last table (and the
+    notes after it) move to the next page with it."""
+    for filler in range(20, 40, 2):  # push the last table towards the page's end
+        rows = [[f"{i}", Decimal("1.00")] for i in range(filler)]
+        doc = Document(title="固定资产增减变动表", blocks=[
+            Table(["类别", "原值"], rows, title="一、原值（元）"),
+            Table(["类别", "累计折旧"], [[f"类{i}", Decimal("2.00")] for i in range(9)], title="二、累计折旧与净值（元）",
+                  total=["合计", Decimal("18.00")]),
+            Text("各类别：年初原值＋本年增加－本年减少＝年末原值。", "note")],
+            signatures=["单位负责人", "财务负责人", "制表人"], closing=["青禾市明德区实验小学", "2025年12月31日"])
+        pages = document.pdf_text(document.pdf_bytes(doc))
+        signed = next(page for page in pages if "单位负责人" in page)
+        assert "二、累计折旧与净值" in signed and "合计" in signed and "各类别" in signed, (filler, len(pages))
