@@ -734,9 +734,7 @@ def phone_pngs(doc: Document) -> list[bytes]:
         for strip in strips:
             sheet.paste(strip, (0, top))
             top += strip.height
-        out = io.BytesIO()
-        sheet.save(out, format="PNG", compress_level=1)  # fast: a third of the time of level 6
-        images.append(out.getvalue())
+        images.append(_png_bytes(sheet))
     return images
 
 
@@ -756,9 +754,15 @@ def phone_png(doc: Document) -> bytes:
     return _png_bytes(sheet)
 
 
+_GREYS = [value // 17 for value in range(256)]  # 16 shades: enough for text on white
+
+
 def _png_bytes(image) -> bytes:
+    """A grey picture as a 4-bit PNG (16 shades): half the size, and faster to encode."""
+    shades = image.point(_GREYS).convert("P")
+    shades.putpalette([c for value in range(16) for c in (value * 17,) * 3])
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=1)
+    shades.save(out, format="PNG", compress_level=1, bits=4)
     return out.getvalue()
 
 

@@ -113,7 +113,7 @@ def test_class_notice_is_masked_and_its_png_is_the_phone_picture(fixture_out):
         width, height = grey.size
         assert width == 1080 and 1200 < height < 4000 + 900
         colours = grey.getcolors(maxcolors=1 << 16)
-        assert colours is not None and len(colours) > 50  # anti-aliased text, not a flat page
+        assert colours is not None and len(colours) >= 8  # anti-aliased text (16 shades), not a flat page
         white = sum(count for count, colour in colours if colour >= 245)
         assert 0.4 < white / (width * height) < 0.99
 
