@@ -26,8 +26,10 @@
     [AP09] 拆分采购：同一收款方在 `split-window-days` 天内的几笔付款，每笔都不超过某一标准
            （询价、三重一大、政府采购），合计却超过；在使合计越过标准的那一笔上报告。
            同一合同（`contract` 或 `^HT…` 链接）下的分期付款不算拆分；`quote_exempt` 科目不参与。
-    [AP10] 待审批（`!`）分录挂账超过 `pending-days` 天（以账本最后一笔交易的日期计算），
-           或位于已结账期间（`closed-through` 及以前）。
+    [AP10] 待审批（`!`）分录挂账超过 `pending-days` 天（算到评判日期：默认今天，账本可用
+           custom "as-of" 指定，`xiaozhang check --as-of` 可临时指定，见 docs/conventions.md），
+           或位于已结账期间（`closed-through` 及以前，按评判日期当天有效的政策）。
+           日期在评判日期之后的待审批分录不算超期。
 
 配置（ledger/policy.beancount，按日期生效，见 plugins/policy.py）
     2025-08-25 custom "policy" "approval-tier" "director" 500.00 CNY
@@ -115,7 +117,7 @@ def validate_approvals(entries, options_map, config=None):
     opens = {e.account: e.meta for e in index.opens}
     needs_inspection = {a for a, meta in opens.items() if meta.get("inspection") is True}
     quote_exempt = {a for a, meta in opens.items() if meta.get("quote_exempt") is True}
-    last_date = books.last_date
+    as_of = books.as_of
     recent: dict[str, collections.deque] = collections.defaultdict(collections.deque)
 
     def report(txn, code, message):
@@ -126,7 +128,7 @@ def validate_approvals(entries, options_map, config=None):
     pending = index.where(index.flag("!"))
     for txn in index.take(sorted(set(payments).union(pending)) if pending else payments):
         if txn.flag == "!":
-            _check_pending(txn, policy, last_date, report)
+            _check_pending(txn, policy, as_of, report)
             continue
         if txn.flag != "*":
             continue
@@ -228,14 +230,16 @@ def _check_split(txn, amount, policy, window: collections.deque, report) -> None
             return
 
 
-def _check_pending(txn, policy, last_date, report) -> None:
+def _check_pending(txn, policy, as_of: dt.date, report) -> None:
+    """AP10, judged on the 评判日期 `as_of` (`books.as_of`)."""
     closed = policy.get("closed-through", txn.date)
-    closed_now = policy.get("closed-through", last_date) if last_date else None
+    closed_now = policy.get("closed-through", as_of)
     for boundary in (closed, closed_now):
         if boundary is not None and txn.date <= boundary:
             report(txn, "AP10", f"待审批分录位于已结账期间（结账至 {boundary}），须补齐手续改为 * 或调整账期")
             return
     days = policy.get("pending-days", txn.date)
-    if last_date is not None and (last_date - txn.date).days > days:
-        report(txn, "AP10", f"待审批分录已挂账 {(last_date - txn.date).days} 天，超过 {days} 天"
-                            f"（截至账本最后日期 {last_date}），须补齐审批手续")
+    age = (as_of - txn.date).days
+    if age > days:
+        report(txn, "AP10", f"待审批分录已挂账 {age} 天，超过 {days} 天"
+                            f"（截至评判日期 {as_of}），须补齐审批手续")

@@ -7,6 +7,9 @@
     [PL01] 缺少学校信息 / 学校信息缺少必填项
     [PL02] 未知的政策参数名
     [PL03] 政策参数取值类型不对
+    [PL04] 评判日期有误：账本中写了不止一条 custom "as-of"，或环境变量 XIAOZHANG_AS_OF
+           （`xiaozhang check --as-of` 所设）不是日期。评判日期见 `xiaozhang.model.asof`
+           与 docs/conventions.md。
 """
 
 from __future__ import annotations
@@ -19,5 +22,7 @@ __plugins__ = ("validate_policy",)
 
 
 def validate_policy(entries, options_map, config=None):
-    """Report a missing or malformed school profile or policy directive."""
-    return entries, list(SchoolBooks.of(entries, options_map).policy_errors)
+    """Report a missing or malformed school profile or policy directive, and a doubly
+    pinned or malformed 评判日期."""
+    books = SchoolBooks.of(entries, options_map)
+    return entries, list(books.policy_errors) + list(books.as_of_errors)

@@ -17,6 +17,7 @@ def test_check_passes_on_the_example_school():
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert len(lines) == 1 and lines[0].startswith("账本无问题：检查了 ")
+    assert lines[0].endswith("评判日期 2026-10-31（账本指定）。")  # the example's pin
     transactions = int(lines[0].split("检查了 ")[1].split(" 笔")[0].replace(",", ""))
     assert transactions > 5000  # the whole example school, not an empty load
 
@@ -141,3 +142,52 @@ def test_report_output_folders_of_the_docs_are_ignored_by_git():
     folders.discard("目录")  # the placeholder of a usage line
     assert folders >= {"公示", "报表"}
     assert {f"/{folder}/" for folder in folders} <= ignored
+
+
+PENDING = """\
+plugin "xiaozhang.plugins.policy"
+plugin "xiaozhang.plugins.approvals"
+2025-08-25 custom "school" "某小学"
+  principal: "王建国"
+  director: "李明华"
+  accountant: "陈静"
+  hotline: "0736-7215318"
+  func: "2050202"
+2025-08-25 custom "policy" "pending-days" 30
+2025-09-01 open Assets:1011零余额账户用款额度
+2025-09-01 open Expenses:5001业务活动费用:500102商品和服务费用:30211差旅费
+2025-10-20 ! "待报销" "差旅费"
+  Expenses:5001业务活动费用:500102商品和服务费用:30211差旅费  300.00 CNY
+  Assets:1011零余额账户用款额度
+2025-10-31 custom "as-of" "评判日期"
+"""
+
+
+def test_check_as_of_overrides_the_ledger_pin(tmp_path):
+    """`--as-of` judges the deadlines on the day given (the pin says 2025-10-31: 11 days)."""
+    from xiaozhang.model.asof import ENV
+
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(PENDING, encoding="utf-8")
+    runner = CliRunner()
+    clean = runner.invoke(main, ["check", str(ledger)], env={ENV: None})
+    assert clean.exit_code == 0, clean.output
+    assert clean.output.strip() == f"账本无问题：检查了 1 笔交易（{ledger}），评判日期 2025-10-31（账本指定）。"
+    late = runner.invoke(main, ["check", "--as-of", "2025-12-01", str(ledger)], env={ENV: None})
+    assert late.exit_code == 1
+    assert late.stdout.splitlines() == [
+        f"{ledger}:12: [AP10] 待审批分录已挂账 42 天，超过 30 天（截至评判日期 2025-12-01），须补齐审批手续"]
+    bad = runner.invoke(main, ["check", "--as-of", "2025-13-01", str(ledger)], env={ENV: None})
+    assert bad.exit_code == 2 and "日期应写成 2026-01-08 的形式" in bad.output
+
+
+def test_check_without_a_pin_judges_by_today(tmp_path):
+    import datetime as dt
+
+    from xiaozhang.model.asof import ENV
+
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(PENDING.replace('2025-10-31 custom "as-of" "评判日期"\n', ""), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(ledger)], env={ENV: None})
+    assert result.exit_code == 1
+    assert f"（截至评判日期 {dt.date.today()}）" in result.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from xiaozhang.commands import ledger_argument
+from xiaozhang.commands import as_of_option, ledger_argument
 from xiaozhang.io import load, problem_line
 
 # name -> "module:attribute" of the area's click group (see xiaozhang/commands.py)
@@ -62,6 +62,7 @@ def main() -> None:
 
 @main.command()
 @ledger_argument
+@as_of_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=5000, show_default=True, type=int, help="端口")
 @click.option("--read-only", is_flag=True, help="只读模式（校长、审计查看用）")
@@ -77,6 +78,7 @@ def serve(ledger: str, host: str, port: int, read_only: bool) -> None:
 
 @main.command()
 @ledger_argument
+@as_of_option
 def check(ledger: str) -> None:
     """加载账本并运行全部插件，逐条列出问题；有错误时退出码为 1（只有预警时为 0）。"""
     loaded = load(ledger)
@@ -85,7 +87,11 @@ def check(ledger: str) -> None:
     if loaded.problems:
         click.echo(f"共 {len(loaded.errors)} 个错误、{len(loaded.warnings)} 个预警。", err=True)
     else:
-        click.echo(f"账本无问题：检查了 {len(loaded.transactions):,} 笔交易（{ledger}）。")
+        from xiaozhang.model.books import SchoolBooks
+
+        judged = SchoolBooks.of(loaded.entries, loaded.options_map).as_of_source
+        click.echo(f"账本无问题：检查了 {len(loaded.transactions):,} 笔交易（{ledger}），"
+                   f"评判日期 {judged}。")
     if loaded.errors:
         sys.exit(1)
 

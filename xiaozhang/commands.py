@@ -81,6 +81,22 @@ MONTH = MonthType()
 DATE = DateType()
 
 
+def _set_as_of(ctx, param, value: dt.date | None) -> dt.date | None:
+    """`--as-of`: the 评判日期 for this command's loads, handed to the rules through the
+    environment variable the books read once when they are built (`xiaozhang.model.asof`)."""
+    if value is not None:
+        from xiaozhang.model.asof import ENV
+
+        os.environ[ENV] = value.isoformat()
+    return value
+
+
+as_of_option = click.option(
+    "--as-of", "as_of", default=None, type=DATE, expose_value=False, is_eager=True,
+    callback=_set_as_of,
+    help="评判日期：各项期限按这一天判断（默认：账本的 custom \"as-of\"，没有则为今天）")
+
+
 def load_ledger(path: str, *, list_problems: bool = False) -> Loaded:
     """Load the ledger for a report: problems do not stop the report, but are announced on
     stderr (each one with `list_problems`); warnings (e.g. a budget overrun under "warn") are

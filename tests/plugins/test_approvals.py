@@ -155,12 +155,30 @@ def test_ap09_instalments_of_one_contract_are_not_a_split():
     assert check(first, second) == []
 
 
+PIN = '2025-10-31 custom "as-of" "评判日期"\n'  # judged as of the last entry (asof.py)
+
+
 def test_ap10_pending_entries():
     recent = payment(date="2025-10-20", flag="!", approver=None, approved=None)
-    last = payment(date="2025-10-31", approved="2025-10-30")
+    last = payment(date="2025-10-31", approved="2025-10-30") + PIN
     assert check(recent, last) == []
     old = payment(date="2025-09-15", flag="!", approver=None, approved=None)
     assert check(old, last) == [("AP10", line_of(0, old, last))]
     closed = ('2025-08-25 custom "policy" "closed-through" 2025-10-25\n')
     entries, errors, _ = loader.load_string(HEADER + closed + recent + last)
     assert [(e.message[1:5], e.entry.date.isoformat()) for e in errors] == [("AP10", "2025-10-20")]
+
+
+def test_ap10_is_judged_by_today_without_a_pin():
+    """No `custom "as-of"`: the 评判日期 is today, not the last entry (old behaviour: 0 days)."""
+    import datetime as dt
+    day = dt.date.today() - dt.timedelta(days=40)
+    pending = payment(date=day.isoformat(), flag="!", approver=None, approved=None)
+    entries, errors, _ = loader.load_string(HEADER + pending)
+    assert [e.message[:5] for e in errors] == ["[AP10"]
+    assert "已挂账 40 天" in errors[0].message and str(dt.date.today()) in errors[0].message
+
+
+def test_ap10_pending_after_the_pin_is_not_late():
+    pending = payment(date="2025-11-20", flag="!", approver=None, approved=None)
+    assert check(pending + PIN) == []

@@ -111,10 +111,19 @@ def other(date, amount="120.00"):
     return txn(date, "购办公用品", (OFFICE, amount), QUOTA, payee="明德区晨光文具店")
 
 
-def run(*parts, policy=""):
-    """Load the ledger; return [(code, line)] of all errors and the line each part starts at."""
+def pin(day) -> str:
+    """The ledger's 评判日期 (`custom "as-of"`, xiaozhang/model/asof.py)."""
+    return f'{day} custom "as-of" "评判日期"\n'
+
+
+def run(*parts, policy="", as_of="last"):
+    """Load the ledger; return [(code, line)] of all errors and the line each part starts at.
+    The ledger is judged as of its last entry (a pin after the parts), unless `as_of` says
+    another day (None: no pin, judged as of today)."""
     header = HEADER + policy
-    _entries, errors, _ = loader.load_string(header + "".join(parts))
+    if as_of == "last":
+        as_of = max((part[:10] for part in parts), default=None)
+    _entries, errors, _ = loader.load_string(header + "".join(parts) + (pin(as_of) if as_of else ""))
     starts, line = [], header.count("\n") + 1
     for part in parts:
         starts.append(line)
@@ -274,6 +283,22 @@ def test_tl04_is_checked_only_as_far_as_the_ledger_goes():
     assert errors == [("TL04", at[0])]
 
 
+def test_tl04_is_judged_on_the_pinned_day_after_the_last_entry():
+    """The 评判日期 after the last entry: the deadline passed since is found (old behaviour:
+    judged on the last entry's day only, nothing found)."""
+    assert run(collect("2025-09-03"), as_of="2025-09-30")[0] == []
+    errors, at = run(collect("2025-09-03"), as_of="2025-10-01")
+    assert errors == [("TL04", at[0])]
+
+
+def test_tl05_and_tl07_are_judged_by_today_without_a_pin():
+    """Books that stopped 400 days ago: a year end and a term's settlement have passed since."""
+    import datetime as dt
+    days_ago = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+    errors, at = run(collect(days_ago), agency(days_ago, "15.00"), as_of=None)
+    assert errors == [("TL05", at[0]), ("TL07", at[1])]
+
+
 def test_tl04_is_found_on_the_first_day_of_any_entry_after_the_deadline():
     """The walk reads only the transactions that move 2103, 代收费, cash or may be a flow
     (`books.index`), but its days are those of every transaction: an unrelated transfer is
@@ -281,7 +306,7 @@ def test_tl04_is_found_on_the_first_day_of_any_entry_after_the_deadline():
     parts = [collect("2025-09-03"),
              txn("2025-10-02", "收费专户划入基本户", (BASIC, "100.00"), FEE_BANK),
              txn("2025-10-05", "收费专户划入基本户", (BASIC, "100.00"), FEE_BANK)]
-    _entries, errors, _ = loader.load_string(HEADER + "".join(parts))
+    _entries, errors, _ = loader.load_string(HEADER + "".join(parts) + pin("2025-10-05"))
     assert [e.message[:6] for e in errors] == ["[TL04]"]
     assert "最迟应于 2025-09-30 上缴财政，截至 2025-10-02 仍有 450.00 元超期未缴" in errors[0].message
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from xiaozhang import chart
 from xiaozhang.example.assets import FixedAssets
 from xiaozhang.example.canteen import CanteenBooks, canteen_policy
-from xiaozhang.example.config import ExampleConfig
+from xiaozhang.example.config import END, ExampleConfig
 from xiaozhang.example.context import (
     DIRECTOR_LIMIT,
     MEETING_THRESHOLDS,
@@ -85,6 +85,11 @@ def policy_file(ex: Example) -> str:
   hotline: "{s['hotline']}"
   func: "{s['func']}"
   func_name: "{s['func_name']}"
+
+; 评判日期：各项期限（待审批超期、非税收入上缴、代收费结算、收费公示、食堂月结）按这一天判断。
+; 示例账本记到 {END}，固定评判日期，检查结果不随时间变化；学校自己的账本不写这一行，
+; 即按今天判断（见 docs/conventions.md）
+{END} custom "as-of" "评判日期"
 
 ; 审批权限（一支笔）：角色及其审批限额；不写限额表示不限（超过三重一大标准另需集体决策）
 {start} custom "policy" "approval-tier" "director" {DIRECTOR_LIMIT:.2f} CNY

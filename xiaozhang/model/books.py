@@ -37,7 +37,7 @@ from typing import Any
 
 from beancount.core import data
 
-from xiaozhang.model import periods
+from xiaozhang.model import asof as reference, periods
 from xiaozhang.model.generated import GENERATED  # noqa: F401  (re-exported for the books' users)
 from xiaozhang.model.index import BOTH, EntryIndex
 from xiaozhang.model.policy import Policy, read_policy
@@ -55,6 +55,7 @@ class SchoolBooks:
         self.entries = entries
         self.options_map = options_map or {}
         self._length = len(entries)
+        self._as_of_override = reference.override_from_environment()  # read once (asof.py)
 
     @classmethod
     def of(cls, entries: list, options_map: dict | None = None) -> "SchoolBooks":
@@ -72,6 +73,32 @@ class SchoolBooks:
             while len(_memo) > _MEMO_SIZE:
                 _memo.popitem(last=False)
             return books
+
+    # -- the 评判日期 -------------------------------------------------------------------------
+    @cached_property
+    def _as_of(self) -> tuple[reference.AsOf, list]:
+        if "index" in self.__dict__:
+            pins = self.index.customs(reference.DIRECTIVE)
+        else:  # e.g. `xiaozhang check` after the load: no need for the whole index
+            custom, name = data.Custom, reference.DIRECTIVE
+            pins = [e for e in self.entries if type(e) is custom and e.type == name]
+        return reference.read_as_of(pins, self._as_of_override)
+
+    @property
+    def as_of(self) -> dt.date:
+        """The 评判日期: the day every deadline rule and page judges by — `xiaozhang check
+        --as-of`, else the ledger's `custom "as-of"`, else today (`xiaozhang.model.asof`)."""
+        return self._as_of[0].date
+
+    @property
+    def as_of_source(self) -> reference.AsOf:
+        """The 评判日期 with where it comes from (`.label`: 命令行指定 / 账本指定 / 今天)."""
+        return self._as_of[0]
+
+    @property
+    def as_of_errors(self) -> list:
+        """Two pins, a malformed `XIAOZHANG_AS_OF` ([PL04], reported by the policy rule)."""
+        return self._as_of[1]
 
     # -- policy ------------------------------------------------------------------------------
     @cached_property

@@ -14,6 +14,10 @@ Deadlines
     A receipt into 2103 must be remitted by `deadline(policy, received)`: `remittance-days`
     after receipt, else the last day of the month of receipt.  代收费 received in a term must
     be settled by the term's `settle_until` (`xiaozhang.model.periods.Term`).
+    The walk checks the deadlines at the end of every day it walks through, and last on the
+    评判日期 (`books.as_of`, `xiaozhang.model.asof`) when that is after the last entry: a school
+    that stopped booking is still found late (receipts not remitted, a year end passed,
+    代收费 of a term that ended since).  Entries after the 评判日期 are judged on their days.
 
 Events (`events`, in the order they happen)
     What the walk finds, as facts: `Flow` (a transaction that credits income, debits spending
@@ -37,7 +41,7 @@ from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.index import AGENCY, ASSET_ROOTS, CASH_ROOT, CREDIT, DEBIT, TREASURY, EntryIndex
-from xiaozhang.model.periods import Term, month_end
+from xiaozhang.model.periods import Term, month_end, terms as terms_until
 from xiaozhang.model.policy import Policy
 
 # Accounts are recognised by their code (docs/rules.md, TL), as `chart.MONEY_ROOTS` are:
@@ -197,8 +201,9 @@ class TreasuryBook:
     """One pass over the entries: the lots of 2103 and 代收费, the cash, the events."""
 
     def __init__(self, entries: list, policy: Policy, terms: list[Term],
-                 index: EntryIndex | None = None) -> None:
+                 index: EntryIndex | None = None, as_of: dt.date | None = None) -> None:
         self.policy = policy
+        self.as_of = as_of  # the 评判日期: the last day checked (None: the last entry's day)
         self.to_remit = Lots()  # 2103 应缴财政款
         self.agency = Lots()  # 230701 代收费
         self.events: list = []
@@ -222,7 +227,11 @@ class TreasuryBook:
     @classmethod
     def build(cls, books) -> "TreasuryBook":
         """The part `SchoolBooks.treasury`."""
-        return cls(books.entries, books.policy, books.terms, books.index)
+        as_of, last = books.as_of, books.last_date
+        # the terms up to the 评判日期: a term that ended after the last entry has a deadline too
+        terms = books.terms if last is None or as_of <= last else \
+            terms_until(books.policy, books.first_date, as_of)
+        return cls(books.entries, books.policy, terms, books.index, as_of)
 
     def is_collection(self, account: str, day: dt.date) -> bool:
         """2103, 代收费, or a `collection: TRUE` account (or below one) open on `day`."""
@@ -282,7 +291,13 @@ class TreasuryBook:
             self._end_of_day(days[run], days[run + 1])
             run += 1
         if days:
-            self._end_of_day(days[last], None)
+            final, as_of = days[last], self.as_of
+            if as_of is not None and as_of > final:  # judged on the 评判日期, after the last entry
+                self._end_of_day(final, as_of)
+                if as_of.month == 12 and as_of.day == 31:
+                    self._check_year_end(as_of.year)
+            else:
+                self._end_of_day(final, None)
 
     def _open(self, entry: data.Open) -> None:
         account = entry.account
