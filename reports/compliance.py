@@ -10,9 +10,12 @@ the last plugin returned — so the parts are built once more per load, then sha
 
 Definitions
 -----------
-End of the data (`as_of`)
-    The date of the latest transaction (as in the overview). Days held and pending are
-    counted up to it, and "overdue" means overdue on that day, as the plugins judge it.
+End of the data (`as_of`) and the 评判日期 (`judged`)
+    `as_of` is the date of the latest transaction (as in the overview): the budgets and
+    projects are shown as of that day.  `judged` is the 评判日期 (`books.as_of_source`,
+    `xiaozhang.model.asof`: `--as-of`, else the ledger's `custom "as-of"`, else today), the
+    day the rules judge deadlines by: days held and pending are counted up to it (never
+    below 0), and "overdue" means overdue on that day, as the plugins judge it.
 
 Problems (`errors`, `warnings`)
     Every load error, split by `xiaozhang.io.is_warning`: warnings (a budget overrun
@@ -27,12 +30,12 @@ Problems (`errors`, `warnings`)
     What is still in 2103 应缴财政款 at the end of the data, receipt by receipt, first in
     first out (remittances clear the oldest receipts): `books.treasury.to_remit`. The deadline
     is `treasury.deadline` (`remittance-days` after receipt, else the month's last day); a
-    receipt is overdue when its deadline is before `as_of`. Amounts are what is left of each
+    receipt is overdue when its deadline is before the 评判日期. Amounts are what is left of each
     receipt, positive.
 
 Pending entries (`pending`)
     The `!` transactions (`overview.pending_entries`); `pending_days` is the `pending-days`
-    policy on `as_of` (AP10 reports entries pending longer).
+    policy on the 评判日期 (AP10 reports entries pending longer).
 
 Budget execution (`budgets`)
     One row per budgeted account (`custom "budget"`): the line in force on the chosen day and
@@ -76,6 +79,7 @@ from beancount.core import data
 from xiaozhang.io import is_warning
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.budgets import period_label, period_of
+from xiaozhang.model.asof import AsOf
 from xiaozhang.model.treasury import deadline, item_name
 from xiaozhang.plugins import RULES
 from xiaozhang.reports.overview import PendingEntry, pending_entries
@@ -217,8 +221,8 @@ class AgingLot:
     received: datetime.date
     amount: Decimal  # still to remit, positive
     deadline: datetime.date  # last day it may stay in 2103
-    days_held: int  # from receipt to `as_of`
-    overdue: bool  # deadline before `as_of`
+    days_held: int  # from receipt to the 评判日期 (0 if received after it)
+    overdue: bool  # deadline before the 评判日期
     entry: data.Transaction
 
     @property
@@ -286,11 +290,12 @@ class ProjectRow:
 class Compliance:
     currency: str
     as_of: datetime.date | None  # date of the latest transaction
+    judged: AsOf  # the 评判日期 and where it comes from (`.date`, `.label`)
     errors: Problems
     warnings: Problems
     treasury: tuple[AgingAccount, ...]
     pending: tuple[PendingEntry, ...]
-    pending_days: int  # the `pending-days` policy on `as_of`
+    pending_days: int  # the `pending-days` policy on the 评判日期
     budget_year: int  # year of the day the budget periods contain
     budget_years: tuple[int, ...]  # years to choose from, ascending
     budgets: tuple[BudgetRow, ...]
@@ -306,7 +311,8 @@ class Compliance:
         return sum((account.overdue_total for account in self.treasury), ZERO)
 
     def days_pending(self, item: PendingEntry) -> int:
-        return (self.as_of - item.date).days if self.as_of else 0
+        """Days pending on the 评判日期 (0 for an entry dated after it)."""
+        return max((self.judged.date - item.date).days, 0)
 
 
 def build(
@@ -327,6 +333,7 @@ def build(
     policy = books.policy  # its problems are among `errors` (the policy rule)
     as_of = books.last_date
     day = as_of or datetime.date.today()
+    judged = books.as_of_source
     problems = _in_ledger([problem_of(error) for error in errors], books.entries)
     if period is not None:
         problems = [p for p in problems if p.date is None or period[0] <= p.date <= period[1]]
@@ -341,13 +348,14 @@ def build(
     return Compliance(
         currency=currency,
         as_of=as_of,
+        judged=judged,
         errors=group_problems((p for p in problems if not p.warning), warning=False),
         warnings=group_problems((p for p in problems if p.warning), warning=True),
-        treasury=treasury_aging(books, day),
+        treasury=treasury_aging(books, judged.date),
         pending=pending_entries(
             (txn for txn in chosen.transactions
              if period is None or period[0] <= txn.date <= period[1]), currency),
-        pending_days=policy.get("pending-days", day),
+        pending_days=policy.get("pending-days", judged.date),
         budget_year=year,
         budget_years=budget_years,
         budgets=budget_rows(books, budget_day),
@@ -357,12 +365,14 @@ def build(
 
 
 def treasury_aging(books: SchoolBooks, day: datetime.date) -> tuple[AgingAccount, ...]:
-    """What is still in 2103 on `day` (the end of the data), by account, oldest first."""
+    """What is still in 2103 at the end of the data, by account, oldest first; days held and
+    overdue as of `day` (the 评判日期)."""
     by_account: dict[str, list[AgingLot]] = {}
     for account, lot in books.treasury.to_remit.outstanding():
         due = deadline(books.policy, lot.date)
         by_account.setdefault(account, []).append(
-            AgingLot(lot.date, lot.amount, due, (day - lot.date).days, due < day, lot.entry))
+            AgingLot(lot.date, lot.amount, due, max((day - lot.date).days, 0), due < day,
+                     lot.entry))
     return tuple(AgingAccount(account, item_name(account), tuple(lots))
                  for account, lots in by_account.items())
 

@@ -11,7 +11,8 @@ Currency
 
 End of the data (`as_of`)
     The date of the latest transaction. Budgets, events and other dated directives that lie
-    in the future do not move it.
+    in the future do not move it.  The page also shows the 评判日期 (`judged`, the day the
+    rules judge deadlines by: `books.as_of_source`, `xiaozhang.model.asof`).
 
 Fund balances (`funds`)
     For each of the five fund groups of `xiaozhang.chart.FUND_GROUPS`, in that order:
@@ -73,6 +74,7 @@ from beancount.core import account_types, data
 from beancount.parser import options
 
 from xiaozhang.chart import FUND_GROUPS
+from xiaozhang.model.asof import AsOf
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.periods import ONE_DAY, Month, SchoolYear
 from xiaozhang.reports.render import (
@@ -127,6 +129,7 @@ class PendingEntry(NamedTuple):
 class Overview(NamedTuple):
     currency: str
     as_of: datetime.date | None  # date of the latest transaction; None for an empty ledger
+    judged: AsOf  # the 评判日期 the rules judge deadlines by (`books.as_of_source`)
     funds: tuple[FundBalance, ...]
     balances_on: datetime.date | None  # the day the fund balances are taken (end of the day)
     school_year: int  # the year the school year starts in
@@ -212,6 +215,7 @@ def build(
     return Overview(
         currency=currency,
         as_of=as_of,
+        judged=books.as_of_source,
         funds=fund_balances(books.transactions, currency, types, balances_on),
         balances_on=balances_on,
         school_year=year.year,

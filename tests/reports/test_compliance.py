@@ -41,6 +41,21 @@ def test_as_of_is_the_last_transaction(result):
     # The balance directive of 2025-11-29 is not a transaction.
     assert result.as_of == datetime.date(2025, 11, 28)
     assert result.currency == "CNY"
+    # the fixture pins its 评判日期 (custom "as-of") on its last transaction
+    assert (result.judged.date, result.judged.label) == (datetime.date(2025, 11, 28), "账本指定")
+
+
+def test_days_are_counted_to_the_judged_date(loaded, monkeypatch):
+    """Pending days and 2103 aging count to the 评判日期, not to the last entry (old: 49 and 8)."""
+    from xiaozhang.model.asof import ENV
+
+    monkeypatch.setenv(ENV, "2025-12-28")  # as `xiaozhang check --as-of 2025-12-28`
+    entries, errors, options_map = loader.load_file(str(FIXTURE))
+    later = compliance.build(entries, errors, options_map)
+    assert later.judged.label == "命令行指定"
+    assert [later.days_pending(p) for p in later.pending] == [79, 38]
+    lots = [lot for account in later.treasury for lot in account.lots]
+    assert lots and all(lot.overdue for lot in lots)
 
 
 def test_errors_grouped_by_rule(result):

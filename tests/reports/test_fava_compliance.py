@@ -54,12 +54,16 @@ def linenos(html: str) -> list[int]:
     return [int(n) for n in re.findall(r"/editor/\?[^\"]*line=(\d+)", html)]
 
 
+def test_the_page_shows_the_date_it_judges_by(page):
+    assert "评判日期：2025-11-28（账本指定）" in page
+
+
 def test_ledger_errors_reach_the_page(fixture_app, page):
     _client, slug, ledger = fixture_app
     assert slug == SLUG
     assert len(ledger.errors) == 9  # 8 errors + 1 budget warning, see the fixture
     text = text_of(page)
-    assert "合规 数据截至 2025-11-28（最后一笔交易） · 错误 8 条 · 预警 1 条" in text
+    assert "合规 评判日期：2025-11-28（账本指定） · 数据截至 2025-11-28（最后一笔交易） · 错误 8 条 · 预警 1 条" in text
 
 
 def test_errors_by_month(page):
@@ -123,7 +127,7 @@ def test_treasury_aging(page):
 
 def test_pending_entries(page):
     text = text_of(section(page, "pending"))
-    assert "共 2 笔；挂账超过 30 天为错误" in text
+    assert "共 2 笔；挂账天数算到评判日期 2025-11-28，超过 30 天为错误" in text
     assert "2025-10-10 育才文具店 打印纸（待审批） 300.00 49 compliance.beancount:100" in text
     assert "2025-11-20 育才文具店 墨盒（待补发票） 200.00 8 compliance.beancount:155" in text
     assert 'class="num xz-over">49<' in section(page, "pending")

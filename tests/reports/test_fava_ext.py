@@ -66,6 +66,7 @@ def test_page_shows_fund_balances(page):
     text = text_of(page)
     assert "概览" in text
     assert "数据截至 2025-11-28" in text
+    assert "评判日期：2025-11-28（账本指定）" in text
     for label, account, amount in [
         ("基本户", chart.BANK_BASIC, "97,112.34"),
         ("零余额账户用款额度", chart.ZERO_BALANCE, "195,530.89"),

@@ -47,6 +47,7 @@ def test_fund_groups_follow_the_chart(result):
 def test_end_of_data_and_default_school_year(result):
     # The balance assertions of 2025-12-01 do not move the end of the data.
     assert result.as_of == datetime.date(2025, 11, 28)
+    assert str(result.judged) == "2025-11-28（账本指定）"  # the fixture's custom "as-of"
     assert result.school_year == 2025
     assert result.school_year_label == "2025-2026学年"
     assert result.school_years == (2024, 2025)
