@@ -191,3 +191,25 @@ def test_check_without_a_pin_judges_by_today(tmp_path):
     result = CliRunner().invoke(main, ["check", str(ledger)], env={ENV: None})
     assert result.exit_code == 1
     assert f"（截至评判日期 {dt.date.today()}）" in result.stdout
+
+
+def test_serve_as_of_reaches_the_pages_through_the_environment(monkeypatch, tmp_path):
+    """`serve --as-of` sets XIAOZHANG_AS_OF for Fava's process; the books read it when built."""
+    import fava.cli
+
+    from xiaozhang.model.asof import ENV
+
+    seen = {}
+
+    class FakeFava:
+        @staticmethod
+        def main(args, prog_name):
+            import os
+            seen["args"], seen["as_of"] = args, os.environ.get(ENV)
+
+    monkeypatch.setattr(fava.cli, "main", FakeFava)
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(PENDING, encoding="utf-8")
+    result = CliRunner().invoke(main, ["serve", "--as-of", "2025-12-01", str(ledger)], env={ENV: None})
+    assert result.exit_code == 0, result.output
+    assert seen == {"args": [str(ledger), "--host", "127.0.0.1", "--port", "5000"], "as_of": "2025-12-01"}
