@@ -6,6 +6,7 @@ the importers or the reports (arrows point down only: they import the model).
     periods   months, 学期 (terms) and 学年, and parsing "2026-03"
     money     fen and yuan, splitting an amount in fen, formatting money for documents
     policy    the school profile and the dated policies, read once per load
+    asof      the 评判日期 every deadline is judged by (command line, ledger pin, today)
     fees      fee items, disclosure records and the classifier of fee postings
     canteen   the canteen's accounts and its monthly tally
     assets    the asset register (cards, disposals, transfers) read once per load
