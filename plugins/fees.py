@@ -86,71 +86,66 @@ class FeeError(NamedTuple):
 def validate_fees(entries, options_map, config=None):
     book = SchoolBooks.of(entries, options_map).fees  # the policy's problems: xiaozhang.plugins.policy
     errors = [FeeError(entry.meta, f"[FE06] {message}", entry) for entry, message in book.problems]
-    outcomes: dict[tuple, tuple[str | None, tuple[tuple[str, str], ...]]] = {}
+    # One pass over the collections of the fee model.  A collection is checked once per
+    # (item, date, account, class, grade, topup, student or head count) — `_Checks` reuses the
+    # check for every date of the same version of the item — and the usual transaction (one
+    # collection, no problem) is finished inline: no list or dict is built for it.
+    outcomes = _Checks(book)
     invoices: dict[str, tuple[str, str]] = {}  # 票据号 -> (kind, item)
-    current, kinds, found = None, {}, []  # a transaction, its kinds -> item, its problems
-
-    def finish(txn) -> None:  # FE04 once all collections of the transaction are seen
-        for code, message in sorted(found, key=lambda f: f[0] != "FE02*"):
-            errors.append(FeeError(txn.meta, f"[{code.rstrip('*')}] {message}", txn))
-        if len(kinds) > 1:
-            listed = "、".join(f"{name}（{kind_label(kind)}）" for kind, name in kinds.items())
-            errors.append(FeeError(txn.meta, f"[FE04] 同一笔收款混收了不同性质的收费：{listed}；"
-                                             "行政事业性收费、服务性收费、代收费应分开收取、分别开票", txn))
-            return
-        invoice = txn.meta.get("invoice")
-        if invoice and kinds:
-            kind, name = next(iter(kinds.items()))
-            earlier = invoices.setdefault(str(invoice), (kind, name))
-            if earlier[0] != kind:  # (the same check as the usual case in the loop)
-                errors.append(FeeError(txn.meta, (
-                    f"[FE04] 票据号 {invoice} 已用于{kind_label(earlier[0])}（{earlier[1]}），"
-                    f"又用于{kind_label(kind)}（{name}）；不同性质的收费不得串用票据"), txn))
-
+    current = tget = date = None
+    found = kinds = first = None  # the transaction's problems, its kinds -> item, (kind, item)
     for fee in book.postings:
-        if fee.role is not COLLECTION:
+        if fee[4] is not COLLECTION and fee[4] != COLLECTION:  # role
             continue
-        txn = fee.txn
+        txn = fee[0]
         if txn is not current:
             if current is not None:
-                if found or len(kinds) != 1:
-                    finish(current)
-                else:  # the usual case, inline: one kind, no problem; its receipt's number
+                if found is None and kinds is None and first is not None:  # the usual case
                     invoice = current.meta.get("invoice")
                     if invoice:
-                        ((kind, name),) = kinds.items()
                         earlier = invoices.setdefault(invoice if invoice.__class__ is str else str(invoice),
-                                                      (kind, name))
-                        if earlier[0] != kind:
-                            finish(current)
-            current, kinds, found = txn, {}, []
-        tmeta, pmeta = txn.meta, fee.posting.meta
+                                                      first)
+                        if earlier[0] != first[0]:
+                            _finish(errors, invoices, current, found, kinds, first)
+                else:
+                    _finish(errors, invoices, current, found, kinds, first)
+            current, tget, date = txn, txn.meta.get, txn.date
+            found = kinds = first = None
+        posting = fee[1]
+        pmeta = posting.meta
         if pmeta is not None and (len(pmeta) > 2 or "lineno" not in pmeta):
-            get = _both(pmeta, tmeta)  # the posting's own metadata first, then the entry's
+            get = _both(pmeta, txn.meta)  # the posting's own metadata first, then the entry's
         else:
-            get = tmeta.get
-        name = get("item") or fee.item
-        if not fee.defined and fee.kind == SERVICE:  # a student's payment to an income account
-            found.append(("FE02*", f"有学号的收款记入收入科目 {fee.posting.account}，而“{name}”"
+            get = tget
+        name = get("item") or fee[2]
+        if not fee[6] and fee[3] == SERVICE:  # undefined: a student's payment to an income account
+            found = found or []
+            found.append(("FE02*", f"有学号的收款记入收入科目 {posting.account}，而“{name}”"
                                    "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）"))
             continue
-        student = get("student")
-        key = (name, txn.date, fee.posting.account, get("class"), get("grade"),
-               get("topup") is True, bool(student), None if student else get("students"))
-        outcome = outcomes.get(key)
-        if outcome is None:
-            outcome = outcomes[key] = _check_collection(book, *key)
-        kind, problems, expected = outcome
+        if get("student"):
+            key = (name, date, posting.account, get("class"), get("grade"), get("topup") is True,
+                   True, None)
+        else:
+            key = (name, date, posting.account, get("class"), get("grade"), get("topup") is True,
+                   False, get("students"))
+        kind, problems, expected, pair = outcomes[key]
         if problems:
+            found = found or []
             found += problems
-        elif expected is not None and fee.amount != expected[0]:
-            found.append(_wrong_amount(name, fee.amount, *expected))
+        elif expected is not None and fee[5] != expected[0]:
+            found = found or []
+            found.append(_wrong_amount(name, fee[5], *expected))
         if kind is None:
-            kind = fee.kind
-        if kind not in kinds:
+            kind = fee[3]
+        if first is None:
+            first = pair or (kind, name)  # pair: (kind, name) of a defined item
+        elif kind != first[0] and (kinds is None or kind not in kinds):
+            if kinds is None:
+                kinds = {first[0]: first[1]}
             kinds[kind] = name
     if current is not None:
-        finish(current)
+        _finish(errors, invoices, current, found, kinds, first)
     for due in book.status:  # every month with movements of an item needs its disclosure
         if due.failing:
             late = f"，公示记录日期 {due.published} 晚于期限" if due.published else ""
@@ -161,6 +156,27 @@ def validate_fees(entries, options_map, config=None):
     return entries, errors
 
 
+def _finish(errors, invoices, txn, found, kinds, first) -> None:
+    """FE02–FE04 of a transaction once all its collections are seen: its problems (those of
+    a student's payment to an income account first), then the mixed kinds or the receipt
+    number used for another kind."""
+    for code, message in sorted(found or (), key=lambda f: f[0] != "FE02*"):
+        errors.append(FeeError(txn.meta, f"[{code.rstrip('*')}] {message}", txn))
+    if kinds is not None:  # more than one kind
+        listed = "、".join(f"{name}（{kind_label(kind)}）" for kind, name in kinds.items())
+        errors.append(FeeError(txn.meta, f"[FE04] 同一笔收款混收了不同性质的收费：{listed}；"
+                                         "行政事业性收费、服务性收费、代收费应分开收取、分别开票", txn))
+        return
+    invoice = txn.meta.get("invoice")
+    if invoice and first is not None:
+        kind, name = first
+        earlier = invoices.setdefault(str(invoice), (kind, name))
+        if earlier[0] != kind:
+            errors.append(FeeError(txn.meta, (
+                f"[FE04] 票据号 {invoice} 已用于{kind_label(earlier[0])}（{earlier[1]}），"
+                f"又用于{kind_label(kind)}（{name}）；不同性质的收费不得串用票据"), txn))
+
+
 def _both(first: dict, then: dict):
     """A `get` of `first`, else of `then` (a posting's metadata before its entry's)."""
     def get(key):
@@ -168,14 +184,38 @@ def _both(first: dict, then: dict):
     return get
 
 
-def _check_collection(book: FeeBook, name, date, account, class_name, grade, topup, student,
-                      heads) -> tuple[str | None, tuple[tuple[str, str], ...], tuple | None]:
+class _Checks(dict):
+    """The outcome of `_check_collection` by (name, date, account, class, grade, topup,
+    student, heads), computed once per version of the item in force (`FeeBook.in_force`):
+    (the kind, the problems, what the amount is compared with, (kind, name))."""
+
+    def __init__(self, book: FeeBook) -> None:
+        super().__init__()
+        self.book = book
+        self.by_version: dict[tuple, tuple] = {}
+
+    def __missing__(self, key: tuple) -> tuple:
+        name, date, *rest = key
+        version = self.book.in_force(name, date)
+        # a check names the date only when no definition is in force (FE02)
+        again = (name, id(version) if version else date, *rest)
+        outcome = self.by_version.get(again)
+        if outcome is None:
+            kind, problems, expected = _check_collection(self.book, version, *key)
+            outcome = self.by_version[again] = (kind, problems, expected,
+                                                None if kind is None else (kind, name))
+        self[key] = outcome
+        return outcome
+
+
+def _check_collection(book: FeeBook, in_force, name, date, account, class_name, grade, topup,
+                      student, heads) -> tuple[str | None, tuple[tuple[str, str], ...], tuple | None]:
     """FE02, FE03 and what FE01 compares, for a collection to `account` for item `name` on `date`
-    (one student when `student`, else `heads`, the `students` written): the kind of the item it
-    names when defined, the problems as (code, message), and (the amount expected, the head
-    count, the definition) when the amount is to be compared with the standard."""
+    (one student when `student`, else `heads`, the `students` written), `in_force` the item's
+    definitions in force then: the kind of the item it names when defined, the problems as
+    (code, message), and (the amount expected, the head count, the definition) when the amount
+    is to be compared with the standard."""
     grade = grade_name(str(grade)) if grade else None
-    in_force = book.in_force(name, date)
     if not in_force:
         defined = book.definitions.get(name)
         when = f"（自 {defined[0].since} 起才有定义）" if defined else ""
@@ -185,7 +225,7 @@ def _check_collection(book: FeeBook, name, date, account, class_name, grade, top
     if first.account != account:
         return first.kind, (("FE02", f"收费项目“{name}”应记入 {first.account}，此笔记入 {account}"
                                      "（各项收费分别核算）"),), None
-    item, inside = book.item_for(name, date, class_name, grade)
+    item, inside = book.item_in(in_force, class_name, grade)
     if inside is None:
         scopes = "、".join(i.scope.text for i in in_force)
         return first.kind, (("FE03", f"无法核对收费范围：{name}的范围为 {scopes}，"
