@@ -65,7 +65,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
+from itertools import compress
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
@@ -87,12 +90,14 @@ def validate_fees(entries, options_map, config=None):
     book = SchoolBooks.of(entries, options_map).fees  # the policy's problems: xiaozhang.plugins.policy
     errors = [FeeError(entry.meta, f"[FE06] {message}", entry) for entry, message in book.problems]
     # One pass over the collections of the fee model.  A collection is checked once per
-    # (item, date, account, class, grade, topup, student or head count) — `_Checks` reuses the
-    # check for every date of the same version of the item — and the usual transaction (one
-    # collection, no problem) is finished inline: no list or dict is built for it.
+    # (item, version of the item in force, account, class, grade, topup, student or head
+    # count) — `_Checks` — and the usual transaction (one collection, no problem) is finished
+    # inline: no list or dict is built for it.
     outcomes = _Checks(book)
-    invoices: dict[str, tuple[str, str]] = {}  # 票据号 -> (kind, item)
+    in_force = outcomes.version  # (item, date) -> the key of the item's version in force
+    receipts: list[tuple] = []  # (票据号, (kind, item), the transaction, where its FE04 goes)
     current = tget = date = None
+    versions: dict[str, Any] = {}  # item -> the key of its version in force on `date`
     found = kinds = first = None  # the transaction's problems, its kinds -> item, (kind, item)
     for fee in book.postings:
         if fee[4] is not COLLECTION and fee[4] != COLLECTION:  # role
@@ -103,13 +108,12 @@ def validate_fees(entries, options_map, config=None):
                 if found is None and kinds is None and first is not None:  # the usual case
                     invoice = current.meta.get("invoice")
                     if invoice:
-                        earlier = invoices.setdefault(invoice if invoice.__class__ is str else str(invoice),
-                                                      first)
-                        if earlier[0] != first[0]:
-                            _finish(errors, invoices, current, found, kinds, first)
+                        receipts.append((invoice, first, current, len(errors)))
                 else:
-                    _finish(errors, invoices, current, found, kinds, first)
-            current, tget, date = txn, txn.meta.get, txn.date
+                    _finish(errors, receipts, current, found, kinds, first)
+            current, tget = txn, txn.meta.get
+            if txn.date != date:
+                date, versions = txn.date, {}
             found = kinds = first = None
         posting = fee[1]
         pmeta = posting.meta
@@ -123,29 +127,33 @@ def validate_fees(entries, options_map, config=None):
             found.append(("FE02*", f"有学号的收款记入收入科目 {posting.account}，而“{name}”"
                                    "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）"))
             continue
+        version = versions.get(name)
+        if version is None:
+            version = versions[name] = in_force(name, date)
         if get("student"):
-            key = (name, date, posting.account, get("class"), get("grade"), get("topup") is True,
+            key = (name, version, posting.account, get("class"), get("grade"), get("topup") is True,
                    True, None)
         else:
-            key = (name, date, posting.account, get("class"), get("grade"), get("topup") is True,
+            key = (name, version, posting.account, get("class"), get("grade"), get("topup") is True,
                    False, get("students"))
-        kind, problems, expected, pair = outcomes[key]
-        if problems:
+        kind, problems, want, pair, expected = outcomes[key]
+        if problems or (want is not None and fee[5] != want):
             found = found or []
-            found += problems
-        elif expected is not None and fee[5] != expected[0]:
-            found = found or []
-            found.append(_wrong_amount(name, fee[5], *expected))
-        if kind is None:
-            kind = fee[3]
+            if problems:
+                found += problems
+            else:
+                found.append(_wrong_amount(name, fee[5], *expected))
+            if kind is None:  # the item is not defined then
+                kind, pair = fee[3], (fee[3], name)
         if first is None:
-            first = pair or (kind, name)  # pair: (kind, name) of a defined item
+            first = pair
         elif kind != first[0] and (kinds is None or kind not in kinds):
             if kinds is None:
                 kinds = {first[0]: first[1]}
             kinds[kind] = name
     if current is not None:
-        _finish(errors, invoices, current, found, kinds, first)
+        _finish(errors, receipts, current, found, kinds, first)
+    _receipts_reused(errors, receipts)
     for due in book.status:  # every month with movements of an item needs its disclosure
         if due.failing:
             late = f"，公示记录日期 {due.published} 晚于期限" if due.published else ""
@@ -156,10 +164,10 @@ def validate_fees(entries, options_map, config=None):
     return entries, errors
 
 
-def _finish(errors, invoices, txn, found, kinds, first) -> None:
+def _finish(errors, receipts, txn, found, kinds, first) -> None:
     """FE02–FE04 of a transaction once all its collections are seen: its problems (those of
-    a student's payment to an income account first), then the mixed kinds or the receipt
-    number used for another kind."""
+    a student's payment to an income account first), then the mixed kinds; its receipt
+    number, when it has one kind, is noted for `_receipts_reused`."""
     for code, message in sorted(found or (), key=lambda f: f[0] != "FE02*"):
         errors.append(FeeError(txn.meta, f"[{code.rstrip('*')}] {message}", txn))
     if kinds is not None:  # more than one kind
@@ -169,12 +177,35 @@ def _finish(errors, invoices, txn, found, kinds, first) -> None:
         return
     invoice = txn.meta.get("invoice")
     if invoice and first is not None:
-        kind, name = first
-        earlier = invoices.setdefault(str(invoice), (kind, name))
+        receipts.append((invoice, first, txn, len(errors)))
+
+
+def _receipts_reused(errors: list, receipts: list[tuple]) -> None:
+    """FE04: a receipt number (票据号) used for one kind of fee and then for another.
+
+    `receipts` holds, in order, each transaction of one kind with a receipt number: (number,
+    (kind, item), the transaction, the place of its FE04 among the errors).  Only the numbers
+    written more than once are looked at (a set of the numbers tells whether there is any):
+    the error goes after the transaction's other problems, as if checked in the pass."""
+    numbers = list(map(str, map(itemgetter(0), receipts)))
+    if len(set(numbers)) == len(numbers):
+        return
+    again = {number for number, count in Counter(numbers).items() if count > 1}
+    first_use: dict[str, tuple[str, str]] = {}
+    found = []
+    for at in compress(range(len(numbers)), map(again.__contains__, numbers)):
+        invoice, (kind, name), txn, place = receipts[at]
+        earlier = first_use.setdefault(numbers[at], (kind, name))
         if earlier[0] != kind:
-            errors.append(FeeError(txn.meta, (
+            found.append((place, FeeError(txn.meta, (
                 f"[FE04] 票据号 {invoice} 已用于{kind_label(earlier[0])}（{earlier[1]}），"
-                f"又用于{kind_label(kind)}（{name}）；不同性质的收费不得串用票据"), txn))
+                f"又用于{kind_label(kind)}（{name}）；不同性质的收费不得串用票据"), txn)))
+    merged, start = [], 0
+    for place, error in found:  # in the order of the places
+        merged += errors[start:place]
+        merged.append(error)
+        start = place
+    errors[:] = merged + errors[start:]
 
 
 def _both(first: dict, then: dict):
@@ -185,26 +216,31 @@ def _both(first: dict, then: dict):
 
 
 class _Checks(dict):
-    """The outcome of `_check_collection` by (name, date, account, class, grade, topup,
-    student, heads), computed once per version of the item in force (`FeeBook.in_force`):
-    (the kind, the problems, what the amount is compared with, (kind, name))."""
+    """The outcome of `_check_collection` by (name, version, account, class, grade, topup,
+    student, heads): (the kind, the problems, the amount expected, (kind, name), what FE01
+    names).
+
+    The version (`version(name, date)`) stands for the definitions of the item in force
+    (`FeeBook.in_force`), the same for every date they are in force; when none is, it is the
+    date (the problem names it)."""
 
     def __init__(self, book: FeeBook) -> None:
         super().__init__()
         self.book = book
-        self.by_version: dict[tuple, tuple] = {}
+        self.versions: dict[Any, tuple[list, Any]] = {}  # version -> (definitions, a date)
+
+    def version(self, name: str, date) -> Any:
+        definitions = self.book.in_force(name, date)
+        version = id(definitions) if definitions else date
+        self.versions.setdefault(version, (definitions, date))
+        return version
 
     def __missing__(self, key: tuple) -> tuple:
-        name, date, *rest = key
-        version = self.book.in_force(name, date)
-        # a check names the date only when no definition is in force (FE02)
-        again = (name, id(version) if version else date, *rest)
-        outcome = self.by_version.get(again)
-        if outcome is None:
-            kind, problems, expected = _check_collection(self.book, version, *key)
-            outcome = self.by_version[again] = (kind, problems, expected,
-                                                None if kind is None else (kind, name))
-        self[key] = outcome
+        name, version, *rest = key
+        definitions, date = self.versions[version]
+        kind, problems, expected = _check_collection(self.book, definitions, name, date, *rest)
+        outcome = self[key] = (kind, problems, None if expected is None else expected[0],
+                               None if kind is None else (kind, name), expected)
         return outcome
 
 
