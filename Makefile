@@ -14,7 +14,7 @@ PORT ?= 5000
 FONT_PKGS := fonts-noto-cjk fonts-wqy-zenhei
 BROWSER_PKGS := chromium
 
-.PHONY: serve test bench check example venv system-fonts system-browser clean
+.PHONY: serve test bench fuzz check example venv system-fonts system-browser clean
 
 serve: venv system-fonts
 	$(BIN)/xiaozhang serve $(LEDGER) --host $(HOST) --port $(PORT)
@@ -28,6 +28,9 @@ bench: venv
 	$(BIN)/python bench/canteen.py
 	$(BIN)/python bench/assets.py
 	$(BIN)/python bench/disclosure.py
+
+fuzz: venv
+	$(BIN)/python bench/fuzz_importers.py $(FUZZ_ARGS)
 
 check: venv
 	$(BIN)/xiaozhang check $(LEDGER)

@@ -18,18 +18,25 @@ when the counterparty account is another of the school's own accounts (`bank_acc
 matching categorisation rule (rules.py); or `!` against chart.SUSPENSE when none matches.
 Metadata: `bank_ref` (the bank's serial, or `H` + a stable hash of date, time, amount,
 counterparty, its account and the running balance when the layout has no serial),
-`counterparty_account`, `counterparty_bank`.  After the rows, a `balance` assertion from the
-last running balance, dated the day after (for a statement that reaches today, whose day may
-not be over, the balance today started with, dated today).
+`counterparty_account`, `counterparty_bank`.
+
+Rows that cannot be trusted are errors, never guesses (docs/import.md, "哪些行算错误"): more
+cells than the header, a row that stops before a needed column or a file cut off in its last
+row, a formula without its value, a malformed amount, an implausible date.  A blank date cell
+takes the date written above it (banks print the day once; merged cells), except in a column
+whose dates carry a time.  The running balance is checked in date order (same-day rows in
+whatever order follows): a row that does not follow is an error.  After the rows, a `balance`
+assertion of the latest date's balance, dated the day after (for a statement that reaches
+today, whose day may not be over, the balance today started with, dated today).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -38,12 +45,12 @@ from beancount.core import data
 
 from xiaozhang.chart import FEES_IN_TRANSIT, SUSPENSE, TRANSFERS_IN_TRANSIT
 
-from .base import (FileResult, LedgerIndex, RowError, XiaozhangImporter, account_number,
-                   note_sheet_without_header)
+from .base import (FileResult, LedgerIndex, RowError, XiaozhangImporter, account_number, check_date,
+                   check_row, date_range, note_sheet_without_header, typical_length)
 from .receipts import SETTLE_DAYS
 from .rules import Rules, load_rules
-from .tabular import (SUFFIXES, FileProblem, Header, Sheet, ValueProblem, find_header, normalize_name,
-                      parse_amount, parse_date, read_sheets)
+from .tabular import (FORMULA, PLACEHOLDER, SUFFIXES, FileProblem, Header, Sheet, ValueProblem, find_header,
+                      normalize_name, parse_amount, parse_date, read_sheets, statement_period)
 
 CURRENCY = "CNY"
 ONE_DAY = dt.timedelta(days=1)
@@ -84,7 +91,8 @@ SUMMARY_WORDS = ("合计", "总计", "小计", "总笔数", "笔数", "本页", 
                  "说明", "打印", "制表", "数据来源", "期初余额", "期末余额", "承前页", "过次页", "本期",
                  "仅供参考", "柜台为准", "查询时间", "记录数")
 OWN_LABELS = frozenset({"账号", "账户号", "查询账号", "卡号/账号", "账号/卡号", "本方账号", "账户账号",
-                        "账户号码", "单位账号", "付款账号"})
+                        "账户号码", "单位账号", "付款账号", "accountno", "accountnumber", "accountno.",
+                        "acctno", "a/cno"})
 # A cell that is only a total label: 合计, 本日合计, 本月小计: (a memo like “9月水电费合计” is not)
 SUMMARY_CELL = re.compile(r"^(本日|当日|本月|当月|本页|本期|累计)?(合计|小计|总计|累计)[:：]?$")
 RURAL_MARKS = ("农信", "农商", "农村商业", "农村信用", "信用社", "农合", "农村合作")
@@ -101,6 +109,8 @@ class Layout:
     flag_in: frozenset[str] = IN_FLAGS
     markers: tuple[str, ...] = ()       # generic layouts: text required above the header
     required: tuple[str, ...] = ()      # generic layouts: header names required
+    negate: bool = False                # credit cards: a positive amount is money spent
+    flag_prefix: bool = False           # the flag is the first word of a text (退货 美团)
 
     @property
     def must(self) -> tuple[tuple[str, ...], ...]:
@@ -113,7 +123,7 @@ class Layout:
         """Whether a sheet's header (and title lines) is in this layout."""
         if self.required:  # generic: configured header names and title markers
             names = sniffed.header.all_names()
-            if not all(normalize_name(n) in names for n in self.required):
+            if not all(normalize_name(n, keep_brackets=True) in names for n in self.required):
                 return False
             preamble = " ".join(c for _n, cells in sniffed.header.preamble for c in cells)
             return all(m in preamble for m in self.markers)
@@ -126,17 +136,19 @@ ABC = Layout("abc", "中国农业银行")
 BOC = Layout("boc", "中国银行")
 RCC = Layout("rcc", "农村商业银行/农村信用社")
 BUILTIN = (ICBC, CCB, ABC, BOC, RCC)
+GENERIC_NAME = "其他银行（通用格式）"  # the importer of the school's own and the ready layouts
 
 
 def classify(preamble: str, names: set[str]) -> str | None:
     """Which built-in layout a statement is in, from its title lines and header names."""
     if {"付款人账号", "收款人账号"} <= names and ({"交易金额", "金额"} & names):
         return "boc"
-    if "[historydetail]" in preamble.lower() or "工商银行" in preamble:
+    english = preamble.lower()
+    if "[historydetail]" in english or "工商银行" in preamble or "industrial and commercial bank" in english:
         return "icbc"
-    if "建设银行" in preamble or "账户明细编号-交易流水号" in names:
+    if "建设银行" in preamble or "账户明细编号-交易流水号" in names or "construction bank" in english:
         return "ccb"
-    if "农业银行" in preamble:
+    if "农业银行" in preamble or "agricultural bank" in english:
         return "abc"
     if any(mark in preamble for mark in RURAL_MARKS):
         return "rcc"
@@ -233,7 +245,12 @@ class StatementImporter(XiaozhangImporter):
 
     @property
     def name(self) -> str:
-        return "xiaozhang.generic" if self.generic else f"xiaozhang.{self.layouts[0].code}"
+        """What Fava's Import page and `import identify` show: the bank's Chinese name."""
+        return GENERIC_NAME if self.generic else self.layouts[0].bank
+
+    @property
+    def code(self) -> str:
+        return "generic" if self.generic else self.layouts[0].code
 
     def __repr__(self) -> str:
         return f"<{self.name} {'、'.join(l.bank for l in self.layouts)}>"
@@ -308,8 +325,25 @@ def _is_summary(cells: list[str]) -> bool:
     return any("计" in c and SUMMARY_CELL.match(c) for c in cells)
 
 
+def _has_summary_words(cells: list[str]) -> bool:
+    return any(w in c for c in cells if c for w in SUMMARY_WORDS)
+
+
+@dataclass
+class _Row:
+    """One data row as read: what the money columns say."""
+
+    number: int
+    cells: list[str]
+    date: dt.date
+    amount: Decimal
+    balance: Decimal | None
+
+
 class _Extraction:
-    """The work of one parse of one sheet: column lookup, then one pass over the data rows."""
+    """The work of one parse of one sheet: column lookup, then one pass over the rows in which
+    each row ends as booked, non-data (title, header, total, footer, blank) or a row error,
+    then the running-balance check and the closing balance."""
 
     def __init__(self, importer: StatementImporter, layout: Layout, path: str, sniffed: Sniffed,
                  index: LedgerIndex, result: FileResult):
@@ -320,7 +354,7 @@ class _Extraction:
         self.header = sniffed.header
         self.index = index
         self.result = result
-        self.col = {name: self.header.find(tuple(normalize_name(a) for a in aliases))
+        self.col = {name: self.header.find(tuple(normalize_name(a, keep_brackets=True) for a in aliases))
                     for name, aliases in layout.fields.items()}
         if self.col["time"] == self.col["date"]:
             self.col["time"] = None
@@ -328,19 +362,41 @@ class _Extraction:
         self.memo_cols: list[int] = []
         for name in ("memo", "purpose", "remark"):
             for alias in layout.fields[name]:
-                column = self.header.find((normalize_name(alias),))
+                column = self.header.find((normalize_name(alias, keep_brackets=True),))
                 if column is not None and column not in self.memo_cols:
                     self.memo_cols.append(column)
+        self.width = len(self.header.names)
+        self.needed = tuple(self.col[name] for name in ("date", "out", "in", "amount", "flag", "balance",
+                                                        "payer_account", "payee_account")
+                            if self.col[name] is not None)
+        self.bounds = date_range(index)
+        self.period = statement_period(c for _n, cells in self.header.preamble for c in cells if c)
+        # per-file state of the pass over the rows
+        self.last_date: dt.date | None = None
+        self.timed = False  # whether the last date written had a time (then no carry-down)
+        self.unterminated = sniffed.sheet.unterminated
+        self.typical = typical_length(self.rows[self.header.row_index + 1:], self.width)
+        self.seen: dict[str, Decimal] = {}                  # ref → amount of its first row
+        self.repeats: dict[tuple[str, Decimal], int] = {}   # (ref, amount) → rows so far, once repeated
+        self.settled: dict = {}
+        self.numbers: dict[str, str | None] = {}  # counterparty account text → own ledger account
+        self.booked: list[tuple[dt.date, Decimal, Decimal | None, int]] = []  # for order and balance
+        self.failed_rows: list[int] = []  # row numbers with an error (the balance cannot follow across)
 
     def own_number(self) -> str | None:
         number = _own_account_in_preamble(self.header.preamble)
         if number:
             return number
         column = self.col["own_account"]
-        if column is not None:
+        if column is not None:  # the number most rows give (a shifted row must not decide)
+            counts: dict[str, int] = {}
             for _n, cells in self.rows[self.header.row_index + 1:]:
-                if column < len(cells) and account_number(cells[column]):
-                    return account_number(cells[column])
+                if column < len(cells) and not any(cells[self.width:]):
+                    number = account_number(cells[column])
+                    if sum(ch.isdigit() for ch in number) >= 4:
+                        counts[number] = counts.get(number, 0) + 1
+            if counts:
+                return max(counts, key=counts.get)
         payer, payee = self.col["payer_account"], self.col["payee_account"]
         if payer is not None and payee is not None:  # BOC without 查询账号: the common party
             counts: dict[str, int] = {}
@@ -367,8 +423,11 @@ class _Extraction:
         return account
 
     def run(self) -> None:
+        result = self.result
         if not any(any(cells) for _n, cells in self.rows[self.header.row_index + 1:]):
-            self.result.warnings.append(f"{self.path}: 只有表头，没有交易行")
+            result.warnings.append(f"{self.path}: 只有表头，没有交易行")
+            result.lines += len(self.rows)
+            result.heading += len(self.rows)
             return
         col = self.col
         if col["out"] is not None and col["in"] is not None:
@@ -383,8 +442,10 @@ class _Extraction:
             raise FileProblem("找不到金额列：需要“借方/贷方”“收入/支出”两列，或“金额”列（带借贷标志或正负号）")
         own = self.own_number()
         account = self.ledger_account(own)
-        if self.result.account is None:
-            self.result.account = account
+        if result.account is None:
+            result.account = account
+        result.lines += len(self.rows)
+        result.heading += self.header.row_index + 1  # title lines, account block, the header
         self.extract_rows(mode, own or "", account)
 
     def settles_receipts(self, account: str, date: dt.date, amount: Decimal, used: dict) -> dt.date | None:
@@ -401,212 +462,318 @@ class _Extraction:
                 return day
         return None
 
+    # -- the pass over the rows -----------------------------------------------------------
     def extract_rows(self, mode: str, own: str, account: str) -> None:
-        col = self.col
-        result, path = self.result, self.path
-        errors = result.errors
-        rules = self.importer.rules
-        layout = self.layout
-        c_date, c_time, c_out, c_in = col["date"], col["time"], col["out"], col["in"]
-        c_amount, c_flag, c_balance = col["amount"], col["flag"], col["balance"]
-        c_cp, c_cpa, c_cpb = col["counterparty"], col["counterparty_account"], col["counterparty_bank"]
-        memo_cols = self.memo_cols
-        c_serial, c_currency = col["serial"], col["currency"]
-        c_payer, c_payee = col["payer_account"], col["payee_account"]
-        c_payer_name, c_payee_name = col["payer_name"], col["payee_name"]
-        c_payer_bank, c_payee_bank = col["payer_bank"], col["payee_bank"]
-        width = max(i for i in col.values() if i is not None) + 1
-        has_balance = c_balance is not None
-        seen: dict[str, Decimal] = {}                   # ref → amount of its first row
-        repeats: dict[tuple[str, Decimal], int] = {}    # (ref, amount) → rows so far, once repeated
-        settled: dict = {}
-        waiting = bool(self.index.receipts)  # fee receipts that a deposit may settle
-        own_accounts = self.index.bank_accounts
-        numbers: dict[str, str | None] = {}  # counterparty account text → own ledger account
-        rows_out: list[tuple[dt.date, Decimal, Decimal | None, int]] = []  # for order and balance
-        entries = result.entries
-
+        result = self.result
+        self.mode = mode
         for number, cells in self.rows[self.header.row_index + 1:]:
-            if not any(cells):
-                continue
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            date_text = cells[c_date]
             try:
-                date = parse_date(date_text)
+                row = self.read_row(number, cells, mode, own)
             except ValueProblem as problem:
-                if not date_text or any(w in c for c in cells if c for w in SUMMARY_WORDS):
-                    result.skipped += 1  # totals, footers, repeated titles
-                    continue
                 result.rows += 1
-                errors.append(RowError(path, number, f"{problem}；请改正该行或删去后重新导入"))
+                result.failed += 1
+                result.errors.append(RowError(self.path, number, f"{problem}；请核对该行"))
+                self.failed_rows.append(number)
                 continue
-            if "计" in "".join(cells) and _is_summary(cells):  # 本日合计 / 本月小计 rows with a date
+            if row is None:
                 result.skipped += 1
+                continue
+            if not row.amount:  # a 0.00 row moves no money: nothing to book
+                result.skipped += 1
+                result.warnings.append(f"{self.path}:{number}: 金额为 0，未生成分录")
                 continue
             result.rows += 1
+            self.book(row, account)
+        self.check_balances_and_close(account)
+
+    def read_row(self, number: int, cells: list[str], mode: str, own: str) -> _Row | None:
+        """The row's date and money, None for a non-data row; ValueProblem for a bad row."""
+        if not any(cells):
+            return None
+        if number == self.unterminated and len(cells) < self.width:  # cut off: never a footer
+            raise ValueProblem(check_row(cells, self.width, self.needed, cut=True))
+        column = self.col["date"]
+        date_text = cells[column] if column < len(cells) else ""
+        date = None
+        if date_text and not date_text.startswith(FORMULA):
             try:
-                if mode == "split":
-                    out_amount = parse_amount(cells[c_out])
-                    in_amount = parse_amount(cells[c_in])
-                    if out_amount and in_amount:
-                        raise ValueProblem(f"借方（支出）{out_amount} 和贷方（收入）{in_amount} 同时有金额")
-                    if in_amount:
-                        amount = in_amount
-                    elif out_amount:
-                        amount = -out_amount
-                    elif out_amount is None and in_amount is None:
-                        raise ValueProblem("借方（支出）和贷方（收入）金额都为空")
-                    else:
-                        amount = Decimal(0)
-                else:
-                    value = parse_amount(cells[c_amount])
-                    if value is None:
-                        raise ValueProblem("金额为空")
-                    if mode == "flag":
-                        flag = normalize_name(cells[c_flag])
-                        if flag in layout.flag_out:
-                            amount = -abs(value)
-                        elif flag in layout.flag_in:
-                            amount = abs(value)
-                        else:
-                            raise ValueProblem(f"借贷标志“{cells[c_flag]}”无法识别（应为 借/贷 或 收入/支出）")
-                    elif mode == "parties":
-                        payer, payee = account_number(cells[c_payer]), account_number(cells[c_payee])
-                        if own and payer == own and payee != own:
-                            amount = -abs(value)
-                        elif own and payee == own and payer != own:
-                            amount = abs(value)
-                        else:
-                            raise ValueProblem("付款人账号和收款人账号都不是本方账号，无法判断收支方向")
-                    else:
-                        amount = value
-                balance = parse_amount(cells[c_balance]) if has_balance else None
-                if c_currency is not None and normalize_name(cells[c_currency]) not in CNY_NAMES:
-                    raise ValueProblem(f"币种“{cells[c_currency]}”不是人民币；外币账户请单独处理")
-            except ValueProblem as problem:
-                errors.append(RowError(path, number, f"{problem}；请核对该行"))
-                continue
-            if not amount:  # a 0.00 row moves no money: nothing to book
-                result.rows -= 1
-                result.skipped += 1
-                result.warnings.append(f"{path}:{number}: 金额为 0，未生成分录")
-                continue
+                date = parse_date(date_text, self.period)
+            except ValueProblem:
+                if _has_summary_words(cells):
+                    return None  # totals, footers, repeated titles
+                raise
+            self.last_date = date
+            self.timed = ":" in date_text  # a date with its time is printed on every row
+            if "计" in "".join(cells) and _is_summary(cells):  # 本日合计 / 本月小计 rows with a date
+                return None
+        elif not date_text:
+            if _has_summary_words(cells) or not self.has_money(cells):
+                return None  # a total or a note line: no date, no amount
+        problem = check_row(cells, self.width, self.needed, cut=number == self.unterminated,
+                            typical=self.typical)
+        if problem:
+            raise ValueProblem(problem)
+        if date is None:  # banks print the date on the first row of a day only (or merge the cells)
+            if self.last_date is None:
+                raise ValueProblem("日期为空，上面也没有可沿用的日期")
+            if self.timed:
+                raise ValueProblem("日期为空：本文件的日期栏带时间，每行都应有日期，不能沿用上一行的日期")
+            date = self.last_date
+            self.result.carried.append(number)
+        check_date(date, self.index, self.bounds)
+        amount = self.read_amount(cells, mode, own)
+        if self.layout.negate:
+            amount = -amount
+        column = self.col["balance"]
+        balance = parse_amount(cells[column]) if column is not None else None
+        column = self.col["currency"]
+        if column is not None and normalize_name(cells[column]) not in CNY_NAMES:
+            raise ValueProblem(f"币种“{cells[column]}”不是人民币；外币账户请单独处理")
+        return _Row(number, cells, date, amount, balance)
 
-            if mode == "parties":
-                incoming = amount > 0
-                counterparty = cells[c_payer_name if incoming else c_payee_name] if (
-                    c_payer_name is not None and c_payee_name is not None) else ""
-                counterparty_account = cells[c_payer if incoming else c_payee]
-                bank_col = c_payer_bank if incoming else c_payee_bank
-                counterparty_bank = cells[bank_col] if bank_col is not None else ""
-            else:
-                counterparty = cells[c_cp] if c_cp is not None else ""
-                counterparty_account = cells[c_cpa] if c_cpa is not None else ""
-                counterparty_bank = cells[c_cpb] if c_cpb is not None else ""
-            if counterparty_account and not account_number(counterparty_account):
-                counterparty_account = ""  # `-` placeholders
-            if counterparty and not counterparty.strip("-—_* "):
-                counterparty = ""
-            texts = []
-            for column in memo_cols:
-                text = cells[column]
-                if text and text not in texts and text.strip("-—_* "):
-                    texts.append(text)
-            memo = " ".join(texts)
+    def has_money(self, cells: list[str]) -> bool:
+        return any(column is not None and column < len(cells) and cells[column]
+                   and not PLACEHOLDER.match(cells[column])
+                   for column in (self.col["out"], self.col["in"], self.col["amount"]))
 
-            serial = cells[c_serial].strip() if c_serial is not None else ""
-            if serial and serial.strip("-—_* 0"):
-                ref = serial
-            else:
-                time_text = cells[c_time] if c_time is not None else ""
-                key = f"{date}|{time_text}|{amount}|{counterparty_account}|{counterparty}|{balance}|{memo}"
-                ref = "H" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-            # Identical rows (same serial or hash, same amount) are distinct transactions: the
-            # n-th occurrence in a file gets `-n`, so an overlapping statement repeats the refs.
-            first = seen.setdefault(ref, amount)
-            if first is not amount:  # the ref was seen before: count (ref, amount) pairs
-                count = repeats.get((ref, amount), 1 if first == amount else 0) + 1
-                repeats[(ref, amount)] = count
-                if count > 1:
-                    ref = f"{ref}-{count}"
+    def read_amount(self, cells: list[str], mode: str, own: str) -> Decimal:
+        """The signed amount (+ money in, − money out) by the layout's way of telling direction."""
+        col, layout = self.col, self.layout
+        if mode == "split":
+            out_amount = parse_amount(cells[col["out"]])
+            in_amount = parse_amount(cells[col["in"]])
+            if out_amount and in_amount:
+                raise ValueProblem(f"借方（支出）{out_amount} 和贷方（收入）{in_amount} 同时有金额")
+            if in_amount:
+                return in_amount
+            if out_amount:
+                return -out_amount
+            if out_amount is None and in_amount is None:
+                raise ValueProblem("借方（支出）和贷方（收入）金额都为空")
+            return Decimal(0)
+        value = parse_amount(cells[col["amount"]])
+        if value is None:
+            raise ValueProblem("金额为空")
+        if mode == "flag":
+            flag = normalize_name(cells[col["flag"]])
+            if layout.flag_prefix:
+                flag = next((f for f in layout.flag_out | layout.flag_in if flag.startswith(f)), flag)
+            if flag in layout.flag_out:
+                return -abs(value)
+            if flag in layout.flag_in:
+                return abs(value)
+            raise ValueProblem(f"借贷标志“{cells[col['flag']]}”无法识别（应为 借/贷 或 收入/支出）")
+        if mode == "parties":
+            payer, payee = account_number(cells[col["payer_account"]]), account_number(cells[col["payee_account"]])
+            if own and payer == own and payee != own:
+                return -abs(value)
+            if own and payee == own and payer != own:
+                return abs(value)
+            raise ValueProblem("付款人账号和收款人账号都不是本方账号，无法判断收支方向")
+        return value
 
-            meta = data.new_metadata(self.path, number)
-            meta["bank_ref"] = ref
-            if counterparty_account:
-                meta["counterparty_account"] = counterparty_account
-            if counterparty_bank and counterparty_bank.strip("-—_* "):
-                meta["counterparty_bank"] = counterparty_bank
-            receipts_day = self.settles_receipts(account, date, amount, settled) if (
-                waiting and amount > 0) else None
-            own_other = None
-            if own_accounts and counterparty_account:
-                if counterparty_account not in numbers:
-                    numbers[counterparty_account] = own_accounts.get(account_number(counterparty_account))
-                own_other = numbers[counterparty_account]
-            internal = own_other is not None and own_other != account
-            rule = None if receipts_day or internal else rules.match(
-                counterparty, counterparty_account, memo, amount, account)
-            if receipts_day:
-                meta["receipts_date"] = receipts_day
-                other, flag, narration = FEES_IN_TRANSIT, "*", memo or "缴费到账"
-            elif internal:  # between two of the school's accounts: each statement books its side
-                other, flag = TRANSFERS_IN_TRANSIT, "*"
-                narration = memo or f"{'转入自' if amount > 0 else '转出至'} {own_other.rsplit(':', 1)[-1]}"
-            elif rule is not None:
-                meta.update(rule.meta)
-                other, flag = rule.account, "*"
-                narration = rule.narration or memo
-            else:
-                other, flag = SUSPENSE, "!"
-                narration = memo
-                direction = "收" if amount > 0 else "付"
-                result.unmatched.append((number, f"{path}:{number}: {date} {direction} {abs(amount)} "
-                                                 f"{counterparty or '（无对方户名）'} {memo}"))
-            units = data.Amount(amount, CURRENCY)
-            entries.append(data.Transaction(
-                meta, date, flag, counterparty or None, narration, data.EMPTY_SET, data.EMPTY_SET, [
-                    data.Posting(account, units, None, None, None, None),
-                    data.Posting(other, -units, None, None, None, None),
-                ]))
-            rows_out.append((date, amount, balance, number))
+    # -- one transaction per row ------------------------------------------------------------
+    def counterparty(self, cells: list[str], amount: Decimal, mode: str) -> tuple[str, str, str]:
+        """(name, account, bank) of the other party; `-` placeholders dropped."""
+        col = self.col
 
-        self.closing_balance(rows_out, account)
+        def cell(column):
+            return cells[column] if column is not None and column < len(cells) else ""
 
-    def closing_balance(self, rows_out, account: str) -> None:
-        """Order of the file (many exports are newest first), running-balance check, assertion."""
-        if not rows_out or all(b is None for _d, _a, b, _n in rows_out):
+        if mode == "parties":
+            incoming = amount > 0
+            name = cell(col["payer_name" if incoming else "payee_name"]) if (
+                col["payer_name"] is not None and col["payee_name"] is not None) else ""
+            number = cell(col["payer_account" if incoming else "payee_account"])
+            bank = cell(col["payer_bank" if incoming else "payee_bank"])
+        else:
+            name, number, bank = cell(col["counterparty"]), cell(col["counterparty_account"]), cell(
+                col["counterparty_bank"])
+        if number and not account_number(number):
+            number = ""
+        if name and not name.strip("-—_* "):
+            name = ""
+        if bank and not bank.strip("-—_* "):
+            bank = ""
+        return name, number, bank
+
+    def memo(self, cells: list[str]) -> str:
+        texts = []
+        for column in self.memo_cols:
+            text = cells[column] if column < len(cells) else ""
+            if text and text not in texts and text.strip("-—_* "):
+                texts.append(text)
+        return " ".join(texts)
+
+    def reference(self, row: _Row, counterparty: str, counterparty_account: str, memo: str) -> str:
+        """The bank's serial, or a stable hash; the n-th identical (ref, amount) of a file `-n`:
+        identical rows are distinct transactions, and an overlapping statement repeats the refs."""
+        cells, amount = row.cells, row.amount
+        c_serial, c_time = self.col["serial"], self.col["time"]
+        serial = cells[c_serial].strip() if c_serial is not None and c_serial < len(cells) else ""
+        if serial and serial.strip("-—_* 0"):
+            ref = serial
+        else:
+            time_text = cells[c_time] if c_time is not None and c_time < len(cells) else ""
+            key = f"{row.date}|{time_text}|{amount}|{counterparty_account}|{counterparty}|{row.balance}|{memo}"
+            ref = "H" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+        first = self.seen.setdefault(ref, amount)
+        if first is not amount:  # the ref was seen before: count (ref, amount) pairs
+            count = self.repeats.get((ref, amount), 1 if first == amount else 0) + 1
+            self.repeats[(ref, amount)] = count
+            if count > 1:
+                ref = f"{ref}-{count}"
+        return ref
+
+    def other_side(self, account: str, row: _Row, counterparty: str, counterparty_account: str,
+                   memo: str, meta: dict) -> tuple[str, str, str]:
+        """(account, flag, narration) of the second posting: fees in transit, a transfer between
+        the school's own accounts, the first matching rule, or `!` suspense."""
+        date, amount = row.date, row.amount
+        receipts_day = self.settles_receipts(account, date, amount, self.settled) if (
+            self.index.receipts and amount > 0) else None
+        if receipts_day:
+            meta["receipts_date"] = receipts_day
+            return FEES_IN_TRANSIT, "*", memo or "缴费到账"
+        own_other = None
+        own_accounts = self.index.bank_accounts
+        if own_accounts and counterparty_account:
+            if counterparty_account not in self.numbers:
+                self.numbers[counterparty_account] = own_accounts.get(account_number(counterparty_account))
+            own_other = self.numbers[counterparty_account]
+        if own_other is not None and own_other != account:  # each statement books its side
+            return (TRANSFERS_IN_TRANSIT, "*",
+                    memo or f"{'转入自' if amount > 0 else '转出至'} {own_other.rsplit(':', 1)[-1]}")
+        rule = self.importer.rules.match(counterparty, counterparty_account, memo, amount, account)
+        if rule is not None:
+            meta.update(rule.meta)
+            return rule.account, "*", rule.narration or memo
+        direction = "收" if amount > 0 else "付"
+        self.result.unmatched.append((row.number, f"{self.path}:{row.number}: {date} {direction} {abs(amount)} "
+                                                  f"{counterparty or '（无对方户名）'} {memo}"))
+        return SUSPENSE, "!", memo
+
+    def book(self, row: _Row, account: str) -> None:
+        counterparty, counterparty_account, counterparty_bank = self.counterparty(row.cells, row.amount,
+                                                                                   self.mode)
+        memo = self.memo(row.cells)
+        meta = data.new_metadata(self.path, row.number)
+        meta["bank_ref"] = self.reference(row, counterparty, counterparty_account, memo)
+        if counterparty_account:
+            meta["counterparty_account"] = counterparty_account
+        if counterparty_bank:
+            meta["counterparty_bank"] = counterparty_bank
+        other, flag, narration = self.other_side(account, row, counterparty, counterparty_account, memo, meta)
+        units = data.Amount(row.amount, CURRENCY)
+        self.result.entries.append(data.Transaction(
+            meta, row.date, flag, counterparty or None, narration, data.EMPTY_SET, data.EMPTY_SET, [
+                data.Posting(account, units, None, None, None, None),
+                data.Posting(other, -units, None, None, None, None),
+            ]))
+        self.booked.append((row.date, row.amount, row.balance, row.number))
+
+    # -- the running balance and the closing balance ----------------------------------------
+    def check_balances_and_close(self, account: str) -> None:
+        """Chronological order (many exports are newest first; an unsorted file is put in date
+        order and said so), the running balance checked row by row (a row that does not follow
+        from the one before is an error: a lost, joined or altered row), then the assertion
+        from the balance of the latest date — never simply the last line."""
+        booked = self.booked
+        if not booked or all(b is None for _d, _a, b, _n in booked):
             return
-        ascending = _ascending(rows_out)
-        chronological = rows_out if ascending else rows_out[::-1]
-        previous = None
-        for date, amount, balance, number in chronological:
-            if balance is None:
-                previous = None
-                continue
-            if previous is not None and previous + amount != balance:
-                self.result.warnings.append(
-                    f"{self.path}:{number}: 余额不连续：上一笔余额 {previous} {'+' if amount > 0 else '-'} "
-                    f"{abs(amount)} ≠ 本行余额 {balance}（可能缺行，或同日排序不同）")
-            previous = balance
-        closing = [r for r in chronological if r[2] is not None]
+        chronological = booked if _ascending(booked) else booked[::-1]
+        ordered = sorted(chronological, key=lambda r: r[0])
+        if ordered != chronological:
+            self.result.warnings.append(f"{self.path}: 文件中的交易没有按日期排序；已按日期核对余额，"
+                                        "余额断言取最晚日期的余额")
+        chain = self.balance_chain(ordered)
         today = dt.date.today()
-        if closing[-1][0] >= today:
+        if chain and chain[-1][0] >= today:
             # exported during the day: later rows of that day may follow, so assert the balance
             # the day started with (after the last row of an earlier day), dated that day
-            closing = [r for r in closing if r[0] < today]
+            chain = [r for r in chain if r[0] < today]
             self.result.warnings.append(f"{self.path}: 流水含今天（{today}）的交易，今天可能还没结束；"
                                         "余额断言只写到今天开始时")
-            if not closing:
-                return
-            date, _amount, balance, number = closing[-1]
             asserted = today
         else:
-            date, _amount, balance, number = closing[-1]
-            asserted = date + ONE_DAY
+            asserted = chain[-1][0] + ONE_DAY if chain else None
+        last = next((i for i in range(len(chain) - 1, -1, -1) if chain[i][2] is not None), None)
+        if last is None:
+            return
+        # the last running balance, plus rows after it that show none (an empty balance cell)
+        balance = chain[last][2] + sum((r[1] for r in chain[last + 1:]), Decimal(0))
+        number = chain[last][3]
         meta = data.new_metadata(self.path, number)
         self.result.entries.append(data.Balance(meta, asserted, account,
                                                 data.Amount(balance, CURRENCY), None, None))
+
+    def balance_chain(self, ordered):
+        """The rows in the order the running balance follows (within a day, any order that
+        makes it follow); a row that follows from no other is reported and not booked."""
+        chain, broken = [], []
+        previous, previous_number = None, None
+        day_rows: list = []
+        failed = self.failed_rows
+
+        def across_an_error(number) -> bool:
+            if previous_number is None or not failed:
+                return False
+            low, high = sorted((previous_number, number))
+            at = bisect.bisect_left(failed, low)
+            return at < len(failed) and failed[at] < high
+
+        def flush():
+            nonlocal previous, previous_number
+            pending = list(day_rows)
+            if pending and previous is not None and across_an_error(pending[0][3]):
+                previous = None  # a row between them was reported: its money is unknown
+            if previous is None and len(pending) <= 2000:  # start at the row no other row leads to
+                balances = {r[2] for r in pending if r[2] is not None}
+                head = next((r for r in pending if r[2] is not None and r[2] - r[1] not in balances), None)
+                if head is not None:
+                    pending.remove(head)
+                    pending.insert(0, head)
+            while pending:
+                pick = None
+                if previous is not None and len(pending) <= 2000:
+                    pick = next((r for r in pending if r[2] is not None and previous + r[1] == r[2]), None)
+                if pick is None:
+                    pick = pending[0]
+                    if previous is not None and across_an_error(pick[3]):
+                        previous = None
+                    if previous is not None and pick[2] is not None and previous + pick[1] != pick[2]:
+                        broken.append(pick)
+                pending.remove(pick)
+                chain.append(pick)
+                if pick[2] is not None:
+                    previous, previous_number = pick[2], pick[3]
+
+        for row in ordered:
+            if day_rows and row[0] != day_rows[0][0]:
+                flush()
+                day_rows.clear()
+            day_rows.append(row)
+        flush()
+        if broken:
+            self.reject(broken, chain)
+        return [r for r in chain if r not in broken]
+
+    def reject(self, broken, chain) -> None:
+        """Running-balance breaks become row errors; their transactions are taken out."""
+        numbers = {r[3] for r in broken}
+        position = {id(r): i for i, r in enumerate(chain)}
+        for row in broken:
+            at = position[id(row)]
+            before = next((r[2] for r in reversed(chain[:at]) if r[2] is not None), None)
+            _date, amount, balance, number = row
+            self.result.errors.append(RowError(self.path, number, (
+                f"余额不连续：上一笔余额 {before} {'+' if amount > 0 else '-'} {abs(amount)} ≠ 本行余额 {balance}；"
+                "可能缺了行、两行连成了一行、一行被拆开或金额被改动；请核对原始流水，或从网银重新下载")))
+        self.result.failed += len(broken)
+        self.result.entries[:] = [e for e in self.result.entries
+                                  if not (isinstance(e, data.Transaction) and e.meta.get("lineno") in numbers
+                                          and e.meta.get("filename") == self.path)]
+        self.result.unmatched[:] = [u for u in self.result.unmatched if u[0] not in numbers]
 
 
 def _ascending(rows_out) -> bool:
@@ -619,56 +786,3 @@ def _ascending(rows_out) -> bool:
     backward = sum(1 for a, b in zip(rows_out, rows_out[1:])
                    if a[2] is not None and b[2] is not None and b[2] + a[1] == a[2])
     return forward >= backward
-
-
-# -- generic layouts ----------------------------------------------------------------------
-
-class LayoutError(ValueError):
-    """A generic layout file is wrong (message in Chinese)."""
-
-
-def load_layout(path: str | Path) -> Layout:
-    """A generic bank layout from TOML (see docs/import.md):
-
-        code = "psbc"
-        bank = "中国邮政储蓄银行"
-        markers = ["中国邮政储蓄银行"]          # optional: text above the header
-        [columns]
-        date = "交易日期"
-        out = "支出金额"
-        in = ["收入金额", "收入"]
-        balance = "余额"
-        ...
-    """
-    path = Path(path)
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise LayoutError(f"{path}: 无法读取银行格式配置（{error}）") from None
-    columns = document.get("columns")
-    code, bank = document.get("code"), document.get("bank")
-    if not isinstance(code, str) or not code.isidentifier() or not isinstance(bank, str):
-        raise LayoutError(f"{path}: 需要 code（英文标识，如 psbc）和 bank（银行名称）")
-    if not isinstance(columns, dict) or "date" not in columns:
-        raise LayoutError(f"{path}: 需要 [columns] 表，至少有 date 和金额列（out+in 或 amount）")
-    unknown = set(columns) - set(FIELDS)
-    if unknown:
-        raise LayoutError(f"{path}: [columns] 中不认识的字段 {', '.join(sorted(unknown))}"
-                          f"（可用：{', '.join(FIELDS)}）")
-    if not (("out" in columns and "in" in columns) or "amount" in columns):
-        raise LayoutError(f"{path}: 金额列须为 out 与 in 两列，或一个 amount 列（可配 flag）")
-    fields: dict[str, tuple[str, ...]] = {name: () for name in FIELDS}
-    required = []
-    for name, value in columns.items():
-        names = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else None
-        if not names or not all(isinstance(n, str) and n for n in names):
-            raise LayoutError(f"{path}: columns.{name} 应为列名或列名列表")
-        fields[name] = tuple(normalize_name(n) for n in names)
-        required.append(names[0])
-    markers = document.get("markers", [])
-    if not isinstance(markers, list) or not all(isinstance(m, str) for m in markers):
-        raise LayoutError(f"{path}: markers 应为文本列表")
-    flags = document.get("flag_values", {})
-    flag_out = frozenset(normalize_name(v) for v in flags.get("out", [])) or OUT_FLAGS
-    flag_in = frozenset(normalize_name(v) for v in flags.get("in", [])) or IN_FLAGS
-    return Layout(code, bank, fields, flag_out, flag_in, tuple(markers), tuple(required))

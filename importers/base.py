@@ -1,9 +1,11 @@
 """What every xiaozhang importer shares: row accounting, the ledger index, de-duplication.
 
-Every input row of a file ends as exactly one of: imported (a new entry), duplicate (its
-`bank_ref` or 票据号 `invoice` is already in the ledger or earlier in the same run), or an
-error `file:row: reason`.  Title lines, blank lines, headers and summary/footer lines are not
-transactions; they are counted as skipped.
+Every row of a file is counted once (`FileResult`: lines = heading + skipped + rows): title
+lines, account blocks and headers (`heading`); totals, footers, blank and zero rows
+(`skipped`); and data rows, each of which ends as imported (a new entry), duplicate (its
+`bank_ref` or 票据号 `invoice` is already in the ledger or earlier in the same run), voided (a
+作废 receipt), held (a good row of a meal-card day with an error) or an error `file:row:
+reason` (`failed`).  cli.summary prints the counts, which add up to the file's rows.
 
 Importers are real `beangulp.Importer`s: `identify`, `account`, `date`, `extract`,
 `deduplicate`.  `parse()` does the work and returns a `FileResult`; `extract()` raises
@@ -23,10 +25,13 @@ from pathlib import Path
 import beangulp
 from beancount.core import data
 
+from .tabular import (FORMULA, SUFFIXES, FileProblem, ValueProblem, find_header, normalize_name, parse_date,
+                      read_sheets)
 from xiaozhang.chart import (BANK, BANK_BASIC, BANK_COLLECTION, MONEY_ROOTS, PAYABLE_TO_TREASURY,
                              SUSPENSE)
 
 DUPLICATE = "__duplicate__"  # beangulp's and Fava's marker for a duplicate entry
+INTERNAL_ERROR = "导入器内部错误"  # an exception that escaped parsing (the fuzz counts it as a traceback)
 
 
 @dataclass(frozen=True)
@@ -47,12 +52,71 @@ class FileResult:
     importer: str
     account: str | None = None
     entries: list = field(default_factory=list)       # one per good data row (+ balance assertions)
-    rows: int = 0                                     # data rows seen (good + bad)
+    rows: int = 0                                     # data rows seen (good + bad + voided)
     errors: list[RowError] = field(default_factory=list)
-    skipped: int = 0                                  # non-transaction lines (titles, totals, footers)
+    skipped: int = 0                                  # non-data rows below the header (totals, footers, blanks)
+    heading: int = 0                                  # title lines, account block and header rows
+    lines: int = 0                                    # every row of the tables read (heading + skipped + rows)
+    failed: int = 0                                   # data rows with an error
+    held: int = 0                                     # good rows of a meal-card day that has an error
+    carried: list[int] = field(default_factory=list)  # rows whose blank date was carried down
     warnings: list[str] = field(default_factory=list)
     unmatched: list[tuple[int, str]] = field(default_factory=list)  # (row, line): no rule, booked `!`
     voided: list[str] = field(default_factory=list)     # 作废 receipts, skipped and reported
+
+
+def typical_length(rows, width: int) -> int | None:
+    """The number of cells most rows of a table have, the header counting as one (some exports
+    end every row with a comma the header lacks: that is the table's shape, not a shifted row);
+    None when fewer than two rows leave nothing to compare."""
+    counts: dict[int, int] = {width: 1}
+    filled = 0
+    for _n, cells in rows:
+        if any(cells):
+            filled += 1
+            counts[len(cells)] = counts.get(len(cells), 0) + 1
+    if filled < 2:
+        return None
+    return max(sorted(counts), key=counts.get)  # a tie goes to the shorter shape
+
+
+def check_row(cells: list[str], width: int, needed: tuple[int, ...], cut: bool = False,
+              typical: int | None = None) -> str | None:
+    """Why a data row cannot be trusted as it stands, or None.
+
+    More non-empty cells than the header has columns: an unquoted comma inside a cell, or two
+    rows joined into one, shifted the columns.  A row that stops before a column the importer
+    needs (date, amounts, balance): a row split in two by a raw line break, or a file cut off.
+    A formula cell without its computed value: unreadable until re-saved in Excel."""
+    if len(cells) > width and (any(cells[width:]) or (typical is not None and len(cells) > typical)):
+        return (f"该行有 {len(cells)} 列，表头只有 {width} 列：可能某个单元格中有未加引号的逗号，或两行连成了一行，"
+                "各列已错位；请从网银重新下载，或在原文件中给含逗号的单元格加上引号")
+    if cut and (len(cells) < width or len(cells) - 1 in needed):
+        return (f"文件在这一行中间结束（该行 {len(cells)} 列，表头 {width} 列，末尾没有换行）：文件可能没有下载完整，"
+                "最后一格可能被截断；请重新下载（如确认完整，在文件末尾加一个换行后再导入）")
+    if needed and len(cells) <= max(needed):
+        return (f"该行只有 {len(cells)} 列，表头有 {width} 列：可能一行被换行拆成了两行，或文件不完整；"
+                "请从网银重新下载")
+    if FORMULA[0] in "".join(cells):  # NUL: only the formula mark has it (text files with NUL are refused)
+        for cell in cells:
+            if cell.startswith(FORMULA):
+                return (f"单元格是公式（{cell[len(FORMULA):]}）且文件中没有保存计算结果；"
+                        "请在 Excel 中打开该文件、重新保存（另存为 xlsx）后再导入")
+    return None
+
+
+def date_range(index: "LedgerIndex") -> tuple[dt.date, dt.date]:
+    """The dates an imported row may have: from the year before the ledger's first entry (20
+    years back without a ledger) to a year after today."""
+    today = dt.date.today()
+    first = index.first_date.year - 1 if index.first_date else today.year - 20
+    return dt.date(max(first, 1900), 1, 1), today + dt.timedelta(days=366)
+
+
+def check_date(date: dt.date, index: "LedgerIndex", bounds: tuple[dt.date, dt.date] | None = None) -> None:
+    low, high = bounds or date_range(index)
+    if not low <= date <= high:
+        raise ValueProblem(f"日期 {date} 不在合理范围内（{low} 至 {high}：账本首年的前一年起，至今后一年）")
 
 
 class ImportFileError(Exception):
@@ -66,9 +130,12 @@ class ImportFileError(Exception):
         self.result = result
 
 
+_NOT_ACCOUNT = re.compile(r"[^0-9A-Za-z]")
+
+
 def account_number(text: str) -> str:
     """Bank account numbers compared without spaces, dashes or `="…"` guards."""
-    return re.sub(r"[^0-9A-Za-z]", "", text)
+    return _NOT_ACCOUNT.sub("", text)
 
 
 FEE_LIABILITIES = ("Liabilities:2103", "Liabilities:2307其他应付款:230701")
@@ -129,7 +196,11 @@ class LedgerIndex:
         self.settled: dict[tuple[str, dt.date], Decimal] = {}
         # deposits booked straight to a fee liability or to suspense: (amount, bank_ref, account)
         self.fee_deposits: dict[tuple[str, dt.date], tuple[tuple[Decimal, str, str], ...]] = {}
+        # every posting on a money account (1001/1002/1011/1021): (account, date, amount), for
+        # the check of a statement's closing balance against the ledger (closing_balance_problem)
+        self.money: list[tuple[str, dt.date, Decimal]] = []
         self.source = None  # the entry list the index was built from, if any
+        self.first_date: dt.date | None = None  # the ledger's earliest dated entry
 
     @classmethod
     def from_entries(cls, entries) -> "LedgerIndex":
@@ -156,6 +227,9 @@ class LedgerIndex:
 
     def add(self, entries) -> None:
         for entry in entries:
+            day = getattr(entry, "date", None)
+            if isinstance(day, dt.date) and (self.first_date is None or day < self.first_date):
+                self.first_date = day
             if isinstance(entry, data.Transaction):
                 meta = entry.meta
                 ref = meta.get("bank_ref")
@@ -169,6 +243,8 @@ class LedgerIndex:
                     self.card_batches[str(batch)] = Batch(Decimal(str(meta.get("records", 1))),
                                                           abs(entry.postings[0].units.number))
                 self._add_transit(entry)
+                self.money.extend((p.account, entry.date, p.units.number) for p in entry.postings
+                                  if p.units is not None and p.account.startswith(MONEY_ROOTS))
             elif isinstance(entry, data.Balance):
                 self.balances.add((entry.account, entry.date))
             elif isinstance(entry, data.Open):
@@ -210,6 +286,13 @@ class LedgerIndex:
                     day = day if isinstance(day, dt.date) else entry.date
                     self.settled[(bank, day)] = self.settled.get((bank, day), Decimal(0)) - amount
 
+    def balance_before(self, account: str, day: dt.date) -> Decimal:
+        """The balance of `account` (with its sub-accounts) at the start of `day`, as Beancount's
+        `balance` directive of that day checks it."""
+        below = account + ":"
+        return sum((amount for name, date, amount in self.money
+                    if date < day and (name == account or name.startswith(below))), Decimal(0))
+
     def unsettled(self, bank: str, day: dt.date) -> Decimal:
         """Receipts of `day` for `bank` not yet matched by a deposit."""
         total = self.receipts.get((bank, day), (Decimal(0), 0))[0]
@@ -234,10 +317,30 @@ class LedgerIndex:
         return False
 
 
+def closing_balance_problem(balance: data.Balance, index: LedgerIndex) -> str | None:
+    """Why a statement's closing balance (the `balance` entry an importer made from it) does
+    not agree with the ledger plus this import (`index` holds both), in Chinese; None when it
+    agrees.  Said before saving, so that the accountant is not first told by Beancount's English
+    `Balance failed` after the entries are in the ledger."""
+    from xiaozhang.model.money import format_money
+
+    booked = index.balance_before(balance.account, balance.date)
+    stated = balance.amount.number
+    if booked == stated:
+        return None
+    day = balance.date - dt.timedelta(days=1)
+    difference = stated - booked
+    return (f"余额核对不符：{balance.account} 对账单 {day} 日终余额 {format_money(stated)}，"
+            f"账本（含本次导入）为 {format_money(booked)}，对账单比账本{'多' if difference > 0 else '少'} "
+            f"{format_money(abs(difference))}。请核对账本是否漏记、重记或记错了科目（期初余额是否已入账）；"
+            f"不改正就保存，{balance.date} 的余额断言会在检查时报错")
+
+
 class XiaozhangImporter(beangulp.Importer):
     """Base class: caches one parse per file version; extract/deduplicate on the ledger index."""
 
     kind = "导入"
+    code = ""  # the importer's English identifier (its `name` is what the accountant sees)
 
     def __init__(self, index: LedgerIndex | None = None, account: str | None = None):
         self.index = index
@@ -272,7 +375,12 @@ class XiaozhangImporter(beangulp.Importer):
         cached = self._cache.get(filepath)
         if cached and key is not None and cached[0] == key:
             return cached[1]
-        result = self.parse_file(filepath, index)
+        try:
+            result = self.parse_file(filepath, index)
+        except Exception as error:  # a bug must not stop the other files of the run
+            result = FileResult(filepath, self.name)
+            result.errors.append(RowError(filepath, 0, f"{INTERNAL_ERROR}（{type(error).__name__}: {error}）；"
+                                                       "请把这个文件交给维护人员，其他文件不受影响"))
         self._cache = {filepath: (key, result)}  # keep one: memory must not grow with runs
         return result
 
@@ -325,17 +433,14 @@ class TableImporter(XiaozhangImporter):
     header_hint = ""
 
     def sniff(self, filepath: str) -> bool:
-        from .tabular import SUFFIXES, find_header, read_sheets
-
         if Path(filepath).suffix.lower() not in SUFFIXES:
             return False
         return any(find_header(sheet.rows, self.must) is not None for sheet in read_sheets(filepath))
 
     def read_tables(self, filepath: str, result: FileResult):
         """Per sheet with the header: (where, numbered rows below the header, column index per
-        field, row width).  Why a file or sheet cannot be read is recorded in `result`."""
-        from .tabular import FileProblem, find_header, normalize_name, read_sheets
-
+        field, header width).  Why a file or sheet cannot be read is recorded in `result`; the
+        rows above and of the header are counted as heading."""
         try:
             sheets = read_sheets(filepath)
         except FileProblem as problem:
@@ -347,12 +452,55 @@ class TableImporter(XiaozhangImporter):
             if header is None:
                 note_sheet_without_header(filepath, sheet, result)
                 continue
-            col = {k: header.find(tuple(normalize_name(a) for a in v)) for k, v in self.columns.items()}
-            width = max(i for i in col.values() if i is not None) + 1
-            tables.append((sheet.where(filepath), sheet.rows[header.row_index + 1:], col, width))
+            col = {k: header.find(tuple(normalize_name(a, keep_brackets=True) for a in v))
+                   for k, v in self.columns.items()}
+            missing = [self.columns[k][0] for k in self.required if col[k] is None]
+            if missing:
+                result.errors.append(RowError(sheet.where(filepath), 0, self.missing_message(missing)))
+                continue
+            result.lines += len(sheet.rows)
+            result.heading += header.row_index + 1
+            self.unterminated = sheet.unterminated
+            self.typical = typical_length(sheet.rows[header.row_index + 1:], len(header.names))
+            tables.append((sheet.where(filepath), sheet.rows[header.row_index + 1:], col, len(header.names)))
         if not tables and not result.errors:
             result.errors.append(RowError(filepath, 0, f"找不到表头（应含 {self.header_hint}）"))
         return tables
+
+    required: tuple[str, ...] = ()  # fields without which no row can be trusted
+
+    def missing_message(self, missing: list[str]) -> str:
+        return f"缺少“{'”“'.join(missing)}”列；请导出包含该列的明细"
+
+    def read_cells(self, number: int, cells: list[str], col: dict, width: int, date_field: str,
+                   index: "LedgerIndex"):
+        """The date of a data row (None for a blank or total row); ValueProblem for a bad row:
+        cells shifted or missing, a formula without its value, a date that cannot be read or is
+        out of range."""
+        if not any(cells):
+            return None
+        if number == self.unterminated and len(cells) < width:  # cut off: never a footer
+            raise ValueProblem(check_row(cells, width, (), cut=True))
+        text = cells[col[date_field]] if col[date_field] < len(cells) else ""
+        if not text and not any(c.startswith(FORMULA) for c in cells):
+            if sum(1 for c in cells if c) <= 2 or any(w in "".join(cells) for w in ("合计", "总计", "小计")):
+                return None
+        needed = tuple(i for k, i in col.items() if i is not None and k in self.needed)
+        problem = check_row(cells, width, needed, cut=number == self.unterminated, typical=self.typical)
+        if problem:
+            raise ValueProblem(problem)
+        try:
+            date = parse_date(text)
+        except ValueProblem:
+            if any(w in "".join(cells) for w in ("合计", "总计", "小计")):
+                return None
+            raise
+        check_date(date, index)
+        return date
+
+    needed: tuple[str, ...] = ()  # fields whose column a row must reach
+    unterminated: int | None = None  # the last row of a text file not ended by a line break
+    typical: int | None = None       # the number of cells most rows have
 
 
 def note_sheet_without_header(filepath: str, sheet, result: FileResult) -> None:
@@ -360,6 +508,7 @@ def note_sheet_without_header(filepath: str, sheet, result: FileResult) -> None:
     if sheet.name is None:
         return
     lines = sum(1 for _n, cells in sheet.rows if any(cells))
-    result.skipped += lines
+    result.lines += len(sheet.rows)
+    result.heading += len(sheet.rows)
     result.warnings.append(f"{filepath}: 工作表“{sheet.name}”没有找到表头，其中 {lines} 行未导入；"
                            "如果其中有交易明细，请把它另存为单独的文件再导入")

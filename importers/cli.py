@@ -23,7 +23,7 @@ from beangulp import utils as bg_utils
 
 from xiaozhang.io import DEFAULT_LEDGER, append_atomic
 
-from .base import DUPLICATE, FileResult, LedgerIndex, RowError, mark_duplicates
+from .base import DUPLICATE, FileResult, LedgerIndex, RowError, closing_balance_problem, mark_duplicates
 from .config import ledger_importers
 from .receipts import reconcile
 from .rules import RulesError
@@ -36,12 +36,18 @@ class Run:
 
     imported: int = 0
     duplicates: int = 0
-    skipped: int = 0
+    skipped: int = 0      # totals, footers, blank rows below a header
+    heading: int = 0      # title lines, account blocks, header rows
+    lines: int = 0        # every row of the files read
+    failed: int = 0       # data rows with an error
+    held: int = 0         # rows of a meal-card day that has an error
+    unread: int = 0       # files (or sheets) that could not be read at all
     errors: list[RowError] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
     voided: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     reconciliation: list[str] = field(default_factory=list)
+    balances: list[str] = field(default_factory=list)  # closing balances that disagree with the ledger
     output: list[tuple[str, list]] = field(default_factory=list)  # (file, new entries)
 
 
@@ -78,27 +84,49 @@ def _identify(importers, path: str):
         return None, f"{path}: 文件同时被多个导入器识别（{'; '.join(map(str, error.args[1:]))}），请检查银行格式配置"
 
 
+UNKNOWN_FILE = "无法识别的文件：不是已知银行的流水、收费票据或饭卡导出；其他银行请按 docs/import.md 配置通用格式"
+
+
+def why_unidentified(path: str, problem: str | None = None) -> str:
+    """Why no importer took the file, in Chinese (the CLI and Fava's Import page say the same)."""
+    if problem:
+        return problem
+    try:
+        if os.path.getsize(path) == 0:
+            return "文件为空（0 字节）；请重新从银行或系统导出"
+    except OSError as error:
+        return f"无法读取文件（{error.strerror}）"
+    return _unreadable(path) or UNKNOWN_FILE
+
+
 def extract_files(paths, importers, index: LedgerIndex) -> Run:
     run = Run()
     identified = []
     for path in _files(paths):
         importer, problem = _identify(importers, path)
-        if importer is None and os.path.getsize(path) == 0:
-            problem = "文件为空（0 字节）；请重新从银行或系统导出"
         if importer is None:
-            run.errors.append(RowError(path, 0, problem or "无法识别的文件：不是已知银行的流水、收费票据或饭卡导出；"
-                                                           "其他银行请按 docs/import.md 配置通用格式"))
+            run.unread += 1
+            run.errors.append(RowError(path, 0, why_unidentified(path, problem)))
             continue
         identified.append((importer, path))
     # receipts first, so that a statement in the same run finds the deposits they wait for
-    identified.sort(key=lambda pair: pair[0].name != "xiaozhang.receipts")
+    identified.sort(key=lambda pair: pair[0].code != "receipts")
     touched: set = set()
     for importer, path in identified:
         result: FileResult = importer.parse(path, index)
         run.errors += result.errors
         run.skipped += result.skipped
+        run.heading += result.heading
+        run.lines += result.lines
+        run.failed += result.failed
+        run.held += result.held
+        run.unread += sum(1 for e in result.errors if not e.row)
         run.warnings += result.warnings
         run.voided += result.voided
+        if result.carried:
+            rows = "、".join(map(str, result.carried[:10])) + ("……" if len(result.carried) > 10 else "")
+            run.warnings.append(f"{path}: 第 {rows} 行（共 {len(result.carried)} 行）日期栏为空（银行同一天只在第一行"
+                                "写日期，或合并了单元格），已沿用上面最近一行的日期；请核对")
         if result.errors and not result.entries:
             continue
         entries = bg_extract.extract_from_file(_Parsed(importer, result), path, [])
@@ -111,7 +139,36 @@ def extract_files(paths, importers, index: LedgerIndex) -> Run:
         touched |= _transit_days(fresh)
         run.output.append((path, fresh))
     run.reconciliation = reconcile(index, touched)
+    # the statements' closing balances against the ledger with everything this run imports
+    for path, fresh in run.output:
+        for entry in fresh:
+            if isinstance(entry, data.Balance):
+                problem = closing_balance_problem(entry, index)
+                if problem:
+                    run.balances.append(f"{path}: {problem}")
     return run
+
+
+def accounted(run: Run) -> int:
+    """The rows the run accounts for; equals `run.lines` (every row of every file read)."""
+    return (run.imported + run.duplicates + run.failed + len(run.voided) + run.held + run.skipped
+            + run.heading)
+
+
+def summary(run: Run) -> str:
+    """The closing line: every row of the files, each counted once."""
+    parts = [f"导入 {run.imported} 行", f"重复 {run.duplicates} 行", f"错误 {run.failed} 行"]
+    if run.voided:
+        parts.append(f"作废票据 {len(run.voided)} 行")
+    if run.held:
+        parts.append(f"因同日有错未导入 {run.held} 行")
+    line = (f"{'，'.join(parts)}（另跳过合计/页脚/空行 {run.skipped} 行、标题/表头 {run.heading} 行；"
+            f"文件共 {run.lines} 行）。")
+    if run.unread:
+        line += f"另有 {run.unread} 个文件或工作表无法读取（原因见上）。"
+    if accounted(run) != run.lines:  # never expected: say so rather than hide it
+        line += f"行数核对不符：以上合计 {accounted(run)} 行，文件共 {run.lines} 行，请报告此问题。"
+    return line
 
 
 def _transit_days(entries) -> set:
@@ -132,6 +189,20 @@ def _transit_days(entries) -> set:
                     day = entry.meta.get("receipts_date", entry.date)
                     days.add((entry.postings[0].account, day))
     return days
+
+
+def _unreadable(path: str) -> str | None:
+    """Why no importer could read the file, when the file itself is the problem (too big,
+    damaged, not a table)."""
+    from .tabular import SUFFIXES, FileProblem, read_sheets
+
+    if Path(path).suffix.lower() not in SUFFIXES:
+        return None
+    try:
+        read_sheets(path)
+    except FileProblem as problem:
+        return f"{problem}"
+    return None
 
 
 class _Parsed:
@@ -185,7 +256,7 @@ def identify_command(files, ledger, account, rules) -> None:
         importer, problem = _identify(importers, path)
         if importer is None:
             unknown += 1
-            click.echo(f"{path}: {problem or '未识别'}")
+            click.echo(f"{path}: {why_unidentified(path, problem)}")
             continue
         result = importer.parse(path)
         where = result.account or "（账户未确定）"
@@ -227,10 +298,11 @@ def extract_command(files, ledger, account, rules, output, allow_errors) -> None
         err(f"未匹配归类规则、已记入待查款项并标记 ! 的 {len(run.unmatched)} 笔（请查明后改为正确科目）：")
         for line in run.unmatched:
             err(f"  {line}")
+    for line in run.balances:
+        err(f"注意：{line}")
     for problem in run.errors:
         err(str(problem))
-    err(f"导入 {run.imported} 行，重复 {run.duplicates} 行，错误 {len(run.errors)} 行"
-        f"（另跳过合计/页脚 {run.skipped} 行）。")
+    err(summary(run))
     if run.errors:
         if not write:
             err("有错误，未写出任何分录；改正后重新导入，或加 --allow-errors 先导入其余各行。")

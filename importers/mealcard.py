@@ -25,8 +25,9 @@ from beancount.core import data
 from xiaozhang.chart import BANK_CANTEEN, MEAL_CARDS, MEAL_INCOME, STAFF_MEAL_CARDS, STAFF_MEAL_INCOME
 
 from .base import FileResult, LedgerIndex, RowError, TableImporter
-from .tabular import ValueProblem, parse_amount, parse_date
+from .tabular import ValueProblem, parse_amount
 
+MEALCARD_NAME = "食堂饭卡"  # the importer's name on Fava's Import page and in `import identify`
 COLUMNS = {
     "date": ("交易时间", "交易日期", "日期", "时间", "消费时间"),
     "kind": ("交易类型", "类型", "业务类型"),
@@ -37,6 +38,7 @@ COLUMNS = {
     "holder": ("人员类别", "人员类型", "身份", "卡类别", "卡类型"),  # optional: 学生 / 教职工
 }
 STAFF_WORDS = ("教职工", "教工", "职工", "教师", "员工")
+STUDENT_WORDS = ("学生", "学员", "住校", "走读", "幼儿")
 MUST = (COLUMNS["date"], COLUMNS["kind"], COLUMNS["amount"], COLUMNS["card"])
 KINDS = {"充值": "充值", "圈存": "充值", "消费": "消费", "就餐": "消费", "退款": "退款", "退卡": "退款",
          "销户退款": "退款"}
@@ -61,9 +63,11 @@ class MealCardImporter(TableImporter):
     must = MUST
     header_hint = "交易时间、交易类型、金额、卡号"
 
+    code = "mealcard"
+
     @property
     def name(self) -> str:
-        return "xiaozhang.mealcard"
+        return MEALCARD_NAME
 
     def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
         result = FileResult(filepath, self.name)
@@ -71,13 +75,15 @@ class MealCardImporter(TableImporter):
         result.account = bank
         days: dict[tuple[dt.date, str], list] = {}
         for where, body, col, width in self.read_tables(filepath, result):
-            self.read_records(where, body, col, width, days, result)
+            self.read_records(where, body, col, width, days, index, result)
         for (date, kind), items in sorted(days.items()):
             total = sum((a for _w, _n, a, _c in items), Decimal(0))
             batch = f"饭卡-{kind}-{date.isoformat()}"
             booked = index.card_batches.get(batch)
             if booked is not None and (booked.records, booked.amount) != (len(items), total):
                 where, number = items[0][0], items[0][1]
+                result.failed += 1
+                result.held += len(items) - 1
                 result.errors.append(RowError(where, number, (
                     f"{date} 的{kind}已导入 {booked.records} 笔合计 {booked.amount}，本文件该日有 {len(items)} 笔"
                     f"合计 {total}；一卡通数据须按整天导入：请从账本删去 card_batch 为“{batch}”的分录，"
@@ -96,34 +102,41 @@ class MealCardImporter(TableImporter):
                                                    ]))
         return result
 
-    def read_records(self, filepath: str, body, col, width, days: dict, result: FileResult) -> None:
+    needed = ("date", "kind", "amount", "card")
+
+    def read_records(self, filepath: str, body, col, width, days: dict, index: LedgerIndex,
+                     result: FileResult) -> None:
         for number, cells in body:
-            if not any(cells):
-                continue
-            cells = cells + [""] * (width - len(cells))
             try:
-                date = parse_date(cells[col["date"]])
-            except ValueProblem as problem:
-                if not cells[col["date"]] or any(w in "".join(cells) for w in ("合计", "总计", "小计")):
-                    result.skipped += 1
+                date = self.read_cells(number, cells, col, width, "date", index)
+                if date is None:
+                    result.skipped += 1  # blank and total rows
                     continue
+                kind, amount, card = self.record(cells, col)
+            except ValueProblem as problem:
                 result.rows += 1
+                result.failed += 1
                 result.errors.append(RowError(filepath, number, f"{problem}；请核对该行"))
                 continue
             result.rows += 1
-            try:
-                kind = KINDS.get(cells[col["kind"]].strip())
-                if kind is None:
-                    raise ValueProblem(f"交易类型“{cells[col['kind']]}”无法识别（应为 充值、消费 或 退款）")
-                amount = parse_amount(cells[col["amount"]])
-                if not amount:
-                    raise ValueProblem("金额为空或为 0")
-                card = cells[col["card"]]
-                if not card:
-                    raise ValueProblem("卡号为空")
-                if col.get("holder") is not None and any(w in cells[col["holder"]] for w in STAFF_WORDS):
-                    kind = "教职工" + kind  # staff meals apart from students' (食堂)
-            except ValueProblem as problem:
-                result.errors.append(RowError(filepath, number, f"{problem}；请核对该行"))
-                continue
             days.setdefault((date, kind), []).append((filepath, number, abs(amount), card))
+
+    @staticmethod
+    def record(cells, col) -> tuple[str, Decimal, str]:
+        kind = KINDS.get(cells[col["kind"]].strip())
+        if kind is None:
+            raise ValueProblem(f"交易类型“{cells[col['kind']]}”无法识别（应为 充值、消费 或 退款）")
+        amount = parse_amount(cells[col["amount"]])
+        if not amount:
+            raise ValueProblem("金额为空或为 0")
+        card = cells[col["card"]]
+        if not card:
+            raise ValueProblem("卡号为空")
+        holder = col.get("holder")
+        if holder is not None and holder < len(cells):
+            who = "".join(cells[holder].split())
+            if any(w in who for w in STAFF_WORDS):
+                kind = "教职工" + kind  # staff meals apart from students' (食堂)
+            elif who and not any(w in who for w in STUDENT_WORDS):
+                raise ValueProblem(f"人员类别“{cells[holder][:40]}”无法识别（应为 学生 或 教职工）")
+        return kind, amount, card

@@ -39,8 +39,9 @@ from .base import FileResult, LedgerIndex, RowError, TableImporter, deposit_acco
 
 # A deposit settles the receipts of up to this many days before it; a deposit booked elsewhere
 # this many days either side of a receipts day is named as possibly its money.
+RECEIPTS_NAME = "收费票据"  # the importer's name on Fava's Import page and in `import identify`
 SETTLE_DAYS = 7
-from .tabular import ValueProblem, parse_amount, parse_date
+from .tabular import ValueProblem, parse_amount
 
 COLUMNS = {
     "invoice": ("票据号", "票据号码", "票号", "电子票据号码"),
@@ -55,6 +56,7 @@ COLUMNS = {
 }
 MUST = (COLUMNS["invoice"], COLUMNS["item"], COLUMNS["amount"], COLUMNS["date"])
 VOID = ("作废", "冲红", "红冲", "已冲")
+VALID = ("正常", "有效", "已开", "开具", "开票", "成功", "已缴", "已收", "入账")
 
 # item name → the account its receipts credit (the example chart's; a ledger adds its own)
 ITEMS: dict[str, str] = {"住宿费": ACCOMMODATION_FEE}
@@ -80,66 +82,89 @@ class ReceiptImporter(TableImporter):
     must = MUST
     header_hint = "票据号、项目、金额、开票日期"
 
+    code = "receipts"
+
     @property
     def name(self) -> str:
-        return "xiaozhang.receipts"
+        return RECEIPTS_NAME
+
+    required = ("status",)  # without it a voided receipt would pass for a valid one
+    needed = ("invoice", "item", "amount", "date", "status")
+
+    def missing_message(self, missing: list[str]) -> str:
+        return ("收费票据文件缺少“状态”列：没有它就分不出作废、冲红的票据，不能导入；"
+                "请在票据平台导出时勾选“票据状态”列")
 
     def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
         result = FileResult(filepath, self.name)
         items = fee_items(index.accounts)
         for where, body, col, width in self.read_tables(filepath, result):
-            self.read_receipts(where, body, col, width, items, result)
+            self.read_receipts(where, body, col, width, items, index, result)
         accounts = {deposit_account(e.postings[1].account) for e in result.entries}
         result.account = accounts.pop() if len(accounts) == 1 else BANK_COLLECTION
         return result
 
-    def read_receipts(self, filepath: str, body, col, width, items, result: FileResult) -> None:
+    def read_receipts(self, filepath: str, body, col, width, items, index: LedgerIndex,
+                      result: FileResult) -> None:
         for number, cells in body:
-            if not any(cells):
-                continue
-            cells = cells + [""] * (width - len(cells))
-            invoice = cells[col["invoice"]]
-            if not invoice or any(w in invoice for w in ("合计", "总计", "小计")):
-                result.skipped += 1
-                continue
-            result.rows += 1
-            status = cells[col["status"]] if col["status"] is not None else ""
-            if any(v in status for v in VOID):
-                result.voided.append(f"{filepath}:{number}: 票据 {invoice} 状态为“{status}”，已跳过")
-                continue
             try:
-                date = parse_date(cells[col["date"]])
-                amount = parse_amount(cells[col["amount"]])
-                if not amount or amount < 0:
-                    raise ValueProblem(f"金额“{cells[col['amount']]}”应为正数")
-                item = cells[col["item"]]
-                if item not in items:
-                    raise ValueProblem(f"收费项目“{item}”没有对应科目（可用：{'、'.join(items)}）；"
-                                       "新的收费项目请先在科目表 2103 或 230701 下开立明细科目")
-                student = cells[col["student"]] if col["student"] is not None else ""
-                if not student and col["payer"] is not None and cells[col["payer"]].isdigit():
-                    student = cells[col["payer"]]
-                if not student:
-                    raise ValueProblem("缺少学号（账本只记学号，不记学生姓名）")
+                date = self.read_cells(number, cells, col, width, "date", index)
+                if date is None:
+                    result.skipped += 1  # blank and total rows
+                    continue
+                entry = self.receipt(filepath, number, cells, col, date, items, result)
             except ValueProblem as problem:
+                result.rows += 1
+                result.failed += 1
                 result.errors.append(RowError(filepath, number, f"{problem}；请核对该票据"))
                 continue
-            account = items[item]
-            meta = data.new_metadata(filepath, number)
-            meta["student"] = student
-            if col["class"] is not None and cells[col["class"]]:
-                meta["class"] = cells[col["class"]]
-            meta["item"] = item
-            if col["invoice_code"] is not None and cells[col["invoice_code"]]:
-                meta["invoice_code"] = cells[col["invoice_code"]]
-            meta["invoice"] = invoice
-            units = data.Amount(amount, "CNY")
-            narration = f"收取{item}" if is_non_tax(account) else f"代收{item}"
-            result.entries.append(data.Transaction(meta, date, "*", None, narration, data.EMPTY_SET,
-                                                   data.EMPTY_SET, [
-                                                       data.Posting(FEES_IN_TRANSIT, units, None, None, None, None),
-                                                       data.Posting(account, -units, None, None, None, None),
-                                                   ]))
+            if entry is None:
+                continue
+            result.rows += 1
+            result.entries.append(entry)
+
+    def receipt(self, filepath, number, cells, col, date, items, result):
+        """The entry of one receipt row; None (and listed) for a voided receipt."""
+        invoice = cells[col["invoice"]]
+        status = cells[col["status"]]
+        if any(v in status for v in VOID):
+            result.rows += 1
+            result.voided.append(f"{filepath}:{number}: 票据 {invoice} 状态为“{status}”，已跳过")
+            return None
+        if not status:
+            raise ValueProblem("票据状态为空，无法判断是否作废")
+        if not any(v in status for v in VALID):
+            raise ValueProblem(f"票据状态“{status}”无法识别（应为 正常、作废 或 冲红）")
+        if not invoice:
+            raise ValueProblem("票据号为空")
+        amount = parse_amount(cells[col["amount"]])
+        if not amount or amount < 0:
+            raise ValueProblem(f"金额“{cells[col['amount']]}”应为正数")
+        item = cells[col["item"]]
+        if item not in items:
+            raise ValueProblem(f"收费项目“{item}”没有对应科目（可用：{'、'.join(items)}）；"
+                               "新的收费项目请先在科目表 2103 或 230701 下开立明细科目")
+        student = cells[col["student"]] if col["student"] is not None and col["student"] < len(cells) else ""
+        payer = cells[col["payer"]] if col["payer"] is not None and col["payer"] < len(cells) else ""
+        if not student and payer.isdigit():
+            student = payer
+        if not student:
+            raise ValueProblem("缺少学号（账本只记学号，不记学生姓名）")
+        account = items[item]
+        meta = data.new_metadata(filepath, number)
+        meta["student"] = student
+        if col["class"] is not None and col["class"] < len(cells) and cells[col["class"]]:
+            meta["class"] = cells[col["class"]]
+        meta["item"] = item
+        if col["invoice_code"] is not None and col["invoice_code"] < len(cells) and cells[col["invoice_code"]]:
+            meta["invoice_code"] = cells[col["invoice_code"]]
+        meta["invoice"] = invoice
+        units = data.Amount(amount, "CNY")
+        narration = f"收取{item}" if is_non_tax(account) else f"代收{item}"
+        return data.Transaction(meta, date, "*", None, narration, data.EMPTY_SET, data.EMPTY_SET, [
+            data.Posting(FEES_IN_TRANSIT, units, None, None, None, None),
+            data.Posting(account, -units, None, None, None, None),
+        ])
 
 
 def reconcile(index: LedgerIndex, days) -> list[str]:

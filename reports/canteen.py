@@ -69,6 +69,7 @@ from xiaozhang.model.canteen import (
     leaf_name,
 )
 from xiaozhang.model.periods import SchoolYear, month_end, month_start, next_month, parse_month
+from xiaozhang.reports.render import period_label
 
 ZERO = Decimal(0)
 DISCLOSURE_DAY = 15  # 伙食费收支公示: by the 15th of the next month
@@ -195,6 +196,8 @@ class CanteenYear:
     licences: tuple[Licence, ...]
     notice_days: int
     as_of: dt.date | None
+    stock_on: dt.date | None = None  # the day the stores are valued (end of the day)
+    period: tuple[dt.date, dt.date] | None = None  # the page's time filter, if any
 
     @property
     def stock_total(self) -> Decimal:
@@ -203,6 +206,11 @@ class CanteenYear:
     @property
     def school_year_label(self) -> str:
         return SchoolYear(self.school_year).label
+
+    @property
+    def title(self) -> str:
+        """`2025-2026学年`, or the time filter's period (`2025年10月`)."""
+        return period_label(*self.period) if self.period else self.school_year_label
 
 
 # -- laying out the model's figures -----------------------------------------------------------
@@ -310,15 +318,27 @@ def months_with_data(entries, options_map) -> list[dt.date]:
     return sorted({month_start(day) for day in canteen_of(entries, options_map).days})
 
 
-def shown_month(entries, options_map, asked: str | None) -> CanteenMonth | None:
+def months_with_meals(entries, options_map, period: tuple[dt.date, dt.date] | None = None
+                      ) -> list[dt.date]:
+    """The months with meals served (their first days), in order; with `period` (the page's
+    time filter, both days included) only the months overlapping it."""
+    months = {month_start(day) for day in canteen_of(entries, options_map).meals}
+    if period is not None:
+        months = {m for m in months if m <= period[1] and month_end(m) >= period[0]}
+    return sorted(months)
+
+
+def shown_month(entries, options_map, asked: str | None,
+                period: tuple[dt.date, dt.date] | None = None) -> CanteenMonth | None:
     """The page's month: `asked` ("2025-10"), else the latest month that is over and had meals
-    (else the latest with meals); None without meals."""
+    (else the latest with meals), within `period` when given (the page's time filter); None
+    when there is no such month, or the month asked had no meals (no notice of zeros)."""
     canteen = canteen_of(entries, options_map)
+    served = months_with_meals(entries, options_map, period)
     chosen = parse_month(asked or "")
-    if chosen is not None:
-        first = chosen.first
+    if chosen is not None:  # the month asked, even outside the period, if it had meals
+        first = chosen.first if chosen.first in months_with_meals(entries, options_map) else None
     else:
-        served = {month_start(day) for day in canteen.meals}
         over = [m for m in served if canteen.month_over(m)]
         first = max(over or served, default=None)
     return build(entries, options_map, first) if first is not None else None
@@ -326,24 +346,41 @@ def shown_month(entries, options_map, asked: str | None) -> CanteenMonth | None:
 
 # -- the page: the school year ----------------------------------------------------------------
 
-def build_year(entries, options_map, school_year: int | None = None) -> CanteenYear:
-    """The Fava page: months September to August, terms, stores and licences."""
+def build_year(entries, options_map, school_year: int | None = None,
+               period: tuple[dt.date, dt.date] | None = None) -> CanteenYear:
+    """The Fava page: months September to August up to the end of the data (months to come
+    are not shown), terms, stores and licences.  With `period` (the page's time filter, both
+    days included): the months overlapping it, each whole, the terms overlapping it, each
+    whole, and the stores at its end; licences are always judged at the end of the data."""
     canteen = canteen_of(entries, options_map)
     as_of = canteen.as_of
     years = tuple(sorted({SchoolYear.of(day).year for day in canteen.meals}))  # years with meals
-    if school_year is None:
-        school_year = SchoolYear.of(as_of or dt.date.today()).year
+    if period is not None:
+        school_year = SchoolYear.of(period[0]).year
+        first, last = period
+    else:
+        if school_year is None:
+            school_year = SchoolYear.of(as_of or dt.date.today()).year
+        first, last = SchoolYear(school_year).first, SchoolYear(school_year).last
+    last = min(last, month_end(as_of)) if as_of else first - dt.timedelta(days=1)
     months = []
-    for month in SchoolYear(school_year).months:
-        period = canteen.month(month.first)
-        months.append(MonthRow(month.first, figures(canteen, period.tally), period.closed, period.over_cap))
+    month = month_start(first)
+    while month <= last:
+        tallied = canteen.month(month)
+        months.append(MonthRow(month, figures(canteen, tallied.tally), tallied.closed, tallied.over_cap))
+        month = next_month(month)
     terms = []
-    for period in canteen.terms:  # the school year's terms (by the term id), with income
-        if period.term.id.startswith(f"{school_year}-") and period.tally.income:
-            terms.append((period.name, figures(canteen, period.tally), period.closed, period.over_cap))
+    for term in canteen.terms:  # the school year's terms (by the term id), with income
+        if period is not None:
+            wanted = term.term.start <= period[1] and (term.term.end is None or term.term.end >= period[0])
+        else:
+            wanted = term.term.id.startswith(f"{school_year}-")
+        if wanted and term.tally.income:
+            terms.append((term.name, figures(canteen, term.tally), term.closed, term.over_cap))
     day = as_of or dt.date.today()
+    stock_on = min(period[1], day) if period is not None else day
     notice = canteen.policy.get("canteen-licence-notice-days", day)
-    sums = canteen.sums(None, day)
+    sums = canteen.sums(None, stock_on)
     stock = tuple(Line(leaf_name(a), sums.get(a, ZERO)) for a in canteen.ledger_accounts
                   if canteen.accounts.role(a) == STOCK)
     cap = canteen.cap_on(day)
@@ -351,7 +388,7 @@ def build_year(entries, options_map, school_year: int | None = None) -> CanteenY
         school=_profile(canteen).get("name", ""), school_year=school_year, school_years=years,
         months=tuple(months), terms=tuple(terms), cap=cap.percent, mode=cap.mode,
         stock=stock, licences=expiring(canteen.suppliers, day, notice), notice_days=notice,
-        as_of=as_of,
+        as_of=as_of, stock_on=stock_on, period=period,
     )
 
 

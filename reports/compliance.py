@@ -39,12 +39,21 @@ Budget execution (`budgets`)
     the spending in its period (`books.budgets.periods`): debits minus credits to the
     account and its sub-accounts, pending entries included. The day is `as_of`, or for a past
     `year` its 31 December. `used` = actual / budget in per cent (one decimal); state
-    正常, 接近（≥90%）, 超支 (actual > budget).
+    正常, 接近（≥90%）, 已用完 (actual = budget), 超支 (actual > budget) (`usage`).
 
 Projects (`projects`)
     One row per registered project (`custom "project"`): the registration in force on
     `as_of`, and everything spent on it so far (`books.projects.projects`). Balance =
     funding - spent; `used` and state as for budgets.
+
+Filters (Fava's filter bar; the page passes `period` and `selected`)
+    The problems are those of the whole load (the rules run over all entries); the time
+    filter narrows the list to the problems whose entry is dated in its period (problems
+    without a date stay listed). The pending entries are those of `selected` (Fava's filtered
+    list) within the period. The budget rows are those of the budget period containing the
+    filter's last day (or the end of the data, if earlier), with the period's whole spending.
+    The 应缴财政款 aging and the projects are taken at the end of the data whatever the filter:
+    they need the whole history (the page says so at the top).
 
 Example::
 
@@ -75,15 +84,21 @@ ZERO = Decimal("0")
 UNLOCATED = "未定位"
 OTHER_CHECKS = "账本检查（Beancount / Fava）"
 UNKNOWN_RULE = "其他规则"
-NORMAL, NEAR, OVER = "正常", "接近（≥90%）", "超支"
+NORMAL, NEAR, USED_UP, OVER = "正常", "接近（≥90%）", "已用完", "超支"
 NEAR_SHARE = Decimal("0.9")
 _CODE = re.compile(r"^\[([A-Z]{2}\d{2})\]\s*")
 _TENTH = Decimal("0.1")
 
 
 def usage(actual: Decimal, limit: Decimal) -> tuple[Decimal | None, str]:
-    """Per cent of `limit` used (one decimal; None when the limit is not positive) and the state."""
-    state = OVER if actual > limit else NEAR if actual >= limit * NEAR_SHARE else NORMAL
+    """Per cent of `limit` used (one decimal; None when the limit is not positive) and the
+    state: 超支 above the limit, 已用完 exactly at it, 接近（≥90%） from 90% up, else 正常."""
+    if actual > limit:
+        state = OVER
+    elif actual == limit:
+        state = USED_UP
+    else:
+        state = NEAR if actual >= limit * NEAR_SHARE else NORMAL
     if limit <= 0:
         return None, state
     return (actual * 100 / limit).quantize(_TENTH, rounding=ROUND_HALF_UP), state
@@ -280,6 +295,7 @@ class Compliance:
     budget_years: tuple[int, ...]  # years to choose from, ascending
     budgets: tuple[BudgetRow, ...]
     projects: tuple[ProjectRow, ...]
+    period: tuple[datetime.date, datetime.date] | None = None  # the time filter's days, if any
 
     @property
     def treasury_total(self) -> Decimal:
@@ -299,30 +315,44 @@ def build(
     options_map: dict,
     *,
     year: int | None = None,
+    period: tuple[datetime.date, datetime.date] | None = None,
+    selected: Sequence[data.Directive] | None = None,
 ) -> Compliance:
-    """Compute the compliance page (see the module docstring); `year` picks the budget year."""
+    """Compute the compliance page (see the module docstring); `year` picks the budget year;
+    `period` and `selected` are what Fava's filter bar asks ("Filters" above)."""
     books = SchoolBooks.of(entries if isinstance(entries, list) else list(entries), options_map)
+    chosen = books if selected is None else SchoolBooks.of(
+        selected if isinstance(selected, list) else list(selected), options_map)
     currency = options_map["operating_currency"][0]
     policy = books.policy  # its problems are among `errors` (the policy rule)
     as_of = books.last_date
     day = as_of or datetime.date.today()
     problems = _in_ledger([problem_of(error) for error in errors], books.entries)
+    if period is not None:
+        problems = [p for p in problems if p.date is None or period[0] <= p.date <= period[1]]
+        year = min(period[1], day).year
     budget_years = tuple(sorted({first.year for _account, first in books.budgets.periods}
                                 | {day.year}))
     if year not in budget_years:
         year = day.year
+    budget_day = day if year == day.year else datetime.date(year, 12, 31)
+    if period is not None:
+        budget_day = min(period[1], day)
     return Compliance(
         currency=currency,
         as_of=as_of,
         errors=group_problems((p for p in problems if not p.warning), warning=False),
         warnings=group_problems((p for p in problems if p.warning), warning=True),
         treasury=treasury_aging(books, day),
-        pending=pending_entries(books.transactions, currency),
+        pending=pending_entries(
+            (txn for txn in chosen.transactions
+             if period is None or period[0] <= txn.date <= period[1]), currency),
         pending_days=policy.get("pending-days", day),
         budget_year=year,
         budget_years=budget_years,
-        budgets=budget_rows(books, day if year == day.year else datetime.date(year, 12, 31)),
+        budgets=budget_rows(books, budget_day),
         projects=project_rows(books, day),
+        period=period,
     )
 
 

@@ -16,8 +16,9 @@ End of the data (`as_of`)
 Fund balances (`funds`)
     For each of the five fund groups of `xiaozhang.chart.FUND_GROUPS`, in that order:
     基本户, 零余额账户用款额度, 食堂, 代收费, 应缴财政款. The balance is the sum of all
-    postings to the group's account and its sub-accounts, over every transaction in the data
-    (pending `!` ones included: they are booked, only not yet approved).
+    postings to the group's account and its sub-accounts, over every transaction up to
+    `balances_on` (the end of the data, or the last day of the time filter), from the first
+    transaction on (pending `!` ones included: they are booked, only not yet approved).
     Sign convention: an amount is shown in the account's normal direction, so a positive
     figure is the usual case. Assets (bank, quota): money held is positive. Liabilities
     (代收费, 应缴财政款): the amount owed (to parents' providers, to the treasury) is
@@ -27,17 +28,30 @@ School year (学年)
     1 September to 31 August, named by the year it starts in: school year 2025 is
     2025-09-01 .. 2026-08-31, written 2025-2026学年 (`xiaozhang.model.periods.SchoolYear`,
     the one definition). The default is the school year that contains the end of the data.
+    Only school years with income or expenses are offered (`school_years`); a year asked for
+    that has none (or a malformed one) gives the default.
 
 Monthly income and expenses (`months`)
-    Twelve rows, September to August, including months without any entry (zero). Income is
+    The school year's months, September to August, up to the month of the end of the data
+    (months still to come are not shown; a month of the data without entries shows zero);
+    under a time filter, the months of the filter's period instead. Income is
     the sum of postings to Income accounts, shown positive (Beancount's credit, negated);
     expenses (费用) the sum of postings to Expenses accounts, positive. All income and
     expense accounts count, the canteen's own (独立核算) ones included, so this is the
     whole school. `net` = income - expenses (本期盈余 of the month, accrual basis).
 
+Filters (Fava's filter bar; the page passes `period` and `selected`)
+    `selected` is Fava's filtered list: income, expenses and the pending entries are summed
+    over its transactions, so the time, account and advanced filters all narrow them (an
+    account filter keeps whole transactions that touch the account, as in Fava's own
+    reports). `period` is the time filter's first and last day: the months shown are its
+    months, and the fund balances are those at its end. The fund balances need the whole
+    history and mean nothing for a part of the transactions: the account and advanced
+    filters do not change them (the page says so at the top).
+
 Pending entries (`pending`)
     Transactions flagged `!` (待审批/待补手续, DOMAIN.md §4.1), in ledger order (by date),
-    whatever their date. Their `amount` is the transaction's size: the sum of its positive
+    whatever their date (under a filter: those the filter selects). Their `amount` is the transaction's size: the sum of its positive
     (debit) postings in the operating currency.
 
 Example::
@@ -51,7 +65,7 @@ Example::
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -60,8 +74,15 @@ from beancount.parser import options
 
 from xiaozhang.chart import FUND_GROUPS
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.periods import Month, SchoolYear
-from xiaozhang.reports.render import EXPENSES_COLOUR, INCOME_COLOUR, Series, bar_chart_svg
+from xiaozhang.model.periods import ONE_DAY, Month, SchoolYear
+from xiaozhang.reports.render import (
+    EXPENSES_COLOUR,
+    INCOME_COLOUR,
+    Series,
+    bar_chart_svg,
+    months_between,
+    period_label,
+)
 
 ZERO = Decimal("0")
 
@@ -107,14 +128,21 @@ class Overview(NamedTuple):
     currency: str
     as_of: datetime.date | None  # date of the latest transaction; None for an empty ledger
     funds: tuple[FundBalance, ...]
+    balances_on: datetime.date | None  # the day the fund balances are taken (end of the day)
     school_year: int  # the year the school year starts in
-    school_years: tuple[int, ...]  # school years that have transactions, ascending
-    months: tuple[MonthRow, ...]  # September .. August of `school_year`
+    school_years: tuple[int, ...]  # school years with income or expenses, ascending
+    period: tuple[datetime.date, datetime.date] | None  # the time filter's days, if any
+    months: tuple[MonthRow, ...]  # the school year's (or the period's) months up to `as_of`
     pending: tuple[PendingEntry, ...]
 
     @property
     def school_year_label(self) -> str:
         return SchoolYear(self.school_year).label
+
+    @property
+    def title(self) -> str:
+        """What the income and expenses cover: `2025-2026学年`, or the time filter's period."""
+        return period_label(*self.period) if self.period else self.school_year_label
 
     @property
     def income_total(self) -> Decimal:
@@ -138,61 +166,105 @@ def build(
     options_map: dict,
     *,
     school_year: int | None = None,
+    period: tuple[datetime.date, datetime.date] | None = None,
+    selected: Sequence[data.Directive] | None = None,
 ) -> Overview:
-    """Compute the overview from loaded entries (see the module docstring)."""
+    """Compute the overview from loaded entries (see the module docstring).
+
+    `period` (first, last day, inclusive) and `selected` are what Fava's filter bar asks (see
+    "Filters" in the module docstring); without them the page shows the school year.
+    """
     currency = options_map["operating_currency"][0]
     types = options.get_account_types(options_map)
     books = SchoolBooks.of(entries if isinstance(entries, list) else list(entries), options_map)
-    transactions = books.transactions
+    chosen = books if selected is None else SchoolBooks.of(
+        selected if isinstance(selected, list) else list(selected), options_map)
 
     as_of = books.last_date
-    year = SchoolYear(school_year) if school_year is not None \
-        else SchoolYear.of(as_of or datetime.date.today())
-    months = tuple(month.first for month in year.months)
+    years = school_years(books.transactions, currency, types)
+    if period is not None:
+        year = SchoolYear.of(period[0])
+        first, last = period[0], min(period[1], as_of) if as_of else period[0] - ONE_DAY
+    else:
+        if school_year not in years and (years or school_year is None):
+            default = SchoolYear.of(as_of or datetime.date.today()).year
+            school_year = default if default in years or not years else years[-1]
+        year = SchoolYear(school_year)
+        first, last = year.first, min(year.last, as_of) if as_of else year.first - ONE_DAY
+    months = tuple(month.first for month in months_between(first, last))  # none after the data
 
-    fund_totals = {account: ZERO for _, account in FUND_GROUPS}
     income = {month: ZERO for month in months}
     expenses = {month: ZERO for month in months}
-    years: set[int] = set()
-
-    for txn in transactions:
-        years.add(SchoolYear.of(txn.date).year)
-        in_year = year.first <= txn.date <= year.last
+    for txn in chosen.transactions:
+        if not first <= txn.date <= last:
+            continue
         month = txn.date.replace(day=1)
+        for posting in txn.postings:
+            units = posting.units
+            if units is None or units.currency != currency or units.number is None:
+                continue
+            if account_types.is_account_type(types.income, posting.account):
+                income[month] -= units.number
+            elif account_types.is_account_type(types.expenses, posting.account):
+                expenses[month] += units.number
+
+    balances_on = min(period[1], as_of) if period is not None and as_of else as_of
+    return Overview(
+        currency=currency,
+        as_of=as_of,
+        funds=fund_balances(books.transactions, currency, types, balances_on),
+        balances_on=balances_on,
+        school_year=year.year,
+        school_years=years,
+        period=period,
+        months=tuple(MonthRow(month, income[month], expenses[month]) for month in months),
+        pending=pending_entries(
+            (txn for txn in chosen.transactions
+             if period is None or period[0] <= txn.date <= period[1]), currency),
+    )
+
+
+def school_years(transactions: Sequence[data.Transaction], currency: str, types) -> tuple[int, ...]:
+    """The school years with income or expenses (a year of opening balances only is not one)."""
+    years: set[int] = set()
+    for txn in transactions:
+        year = SchoolYear.of(txn.date).year
+        if year in years:
+            continue
+        for posting in txn.postings:
+            units = posting.units
+            if (units is not None and units.currency == currency and units.number
+                    and (account_types.is_account_type(types.income, posting.account)
+                         or account_types.is_account_type(types.expenses, posting.account))):
+                years.add(year)
+                break
+    return tuple(sorted(years))
+
+
+def fund_balances(transactions: Sequence[data.Transaction], currency: str, types,
+                  day: datetime.date | None) -> tuple[FundBalance, ...]:
+    """The five fund groups' balances at the end of `day` (None: of all transactions)."""
+    totals = {account: ZERO for _, account in FUND_GROUPS}
+    for txn in transactions:
+        if day is not None and txn.date > day:
+            break  # the model's transactions are in date order
         for posting in txn.postings:
             units = posting.units
             if units is None or units.currency != currency or units.number is None:
                 continue
             for _, group in FUND_GROUPS:
                 if _is_under(posting.account, group):
-                    fund_totals[group] += units.number
-            if in_year:
-                if account_types.is_account_type(types.income, posting.account):
-                    income[month] -= units.number
-                elif account_types.is_account_type(types.expenses, posting.account):
-                    expenses[month] += units.number
-
+                    totals[group] += units.number
     funds = []
     for label, group in FUND_GROUPS:
-        amount = account_types.get_account_sign(group, types) * fund_totals[group]
-        funds.append(
-            FundBalance(
-                label=label,
-                account=group,
-                amount=abs(amount) if amount == 0 else amount,  # no -0.00
-                is_liability=account_types.is_account_type(types.liabilities, group),
-            )
-        )
-
-    return Overview(
-        currency=currency,
-        as_of=as_of,
-        funds=tuple(funds),
-        school_year=year.year,
-        school_years=tuple(sorted(years)),
-        months=tuple(MonthRow(month, income[month], expenses[month]) for month in months),
-        pending=pending_entries(transactions, currency),
-    )
+        amount = account_types.get_account_sign(group, types) * totals[group]
+        funds.append(FundBalance(
+            label=label,
+            account=group,
+            amount=abs(amount) if amount == 0 else amount,  # no -0.00
+            is_liability=account_types.is_account_type(types.liabilities, group),
+        ))
+    return tuple(funds)
 
 
 def monthly_chart(overview: Overview):
@@ -203,7 +275,7 @@ def monthly_chart(overview: Overview):
             Series("收入", [row.income for row in overview.months], INCOME_COLOUR),
             Series("费用", [row.expenses for row in overview.months], EXPENSES_COLOUR),
         ],
-        title=f"{overview.school_year_label}各月收入与费用",
+        title=f"{overview.title}各月收入与费用",
     )
 
 
@@ -211,7 +283,7 @@ def _is_under(account: str, group: str) -> bool:
     return account == group or account.startswith(group + ":")
 
 
-def pending_entries(entries: Sequence[data.Directive], currency: str) -> tuple[PendingEntry, ...]:
+def pending_entries(entries: Iterable[data.Directive], currency: str) -> tuple[PendingEntry, ...]:
     """The transactions flagged `!`, in ledger order (see the module docstring)."""
     return tuple(
         _pending_entry(entry, currency)

@@ -12,6 +12,7 @@ through the CSS `color` of the element around it.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import threading
@@ -20,7 +21,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from markupsafe import Markup
+
 from xiaozhang.model.money import format_money
+from xiaozhang.model.periods import Month, SchoolYear, month_end
 
 CJK_FONT = "Noto Sans CJK SC"
 FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib; used only if the CJK font is missing
@@ -37,6 +40,29 @@ _RENDER_LOCK = threading.Lock()
 
 
 money = format_money  # documents and pages print money one way (xiaozhang.model.money)
+
+
+def period_label(first: dt.date, last: dt.date) -> str:
+    """A period as the pages name it: `2025年10月`, `2025年`, `2025-2026学年`, else
+    `2025-10-08 至 2025-11-20` (both days included)."""
+    if first.day == 1 and last == month_end(first) and first.month == last.month \
+            and first.year == last.year:
+        return Month.of(first).label
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+        return f"{first.year}年"
+    school_year = SchoolYear.of(first)
+    if (first, last) == (school_year.first, school_year.last):
+        return school_year.label
+    return f"{first} 至 {last}"
+
+
+def months_between(first: dt.date, last: dt.date) -> tuple[Month, ...]:
+    """The months from the month of `first` to the month of `last`, in order."""
+    months, month = [], Month.of(first)
+    while month.first <= last:
+        months.append(month)
+        month = month.shift(1)
+    return tuple(months)
 
 
 class Series(NamedTuple):

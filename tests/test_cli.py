@@ -21,6 +21,13 @@ def test_check_passes_on_the_example_school():
     assert transactions > 5000  # the whole example school, not an empty load
 
 
+def test_check_takes_a_path_relative_to_the_working_folder(monkeypatch):
+    monkeypatch.chdir(ROOT)  # as `make check` runs it
+    result = CliRunner().invoke(main, ["check", "ledger/main.beancount"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("账本无问题：检查了 ")
+
+
 def test_check_prints_one_line_per_problem_and_fails(tmp_path):
     ledger = tmp_path / "bad.beancount"
     ledger.write_text(
@@ -117,3 +124,20 @@ def test_a_new_month_file_matched_by_an_include_glob_is_seen(tmp_path):
     (folder / "2026" / "12.beancount").write_text(BAD_ENTRY, encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(folder / "main.beancount")])
     assert result.exit_code == 1 and "12.beancount" in result.stdout, result.output
+
+
+def test_report_output_folders_of_the_docs_are_ignored_by_git():
+    """The docs write reports with `--out 公示/2026-01` etc. from the repository's folder:
+    every such folder is in .gitignore, so report output never ends up in a commit."""
+    import re
+
+    ignored = {line.strip() for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()}
+    texts = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    folders = set()
+    for path in texts:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "xiaozhang " in line and " example " not in line:
+                folders.update(match.split("/")[0] for match in re.findall(r"--out (\S+)", line))
+    folders.discard("目录")  # the placeholder of a usage line
+    assert folders >= {"公示", "报表"}
+    assert {f"/{folder}/" for folder in folders} <= ignored

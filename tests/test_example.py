@@ -251,3 +251,17 @@ def test_a_ledger_with_the_nine_plugin_lines_keeps_working_unchanged(small_schoo
                 for e in entries]
 
     assert without_main(nine, tmp_path / "nine") == without_main(one, tmp_path / "one")
+
+
+def test_the_example_sets_favas_options_for_the_government_form(small_school):
+    """Every generated ledger (not only the committed one) shows income, liabilities and net
+    assets positive in Fava and opens on 概览 in Chinese."""
+    from fava.core.fava_options import parse_options
+
+    entries, errors, _options = loader.load_file(str(small_school / "main.beancount"))
+    assert errors == []
+    fava_options, option_errors = parse_options(
+        [e for e in entries if isinstance(e, data.Custom) and e.type == "fava-option"])
+    assert option_errors == []
+    assert fava_options.invert_income_liabilities_equity is True
+    assert (fava_options.language, fava_options.default_page) == ("zh", "extension/Overview/")

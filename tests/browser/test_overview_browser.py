@@ -90,3 +90,38 @@ def test_sidebar_navigation_to_the_page(server, open_page):
         assert watched.problems == [] and watched.outside == []
     finally:
         watched.page.close()
+
+
+def test_sidebar_lists_overview_first(loaded_page):
+    page, _problems, _outside = loaded_page
+    titles = ["概览", "合规", "录入凭证", "收费公示", "食堂", "固定资产"]
+    links = [text.strip() for text in page.locator("aside a").all_inner_texts()]
+    ours = [text for text in links if text in titles]
+    assert ours == titles
+
+
+def test_time_filter_in_favas_bar_changes_the_page(server, open_page, screenshot):
+    """Typing 2025-10 into Fava's time filter reloads the page with October's figures: one
+    month row, the balances at 2025-10-31, and the notice at the top."""
+    watched = open_page(f"{server}/{quote(SLUG)}/extension/Overview/")
+    try:
+        page = watched.page
+        page.wait_for_selector(".xz-overview figure svg")
+        time_filter = page.get_by_placeholder("时间")
+        time_filter.fill("2025-10")
+        time_filter.press("Enter")
+        page.wait_for_url("**time=2025-10**")
+        page.wait_for_selector(".xz-overview .xz-filter")
+        notice = page.locator(".xz-overview .xz-filter").inner_text()
+        assert "时间 2025-10" in notice and "2025-10-31 日终余额" in notice
+        # the notice is the first thing under the heading
+        assert page.locator(".xz-overview > h2 + .xz-filter").count() == 1
+        rows = page.locator(".xz-months tbody tr")
+        assert rows.count() == 1
+        assert rows.first.inner_text().split("\t") == ["2025年10月", "30,000.00", "7,145.67", "22,854.33"]
+        basic = page.locator(".xz-funds tbody tr").nth(0).inner_text().split("\t")
+        assert basic[0] == "基本户" and basic[2] == "81,512.34"  # 2025-10-31, not 97,112.34
+        assert watched.problems == [] and watched.outside == []
+        screenshot(page, "overview-time-filter.png")
+    finally:
+        watched.page.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 from beancount import loader
 from beancount.core import data
 
+from xiaozhang.model import books as books_module
 from xiaozhang.model.books import SchoolBooks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +79,7 @@ def test_the_rules_and_the_compliance_page_read_the_same_model_parts(monkeypatch
             lambda cls, books, original=original: built.append(cls.__name__) or original(cls, books)))
     entries, errors, options = loader.load_file(str(VIOLATIONS))
     entries = list(entries)  # a list of our own: nothing built for it yet
+    books_module._memo.clear()  # (and no books of the load to share them with)
     built.clear()  # (the load built the parts of the rules' own list)
     books = SchoolBooks.of(entries, options)
     _same, found = twolines.validate_two_lines(entries, options)
@@ -91,3 +93,48 @@ def test_the_rules_and_the_compliance_page_read_the_same_model_parts(monkeypatch
         [(lot.date, lot.amount) for _account, lot in books.treasury.to_remit.outstanding()]
     assert {row.name: row.spent for row in report.projects} == \
         {name: state.spent for name, state in books.projects.projects.items()}
+
+
+EXAMPLE = ROOT / "ledger" / "main.beancount"
+
+
+def test_fava_pages_share_the_model_the_rules_built_during_the_load():
+    """Fava keeps another list than the one the rules saw (the generated depreciation and
+    Beancount's own copies added): its books take the parts the rules computed during the
+    load, and those parts give the same figures as parts computed afresh from Fava's list."""
+    from fava.application import create_app
+
+    from xiaozhang.reports import compliance
+
+    books_module._memo.clear()
+    app = create_app([str(EXAMPLE)], load=True)
+    _slug, ledger = next(iter(app.config["LEDGERS"].items()))
+    page = SchoolBooks.of(ledger.all_entries, ledger.options)
+    rules = page.twin
+    assert rules is not None and rules.entries is not ledger.all_entries
+    assert any(books_module.GENERATED in e.meta for e in ledger.all_entries
+               if isinstance(e, data.Transaction))  # Fava's list has the depreciation
+    assert not any(books_module.GENERATED in e.meta for e in rules.entries
+                   if isinstance(e, data.Transaction))  # the rules' list had not
+    names = ("treasury", "budgets", "projects", "fees", "canteen", "assets")
+    computed = {name: rules.__dict__["_parts"][name] for name in names}  # all built by the rules
+    for name in names:
+        assert getattr(page, name) is computed[name], name
+    shared = compliance.build(ledger.all_entries, ledger.errors, ledger.options)
+
+    books_module._memo.clear()  # afresh: Fava's list alone, no twin
+    fresh_books = SchoolBooks.of(ledger.all_entries, ledger.options)
+    assert fresh_books.twin is None
+    for name in names:
+        assert getattr(fresh_books, name) is not computed[name]
+    fresh = compliance.build(ledger.all_entries, ledger.errors, ledger.options)
+    assert shared == fresh
+    assert shared.treasury or shared.budgets  # the example has figures to compare
+
+
+def test_a_filtered_list_has_no_twin():
+    entries, _errors, options = loader.load_file(str(VIOLATIONS))
+    books = SchoolBooks.of(entries, options)
+    _ = books.treasury
+    half = [e for e in entries if not isinstance(e, data.Transaction) or e.date.month % 2]
+    assert SchoolBooks.of(half).twin is None

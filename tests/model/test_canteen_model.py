@@ -37,7 +37,9 @@ def fixture():
 def test_built_once_per_entries_list(fixture):
     books = fixture.books
     assert SchoolBooks.of(books.entries).canteen is fixture
-    assert SchoolBooks.of(list(books.entries)).canteen is not fixture  # another list: its own
+    # a copy of the same entries shares the part (the books' twin); other entries get their own
+    assert SchoolBooks.of(list(books.entries)).canteen is fixture
+    assert SchoolBooks.of(list(books.entries)[:-1]).canteen is not fixture
 
 
 def test_roles_of_the_canteen_accounts(fixture):

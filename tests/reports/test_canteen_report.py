@@ -5,6 +5,8 @@ computation with beanquery (BQL sums over the ledger). The documents are rendere
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import os
 import subprocess
@@ -99,7 +101,8 @@ def test_deadlines_and_a_month_in_progress(fixture_ledger, october):
 def test_the_page_year_stock_and_licences(fixture_ledger):
     year = canteen.build_year(*fixture_ledger)
     assert year.school_year == 2025 and year.as_of == dt.date(2025, 11, 28)
-    assert [row.month.month for row in year.months] == [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]
+    # up to the month of the end of the data: the months to come are not rows of zeros
+    assert [row.month.month for row in year.months] == [9, 10, 11]
     november = year.months[2]
     # 160 income, 100 cost: 37.5%, but November is not over: not flagged
     assert (november.complete, november.over_cap) == (False, False)
@@ -109,6 +112,30 @@ def test_the_page_year_stock_and_licences(fixture_ledger):
                                              "JY14307020044310", dt.date(2025, 12, 20), 22),)
     ((name, figures, ended, over),) = year.terms
     assert (name, ended, over, figures.income_total) == ("2025年秋季学期", False, False, D("5417.50"))
+
+
+def test_the_page_year_under_a_time_filter(fixture_ledger):
+    """Fava's time filter (first and last day): its months, whole; the terms overlapping it;
+    the stores at its end; the licences judged at the end of the data."""
+    october = (dt.date(2025, 10, 1), dt.date(2025, 10, 31))
+    year = canteen.build_year(*fixture_ledger, period=october)
+    assert [row.month for row in year.months] == [dt.date(2025, 10, 1)]
+    assert year.months[0].figures.income_total == D("455.00")
+    assert year.title == "2025年10月" and year.stock_on == dt.date(2025, 10, 31)
+    assert [name for name, *_ in year.terms] == ["2025年秋季学期"]
+    assert year.licences == canteen.build_year(*fixture_ledger).licences
+    beyond = canteen.build_year(*fixture_ledger, period=(dt.date(2025, 11, 1), dt.date(2026, 3, 31)))
+    assert [row.month for row in beyond.months] == [dt.date(2025, 11, 1)]  # none after the data
+
+
+def test_the_shown_month_has_meals(fixture_ledger):
+    assert canteen.months_with_meals(*fixture_ledger) == [
+        dt.date(2025, 9, 1), dt.date(2025, 10, 1), dt.date(2025, 11, 1)]
+    assert canteen.shown_month(*fixture_ledger, "2025-08") is None  # no notice of zeros
+    assert canteen.shown_month(*fixture_ledger, "").month == dt.date(2025, 10, 1)  # latest over
+    september = (dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    assert canteen.shown_month(*fixture_ledger, "", september).month == dt.date(2025, 9, 1)
+    assert canteen.shown_month(*fixture_ledger, "", (dt.date(2025, 7, 1), dt.date(2025, 8, 31))) is None
 
 
 def test_without_term_end_the_term_to_date_is_the_model_term():
@@ -241,10 +268,12 @@ def test_notice_pdf_text_and_png(example_october, tmp_path):
                      "成本核算人", "膳食委员会", "总务主任", "校长", "监督电话：0736-7215318",
                      "第 1 页 共 1 页"):
         assert expected in text, expected
-    image = Image.open(next(p for p in paths if p.suffix == ".png")).convert("L")
-    width, height = image.size
-    assert abs(height / width - 297 / 210) < 0.02  # one A4 page
-    assert sum(image.histogram()[:128]) > width * height * 0.01  # text and rules drawn
+    # the parents' phone picture(s): one column 1080 px wide
+    for picture in (p for p in paths if p.suffix == ".png"):
+        image = Image.open(picture).convert("L")
+        width, height = image.size
+        assert width == document.PHONE_WIDTH and height <= document.PHONE_PART + 900
+        assert sum(image.histogram()[:128]) > width * height * 0.01  # text drawn
 
 
 def test_statement_pdf_and_xlsx(example_october, tmp_path):
@@ -273,7 +302,7 @@ def test_command_writes_both_documents_in_every_format(tmp_path):
     done = run("canteen", "report", "--month", "2025-10", "--out", str(tmp_path),
                "--ledger", str(FIXTURE))
     assert done.returncode == 0, done.stderr
-    names = sorted(p.name for p in tmp_path.iterdir())
+    names = sorted({re.sub(r"-10-\d\.png$", "-10.png", p.name) for p in tmp_path.iterdir()})  # phone parts
     assert names == sorted(f"{stem}-2025-10.{fmt}" for stem in ("伙食费收支公示", "食堂收支盈亏表")
                            for fmt in ("html", "pdf", "xlsx", "png"))
     html = (tmp_path / "伙食费收支公示-2025-10.html").read_text(encoding="utf-8")

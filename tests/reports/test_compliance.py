@@ -191,10 +191,12 @@ def test_project_balances(result):
         ("0", "100", "0.0", "正常"),
         ("89.99", "100", "90.0", "正常"),  # rounded for display, judged on the exact figure
         ("90", "100", "90.0", "接近（≥90%）"),
-        ("100", "100", "100.0", "接近（≥90%）"),
+        ("99.99", "100", "100.0", "接近（≥90%）"),
+        ("100", "100", "100.0", "已用完"),  # was 接近（≥90%）: a line spent exactly is used up
         ("100.01", "100", "100.0", "超支"),
         ("1", "3", "33.3", "正常"),
         ("5", "0", None, "超支"),
+        ("0", "0", None, "已用完"),  # nothing to spend
     ],
 )
 def test_usage(actual, limit, used, state):

@@ -61,7 +61,7 @@ def test_monthly_pnl_with_rates_and_state(page):
     assert row(months, "2025-09") == "2025年9月 700 30 4,802.50 4,650.00 152.50 3.18% 75.16% 正常"
     assert row(months, "2025-10") == "2025年10月 60 0 455.00 420.00 35.00 7.69% 65.93% 正常"
     assert row(months, "2025-11") == "2025年11月 0 20 160.00 100.00 60.00 37.50% 0.00% 本月未结束"
-    assert row(months, "2025-12").endswith("— — 无")
+    assert 'data-month="2025-12"' not in months  # months to come (data end 2025-11-28): no rows
     assert "<svg" in months and 'aria-label="2025-2026学年食堂各月收入与成本"' in months
     assert "2024-2025" not in text_of(months)  # the opening balances are no school year of meals
 
@@ -113,3 +113,48 @@ def test_example_school_page(example_fava, example_ledger):
     previous = get(app, "?school_year=2025&month=2026-04")
     assert "超过上限" not in text_of(section(previous, "months"))
     assert "2026年4月" in text_of(section(previous, "notice"))
+
+
+# -- Fava's filter bar, and months without meals ------------------------------------------------
+def test_time_filter_picks_the_months_and_the_stock_day(fixture_app):
+    _client, _slug, ledger = fixture_app
+    html = get(fixture_app, "?time=2025-09")
+    months = section(html, "months")
+    assert re.findall(r'data-month="([^"]+)"', months) == ["2025-09"]
+    assert row(months, "2025-09") == "2025年9月 700 30 4,802.50 4,650.00 152.50 3.18% 75.16% 正常"
+    assert "2025年9月各月收支" in text_of(months)
+    # the stores at the end of September, summed here over the ledger's own postings
+    stock = {}
+    for entry in ledger.all_entries:
+        if hasattr(entry, "postings") and entry.date <= dt.date(2025, 9, 30):
+            for posting in entry.postings:
+                if posting.account.startswith("Assets:1302库存物品:130201食堂食材:"):
+                    leaf = posting.account.rsplit(":", 1)[-1][8:]
+                    stock[leaf] = stock.get(leaf, 0) + posting.units.number
+    assert stock == {"米面油": 400, "肉禽蛋": 0}
+    stores = text_of(section(html, "stock"))
+    assert "2025-09-30 账面余额" in stores and stores.endswith("米面油 400.00 肉禽蛋 0.00 合计 400.00")
+    assert stores != text_of(section(get(fixture_app), "stock"))  # 100.00 at the end of the data
+    # the month's documents: the only month of the filter with meals
+    notice = section(html, "notice")
+    assert re.findall(r"month=(\d{4}-\d{2})", notice) == [] and "（2025年9月；" in text_of(notice)
+    top = html.split("<section", 1)[0]
+    assert 'class="xz-filter"' in top and "时间 2025-09" in text_of(top)
+    assert "整月、整学期" in text_of(top)
+
+
+def test_account_filter_does_not_apply_and_says_so(fixture_app):
+    html = get(fixture_app, "?account=Assets:1001库存现金")
+    top = text_of(html.split("<section", 1)[0])
+    assert "本页不随它变化" in top and "已按" not in top  # nothing here follows an account filter
+    assert "不随筛选变化" in top and "不适用于食堂" in top
+    assert row(section(html, "months"), "2025-09").startswith("2025年9月 700 30 4,802.50")
+
+
+def test_a_month_without_meals_gets_no_notice_of_zeros(fixture_app):
+    notice = section(get(fixture_app, "?month=2025-08"), "notice")
+    text = text_of(notice)
+    assert "2025-08 没有食堂就餐记录" in text and "不出伙食费收支公示" in text
+    assert "xz-doc" not in notice and "0.00" not in text
+    months = re.findall(r"month=(\d{4}-\d{2})", notice)
+    assert months == ["2025-11", "2025-10", "2025-09"]  # the chooser offers months with meals

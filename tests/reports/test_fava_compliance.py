@@ -207,3 +207,42 @@ def test_example_ledger_page(example_fava):
         assert f"{leaf} {first.year}年 {money(budget)} {money(actual)} {money(budget - actual)} " \
                f"{used}%" in budgets_text
     assert as_of > datetime.date(2025, 1, 1)
+
+
+# -- Fava's filter bar -------------------------------------------------------------------------
+def test_time_filter_narrows_problems_and_pending_by_date(fixture_app):
+    _client, _slug, ledger = fixture_app
+    html = get_page(fixture_app, "?time=2025-10")
+    # the problems of the whole load whose entry is dated in October, counted independently
+    october = [e for e in ledger.errors
+               if getattr(e.entry, "date", None) and e.entry.date.strftime("%Y-%m") == "2025-10"]
+    warnings = [e for e in october if str(e.message).startswith("[BG")]
+    assert (len(october) - len(warnings), len(warnings)) == (3, 0)
+    assert list(groups(section(html, "errors"))) == ["2025-10"]
+    assert linenos(section(html, "errors")) == [94, 100, 106]
+    assert "错误 3 条 · 预警 0 条" in text_of(html)
+    pending = text_of(section(html, "pending"))
+    assert "共 1 笔" in pending and "墨盒" not in pending
+    notice = html.split("<section", 1)[0]
+    assert 'class="xz-filter"' in notice
+    notice = text_of(notice.split('class="xz-filter"', 1)[1])
+    assert "时间 2025-10" in notice and "只按分录日期缩小" in notice
+    assert "不随筛选变化" in notice and "应缴财政款账龄" in notice
+    # aging and projects: the whole history, as without a filter
+    assert text_of(section(html, "treasury")) == text_of(section(get_page(fixture_app), "treasury"))
+    assert "预算执行 （2025年" in text_of(section(html, "budgets"))
+    assert "year=2024" not in section(html, "budgets")  # the time filter picks the budget year
+
+
+def test_project_spent_exactly_is_used_up_not_near():
+    """A project spent to the last fen is 已用完 (it was labelled 接近（≥90%）)."""
+    from beancount import loader
+
+    from xiaozhang.reports import compliance
+
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        '"图书室建设2025" 10000.00 CNY', '"图书室建设2025" 6500.00 CNY')
+    assert text != FIXTURE.read_text(encoding="utf-8")
+    entries, errors, options_map = loader.load_string(text)
+    rows = {row.name: row for row in compliance.build(entries, errors, options_map).projects}
+    assert (rows["图书室建设2025"].used, rows["图书室建设2025"].state) == (Decimal("100.0"), "已用完")

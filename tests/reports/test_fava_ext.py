@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
@@ -10,6 +11,7 @@ import pytest
 from fava.application import create_app
 
 from xiaozhang import chart
+from xiaozhang.reports.render import money
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "overview.beancount"
@@ -49,14 +51,14 @@ def test_ledger_loads_without_errors(fixture_app):
     _client, slug, ledger = fixture_app
     assert slug == "校账测试小学"
     assert list(ledger.errors) == []
-    # Fava lists the pages by class name.
+    # The sidebar's order is the package's SIDEBAR (Fava would sort by class name: 食堂 first).
     assert [(ext.name, ext.report_title) for ext in ledger.extensions.extension_details] == [
-        ("Canteen", "食堂"),
-        ("Compliance", "合规"),
-        ("Disclosure", "收费公示"),
-        ("FixedAssets", "固定资产"),
         ("Overview", "概览"),
+        ("Compliance", "合规"),
         ("Voucher", "录入凭证"),
+        ("Disclosure", "收费公示"),
+        ("Canteen", "食堂"),
+        ("FixedAssets", "固定资产"),
     ]
 
 
@@ -71,7 +73,7 @@ def test_page_shows_fund_balances(page):
         ("代收费", chart.AGENCY_FEES, "9,600.00"),
         ("应缴财政款", chart.PAYABLE_TO_TREASURY, "4,500.00"),
     ]:
-        assert f"{label} {account} {amount}" in text
+        assert f"{label} {account.split(':', 1)[1].replace(':', '／')} {amount}" in text
 
 
 def test_page_shows_months_and_totals(page):
@@ -80,7 +82,8 @@ def test_page_shows_months_and_totals(page):
     assert "2025年9月 126,400.00 6,834.56 119,565.44" in text
     assert "2025年10月 30,000.00 7,145.67 22,854.33" in text
     assert "2025年11月 83,000.00 888.88 82,111.12" in text
-    assert "2026年8月 0.00 0.00 0.00" in text
+    assert "2025年12月" not in text and "2026年8月" not in text  # months to come: no rows of 0.00
+    assert "本期盈余" in text and "收支差额" not in text and "净利润" not in text
     assert "合计 239,400.00 14,869.11 224,530.89" in text
 
 
@@ -146,3 +149,105 @@ def test_example_ledger_page(example_fava):
     assert "概览" in text
     for label, _account in chart.FUND_GROUPS:
         assert label in text
+
+
+# -- Fava's filter bar -------------------------------------------------------------------------
+def bql(ledger, query: str) -> Decimal:
+    """One CNY figure by beanquery over the ledger's own entries (independent of our code)."""
+    from beanquery import query as beanquery
+
+    _types, rows = beanquery.run_query(ledger.all_entries, ledger.options, query)
+    (row,) = rows
+    position = row[0].get_currency_units("CNY")
+    return position.number if position.number is not None else Decimal(0)
+
+
+def top_notice(html: str) -> str:
+    """The filter notice: it must come before the page's first section."""
+    head = html.split("<section", 1)[0]
+    match = re.search(r'<div class="xz-filter"[^>]*>(.*?)</div>', head, flags=re.S)
+    assert match, "no filter notice above the first section"
+    return text_of(match.group(1))
+
+
+def test_time_filter_changes_the_figures(fixture_app):
+    client, slug, ledger = fixture_app
+    html = client.get(page_url(slug, "?time=2025-10")).get_data(as_text=True)
+    text = text_of(html)
+    income = -bql(ledger, "SELECT sum(position) WHERE account ~ '^Income:' "
+                          "AND date >= 2025-10-01 AND date <= 2025-10-31")
+    expenses = bql(ledger, "SELECT sum(position) WHERE account ~ '^Expenses:' "
+                           "AND date >= 2025-10-01 AND date <= 2025-10-31")
+    basic = bql(ledger, f"SELECT sum(position) WHERE account = '{chart.BANK_BASIC}' AND date <= 2025-10-31")
+    assert (income, expenses) == (Decimal("30000.00"), Decimal("7145.67"))
+    assert "2025年10月收入与费用" in text
+    assert f"2025年10月 {money(income)} {money(expenses)} {money(income - expenses)}" in text
+    assert "2025年9月" not in text and "2025年11月 83,000.00" not in text
+    # balances at the end of the filter's period, not at the end of the data
+    assert f"基本户 1002银行存款／100201基本户 {money(basic)}" in text and basic != Decimal("97112.34")
+    assert "共 1 笔" in text and "11月办公用品" not in text  # the November pending entry is outside
+    assert "学年： 2024-2025" not in text  # the time filter chooses the period, not the year list
+    notice = top_notice(html)
+    assert "时间 2025-10" in notice and "2025-10-31 日终余额" in notice
+    assert "不随筛选变化" not in notice  # everything on the page follows the time filter
+
+
+def test_account_filter_narrows_the_transactions_not_the_balances(fixture_app):
+    client, slug, ledger = fixture_app
+    html = client.get(page_url(slug, f"?account={quote(chart.BANK_CANTEEN)}")).get_data(as_text=True)
+    text = text_of(html)
+    # income of the transactions touching the canteen account, September 2025 (Fava's own filter)
+    from fava.core.filters import AccountFilter
+
+    touching = AccountFilter(chart.BANK_CANTEEN).apply(ledger.all_entries)
+    september = sum((-p.units.number for e in touching if hasattr(e, "postings")
+                     and e.date.year == 2025 and e.date.month == 9
+                     for p in e.postings if p.account.startswith("Income:")), Decimal(0))
+    assert september == Decimal("6400.00")
+    assert f"2025年9月 {money(september)}" in text
+    assert "基本户 1002银行存款／100201基本户 97,112.34" in text  # balances: the whole history
+    notice = top_notice(html)
+    assert "不随筛选变化" in notice and "资金余额" in notice
+
+
+def test_unreadable_filter_is_said_in_chinese(fixture_app):
+    client, slug, _ledger = fixture_app
+    response = client.get(page_url(slug, "?time=someday"))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "时间条件“someday”无法识别" in top_notice(html)
+    assert "Failed to parse" not in html.split("<section", 1)[0].split('class="xz-page', 1)[1]
+    assert "合计 239,400.00" in text_of(html)  # shown unfiltered
+
+
+def test_no_notice_without_a_filter(page):
+    assert 'class="xz-filter"' not in page
+
+
+def test_fava_statements_show_income_and_net_assets_positive(example_fava):
+    """The example sets Fava's `invert-income-liabilities-equity`: Fava's income statement,
+    balance sheet and trial balance show income, liabilities and net assets as positive numbers
+    (the government form), and its 净利润 chart is positive for a surplus."""
+    client, slug, ledger = example_fava
+    assert ledger.fava_options.invert_income_liabilities_equity is True
+    response = client.get(f"/{quote(slug)}/api/income_statement?time=2025-10")
+    assert response.status_code == 200
+    net = response.get_json()["data"]["charts"][0]
+    assert net["type"] == "bar"
+    (october,) = net["data"]
+    assert all(amount > 0 for amount in october["balance"].values())  # a surplus, shown positive
+
+
+@pytest.mark.parametrize("page_name", ["Overview", "Compliance", "Canteen"])
+@pytest.mark.parametrize("query", ["", "?time=2026-10", "?time=2025"])
+def test_no_english_on_our_pages(example_fava, page_name, query):
+    """Titles, labels and notices are Chinese. Allowed: ledger syntax quoted in <code>, file
+    names (`2026/10.beancount`) and what the accountant typed into the filter bar."""
+    client, slug, _ledger = example_fava
+    html = client.get(f"/{quote(slug)}/extension/{page_name}/{query}").get_data(as_text=True)
+    page = html[html.index('<div class="xz-page'):]
+    page = re.sub(r"<(script|style|svg|code)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<[^>]+>", " ", page).replace(".beancount", "")
+    # the canteen statement's own note names the account metadata `canteen: TRUE` (documents)
+    words = set(re.findall(r"[A-Za-z][A-Za-z_\-]{2,}", page)) - {"canteen", "TRUE"}
+    assert words == set()

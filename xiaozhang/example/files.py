@@ -39,9 +39,10 @@ option "operating_currency" "CNY"
 option "render_commas" "TRUE"
 option "booking_method" "STRICT"
 
-; Fava 设置：中文界面
+; Fava 设置：中文界面；收入、负债、净资产以正数显示（政府会计报表的习惯）；首页为“概览”
 {config.start} custom "fava-option" "language" "zh"
 {config.start} custom "fava-option" "locale" "zh_CN"
+{config.start} custom "fava-option" "invert-income-liabilities-equity" "true"
 {config.start} custom "fava-option" "default-page" "extension/Overview/"
 {config.start} custom "fava-option" "fiscal-year-end" "12-31"
 {config.start} custom "fava-extension" "xiaozhang.reports.fava_ext"
