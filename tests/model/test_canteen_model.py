@@ -93,7 +93,8 @@ def test_terms_come_from_the_one_term_model(fixture):
 def test_without_a_term_end_policy_the_terms_end_31_january_and_31_july():
     """Old behaviour: the canteen built no terms without `term-end` (the report: one term for
     the whole ledger); now the terms of xiaozhang.model.periods, as for the two-lines rule."""
-    text = FIXTURE.read_text(encoding="utf-8").replace(TERM_END, "") + (
+    text = FIXTURE.read_text(encoding="utf-8").replace(TERM_END, "").replace(
+        '2025-11-28 custom "as-of"', '2026-02-02 custom "as-of"') + (  # judged on the new entry
         '2026-02-02 * "就餐消费汇总，确认伙食费收入（一卡通系统）"\n'
         "  records: 10\n"
         "  Liabilities:2307其他应付款:230702饭卡预存    65.00 CNY\n"

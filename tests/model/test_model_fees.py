@@ -121,7 +121,9 @@ LEDGER = textwrap.dedent(f"""\
 
     2025-10-10 custom "disclosure" "2025-09" "作业本费" "住宿费"
     2025-11-20 custom "disclosure" "2025-10" "作业本费"
+    2026-03-02 custom "as-of" "评判日期"
     """)
+PIN = '2026-03-02 custom "as-of" "评判日期"\n'  # judged on the last transaction
 
 
 def load():
@@ -196,7 +198,7 @@ def test_the_disclosure_status_of_every_item_and_month():
     # record for 作业本费 that month is late all the same, but there is no movement to flag
 
 
-def test_the_end_of_the_data_is_the_last_entry_the_accountant_wrote():
+def test_the_status_is_judged_by_the_pinned_date_not_by_a_later_generated_entry():
     entries, options = load()
     generated = data.Transaction(
         {"filename": "<depreciation>", "lineno": 0, GENERATED: "depreciation"}, dt.date(2026, 3, 31),
@@ -205,6 +207,17 @@ def test_the_end_of_the_data_is_the_last_entry_the_accountant_wrote():
     assert books.last_date == dt.date(2026, 3, 31) and books.last_written == dt.date(2026, 3, 2)
     february = next(r for r in books.fees.status if r.period == "2026-02")
     assert february.as_of == dt.date(2026, 3, 2) and february.state == fees.PENDING
+
+
+def test_without_a_pin_the_status_is_judged_by_today(monkeypatch):
+    """Old behaviour: judged on the last entry (2 March), so February showed 待公示 forever."""
+    from xiaozhang.model.asof import ENV
+
+    monkeypatch.delenv(ENV, raising=False)
+    entries, errors, options = loader.load_string(LEDGER.replace(PIN, ""))
+    assert errors == []  # the fees rule is not loaded here: the model only
+    february = next(r for r in SchoolBooks.of(entries, options).fees.status if r.period == "2026-02")
+    assert february.as_of == dt.date.today() and february.state == fees.OVERDUE
 
 
 def test_a_late_record_is_late_even_after_the_last_transaction():

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 from beancount import loader
-from school import SCHOOL_PROFILE
+from school import SCHOOL_PROFILE, pinned
 
 BANK = "Assets:1002银行存款:100202食堂结算户"
 SCHOOL_BANK = "Assets:1002银行存款:100201基本户"
@@ -126,12 +126,12 @@ def count(date, account, amount):
 
 def check(*parts):
     """Load HEADER + parts; return [(code, line)] of the errors (lines counted in the text)."""
-    _entries, errors, _ = loader.load_string(HEADER + "".join(parts))
+    _entries, errors, _ = loader.load_string(pinned(HEADER + "".join(parts)))
     return [(error.message[1:5], error.source["lineno"]) for error in errors]
 
 
 def messages(*parts):
-    _entries, errors, _ = loader.load_string(HEADER + "".join(parts))
+    _entries, errors, _ = loader.load_string(pinned(HEADER + "".join(parts)))
     return [error.message for error in errors]
 
 
@@ -278,7 +278,7 @@ def test_ct04_without_term_end_the_terms_end_31_january_and_31_july():
     loss = month_with_surplus(9, "10000.00", "10300.00", 26)  # -3%
 
     def found(*parts):
-        _entries, errors, _ = loader.load_string(header + kindergarten + "".join(parts))
+        _entries, errors, _ = loader.load_string(pinned(header + kindergarten + "".join(parts)))
         return [(e.message[1:5], e.source["lineno"], e.message) for e in errors]
 
     february = txn("2026-02-02", "充值", (BANK, "1.00"), (CARDS, "-1.00"))
@@ -470,7 +470,7 @@ def test_ct12_stocktake_of_a_non_stock_account():
 def test_errors_are_reported_with_the_file_and_line(tmp_path):
     ledger = tmp_path / "canteen.beancount"
     bad = delivery(inspector='"郑凯"')
-    ledger.write_text(HEADER + bad + issue(amount="3860.00"), encoding="utf-8")
+    ledger.write_text(pinned(HEADER + bad + issue(amount="3860.00")), encoding="utf-8")
     _entries, errors, _ = loader.load_file(str(ledger))
     assert [(e.source["filename"], e.source["lineno"], e.message[:6]) for e in errors] == [
         (str(ledger), line_of(0, bad), "[CT07]")]

@@ -59,7 +59,7 @@ def test_books_two_months_old_report_every_overdue_item_as_of_today(monkeypatch)
     today = dt.date.today()
     last = today - dt.timedelta(days=61)
     remittance = "TL05" if last.year < today.year else "TL04"  # a year end passed since
-    assert codes(stale_ledger(last), monkeypatch) == sorted(["AP10", remittance])
+    assert codes(stale_ledger(last), monkeypatch) == sorted(["AP10", remittance, "FE05"])
 
 
 def test_the_same_books_pinned_before_the_deadlines_are_clean(monkeypatch):

@@ -11,7 +11,7 @@ import textwrap
 from decimal import Decimal
 
 from beancount import loader
-from school import SCHOOL_PROFILE
+from school import SCHOOL_PROFILE, pinned
 
 from xiaozhang.model.fees import Scope, grade_of_class, read_fees
 
@@ -65,7 +65,7 @@ def disclosure(date, period, *items):
 
 def run(*parts):
     """[(code, line)] of all errors, and the line each part starts at."""
-    _entries, errors, _ = loader.load_string(HEADER + "".join(parts))
+    _entries, errors, _ = loader.load_string(pinned(HEADER + "".join(parts)))
     starts, line = [], HEADER.count("\n") + 1
     for part in parts:
         starts.append(line)
@@ -74,7 +74,7 @@ def run(*parts):
 
 
 def messages(*parts):
-    _entries, errors, _ = loader.load_string(HEADER + "".join(parts))
+    _entries, errors, _ = loader.load_string(pinned(HEADER + "".join(parts)))
     return [str(e.message) for e in errors]
 
 

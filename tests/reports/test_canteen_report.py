@@ -142,7 +142,8 @@ def test_without_term_end_the_term_to_date_is_the_model_term():
     """No `term-end` policy: the term (本学期累计) is the model's (to 31 January, then from
     1 February), not the whole ledger as one term named 本学期 as before."""
     text = FIXTURE.read_text(encoding="utf-8").replace(
-        '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n', "") + (
+        '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n', "").replace(
+        '2025-11-28 custom "as-of"', '2026-02-02 custom "as-of"') + (  # judged on the new entry
         '2026-02-02 * "就餐消费汇总，确认伙食费收入（一卡通系统）"\n'
         "  records: 10\n"
         "  Liabilities:2307其他应付款:230702饭卡预存    65.00 CNY\n"

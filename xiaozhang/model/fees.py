@@ -41,7 +41,8 @@ Disclosure status (`FeeBook.status`, FE05 and the 收费公示 page)
     Every (item, month) with a defined fee posting is due for disclosure by the month's end
     plus `disclosure-days`.  Its state, as of the last transaction the accountant wrote:
     已公示 (published by the deadline), 逾期公示 (published after it), 未公示（已逾期） (no
-    record and the deadline is before the end of the data), 待公示 (no record yet, not due).
+    record and the deadline is before the 评判日期 `books.as_of`), 待公示 (no record yet, not
+    due on the 评判日期).
 """
 
 from __future__ import annotations
@@ -258,7 +259,7 @@ class DueDisclosure(NamedTuple):
     first: data.Transaction  # the item's first movement that month
     due: dt.date  # month end + disclosure-days
     published: dt.date | None  # the earliest disclosure record of that month listing the item
-    as_of: dt.date  # the end of the data: the last transaction the accountant wrote
+    as_of: dt.date  # the 评判日期 (`books.as_of`): the day the deadline is judged by
 
     @property
     def period(self) -> str:
@@ -270,7 +271,7 @@ class DueDisclosure(NamedTuple):
 
     @property
     def overdue(self) -> bool:
-        """No record, and the deadline passed before the end of the data."""
+        """No record, and the deadline passed before the 评判日期."""
         return self.published is None and self.due < self.as_of
 
     @property
@@ -427,9 +428,7 @@ class FeeBook:
         """For each (item, month) with defined fee postings, in the order of the first one:
         when its disclosure is due, when it was published, and its state."""
         books = self._books
-        as_of = books.last_written
-        if as_of is None:
-            return []
+        as_of = books.as_of  # the 评判日期 (xiaozhang.model.asof), not the last entry
         published: dict[tuple[str, int, int], dt.date] = {}
         for record in self.disclosures:
             for name in record.items:
