@@ -155,6 +155,8 @@ def test_time_filter_shows_the_register_on_its_last_day(fixture_app):
     assert "没有资产变动" in section(html, "changes")  # nothing changed in October
     top = text_of(html.split("<section", 1)[0])
     assert "已按页面顶部的筛选条件显示（时间 2025-10）" in top and "2025-10-31 日终在账" in top
+    # the page's own filters (department, location, custodian) keep the filter bar's time
+    assert '<input type="hidden" name="time" value="2025-10">' in html
 
 
 def test_time_filter_picks_the_changes_and_the_months(fixture_app):
