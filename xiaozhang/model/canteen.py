@@ -118,9 +118,15 @@ def account_role(account: str) -> str:
     return OTHER
 
 
+_STAFF: dict[str, bool] = {}  # account -> is_staff (accounts are few; asked per posting)
+
+
 def is_staff(account: str) -> bool:
     """A staff (教职工) meal-card or meal-income account; otherwise the students'."""
-    return any(word in account for word in STAFF_WORDS)
+    staff = _STAFF.get(account)
+    if staff is None:
+        staff = _STAFF[account] = any(word in account for word in STAFF_WORDS)
+    return staff
 
 
 _UNKNOWN = object()
@@ -142,6 +148,23 @@ class CanteenAccounts:
             role = account_role(account) if inside else None
             self._cache[account] = role
         return role
+
+    def touching(self, transactions) -> list[data.Transaction]:
+        """The transactions with a posting on a canteen account, in order (without the books'
+        index: one look-up in the roles already resolved per posting)."""
+        known = self._cache.get
+        resolve = self.role
+        found = []
+        keep = found.append
+        for txn in transactions:
+            for posting in txn.postings:
+                role = known(posting.account, _UNKNOWN)
+                if role is None:
+                    continue
+                if role is not _UNKNOWN or resolve(posting.account) is not None:
+                    keep(txn)
+                    break
+        return found
 
 
 # -- the supplier register (custom "supplier") ----------------------------------------------------
@@ -328,10 +351,23 @@ class CanteenBook:
         self.policy = books.policy
         options = books.options_map or {}
         self.currency: str = (options.get("operating_currency") or ["CNY"])[0]
-        opens = [e for e in books.entries if isinstance(e, data.Open)]
+        # the books' one-pass index (xiaozhang.model.index) when they have one: it lists the
+        # opens, the customs by type and the transactions touching the canteen's accounts
+        index = getattr(books, "index", None)
+        if index is not None:
+            opens = index.opens
+            suppliers, counts = index.customs("supplier"), index.customs("stocktake")
+        else:
+            opens, suppliers, counts = _directives(books.entries)
         self.accounts = CanteenAccounts({e.account for e in opens if e.meta.get(MARK) is True})
         self.suppliers = SupplierRegister()
         self.supplier_problems: list[tuple[data.Custom, str]] = []  # (entry, what is wrong)
+        for entry in suppliers:
+            supplier, problem = read_supplier(entry)
+            if problem:
+                self.supplier_problems.append((entry, problem))
+            else:
+                self.suppliers.add(supplier)
         self.stocktakes: list[Stocktake] = []
         self.transactions: list[CanteenTransaction] = []
         self.by_day: dict[dt.date, dict[str, Decimal]] = {}
@@ -339,7 +375,13 @@ class CanteenBook:
         self.unknown_meals: dict[dt.date, int] = {}
         self.last_income: dict[dt.date, Any] = {}  # day -> its last transaction posting to income
         self._months: dict[dt.date, PeriodTally] = {}
-        self._read(books.entries)
+        if not self.accounts.marked:
+            touching = []
+        elif index is not None:
+            touching = books.touching("canteen")
+        else:
+            touching = self.accounts.touching(books.transactions)
+        self._read(touching, counts)
         self.days: list[dt.date] = sorted(self.by_day)
         opened = {e.account for e in opens if self.accounts.role(e.account) is not None}
         posted = {account for sums in self.by_day.values() for account in sums}
@@ -347,79 +389,73 @@ class CanteenBook:
         # every account posted to, and the opened leaves, in chart order
         self.ledger_accounts: list[str] = sorted(leaves | posted)
 
-    def _read(self, entries) -> None:
-        """The one pass: the canteen's postings by day, meals, suppliers and stocktakes."""
+    def _read(self, transactions: list[data.Transaction], counts: list[data.Custom]) -> None:
+        """The one pass over the transactions touching the canteen's accounts: their postings
+        by day, the meals, and each stocktake at the end of its day."""
         resolve = self.accounts.role
         known = self.accounts._cache.get  # the roles resolved so far: most postings stop here
         currency = self.currency
+        by_day, keep = self.by_day, self.transactions.append
         stock: dict[str, Decimal] = defaultdict(Decimal)  # running balance per stores account
-        counts: list[data.Custom] = []  # today's stocktakes, read at the end of the day
-        today = None
-        for entry in entries:
-            if entry.date != today:
-                if counts:
-                    self._count(counts, stock)
-                    counts = []
-                today = entry.date
-            if isinstance(entry, data.Transaction):
-                found = None
-                sums = None
-                income = False
-                consumption = None
-                for posting in entry.postings:
-                    role = known(posting.account, _UNKNOWN)
+        counted, count_total = 0, len(counts)  # the stocktakes read so far
+        for entry in transactions:
+            today = entry.date
+            if counted < count_total and counts[counted].date < today:
+                counted = self._count(counts, counted, today, stock)
+            found = None
+            sums = None
+            income = False
+            consumption = None
+            for posting in entry.postings:
+                role = known(posting.account, _UNKNOWN)
+                if role is None:
+                    continue
+                if role is _UNKNOWN:
+                    role = resolve(posting.account)
                     if role is None:
                         continue
-                    if role is _UNKNOWN:
-                        role = resolve(posting.account)
-                        if role is None:
-                            continue
-                    units = posting.units
-                    if units is None or units.number is None:
-                        continue
-                    if found is None:
-                        found = []
-                    found.append((posting, role))
-                    if units.currency != currency:
-                        continue
-                    if sums is None:
-                        sums = self.by_day.get(today)
-                        if sums is None:
-                            sums = self.by_day[today] = defaultdict(Decimal)
-                    number = units.number
-                    sums[posting.account] += number
-                    if role == STOCK:
-                        stock[posting.account] += number
-                    elif role in INCOME_ROLES:
-                        income = True
-                        if role == MEAL_INCOME and number < 0:
-                            consumption = is_staff(posting.account)
-                if found is None:
+                units = posting.units
+                if units is None or units.number is None:
                     continue
-                self.transactions.append(CanteenTransaction(entry, tuple(found)))
-                if income:
-                    self.last_income[today] = entry
-                if consumption is not None:
-                    served = self.meals.setdefault(today, [0, 0])  # a day served, even without a count
-                    records = entry.meta.get("records")
-                    if isinstance(records, (int, Decimal)):
-                        served[1 if consumption else 0] += int(records)
-                    else:
-                        self.unknown_meals[today] = self.unknown_meals.get(today, 0) + 1
-            elif isinstance(entry, data.Custom):
-                if entry.type == "supplier":
-                    supplier, problem = read_supplier(entry)
-                    if problem:
-                        self.supplier_problems.append((entry, problem))
-                    else:
-                        self.suppliers.add(supplier)
-                elif entry.type == "stocktake":
-                    counts.append(entry)
-        if counts:
-            self._count(counts, stock)
+                if found is None:
+                    found = []
+                found.append((posting, role))
+                if units.currency != currency:
+                    continue
+                if sums is None:
+                    sums = by_day.get(today)
+                    if sums is None:
+                        sums = by_day[today] = defaultdict(Decimal)
+                number = units.number
+                sums[posting.account] += number
+                if role == STOCK:
+                    stock[posting.account] += number
+                elif role in INCOME_ROLES:
+                    income = True
+                    if role == MEAL_INCOME and number < 0:
+                        consumption = is_staff(posting.account)
+            if found is None:
+                continue
+            keep(CanteenTransaction(entry, tuple(found)))
+            if income:
+                self.last_income[today] = entry
+            if consumption is not None:
+                served = self.meals.setdefault(today, [0, 0])  # a day served, even without a count
+                records = entry.meta.get("records")
+                if isinstance(records, (int, Decimal)):
+                    served[1 if consumption else 0] += int(records)
+                else:
+                    self.unknown_meals[today] = self.unknown_meals.get(today, 0) + 1
+        self._count(counts, counted, None, stock)
 
-    def _count(self, counts: list[data.Custom], stock: dict[str, Decimal]) -> None:
-        for entry in counts:
+    def _count(self, counts: list[data.Custom], start: int, before: dt.date | None,
+               stock: dict[str, Decimal]) -> int:
+        """Read the stocktakes from `start` dated before `before` (None: all the rest) against
+        the running stores balances; the position of the first one left."""
+        position = start
+        while position < len(counts) and (before is None or counts[position].date < before):
+            entry = counts[position]
+            position += 1
             values = entry.values
             if (len(values) != 2 or not isinstance(values[0].value, str)
                     or self.accounts.role(values[0].value) != STOCK
@@ -429,6 +465,7 @@ class CanteenBook:
             account = values[0].value
             book = sum((n for a, n in stock.items() if a == account or a.startswith(account + ":")), ZERO)
             self.stocktakes.append(Stocktake(entry, account, values[1].value.number, book))
+        return position
 
     # -- the books' dates ------------------------------------------------------------------------
     @property
@@ -532,6 +569,25 @@ class CanteenBook:
             if period.term.contains(day):
                 return period
         return None
+
+
+def _directives(entries) -> tuple[list[data.Open], list[data.Custom], list[data.Custom]]:
+    """The opens, the supplier records and the stocktakes of `entries`, in order (for books
+    without the one-pass index)."""
+    opens: list[data.Open] = []
+    suppliers: list[data.Custom] = []
+    counts: list[data.Custom] = []
+    open_, custom = data.Open, data.Custom
+    for entry in entries:
+        kind = type(entry)
+        if kind is open_:
+            opens.append(entry)
+        elif kind is custom:
+            if entry.type == "supplier":
+                suppliers.append(entry)
+            elif entry.type == "stocktake":
+                counts.append(entry)
+    return opens, suppliers, counts
 
 
 def build(books) -> CanteenBook:
