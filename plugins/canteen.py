@@ -103,6 +103,7 @@ from xiaozhang.model.canteen import (
     MEAL_INCOME,
     MONEY,
     PAYABLE,
+    ROLES,
     STOCK,
     CanteenBook,
     is_staff,
@@ -150,23 +151,49 @@ def validate_canteen(entries, options_map, config=None):
     moved: dict[dt.date, dict[str, tuple]] = defaultdict(dict)  # month -> account -> (order, entry)
     counted: dict[dt.date, set[str]] = defaultdict(set)  # month -> accounts counted
     stocktakes = canteen.stocktakes
-    next_count = 0
-
-    def counts_before(day):
-        """Check the stocktakes dated before `day` (a count sees the whole of its day)."""
-        nonlocal next_count
-        while next_count < len(stocktakes) and (day is None or stocktakes[next_count].entry.date < day):
-            _check_count(stocktakes[next_count], counted, report)
-            next_count += 1
+    next_count, count_total = 0, len(stocktakes)
+    role_bits = _BITS
+    thresholds: dict[dt.date, Decimal] = {}  # canteen-bulk-threshold by day
 
     for order, (txn, roles) in enumerate(canteen.transactions, 1):
-        counts_before(txn.date)
-        if not _check_meal_income(txn, roles, report):  # cash meal sales: CT02, not also CT01
-            _check_balanced(txn, roles, report)
-        _check_stock(txn, order, roles, moved, report)
-        if txn.flag == "*":
-            _check_purchase(txn, roles, canteen, report)
-    counts_before(None)
+        day = txn.date
+        # the stocktakes dated before this day (a count sees the whole of its day)
+        while next_count < count_total and stocktakes[next_count].entry.date < day:
+            _check_count(stocktakes[next_count], counted, report)
+            next_count += 1
+        # one walk over the canteen postings: what kinds of postings there are (`_BITS`) and
+        # the sum of their weights per currency (CT01)
+        kinds = 0
+        balance = ZERO
+        balance_currency = None
+        other_currencies = None
+        for posting, role in roles:
+            units = posting.units
+            number = units.number
+            bits = role_bits[role]
+            kinds |= bits[0] if number > 0 else bits[1] if number < 0 else bits[2]
+            if posting.cost is not None or posting.price is not None:
+                units = convert.get_weight(posting)
+            if balance_currency is None or units.currency == balance_currency:
+                balance_currency = units.currency
+                balance += units.number
+            else:
+                if other_currencies is None:
+                    other_currencies = defaultdict(Decimal)
+                other_currencies[units.currency] += units.number
+        # cash meal sales: CT02, not also CT01
+        if not (kinds & _MEAL_INCOME_CREDIT and _check_meal_income(txn, roles, report)):
+            if balance or other_currencies:
+                _check_balanced(txn, balance_currency, balance, other_currencies, report)
+        if kinds & _STOCK:
+            _check_stock(txn, order, roles, kinds, moved, report)
+        elif kinds & _FOOD_COST_DEBIT and kinds & _SOURCE_CREDIT:
+            report(txn, "CT09", "食材未入库直接列入成本：食材须先入库（1302 库存食材），再领料出库")
+        if txn.flag == "*" and kinds & _SOURCE_CREDIT and kinds & _BOUGHT:
+            _check_purchase(txn, roles, kinds, canteen, thresholds, report)
+    while next_count < count_total:
+        _check_count(stocktakes[next_count], counted, report)
+        next_count += 1
 
     _check_periods(canteen, report)
     for month, accounts in sorted(moved.items()):
@@ -185,11 +212,30 @@ def _covered(account: str, counted) -> bool:
     return any(account == c or account.startswith(c + ":") for c in counted)
 
 
-def _check_balanced(txn, roles, report) -> None:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for posting, _role in roles:
-        weight = convert.get_weight(posting)
-        totals[weight.currency] += weight.number
+# What kinds of canteen postings a transaction has, as bits: per role one bit for a debit
+# (number > 0), one for a credit (< 0) and one for a zero posting.
+_BITS = {role: (1 << 3 * i, 2 << 3 * i, 4 << 3 * i) for i, role in enumerate(ROLES)}
+
+
+def _kinds(roles, side: int | None = None) -> int:
+    """The bits of `roles` on one side (0 debit, 1 credit, 2 zero) or any (None)."""
+    return sum(bits[side] if side is not None else bits[0] | bits[1] | bits[2]
+               for role, bits in _BITS.items() if role in roles)
+
+
+_STOCK = _kinds((STOCK,))
+_STOCK_DEBIT, _STOCK_CREDIT = _kinds((STOCK,), 0), _kinds((STOCK,), 1)
+_SOURCE_DEBIT, _SOURCE_CREDIT = _kinds((MONEY, PAYABLE), 0), _kinds((MONEY, PAYABLE), 1)
+_FOOD_COST_DEBIT = _kinds((FOOD_COST,), 0)
+_MEAL_INCOME_CREDIT = _kinds((MEAL_INCOME,), 1)
+_EQUITY = _kinds((EQUITY,))
+_ISSUED_TO = _kinds((FOOD_COST, COST))  # where stores issued go (领料出库)
+_BOUGHT = _kinds((STOCK, FOOD_COST, COST), 0)  # a purchase debits these
+_FOOD_BOUGHT = _kinds((STOCK, FOOD_COST), 0)
+
+
+def _check_balanced(txn, currency, balance, other_currencies, report) -> None:
+    totals = {currency: balance, **(other_currencies or {})}
     unbalanced = {c: n for c, n in totals.items() if n != 0}
     if unbalanced:
         text = "、".join(f"{n} {c}" for c, n in sorted(unbalanced.items()))
@@ -218,31 +264,25 @@ def _check_meal_income(txn, roles, report) -> bool:
     return False
 
 
-def _check_stock(txn, order, roles, moved, report) -> None:
-    stock_postings = [p for p, r in roles if r == STOCK]
-    others = [(p, r) for p, r in roles if r != STOCK]
-    if not stock_postings:
-        if any(r == FOOD_COST and p.units.number > 0 for p, r in others) and any(
-                r in (MONEY, PAYABLE) and p.units.number < 0 for p, r in others):
-            report(txn, "CT09", "食材未入库直接列入成本：食材须先入库（1302 库存食材），再领料出库")
-        return
-    other_roles = {r for _p, r in others}
-    if EQUITY in other_roles:
+def _check_stock(txn, order, roles, kinds, moved, report) -> None:
+    """CT09 for a transaction moving the stores (`kinds` has a stores posting)."""
+    if kinds & _EQUITY:
         return  # opening balances (期初, against the canteen's equity) are not a movement
-    for posting in stock_postings:
-        moved[month_start(txn.date)][posting.account] = (order, txn)
+    month = moved[month_start(txn.date)]
+    for posting, role in roles:
+        if role == STOCK:
+            month[posting.account] = (order, txn)
     if "stocktake" in txn.meta:
         reason = txn.meta["stocktake"]
         if not isinstance(reason, str) or not reason.strip():
             report(txn, "CT09", "盘存调整须在 stocktake 中写明差异原因（如 \"蔬菜失水损耗\"）")
         return
-    increase = any(p.units.number > 0 for p in stock_postings)
-    decrease = any(p.units.number < 0 for p in stock_postings)
-    paid = any(r in (MONEY, PAYABLE) and p.units.number < 0 for p, r in others)
-    refunded = any(r in (MONEY, PAYABLE) and p.units.number > 0 for p, r in others)
-    if (increase and paid and not decrease) or (decrease and refunded and not increase):
+    increase, decrease = kinds & _STOCK_DEBIT, kinds & _STOCK_CREDIT
+    if (increase and kinds & _SOURCE_CREDIT and not decrease) or (
+            decrease and kinds & _SOURCE_DEBIT and not increase):
         return  # 采购入库, or goods returned to the supplier
-    if decrease and not increase and other_roles and other_roles <= {FOOD_COST, COST}:
+    others = kinds & ~_STOCK
+    if decrease and not increase and others and not others & ~_ISSUED_TO:
         if not txn.meta.get("issue_slip"):
             report(txn, "CT09", "领料出库须写出库单号 issue_slip（盘存差额调整写 stocktake 说明原因）")
         return
@@ -250,20 +290,18 @@ def _check_stock(txn, order, roles, moved, report) -> None:
                         "或盘存调整（stocktake 写明原因）")
 
 
-def _check_purchase(txn, roles, canteen: CanteenBook, report) -> None:
-    sources = [p for p, r in roles if r in (MONEY, PAYABLE) and p.units.number < 0]
-    if not sources:
-        return
-    bought = [(p, r) for p, r in roles
-              if p.units.number > 0 and r in (STOCK, FOOD_COST, COST)]
-    if not bought:
-        return
+def _check_purchase(txn, roles, kinds, canteen: CanteenBook, thresholds, report) -> None:
+    """CT05–CT08 for a `*` purchase (`kinds` has a credit to money or a payable and a debit to
+    the stores or a cost)."""
     if not txn.meta.get("invoice"):
         report(txn, "CT08", "食堂采购没有发票号 invoice（索证索票：每笔采购须有发票）")
-    food = sum((p.units.number for p, r in bought if r in (STOCK, FOOD_COST)), ZERO)
-    if not food:
+    if not kinds & _FOOD_BOUGHT:
         return
-    threshold = canteen.policy.get("canteen-bulk-threshold", txn.date).number
+    food = sum((p.units.number for p, r in roles
+                if (r == STOCK or r == FOOD_COST) and p.units.number > 0), ZERO)
+    threshold = thresholds.get(txn.date)
+    if threshold is None:
+        threshold = thresholds[txn.date] = canteen.policy.get("canteen-bulk-threshold", txn.date).number
     bulk = food >= threshold
     inspectors = _names(txn.meta.get("inspector"))
     if bulk and len(inspectors) < 2:
