@@ -4,7 +4,8 @@ The one place that decides which accounts are the canteen's and what each is for
 supplier register and the stocktakes read, and what the canteen earned and spent in a month
 or a term.  The canteen rules (plugins/canteen.py), the monthly notice and statement
 (reports/canteen.py) and the Fava page 食堂 all read `SchoolBooks.of(entries).canteen`, built
-by `build(books)` in one pass over the entries.
+by `build(books)` in one pass over the transactions touching the canteen's accounts
+(the books' one-pass index lists them when the books have one).
 
 The canteen's accounts
     The accounts marked `canteen: TRUE` on their `open`, and their sub-accounts.  Among them
