@@ -92,21 +92,23 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from beancount.core import convert, data
+from beancount.core import data
 
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.canteen import (
     CARDS,
     COST,
+    CREDIT,
+    DEBIT,
     EQUITY,
     FOOD_COST,
     MEAL_INCOME,
     MONEY,
     PAYABLE,
-    ROLES,
     STOCK,
     CanteenBook,
     is_staff,
+    kinds_of,
     leaf_name,
 )
 from xiaozhang.model.money import percent
@@ -152,39 +154,18 @@ def validate_canteen(entries, options_map, config=None):
     counted: dict[dt.date, set[str]] = defaultdict(set)  # month -> accounts counted
     stocktakes = canteen.stocktakes
     next_count, count_total = 0, len(stocktakes)
-    role_bits = _BITS
     thresholds: dict[dt.date, Decimal] = {}  # canteen-bulk-threshold by day
 
-    for order, (txn, roles) in enumerate(canteen.transactions, 1):
+    for order, (txn, roles, kinds, imbalance) in enumerate(canteen.transactions, 1):
         day = txn.date
         # the stocktakes dated before this day (a count sees the whole of its day)
         while next_count < count_total and stocktakes[next_count].entry.date < day:
             _check_count(stocktakes[next_count], counted, report)
             next_count += 1
-        # one walk over the canteen postings: what kinds of postings there are (`_BITS`) and
-        # the sum of their weights per currency (CT01)
-        kinds = 0
-        balance = ZERO
-        balance_currency = None
-        other_currencies = None
-        for posting, role in roles:
-            units = posting.units
-            number = units.number
-            bits = role_bits[role]
-            kinds |= bits[0] if number > 0 else bits[1] if number < 0 else bits[2]
-            if posting.cost is not None or posting.price is not None:
-                units = convert.get_weight(posting)
-            if balance_currency is None or units.currency == balance_currency:
-                balance_currency = units.currency
-                balance += units.number
-            else:
-                if other_currencies is None:
-                    other_currencies = defaultdict(Decimal)
-                other_currencies[units.currency] += units.number
         # cash meal sales: CT02, not also CT01
         if not (kinds & _MEAL_INCOME_CREDIT and _check_meal_income(txn, roles, report)):
-            if balance or other_currencies:
-                _check_balanced(txn, balance_currency, balance, other_currencies, report)
+            if imbalance:
+                _check_balanced(txn, imbalance, report)
         if kinds & _STOCK:
             _check_stock(txn, order, roles, kinds, moved, report)
         elif kinds & _FOOD_COST_DEBIT and kinds & _SOURCE_CREDIT:
@@ -212,31 +193,19 @@ def _covered(account: str, counted) -> bool:
     return any(account == c or account.startswith(c + ":") for c in counted)
 
 
-# What kinds of canteen postings a transaction has, as bits: per role one bit for a debit
-# (number > 0), one for a credit (< 0) and one for a zero posting.
-_BITS = {role: (1 << 3 * i, 2 << 3 * i, 4 << 3 * i) for i, role in enumerate(ROLES)}
+# the kinds of canteen postings the checks look for (`CanteenTransaction.kinds`)
+_STOCK = kinds_of((STOCK,))
+_STOCK_DEBIT, _STOCK_CREDIT = kinds_of((STOCK,), DEBIT), kinds_of((STOCK,), CREDIT)
+_SOURCE_DEBIT, _SOURCE_CREDIT = kinds_of((MONEY, PAYABLE), DEBIT), kinds_of((MONEY, PAYABLE), CREDIT)
+_FOOD_COST_DEBIT = kinds_of((FOOD_COST,), DEBIT)
+_MEAL_INCOME_CREDIT = kinds_of((MEAL_INCOME,), CREDIT)
+_EQUITY = kinds_of((EQUITY,))
+_ISSUED_TO = kinds_of((FOOD_COST, COST))  # where stores issued go (领料出库)
+_BOUGHT = kinds_of((STOCK, FOOD_COST, COST), DEBIT)  # a purchase debits these
+_FOOD_BOUGHT = kinds_of((STOCK, FOOD_COST), DEBIT)
 
 
-def _kinds(roles, side: int | None = None) -> int:
-    """The bits of `roles` on one side (0 debit, 1 credit, 2 zero) or any (None)."""
-    return sum(bits[side] if side is not None else bits[0] | bits[1] | bits[2]
-               for role, bits in _BITS.items() if role in roles)
-
-
-_STOCK = _kinds((STOCK,))
-_STOCK_DEBIT, _STOCK_CREDIT = _kinds((STOCK,), 0), _kinds((STOCK,), 1)
-_SOURCE_DEBIT, _SOURCE_CREDIT = _kinds((MONEY, PAYABLE), 0), _kinds((MONEY, PAYABLE), 1)
-_FOOD_COST_DEBIT = _kinds((FOOD_COST,), 0)
-_MEAL_INCOME_CREDIT = _kinds((MEAL_INCOME,), 1)
-_EQUITY = _kinds((EQUITY,))
-_ISSUED_TO = _kinds((FOOD_COST, COST))  # where stores issued go (领料出库)
-_BOUGHT = _kinds((STOCK, FOOD_COST, COST), 0)  # a purchase debits these
-_FOOD_BOUGHT = _kinds((STOCK, FOOD_COST), 0)
-
-
-def _check_balanced(txn, currency, balance, other_currencies, report) -> None:
-    totals = {currency: balance, **(other_currencies or {})}
-    unbalanced = {c: n for c, n in totals.items() if n != 0}
+def _check_balanced(txn, unbalanced: dict[str, Decimal], report) -> None:
     if unbalanced:
         text = "、".join(f"{n} {c}" for c, n in sorted(unbalanced.items()))
         report(txn, "CT01", f"食堂科目借贷不平衡（差额 {text}）：食堂独立核算，食堂的钱和学校的钱"

@@ -46,7 +46,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from beancount.core import data
+from beancount.core import convert, data
 from beancount.core.amount import Amount
 
 from xiaozhang.chart import MONEY_ROOTS
@@ -268,11 +268,30 @@ class Stocktake:
         return month_start(self.entry.date)
 
 
+# What kinds of canteen postings a transaction has, as bits (`CanteenTransaction.kinds`): per
+# role one bit for a debit (number > 0), one for a credit (< 0) and one for a zero posting.
+KIND_BITS = {role: (1 << 3 * i, 2 << 3 * i, 4 << 3 * i) for i, role in enumerate(ROLES)}
+DEBIT, CREDIT, ZERO_POSTING = 0, 1, 2
+
+
+def kinds_of(roles, side: int | None = None) -> int:
+    """The bits of the postings of `roles` on one side (DEBIT, CREDIT, ZERO_POSTING) or any."""
+    found = 0
+    for role in roles:
+        bits = KIND_BITS[role]
+        found |= bits[side] if side is not None else bits[0] | bits[1] | bits[2]
+    return found
+
+
 class CanteenTransaction(NamedTuple):
-    """A transaction with canteen postings: each (posting, role), any currency."""
+    """A transaction with canteen postings: each (posting, role), any currency; the kinds of
+    those postings (`KIND_BITS`); and what they leave unbalanced, the sum of their weights
+    per currency where it is not zero (None: the canteen's side balances by itself)."""
 
     entry: data.Transaction
     postings: tuple[tuple[data.Posting, str], ...]
+    kinds: int
+    imbalance: dict[str, Decimal] | None
 
 
 # -- the tally -------------------------------------------------------------------------------------
@@ -399,6 +418,7 @@ class CanteenBook:
         known = self.accounts._cache.get  # the roles resolved so far: most postings stop here
         currency = self.currency
         by_day, keep = self.by_day, self.transactions.append
+        kind_bits, get_weight = KIND_BITS, convert.get_weight
         stock: dict[str, Decimal] = defaultdict(Decimal)  # running balance per stores account
         counted, count_total = 0, len(counts)  # the stocktakes read so far
         for entry in transactions:
@@ -409,6 +429,10 @@ class CanteenBook:
             sums = None
             income = False
             consumption = None
+            kinds = 0
+            balance = ZERO  # the weights of the canteen postings, in the first currency met
+            balance_currency = None
+            other_currencies = None
             for posting in entry.postings:
                 role = known(posting.account, _UNKNOWN)
                 if role is None:
@@ -418,18 +442,31 @@ class CanteenBook:
                     if role is None:
                         continue
                 units = posting.units
-                if units is None or units.number is None:
+                if units is None:
+                    continue
+                number = units.number
+                if number is None:
                     continue
                 if found is None:
                     found = []
                 found.append((posting, role))
+                bits = kind_bits[role]
+                kinds |= bits[0] if number > 0 else bits[1] if number < 0 else bits[2]
+                weight = units if posting.cost is None and posting.price is None \
+                    else get_weight(posting)
+                if balance_currency is None or weight.currency == balance_currency:
+                    balance_currency = weight.currency
+                    balance += weight.number
+                else:
+                    if other_currencies is None:
+                        other_currencies = defaultdict(Decimal)
+                    other_currencies[weight.currency] += weight.number
                 if units.currency != currency:
                     continue
                 if sums is None:
                     sums = by_day.get(today)
                     if sums is None:
                         sums = by_day[today] = defaultdict(Decimal)
-                number = units.number
                 sums[posting.account] += number
                 if role == STOCK:
                     stock[posting.account] += number
@@ -439,7 +476,11 @@ class CanteenBook:
                         consumption = is_staff(posting.account)
             if found is None:
                 continue
-            keep(CanteenTransaction(entry, tuple(found)))
+            imbalance = None
+            if balance or other_currencies:
+                totals = {balance_currency: balance, **(other_currencies or {})}
+                imbalance = {c: n for c, n in totals.items() if n != 0} or None
+            keep(CanteenTransaction(entry, tuple(found), kinds, imbalance))
             if income:
                 self.last_income[today] = entry
             if consumption is not None:
