@@ -136,6 +136,7 @@ ABC = Layout("abc", "中国农业银行")
 BOC = Layout("boc", "中国银行")
 RCC = Layout("rcc", "农村商业银行/农村信用社")
 BUILTIN = (ICBC, CCB, ABC, BOC, RCC)
+GENERIC_NAME = "其他银行（通用格式）"  # the importer of the school's own and the ready layouts
 
 
 def classify(preamble: str, names: set[str]) -> str | None:
@@ -244,7 +245,12 @@ class StatementImporter(XiaozhangImporter):
 
     @property
     def name(self) -> str:
-        return "xiaozhang.generic" if self.generic else f"xiaozhang.{self.layouts[0].code}"
+        """What Fava's Import page and `import identify` show: the bank's Chinese name."""
+        return GENERIC_NAME if self.generic else self.layouts[0].bank
+
+    @property
+    def code(self) -> str:
+        return "generic" if self.generic else self.layouts[0].code
 
     def __repr__(self) -> str:
         return f"<{self.name} {'、'.join(l.bank for l in self.layouts)}>"

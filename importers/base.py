@@ -196,6 +196,9 @@ class LedgerIndex:
         self.settled: dict[tuple[str, dt.date], Decimal] = {}
         # deposits booked straight to a fee liability or to suspense: (amount, bank_ref, account)
         self.fee_deposits: dict[tuple[str, dt.date], tuple[tuple[Decimal, str, str], ...]] = {}
+        # every posting on a money account (1001/1002/1011/1021): (account, date, amount), for
+        # the check of a statement's closing balance against the ledger (closing_balance_problem)
+        self.money: list[tuple[str, dt.date, Decimal]] = []
         self.source = None  # the entry list the index was built from, if any
         self.first_date: dt.date | None = None  # the ledger's earliest dated entry
 
@@ -240,6 +243,8 @@ class LedgerIndex:
                     self.card_batches[str(batch)] = Batch(Decimal(str(meta.get("records", 1))),
                                                           abs(entry.postings[0].units.number))
                 self._add_transit(entry)
+                self.money.extend((p.account, entry.date, p.units.number) for p in entry.postings
+                                  if p.units is not None and p.account.startswith(MONEY_ROOTS))
             elif isinstance(entry, data.Balance):
                 self.balances.add((entry.account, entry.date))
             elif isinstance(entry, data.Open):
@@ -281,6 +286,13 @@ class LedgerIndex:
                     day = day if isinstance(day, dt.date) else entry.date
                     self.settled[(bank, day)] = self.settled.get((bank, day), Decimal(0)) - amount
 
+    def balance_before(self, account: str, day: dt.date) -> Decimal:
+        """The balance of `account` (with its sub-accounts) at the start of `day`, as Beancount's
+        `balance` directive of that day checks it."""
+        below = account + ":"
+        return sum((amount for name, date, amount in self.money
+                    if date < day and (name == account or name.startswith(below))), Decimal(0))
+
     def unsettled(self, bank: str, day: dt.date) -> Decimal:
         """Receipts of `day` for `bank` not yet matched by a deposit."""
         total = self.receipts.get((bank, day), (Decimal(0), 0))[0]
@@ -305,10 +317,30 @@ class LedgerIndex:
         return False
 
 
+def closing_balance_problem(balance: data.Balance, index: LedgerIndex) -> str | None:
+    """Why a statement's closing balance (the `balance` entry an importer made from it) does
+    not agree with the ledger plus this import (`index` holds both), in Chinese; None when it
+    agrees.  Said before saving, so that the accountant is not first told by Beancount's English
+    `Balance failed` after the entries are in the ledger."""
+    from xiaozhang.model.money import format_money
+
+    booked = index.balance_before(balance.account, balance.date)
+    stated = balance.amount.number
+    if booked == stated:
+        return None
+    day = balance.date - dt.timedelta(days=1)
+    difference = stated - booked
+    return (f"余额核对不符：{balance.account} 对账单 {day} 日终余额 {format_money(stated)}，"
+            f"账本（含本次导入）为 {format_money(booked)}，对账单比账本{'多' if difference > 0 else '少'} "
+            f"{format_money(abs(difference))}。请核对账本是否漏记、重记或记错了科目（期初余额是否已入账）；"
+            f"不改正就保存，{balance.date} 的余额断言会在检查时报错")
+
+
 class XiaozhangImporter(beangulp.Importer):
     """Base class: caches one parse per file version; extract/deduplicate on the ledger index."""
 
     kind = "导入"
+    code = ""  # the importer's English identifier (its `name` is what the accountant sees)
 
     def __init__(self, index: LedgerIndex | None = None, account: str | None = None):
         self.index = index

@@ -23,7 +23,7 @@ from beangulp import utils as bg_utils
 
 from xiaozhang.io import DEFAULT_LEDGER, append_atomic
 
-from .base import DUPLICATE, FileResult, LedgerIndex, RowError, mark_duplicates
+from .base import DUPLICATE, FileResult, LedgerIndex, RowError, closing_balance_problem, mark_duplicates
 from .config import ledger_importers
 from .receipts import reconcile
 from .rules import RulesError
@@ -47,6 +47,7 @@ class Run:
     voided: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     reconciliation: list[str] = field(default_factory=list)
+    balances: list[str] = field(default_factory=list)  # closing balances that disagree with the ledger
     output: list[tuple[str, list]] = field(default_factory=list)  # (file, new entries)
 
 
@@ -83,23 +84,33 @@ def _identify(importers, path: str):
         return None, f"{path}: 文件同时被多个导入器识别（{'; '.join(map(str, error.args[1:]))}），请检查银行格式配置"
 
 
+UNKNOWN_FILE = "无法识别的文件：不是已知银行的流水、收费票据或饭卡导出；其他银行请按 docs/import.md 配置通用格式"
+
+
+def why_unidentified(path: str, problem: str | None = None) -> str:
+    """Why no importer took the file, in Chinese (the CLI and Fava's Import page say the same)."""
+    if problem:
+        return problem
+    try:
+        if os.path.getsize(path) == 0:
+            return "文件为空（0 字节）；请重新从银行或系统导出"
+    except OSError as error:
+        return f"无法读取文件（{error.strerror}）"
+    return _unreadable(path) or UNKNOWN_FILE
+
+
 def extract_files(paths, importers, index: LedgerIndex) -> Run:
     run = Run()
     identified = []
     for path in _files(paths):
         importer, problem = _identify(importers, path)
-        if importer is None and os.path.getsize(path) == 0:
-            problem = "文件为空（0 字节）；请重新从银行或系统导出"
-        elif importer is None and problem is None:
-            problem = _unreadable(path)
         if importer is None:
             run.unread += 1
-            run.errors.append(RowError(path, 0, problem or "无法识别的文件：不是已知银行的流水、收费票据或饭卡导出；"
-                                                           "其他银行请按 docs/import.md 配置通用格式"))
+            run.errors.append(RowError(path, 0, why_unidentified(path, problem)))
             continue
         identified.append((importer, path))
     # receipts first, so that a statement in the same run finds the deposits they wait for
-    identified.sort(key=lambda pair: pair[0].name != "xiaozhang.receipts")
+    identified.sort(key=lambda pair: pair[0].code != "receipts")
     touched: set = set()
     for importer, path in identified:
         result: FileResult = importer.parse(path, index)
@@ -128,6 +139,13 @@ def extract_files(paths, importers, index: LedgerIndex) -> Run:
         touched |= _transit_days(fresh)
         run.output.append((path, fresh))
     run.reconciliation = reconcile(index, touched)
+    # the statements' closing balances against the ledger with everything this run imports
+    for path, fresh in run.output:
+        for entry in fresh:
+            if isinstance(entry, data.Balance):
+                problem = closing_balance_problem(entry, index)
+                if problem:
+                    run.balances.append(f"{path}: {problem}")
     return run
 
 
@@ -238,7 +256,7 @@ def identify_command(files, ledger, account, rules) -> None:
         importer, problem = _identify(importers, path)
         if importer is None:
             unknown += 1
-            click.echo(f"{path}: {problem or _unreadable(path) or '未识别'}")
+            click.echo(f"{path}: {why_unidentified(path, problem)}")
             continue
         result = importer.parse(path)
         where = result.account or "（账户未确定）"
@@ -280,6 +298,8 @@ def extract_command(files, ledger, account, rules, output, allow_errors) -> None
         err(f"未匹配归类规则、已记入待查款项并标记 ! 的 {len(run.unmatched)} 笔（请查明后改为正确科目）：")
         for line in run.unmatched:
             err(f"  {line}")
+    for line in run.balances:
+        err(f"注意：{line}")
     for problem in run.errors:
         err(str(problem))
     err(summary(run))

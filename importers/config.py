@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import beangulp
-
 from .bank import BUILTIN, StatementImporter
 from .mapping import load_layout, shipped_layouts
 from .base import LedgerIndex
@@ -61,73 +59,3 @@ def ledger_importers(ledger: str | Path | None, index: LedgerIndex, account: str
     ledger's main file.  Rule accounts are checked against the accounts the ledger opens."""
     rules = load_rules(rules_path or find_rules(ledger), index.accounts)
     return make_importers(index, account, rules, find_layouts(ledger))
-
-
-# -- Fava ---------------------------------------------------------------------------------
-
-IMPORTER_NAMES = ("xiaozhang.generic", "xiaozhang.icbc", "xiaozhang.ccb", "xiaozhang.abc", "xiaozhang.boc",
-                  "xiaozhang.rcc", "xiaozhang.receipts", "xiaozhang.mealcard")
-_fava_cache: dict[str, tuple[tuple, object, dict]] = {}
-
-
-def _config_state(ledger: Path) -> tuple:
-    """What the importers of a ledger depend on besides its entries: the config files' times."""
-    files = [p for p in [find_rules(ledger)] if p] + find_layouts(ledger)
-    return tuple((str(p), p.stat().st_mtime_ns) for p in files)
-
-
-def fava_ledger_importers() -> dict:
-    """The importers (by name) of the ledger Fava is serving in this request."""
-    from fava.context import g
-
-    ledger = g.ledger
-    path = Path(ledger.beancount_file_path)
-    state = _config_state(path)
-    cached = _fava_cache.get(str(path))
-    if cached and cached[0] == state and cached[1] is ledger.all_entries:
-        return cached[2]
-    index = LedgerIndex.from_entries(ledger.all_entries)
-    by_name = {i.name: i for i in ledger_importers(path, index)}
-    _fava_cache[str(path)] = (state, ledger.all_entries, by_name)
-    return by_name
-
-
-class FavaImporter(beangulp.Importer):
-    """Stands in Fava's import-config for the importer of the same name of the ledger being
-    served: Fava loads the config once, but the bank accounts, rules and layouts are each
-    ledger's own (and change when the ledger or its config files change)."""
-
-    def __init__(self, name: str):
-        self._name = name
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    def _real(self):
-        return fava_ledger_importers()[self._name]
-
-    def identify(self, filepath: str) -> bool:
-        return self._real().identify(filepath)
-
-    def account(self, filepath: str) -> str:
-        return self._real().account(filepath)
-
-    def date(self, filepath: str):
-        return self._real().date(filepath)
-
-    def filename(self, filepath: str):
-        return self._real().filename(filepath)
-
-    def extract(self, filepath: str, existing) -> list:
-        return self._real().extract(filepath, existing)
-
-    def deduplicate(self, entries, existing) -> None:
-        self._real().deduplicate(entries, existing)
-
-    def sort(self, entries, reverse=False) -> None:
-        self._real().sort(entries, reverse)
-
-
-def fava_config() -> list:
-    return [FavaImporter(name) for name in IMPORTER_NAMES]

@@ -27,6 +27,7 @@ from xiaozhang.chart import BANK_CANTEEN, MEAL_CARDS, MEAL_INCOME, STAFF_MEAL_CA
 from .base import FileResult, LedgerIndex, RowError, TableImporter
 from .tabular import ValueProblem, parse_amount
 
+MEALCARD_NAME = "食堂饭卡"  # the importer's name on Fava's Import page and in `import identify`
 COLUMNS = {
     "date": ("交易时间", "交易日期", "日期", "时间", "消费时间"),
     "kind": ("交易类型", "类型", "业务类型"),
@@ -62,9 +63,11 @@ class MealCardImporter(TableImporter):
     must = MUST
     header_hint = "交易时间、交易类型、金额、卡号"
 
+    code = "mealcard"
+
     @property
     def name(self) -> str:
-        return "xiaozhang.mealcard"
+        return MEALCARD_NAME
 
     def parse_file(self, filepath: str, index: LedgerIndex) -> FileResult:
         result = FileResult(filepath, self.name)

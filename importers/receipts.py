@@ -39,6 +39,7 @@ from .base import FileResult, LedgerIndex, RowError, TableImporter, deposit_acco
 
 # A deposit settles the receipts of up to this many days before it; a deposit booked elsewhere
 # this many days either side of a receipts day is named as possibly its money.
+RECEIPTS_NAME = "收费票据"  # the importer's name on Fava's Import page and in `import identify`
 SETTLE_DAYS = 7
 from .tabular import ValueProblem, parse_amount
 
@@ -81,9 +82,11 @@ class ReceiptImporter(TableImporter):
     must = MUST
     header_hint = "票据号、项目、金额、开票日期"
 
+    code = "receipts"
+
     @property
     def name(self) -> str:
-        return "xiaozhang.receipts"
+        return RECEIPTS_NAME
 
     required = ("status",)  # without it a voided receipt would pass for a valid one
     needed = ("invoice", "item", "amount", "date", "status")

@@ -62,7 +62,7 @@ from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.projects import ASSET_ROOTS
+from xiaozhang.model.index import ASSET_ROOTS, CREDIT, DEBIT, SUPPLIER_ROOTS
 
 
 __plugins__ = ("validate_approvals",)
@@ -74,7 +74,6 @@ class ApprovalError(NamedTuple):
     entry: Any
 
 
-SUPPLIER_ROOTS = ("Liabilities:2302", "Liabilities:2307其他应付款:230701")
 PAID_FOR = ("Expenses:",) + ASSET_ROOTS + SUPPLIER_ROOTS
 COMPETITIVE = ("政府采购", "公开招标")
 NO_QUOTES_NEEDED = COMPETITIVE + ("框架协议",)
@@ -112,7 +111,8 @@ def validate_approvals(entries, options_map, config=None):
     books = SchoolBooks.of(entries, options_map)
     policy = books.policy  # its problems are reported once, by xiaozhang.plugins.policy
     errors: list[ApprovalError] = []
-    opens = {e.account: e.meta for e in entries if isinstance(e, data.Open)}
+    index = books.index
+    opens = {e.account: e.meta for e in index.opens}
     needs_inspection = {a for a, meta in opens.items() if meta.get("inspection") is True}
     quote_exempt = {a for a, meta in opens.items() if meta.get("quote_exempt") is True}
     last_date = books.last_date
@@ -121,9 +121,10 @@ def validate_approvals(entries, options_map, config=None):
     def report(txn, code, message):
         errors.append(ApprovalError(txn.meta, f"[{code}] {message}", txn))
 
-    for txn in entries:
-        if not isinstance(txn, data.Transaction):
-            continue
+    # what can be a payment (debits what is paid for, credits where it is paid from) or pending
+    payments = index.where(index.mask(PAID_FOR, DEBIT), index.mask("payment-source", CREDIT))
+    pending = index.where(index.flag("!"))
+    for txn in index.take(sorted(set(payments).union(pending)) if pending else payments):
         if txn.flag == "!":
             _check_pending(txn, policy, last_date, report)
             continue

@@ -65,7 +65,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
+from itertools import compress
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
@@ -86,71 +89,71 @@ class FeeError(NamedTuple):
 def validate_fees(entries, options_map, config=None):
     book = SchoolBooks.of(entries, options_map).fees  # the policy's problems: xiaozhang.plugins.policy
     errors = [FeeError(entry.meta, f"[FE06] {message}", entry) for entry, message in book.problems]
-    outcomes: dict[tuple, tuple[str | None, tuple[tuple[str, str], ...]]] = {}
-    invoices: dict[str, tuple[str, str]] = {}  # 票据号 -> (kind, item)
-    current, kinds, found = None, {}, []  # a transaction, its kinds -> item, its problems
-
-    def finish(txn) -> None:  # FE04 once all collections of the transaction are seen
-        for code, message in sorted(found, key=lambda f: f[0] != "FE02*"):
-            errors.append(FeeError(txn.meta, f"[{code.rstrip('*')}] {message}", txn))
-        if len(kinds) > 1:
-            listed = "、".join(f"{name}（{kind_label(kind)}）" for kind, name in kinds.items())
-            errors.append(FeeError(txn.meta, f"[FE04] 同一笔收款混收了不同性质的收费：{listed}；"
-                                             "行政事业性收费、服务性收费、代收费应分开收取、分别开票", txn))
-            return
-        invoice = txn.meta.get("invoice")
-        if invoice and kinds:
-            kind, name = next(iter(kinds.items()))
-            earlier = invoices.setdefault(str(invoice), (kind, name))
-            if earlier[0] != kind:  # (the same check as the usual case in the loop)
-                errors.append(FeeError(txn.meta, (
-                    f"[FE04] 票据号 {invoice} 已用于{kind_label(earlier[0])}（{earlier[1]}），"
-                    f"又用于{kind_label(kind)}（{name}）；不同性质的收费不得串用票据"), txn))
-
+    # One pass over the collections of the fee model.  A collection is checked once per
+    # (item, version of the item in force, account, class, grade, topup, student or head
+    # count) — `_Checks` — and the usual transaction (one collection, no problem) is finished
+    # inline: no list or dict is built for it.
+    outcomes = _Checks(book)
+    in_force = outcomes.version  # (item, date) -> the key of the item's version in force
+    receipts: list[tuple] = []  # (票据号, (kind, item), the transaction, where its FE04 goes)
+    current = tget = date = None
+    versions: dict[str, Any] = {}  # item -> the key of its version in force on `date`
+    found = kinds = first = None  # the transaction's problems, its kinds -> item, (kind, item)
     for fee in book.postings:
-        if fee.role is not COLLECTION:
+        if fee[4] is not COLLECTION and fee[4] != COLLECTION:  # role
             continue
-        txn = fee.txn
+        txn = fee[0]
         if txn is not current:
             if current is not None:
-                if found or len(kinds) != 1:
-                    finish(current)
-                else:  # the usual case, inline: one kind, no problem; its receipt's number
+                if found is None and kinds is None and first is not None:  # the usual case
                     invoice = current.meta.get("invoice")
                     if invoice:
-                        ((kind, name),) = kinds.items()
-                        earlier = invoices.setdefault(invoice if invoice.__class__ is str else str(invoice),
-                                                      (kind, name))
-                        if earlier[0] != kind:
-                            finish(current)
-            current, kinds, found = txn, {}, []
-        tmeta, pmeta = txn.meta, fee.posting.meta
+                        receipts.append((invoice, first, current, len(errors)))
+                else:
+                    _finish(errors, receipts, current, found, kinds, first)
+            current, tget = txn, txn.meta.get
+            if txn.date != date:
+                date, versions = txn.date, {}
+            found = kinds = first = None
+        posting = fee[1]
+        pmeta = posting.meta
         if pmeta is not None and (len(pmeta) > 2 or "lineno" not in pmeta):
-            get = _both(pmeta, tmeta)  # the posting's own metadata first, then the entry's
+            get = _both(pmeta, txn.meta)  # the posting's own metadata first, then the entry's
         else:
-            get = tmeta.get
-        name = get("item") or fee.item
-        if not fee.defined and fee.kind == SERVICE:  # a student's payment to an income account
-            found.append(("FE02*", f"有学号的收款记入收入科目 {fee.posting.account}，而“{name}”"
+            get = tget
+        name = get("item") or fee[2]
+        if not fee[6] and fee[3] == SERVICE:  # undefined: a student's payment to an income account
+            found = found or []
+            found.append(("FE02*", f"有学号的收款记入收入科目 {posting.account}，而“{name}”"
                                    "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）"))
             continue
-        student = get("student")
-        key = (name, txn.date, fee.posting.account, get("class"), get("grade"),
-               get("topup") is True, bool(student), None if student else get("students"))
-        outcome = outcomes.get(key)
-        if outcome is None:
-            outcome = outcomes[key] = _check_collection(book, *key)
-        kind, problems, expected = outcome
-        if problems:
-            found += problems
-        elif expected is not None and fee.amount != expected[0]:
-            found.append(_wrong_amount(name, fee.amount, *expected))
-        if kind is None:
-            kind = fee.kind
-        if kind not in kinds:
+        version = versions.get(name)
+        if version is None:
+            version = versions[name] = in_force(name, date)
+        if get("student"):
+            key = (name, version, posting.account, get("class"), get("grade"), get("topup") is True,
+                   True, None)
+        else:
+            key = (name, version, posting.account, get("class"), get("grade"), get("topup") is True,
+                   False, get("students"))
+        kind, problems, want, pair, expected = outcomes[key]
+        if problems or (want is not None and fee[5] != want):
+            found = found or []
+            if problems:
+                found += problems
+            else:
+                found.append(_wrong_amount(name, fee[5], *expected))
+            if kind is None:  # the item is not defined then
+                kind, pair = fee[3], (fee[3], name)
+        if first is None:
+            first = pair
+        elif kind != first[0] and (kinds is None or kind not in kinds):
+            if kinds is None:
+                kinds = {first[0]: first[1]}
             kinds[kind] = name
     if current is not None:
-        finish(current)
+        _finish(errors, receipts, current, found, kinds, first)
+    _receipts_reused(errors, receipts)
     for due in book.status:  # every month with movements of an item needs its disclosure
         if due.failing:
             late = f"，公示记录日期 {due.published} 晚于期限" if due.published else ""
@@ -161,6 +164,50 @@ def validate_fees(entries, options_map, config=None):
     return entries, errors
 
 
+def _finish(errors, receipts, txn, found, kinds, first) -> None:
+    """FE02–FE04 of a transaction once all its collections are seen: its problems (those of
+    a student's payment to an income account first), then the mixed kinds; its receipt
+    number, when it has one kind, is noted for `_receipts_reused`."""
+    for code, message in sorted(found or (), key=lambda f: f[0] != "FE02*"):
+        errors.append(FeeError(txn.meta, f"[{code.rstrip('*')}] {message}", txn))
+    if kinds is not None:  # more than one kind
+        listed = "、".join(f"{name}（{kind_label(kind)}）" for kind, name in kinds.items())
+        errors.append(FeeError(txn.meta, f"[FE04] 同一笔收款混收了不同性质的收费：{listed}；"
+                                         "行政事业性收费、服务性收费、代收费应分开收取、分别开票", txn))
+        return
+    invoice = txn.meta.get("invoice")
+    if invoice and first is not None:
+        receipts.append((invoice, first, txn, len(errors)))
+
+
+def _receipts_reused(errors: list, receipts: list[tuple]) -> None:
+    """FE04: a receipt number (票据号) used for one kind of fee and then for another.
+
+    `receipts` holds, in order, each transaction of one kind with a receipt number: (number,
+    (kind, item), the transaction, the place of its FE04 among the errors).  Only the numbers
+    written more than once are looked at (a set of the numbers tells whether there is any):
+    the error goes after the transaction's other problems, as if checked in the pass."""
+    numbers = list(map(str, map(itemgetter(0), receipts)))
+    if len(set(numbers)) == len(numbers):
+        return
+    again = {number for number, count in Counter(numbers).items() if count > 1}
+    first_use: dict[str, tuple[str, str]] = {}
+    found = []
+    for at in compress(range(len(numbers)), map(again.__contains__, numbers)):
+        invoice, (kind, name), txn, place = receipts[at]
+        earlier = first_use.setdefault(numbers[at], (kind, name))
+        if earlier[0] != kind:
+            found.append((place, FeeError(txn.meta, (
+                f"[FE04] 票据号 {invoice} 已用于{kind_label(earlier[0])}（{earlier[1]}），"
+                f"又用于{kind_label(kind)}（{name}）；不同性质的收费不得串用票据"), txn)))
+    merged, start = [], 0
+    for place, error in found:  # in the order of the places
+        merged += errors[start:place]
+        merged.append(error)
+        start = place
+    errors[:] = merged + errors[start:]
+
+
 def _both(first: dict, then: dict):
     """A `get` of `first`, else of `then` (a posting's metadata before its entry's)."""
     def get(key):
@@ -168,14 +215,43 @@ def _both(first: dict, then: dict):
     return get
 
 
-def _check_collection(book: FeeBook, name, date, account, class_name, grade, topup, student,
-                      heads) -> tuple[str | None, tuple[tuple[str, str], ...], tuple | None]:
+class _Checks(dict):
+    """The outcome of `_check_collection` by (name, version, account, class, grade, topup,
+    student, heads): (the kind, the problems, the amount expected, (kind, name), what FE01
+    names).
+
+    The version (`version(name, date)`) stands for the definitions of the item in force
+    (`FeeBook.in_force`), the same for every date they are in force; when none is, it is the
+    date (the problem names it)."""
+
+    def __init__(self, book: FeeBook) -> None:
+        super().__init__()
+        self.book = book
+        self.versions: dict[Any, tuple[list, Any]] = {}  # version -> (definitions, a date)
+
+    def version(self, name: str, date) -> Any:
+        definitions = self.book.in_force(name, date)
+        version = id(definitions) if definitions else date
+        self.versions.setdefault(version, (definitions, date))
+        return version
+
+    def __missing__(self, key: tuple) -> tuple:
+        name, version, *rest = key
+        definitions, date = self.versions[version]
+        kind, problems, expected = _check_collection(self.book, definitions, name, date, *rest)
+        outcome = self[key] = (kind, problems, None if expected is None else expected[0],
+                               None if kind is None else (kind, name), expected)
+        return outcome
+
+
+def _check_collection(book: FeeBook, in_force, name, date, account, class_name, grade, topup,
+                      student, heads) -> tuple[str | None, tuple[tuple[str, str], ...], tuple | None]:
     """FE02, FE03 and what FE01 compares, for a collection to `account` for item `name` on `date`
-    (one student when `student`, else `heads`, the `students` written): the kind of the item it
-    names when defined, the problems as (code, message), and (the amount expected, the head
-    count, the definition) when the amount is to be compared with the standard."""
+    (one student when `student`, else `heads`, the `students` written), `in_force` the item's
+    definitions in force then: the kind of the item it names when defined, the problems as
+    (code, message), and (the amount expected, the head count, the definition) when the amount
+    is to be compared with the standard."""
     grade = grade_name(str(grade)) if grade else None
-    in_force = book.in_force(name, date)
     if not in_force:
         defined = book.definitions.get(name)
         when = f"（自 {defined[0].since} 起才有定义）" if defined else ""
@@ -185,7 +261,7 @@ def _check_collection(book: FeeBook, name, date, account, class_name, grade, top
     if first.account != account:
         return first.kind, (("FE02", f"收费项目“{name}”应记入 {first.account}，此笔记入 {account}"
                                      "（各项收费分别核算）"),), None
-    item, inside = book.item_for(name, date, class_name, grade)
+    item, inside = book.item_in(in_force, class_name, grade)
     if inside is None:
         scopes = "、".join(i.scope.text for i in in_force)
         return first.kind, (("FE03", f"无法核对收费范围：{name}的范围为 {scopes}，"

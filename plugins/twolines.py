@@ -59,6 +59,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
@@ -79,30 +80,71 @@ class TwoLinesError(NamedTuple):
 GENERIC = ("其他", "其它")  # a 2103 sub-account "其他" names no fee an income account could carry
 TREASURY_WORDS = ("财政", "国库", "金库")  # 国家金库…支库 is the treasury
 RETURN_WORDS = ("返还", "核拨")  # 财政专户核拨返还: the school's share comes back as income
+_RETURNED = re.compile("|".join(map(re.escape, RETURN_WORDS)))
 
 
 def _error(entry, code: str, message: str) -> TwoLinesError:
     return TwoLinesError(entry.meta, f"[{code}] {message}", entry)
 
 
-def check_flow(book: TreasuryBook, flow: Flow) -> list[TwoLinesError]:
+def _fee_income(account: str) -> bool:
+    """An income account a fee could be credited to (not 4001 财政拨款, not a 返还)."""
+    return account.startswith("Income:") and not account.startswith("Income:4001") \
+        and "返还" not in account
+
+
+class _Seen:
+    """What `check_flow` works out once per walk: by account, by day."""
+
+    def __init__(self, book: TreasuryBook) -> None:
+        self.book = book
+        self.fee_income: dict[str, bool] = {}
+        self.items: dict = {}  # day -> (non-tax items, 代收费 items) known on that day
+        self.named: dict = {}  # (account, day) -> the non-tax items the account names
+
+    def items_on(self, day) -> tuple[list[str], list[str]]:
+        found = self.items.get(day)
+        if found is None:
+            book = self.book
+            found = self.items[day] = (
+                [name for name, since in book.non_tax.items() if since <= day],
+                [name for name, since in book.agency_items.items() if since <= day])
+        return found
+
+    def names(self, account: str, day) -> list[str]:
+        key = (account, day)
+        found = self.named.get(key)
+        if found is None:
+            found = self.named[key] = [n for n in self.items_on(day)[0]
+                                       if n in account.split(":", 1)[1] and not n.startswith(GENERIC)]
+        return found
+
+
+def check_flow(book: TreasuryBook, flow: Flow, seen: _Seen | None = None) -> list[TwoLinesError]:
     """TL01, TL06, TL03, TL02 on one transaction that credits income, spends or leaves 2103."""
     txn, debits, credits = flow.txn, flow.debits, flow.credits
     day = txn.date
     errors = []
-    item = txn.meta.get("item")
-    text = f"{txn.payee or ''} {txn.narration or ''}"
+    seen = seen or _Seen(book)
     # TL01 / TL06: fees credited to income (the items known on the day: their `open`)
-    returned = flow.to_income and any(word in text for word in RETURN_WORDS) and "退" not in text
-    if flow.to_income and not returned:
-        non_tax = [name for name, since in book.non_tax.items() if since <= day]
-        agency_items = [name for name, since in book.agency_items.items() if since <= day]
-    for posting in credits if flow.to_income and not returned else ():
+    incomes = []
+    if flow.to_income:
+        fee_income = seen.fee_income
+        for posting in credits:
+            relevant = fee_income.get(posting.account)
+            if relevant is None:
+                relevant = fee_income[posting.account] = _fee_income(posting.account)
+            if relevant:
+                incomes.append(posting)
+    text = f"{txn.payee or ''} {txn.narration or ''}" if incomes or flow.out_of_2103 else ""
+    if incomes and (not _RETURNED.search(text) or "退" in text):
+        item = txn.meta.get("item")
+        non_tax, agency_items = seen.items_on(day)
+    else:
+        incomes = []
+    for posting in incomes:
         account = posting.account
-        if not account.startswith("Income:") or account.startswith("Income:4001") \
-                or "返还" in account:
-            continue
-        named = [n for n in non_tax if n in account.split(":", 1)[1] and not n.startswith(GENERIC)]
+        named = seen.names(account, day)
         if item in non_tax or named:
             fee = item if item in non_tax else named[0]
             errors.append(_error(txn, "TL01", f"{fee}属非税收入，应贷记 2103 应缴财政款并上缴财政，"
@@ -136,10 +178,11 @@ def check_flow(book: TreasuryBook, flow: Flow) -> list[TwoLinesError]:
 def errors_of(book: TreasuryBook) -> list[TwoLinesError]:
     """The rule's problems, in the order the walk found them."""
     errors: list[TwoLinesError] = []
+    seen = _Seen(book)
     for event in book.events:
         kind = type(event)
         if kind is Flow:
-            errors += check_flow(book, event)
+            errors += check_flow(book, event, seen)
         elif kind is CashOver:
             errors.append(_error(event.entry, "TL08", (
                 f"库存现金 {event.day} 日终余额 {event.balance} 元，"

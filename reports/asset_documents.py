@@ -10,6 +10,7 @@ import datetime as dt
 
 from markupsafe import Markup
 
+from xiaozhang.model.asset_cards import OPENING
 from xiaozhang.reports.asset_years import ChangeRow, ChangesTable, DepreciationTable
 from xiaozhang.reports.assets import ZERO, Register
 from xiaozhang.reports.document import Document, Table, Text
@@ -56,8 +57,6 @@ def register_document(register: Register, ledger: str = ""):
     else:
         signatures = ["资产管理员", "会计", "总务主任"]
     info = [("截至", register.day.isoformat()), ("范围", register.scope)]
-    if ledger:
-        info.append(("账本", ledger))
     title = "资产卡片清单" + (f"（{register.location}）" if one_place else "")
     return Document(title=title, subtitle=register.school, info=info, blocks=blocks,
                     signatures=signatures, closing=[register.school, _day(register.day)],
@@ -79,16 +78,16 @@ def depreciation_document(table: DepreciationTable, ledger: str = ""):
                           sum((d.cost for d in table.lines), ZERO), None, None, table.total,
                           sum((d.accumulated for d in table.lines), ZERO),
                           sum((d.net for d in table.lines), ZERO)])
-    agree = "一致" if table.total == table.ledger_total else "不一致，请运行 xiaozhang check 查看"
+    agree = "一致" if table.total == table.ledger_total else "不一致，请财务室核对"
     blocks = [summary, detail,
-              Text(f"本期计提合计 {table.total:,.2f} 元；账上生成的折旧分录（借 5001…500104 固定资产折旧费）"
+              Text(f"本期计提合计 {table.total:,.2f} 元；账上记录的固定资产折旧费"
                    f"同期合计 {table.ledger_total:,.2f} 元，{agree}。", "note"),
               Text(table.reconciliation.sentence(), "note"),
               Text("折旧方法：年限平均法，按月计提，不留残值；月折旧额 =（原值－已提折旧）÷ 剩余月数，"
                    "四舍五入到分，最后一个月计提余额。文物和陈列品、图书档案、动植物、土地不计提折旧。",
                    "note")]
     period = f"{table.year}年{table.months[0]}月至{table.months[-1]}月"
-    info = [("期间", period)] + ([("账本", ledger)] if ledger else [])
+    info = [("期间", period)]
     return Document(title="固定资产折旧计提表", subtitle=table.school, info=info, blocks=blocks,
                     signatures=["制表（会计）", "审核（总务主任）"],
                     closing=[table.school, _day(table.period_end)], landscape=True,
@@ -99,7 +98,8 @@ def changes_document(table: ChangesTable, ledger: str = ""):
     used_sources = [i for i, s in enumerate(table.sources)
                     if s == "购置" or table.total.additions[i]]
     used_kinds = [i for i, k in enumerate(table.kinds) if k == "报废" or table.total.disposals[i]]
-    columns = (["类别", "年初原值"] + [f"增加：{table.sources[i]}" for i in used_sources] + ["增加合计"]
+    opening = "建账时" if table.opened else "年初"
+    columns = (["类别", f"{opening}原值"] + [f"增加：{table.sources[i]}" for i in used_sources] + ["增加合计"]
                + [f"减少：{table.kinds[i]}" for i in used_kinds] + ["减少合计", "年末原值"])
 
     def cost_row(row: ChangeRow, label: str | None = None):
@@ -110,24 +110,29 @@ def changes_document(table: ChangesTable, ledger: str = ""):
         return [label or row.category, row.opening_depreciation, row.charged, row.brought_in,
                 row.written_off, row.closing_depreciation, row.closing_net]
 
-    omitted = [s for i, s in enumerate(table.sources) if i not in used_sources]
+    omitted = [s for i, s in enumerate(table.sources) if i not in used_sources
+               and not (table.opened and s == OPENING)]
     omitted += [k for i, k in enumerate(table.kinds) if i not in used_kinds]
     blocks = [
         Table(columns, [cost_row(r) for r in table.rows], title="一、原值（元）",
               total=cost_row(table.total, "合计")),
-        Table(["类别", "年初累计折旧", "本年计提", "建账/调入带入", "处置转出", "年末累计折旧", "年末净值"],
+        Table(["类别", f"{opening}累计折旧", "本年计提", "调入带入", "处置转出", "年末累计折旧", "年末净值"],
               [depreciation_row(r) for r in table.rows], title="二、累计折旧与净值（元）",
               total=depreciation_row(table.total, "合计")),
     ]
     if omitted:
         blocks.append(Text(f"本期没有发生：{'、'.join(omitted)}。", "note"))
     balanced = all(r.balanced for r in table.rows)
-    blocks.append(Text("各类别：年初原值＋本年增加－本年减少＝年末原值；年初累计折旧＋本年计提＋带入－处置转出"
+    if table.opened:
+        blocks.append(Text(f"本年为建账年度：{_day(table.opened)}建账，建账时录入的资产原值和已提折旧列为"
+                           "期初数（不作本年增加），本表自建账日起编制；以后各年以上年末数为年初数。", "note"))
+    blocks.append(Text(f"各类别：{opening}原值＋本年增加－本年减少＝年末原值；{opening}累计折旧＋本年计提＋带入－处置转出"
                        f"＝年末累计折旧（{'已逐行核对' if balanced else '有不平的行，请检查'}）。", "note"))
-    blocks.append(Text("年初：" + table.opening.sentence().removeprefix("与总账核对"), "note"))
+    blocks.append(Text(f"{opening}：" + table.opening.sentence().removeprefix("与总账核对"), "note"))
     blocks.append(Text("年末：" + table.closing.sentence().removeprefix("与总账核对"), "note"))
-    period = f"{table.start} 至 {table.end}" + ("" if table.complete else "（本年尚未结束）")
-    info = [("期间", period)] + ([("账本", ledger)] if ledger else [])
+    period = (f"{_day(table.opened or table.start)}{'（建账）' if table.opened else ''}至{_day(table.end)}"
+              + ("" if table.complete else "（本年尚未结束）"))
+    info = [("期间", period)]
     return Document(title="固定资产增减变动表", subtitle=f"{table.school}　{table.year}年度",
                     info=info, blocks=blocks, signatures=["单位负责人", "财务负责人", "制表人"],
                     closing=[table.school, _day(table.end)], landscape=True, sheet="增减变动表")

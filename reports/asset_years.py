@@ -15,7 +15,12 @@ Changes table (固定资产增减变动表), calendar year, by category
     (报废, 出售, 无偿调出, 盘亏) = closing cost (年末原值); opening accumulated depreciation +
     the year's charge + depreciation brought in (opening cards, transfers in at cost) −
     depreciation of the disposed cards = closing accumulated depreciation; closing net value.
-    A year not yet over ends on the last day of the books.
+    A year not yet over ends on the last day of the books. Each year opens with the previous
+    year's closing balances. In the year the cards were first entered (建账, the opening cards
+    dated in the year: `opened`), the table opens on that day instead, with the opening cards
+    as its opening balances (their cost and the depreciation taken before the books): they are
+    what the school had, not additions. (Until 2026-12 that year opened at 0.00 and showed all
+    the opening cards as 增加：期初建账, which a bureau rejects.)
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from xiaozhang import chart
+from xiaozhang.model.asset_cards import OPENING
 from xiaozhang.model.assets import CATEGORIES, DISPOSALS, SOURCE_ORDER
 from xiaozhang.model.books import GENERATED, SchoolBooks
 from xiaozhang.model.money import from_fen
@@ -208,8 +214,9 @@ class ChangesTable:
     kinds: tuple[str, ...]
     rows: tuple[ChangeRow, ...]  # the six categories
     total: ChangeRow
-    opening: Reconciliation  # the ledger on the day before `start`
+    opening: Reconciliation  # the ledger on the day before `start` (on `opened` in the 建账 year)
     closing: Reconciliation
+    opened: dt.date | None = None  # the 建账 day, when the opening cards are dated in this year
 
     @property
     def complete(self) -> bool:
@@ -259,6 +266,8 @@ def build_changes(entries, options_map=None, year: int | None = None) -> Changes
         closing_depreciation: int = 0
 
     acc = {c: Acc() for c in CATEGORIES}
+    opened = min((card.date for card in register.cards.values()
+                  if card.source_kind == OPENING and start <= card.date <= end), default=None)
     for card in register.cards.values():
         if card.category not in acc:
             continue
@@ -266,7 +275,10 @@ def build_changes(entries, options_map=None, year: int | None = None) -> Changes
         if card.in_books(before):
             a.opening_cost += card.cost
             a.opening_depreciation += card.depreciation_on(before, horizon)
-        if start <= card.date <= end:
+        elif opened is not None and card.source_kind == OPENING and start <= card.date <= end:
+            a.opening_cost += card.cost  # the 建账 year: the opening cards open the table
+            a.opening_depreciation += card.prior
+        elif start <= card.date <= end:
             a.additions[card.source_kind] = a.additions.get(card.source_kind, 0) + card.cost
             a.brought_in += card.prior
         disposal = card.disposal
@@ -289,5 +301,5 @@ def build_changes(entries, options_map=None, year: int | None = None) -> Changes
                       from_fen(a.brought_in), from_fen(a.written_off), from_fen(a.closing_depreciation))
             for category, a in acc.items()]
     return ChangesTable(year, school_name(books, end), start, end, SOURCE_ORDER, DISPOSAL_KINDS,
-                        tuple(rows), _sum_rows("合计", rows), reconcile(books, before),
-                        reconcile(books, end))
+                        tuple(rows), _sum_rows("合计", rows),
+                        reconcile(books, opened if opened is not None else before), reconcile(books, end), opened)

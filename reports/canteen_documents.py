@@ -58,7 +58,7 @@ def notice_document(month: CanteenMonth) -> Document:
         blocks.append(Text(f"注：本月有 {m.unknown_meals_entries} 笔就餐消费没有人次记录，就餐人次不完整。",
                            style="note"))
     if not month.complete:
-        blocks.append(Text(f"注：账本只记到 {_date(month.as_of) if month.as_of else '—'}，本月尚未结束，数字不是最终数。",
+        blocks.append(Text(f"注：账目只记到 {_date(month.as_of) if month.as_of else '—'}，本月尚未结束，数字不是最终数。",
                            style="note"))
     return Document(
         title="伙食费收支公示",
@@ -70,6 +70,7 @@ def notice_document(month: CanteenMonth) -> Document:
         closing=[f"{month.school}", "　　年　　月　　日"],
         footer=f"监督电话：{month.hotline}",
         sheet=f"伙食费公示{month.month:%Y-%m}",
+        phone=True,
     )
 
 
@@ -107,16 +108,16 @@ def statement_document(month: CanteenMonth) -> Document:
                     total=["资产合计", b.assets_total, "负债和净资产合计",
                            b.liabilities_total + b.net_assets_total])
     check = ("资产合计等于负债和净资产合计，食堂账目自身平衡。" if b.difference == 0 else
-             f"资产合计与负债和净资产合计相差 {b.difference} 元：有食堂与学校资金混记的分录（见规则 CT01）。")
+             f"资产合计与负债和净资产合计相差 {b.difference} 元：有食堂与学校资金混记的分录，请财务室核对。")
     blocks = [pnl, balance, Text(check, style="note")]
     if not month.complete:
-        blocks.append(Text(f"注：账本只记到 {_date(month.as_of) if month.as_of else '—'}，本月尚未结束。",
+        blocks.append(Text(f"注：账目只记到 {_date(month.as_of) if month.as_of else '—'}，本月尚未结束。",
                            style="note"))
     return Document(
         title="食堂收支盈亏表",
         subtitle=f"{month.school}食堂 {month.label}",
         info=[("编报期限", f"{_date(month.statement_due)}前报学校"),
-              ("核算方式", "食堂独立核算（账本中标明 canteen: TRUE 的科目）")],
+              ("核算方式", "食堂独立核算")],
         blocks=blocks,
         signatures=SIGNATURES_STATEMENT,
         closing=[f"{month.school}食堂", "　　年　　月　　日"],

@@ -41,17 +41,23 @@ Payers
 Allocation (分摊; 代收费 and items with a settlement policy only)
     Each spending posting is shared equally by the payers in its scope: the payers of the
     `student`, `class` or `grade` written on the posting, else on the entry, else all payers of
-    the item. Shares are in fen (`xiaozhang.model.money.split_fen`): the fen left over go one
-    each to the first payers by 学号 (so the shares add up to the posting exactly). A posting
-    with nobody in its scope is `unallocated`.
+    the item. Shares are in fen and equal within a posting: the posting divided by the number
+    of payers, rounded up to the fen (`share_of`). The fen rounded up (尾差, fewer fen than
+    payers) are not refunded: they stay on the item's account (`rounding`) and the notice says
+    so. Every payer of a scope therefore has the same share, and a class refund booked at the
+    notice's per-student amount never refunds more than the balance. (Until 2026-12 the fen
+    left over went to the first payers by 学号: their refunds were a fen smaller than the
+    others', and a class refund at the larger amount refunded more than the balance.) A
+    posting with nobody in its scope is `unallocated`.
 
 Settlement (结算) per student
     settlement = paid - share. Positive: refund (退). Negative: a top-up (补) under 多退少补, or
     waived (不补) under 多退少不补. By construction the settlements add up to
-    collected - spent + unallocated, i.e. to the item's balance (结余) when every spending is
-    allocated. `refunded` is what the ledger already shows refunded to the student: a refund
+    collected - spent + unallocated - rounding, i.e. to the item's balance (结余) less the 尾差
+    when every spending is allocated. `refunded` is what the ledger already shows refunded to the student: a refund
     with `student`; one with `refund_each` gives that amount to each payer of its class; other
-    refunds are shared like spending. `outstanding` = settlement - refunded (still to refund).
+    refunds are shared like spending. `outstanding` = settlement - refunded (still to refund;
+    negative: refunded more than the settlement, 多退, pointed out in the item's notes).
 
 Disclosure status (the 收费公示 page)
     `status(entries)`: the model's `FeeBook.status` (the same as rule FE05), latest month first.
@@ -85,7 +91,7 @@ from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import (COLLECTION, REFUND, DueDisclosure, FeeBook, FeeItem,
                                   FeePosting, Scope, grade_name, grade_of_class,
                                   record_month)
-from xiaozhang.model.money import ZERO, split_fen
+from xiaozhang.model.money import ZERO, fen, from_fen, split_fen
 from xiaozhang.model.periods import Term
 from xiaozhang.roster import RosterError, Student, mask_name, read_roster, roster_for
 
@@ -145,6 +151,11 @@ class Payer:
     def outstanding(self) -> Decimal:
         return self.settlement - self.refunded
 
+    @property
+    def over_refunded(self) -> Decimal:
+        """多退: refunded beyond what the settlement gives back (zero when none)."""
+        return max(self.refunded - max(self.settlement, ZERO), ZERO)
+
 
 @dataclass(frozen=True)
 class Standard:
@@ -174,6 +185,7 @@ class ItemSheet:
     refunded: Decimal = ZERO
     refunded_month: Decimal = ZERO
     unallocated: Decimal = ZERO
+    rounding: Decimal = ZERO  # 尾差: the fen the equal shares round up (kept, not refunded)
     spendings: list[Spending] = field(default_factory=list)
     refunds: list[Refund] = field(default_factory=list)
     payers: dict[str, Payer] = field(default_factory=dict)
@@ -196,6 +208,13 @@ class ItemSheet:
     def held(self) -> Decimal:
         """What is still in the item's account for the term: collected - spent - refunded."""
         return self.collected - self.spent - self.refunded
+
+    @property
+    def over_refunded(self) -> Decimal:
+        """多退: what the payers were refunded beyond their settlements."""
+        if not self.settles:
+            return ZERO
+        return sum((p.over_refunded for p in self.payers.values()), ZERO)
 
     @property
     def refund_due(self) -> Decimal:
@@ -443,12 +462,19 @@ class _Collector:
                 sheet.notes.append(f"{spending.date} {spending.payee} {spending.amount} 元："
                                    f"{spending.scope}没有缴费学生，无法分摊")
                 continue
-            for payer, part in zip(group, split_fen(spending.amount, len(group))):
+            part = share_of(spending.amount, len(group))
+            for payer in group:
                 payer.share += part
                 payer.shares[index] = payer.shares.get(index, ZERO) + part
+            sheet.rounding += part * len(group) - spending.amount
             sheet.spendings[index] = _with_sharers(spending, len(group))
         for sheet, txn, posting, amount in self.pending_refunds:
             self.refund(sheet, txn, posting, amount)
+        for sheet in self.items.values():
+            over = [p for p in sheet.payers.values() if p.over_refunded]
+            if sheet.settles and over:
+                sheet.notes.append(f"已退超过应退：{len(over)} 名学生共多退 {sheet.over_refunded} 元，"
+                                   "请核对退费分录")
 
     def refund(self, sheet: ItemSheet, txn: data.Transaction, posting: data.Posting,
                amount: Decimal) -> None:
@@ -471,6 +497,13 @@ class _Collector:
             parts = split_fen(amount, len(group))
         for payer, part in zip(group, parts):
             payer.refunded += part
+
+
+def share_of(amount: Decimal, count: int) -> Decimal:
+    """Each payer's equal share of a spending of `amount` among `count` payers: rounded up
+    to the fen, so that the shares cover the spending and the refunds never exceed the
+    balance (the fen rounded up, fewer than `count`, are the 尾差)."""
+    return from_fen(-(-fen(amount) // count))
 
 
 def _restriction(txn: data.Transaction, posting: data.Posting) -> dict:

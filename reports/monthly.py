@@ -39,9 +39,14 @@ Amounts
     month's end and up to the previous month's end: 本月 = the difference, 本年累计 = the first.
     The year's budget is each month's share of the line in force on its first day (yearly ÷ 12,
     quarterly ÷ 3, monthly, weekly × 52 ÷ 12, daily × 365 ÷ 12) added up; 本月预算 and 序时预算
-    (January through the month) use the same shares. 执行率 = 本年累计 ÷ 全年预算; 序时进度 = months
-    elapsed ÷ 12; the state (正常 / 接近 / 超支) compares 本年累计 with the year's budget
-    (`compliance.usage`).
+    (January through the month) use the same shares: 本月预算 is compared with 本月, 序时预算 and
+    全年预算 with 本年累计 (执行率 = 本年累计 ÷ 全年预算; 序时进度 = months elapsed ÷ 12). The state
+    (正常 / 预警 / 超支, `budget_state`) is that of the line's own control period, as the budget
+    rule (BG01) checks it: a monthly line's month, a quarterly line's quarter to date, a yearly
+    line's year to date, spent against the line's amount (weekly and daily lines: the month
+    against their month's share); 预警 from 90%, or when the month spent more than 本月预算. The note says what 超支 means under the
+    `budget-control` setting (warn: a warning; stop: an error). (Until 2026-12 the state compared
+    本年累计 with the year's budget, so a month at 165% of a monthly line showed 正常.)
 
 水电费同比 (`build_utilities`)
     水费 (30205) and 电费 (30206), with sub-accounts, for each month January through the period
@@ -65,8 +70,8 @@ from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import AGENCY_KIND, COLLECTION, REFUND, SERVICE
 from xiaozhang.model.periods import month_end, parse_month
-from xiaozhang.plugins.budgets import PERIODS, BudgetBook
-from xiaozhang.reports.compliance import usage
+from xiaozhang.plugins.budgets import PERIODS, BudgetBook, period_label, period_of
+from xiaozhang.reports.compliance import NEAR_SHARE, usage
 
 ZERO = Decimal("0")
 _TENTH = Decimal("0.1")
@@ -353,7 +358,11 @@ class BudgetRow:
     month_actual: Decimal
     year_actual: Decimal
     used: Decimal | None  # year_actual / year_budget in per cent
-    state: str
+    state: str  # 正常 / 预警 / 超支, of the control period (below)
+    control_label: str = ""  # the line's own period up to the month's end: 2026年3月, 2026年第1季度, 2026年
+    control_budget: Decimal = ZERO  # the line's amount for that period (what BG01 compares with)
+    control_actual: Decimal = ZERO  # spent in that period up to the month's end
+    control_used: Decimal | None = None  # per cent
 
     @property
     def label(self) -> str:
@@ -372,6 +381,7 @@ class BudgetRow:
 class BudgetReport:
     period: Period
     rows: tuple[BudgetRow, ...]
+    control: str = "warn"  # the budget-control setting at the month's end: warn / stop
 
     @property
     def elapsed(self) -> Decimal:
@@ -411,13 +421,38 @@ def build_budget(entries: Sequence[data.Directive], options_map: dict, period: P
             in_force = to_date.line_as_of(account, dt.date(period.year, month, 1))
             shares.append(in_force.amount.number * _MONTHLY_SHARE[in_force.frequency] if in_force else ZERO)
         year_budget = sum(shares, ZERO).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        used, state = usage(actual.get(account, ZERO), year_budget)
+        used, _state = usage(actual.get(account, ZERO), year_budget)
+        month_budget = shares[period.month - 1].quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        month_actual = actual.get(account, ZERO) - before.get(account, ZERO)
+        if line.frequency in ("monthly", "quarterly", "yearly"):
+            # the period the budget-control rule (BG01) checks: the line's own month, quarter
+            # or year, spent up to the month's end against the line's amount
+            first, _last = period_of(line.frequency, period.last)
+            execution = to_date.execution(account, period.last)
+            control = (period_label(line.frequency, first), line.amount.number,
+                       execution[1].actual if execution and execution[1] else ZERO)
+        else:  # a weekly or daily line: its share of the month against the month
+            control = (period.label, month_budget, month_actual)
         rows.append(BudgetRow(
-            account, line.frequency, line.amount.number, year_budget,
-            shares[period.month - 1].quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+            account, line.frequency, line.amount.number, year_budget, month_budget,
             sum(shares[:period.month], ZERO).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
-            actual.get(account, ZERO) - before.get(account, ZERO), actual.get(account, ZERO), used, state))
-    return BudgetReport(period, tuple(rows))
+            month_actual, actual.get(account, ZERO), used,
+            budget_state(control[2], control[1], month_actual > month_budget),
+            control[0], control[1], control[2], _percent(control[2], control[1])))
+    control = policy.get("budget-control", period.last) or "warn"
+    return BudgetReport(period, tuple(rows), "stop" if control == "stop" else "warn")
+
+
+BUDGET_NORMAL, BUDGET_WARNING, BUDGET_OVER = "正常", "预警", "超支"
+
+
+def budget_state(actual: Decimal, budget: Decimal, month_over: bool = False) -> str:
+    """超支 above the control period's budget (what the budget-control rule reports); 预警 from
+    90% of it (`compliance.NEAR_SHARE`) or when the month spent more than its share of the
+    line (`month_over`); else 正常."""
+    if actual > budget:
+        return BUDGET_OVER
+    return BUDGET_WARNING if month_over or actual >= budget * NEAR_SHARE else BUDGET_NORMAL
 
 
 # -- 水电费同比 --------------------------------------------------------------------------------------
@@ -502,7 +537,7 @@ def _info(period: Period, school: str, ledger: str, *, year: bool = True) -> lis
     lines = [("编制单位", school or "（未设学校信息）"),
              ("期间", f"本月 {period.first} 至 {period.last}"
                       + (f"；本年累计 {period.year_start} 至 {period.last}" if year else "")),
-             ("账本", ledger or "（未注明）"), ("金额单位", "元")]
+             ("金额单位", "元")]
     return lines
 
 
@@ -522,8 +557,8 @@ def income_document(report: IncomeStatement, school: str, ledger: str, issued: d
         title="收入费用表", subtitle=f"{school}  {report.period.label}", sheet="收入费用表",
         info=_info(report.period, school, ledger),
         blocks=[Table(["项目", "本月数", "本年累计数"], rows, total=row(report.surplus), widths=[30, 14, 14]),
-                Text("按《政府会计制度》收入费用表的项目列示；各明细科目并入所属一级科目。本表数字由上述账本的"
-                     "全部收入、费用科目计算（含待审批分录），本期收入、本期费用分别等于账本中收入、费用科目"
+                Text("按《政府会计制度》收入费用表的项目列示；各明细科目并入所属一级科目。本表数字由学校会计账簿的"
+                     "全部收入、费用科目计算（含待审批分录），本期收入、本期费用分别等于收入、费用科目"
                      "在该期间的发生额。", "note")],
         signatures=("单位负责人", "会计主管", "制表"), closing=_closing(school, issued),
         footer=f"{school} 收入费用表 {report.period.label}")
@@ -554,7 +589,7 @@ def spending_document(report: SpendingReport, school: str, ledger: str, issued: 
                                 [[str(p.date), p.item, p.payee, p.invoice, p.voucher, p.amount]
                                  for p in report.agency_payments], title="本月付给提供方的款项"))
     else:
-        blocks.append(Text("账本中没有代收费科目。"))
+        blocks.append(Text("没有代收费科目。"))
     blocks.append(Text("三、服务性收费", "h"))
     if report.service:
         rows = [[r.item, r.collected, r.spent, r.collected - r.spent, r.year_collected, r.year_spent,
@@ -566,9 +601,8 @@ def spending_document(report: SpendingReport, school: str, ledger: str, issued: 
                                  for p in report.service_payments], title="本月服务性收费支出"))
     else:
         blocks.append(Text("没有定义服务性收费项目。"))
-    blocks.append(Text("代收费：收取为贷记 230701 代收费各明细科目，付提供方为借记（退费除外），月末余额为截至月末"
-                       "尚未付出或退还的款项。服务性收费：收入为该项目收入科目的贷方，支出为写明该收费项目 item 的费用。"
-                       "数字均由上述账本计算。", "note"))
+    blocks.append(Text("代收费：收取为贷记代收费各明细科目，付提供方为借记（退费除外），月末余额为截至月末"
+                       "尚未付出或退还的款项。服务性收费：收入为该项目收入科目的贷方，支出为注明该收费项目的费用。", "note"))
     return Document(title=f"{period.label}办公费、代收费、服务性收费开支情况报告",
                     subtitle=school, sheet="月度支出", info=_info(period, school, ledger),
                     blocks=blocks, signatures=("经办人", "会计", "校长"), closing=_closing(school, issued),
@@ -582,17 +616,19 @@ def budget_document(report: BudgetReport, school: str, ledger: str, issued: dt.d
     def pct(value: Decimal | None):
         return None if value is None else Percent(value / 100)
 
-    rows = [[r.label, PERIODS[r.frequency], r.year_budget, r.month_budget, r.month_actual, pct(r.month_used),
-             r.to_date_budget, r.year_actual, pct(r.used), r.remaining, r.state] for r in report.rows]
+    rows = [[r.label, f"{PERIODS[r.frequency]}（{r.control_label}）", r.control_budget, r.control_actual,
+             pct(r.control_used), r.state, r.month_budget, r.month_actual, pct(r.month_used),
+             r.year_budget, r.to_date_budget, r.year_actual, pct(r.used)] for r in report.rows]
     totals = [sum((getattr(r, a) for r in report.rows), ZERO)
-              for a in ("year_budget", "month_budget", "month_actual", "to_date_budget", "year_actual")]
+              for a in ("month_budget", "month_actual", "year_budget", "to_date_budget", "year_actual")]
     blocks: list = []
     if report.rows:
         blocks.append(Table(
-            ["科目", "预算期间", "全年预算", "本月预算", "本月支出", "本月执行率", "序时预算", "本年累计支出",
-             "全年执行率", "预算余额", "状态"], rows,
-            total=["合计", None, totals[0], totals[1], totals[2], pct(_percent(totals[2], totals[1])),
-                   totals[3], totals[4], pct(_percent(totals[4], totals[0])), totals[0] - totals[4], None]))
+            ["科目", "控制期间", "期间指标", "期间支出", "期间执行率", "状态", "本月预算", "本月支出",
+             "本月执行率", "全年预算", "序时预算", "本年累计支出", "全年执行率"], rows,
+            total=["合计", None, None, None, None, None, totals[0], totals[1], pct(_percent(totals[1], totals[0])),
+                   totals[2], totals[3], totals[4], pct(_percent(totals[4], totals[2]))],
+            widths=[16, 17, 11, 11, 8, 6, 10, 10, 8, 11, 11, 11, 8]))
         chart = bar_chart_png([r.label for r in report.rows],
                               [Series("全年预算", [r.year_budget for r in report.rows], BUDGET_COLOUR),
                                Series("本年累计支出", [r.year_actual for r in report.rows], ACTUAL_COLOUR)],
@@ -601,11 +637,15 @@ def budget_document(report: BudgetReport, school: str, ledger: str, issued: dt.d
                               height_in=max(2.6, 0.42 * len(report.rows) + 1.2))
         blocks.append(Figure(chart, width_mm=190))
     else:
-        blocks.append(Text("账本中没有预算指标（custom \"budget\"）。"))
-    blocks.append(Text(f"序时进度 {report.elapsed}%（截至 {report.period.last}）。全年预算为各月所适用预算指标的月度份额之和"
-                       "（年度指标 ÷ 12，季度指标 ÷ 3）；本月、本年累计支出为该科目及其下级科目的借方减贷方"
-                       "（含待审批分录），与预算控制规则 BG01 的口径相同。状态：执行率 ≥ 90% 为接近，超过预算为超支。",
-                       "note"))
+        blocks.append(Text("本年没有预算指标。"))
+    consequence = ("本校预算控制为“禁止”：超支的支出在账务检查中列为错误，须先调整预算。"
+                   if report.control == "stop" else
+                   "本校预算控制为“预警”：超支的支出在账务检查中列为预警，须说明原因。")
+    blocks.append(Text(f"序时进度 {report.elapsed}%（截至 {report.period.last}）。状态按每条预算指标自身的控制期间判断："
+                       "月度指标比本月支出，季度指标比本季度累计支出，年度指标比本年累计支出；超过指标为超支，"
+                       "期间执行率 ≥ 90% 或本月支出超过本月预算为预警。" + consequence + "本月预算、全年预算为各月所适用指标的月度份额"
+                       "（年度指标 ÷ 12，季度指标 ÷ 3）；本月预算与本月支出比，序时预算与本年累计支出比。"
+                       "支出为该科目及其下级科目的借方减贷方（含待审批分录）。", "note"))
     return Document(title=f"预算执行情况表（{report.period.label}）", subtitle=school, sheet="预算执行",
                     info=_info(report.period, school, ledger), blocks=blocks,
                     signatures=("会计", "总务主任", "校长"), closing=_closing(school, issued),
@@ -644,8 +684,8 @@ def utilities_document(report: UtilitiesReport, school: str, ledger: str, issued
     blocks: list = [Table(
         ["月份", f"水费 {year}年", f"水费 {before}年", "增减", "增减率", f"电费 {year}年", f"电费 {before}年",
          "增减", "增减率"], rows, total=total)]
-    blocks.append(Text("水费为 30205 水费、电费为 30206 电费科目（含下级科目）的借方减贷方；"
-                       "“无记录”表示账本从该月以后才开始，不作比较；可比月份合计只加两年都有记录的月份。"
+    blocks.append(Text("水费、电费为水费、电费科目（含下级科目）的借方减贷方；"
+                       "“无记录”表示账目从该月以后才开始，不作比较；可比月份合计只加两年都有记录的月份。"
                        "增减率 = 增减 ÷ 上年同期。", "note"))
     labels = [f"{m.month}月" for m in report.months]
     for name, now, then in (("水费", "water", "water_last"), ("电费", "power", "power_last")):

@@ -65,7 +65,7 @@ Example::
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -195,17 +195,26 @@ def build(
 
     income = {month: ZERO for month in months}
     expenses = {month: ZERO for month in months}
+    kinds: dict[str, int] = {}  # account -> 1 income, 2 expenses, 0 other (decided once)
     for txn in chosen.transactions:
         if not first <= txn.date <= last:
             continue
         month = txn.date.replace(day=1)
         for posting in txn.postings:
+            account = posting.account
+            kind = kinds.get(account)
+            if kind is None:
+                kind = kinds[account] = (1 if account_types.is_account_type(types.income, account)
+                                         else 2 if account_types.is_account_type(types.expenses, account)
+                                         else 0)
+            if not kind:
+                continue
             units = posting.units
             if units is None or units.currency != currency or units.number is None:
                 continue
-            if account_types.is_account_type(types.income, posting.account):
+            if kind == 1:
                 income[month] -= units.number
-            elif account_types.is_account_type(types.expenses, posting.account):
+            else:
                 expenses[month] += units.number
 
     balances_on = min(period[1], as_of) if period is not None and as_of else as_of
@@ -224,19 +233,36 @@ def build(
     )
 
 
+def _income_or_expenses(types) -> Callable[[str], bool]:
+    """Whether an account is an income or an expenses account, decided once per account."""
+    known: dict[str, bool] = {}
+
+    def test(account: str) -> bool:
+        found = known.get(account)
+        if found is None:
+            found = known[account] = (account_types.is_account_type(types.income, account)
+                                      or account_types.is_account_type(types.expenses, account))
+        return found
+    return test
+
+
 def school_years(transactions: Sequence[data.Transaction], currency: str, types) -> tuple[int, ...]:
-    """The school years with income or expenses (a year of opening balances only is not one)."""
+    """The school years with income or expenses (a year of opening balances only is not one).
+
+    The transactions are in date order: once a year is found, the rest of it is skipped."""
     years: set[int] = set()
+    counts = _income_or_expenses(types)
+    found_until = None  # the last day of the latest year found
     for txn in transactions:
-        year = SchoolYear.of(txn.date).year
-        if year in years:
+        if found_until is not None and txn.date <= found_until:
             continue
         for posting in txn.postings:
             units = posting.units
             if (units is not None and units.currency == currency and units.number
-                    and (account_types.is_account_type(types.income, posting.account)
-                         or account_types.is_account_type(types.expenses, posting.account))):
-                years.add(year)
+                    and counts(posting.account)):
+                year = SchoolYear.of(txn.date)
+                years.add(year.year)
+                found_until = year.last
                 break
     return tuple(sorted(years))
 
@@ -245,16 +271,22 @@ def fund_balances(transactions: Sequence[data.Transaction], currency: str, types
                   day: datetime.date | None) -> tuple[FundBalance, ...]:
     """The five fund groups' balances at the end of `day` (None: of all transactions)."""
     totals = {account: ZERO for _, account in FUND_GROUPS}
+    groups: dict[str, str | None] = {}  # account -> its fund group, decided once per account
     for txn in transactions:
         if day is not None and txn.date > day:
             break  # the model's transactions are in date order
         for posting in txn.postings:
+            account = posting.account
+            group = groups.get(account, "")
+            if group == "":
+                group = groups[account] = next(
+                    (g for _, g in FUND_GROUPS if _is_under(account, g)), None)
+            if group is None:
+                continue
             units = posting.units
             if units is None or units.currency != currency or units.number is None:
                 continue
-            for _, group in FUND_GROUPS:
-                if _is_under(posting.account, group):
-                    totals[group] += units.number
+            totals[group] += units.number
     funds = []
     for label, group in FUND_GROUPS:
         amount = account_types.get_account_sign(group, types) * totals[group]

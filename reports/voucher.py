@@ -8,7 +8,7 @@
     check_draft(...)          the ledger's files plus the draft through Beancount's real loader with
                               the ledger's plugins; the problems that point at the draft (and the new
                               ones the draft causes elsewhere), each mapped to the form field it concerns
-    target_file(...)          the month file of a date (`2026/10.beancount`), or the main file when
+    target_file(...)          (xiaozhang.layout) the month file of a date (`2026/10.beancount`), or main when
                               the ledger has no month files
     check(ledger, payload)    / save(ledger, payload): what the page's endpoints answer
 
@@ -25,7 +25,6 @@ labels them in Chinese only.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +37,8 @@ from beancount.core import data
 from beancount.parser import printer
 
 from xiaozhang.io import is_warning
+from xiaozhang.layout import (LayoutRefused, included, month_layout, prepare_month_file,  # noqa: F401
+                              relative_name, source_path, target_file, with_entry, with_include)
 from xiaozhang.model.money import format_money, yuan
 from xiaozhang.plugins.approvals import COMPETITIVE, SIGNATURES
 from xiaozhang.reports.compliance import problem_of
@@ -89,9 +90,6 @@ KIND_ROWS = {
 VOUCHER_PREFIX = "记"
 _VOUCHER = re.compile(r"^(?P<prefix>[^-\s]+)-(?P<year>\d{4})-(?P<month>\d{2})-(?P<number>\d+)$")
 _LEADING_CODE = re.compile(r"^(\d+)(.*)$")
-_MONTH_FILE = re.compile(r"^(\d{4})/(\d{2})\.beancount$")
-_YEAR_GLOB = re.compile(r'^include[ \t]+"(\d{4})/\*\.beancount"[ \t]*$', re.M)
-_INCLUDE = re.compile(r'^include[ \t]+".*"[ \t]*$', re.M)
 ROOT_NAMES = {"Assets": "资产", "Liabilities": "负债", "Equity": "净资产", "Income": "收入",
               "Expenses": "费用"}
 
@@ -437,58 +435,7 @@ def check_draft(main_file: str, text: str, entry: data.Transaction, base_errors:
     return rule_problems(errors, base_errors, entry, relative)
 
 
-# -- where it goes --------------------------------------------------------------------------------
-def source_path(path: str | os.PathLike) -> Path:
-    """A file's path as Beancount lists it in `options["include"]` (absolute, normalised, links
-    not resolved): the form Fava's `get_source` / `set_source` accept."""
-    return Path(os.path.normpath(os.path.abspath(path)))
-
-
-def relative_name(main_file: str, filename: str) -> str:
-    """A ledger file as the accountant knows it: `2026/10.beancount` (relative to main's folder)."""
-    try:
-        return source_path(filename).relative_to(source_path(main_file).parent).as_posix()
-    except ValueError:
-        return Path(filename).name
-
-
-def month_layout(main_file: str, includes: Iterable[str]) -> bool:
-    """Whether the ledger keeps its entries in month files (`2026/10.beancount` next to main)."""
-    return any(_MONTH_FILE.match(relative_name(main_file, name)) for name in includes)
-
-
-def target_file(main_file: str, includes: Iterable[str], day: dt.date) -> Path:
-    """The month file of `day` (`<main's folder>/2026/10.beancount`) in a ledger kept in month
-    files; the main file itself otherwise."""
-    main = source_path(main_file)
-    if month_layout(main_file, includes):
-        return main.parent / f"{day.year}" / f"{day.month:02d}.beancount"
-    return main
-
-
-def month_header(day: dt.date) -> str:
-    return f"; {day.year}年{day.month}月\n"
-
-
-def with_entry(source: str, text: str) -> str:
-    """`source` with the entry `text` appended after one blank line."""
-    body = source.rstrip("\n")
-    return f"{body}\n\n{text.rstrip()}\n" if body else f"{text.rstrip()}\n"
-
-
-def with_include(main_source: str, target: Path, main_file: str) -> str:
-    """The main file with an include for `target`: a year glob (`include "2027/*.beancount"`)
-    when the ledger includes its years that way, else the file itself; after the last include."""
-    relative = relative_name(main_file, str(target))
-    year = relative.split("/", 1)[0]
-    line = (f'include "{year}/*.beancount"' if _YEAR_GLOB.search(main_source) and "/" in relative
-            else f'include "{relative}"')
-    includes = list(_INCLUDE.finditer(main_source))
-    if not includes:
-        return with_entry(main_source, line)
-    end = includes[-1].end()
-    rest = main_source[end:]
-    return f"{main_source[:end]}\n{line}{rest if rest else chr(10)}"
+# -- where it goes: the ledger's layout (xiaozhang.layout) ------------------------------------------
 
 
 # -- the page's answers ---------------------------------------------------------------------------
@@ -507,8 +454,7 @@ def _relative(ledger, filename: str) -> str:
     return relative_name(ledger.beancount_file_path, filename)
 
 
-def _included(ledger, path: Path) -> bool:
-    return str(path) in ledger.options["include"]
+_included = included
 
 
 def form_defaults(ledger, today: dt.date | None = None) -> dict[str, Any]:
@@ -575,23 +521,12 @@ def save(ledger, payload: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _prepare(ledger, target: Path, main: Path, expected: str) -> str:
-    """Make `target` a source file of the ledger (create it and its include when the layout
-    needs them) and return its sha256 for `set_source`."""
-    if target.exists():
-        if not _included(ledger, target):
-            raise SaveRefused(f"{_relative(ledger, str(target))} 不在账本的 include 中，"
-                              "请先在主文件中加入它")
-        if not expected:
-            raise SaveRefused(f"{_relative(ledger, str(target))} 在检查之后才建立，请重新检查后再保存")
-        return expected
-    day = dt.date(int(target.parent.name), int(target.stem), 1)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "x", encoding="utf-8") as new:  # never over a file that appeared meanwhile
-        new.write(month_header(day))
-    ledger.load_file()
-    if not _included(ledger, target):
-        main_source, main_sha = ledger.file.get_source(main)
-        ledger.file.set_source(main, with_include(main_source, target, str(main)), main_sha)
-    if not _included(ledger, target):
-        raise SaveRefused(f"无法把 {_relative(ledger, str(target))} 加入账本，请检查主文件的 include")
-    return ledger.file.get_source(target)[1]
+    """Make `target` a source file of the ledger (xiaozhang.layout.prepare_month_file: created
+    and included when the layout needs them) and return its sha256 for `set_source`."""
+    try:
+        created = prepare_month_file(ledger, target)
+    except LayoutRefused as refused:
+        raise SaveRefused(str(refused)) from refused
+    if not created and not expected:
+        raise SaveRefused(f"{_relative(ledger, str(target))} 在检查之后才建立，请重新检查后再保存")
+    return expected if not created else ledger.file.get_source(target)[1]

@@ -21,6 +21,13 @@ def test_check_passes_on_the_example_school():
     assert transactions > 5000  # the whole example school, not an empty load
 
 
+def test_check_takes_a_path_relative_to_the_working_folder(monkeypatch):
+    monkeypatch.chdir(ROOT)  # as `make check` runs it
+    result = CliRunner().invoke(main, ["check", "ledger/main.beancount"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("账本无问题：检查了 ")
+
+
 def test_check_prints_one_line_per_problem_and_fails(tmp_path):
     ledger = tmp_path / "bad.beancount"
     ledger.write_text(

@@ -58,8 +58,9 @@ def load(path: str | os.PathLike) -> Loaded:
     command ever reads or writes that cache."""
     from beancount import loader
 
+    # Beancount's `_load` takes absolute file names only (as `load_file` makes them).
     entries, problems, options_map = loader._load(  # noqa: SLF001  (Beancount's uncached load)
-        [(str(path), True)], None, None, None)
+        [(os.path.abspath(path), True)], None, None, None)
     return Loaded(str(path), entries, problems, options_map)
 
 

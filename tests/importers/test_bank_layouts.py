@@ -55,7 +55,7 @@ ICBC_PERSONAL = """明细查询文件下载
 
 def test_icbc_personal_in_and_out_columns_differ_only_in_their_brackets(tmp_path):
     chosen, run = run_file(tmp_path, "icbc.csv", ICBC_PERSONAL)
-    assert [i.name for i in chosen] == ["xiaozhang.generic"]
+    assert [i.name for i in chosen] == ["其他银行（通用格式）"]
     assert run.errors == []
     assert amounts(run) == [("2025-04-22", Decimal("1500.00")), ("2025-05-02", Decimal("-13.40"))]
     assert balances(run) == [("2025-05-03", Decimal("1986.60"))]
@@ -66,7 +66,7 @@ def test_a_layout_that_names_a_bracketed_column_needs_that_column(tmp_path):
     """Without the bracket, 记账金额 would answer for both columns: the bracket decides."""
     text = ICBC_PERSONAL.replace("记账金额(收入)", "记账金额").replace("记账金额(支出)", "记账金额")
     chosen, _run = run_file(tmp_path, "icbc.csv", text)
-    assert "xiaozhang.generic" not in [i.name for i in chosen]
+    assert "其他银行（通用格式）" not in [i.name for i in chosen]
 
 
 CMB_CREDIT = """招商银行信用卡对账单（个人消费卡账户 2024年01月）
@@ -79,7 +79,7 @@ CMB_CREDIT = """招商银行信用卡对账单（个人消费卡账户 2024年01
 
 def test_cmb_credit_dates_without_a_year_and_the_sign_flipped(tmp_path):
     chosen, run = run_file(tmp_path, "cmb.csv", CMB_CREDIT)
-    assert [i.name for i in chosen] == ["xiaozhang.generic"] and "招商银行（信用卡）" in described(
+    assert [i.name for i in chosen] == ["其他银行（通用格式）"] and "招商银行（信用卡）" in described(
         chosen, tmp_path / "cmb.csv")[0]
     assert run.errors == []
     assert amounts(run) == [("2023-12-29", Decimal("1.23")), ("2024-01-03", Decimal("-56.78")),
@@ -100,7 +100,7 @@ CMB_DEBIT = """记账日期,货币,交易金额,联机余额,交易摘要,对手
 
 def test_cmb_debit_signed_amounts_and_online_balance(tmp_path):
     chosen, run = run_file(tmp_path, "cmb-debit.csv", CMB_DEBIT)
-    assert [i.name for i in chosen] == ["xiaozhang.generic"]
+    assert [i.name for i in chosen] == ["其他银行（通用格式）"]
     assert run.errors == []
     assert [a for _d, a in amounts(run)] == [Decimal("1234.00"), Decimal("-1000.00"), Decimal("-10.14")]
     assert balances(run) == [("2024-01-24", Decimal("261.52"))]
@@ -115,7 +115,7 @@ BOCOM_CREDIT = """交易日期,记账日期,交易说明,交易币种/金额,入
 
 def test_bocom_credit_currency_prefixed_amounts_and_direction_from_the_first_word(tmp_path):
     chosen, run = run_file(tmp_path, "bocom.csv", BOCOM_CREDIT)
-    assert [i.name for i in chosen] == ["xiaozhang.generic"]
+    assert [i.name for i in chosen] == ["其他银行（通用格式）"]
     assert run.errors == []
     assert amounts(run) == [("2025-01-10", Decimal("123.18")), ("2025-01-12", Decimal("-2.99")),
                             ("2025-01-29", Decimal("666.60"))]
@@ -134,7 +134,7 @@ BOCOM_DEBIT = """序号,交易日期,交易时间,交易类型,借贷,交易金�
 
 def test_bocom_debit_flags_with_english(tmp_path):
     chosen, run = run_file(tmp_path, "bocom-debit.csv", BOCOM_DEBIT)
-    assert [i.name for i in chosen] == ["xiaozhang.generic"] and run.errors == []
+    assert [i.name for i in chosen] == ["其他银行（通用格式）"] and run.errors == []
     assert [a for _d, a in amounts(run)] == [Decimal("1.23"), Decimal("-3.21")]
 
 
@@ -147,7 +147,7 @@ BOC_DEBIT = """中国银行交易流水明细单
 
 def test_boc_debit_newest_first_with_placeholders(tmp_path):
     chosen, run = run_file(tmp_path, "boc.csv", BOC_DEBIT)
-    assert [i.name for i in chosen] == ["xiaozhang.generic"] and run.errors == []
+    assert [i.name for i in chosen] == ["其他银行（通用格式）"] and run.errors == []
     assert amounts(run) == [("2025-08-05", Decimal("3312.17")), ("2025-08-22", Decimal("-71.89"))]
     assert balances(run) == [("2025-08-23", Decimal("3240.28"))]
 
@@ -162,7 +162,7 @@ BOC_CREDIT = """中国银行信用卡账单(2025年01月)
 
 def test_boc_credit_a_foreign_currency_row_is_an_error(tmp_path):
     chosen, run = run_file(tmp_path, "boc-credit.csv", BOC_CREDIT)
-    assert [i.name for i in chosen] == ["xiaozhang.generic"]
+    assert [i.name for i in chosen] == ["其他银行（通用格式）"]
     assert [e.row for e in run.errors] == [5] and "不是人民币" in run.errors[0].message
     assert amounts(run) == [("2024-12-14", Decimal("-50.00")), ("2024-12-20", Decimal("0.01"))]
 
@@ -175,7 +175,7 @@ ABC_DEBIT = """交易日期,交易时间,交易摘要,交易金额,本次余额,
 
 def test_abc_debit_plus_signs_and_the_log_number_as_serial(tmp_path):
     chosen, run = run_file(tmp_path, "abc.csv", ABC_DEBIT)
-    assert [i.name for i in chosen] == ["xiaozhang.generic"] and run.errors == []
+    assert [i.name for i in chosen] == ["其他银行（通用格式）"] and run.errors == []
     entries = [e for _p, es in run.output for e in es if isinstance(e, data.Transaction)]
     assert [e.meta["bank_ref"] for e in entries] == ["369396693", "369333999"]
     assert [a for _d, a in amounts(run)] == [Decimal("10000.00"), Decimal("-10.00")]
@@ -189,7 +189,7 @@ CGB_CREDIT = """交易日期,入账日期,交易摘要,交易金额,交易货币
 
 def test_cgb_credit_positive_is_money_spent(tmp_path):
     chosen, run = run_file(tmp_path, "cgb.csv", CGB_CREDIT)
-    assert [i.name for i in chosen] == ["xiaozhang.generic"] and run.errors == []
+    assert [i.name for i in chosen] == ["其他银行（通用格式）"] and run.errors == []
     assert amounts(run) == [("2025-01-04", Decimal("97.20")), ("2025-01-06", Decimal("-15.90"))]
 
 
@@ -202,7 +202,7 @@ Account No: 44050112345600000123
 
 def test_a_ccb_statement_with_an_english_title_is_recognised(tmp_path):
     chosen, run = run_file(tmp_path, "ccb.csv", CCB_ENGLISH, account=None)
-    assert [i.name for i in chosen] == ["xiaozhang.ccb"]
+    assert [i.name for i in chosen] == ["中国建设银行"]
     assert run.errors == [] and amounts(run) == [("2025-09-02", Decimal("45.00"))]
 
 

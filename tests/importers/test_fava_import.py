@@ -9,6 +9,7 @@ from importer_fixtures import BAD, FIXTURES
 from test_import_cli import ICBC, make_ledger
 
 import xiaozhang.importers
+from xiaozhang.importers.fava_page import UNIDENTIFIED_NAME
 
 CONFIG = Path(xiaozhang.importers.__file__).with_name("fava_import.py")
 
@@ -35,8 +36,24 @@ def test_import_page_lists_the_statement_with_its_importer(tmp_path):
     client, slug, inbox = app_for(tmp_path)
     assert client.get(f"/{slug}/import/").status_code == 200
     files = {Path(f["name"]).name: f["importers"] for f in client.get(f"/{slug}/api/imports").json["data"]}
-    assert [i["importer_name"] for i in files["icbc.csv"]] == ["xiaozhang.icbc"]
-    assert files["other.csv"] == []
+    assert [i["importer_name"] for i in files["icbc.csv"]] == ["中国工商银行"]
+    # a file none of ours takes is offered only to the one that says why (issue 13)
+    assert [i["importer_name"] for i in files["other.csv"]] == [UNIDENTIFIED_NAME]
+
+
+def test_an_unidentified_file_says_why_in_chinese(tmp_path):
+    client, slug, inbox = app_for(tmp_path)
+    (inbox / "scan.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)  # a picture renamed .csv
+    for name in ("other.csv", "scan.csv"):
+        response = client.get(f"/{slug}/api/extract",
+                              query_string={"filename": str(inbox / name), "importer": UNIDENTIFIED_NAME})
+        assert response.status_code == 200, response.json
+        [note] = response.json["data"]
+        assert note["t"] == "Note" and note["meta"]["__duplicate__"] is True
+        assert note["comment"].startswith("不能导入：")
+        assert "Traceback" not in note["comment"]
+    errors = client.get(f"/{slug}/api/errors").json["data"]
+    assert any(e["source"]["filename"] == str(inbox / "scan.csv") for e in errors)
 
 
 def test_extract_from_the_browser_uses_the_ledger_accounts_and_marks_duplicates(tmp_path):
@@ -46,7 +63,7 @@ def test_extract_from_the_browser_uses_the_ledger_accounts_and_marks_duplicates(
               '  Liabilities:2103应缴财政款:210301住宿费\n')
     client, slug, inbox = app_for(tmp_path, booked)
     response = client.get(f"/{slug}/api/extract",
-                          query_string={"filename": str(inbox / "icbc.csv"), "importer": "xiaozhang.icbc"})
+                          query_string={"filename": str(inbox / "icbc.csv"), "importer": "中国工商银行"})
     assert response.status_code == 200, response.json
     entries = response.json["data"]
     transactions = [e for e in entries if e["t"] == "Transaction"]
@@ -72,9 +89,9 @@ def test_the_ledgers_own_rules_and_layouts_are_used_in_the_browser(tmp_path):
     psbc = FIXTURES / "generic" / "psbc-2025-09.csv"
     shutil.copy(psbc, inbox / "psbc.csv")
     files = {Path(f["name"]).name: f["importers"] for f in client.get(f"/{slug}/api/imports").json["data"]}
-    assert [i["importer_name"] for i in files["psbc.csv"]] == ["xiaozhang.generic"]
+    assert [i["importer_name"] for i in files["psbc.csv"]] == ["其他银行（通用格式）"]
     response = client.get(f"/{slug}/api/extract",
-                          query_string={"filename": str(inbox / "icbc.csv"), "importer": "xiaozhang.icbc"})
+                          query_string={"filename": str(inbox / "icbc.csv"), "importer": "中国工商银行"})
     postings = [(e["payee"], p["account"]) for e in response.json["data"] if e["t"] == "Transaction"
                 for p in e["postings"]]
     assert ("张三", "Liabilities:2307其他应付款") in postings
@@ -86,15 +103,31 @@ def test_a_file_with_bad_rows_shows_the_rows_in_the_browser(tmp_path):
     client, slug, inbox = app_for(tmp_path)
     shutil.copy(BAD / "icbc-malformed.csv", inbox / "bad.csv")
     response = client.get(f"/{slug}/api/extract",
-                          query_string={"filename": str(inbox / "bad.csv"), "importer": "xiaozhang.icbc"})
-    assert response.status_code != 200
-    assert f"{inbox / 'bad.csv'}:5: 金额“abc”不是数字" in response.json["error"]
+                          query_string={"filename": str(inbox / "bad.csv"), "importer": "中国工商银行"})
+    # no "HTTP 500 – Error calling method on importer: Traceback…": notes Fava shows, none to save
+    assert response.status_code == 200, response.json
+    notes = response.json["data"]
+    assert {n["t"] for n in notes} == {"Note"} and all(n["meta"]["__duplicate__"] for n in notes)
+    assert notes[0]["comment"].startswith("文件有 ")
+    [row5] = [n for n in notes if n["meta"]["lineno"] == 5]
+    assert row5["comment"].startswith("bad.csv:5: 金额“abc”不是数字")
+    assert "bad.csv:5: 金额“abc”不是数字" in notes[0]["meta"]["__source__"]  # the first lists them all
+    # and in Fava's error list (错误), with the statement's file and row
+    errors = client.get(f"/{slug}/api/errors").json["data"]
+    assert any(e["source"] == {"filename": str(inbox / "bad.csv"), "lineno": 5} and "金额“abc”不是数字" in e["message"]
+               for e in errors)
 
 
 def test_a_wrong_rules_file_is_explained_on_the_import_page(tmp_path):
     (tmp_path / "import-rules.toml").write_text('[[rule]]\ncounterparty = "供电"\naccount = "39999"\n',
                                                 encoding="utf-8")
-    client, slug, _inbox = app_for(tmp_path)
+    client, slug, inbox = app_for(tmp_path)
     response = client.get(f"/{slug}/api/imports")
-    assert response.status_code != 200
-    assert "第 1 条规则：科目“39999”在账本中找不到" in response.json["error"]
+    assert response.status_code == 200, response.json  # no traceback: every file says what is wrong
+    files = {Path(f["name"]).name: f["importers"] for f in response.json["data"]}
+    assert [i["importer_name"] for i in files["icbc.csv"]] == [UNIDENTIFIED_NAME]
+    extracted = client.get(f"/{slug}/api/extract",
+                           query_string={"filename": str(inbox / "icbc.csv"), "importer": UNIDENTIFIED_NAME})
+    [note] = extracted.json["data"]
+    assert note["comment"].startswith("不能导入：导入配置有错误，所有文件都不能导入：")
+    assert "第 1 条规则：科目“39999”在账本中找不到" in note["comment"]

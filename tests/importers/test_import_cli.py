@@ -102,8 +102,8 @@ def test_identify_and_archive(tmp_path):
     main = make_ledger(tmp_path)
     look_alike = FIXTURES / "negative" / "unknown-bank.csv"
     result = run("identify", ICBC, look_alike, "--ledger", main)
-    assert f"{ICBC}: xiaozhang.icbc（银行流水）→ Assets:1002银行存款:100201基本户" in result.stdout
-    assert f"{look_alike}: 未识别" in result.stdout
+    assert f"{ICBC}: 中国工商银行（银行流水）→ Assets:1002银行存款:100201基本户" in result.stdout
+    assert f"{look_alike}: 无法识别的文件：不是已知银行的流水" in result.stdout  # the reason, as extract says it
     assert result.returncode == 1
 
     inbox = tmp_path / "inbox"

@@ -222,3 +222,26 @@ def test_names_and_roots():
     assert fees.item_name(HOMEWORK) == "作业本费" and fees.kind_label("代收") == "代收费"
     assert fees.record_month("2025-12") == (2025, 12)
     assert fees.record_month("2025-9") is None and fees.record_month(" 2025-12") is None
+
+
+def test_the_version_of_an_item_in_force_is_one_list_for_all_its_dates():
+    """`in_force` gives the same list for every date on which the same definitions are in
+    force (the rule reuses a check for all of them), another one after a new definition."""
+    entries, _errors, options = loader.load_string(LEDGER + textwrap.dedent(f"""\
+        2026-02-01 custom "fee" "作业本费" "代收" 18.00 CNY
+          unit: "元/生·学期"
+          scope: "全校"
+          basis: "青发改收费〔2025〕18号"
+          voluntary: FALSE
+          settlement: "多退少不补"
+          account: "{HOMEWORK}"
+        """))
+    book = SchoolBooks.of(entries, options).fees
+    autumn = book.in_force("作业本费", dt.date(2025, 9, 1))
+    assert book.in_force("作业本费", dt.date(2026, 1, 31)) is autumn
+    spring = book.in_force("作业本费", dt.date(2026, 2, 1))
+    assert spring is not autumn and book.in_force("作业本费", dt.date(2026, 7, 1)) is spring
+    assert [i.standard for i in autumn] == [D("15.00")] and [i.standard for i in spring] == [D("18.00")]
+    assert book.in_force("作业本费", dt.date(2025, 8, 1)) == []
+    assert book.item_for("作业本费", dt.date(2026, 3, 1), "一(1)班", None) == (spring[0], True)
+    assert book.item_in(autumn, "一(1)班", None) == (autumn[0], True)

@@ -256,3 +256,32 @@ def test_read_fees_and_scopes():
     scope = Scope.parse("三年级，五(1)班")
     assert scope.contains("五(1)班", None) and not scope.contains("五(2)班", None)
     assert scope.contains(None, "三年级") and scope.contains(None, None) is None
+
+
+def test_a_check_is_reused_only_within_one_version_of_the_item():
+    """The rule checks a collection once per version of its item in force (not per date):
+    the same collection is right before a new standard and wrong after it, and a collection
+    before any definition names its own date."""
+    assert messages(
+        collect("2025-08-20", "15.00"),
+        collect("2025-08-21", "15.00"),
+        collect("2025-09-01", "15.00"),
+        collect("2025-10-09", "15.00"),
+        fee("2026-02-01", "作业本费", "代收", "18.00", HOMEWORK),
+        collect("2026-02-25", "15.00"),
+        collect("2026-03-02", "18.00"),
+        collect("2026-03-03", "15.00", student=None, students="2"),
+        collect("2026-03-04", "36.00", student=None, students="2"),
+        *(disclosure(f"{next_month}-05", month, "作业本费") for month, next_month in (
+            ("2025-08", "2025-09"), ("2025-09", "2025-10"), ("2025-10", "2025-11"),
+            ("2026-02", "2026-03"), ("2026-03", "2026-04"))),
+    ) == [
+        "[FE02] 收费项目“作业本费”在 2025-08-20 没有定义（自 2025-08-25 起才有定义）：收费项目须经批准、"
+        "写明标准和依据并公示后方可收取（custom \"fee\"）",
+        "[FE02] 收费项目“作业本费”在 2025-08-21 没有定义（自 2025-08-25 起才有定义）：收费项目须经批准、"
+        "写明标准和依据并公示后方可收取（custom \"fee\"）",
+        "[FE01] 作业本费收费 15.00 元与标准不符：应为 18.00 元（元/生·学期，青禾市发展和改革委员会 "
+        "青发改收费〔2025〕18号）",
+        "[FE01] 作业本费收费 15.00 元与标准不符：应为 2 人 × 18.00 元（元/生·学期，青禾市发展和改革委员会 "
+        "青发改收费〔2025〕18号）",
+    ]

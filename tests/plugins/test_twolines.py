@@ -274,6 +274,18 @@ def test_tl04_is_checked_only_as_far_as_the_ledger_goes():
     assert errors == [("TL04", at[0])]
 
 
+def test_tl04_is_found_on_the_first_day_of_any_entry_after_the_deadline():
+    """The walk reads only the transactions that move 2103, 代收费, cash or may be a flow
+    (`books.index`), but its days are those of every transaction: an unrelated transfer is
+    the day the overdue money is found."""
+    parts = [collect("2025-09-03"),
+             txn("2025-10-02", "收费专户划入基本户", (BASIC, "100.00"), FEE_BANK),
+             txn("2025-10-05", "收费专户划入基本户", (BASIC, "100.00"), FEE_BANK)]
+    _entries, errors, _ = loader.load_string(HEADER + "".join(parts))
+    assert [e.message[:6] for e in errors] == ["[TL04]"]
+    assert "最迟应于 2025-09-30 上缴财政，截至 2025-10-02 仍有 450.00 元超期未缴" in errors[0].message
+
+
 def test_tl04_remittance_days():
     assert run(collect("2025-09-01"), remit("2025-09-06", "450.00"), policy=DAYS5)[0] == []
     errors, at = run(collect("2025-09-01"), remit("2025-09-07", "450.00"), policy=DAYS5)

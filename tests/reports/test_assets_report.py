@@ -145,11 +145,35 @@ def test_changes_table_by_hand(fixture):
     assert table.opening.ok and table.closing.ok
 
 
-def test_opening_cards_are_additions_of_the_year_the_books_open(fixture):
+def test_the_year_the_books_open_starts_with_the_opening_cards(fixture):
+    """Issue 14: in the 建账 year the opening cards are the opening balances (what the school
+    had), not additions (it used to open at 0.00 with everything 增加：期初建账)."""
     table = asset_years.build_changes(*fixture, 2024)
-    assert table.total.opening_cost == D("0.00")
-    assert dict(zip(table.sources, table.total.additions))["期初建账"] == D("1235000.00")
-    assert table.total.brought_in == D("244416.49") == table.total.closing_depreciation
+    assert table.opened == dt.date(2024, 12, 31)
+    assert table.total.opening_cost == D("1235000.00") == table.total.closing_cost
+    assert dict(zip(table.sources, table.total.additions))["期初建账"] == D("0.00")
+    assert table.total.opening_depreciation == D("244416.49") == table.total.closing_depreciation
+    assert table.total.brought_in == 0 and table.total.balanced and table.opening.ok
+    # the next year opens with this year's closing balances, without 期初建账
+    following = asset_years.build_changes(*fixture, 2025)
+    assert following.opened is None
+    assert (following.total.opening_cost, following.total.opening_depreciation) == (
+        table.total.closing_cost, table.total.closing_depreciation)
+    from xiaozhang.reports.asset_documents import changes_document
+    from xiaozhang.reports.document import Table
+    doc = changes_document(table)
+    assert doc.blocks[0].columns[1] == "建账时原值" and "增加：期初建账" not in doc.blocks[0].columns
+    assert "2024年12月31日（建账）" in dict(doc.info)["期间"]
+    assert [b for b in doc.blocks if isinstance(b, Table)][0].total[1] == D("1235000.00")
+
+
+def test_example_changes_open_with_the_previous_year_end(example):
+    entries, options_map = example
+    first, second = asset_years.build_changes(*example, 2025), asset_years.build_changes(*example, 2026)
+    assert first.opened == dt.date(2025, 8, 31) and first.total.opening_cost > 19_000_000
+    assert dict(zip(first.sources, first.total.additions))["期初建账"] == 0
+    assert (second.total.opening_cost, second.total.opening_depreciation) == (
+        first.total.closing_cost, first.total.closing_depreciation)
 
 
 # -- the example school --------------------------------------------------------------------

@@ -53,16 +53,20 @@ def test_homework_allocation_in_fen_and_settlement(january):
     # 5 students with 学号 + 2 recorded as one class collection without 学号
     assert homework.payer_count == 7
     assert (homework.collected, homework.spent, homework.balance) == (D("105.00"), D("71.00"), D("34.00"))
-    # 71.00 / 7 = 10.14 r 2 fen: the first two by 学号 pay 10.15
+    # 71.00 / 7 = 10.14 r 2 fen: every payer's share is rounded up to 10.15; the 5 fen rounded
+    # up (尾差) stay on the account, so the refunds never exceed the balance
     shares = {p.key: p.share for p in homework.payers.values()}
-    assert shares["2024020101"] == shares["2024020102"] == D("10.15")
-    assert shares["2025010101"] == shares["2025010103"] == D("10.14")
-    assert sum(shares.values()) == D("71.00")
+    assert set(shares.values()) == {D("10.15")}
+    assert homework.rounding == D("0.05") and sum(shares.values()) == D("71.00") + homework.rounding
     settlements = [p.settlement for p in homework.payers.values()]
-    assert sum(settlements) == homework.balance == homework.refund_due
-    # booked: 一(1)班 3 × 4.86 and 二(2)班 9.72 (shared 4.86 each); 王芳芳's 4.85 comes in February
+    assert set(settlements) == {D("4.85")}
+    assert sum(settlements) == homework.refund_due == homework.balance - homework.rounding
+    # booked (by the old rule, which gave 4.86 to five of them): 一(1)班 3 × 4.86 and 二(2)班 9.72
+    # (shared 4.86 each): a fen too much each, pointed out; 王芳芳's 4.85 comes in February
     assert homework.refunded == D("24.30") and homework.refunded_month == D("24.30")
     assert homework.held == D("9.70") and homework.outstanding == D("9.70")
+    assert homework.over_refunded == D("0.05")
+    assert "已退超过应退：5 名学生共多退 0.05 元，请核对退费分录" in homework.notes
     assert homework.spendings[0].sharers == 7 and homework.spendings[0].supplier == "青禾市新华书店"
     assert any("没有学号" in note for note in homework.notes)
 
@@ -73,16 +77,15 @@ def test_workbook_per_grade_postings_and_top_ups(january):
     assert workbook.collected == D("122.50") and workbook.collected_month == D("2.50")  # a top-up
     assert workbook.spent == D("115.00") and workbook.balance == D("7.50")
     payers = workbook.payers
-    # 50.00 over three first-graders: 16.67, 16.67, 16.66; 65.00 over two second-graders
-    assert [payers[s].share for s in ("2025010101", "2025010102", "2025010103")] == [
-        D("16.67"), D("16.67"), D("16.66")]
+    # 50.00 over three first-graders: 16.67 each (one fen of 尾差); 65.00 over two second-graders
+    assert [payers[s].share for s in ("2025010101", "2025010102", "2025010103")] == [D("16.67")] * 3
+    assert workbook.rounding == D("0.01")
     assert payers["2024020101"].settlement == D("0.00")  # topped up 2.50 (多退少补)
     assert payers["2024020102"].settlement == D("-2.50")
-    assert workbook.refund_due == D("10.00") and workbook.shortfall == D("2.50")
-    assert workbook.refund_due - workbook.shortfall == workbook.balance
-    # the class refund gave 3.33 each; one student is due 3.34: one fen still to refund
-    assert workbook.refunded == D("9.99") and workbook.outstanding == D("0.01")
-    assert payers["2025010103"].outstanding == D("0.01")
+    assert workbook.refund_due == D("9.99") and workbook.shortfall == D("2.50")
+    assert workbook.refund_due - workbook.shortfall == workbook.balance - workbook.rounding
+    # the class refund gave 3.33 each, what each is due: settled to the fen
+    assert workbook.refunded == D("9.99") and workbook.outstanding == 0 and workbook.over_refunded == 0
 
 
 def test_items_that_are_not_settled(january):
@@ -125,7 +128,7 @@ def test_class_sheets_hold_masked_names_only(january):
     assert [c.class_name for c in january.classes] == ["一(1)班", "二(1)班", "二(2)班"]
     first = january.classes[0]
     assert [line.masked_name for line in first.lines] == ["张*明", "李*", "欧**娜"]
-    assert first.total("作业本费", "settlement") == D("14.58")
+    assert first.total("作业本费", "settlement") == D("14.55")  # 3 × 4.85
     assert first.count("教辅资料费") == 3
     unrecorded = january.classes[2]
     assert [line.masked_name for line in unrecorded.lines] == ["未登记学号", "未登记学号"]
@@ -221,19 +224,66 @@ def test_many_items_split_the_class_table_to_fit_the_page(january):
     items = [disclosure.ItemSheet(f"项目{n}", "代收", "代收费", (), "元/生·学期", "", True,
                                   "多退少不补" if n % 3 else "不结算", "", "", "") for n in range(10)]
     groups = disclosure_documents._column_groups(items)
-    widths = [sum(3 if i.settles else 1 for i in group) for group in groups]
+    widths = [sum(4 if i.settles else 1 for i in group) for group in groups]
     assert [i for group in groups for i in group] == items and all(w <= 12 for w in widths)
-    assert widths == [11, 11]
+    assert widths == [10, 9, 9]
     # a real class notice with its items in two tables still prints
     report = january
     report_items = list(report.items)
-    disclosure_documents.CLASS_COLUMNS, saved = 4, disclosure_documents.CLASS_COLUMNS
+    disclosure_documents.CLASS_COLUMNS, saved = 5, disclosure_documents.CLASS_COLUMNS
     try:
         doc = disclosure_documents.class_notice(report, report.classes[0], dt.date(2026, 2, 9))
     finally:
         disclosure_documents.CLASS_COLUMNS = saved
     tables = [b for b in doc.blocks if hasattr(b, "columns")]
-    assert [t.title for t in tables] == ["作业本费", "教辅资料费、课后服务费"]
+    assert [t.title for t in tables] == ["作业本费", "教辅资料费、课后服务费", "每生合计（元）"]
     text = "".join(pdf_text(pdf_bytes(doc)))
     assert "教辅资料费、课后服务费" in text and "欧**娜" in text
     assert report.items == report_items
+
+
+def remainder_ledger(refund_each: Decimal | None = None) -> str:
+    """Ten students of 三(1)班 pay 15.00 of 作业本费; the provider is paid 100.07: 100.07 / 10 =
+    10.00 and 7 fen left over. With `refund_each`, the class refund booked at that amount."""
+    header = FIXTURE.read_text(encoding="utf-8").split("\n2025-09-02 *", 1)[0]
+    account = "Liabilities:2307其他应付款:230701代收费:01作业本费"
+    bank = "Assets:1002银行存款:100203代收费专户"
+    text = [header]
+    for n in range(1, 11):
+        text.append(f'2025-09-02 * "收作业本费"\n  student: "20230301{n:02d}"\n  class: "三(1)班"\n'
+                    f'  item: "作业本费"\n  {bank}  15.00 CNY\n  {account}  -15.00 CNY\n')
+    text.append(f'2025-09-22 * "青禾市新华书店" "支付作业本款"\n  item: "作业本费"\n'
+                f'  supplier: "青禾市新华书店"\n  invoice: "25000000000000000009"\n'
+                f'  {account}  100.07 CNY\n  {bank}  -100.07 CNY\n')
+    text.append('2025-10-08 custom "disclosure" "2025-09" "作业本费"\n')
+    if refund_each is not None:
+        total = refund_each * 10
+        text.append(f'2026-01-16 * "三(1)班学生家长" "作业本费期末清退"\n  class: "三(1)班"\n  item: "作业本费"\n'
+                    f'  students: 10\n  refund_each: {refund_each}\n  {account}  {total} CNY\n  {bank}  -{total} CNY\n')
+        text.append('2026-02-09 custom "disclosure" "2026-01" "作业本费"\n')
+    return "\n".join(text)
+
+
+def test_a_remainder_of_seven_fen_never_refunds_more_than_the_balance():
+    """Issue 14: 7 fen left over among 10 students. The shares are equal (rounded up to the
+    fen), so the class refund at the notice's per-student amount stays within the balance, to
+    the fen; the 尾差 stays on the account and the notice says so. (Before, 7 students had a fen
+    less to refund than the notice's 退 5.00, and the class refund at 5.00 over-refunded 0.07.)"""
+    entries, errors, options_map = loader.load_string(remainder_ledger())
+    assert errors == []
+    homework = item(disclosure.build(entries, options_map, {}, "2026-01"), "作业本费")
+    assert homework.balance == D("49.93")
+    [(grade, count, low, high)] = homework.refund_groups()
+    assert (grade, count, low, high) == ("三年级", 10, D("4.99"), D("4.99"))  # one amount for all
+    assert high * count <= homework.balance and homework.refund_due <= homework.balance
+    assert homework.rounding == D("0.03") and homework.refund_due + homework.rounding == homework.balance
+    # the class refund booked at the notice's amount: nothing over-refunded, 0.03 left
+    entries, errors, options_map = loader.load_string(remainder_ledger(high))
+    assert errors == []
+    report = disclosure.build(entries, options_map, {}, "2026-01")
+    settled = item(report, "作业本费")
+    assert settled.refunded <= settled.balance and settled.held == D("0.03")
+    assert settled.over_refunded == 0 and settled.outstanding == 0 and settled.notes == []
+    notice = disclosure_documents.school_notice(report, dt.date(2026, 2, 9))
+    rule = " ".join(b.text for b in notice.blocks if isinstance(b, disclosure_documents.Text))
+    assert "除不尽时每生分摊进为一分" in rule and "作业本费 0.03 元" in rule

@@ -3,6 +3,8 @@ real xlsx read back by openpyxl, HTML parsed as text."""
 
 from __future__ import annotations
 
+import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -204,3 +206,168 @@ def test_text_that_looks_like_a_formula_is_written_as_text_in_xlsx(tmp_path):
     for text in nasty + ["=1+2", "=列", "=D1", "=表", "=B1：", "=C1"]:
         assert text in values and types[text] == "s", text
     assert Decimal(str(sheet.cell(row=[c.value for c in sheet["A"]].index(nasty[0]) + 1, column=2).value)) == 1
+
+
+# -- every document type of the example school, as its reader gets it ------------------------------
+EXAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "ledger" / "students.csv"
+# what only the software and its operator know: file paths, rule codes, metadata keys, the
+# ledger's account names and the ledger syntax
+INTERNAL = re.compile(
+    r"账本[：:]|\.beancount|ledger/|规则\s*[A-Z]{2}\d{2}|\[[A-Z]{2}\d{2}\]|\b[A-Z]{2}\d{2}\b|canteen:|TRUE"
+    r"|(Assets|Liabilities|Income|Expenses|Equity|NetAssets):|custom \"|xiaozhang|\bitem\b")
+ASCII_COMMA_IN_CHINESE = re.compile(r"[\u4e00-\u9fff]\s*,\s*[\u4e00-\u9fff]")
+AMOUNT_AS_TEXT = re.compile(r"^\s*(退|补|不补)\s*[\d,]+\.\d\d\s*$")
+
+
+@pytest.fixture(scope="module")
+def example_documents(example_ledger):
+    """One document of every type, for the bundled example school."""
+    import datetime as dt
+
+    from xiaozhang.reports import canteen, disclosure, disclosure_documents, monthly
+    from xiaozhang.reports.asset_documents import changes_document, depreciation_document, register_document
+    from xiaozhang.reports.asset_years import build_changes, build_depreciation
+    from xiaozhang.reports.assets import build_register
+    from xiaozhang.reports.canteen_documents import notice_document, statement_document
+    from xiaozhang.roster import read_roster
+
+    entries, options_map = example_ledger.entries, example_ledger.options_map
+    issued = dt.date(2026, 2, 9)
+    report = disclosure.build(entries, options_map, read_roster(EXAMPLE_ROSTER), "2026-01",
+                              ledger="/somewhere/ledger/main.beancount")
+    docs = {
+        "收费公示": disclosure_documents.school_notice(report, issued),
+        "班级公示": disclosure_documents.class_notice(report, report.classes[0], issued),
+        "个人结算单": disclosure_documents.student_statement(report, report.statements[0], issued),
+    }
+    month = canteen.build(entries, options_map, dt.date(2025, 10, 1))
+    docs["伙食费收支公示"] = notice_document(month)
+    docs["食堂收支盈亏表"] = statement_document(month)
+    ledger = "/somewhere/ledger/main.beancount"
+    docs["资产卡片清单"] = register_document(build_register(entries, options_map, dt.date(2025, 12, 31)), ledger)
+    docs["折旧计提表"] = depreciation_document(build_depreciation(entries, options_map, 2025), ledger)
+    docs["固定资产增减变动表"] = changes_document(build_changes(entries, options_map, 2025), ledger)
+    period = monthly.Period.parse("2026-03")
+    school = monthly.school_name(entries, period.last)
+    for name, (_stem, build, make, _help) in monthly.REPORTS.items():
+        docs[name] = make(build(entries, options_map, period), school, ledger, issued)
+    return docs
+
+
+def document_texts(doc: Document) -> dict[str, str]:
+    """What a reader sees of the document in each format: PDF text, HTML text, xlsx cells."""
+    import html as html_module
+
+    page = document.render_html(doc)
+    page = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    book = load_workbook(io.BytesIO(document.xlsx_bytes(doc)))
+    cells = "\n".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row
+                      if c.value is not None)
+    return {"pdf": "\n".join(document.pdf_text(document.pdf_bytes(doc))),
+            "html": html_module.unescape(re.sub(r"<[^>]+>", " ", page)),
+            "xlsx": cells}
+
+
+def test_public_documents_show_no_internal_detail(example_documents):
+    """Issue 14: no file path, rule code, metadata key or account name on any document; the
+    school, the period, the contact and the signature lines stay."""
+    for name, doc in example_documents.items():
+        for fmt, text in document_texts(doc).items():
+            found = sorted({m.group(0) for m in INTERNAL.finditer(text)})
+            assert found == [], (name, fmt, found)
+            assert not ASCII_COMMA_IN_CHINESE.search(text), (name, fmt, ASCII_COMMA_IN_CHINESE.search(text))
+            assert "青禾市明德区实验小学" in text, (name, fmt)
+            if doc.signatures and fmt != "xlsx":
+                assert f"{doc.signatures[0]}：" in text, (name, fmt)
+
+
+def test_amounts_are_numbers_in_every_spreadsheet(example_documents):
+    """Issue 14: money cells are numbers with a money format, never "退 1.40" strings."""
+    for name, doc in example_documents.items():
+        book = load_workbook(io.BytesIO(document.xlsx_bytes(doc)))
+        cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert not [c.value for c in cells if isinstance(c.value, str) and AMOUNT_AS_TEXT.match(c.value)], name
+        money = [c for c in cells if isinstance(c.value, float)]
+        assert all(c.number_format in ("#,##0.00", "0.00%") for c in money), name
+
+
+def test_money_columns_are_right_aligned_in_html(example_documents):
+    doc = example_documents["班级公示"]
+    page = document.render_html(doc)
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    assert document._numeric_columns(table)[2:] == [True] * (len(table.columns) - 2)
+    assert page.count('class="num"') >= len(table.rows) * (len(table.columns) - 2)
+
+
+def test_per_student_totals_on_class_notice_and_statement(example_documents):
+    notice = example_documents["班级公示"]
+    totals = next(b for b in notice.blocks if isinstance(b, Table) and b.title == "每生合计（元）")
+    assert totals.columns[2:4] == ["应退合计", "应补合计"]
+    assert all(isinstance(row[2], Decimal) for row in totals.rows)
+    statement = example_documents["个人结算单"]
+    assert any(isinstance(b, Text) and b.text.startswith("本学期应退合计") for b in statement.blocks)
+
+
+def text_lines(image) -> list[int]:
+    """The heights (px) of the lines of text in a picture: runs of pixel rows holding dark
+    pixels, between rows without any."""
+    grey = image.convert("L")
+    width, height = grey.size
+    pixels = grey.load()
+    dark_rows = [any(pixels[x, y] < 110 for x in range(0, width, 2)) for y in range(height)]
+    runs, run = [], 0
+    for dark in dark_rows + [False]:
+        if dark:
+            run += 1
+        elif run:
+            runs.append(run)
+            run = 0
+    return runs
+
+
+def test_phone_picture_is_one_readable_column(example_documents):
+    """Issue 14: the parents' picture is ~1080 px wide, in type large enough to read without
+    zooming (every line of text at least 22 px high: no small print, no page header or footer),
+    one card per item, split into numbered pictures when long; school and contact on each."""
+    for name in ("收费公示", "班级公示", "伙食费收支公示"):
+        doc = example_documents[name]
+        assert doc.phone, name
+        pictures = document.phone_pngs(doc)
+        for index, png in enumerate(pictures):
+            with Image.open(io.BytesIO(png)) as image:
+                assert image.width == document.PHONE_WIDTH, name
+                assert image.height <= document.PHONE_PART + 900, (name, image.height)
+                lines = text_lines(image)
+                assert len(lines) >= 3 and min(lines) >= 22, (name, index, sorted(lines)[:5])
+        assert len(pictures) > 1 or name == "伙食费收支公示", (name, len(pictures))
+    # the class notice: one card per student, never cut between two pictures
+    doc = example_documents["班级公示"]
+    total = sum(Image.open(io.BytesIO(png)).height for png in document.phone_pngs(doc))
+    assert total > len(next(b for b in doc.blocks if isinstance(b, Table)).rows) * 150
+
+
+def test_phone_pictures_are_written_numbered(tmp_path):
+    rows = [[f"{n:02d}", f"学生{n}", Decimal("15.00"), Decimal("1.20")] for n in range(1, 80)]
+    doc = Document(title="班级收费结算公示", subtitle="青禾市明德区实验小学", phone=True,
+                   blocks=[Table(["序号", "姓名", "已缴", "应退"], rows)], footer="监督电话：0000-1234567")
+    written = document.write(doc, tmp_path, "一(1)班", ("png",))
+    assert [p.name for p in written] == [f"一(1)班-{n}.png" for n in range(1, len(written) + 1)]
+    assert len(written) >= 2
+    short = document.write(Document(title="公示", phone=True, blocks=[Text("本月没有收支。")]), tmp_path, "短", ("png",))
+    assert [p.name for p in short] == ["短.png"]
+
+
+def test_signatures_stay_with_the_last_table():
+    """Issue 14: a signature block never stands alone on a page: a short last table (and the
+    notes after it) move to the next page with it."""
+    for filler in range(20, 40, 2):  # push the last table towards the page's end
+        rows = [[f"{i}", Decimal("1.00")] for i in range(filler)]
+        doc = Document(title="固定资产增减变动表", blocks=[
+            Table(["类别", "原值"], rows, title="一、原值（元）"),
+            Table(["类别", "累计折旧"], [[f"类{i}", Decimal("2.00")] for i in range(9)], title="二、累计折旧与净值（元）",
+                  total=["合计", Decimal("18.00")]),
+            Text("各类别：年初原值＋本年增加－本年减少＝年末原值。", "note")],
+            signatures=["单位负责人", "财务负责人", "制表人"], closing=["青禾市明德区实验小学", "2025年12月31日"])
+        pages = document.pdf_text(document.pdf_bytes(doc))
+        signed = next(page for page in pages if "单位负责人" in page)
+        assert "二、累计折旧与净值" in signed and "合计" in signed and "各类别" in signed, (filler, len(pages))

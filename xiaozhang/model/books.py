@@ -10,6 +10,20 @@ fact asks the books of the list it is given.
 
 Each part is computed on first use (`functools.cached_property`), so a rule that needs only the
 policy never pays for the asset schedules.
+
+Reading only the transactions a rule needs
+    `books.index` (`xiaozhang.model.index.EntryIndex`) is one pass over the entries, shared by
+    every rule of the load: per transaction a bitmask of the accounts it debits and credits,
+    its flag and whether it (or a posting) carries a `project` key; the Open and Custom
+    entries; the day runs.  `books.touching("agency", "cash")` is then the list (in order)
+    of the transactions with a posting on one of those roles — a C-level filter, no Python
+    work per skipped transaction.  The roles (`xiaozhang.model.index.ROLES`: cash, money,
+    payment-source, treasury, agency, income, expenses, asset-purchase, supplier,
+    fees-in-transit, fixed-assets, and `canteen`/`collection` from the `open` meta) and the
+    finer selections (`index.where(mask_a, mask_b)`: debits one role AND credits another;
+    `index.flag("!")`; `index.meta("project")`; `index.mask_of(predicate)`; the ends of days
+    of the whole list for a walk over a few transactions, `index.day_boundaries`) are
+    described in that module.  A mask is a superset: a rule keeps its exact test.
 """
 
 from __future__ import annotations
@@ -25,6 +39,7 @@ from beancount.core import data
 
 from xiaozhang.model import periods
 from xiaozhang.model.generated import GENERATED  # noqa: F401  (re-exported for the books' users)
+from xiaozhang.model.index import BOTH, EntryIndex
 from xiaozhang.model.policy import Policy, read_policy
 
 
@@ -75,7 +90,19 @@ class SchoolBooks:
 
     # -- entries -----------------------------------------------------------------------------
     @cached_property
+    def index(self):
+        """The one-pass index of the entries (`xiaozhang.model.index.EntryIndex`)."""
+        return EntryIndex(self.entries)
+
+    def touching(self, *roles, side: int = BOTH) -> list[data.Transaction]:
+        """The transactions (in order) with a posting on any of the roles
+        (`xiaozhang.model.index.ROLES`), on one side (index.DEBIT, index.CREDIT) or both."""
+        return self.index.touching(*roles, side=side)
+
+    @cached_property
     def transactions(self) -> list[data.Transaction]:
+        if "index" in self.__dict__:  # already walked: the same list
+            return self.index.transactions
         return [entry for entry in self.entries if isinstance(entry, data.Transaction)]
 
     @cached_property
@@ -123,16 +150,22 @@ class SchoolBooks:
             parts[name] = shared[name] if name in shared else build(self)
         return parts[name]
 
+    @staticmethod
+    def _is_written(entry) -> bool:
+        """Not generated (our `GENERATED` entries, Beancount's padding `P` transactions) and not
+        a balance assertion (Beancount's checks replace those by copies)."""
+        kind = type(entry)
+        return not (kind is data.Balance or (kind is data.Transaction
+                                             and (entry.flag == "P" or GENERATED in entry.meta)))
+
     @cached_property
     def written(self) -> list:
-        """The entries the accountant wrote, as one load read them: every entry except the
-        generated ones (our generators' `GENERATED` entries, Beancount's padding `P`
-        transactions) and the balance assertions (which Beancount's checks replace by copies)."""
-        transaction, balance = data.Transaction, data.Balance
-        return [entry for entry in self.entries
-                if not (type(entry) is balance
-                        or (type(entry) is transaction
-                            and (entry.flag == "P" or GENERATED in entry.meta)))]
+        """The entries the accountant wrote, as one load read them (see `_is_written`)."""
+        return [entry for entry in self.entries if self._is_written(entry)]
+
+    @cached_property
+    def _first_written(self):
+        return next((entry for entry in self.entries if self._is_written(entry)), None)
 
     @cached_property
     def twin(self) -> "SchoolBooks | None":
@@ -140,13 +173,16 @@ class SchoolBooks:
         the same order), e.g. the books the rules built during a load, for the list Fava keeps
         after the load (the rules' list plus the generated depreciation and Beancount's own
         copies).  Their parts are this books' parts: they depend on the written entries only.
-        None when there are none (a filtered list, another load)."""
-        mine = self.written
+        None when there are none (a filtered list, another load).  Books of another load are
+        told apart by their first entry alone, so the rules of a load never pay for the search."""
+        first = self._first_written
         with _memo_lock:
             candidates = [books for books in reversed(_memo.values())
                           if books is not self and books.__dict__.get("_parts")]
         for books in candidates:
-            theirs = books.written
+            if first is None or books._first_written is not first:
+                continue
+            mine, theirs = self.written, books.written
             if len(theirs) == len(mine) and all(map(operator.is_, theirs, mine)):
                 return books
         return None

@@ -30,6 +30,8 @@ from typing import NamedTuple
 from beancount.core import account as account_lib, data
 from beancount.core.amount import Amount
 
+from xiaozhang.model.index import EntryIndex, directives_first
+
 # The frequencies of Fava's budget directive and their Chinese names.
 PERIODS = {"daily": "日", "weekly": "周", "monthly": "月", "quarterly": "季", "yearly": "年"}
 
@@ -121,28 +123,30 @@ class BudgetBook:
     periods: dict[tuple[str, dt.date], Execution] = field(default_factory=dict)
     events: list = field(default_factory=list)
     _covering: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _since: dict[str, list[dt.date]] = field(default_factory=dict)  # the lines' dates
 
     @classmethod
     def build(cls, books) -> "BudgetBook":
         """The part `SchoolBooks.budgets`."""
-        return cls().run(books.entries)
+        return cls().run(books.entries, books.index)
 
-    def run(self, entries: list) -> "BudgetBook":
+    def run(self, entries: list, index: EntryIndex | None = None) -> "BudgetBook":
+        index = index or EntryIndex(entries)
+        directives = index.customs("budget")
+        # only the transactions that post to a budgeted account (or below one) can count
+        budgeted = tuple({value.value for value in (d.values[0] for d in directives if d.values)
+                          if isinstance(value.value, str)})
+        below = tuple(account + ":" for account in budgeted)
+        counted = index.take(index.where(index.mask_of(
+            lambda account: account in budgeted or account.startswith(below)))) if budgeted else []
         # A day's transactions are counted when the day is over, so that a budget line dated
         # the same day applies whatever the order of the files (Beancount sorts a custom and
         # a transaction of one day by their line numbers).
-        day, waiting = None, []
-        for entry in entries:
-            if entry.date != day:
-                for txn in waiting:
-                    self._transaction(txn)
-                day, waiting = entry.date, []
-            if isinstance(entry, data.Transaction):
-                waiting.append(entry)
-            elif isinstance(entry, data.Custom) and entry.type == "budget":
+        for entry in directives_first(directives, counted):
+            if type(entry) is data.Custom:
                 self._line(entry)
-        for txn in waiting:
-            self._transaction(txn)
+            else:
+                self._transaction(entry)
         return self
 
     def _line(self, entry: data.Custom) -> None:
@@ -153,6 +157,7 @@ class BudgetBook:
             return
         line = Line(values[0].value, entry.date, values[1].value, values[2].value, entry)
         self.lines.setdefault(line.account, []).append(line)
+        self._since.setdefault(line.account, []).append(line.since)
         self._covering.clear()  # a new budgeted account may cover accounts seen before
 
     def covering(self, account: str) -> tuple[str, ...]:
@@ -167,7 +172,10 @@ class BudgetBook:
 
     def line_as_of(self, account: str, date: dt.date) -> Line | None:
         lines = self.lines[account]
-        index = bisect.bisect_right([line.since for line in lines], date)
+        since = self._since.get(account)
+        if since is None or len(since) != len(lines):  # lines added from outside
+            since = self._since[account] = [line.since for line in lines]
+        index = bisect.bisect_right(since, date)
         return lines[index - 1] if index else None
 
     def execution(self, account: str, day: dt.date) -> tuple[Line, Execution | None] | None:

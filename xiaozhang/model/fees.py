@@ -300,12 +300,18 @@ class FeeBook:
         self.disclosures: list[DisclosureRecord] = []
         self.problems: list[tuple[data.Custom, str]] = []  # FE06: (directive, message)
         self._books = books
-        self._in_force: dict[tuple, list[FeeItem]] = {}
+        self._in_force: dict[tuple, list[FeeItem]] = {}  # (name, date) -> an interned version
+        self._versions: dict[tuple, list[FeeItem]] = {}  # (name, ids of its items) -> version
         self._item_for: dict[tuple, tuple[FeeItem | None, bool | None]] = {}
+        self._first_movements: dict[tuple[str, int, int], data.Transaction] = {}
 
     # -- definitions ---------------------------------------------------------------------------
     def in_force(self, name: str, date: dt.date) -> list[FeeItem]:
-        """The definitions of the item in force on the date, one per scope."""
+        """The definitions of the item in force on the date, one per scope.
+
+        The list is the item's version in force: the same list object for every date on
+        which the same definitions are in force (so a check of a collection can be reused
+        for every date of that version, keyed by `id` of it).  Do not change it."""
         key = (name, date)
         found = self._in_force.get(key)
         if found is None:
@@ -313,22 +319,30 @@ class FeeBook:
             for item in self.definitions.get(name, ()):
                 if item.since <= date:
                     latest[item.scope.text] = item
-            found = self._in_force[key] = list(latest.values())
+            found = list(latest.values())
+            found = self._versions.setdefault((name, tuple(map(id, found))), found)
+            self._in_force[key] = found
         return found
 
     def item_for(self, name: str, date: dt.date, class_name: str | None,
                  grade: str | None) -> tuple[FeeItem | None, bool | None]:
         """The definition that applies to a student, and whether the student is in scope
         (None: the item has several scopes and the entry does not say the class/grade)."""
-        key = (name, date, class_name, grade)
+        return self.item_in(self.in_force(name, date), class_name, grade)
+
+    def item_in(self, version: list[FeeItem], class_name: str | None,
+                grade: str | None) -> tuple[FeeItem | None, bool | None]:
+        """`item_for` of the version in force (`in_force`)."""
+        key = (id(version), class_name, grade)
         answer = self._item_for.get(key)
         if answer is None:
-            answer = self._item_for[key] = self._find_item(name, date, class_name, grade)
+            answer = self._item_for[key] = self._find_item(version, class_name, grade)
         return answer
 
-    def _find_item(self, name, date, class_name, grade) -> tuple[FeeItem | None, bool | None]:
+    @staticmethod
+    def _find_item(version, class_name, grade) -> tuple[FeeItem | None, bool | None]:
         unknown = False
-        for item in self.in_force(name, date):
+        for item in version:
             inside = item.scope.contains(class_name, grade)
             if inside:
                 return item, True
@@ -339,6 +353,7 @@ class FeeBook:
         self.definitions[item.name].append(item)
         self.accounts[item.account] = item.name
         self._in_force.clear()
+        self._versions.clear()
         self._item_for.clear()
 
     def kind(self, name: str) -> str | None:
@@ -352,25 +367,40 @@ class FeeBook:
     @cached_property
     def postings(self) -> list[FeePosting]:
         """Every fee posting of the books, in the order of the entries."""
-        return classify(self._books.transactions, self)
+        found, self._first_movements = _classify(self._books.transactions, self)
+        return found
 
     @cached_property
     def by_term(self) -> dict[str, list[FeePosting]]:
         """The defined fee postings by the id of the term they belong to (in date order)."""
         grouped: dict[str, list[FeePosting]] = {}
-        known: dict[tuple[dt.date, bool], str] = {}  # (day, debit) -> term id
+        txn = day = explicit = term = None
+        known: list = [None, None]  # the term of a credit, of a debit on `day`
+        current: list[FeePosting] = []
         for fee in self.postings:
-            if not fee.defined:
+            if not fee[6]:  # defined
                 continue
-            explicit = fee.txn.meta.get("term")
-            if isinstance(explicit, str) and explicit:
-                term = explicit
+            if fee[0] is not txn:
+                txn = fee[0]
+                explicit = txn.meta.get("term")
+                if not (isinstance(explicit, str) and explicit):
+                    explicit = None
+                    if txn.date != day:
+                        day = txn.date
+                        known = [None, None]
+            if explicit is not None:
+                name = explicit
             else:
-                key = (fee.txn.date, fee.posting.units.number > 0)
-                term = known.get(key)
-                if term is None:
-                    term = known[key] = self.term_of_posting(fee)
-            grouped.setdefault(term, []).append(fee)
+                debit = fee[4] != COLLECTION and fee[5] > 0  # the posting's number > 0
+                name = known[debit]
+                if name is None:
+                    name = known[debit] = self._term_of_day(day, debit)
+            if name != term:
+                term = name
+                current = grouped.get(term)
+                if current is None:
+                    current = grouped[term] = []
+            current.append(fee)
         return grouped
 
     def term_of_posting(self, fee: FeePosting) -> str:
@@ -378,9 +408,11 @@ class FeeBook:
         explicit = fee.txn.meta.get("term")
         if isinstance(explicit, str) and explicit:
             return explicit
-        day = fee.txn.date
+        return self._term_of_day(fee.txn.date, fee.posting.units.number > 0)
+
+    def _term_of_day(self, day: dt.date, debit: bool) -> str:
         terms = self._books.terms
-        if fee.posting.units.number > 0:
+        if debit:
             for term in terms:
                 if term.end is not None and term.end < day <= term.settle_until:
                     return term.id
@@ -403,10 +435,8 @@ class FeeBook:
             for name in record.items:
                 key = (name, record.year, record.month)
                 published[key] = min(record.date, published.get(key, record.date))
-        first: dict[tuple[str, int, int], data.Transaction] = {}
-        for fee in self.postings:
-            if fee.defined:
-                first.setdefault((fee.item, fee.txn.date.year, fee.txn.date.month), fee.txn)
+        self.postings  # noqa: B018  (the classifier notes each item's first movement of a month)
+        first = self._first_movements
         rows = []
         for (name, year, month), txn in first.items():
             end = Month(year, month).last
@@ -432,67 +462,114 @@ def read_fees(entries: list) -> tuple[FeeBook, list[tuple[data.Custom, str]]]:
 
 # -- the classifier ----------------------------------------------------------------------------
 _ITEM, _AGENCY, _TREASURY, _INCOME, _EXPENSE = range(5)
-_UNSEEN = (-1, "", "")
+_ZERO = Decimal(0)
+
+
+class _Accounts(dict):
+    """account -> what it is to the classifier (`what`), decided on first sight."""
+
+    def __init__(self, what) -> None:
+        super().__init__()
+        self.what = what
+
+    def __missing__(self, account: str):
+        info = self[account] = self.what(account)
+        return info
 
 
 def classify(transactions: list[data.Transaction], book: FeeBook) -> list[FeePosting]:
-    """The fee postings of the transactions (see the module docstring), in order.
+    """The fee postings of the transactions (see the module docstring), in order."""
+    return _classify(transactions, book)[0]
 
-    One pass; what an account is (a defined item's, under 230701 or 2103, income, expense) is
-    decided once per account."""
+
+def _classify(transactions: list[data.Transaction], book: FeeBook
+              ) -> tuple[list[FeePosting], dict[tuple[str, int, int], data.Transaction]]:
+    """The fee postings, and the first transaction of each (item, year, month) with a defined
+    one, in the order of those first ones (`FeeBook.status`).
+
+    One pass.  What an account is (a defined item's, under 230701 or 2103, income, expense,
+    none of these) is decided once per account: a posting on another account costs one dict
+    lookup.  The usual fee posting, a collection to an item's account, is built inline; the
+    others are decided by `_classify_one`."""
     service = {name for name in book.definitions if book.kind(name) == SERVICE}
     definitions = book.definitions
-    accounts: dict[str, tuple[int, str, str] | None] = {}
 
-    def what(account: str) -> tuple[int, str, str] | None:
+    def what(account: str) -> tuple | None:
+        # (where, item name, kind, defined)
         name = book.accounts.get(account)
         if name is not None:
-            return _ITEM, name, book.kind(name)
+            return _ITEM, name, book.kind(name), True
         if account.startswith(AGENCY):
-            return _AGENCY, item_name(account), AGENCY_KIND
+            return _AGENCY, item_name(account), AGENCY_KIND, False
         if account.startswith(TREASURY):
-            return _TREASURY, item_name(account), ADMINISTRATIVE
+            return _TREASURY, item_name(account), ADMINISTRATIVE, False
         if account.startswith(INCOME):
-            return _INCOME, "", SERVICE
+            return _INCOME, "", SERVICE, False
         if account.startswith(EXPENSES) and service:
-            return _EXPENSE, "", SERVICE
+            return _EXPENSE, "", SERVICE, True
         return None
 
+    accounts = _Accounts(what)
     found: list[FeePosting] = []
     append = found.append
     new = tuple.__new__  # FeePosting(...) without its Python-level __new__: one call less per posting
+    first: dict[tuple[str, int, int], data.Transaction] = {}  # (item, year, month) -> txn
+    months: dict[tuple[int, int], set[str]] = {}  # (year, month) -> the items seen in it
+    zero, collection = _ZERO, COLLECTION
+    day = month = seen = None
     for txn in transactions:
         for posting in txn.postings:
-            account = posting.account
-            info = accounts.get(account, _UNSEEN)
-            if info is _UNSEEN:
-                info = accounts[account] = what(account)
+            info = accounts[posting.account]
             if info is None:
                 continue
             number = posting.units.number
-            if not number:
-                continue
-            where, name, kind = info
-            if where == _ITEM or where == _AGENCY:
-                if number < 0:
-                    role, amount = COLLECTION, -number
-                elif kind == SERVICE or is_refund(txn, posting):
-                    role, amount = REFUND, number
-                else:
-                    role, amount = SPENDING, number
-                append(new(FeePosting, (txn, posting, name, kind, role, amount, where == _ITEM)))
-            elif where == _EXPENSE:
-                tag = (posting.meta or {}).get("item") or txn.meta.get("item")
-                if tag in service:
-                    append(new(FeePosting, (txn, posting, tag, SERVICE, SPENDING, number, True)))
-            elif number < 0 and "student" in txn.meta:  # 2103 or income: a student's payment
-                if where == _TREASURY:
-                    append(new(FeePosting, (txn, posting, name, ADMINISTRATIVE, COLLECTION, -number, False)))
-                else:
-                    tag = (posting.meta or {}).get("item") or txn.meta.get("item")
-                    if tag and tag not in definitions:
-                        append(new(FeePosting, (txn, posting, tag, SERVICE, COLLECTION, -number, False)))
-    return found
+            if info[0] <= _AGENCY and number is not None and number < zero:  # the usual case
+                where, name, kind, defined = info
+                append(new(FeePosting, (txn, posting, name, kind, collection, -number, defined)))
+            else:
+                fee = _classify_one(txn, posting, info, number, service, definitions)
+                if fee is None:
+                    continue
+                append(fee)
+                name, defined = fee[2], fee[6]
+            if defined:  # the first of its item's month (FE05, the 收费公示 page)
+                if txn.date != day:
+                    day = txn.date
+                    month = (day.year, day.month)
+                    seen = months.get(month)
+                    if seen is None:
+                        seen = months[month] = set()
+                if name not in seen:
+                    seen.add(name)
+                    first[(name, *month)] = txn
+    return found, first
+
+
+def _classify_one(txn: data.Transaction, posting: data.Posting, info: tuple, number,
+                  service: set[str], definitions: dict) -> FeePosting | None:
+    """The fee posting of one posting on an account the classifier looks at (None: none)."""
+    if not number:
+        return None
+    where, name, kind, defined = info
+    new = tuple.__new__  # FeePosting(...) without its Python-level __new__
+    if where <= _AGENCY:  # _ITEM or _AGENCY
+        if number < 0:
+            return new(FeePosting, (txn, posting, name, kind, COLLECTION, -number, defined))
+        if kind == SERVICE or is_refund(txn, posting):
+            return new(FeePosting, (txn, posting, name, kind, REFUND, number, defined))
+        return new(FeePosting, (txn, posting, name, kind, SPENDING, number, defined))
+    if where == _EXPENSE:
+        tag = (posting.meta or {}).get("item") or txn.meta.get("item")
+        if tag in service:
+            return new(FeePosting, (txn, posting, tag, SERVICE, SPENDING, number, True))
+        return None
+    if number < 0 and "student" in txn.meta:  # 2103 or income: a student's payment
+        if where == _TREASURY:
+            return new(FeePosting, (txn, posting, name, ADMINISTRATIVE, COLLECTION, -number, False))
+        tag = (posting.meta or {}).get("item") or txn.meta.get("item")
+        if tag and tag not in definitions:
+            return new(FeePosting, (txn, posting, tag, SERVICE, COLLECTION, -number, False))
+    return None
 
 
 # -- reading the directives --------------------------------------------------------------------

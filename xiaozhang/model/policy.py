@@ -43,6 +43,7 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -122,7 +123,8 @@ class Policy:
         return _as_of(self.profiles, date)
 
     def get(self, name: str, date: dt.date) -> Any:
-        value = _as_of(self.values.get(name, []), date)
+        series = self.values.get(name)
+        value = _as_of(series, date) if series else None
         return POLICY_KEYS[name].default if value is None else value
 
     def approval_tiers(self, date: dt.date) -> list[Tier]:
@@ -130,8 +132,14 @@ class Policy:
 
 
 def _as_of(series: list[tuple[dt.date, Any]], date: dt.date) -> Any:
-    index = bisect.bisect_right([d for d, _ in series], date)
+    if len(series) == 1:  # most settings are written once
+        since, value = series[0]
+        return value if since <= date else None
+    index = bisect.bisect_right(series, date, key=_since)
     return series[index - 1][1] if index else None
+
+
+_since = itemgetter(0)
 
 
 def _check_value(key: PolicyKey, values: list) -> tuple[Any, str | None]:

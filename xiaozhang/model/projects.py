@@ -27,15 +27,17 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 from beancount.core import data
 from beancount.core.amount import Amount
 
 from xiaozhang.model.budgets import is_account
+from xiaozhang.model.index import ASSET_ROOTS, EntryIndex, directives_first
 
-# Asset purchases (资产购置): 1601 固定资产, 1613 在建工程, 1611 工程物资, 1302 库存物品, by code.
-ASSET_ROOTS = ("Assets:1601", "Assets:1613", "Assets:1611", "Assets:1302")
+# What a project's spending is booked to: expenses and asset purchases (资产购置: 1601 固定资产,
+# 1613 在建工程, 1611 工程物资, 1302 库存物品, `ASSET_ROOTS` in model/index.py).
 SPENDING = ("Expenses:",) + ASSET_ROOTS
 
 
@@ -61,8 +63,11 @@ class ProjectState:
     last: dt.date | None = None
 
     def as_of(self, date: dt.date) -> Project | None:
-        index = bisect.bisect_right([p.since for p in self.versions], date)
+        index = bisect.bisect_right(self.versions, date, key=_since)
         return self.versions[index - 1] if index else None
+
+
+_since = attrgetter("since")
 
 
 class Malformed(NamedTuple):
@@ -91,28 +96,23 @@ class Overspent(NamedTuple):
 class ProjectBook:
     """One pass over the entries: the registered projects, their spending, the events."""
 
-    def __init__(self, entries: list) -> None:
+    def __init__(self, entries: list, index: EntryIndex | None = None) -> None:
         self.projects: dict[str, ProjectState] = {}
         self.events: list = []
-        day, waiting = None, []
-        for entry in entries:
-            if entry.date != day:
-                for txn in waiting:
-                    self._spend(txn)
-                day, waiting = entry.date, []
-            if isinstance(entry, data.Custom) and entry.type == "project":
+        index = index or EntryIndex(entries)
+        named = index.take(index.where(index.meta("project")))  # on the entry or a posting
+        # A day's transactions count when the day is over: a registration of the same day
+        # applies to them whatever the order of the files.
+        for entry in directives_first(index.customs("project"), named):
+            if type(entry) is data.Custom:
                 self._register(entry)
-            elif isinstance(entry, data.Transaction) and (
-                    "project" in entry.meta or any(p.meta and "project" in p.meta
-                                                   for p in entry.postings)):
-                waiting.append(entry)
-        for txn in waiting:
-            self._spend(txn)
+            else:
+                self._spend(entry)
 
     @classmethod
     def build(cls, books) -> "ProjectBook":
         """The part `SchoolBooks.projects`."""
-        return cls(books.entries)
+        return cls(books.entries, books.index)
 
     def _register(self, entry: data.Custom) -> None:
         values = [v.value for v in entry.values]

@@ -36,20 +36,21 @@ from typing import NamedTuple
 from beancount.core import data
 
 from xiaozhang import chart
+from xiaozhang.model.index import AGENCY, ASSET_ROOTS, CASH_ROOT, CREDIT, DEBIT, TREASURY, EntryIndex
 from xiaozhang.model.periods import Term, month_end
 from xiaozhang.model.policy import Policy
-from xiaozhang.model.projects import ASSET_ROOTS
 
-# Accounts are recognised by their code (docs/rules.md, TL), as `chart.MONEY_ROOTS` are.
-TREASURY = "Liabilities:2103"  # 2103 应缴财政款 and its sub-accounts
-AGENCY = "Liabilities:2307其他应付款:230701"  # 230701 代收费 and its items
-CASH = "Assets:1001"
+# Accounts are recognised by their code (docs/rules.md, TL), as `chart.MONEY_ROOTS` are:
+# TREASURY (2103 应缴财政款), AGENCY (230701 代收费), CASH (1001 库存现金), see model/index.py.
+CASH = CASH_ROOT
 # Money the rules accept on the other side of a remittance or a refund (not the quota 1011).
 CASH_AND_BANK = tuple(root for root in chart.MONEY_ROOTS if root != "Assets:1011")
 SPENDING = ("Expenses:",) + ASSET_ROOTS + ("Liabilities:2302",)
 NON_TAX_DEFAULT = ("住宿费", "学费", "保教费")
 _CODE = re.compile(r"^\d+")
 _ALWAYS = dt.date.min  # the default non-tax items are known from the first day
+_UNKNOWN = object()
+_ZERO = Decimal(0)
 
 
 def item_name(account: str) -> str:
@@ -108,6 +109,21 @@ class Lots:
         """Consume the oldest receipts of the account (or of its sub-accounts)."""
         family = [name for name in self.by_account
                   if name == account or name.startswith(account + ":")]
+        if len(family) == 1:  # the usual case: paid from the account that received
+            name = family[0]
+            lots, held = self.by_account[name], self.held
+            while amount > 0:
+                if not lots:
+                    self.advance[account] = self.advance.get(account, Decimal(0)) + amount
+                    return
+                lot = lots[0]
+                used = amount if amount < lot.amount else lot.amount  # min(lot.amount, amount)
+                lot.amount -= used
+                amount -= used
+                held[name] -= used
+                if not lot.amount:
+                    lots.popleft()
+            return
         while amount > 0:
             candidates = [(self.by_account[name][0].date, name) for name in family
                           if self.by_account[name]]
@@ -180,7 +196,8 @@ class CashOver(NamedTuple):
 class TreasuryBook:
     """One pass over the entries: the lots of 2103 and 代收费, the cash, the events."""
 
-    def __init__(self, entries: list, policy: Policy, terms: list[Term]) -> None:
+    def __init__(self, entries: list, policy: Policy, terms: list[Term],
+                 index: EntryIndex | None = None) -> None:
         self.policy = policy
         self.to_remit = Lots()  # 2103 应缴财政款
         self.agency = Lots()  # 230701 代收费
@@ -199,36 +216,73 @@ class TreasuryBook:
         self._cash_last = None  # the last entry of the day that moved cash
         self._terms = collections.deque(t for t in terms if t.end is not None)
         self._kinds: dict[str, tuple] = {}  # account -> what it is to this walk (`_classify`)
-        self._run(entries)
+        self._collection_since: dict[str, dt.date | None] = {}  # `is_collection`, per account
+        self._run(index or EntryIndex(entries))
 
     @classmethod
     def build(cls, books) -> "TreasuryBook":
         """The part `SchoolBooks.treasury`."""
-        return cls(books.entries, books.policy, books.terms)
+        return cls(books.entries, books.policy, books.terms, books.index)
 
     def is_collection(self, account: str, day: dt.date) -> bool:
         """2103, 代收费, or a `collection: TRUE` account (or below one) open on `day`."""
-        if account.startswith((TREASURY, AGENCY)):
-            return True
-        return any((account == c or account.startswith(c + ":")) and since <= day
-                   for c, since in self.collection.items())
+        since = self._collection_since.get(account, _UNKNOWN)
+        if since is _UNKNOWN:
+            if account.startswith((TREASURY, AGENCY)):
+                since = _ALWAYS
+            else:
+                since = min((since for c, since in self.collection.items()
+                             if account == c or account.startswith(c + ":")), default=None)
+            self._collection_since[account] = since
+        return since is not None and since <= day
 
     # -- the pass ---------------------------------------------------------------------
-    def _run(self, entries: list) -> None:
-        day = None
-        for entry in entries:
-            if isinstance(entry, data.Open):
-                self._open(entry)
-                continue
-            if not isinstance(entry, data.Transaction):
-                continue
-            if entry.date != day:
-                if day is not None:
-                    self._end_of_day(day, entry.date)
-                day = entry.date
-            self._transaction(entry)
-        if day is not None:
-            self._end_of_day(day, None)
+    def _run(self, index: EntryIndex) -> None:
+        """Every transaction that moves 2103, 代收费 or cash, or may be a `Flow`; and every
+        end of day of the whole list (the deadlines are checked then)."""
+        for entry in index.opens:  # read after the walk only: their order is kept
+            self._open(entry)
+        holdings = index.mask("treasury") | index.mask("agency") | index.mask("cash")
+        flows = (index.mask("income", CREDIT) | index.mask(SPENDING, DEBIT)
+                 | index.mask("treasury", DEBIT))
+        masks, transactions = index.masks, index.transactions
+        starts, days = index.day_starts, index.days  # the ends of days of the whole list
+        run, last = 0, len(days) - 1
+        next_day_at = starts[1] if last > 0 else len(masks)  # where the next day starts
+        kinds, classify = self._kinds, self._classify
+        for position in index.where(holdings | flows):
+            if position >= next_day_at:
+                while run < last and starts[run + 1] <= position:
+                    self._end_of_day(days[run], days[run + 1])
+                    run += 1
+                next_day_at = starts[run + 1] if run < last else len(masks)
+            txn = transactions[position]
+            mask = masks[position]
+            if mask & holdings:
+                cash = _ZERO
+                for posting in txn.postings:
+                    number = posting.units.number
+                    if not number:
+                        continue
+                    account = posting.account
+                    kind = kinds.get(account) or classify(account)
+                    lots = kind[0]
+                    if lots is not None:
+                        if number < 0:
+                            lots.receive(account, txn.date, -number, txn)
+                        else:
+                            self._pay(lots, account, number)
+                    elif kind[1]:
+                        cash += number
+                if cash:
+                    self._move_cash(txn, cash)
+            if mask & flows:
+                self._flow(txn)
+        while run < last:
+            self._end_of_day(days[run], days[run + 1])
+            run += 1
+        if days:
+            self._end_of_day(days[last], None)
 
     def _open(self, entry: data.Open) -> None:
         account = entry.account
@@ -247,27 +301,23 @@ class TreasuryBook:
                                        account.startswith(SPENDING), account.startswith("Income:"))
         return kind
 
-    def _transaction(self, txn: data.Transaction) -> None:
+    def _pay(self, lots: Lots, account: str, number: Decimal) -> None:
+        lots.pay(account, number)
+        if lots is self.agency:  # what was found unsettled and is now paid is settled
+            for name, amount in self._unsettled.items():
+                self._unsettled[name] = min(amount, self.agency.held[name])
+
+    def _flow(self, txn: data.Transaction) -> None:
+        """A `Flow` if the transaction credits income, debits spending or leaves 2103."""
+        kinds = self._kinds
         debits, credits = [], []
         spends = to_income = out_of_2103 = False
-        cash = Decimal(0)
-        kinds = self._kinds
         for posting in txn.postings:
             number = posting.units.number
             if not number:
                 continue
-            account = posting.account
-            lots, is_cash, is_spending, is_income = kinds.get(account) or self._classify(account)
-            if lots is not None:
-                if number < 0:
-                    lots.receive(account, txn.date, -number, txn)
-                else:
-                    lots.pay(account, number)
-                    if lots is self.agency:  # what was found unsettled and is now paid is settled
-                        for name, amount in self._unsettled.items():
-                            self._unsettled[name] = min(amount, self.agency.held[name])
-            elif is_cash:
-                cash += number
+            lots, _cash, is_spending, is_income = kinds.get(posting.account) or \
+                self._classify(posting.account)
             if number > 0:
                 debits.append(posting)
                 spends = spends or is_spending
@@ -275,8 +325,6 @@ class TreasuryBook:
             else:
                 credits.append(posting)
                 to_income = to_income or is_income
-        if cash:
-            self._move_cash(txn, cash)
         if to_income or spends or out_of_2103:
             self.events.append(Flow(txn, debits, credits, spends, to_income, out_of_2103))
 

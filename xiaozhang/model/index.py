@@ -1,0 +1,282 @@
+"""The entries of one load, indexed in one pass: which transactions touch which accounts.
+
+`SchoolBooks.of(entries).index` (built on first use, shared by every rule and page of the
+same entries list) walks the entries once and keeps
+
+- `transactions`: every Transaction, in order (the same objects as `books.transactions`);
+- `masks`: per transaction one integer, the OR of the bits of its postings: each account
+  seen in a posting has two bits, one for a debit (number > 0) and one for anything else
+  (a credit, zero, no number); each flag has a bit (`flag("!")`); and the meta key
+  `project` on the transaction or on any of its postings has a bit (`meta("project")`);
+- `opens` (Open entries, in order), `customs(type)` (Custom entries of one type, in order);
+- the day runs: `day_starts[i]` is the position of the first transaction of the i-th run
+  of one date, `days[i]` that date — what a walk that acts "at the end of each day" needs
+  when it reads only a few of the transactions (`day_boundaries`).
+
+Roles are the account groups the rules care about (`ROLES`, from `xiaozhang.chart` and the
+codes below): a role is a tuple of account prefixes, or `Marked(key)` — the accounts opened
+with `key: TRUE` and their sub-accounts (`canteen`, `collection`).  `mask(role, side)` is the
+OR of the bits of the accounts of the role seen in the transactions, computed once per role.
+A mask is a superset test: a rule still applies its own exact conditions to what it reads.
+
+How a rule reads only its transactions (every list is in the order of the entries):
+
+    books = SchoolBooks.of(entries, options_map)
+    for txn in books.touching("agency", "cash"): ...       # any posting on either role
+    for txn in books.touching("income", side=CREDIT): ...  # credits (or zero) to Income
+    index = books.index
+    paid = index.where(index.mask("asset-purchase", DEBIT),  # debits one AND credits the
+                       index.mask("money", CREDIT))          # other: positions, ascending
+    pending = index.where(index.flag("!"))
+    txns = index.take(sorted(set(paid) | set(pending)))
+    own = index.mask_of(lambda account: account.startswith("Expenses:5001"))  # ad hoc
+    for txn in books.index.take(books.index.where(index.meta("project"))): ...
+    index.customs("budget"), index.opens
+
+The pass costs about one loop over the postings; everything after it is a C-level filter
+of the masks (`itertools.compress`), so a rule pays for the transactions it reads, not for
+the 180,000 it skips.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from itertools import compress
+from typing import NamedTuple
+
+from beancount.core import data
+
+from xiaozhang import chart
+
+# Sides of a posting for `mask`.
+DEBIT, CREDIT, BOTH = 0, 1, 2
+
+# -- account groups by code (docs/rules.md): one definition, the rules import them from here --
+CASH_ROOT = "Assets:1001"  # 1001 库存现金
+TREASURY = "Liabilities:2103"  # 2103 应缴财政款 and its sub-accounts
+AGENCY = "Liabilities:2307其他应付款:230701"  # 230701 代收费 and its items
+# Asset purchases (资产购置): 1601 固定资产, 1613 在建工程, 1611 工程物资, 1302 库存物品.
+ASSET_ROOTS = ("Assets:1601", "Assets:1613", "Assets:1611", "Assets:1302")
+SUPPLIER_ROOTS = ("Liabilities:2302", AGENCY)  # 应付账款, 代收费 (paid on to the provider)
+
+
+class Marked(NamedTuple):
+    """The accounts opened with `key: TRUE`, and their sub-accounts."""
+
+    key: str
+
+
+Role = tuple | Marked
+
+ROLES: dict[str, Role] = {
+    "cash": (CASH_ROOT,),
+    "money": chart.MONEY_ROOTS,
+    "payment-source": chart.PAYMENT_SOURCES,
+    "treasury": (TREASURY,),
+    "agency": (AGENCY,),
+    "income": ("Income:",),
+    "expenses": ("Expenses:",),
+    "asset-purchase": ASSET_ROOTS,
+    "supplier": SUPPLIER_ROOTS,
+    "fees-in-transit": (chart.FEES_IN_TRANSIT,),
+    "fixed-assets": (chart.FIXED_ASSETS, chart.ACCUM_DEPRECIATION),
+    "canteen": Marked("canteen"),
+    "collection": Marked("collection"),
+}
+
+# The meta key whose presence (on a transaction or any of its postings) the pass records:
+# one key, checked in the loop over the postings (another key would cost every posting).
+META_KEY = "project"
+_META_BIT = 1
+_ZERO = Decimal(0)
+_FIRST_ACCOUNT_BIT = 16  # below: the meta key and the flags
+
+
+class EntryIndex:
+    """One pass over an entries list (see the module docstring)."""
+
+    def __init__(self, entries: list) -> None:
+        transactions: list[data.Transaction] = []
+        masks: list[int] = []
+        opens: list[data.Open] = []
+        customs: dict[str, list[data.Custom]] = {}
+        day_starts: list[int] = []
+        days: list[dt.date] = []
+        bits: dict[str, tuple[int, int]] = {}
+        flags: dict[str, int] = {}
+        accounts: list[str] = []
+
+        def new_account(account: str) -> tuple[int, int]:
+            at = _FIRST_ACCOUNT_BIT + 2 * len(accounts)
+            accounts.append(account)
+            pair = bits[account] = (1 << at, 1 << (at + 1))
+            return pair
+
+        get = bits.get
+        keep, note = transactions.append, masks.append
+        same = {}  # one int object per distinct mask: a few hundred, not one per transaction
+        shared = same.setdefault
+        Transaction, Open, Custom = data.Transaction, data.Open, data.Custom
+        zero, key, key_bit = _ZERO, META_KEY, _META_BIT
+        day = None
+        for entry in entries:
+            kind = type(entry)
+            if kind is Transaction:
+                mask = flags.get(entry.flag)
+                if mask is None:
+                    mask = flags[entry.flag] = 1 << (1 + len(flags))
+                meta = entry.meta
+                if meta and key in meta:
+                    mask |= key_bit
+                postings = entry.postings
+                if len(postings) == 2:  # most entries: unrolled
+                    first, second = postings
+                    pair = get(first.account) or new_account(first.account)
+                    number = first.units.number
+                    mask |= pair[0] if number is not None and number > zero else pair[1]
+                    pair = get(second.account) or new_account(second.account)
+                    number = second.units.number
+                    mask |= pair[0] if number is not None and number > zero else pair[1]
+                    meta = first.meta
+                    if meta and key in meta:
+                        mask |= key_bit
+                    meta = second.meta
+                    if meta and key in meta:
+                        mask |= key_bit
+                else:
+                    for posting in postings:
+                        pair = get(posting.account) or new_account(posting.account)
+                        number = posting.units.number
+                        mask |= pair[0] if number is not None and number > zero else pair[1]
+                        meta = posting.meta
+                        if meta and key in meta:
+                            mask |= key_bit
+                if entry.date != day:
+                    day = entry.date
+                    day_starts.append(len(transactions))
+                    days.append(day)
+                keep(entry)
+                note(shared(mask, mask))
+            elif kind is Open:
+                opens.append(entry)
+            elif kind is Custom:
+                customs.setdefault(entry.type, []).append(entry)
+        self.transactions = transactions
+        self.masks = masks
+        self.opens = opens
+        self._customs = customs
+        self.day_starts = day_starts
+        self.days = days
+        self._bits = bits
+        self._flags = flags
+        self._masks: dict[tuple, int] = {}
+        self._marked: dict[str, list[str]] = {}
+
+    # -- masks -----------------------------------------------------------------------------
+    def flag(self, flag: str) -> int:
+        """The bit of transactions with this flag (0: none has it)."""
+        return self._flags.get(flag, 0)
+
+    def meta(self, key: str) -> int:
+        """The bit of transactions with `key` in their meta or a posting's (only `META_KEY`)."""
+        if key != META_KEY:
+            raise KeyError(f"the index records only the meta key {META_KEY!r}, not {key!r}")
+        return _META_BIT
+
+    def mask(self, role: str | Role, side: int = BOTH) -> int:
+        """The bits of the accounts of a role (a name of `ROLES`, a tuple of prefixes or
+        `Marked(key)`) on one side (DEBIT, CREDIT) or both."""
+        key = (role, side)
+        found = self._masks.get(key)
+        if found is None:
+            spec = ROLES[role] if isinstance(role, str) else role
+            if isinstance(spec, Marked):
+                marked = tuple(self.marked(spec.key))
+                below = tuple(m + ":" for m in marked)
+                found = self.mask_of(lambda a: a in marked or a.startswith(below), side)
+            else:
+                found = self.mask_of(lambda a: a.startswith(spec), side)
+            self._masks[key] = found
+        return found
+
+    def mask_of(self, predicate: Callable[[str], bool], side: int = BOTH) -> int:
+        """The bits of the accounts (seen in the transactions) that satisfy `predicate`."""
+        found = 0
+        for account, pair in self._bits.items():
+            if predicate(account):
+                found |= pair[0] | pair[1] if side == BOTH else pair[side]
+        return found
+
+    def marked(self, key: str) -> list[str]:
+        """The accounts opened with `key: TRUE` (their sub-accounts are not listed)."""
+        found = self._marked.get(key)
+        if found is None:
+            found = self._marked[key] = [e.account for e in self.opens
+                                         if e.meta and e.meta.get(key) is True]
+        return found
+
+    # -- selections ------------------------------------------------------------------------
+    def where(self, *all_of: int) -> list[int]:
+        """Positions (ascending) of the transactions whose mask meets every given mask."""
+        if not all_of:
+            return list(range(len(self.masks)))
+        masks = self.masks
+        first = all_of[0]
+        positions = list(compress(range(len(masks)), map(first.__and__, masks)))
+        for other in all_of[1:]:
+            positions = list(compress(positions, map(other.__and__, map(masks.__getitem__,
+                                                                        positions))))
+        return positions
+
+    def take(self, positions: list[int]) -> list[data.Transaction]:
+        transactions = self.transactions
+        return [transactions[i] for i in positions]
+
+    def touching(self, *roles: str | Role, side: int = BOTH) -> list[data.Transaction]:
+        """The transactions with a posting on any of the roles (on that side), in order."""
+        wanted = 0
+        for role in roles:
+            wanted |= self.mask(role, side)
+        return list(compress(self.transactions, map(wanted.__and__, self.masks)))
+
+    def customs(self, type_: str) -> list[data.Custom]:
+        """The `custom "<type_>"` entries, in order."""
+        return self._customs.get(type_, [])
+
+    # -- days ------------------------------------------------------------------------------
+    def day_boundaries(self, positions: list[int]) -> Iterator[tuple[int, tuple | None]]:
+        """Walk `positions` (ascending) and every end of day of the whole list.
+
+        Yields `(position, None)` for each position, and `(-1, (day, next_day))` each time a
+        run of one date ends (`next_day` None after the last transaction), exactly where a
+        walk over all the transactions would see the date change."""
+        starts, days = self.day_starts, self.days
+        run = 0
+        last = len(days) - 1
+        for position in positions:
+            while run < last and starts[run + 1] <= position:
+                yield -1, (days[run], days[run + 1])
+                run += 1
+            yield position, None
+        while run < last:
+            yield -1, (days[run], days[run + 1])
+            run += 1
+        if days:
+            yield -1, (days[last], None)
+
+
+def directives_first(directives: list, transactions: list) -> Iterator:
+    """Directives and transactions (each list in date order) merged so that each transaction
+    comes after every directive dated on or before its day: a walk that counts a day's
+    transactions when the day is over, so a directive of the same day applies to them
+    whatever the order of the files."""
+    i, count = 0, len(directives)
+    for txn in transactions:
+        day = txn.date
+        while i < count and directives[i].date <= day:
+            yield directives[i]
+            i += 1
+        yield txn
+    yield from directives[i:]
