@@ -113,7 +113,7 @@ def test_last_closed_month():
 @pytest.mark.parametrize("path", [FIXTURE, ROOT / "docs" / "examples" / "violations.beancount"])
 def test_the_books_register_equals_a_register_read_alone(path):
     """The books' register reads only the transactions touching 1601/1602 (from the books'
-    index when there is one); a register read alone walks every entry: the same cards,
+    index); a register read alone walks every entry: the same cards,
     problems, opens and horizon."""
     entries, _errors, options = loader.load_file(str(path))
     entries = [e for e in entries if not (e.meta and assets.GENERATED in e.meta)]

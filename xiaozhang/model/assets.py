@@ -162,10 +162,10 @@ class AssetRegister:
         self._thresholds: dict[dt.date, tuple[int, int]] = {}  # general, special (fen)
         self._first: dict[tuple[dt.date, str], int] = {}
         disposals: list[tuple[data.Transaction, list[data.Posting]]] = []
-        # the books' one-pass index (xiaozhang.model.index) when they have one: the
-        # transactions touching 1601/1602, the opens and the transfers without a walk
-        index = getattr(books, "index", None) if books is not None else None
-        if index is not None:
+        # with the books, their one-pass index (xiaozhang.model.index) lists the transactions
+        # touching 1601/1602, the opens and the transfers; alone, the register walks `entries`
+        if books is not None:
+            index = books.index
             opened = self.opened
             for entry in index.opens:
                 opened.setdefault(entry.account, entry.date)
@@ -185,7 +185,7 @@ class AssetRegister:
             self._transfer(entry)
 
     def _walk(self, entries, disposals) -> tuple[list[data.Custom], dt.date | None]:
-        """One pass over `entries` (books without the index): the cards, the opens, the
+        """One pass over `entries` (a register read alone): the cards, the opens, the
         transfers, and the date of the last transaction the accountant wrote."""
         transfers: list[data.Custom] = []
         last: dt.date | None = None

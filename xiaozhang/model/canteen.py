@@ -5,7 +5,7 @@ supplier register and the stocktakes read, and what the canteen earned and spent
 or a term.  The canteen rules (plugins/canteen.py), the monthly notice and statement
 (reports/canteen.py) and the Fava page 食堂 all read `SchoolBooks.of(entries).canteen`, built
 by `build(books)` in one pass over the transactions touching the canteen's accounts
-(the books' one-pass index lists them when the books have one).
+(listed by the books' one-pass index, `xiaozhang.model.index`).
 
 The canteen's accounts
     The accounts marked `canteen: TRUE` on their `open`, and their sub-accounts.  Among them
@@ -151,23 +151,6 @@ class CanteenAccounts:
             role = account_role(account) if inside else None
             self._cache[account] = role
         return role
-
-    def touching(self, transactions) -> list[data.Transaction]:
-        """The transactions with a posting on a canteen account, in order (without the books'
-        index: one look-up in the roles already resolved per posting)."""
-        known = self._cache.get
-        resolve = self.role
-        found = []
-        keep = found.append
-        for txn in transactions:
-            for posting in txn.postings:
-                role = known(posting.account, _UNKNOWN)
-                if role is None:
-                    continue
-                if role is not _UNKNOWN or resolve(posting.account) is not None:
-                    keep(txn)
-                    break
-        return found
 
 
 # -- the supplier register (custom "supplier") ----------------------------------------------------
@@ -373,14 +356,11 @@ class CanteenBook:
         self.policy = books.policy
         options = books.options_map or {}
         self.currency: str = (options.get("operating_currency") or ["CNY"])[0]
-        # the books' one-pass index (xiaozhang.model.index) when they have one: it lists the
-        # opens, the customs by type and the transactions touching the canteen's accounts
-        index = getattr(books, "index", None)
-        if index is not None:
-            opens = index.opens
-            suppliers, counts = index.customs("supplier"), index.customs("stocktake")
-        else:
-            opens, suppliers, counts = _directives(books.entries)
+        # the books' one-pass index (xiaozhang.model.index) lists the opens, the customs by
+        # type and the transactions touching the canteen's accounts
+        index = books.index
+        opens = index.opens
+        suppliers, counts = index.customs("supplier"), index.customs("stocktake")
         self.accounts = CanteenAccounts({e.account for e in opens if e.meta.get(MARK) is True})
         self.suppliers = SupplierRegister()
         self.supplier_problems: list[tuple[data.Custom, str]] = []  # (entry, what is wrong)
@@ -397,13 +377,7 @@ class CanteenBook:
         self.unknown_meals: dict[dt.date, int] = {}
         self.last_income: dict[dt.date, Any] = {}  # day -> its last transaction posting to income
         self._months: dict[dt.date, PeriodTally] = {}
-        if not self.accounts.marked:
-            touching = []
-        elif index is not None:
-            touching = books.touching("canteen")
-        else:
-            touching = self.accounts.touching(books.transactions)
-        self._read(touching, counts)
+        self._read(books.touching("canteen") if self.accounts.marked else [], counts)
         self.days: list[dt.date] = sorted(self.by_day)
         opened = {e.account for e in opens if self.accounts.role(e.account) is not None}
         posted = {account for sums in self.by_day.values() for account in sums}
@@ -613,25 +587,6 @@ class CanteenBook:
             if period.term.contains(day):
                 return period
         return None
-
-
-def _directives(entries) -> tuple[list[data.Open], list[data.Custom], list[data.Custom]]:
-    """The opens, the supplier records and the stocktakes of `entries`, in order (for books
-    without the one-pass index)."""
-    opens: list[data.Open] = []
-    suppliers: list[data.Custom] = []
-    counts: list[data.Custom] = []
-    open_, custom = data.Open, data.Custom
-    for entry in entries:
-        kind = type(entry)
-        if kind is open_:
-            opens.append(entry)
-        elif kind is custom:
-            if entry.type == "supplier":
-                suppliers.append(entry)
-            elif entry.type == "stocktake":
-                counts.append(entry)
-    return opens, suppliers, counts
 
 
 def build(books) -> CanteenBook:
