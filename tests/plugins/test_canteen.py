@@ -446,6 +446,19 @@ def test_ct11_a_month_in_progress_is_not_flagged():
     assert check(delivery(), issue(amount="3500.00")) == []
 
 
+def test_ct11_a_month_over_by_today_is_checked_though_nothing_was_booked_since(monkeypatch):
+    """Without a pin the 评判日期 is today: September 2025 is over, its stocktake is due (old
+    behaviour: judged on the last entry, 26 September, the month was never over)."""
+    from xiaozhang.model.asof import ENV
+
+    monkeypatch.delenv(ENV, raising=False)
+    no_count = CLEAN_MONTH[:-1]
+    _entries, errors, _ = loader.load_string(HEADER + "".join(no_count))
+    assert sorted(e.message[1:5] for e in errors) == ["CT03", "CT04", "CT11"]  # the month and term are over
+    _entries, errors, _ = loader.load_string(pinned(HEADER + "".join(no_count)))
+    assert errors == []
+
+
 # -- CT12 register format -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("field, value", [

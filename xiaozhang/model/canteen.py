@@ -492,9 +492,15 @@ class CanteenBook:
         generated after the rules ran, e.g. month-end depreciation, do not end a month early)."""
         return self.books.last_written
 
+    @property
+    def judged_on(self) -> dt.date:
+        """The 评判日期 (`books.as_of`, `xiaozhang.model.asof`): a month or term is over when
+        it ended by that day, whether or not anything was booked since."""
+        return self.books.as_of
+
     def month_over(self, month: dt.date) -> bool:
-        """The books reach the last day of the month of `month`."""
-        return self.as_of is not None and self.as_of >= month_end(month)
+        """The month of `month` ended by the 评判日期."""
+        return self.judged_on >= month_end(month)
 
     # -- sums and tallies ------------------------------------------------------------------------
     def _days(self, first: dt.date | None, last: dt.date) -> list[dt.date]:
@@ -575,7 +581,7 @@ class CanteenBook:
         for term in self.books.terms:
             last = term.end if term.end is not None else self.as_of
             tally = self.tally(term.start, last)
-            closed = term.ended_by(self.as_of)
+            closed = term.ended_by(self.judged_on)
             cap = self.cap_on(last)
             found.append(PeriodTally(term.name, tally, closed, cap,
                                      closed and over_cap(tally.rate, cap, per_term=True), term))
