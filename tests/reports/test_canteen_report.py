@@ -25,6 +25,7 @@ from xiaozhang.reports import canteen, canteen_documents, document
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "canteen.beancount"
+ARTIFACTS = ROOT / "tests" / "artifacts"
 D = Decimal
 CENT = D("0.01")
 
@@ -274,6 +275,9 @@ def test_notice_pdf_text_and_png(example_october, tmp_path):
         width, height = image.size
         assert width == document.PHONE_WIDTH and height <= document.PHONE_PART + 900
         assert sum(image.histogram()[:128]) > width * height * 0.01  # text drawn
+    # the first picture is docs/canteen.md's (copied from tests/artifacts/canteen-notice.png)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "canteen-notice.png").write_bytes(sorted(p for p in paths if p.suffix == ".png")[0].read_bytes())
 
 
 def test_statement_pdf_and_xlsx(example_october, tmp_path):
