@@ -27,8 +27,8 @@ from beancount.core import data
 
 from .tabular import (FORMULA, SUFFIXES, FileProblem, ValueProblem, find_header, normalize_name, parse_date,
                       read_sheets)
-from xiaozhang.chart import (BANK, BANK_BASIC, BANK_COLLECTION, MONEY_ROOTS, PAYABLE_TO_TREASURY,
-                             SUSPENSE)
+from xiaozhang.chart import (AGENCY_ROOT, BANK, BANK_BASIC, BANK_COLLECTION, MONEY_ROOTS,
+                             PAYABLE_TO_TREASURY, SUSPENSE, TREASURY_ROOT)
 
 DUPLICATE = "__duplicate__"  # beangulp's and Fava's marker for a duplicate entry
 INTERNAL_ERROR = "导入器内部错误"  # an exception that escaped parsing (the fuzz counts it as a traceback)
@@ -138,7 +138,7 @@ def account_number(text: str) -> str:
     return _NOT_ACCOUNT.sub("", text)
 
 
-FEE_LIABILITIES = ("Liabilities:2103", "Liabilities:2307其他应付款:230701")
+FEE_LIABILITIES = (TREASURY_ROOT, AGENCY_ROOT)
 
 
 def ref_key(entry) -> tuple[str, str, Decimal] | None:

@@ -92,12 +92,14 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from beancount.core import convert, data
+from beancount.core import data
 
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.canteen import (
     CARDS,
     COST,
+    CREDIT,
+    DEBIT,
     EQUITY,
     FOOD_COST,
     MEAL_INCOME,
@@ -106,6 +108,7 @@ from xiaozhang.model.canteen import (
     STOCK,
     CanteenBook,
     is_staff,
+    kinds_of,
     leaf_name,
 )
 from xiaozhang.model.money import percent
@@ -150,23 +153,28 @@ def validate_canteen(entries, options_map, config=None):
     moved: dict[dt.date, dict[str, tuple]] = defaultdict(dict)  # month -> account -> (order, entry)
     counted: dict[dt.date, set[str]] = defaultdict(set)  # month -> accounts counted
     stocktakes = canteen.stocktakes
-    next_count = 0
+    next_count, count_total = 0, len(stocktakes)
+    thresholds: dict[dt.date, Decimal] = {}  # canteen-bulk-threshold by day
 
-    def counts_before(day):
-        """Check the stocktakes dated before `day` (a count sees the whole of its day)."""
-        nonlocal next_count
-        while next_count < len(stocktakes) and (day is None or stocktakes[next_count].entry.date < day):
+    for order, (txn, roles, kinds, imbalance) in enumerate(canteen.transactions, 1):
+        day = txn.date
+        # the stocktakes dated before this day (a count sees the whole of its day)
+        while next_count < count_total and stocktakes[next_count].entry.date < day:
             _check_count(stocktakes[next_count], counted, report)
             next_count += 1
-
-    for order, (txn, roles) in enumerate(canteen.transactions, 1):
-        counts_before(txn.date)
-        if not _check_meal_income(txn, roles, report):  # cash meal sales: CT02, not also CT01
-            _check_balanced(txn, roles, report)
-        _check_stock(txn, order, roles, moved, report)
-        if txn.flag == "*":
-            _check_purchase(txn, roles, canteen, report)
-    counts_before(None)
+        # cash meal sales: CT02, not also CT01
+        if not (kinds & _MEAL_INCOME_CREDIT and _check_meal_income(txn, roles, report)):
+            if imbalance:
+                _check_balanced(txn, imbalance, report)
+        if kinds & _STOCK:
+            _check_stock(txn, order, roles, kinds, moved, report)
+        elif kinds & _FOOD_COST_DEBIT and kinds & _SOURCE_CREDIT:
+            report(txn, "CT09", "食材未入库直接列入成本：食材须先入库（1302 库存食材），再领料出库")
+        if txn.flag == "*" and kinds & _SOURCE_CREDIT and kinds & _BOUGHT:
+            _check_purchase(txn, roles, kinds, canteen, thresholds, report)
+    while next_count < count_total:
+        _check_count(stocktakes[next_count], counted, report)
+        next_count += 1
 
     _check_periods(canteen, report)
     for month, accounts in sorted(moved.items()):
@@ -185,12 +193,19 @@ def _covered(account: str, counted) -> bool:
     return any(account == c or account.startswith(c + ":") for c in counted)
 
 
-def _check_balanced(txn, roles, report) -> None:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for posting, _role in roles:
-        weight = convert.get_weight(posting)
-        totals[weight.currency] += weight.number
-    unbalanced = {c: n for c, n in totals.items() if n != 0}
+# the kinds of canteen postings the checks look for (`CanteenTransaction.kinds`)
+_STOCK = kinds_of((STOCK,))
+_STOCK_DEBIT, _STOCK_CREDIT = kinds_of((STOCK,), DEBIT), kinds_of((STOCK,), CREDIT)
+_SOURCE_DEBIT, _SOURCE_CREDIT = kinds_of((MONEY, PAYABLE), DEBIT), kinds_of((MONEY, PAYABLE), CREDIT)
+_FOOD_COST_DEBIT = kinds_of((FOOD_COST,), DEBIT)
+_MEAL_INCOME_CREDIT = kinds_of((MEAL_INCOME,), CREDIT)
+_EQUITY = kinds_of((EQUITY,))
+_ISSUED_TO = kinds_of((FOOD_COST, COST))  # where stores issued go (领料出库)
+_BOUGHT = kinds_of((STOCK, FOOD_COST, COST), DEBIT)  # a purchase debits these
+_FOOD_BOUGHT = kinds_of((STOCK, FOOD_COST), DEBIT)
+
+
+def _check_balanced(txn, unbalanced: dict[str, Decimal], report) -> None:
     if unbalanced:
         text = "、".join(f"{n} {c}" for c, n in sorted(unbalanced.items()))
         report(txn, "CT01", f"食堂科目借贷不平衡（差额 {text}）：食堂独立核算，食堂的钱和学校的钱"
@@ -218,31 +233,25 @@ def _check_meal_income(txn, roles, report) -> bool:
     return False
 
 
-def _check_stock(txn, order, roles, moved, report) -> None:
-    stock_postings = [p for p, r in roles if r == STOCK]
-    others = [(p, r) for p, r in roles if r != STOCK]
-    if not stock_postings:
-        if any(r == FOOD_COST and p.units.number > 0 for p, r in others) and any(
-                r in (MONEY, PAYABLE) and p.units.number < 0 for p, r in others):
-            report(txn, "CT09", "食材未入库直接列入成本：食材须先入库（1302 库存食材），再领料出库")
-        return
-    other_roles = {r for _p, r in others}
-    if EQUITY in other_roles:
+def _check_stock(txn, order, roles, kinds, moved, report) -> None:
+    """CT09 for a transaction moving the stores (`kinds` has a stores posting)."""
+    if kinds & _EQUITY:
         return  # opening balances (期初, against the canteen's equity) are not a movement
-    for posting in stock_postings:
-        moved[month_start(txn.date)][posting.account] = (order, txn)
+    month = moved[month_start(txn.date)]
+    for posting, role in roles:
+        if role == STOCK:
+            month[posting.account] = (order, txn)
     if "stocktake" in txn.meta:
         reason = txn.meta["stocktake"]
         if not isinstance(reason, str) or not reason.strip():
             report(txn, "CT09", "盘存调整须在 stocktake 中写明差异原因（如 \"蔬菜失水损耗\"）")
         return
-    increase = any(p.units.number > 0 for p in stock_postings)
-    decrease = any(p.units.number < 0 for p in stock_postings)
-    paid = any(r in (MONEY, PAYABLE) and p.units.number < 0 for p, r in others)
-    refunded = any(r in (MONEY, PAYABLE) and p.units.number > 0 for p, r in others)
-    if (increase and paid and not decrease) or (decrease and refunded and not increase):
+    increase, decrease = kinds & _STOCK_DEBIT, kinds & _STOCK_CREDIT
+    if (increase and kinds & _SOURCE_CREDIT and not decrease) or (
+            decrease and kinds & _SOURCE_DEBIT and not increase):
         return  # 采购入库, or goods returned to the supplier
-    if decrease and not increase and other_roles and other_roles <= {FOOD_COST, COST}:
+    others = kinds & ~_STOCK
+    if decrease and not increase and others and not others & ~_ISSUED_TO:
         if not txn.meta.get("issue_slip"):
             report(txn, "CT09", "领料出库须写出库单号 issue_slip（盘存差额调整写 stocktake 说明原因）")
         return
@@ -250,20 +259,18 @@ def _check_stock(txn, order, roles, moved, report) -> None:
                         "或盘存调整（stocktake 写明原因）")
 
 
-def _check_purchase(txn, roles, canteen: CanteenBook, report) -> None:
-    sources = [p for p, r in roles if r in (MONEY, PAYABLE) and p.units.number < 0]
-    if not sources:
-        return
-    bought = [(p, r) for p, r in roles
-              if p.units.number > 0 and r in (STOCK, FOOD_COST, COST)]
-    if not bought:
-        return
+def _check_purchase(txn, roles, kinds, canteen: CanteenBook, thresholds, report) -> None:
+    """CT05–CT08 for a `*` purchase (`kinds` has a credit to money or a payable and a debit to
+    the stores or a cost)."""
     if not txn.meta.get("invoice"):
         report(txn, "CT08", "食堂采购没有发票号 invoice（索证索票：每笔采购须有发票）")
-    food = sum((p.units.number for p, r in bought if r in (STOCK, FOOD_COST)), ZERO)
-    if not food:
+    if not kinds & _FOOD_BOUGHT:
         return
-    threshold = canteen.policy.get("canteen-bulk-threshold", txn.date).number
+    food = sum((p.units.number for p, r in roles
+                if (r == STOCK or r == FOOD_COST) and p.units.number > 0), ZERO)
+    threshold = thresholds.get(txn.date)
+    if threshold is None:
+        threshold = thresholds[txn.date] = canteen.policy.get("canteen-bulk-threshold", txn.date).number
     bulk = food >= threshold
     inspectors = _names(txn.meta.get("inspector"))
     if bulk and len(inspectors) < 2:

@@ -51,9 +51,10 @@ from xiaozhang.model.assets import (
     AssetRegister,
     Card,
 )
-from xiaozhang.model.books import SchoolBooks
+from xiaozhang import chart
+from xiaozhang.model.books import GENERATED, SchoolBooks
 from xiaozhang.model.money import from_fen
-from xiaozhang.model.periods import month_index
+from xiaozhang.model.periods import Month, month_end, month_index, month_of_index
 
 ZERO = Decimal("0.00")
 
@@ -240,10 +241,11 @@ def _current_monthly(card: Card, day: dt.date, last_month: int | None) -> Decima
 
 def build_register(entries, options_map=None, day: dt.date | None = None, *, dept: str | None = None,
                    location: str | None = None, custodian: str | None = None,
-                   limit: int | None = None) -> Register:
+                   limit: int | None = None, categories: frozenset[str] | None = None) -> Register:
     """The cards in the books at the end of `day` (default: the last day of the books).
 
-    The totals cover every card selected; `limit` keeps only the first rows (a page)."""
+    The totals cover every card selected; `limit` keeps only the first rows (a page);
+    `categories`: only the cards of these categories (the page's account filter)."""
     books = books_with_cards(entries, options_map)
     register = books.assets
     day = day or books.last_written
@@ -253,7 +255,7 @@ def build_register(entries, options_map=None, day: dt.date | None = None, *, dep
     horizon = register.horizon
     order = {category: index for index, category in enumerate(CATEGORIES)}
     for card in register.cards.values():
-        if not card.in_books(day):
+        if not card.in_books(day) or (categories is not None and card.category not in categories):
             continue
         state = card.state_on(day)
         if ((dept and state["dept"] != dept) or (location and state["location"] != location)
@@ -273,7 +275,7 @@ def build_register(entries, options_map=None, day: dt.date | None = None, *, dep
     totals = tuple(CategoryTotal(c, sums[c][0], from_fen(sums[c][1]), from_fen(sums[c][2]),
                                  from_fen(sums[c][1] - sums[c][2])) for c in CATEGORIES if c in sums)
     whole = None  # the whole register: its sums are the cards' side of the reconciliation
-    if not (dept or location or custodian):
+    if not (dept or location or custodian) and categories is None:
         whole = (sum(t[1] for t in sums.values()), sum(t[2] for t in sums.values()))
     return Register(day, school_name(books, day), rows, totals, reconcile(books, day, whole),
                     dept, location, custodian, len(selected), quantity)
@@ -327,17 +329,24 @@ class Change:
     entry: object
 
 
-def recent_changes(entries, options_map=None, limit: int = 20) -> list[Change]:
-    """Acquisitions, disposals and transfers, newest first (opening cards left out)."""
+def recent_changes(entries, options_map=None, limit: int = 20,
+                   period: tuple[dt.date, dt.date] | None = None,
+                   categories: frozenset[str] | None = None) -> list[Change]:
+    """Acquisitions, disposals and transfers, newest first (opening cards left out); only
+    those within `period` (first and last day, inclusive) and of `categories` when given."""
     register = SchoolBooks.of(entries, options_map).assets
+    first, last = period or (dt.date.min, dt.date.max)
     events = []  # (date, order, what, card, transfer): cheap tuples, the newest made into rows
     for order, card in enumerate(register.cards.values()):
-        if card.source_kind != OPENING:
+        if categories is not None and card.category not in categories:
+            continue
+        if card.source_kind != OPENING and first <= card.date <= last:
             events.append((card.date, order, 0, card, None))
-        if card.disposal is not None:
+        if card.disposal is not None and first <= card.disposal.date <= last:
             events.append((card.disposal.date, order, 1, card, None))
         for transfer in card.transfers:
-            events.append((transfer.date, order, 2, card, transfer))
+            if first <= transfer.date <= last:
+                events.append((transfer.date, order, 2, card, transfer))
     changes = []
     for day, _order, what, card, transfer in heapq.nlargest(limit, events,
                                                              key=lambda e: (e[0], e[1], e[2])):
@@ -353,3 +362,58 @@ def recent_changes(entries, options_map=None, limit: int = 20) -> list[Change]:
             changes.append(Change(day, "内部转移", card.asset_id, card.name, detail, None,
                                   transfer.entry))
     return changes
+
+
+# -- the depreciation of a period (the page under Fava's time filter) --------------------
+
+@dataclass(frozen=True)
+class PeriodDepreciation:
+    """The depreciation charged in the months of a period by category and month: the months
+    whose depreciation entry (on the month's last day) falls within the period, up to the
+    last month the plugin generates."""
+
+    first: dt.date
+    last: dt.date
+    months: tuple[Month, ...]
+    by_category: tuple[tuple[str, tuple[Decimal, ...], Decimal], ...]  # category, per month, total
+    month_totals: tuple[Decimal, ...]
+    total: Decimal
+    ledger_total: Decimal  # the generated entries of those months (credits to 1602 of the categories)
+
+
+def period_depreciation(entries, options_map, first: dt.date, last: dt.date,
+                        categories: frozenset[str] | None = None) -> PeriodDepreciation | None:
+    """The depreciation of the months charged within `first`..`last` (see `PeriodDepreciation`),
+    of `categories` when given; None when the period has no such month."""
+    books = books_with_cards(entries, options_map)
+    register = books.assets
+    if register.horizon is None:
+        return None
+    start = month_index(first) if first.day == 1 else month_index(first) + 1
+    end = min(month_index(last) if last == month_end(last) else month_index(last) - 1,
+              register.horizon)
+    if end < start:
+        return None
+    span = end - start + 1
+    sums: dict[str, list[int]] = {}
+    for card in register.cards.values():
+        schedule = card.schedule
+        if schedule is None or (categories is not None and card.category not in categories):
+            continue
+        amounts = sums.setdefault(card.category, [0] * span)
+        for offset in range(span):
+            amounts[offset] += schedule.charge(start + offset)
+    by_category = tuple((c, tuple(from_fen(a) for a in sums[c]), from_fen(sum(sums[c])))
+                        for c in CATEGORIES if c in sums and any(sums[c]))
+    month_totals = tuple(from_fen(sum(sums[c][i] for c in sums)) for i in range(span))
+    credited = {chart.depreciation_account(c) for c in CATEGORIES
+                if categories is None or c in categories}
+    ledger_total = ZERO
+    for entry in entries:
+        if (isinstance(entry, data.Transaction) and entry.meta.get(GENERATED) == "depreciation"
+                and start <= month_index(entry.date) <= end):
+            ledger_total -= sum((p.units.number for p in entry.postings if p.account in credited),
+                                ZERO)
+    return PeriodDepreciation(first, last,
+                              tuple(Month.of(month_of_index(i)) for i in range(start, end + 1)),
+                              by_category, month_totals, sum(month_totals, ZERO), ledger_total)

@@ -63,6 +63,9 @@ Settlement (结算) per student
 
 Disclosure status (the 收费公示 page)
     `status(entries)`: the model's `FeeBook.status` (the same as rule FE05), latest month first.
+    Under Fava's time filter the page passes its first and last day (`period`): the status
+    rows, the months offered and the default month are those overlapping it, read from the
+    model of all entries (a disclosure record is dated after its month, and the policy before).
 
 Privacy
     A `ClassSheet` holds neither 学号 nor full names: only the masked name (`mask_name`) and
@@ -94,7 +97,7 @@ from xiaozhang.model.fees import (COLLECTION, REFUND, DueDisclosure, FeeBook, Fe
                                   FeePosting, Scope, grade_name, grade_of_class,
                                   record_month)
 from xiaozhang.model.money import ZERO, fen, from_fen, split_fen
-from xiaozhang.model.periods import Term
+from xiaozhang.model.periods import Month, Term
 from xiaozhang.roster import RosterError, Student, mask_name, read_roster, roster_for
 
 UNRECORDED = "未登记学号"
@@ -650,21 +653,33 @@ def _statements(sheets: list[ItemSheet], roster: dict[str, Student], only: str |
 
 
 # -- the 收费公示 page's inputs ------------------------------------------------------------------
-def status(entries: list) -> list[DueDisclosure]:
+Period = tuple[dt.date, dt.date]  # first and last day, inclusive (Fava's time filter)
+
+
+def _overlaps(row: DueDisclosure, period: Period | None) -> bool:
+    """Does the row's month overlap `period` (None: always)?"""
+    if period is None:
+        return True
+    month = Month(row.year, row.month)
+    return month.first <= period[1] and month.last >= period[0]
+
+
+def status(entries: list, period: Period | None = None) -> list[DueDisclosure]:
     """Every (item, month) with fee postings and its disclosure (`FeeBook.status`, as rule FE05
-    sees it), latest month first."""
-    rows = SchoolBooks.of(entries).fees.status
+    sees it), latest month first; only the months overlapping `period` when given."""
+    rows = [row for row in SchoolBooks.of(entries).fees.status if _overlaps(row, period)]
     return sorted(rows, key=lambda r: (r.period, r.item), reverse=True)
 
 
-def periods(entries: list) -> list[str]:
-    """The months with fee postings, latest first."""
-    return sorted({row.period for row in status(entries)}, reverse=True)
+def periods(entries: list, period: Period | None = None) -> list[str]:
+    """The months with fee postings (overlapping `period` when given), latest first."""
+    return sorted({row.period for row in status(entries, period)}, reverse=True)
 
 
-def default_period(entries: list) -> str | None:
-    """The latest month with fee postings that is over by the end of the data (else the latest)."""
-    months = periods(entries)
+def default_period(entries: list, period: Period | None = None) -> str | None:
+    """The latest month with fee postings that is over by the end of the data (else the latest),
+    among the months overlapping `period` when given."""
+    months = periods(entries, period)
     as_of = SchoolBooks.of(entries).last_written
     over = [p for p in months if as_of is None or p < f"{as_of:%Y-%m}"]
     return (over or months or [None])[0]

@@ -22,6 +22,8 @@ Extensions of the 制度's detail levels (documented in docs/conventions.md):
 
 from __future__ import annotations
 
+import re
+
 from typing import NamedTuple
 
 
@@ -81,6 +83,20 @@ ASSET_DISPOSAL_EXPENSE = "Expenses:5301资产处置费用"
 CANTEEN_FUEL = f"{CANTEEN_COST}:02燃料水电"
 CANTEEN_LABOUR = f"{CANTEEN_COST}:03人工"
 CANTEEN_OTHER_COST = f"{CANTEEN_COST}:04其他"
+
+def code_root(account: str) -> str:
+    """`Liabilities:2103` for `Liabilities:2103应缴财政款`: the account's code, its name cut off
+    (sub-accounts of either spelling start with it)."""
+    match = re.match(r"^(.*:\d+)", account)
+    return match.group(1) if match else account
+
+
+CASH_ROOT = code_root(CASH)  # 1001 库存现金
+TREASURY_ROOT = code_root(PAYABLE_TO_TREASURY)  # 2103 应缴财政款 and its sub-accounts
+AGENCY_ROOT = code_root(AGENCY_FEES)  # 2307…230701 代收费 and its items
+# Asset purchases (资产购置): 1601 固定资产, 1613 在建工程, 1611 工程物资, 1302 库存物品.
+ASSET_ROOTS: tuple[str, ...] = ("Assets:1601", "Assets:1613", "Assets:1611", "Assets:1302")
+SUPPLIER_ROOTS: tuple[str, ...] = ("Liabilities:2302", AGENCY_ROOT)  # 应付账款, 代收费 (paid on to the provider)
 
 # The school's money (货币资金): cash, bank, zero-balance quota, other money funds.  What an
 # importer books a statement against and what the rules count as cash moving.

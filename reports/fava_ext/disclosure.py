@@ -11,6 +11,14 @@ Each method forwards to one report function: the status (the school model's FE05
 same as the rule's), the months and the default month, the roster and the figures from
 `xiaozhang.reports.disclosure`; the notices and their files from
 `xiaozhang.reports.disclosure_documents`.
+
+Fava's filter bar: the time filter keeps the status rows and the months offered for the
+preview to those overlapping it (the default month is the latest of them that is over). A
+notice is a whole-term document (本学期累计 and the settlement run from the term's start to
+the month's end), so it cannot be cut to the filter: the page says so at its top. The account
+and advanced filters do not apply (a notice lists every item and every payer), and the page
+says so too. Everything is read from the model of all entries (the disclosure records are dated
+after their month, the policy before the filter's first day).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from xiaozhang.model.fees import DueDisclosure
 from xiaozhang.reports import disclosure as disclosure_report
 from xiaozhang.reports import disclosure_documents as documents
 from xiaozhang.reports.fava_ext.page import ReportPage
+from xiaozhang.reports.render import period_label
 
 
 class Disclosure(ReportPage, FavaExtensionBase):
@@ -34,23 +43,34 @@ class Disclosure(ReportPage, FavaExtensionBase):
     report_title = "收费公示"
 
     # -- inputs ---------------------------------------------------------------------------
+    def filter_period(self) -> tuple[dt.date, dt.date] | None:
+        """The time filter's first and last day (None: no time filter)."""
+        return self.selection().period
+
+    def filter_label(self) -> str:
+        """The time filter's period in words (`2025年10月`, `2025年`; "" without one)."""
+        period = self.filter_period()
+        return period_label(*period) if period else ""
+
     def status(self) -> list[DueDisclosure]:
-        """Every (item, month) with movements, latest month first (the model's FE05 status)."""
-        return disclosure_report.status(self.ledger.all_entries)
+        """Every (item, month) with movements, latest month first (the model's FE05 status);
+        within the time filter."""
+        return disclosure_report.status(self.ledger.all_entries, self.filter_period())
 
     def periods(self) -> list[str]:
-        return disclosure_report.periods(self.ledger.all_entries)
+        return disclosure_report.periods(self.ledger.all_entries, self.filter_period())
 
     def roster(self):
         return self.cached("disclosure-roster", lambda: disclosure_report.roster_or_problem(
             self.ledger.all_entries, self.ledger.beancount_file_path))
 
     def period(self) -> str | None:
-        """The month asked for, else the latest month that is over by the end of the data."""
+        """The month asked for, else the latest month that is over by the end of the data
+        (both within the time filter)."""
         asked = request.args.get("period", "")
         if asked in self.periods():
             return asked
-        return disclosure_report.default_period(self.ledger.all_entries)
+        return disclosure_report.default_period(self.ledger.all_entries, self.filter_period())
 
     def term(self) -> str | None:
         return request.args.get("term") or None

@@ -108,3 +108,23 @@ def test_last_closed_month():
     assert last_closed_month(dt.date(2025, 9, 30)) == month_index(dt.date(2025, 9, 1))
     assert last_closed_month(dt.date(2025, 9, 29)) == month_index(dt.date(2025, 8, 1))
     assert last_closed_month(dt.date(2024, 2, 29)) == month_index(dt.date(2024, 2, 1))
+
+
+@pytest.mark.parametrize("path", [FIXTURE, ROOT / "docs" / "examples" / "violations.beancount"])
+def test_the_books_register_equals_a_register_read_alone(path):
+    """The books' register reads only the transactions touching 1601/1602 (from the books'
+    index); a register read alone walks every entry: the same cards,
+    problems, opens and horizon."""
+    entries, _errors, options = loader.load_file(str(path))
+    entries = [e for e in entries if not (e.meta and assets.GENERATED in e.meta)]
+    shared = SchoolBooks.of(entries, options).assets
+    alone = assets.AssetRegister(entries)
+    assert [e.message for e in shared.errors] == [e.message for e in alone.errors]
+    assert [(e.source.get("filename"), e.source.get("lineno")) for e in shared.errors] == \
+        [(e.source.get("filename"), e.source.get("lineno")) for e in alone.errors]
+    assert list(shared.cards) == list(alone.cards)
+    assert [(c.cost, c.first, c.stop, c.schedule, c.disposal, c.transfers)
+            for c in shared.cards.values()] == \
+        [(c.cost, c.first, c.stop, c.schedule, c.disposal, c.transfers) for c in alone.cards.values()]
+    assert shared.opened == alone.opened and shared.horizon == alone.horizon
+    assert shared.cards and (shared.errors or path == FIXTURE)

@@ -137,3 +137,29 @@ def test_the_rule_and_the_page_read_the_same_over_cap(tmp_path):
     assert october.over_cap and october.tally.rate == D("135.00") / D("555.00")
     row = report.build_year(entries, options_map, 2025).months[1]
     assert (row.month, row.over_cap, row.figures.tally) == (dt.date(2025, 10, 1), True, october.tally)
+
+
+def test_the_canteen_reads_every_transaction_with_a_canteen_posting_and_no_other(fixture):
+    """The book reads only the transactions touching the canteen's accounts (from the books'
+    index): the same transactions, in order, as a walk over every posting of the ledger."""
+    role = fixture.accounts.role
+    expected = [e for e in fixture.books.transactions
+                if any(role(p.account) is not None for p in e.postings)]
+    assert [t.entry for t in fixture.transactions] == expected
+    assert all(role(p.account) is not None for t in fixture.transactions for p, _r in t.postings)
+
+
+def test_a_stocktake_sees_the_whole_of_its_day_written_before_or_after_it():
+    """A count is compared with the stores balance at the end of its day, whatever the order
+    of the directives and transactions of that day in the file."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    count = '2025-09-30 custom "stocktake" Assets:1302库存物品:130201食堂食材:13020101米面油 400.00 CNY\n'
+    assert count in text
+    moved = text.replace(count, "") + "\n" + count.replace("2025-09-30", "2025-09-29")
+    entries, errors, options_map = load_text(moved)
+    canteen = SchoolBooks.of(entries, options_map).canteen
+    early = [s for s in canteen.stocktakes if s.entry.date == dt.date(2025, 9, 29)]
+    assert len(early) == 1 and early[0].book is not None
+    book_29 = sum((n for day in canteen.days if day <= dt.date(2025, 9, 29)
+                   for a, n in canteen.by_day[day].items() if a == early[0].account), D(0))
+    assert early[0].book == book_29

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
+from beancount.core import data
 from test_fava_ext import fava_client, text_of
 
 from xiaozhang.reports.document import pdf_text
@@ -111,3 +114,98 @@ def test_the_example_school_page(example_fava):
     assert "2026年7月 · 2026年春季学期（期末结算）" in text
     assert "三(2)班收费结算公示（2026年7月）" in text
     assert "2026年10月 课后服务费 2026-11-15 — 待公示" in text
+
+
+# -- Fava's filter bar ---------------------------------------------------------------------------
+def moved(entries, first: dt.date, last: dt.date) -> set[tuple[str, str]]:
+    """(month, item) of every fee movement dated `first`..`last`, found here straight from the
+    entries: a posting to an item's account (its `custom "fee"` definition), or a posting
+    tagged with the item (`item:` on the posting or its transaction)."""
+    accounts = {e.meta["account"]: e.values[0].value for e in entries
+                if isinstance(e, data.Custom) and e.type == "fee"}
+    found = set()
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and first <= entry.date <= last:
+            for posting in entry.postings:
+                item = accounts.get(posting.account) or (posting.meta or {}).get("item") \
+                    or (entry.meta.get("item") if posting.account.startswith("Expenses:") else None)
+                if item:
+                    found.add((f"{entry.date:%Y-%m}", item))
+    return found
+
+
+def status_rows(page: str) -> set[tuple[str, str]]:
+    rows = re.findall(r'<tr data-period="([^"]+)">(.*?)</tr>', page, flags=re.S)
+    return {(period, text_of(row).split()[1]) for period, row in rows}
+
+
+def top_of(page: str) -> str:
+    return text_of(page.split("<section", 1)[0])
+
+
+def test_time_filter_keeps_the_status_and_the_preview_within_it(app):
+    client, slug = app
+    ledger = client.application.config["LEDGERS"][slug]
+    page = get(app, "?time=2025-10").get_data(as_text=True)
+    october = moved(ledger.all_entries, dt.date(2025, 10, 1), dt.date(2025, 10, 31))
+    assert status_rows(page) == october == {("2025-10", "课后服务费")}
+    assert status_rows(page) != status_rows(get(app).get_data(as_text=True))
+    text = html.unescape(text_of(page))
+    assert "收费公示（2025年10月）" in text and 'custom "disclosure" "2025-10"' in text
+    # the notice stays a whole-term document: the term's collections up to 31 October
+    collected = sum((p.units.number for e in ledger.all_entries if isinstance(e, data.Transaction)
+                     and dt.date(2025, 8, 31) <= e.date <= dt.date(2025, 10, 31)
+                     for p in e.postings if p.account == "Income:4101事业收入:410103课后服务费收入"),
+                    Decimal(0))
+    assert -collected == Decimal("600.00")
+    assert f"课后服务费 2 0.00 {-collected:.2f} 400.00 400.00" in text
+    top = top_of(page)
+    assert "已按页面顶部的筛选条件显示（时间 2025-10）" in top and "公示情况只列2025年10月内的月份" in top
+    assert "不能按时间筛选截断" in top
+
+
+def test_a_year_filter_offers_its_months(app):
+    client, slug = app
+    ledger = client.application.config["LEDGERS"][slug]
+    page = get(app, "?time=2025").get_data(as_text=True)
+    year = moved(ledger.all_entries, dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert status_rows(page) == year and {period for period, _item in year} == {"2025-09", "2025-10"}
+    offered = re.findall(r"[?&]period=(\d{4}-\d{2})", page.split('id="notice"', 1)[1])
+    assert set(offered) <= {period for period, _item in year}
+    # the default month: the latest of the year with movements (over by the end of the data)
+    assert "收费公示 青禾市明德区测试小学 · 2025年10月" in text_of(page)
+    # a month asked for within the filter is shown, one outside it is not
+    assert "· 2025年9月 ·" in text_of(get(app, "?time=2025&period=2025-09").get_data(as_text=True))
+    assert "· 2025年10月 ·" in text_of(get(app, "?time=2025&period=2026-01").get_data(as_text=True))
+
+
+def test_filters_that_do_not_apply_and_unreadable_ones(app):
+    whole = status_rows(get(app).get_data(as_text=True))
+    page = get(app, "?account=" + quote("Assets:1002银行存款")).get_data(as_text=True)
+    assert "本页不随它变化" in top_of(page) and "账户和筛选条件不适用于收费公示" in top_of(page)
+    assert status_rows(page) == whole
+    page = get(app, "?time=" + quote("上学期")).get_data(as_text=True)
+    assert "时间条件“上学期”无法识别" in top_of(page) and "本页按全部账目显示" in top_of(page)
+    assert status_rows(page) == whole
+    page = get(app, "?time=2030").get_data(as_text=True)
+    assert "2030年没有收费项目的收付" in text_of(page) and "2030年没有可以公示的月份" in text_of(page)
+
+
+def test_the_example_school_under_the_time_filter(example_fava):
+    client, slug, ledger = example_fava
+    page = client.get(url(slug, "?time=2026-10")).get_data(as_text=True)
+    october = moved(ledger.all_entries, dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert october and status_rows(page) == october
+    assert "2026年10月 课后服务费 2026-11-15 — 待公示" in text_of(page)
+    assert "收费公示（2026年10月）" in text_of(page)
+
+
+@pytest.mark.parametrize("query", ["?time=2026-10", "?time=2025", "?account=Assets:1002", "?time=bad"])
+def test_no_english_under_the_filter_bar(example_fava, query):
+    client, slug, _ledger = example_fava
+    page = client.get(url(slug, query)).get_data(as_text=True)
+    page = page[page.index('<div class="xz-page'):]
+    page = re.sub(r"<(script|style|svg|code)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<[^>]+>", " ", page)
+    words = set(re.findall(r"[A-Za-z][A-Za-z_\-]{2,}", page))
+    assert words <= {"PDF", "PNG", "HTML", "xlsx", "bad", "Assets"}  # formats; as typed in the bar

@@ -79,7 +79,7 @@ class AssetError(NamedTuple):
 def build(books) -> "AssetRegister":
     """The asset register of `books` (`SchoolBooks.assets`): read once per entries list."""
     with paused_collector():
-        return AssetRegister(books.entries, books.policy)
+        return AssetRegister(books.entries, books.policy, books)
 
 
 # -- reading metadata -----------------------------------------------------------------------
@@ -152,7 +152,7 @@ class AssetRegister:
               the accountant wrote (generated entries do not count); None: no transactions
     """
 
-    def __init__(self, entries, policy: Policy | None = None) -> None:
+    def __init__(self, entries, policy: Policy | None = None, books=None) -> None:
         # the books pass their policy (read once per load); alone, the register reads it
         self.policy = policy if policy is not None else read_policy(entries)[0]
         self.cards: dict[str, Card] = {}
@@ -162,8 +162,34 @@ class AssetRegister:
         self._thresholds: dict[dt.date, tuple[int, int]] = {}  # general, special (fen)
         self._first: dict[tuple[dt.date, str], int] = {}
         disposals: list[tuple[data.Transaction, list[data.Posting]]] = []
+        # with the books, their one-pass index (xiaozhang.model.index) lists the transactions
+        # touching 1601/1602, the opens and the transfers; alone, the register walks `entries`
+        if books is not None:
+            index = books.index
+            opened = self.opened
+            for entry in index.opens:
+                opened.setdefault(entry.account, entry.date)
+            transfers = index.customs("asset-transfer")
+            for entry in books.touching((FIXED, DEPRECIATION)):
+                if GENERATED not in entry.meta:
+                    self._read_transaction(entry, disposals)
+            last = books.last_written
+        else:
+            transfers, last = self._walk(entries, disposals)
+        self.horizon = None if last is None else month_index(last)
+        for txn, postings in disposals:
+            self._dispose(txn, postings)
+        for txn, postings in disposals:
+            self._check_disposal_amounts(txn, postings)
+        for entry in sorted(transfers, key=lambda e: e.date):
+            self._transfer(entry)
+
+    def _walk(self, entries, disposals) -> tuple[list[data.Custom], dt.date | None]:
+        """One pass over `entries` (a register read alone): the cards, the opens, the
+        transfers, and the date of the last transaction the accountant wrote."""
         transfers: list[data.Custom] = []
         last: dt.date | None = None
+        roles = _ROLE.get
         transaction, custom, open_ = data.Transaction, data.Custom, data.Open
         for entry in entries:
             kind = type(entry)
@@ -172,18 +198,18 @@ class AssetRegister:
                     continue
                 if last is None or entry.date > last:
                     last = entry.date
-                self._read_transaction(entry, disposals)
+                for posting in entry.postings:  # a card, a disposal or a 1602 posting?
+                    role = roles(posting.account)
+                    if role is None:
+                        role = _role(posting.account)
+                    if role is FIXED or role is DEPRECIATION:
+                        self._read_transaction(entry, disposals)
+                        break
             elif kind is custom and entry.type == "asset-transfer":
                 transfers.append(entry)
             elif kind is open_:
                 self.opened.setdefault(entry.account, entry.date)
-        self.horizon = None if last is None else month_index(last)
-        for txn, postings in disposals:
-            self._dispose(txn, postings)
-        for txn, postings in disposals:
-            self._check_disposal_amounts(txn, postings)
-        for entry in sorted(transfers, key=lambda e: e.date):
-            self._transfer(entry)
+        return transfers, last
 
     def usable(self, account: str, month: int) -> bool:
         """Is `account` open by the last day of `month` (a month index)?"""

@@ -4,7 +4,8 @@ The one place that decides which accounts are the canteen's and what each is for
 supplier register and the stocktakes read, and what the canteen earned and spent in a month
 or a term.  The canteen rules (plugins/canteen.py), the monthly notice and statement
 (reports/canteen.py) and the Fava page 食堂 all read `SchoolBooks.of(entries).canteen`, built
-by `build(books)` in one pass over the entries.
+by `build(books)` in one pass over the transactions touching the canteen's accounts
+(listed by the books' one-pass index, `xiaozhang.model.index`).
 
 The canteen's accounts
     The accounts marked `canteen: TRUE` on their `open`, and their sub-accounts.  Among them
@@ -45,7 +46,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from beancount.core import data
+from beancount.core import convert, data
 from beancount.core.amount import Amount
 
 from xiaozhang.chart import MONEY_ROOTS
@@ -70,6 +71,8 @@ FOOD_COST = "food_cost"
 LABOUR_COST = "labour_cost"
 COST = "cost"
 OTHER = "other"
+ROLES = (MONEY, STOCK, PAYABLE, CARDS, EQUITY, MEAL_INCOME, OTHER_INCOME, FOOD_COST, LABOUR_COST,
+         COST, OTHER)
 
 INCOME_ROLES = frozenset((MEAL_INCOME, OTHER_INCOME))
 COST_ROLES = frozenset((FOOD_COST, LABOUR_COST, COST))
@@ -118,9 +121,15 @@ def account_role(account: str) -> str:
     return OTHER
 
 
+_STAFF: dict[str, bool] = {}  # account -> is_staff (accounts are few; asked per posting)
+
+
 def is_staff(account: str) -> bool:
     """A staff (教职工) meal-card or meal-income account; otherwise the students'."""
-    return any(word in account for word in STAFF_WORDS)
+    staff = _STAFF.get(account)
+    if staff is None:
+        staff = _STAFF[account] = any(word in account for word in STAFF_WORDS)
+    return staff
 
 
 _UNKNOWN = object()
@@ -242,11 +251,30 @@ class Stocktake:
         return month_start(self.entry.date)
 
 
+# What kinds of canteen postings a transaction has, as bits (`CanteenTransaction.kinds`): per
+# role one bit for a debit (number > 0), one for a credit (< 0) and one for a zero posting.
+KIND_BITS = {role: (1 << 3 * i, 2 << 3 * i, 4 << 3 * i) for i, role in enumerate(ROLES)}
+DEBIT, CREDIT, ZERO_POSTING = 0, 1, 2
+
+
+def kinds_of(roles, side: int | None = None) -> int:
+    """The bits of the postings of `roles` on one side (DEBIT, CREDIT, ZERO_POSTING) or any."""
+    found = 0
+    for role in roles:
+        bits = KIND_BITS[role]
+        found |= bits[side] if side is not None else bits[0] | bits[1] | bits[2]
+    return found
+
+
 class CanteenTransaction(NamedTuple):
-    """A transaction with canteen postings: each (posting, role), any currency."""
+    """A transaction with canteen postings: each (posting, role), any currency; the kinds of
+    those postings (`KIND_BITS`); and what they leave unbalanced, the sum of their weights
+    per currency where it is not zero (None: the canteen's side balances by itself)."""
 
     entry: data.Transaction
     postings: tuple[tuple[data.Posting, str], ...]
+    kinds: int
+    imbalance: dict[str, Decimal] | None
 
 
 # -- the tally -------------------------------------------------------------------------------------
@@ -328,10 +356,20 @@ class CanteenBook:
         self.policy = books.policy
         options = books.options_map or {}
         self.currency: str = (options.get("operating_currency") or ["CNY"])[0]
-        opens = [e for e in books.entries if isinstance(e, data.Open)]
+        # the books' one-pass index (xiaozhang.model.index) lists the opens, the customs by
+        # type and the transactions touching the canteen's accounts
+        index = books.index
+        opens = index.opens
+        suppliers, counts = index.customs("supplier"), index.customs("stocktake")
         self.accounts = CanteenAccounts({e.account for e in opens if e.meta.get(MARK) is True})
         self.suppliers = SupplierRegister()
         self.supplier_problems: list[tuple[data.Custom, str]] = []  # (entry, what is wrong)
+        for entry in suppliers:
+            supplier, problem = read_supplier(entry)
+            if problem:
+                self.supplier_problems.append((entry, problem))
+            else:
+                self.suppliers.add(supplier)
         self.stocktakes: list[Stocktake] = []
         self.transactions: list[CanteenTransaction] = []
         self.by_day: dict[dt.date, dict[str, Decimal]] = {}
@@ -339,7 +377,7 @@ class CanteenBook:
         self.unknown_meals: dict[dt.date, int] = {}
         self.last_income: dict[dt.date, Any] = {}  # day -> its last transaction posting to income
         self._months: dict[dt.date, PeriodTally] = {}
-        self._read(books.entries)
+        self._read(books.touching("canteen") if self.accounts.marked else [], counts)
         self.days: list[dt.date] = sorted(self.by_day)
         opened = {e.account for e in opens if self.accounts.role(e.account) is not None}
         posted = {account for sums in self.by_day.values() for account in sums}
@@ -347,79 +385,95 @@ class CanteenBook:
         # every account posted to, and the opened leaves, in chart order
         self.ledger_accounts: list[str] = sorted(leaves | posted)
 
-    def _read(self, entries) -> None:
-        """The one pass: the canteen's postings by day, meals, suppliers and stocktakes."""
+    def _read(self, transactions: list[data.Transaction], counts: list[data.Custom]) -> None:
+        """The one pass over the transactions touching the canteen's accounts: their postings
+        by day, the meals, and each stocktake at the end of its day."""
         resolve = self.accounts.role
         known = self.accounts._cache.get  # the roles resolved so far: most postings stop here
         currency = self.currency
+        by_day, keep = self.by_day, self.transactions.append
+        kind_bits, get_weight = KIND_BITS, convert.get_weight
         stock: dict[str, Decimal] = defaultdict(Decimal)  # running balance per stores account
-        counts: list[data.Custom] = []  # today's stocktakes, read at the end of the day
-        today = None
-        for entry in entries:
-            if entry.date != today:
-                if counts:
-                    self._count(counts, stock)
-                    counts = []
-                today = entry.date
-            if isinstance(entry, data.Transaction):
-                found = None
-                sums = None
-                income = False
-                consumption = None
-                for posting in entry.postings:
-                    role = known(posting.account, _UNKNOWN)
+        counted, count_total = 0, len(counts)  # the stocktakes read so far
+        for entry in transactions:
+            today = entry.date
+            if counted < count_total and counts[counted].date < today:
+                counted = self._count(counts, counted, today, stock)
+            found = None
+            sums = None
+            income = False
+            consumption = None
+            kinds = 0
+            balance = ZERO  # the weights of the canteen postings, in the first currency met
+            balance_currency = None
+            other_currencies = None
+            for posting in entry.postings:
+                role = known(posting.account, _UNKNOWN)
+                if role is None:
+                    continue
+                if role is _UNKNOWN:
+                    role = resolve(posting.account)
                     if role is None:
                         continue
-                    if role is _UNKNOWN:
-                        role = resolve(posting.account)
-                        if role is None:
-                            continue
-                    units = posting.units
-                    if units is None or units.number is None:
-                        continue
-                    if found is None:
-                        found = []
-                    found.append((posting, role))
-                    if units.currency != currency:
-                        continue
-                    if sums is None:
-                        sums = self.by_day.get(today)
-                        if sums is None:
-                            sums = self.by_day[today] = defaultdict(Decimal)
-                    number = units.number
-                    sums[posting.account] += number
-                    if role == STOCK:
-                        stock[posting.account] += number
-                    elif role in INCOME_ROLES:
-                        income = True
-                        if role == MEAL_INCOME and number < 0:
-                            consumption = is_staff(posting.account)
-                if found is None:
+                units = posting.units
+                if units is None:
                     continue
-                self.transactions.append(CanteenTransaction(entry, tuple(found)))
-                if income:
-                    self.last_income[today] = entry
-                if consumption is not None:
-                    served = self.meals.setdefault(today, [0, 0])  # a day served, even without a count
-                    records = entry.meta.get("records")
-                    if isinstance(records, (int, Decimal)):
-                        served[1 if consumption else 0] += int(records)
-                    else:
-                        self.unknown_meals[today] = self.unknown_meals.get(today, 0) + 1
-            elif isinstance(entry, data.Custom):
-                if entry.type == "supplier":
-                    supplier, problem = read_supplier(entry)
-                    if problem:
-                        self.supplier_problems.append((entry, problem))
-                    else:
-                        self.suppliers.add(supplier)
-                elif entry.type == "stocktake":
-                    counts.append(entry)
-        if counts:
-            self._count(counts, stock)
+                number = units.number
+                if number is None:
+                    continue
+                if found is None:
+                    found = []
+                found.append((posting, role))
+                bits = kind_bits[role]
+                kinds |= bits[0] if number > 0 else bits[1] if number < 0 else bits[2]
+                weight = units if posting.cost is None and posting.price is None \
+                    else get_weight(posting)
+                if balance_currency is None or weight.currency == balance_currency:
+                    balance_currency = weight.currency
+                    balance += weight.number
+                else:
+                    if other_currencies is None:
+                        other_currencies = defaultdict(Decimal)
+                    other_currencies[weight.currency] += weight.number
+                if units.currency != currency:
+                    continue
+                if sums is None:
+                    sums = by_day.get(today)
+                    if sums is None:
+                        sums = by_day[today] = defaultdict(Decimal)
+                sums[posting.account] += number
+                if role == STOCK:
+                    stock[posting.account] += number
+                elif role in INCOME_ROLES:
+                    income = True
+                    if role == MEAL_INCOME and number < 0:
+                        consumption = is_staff(posting.account)
+            if found is None:
+                continue
+            imbalance = None
+            if balance or other_currencies:
+                totals = {balance_currency: balance, **(other_currencies or {})}
+                imbalance = {c: n for c, n in totals.items() if n != 0} or None
+            keep(CanteenTransaction(entry, tuple(found), kinds, imbalance))
+            if income:
+                self.last_income[today] = entry
+            if consumption is not None:
+                served = self.meals.setdefault(today, [0, 0])  # a day served, even without a count
+                records = entry.meta.get("records")
+                if isinstance(records, (int, Decimal)):
+                    served[1 if consumption else 0] += int(records)
+                else:
+                    self.unknown_meals[today] = self.unknown_meals.get(today, 0) + 1
+        self._count(counts, counted, None, stock)
 
-    def _count(self, counts: list[data.Custom], stock: dict[str, Decimal]) -> None:
-        for entry in counts:
+    def _count(self, counts: list[data.Custom], start: int, before: dt.date | None,
+               stock: dict[str, Decimal]) -> int:
+        """Read the stocktakes from `start` dated before `before` (None: all the rest) against
+        the running stores balances; the position of the first one left."""
+        position = start
+        while position < len(counts) and (before is None or counts[position].date < before):
+            entry = counts[position]
+            position += 1
             values = entry.values
             if (len(values) != 2 or not isinstance(values[0].value, str)
                     or self.accounts.role(values[0].value) != STOCK
@@ -429,6 +483,7 @@ class CanteenBook:
             account = values[0].value
             book = sum((n for a, n in stock.items() if a == account or a.startswith(account + ":")), ZERO)
             self.stocktakes.append(Stocktake(entry, account, values[1].value.number, book))
+        return position
 
     # -- the books' dates ------------------------------------------------------------------------
     @property

@@ -60,15 +60,9 @@ from xiaozhang import chart
 from xiaozhang.model.periods import Month, parse_month
 
 
-def code_root(account: str) -> str:
-    """`Liabilities:2103` for `Liabilities:2103应缴财政款`: the account's code, its name cut off
-    (sub-accounts of either spelling start with it)."""
-    match = re.match(r"^(.*:\d+)", account)
-    return match.group(1) if match else account
-
-
-TREASURY = code_root(chart.PAYABLE_TO_TREASURY)  # 2103 应缴财政款
-AGENCY = code_root(chart.AGENCY_FEES)  # 2307…230701 代收费
+code_root = chart.code_root  # (defined in the chart)
+TREASURY = chart.TREASURY_ROOT  # 2103 应缴财政款
+AGENCY = chart.AGENCY_ROOT  # 2307…230701 代收费
 INCOME = "Income:"
 EXPENSES = "Expenses:"
 

@@ -54,12 +54,12 @@ from xiaozhang import chart
 DEBIT, CREDIT, BOTH = 0, 1, 2
 
 # -- account groups by code (docs/rules.md): one definition, the rules import them from here --
-CASH_ROOT = "Assets:1001"  # 1001 库存现金
-TREASURY = "Liabilities:2103"  # 2103 应缴财政款 and its sub-accounts
-AGENCY = "Liabilities:2307其他应付款:230701"  # 230701 代收费 and its items
-# Asset purchases (资产购置): 1601 固定资产, 1613 在建工程, 1611 工程物资, 1302 库存物品.
-ASSET_ROOTS = ("Assets:1601", "Assets:1613", "Assets:1611", "Assets:1302")
-SUPPLIER_ROOTS = ("Liabilities:2302", AGENCY)  # 应付账款, 代收费 (paid on to the provider)
+# (defined in the chart; the names the rules import from here)
+CASH_ROOT = chart.CASH_ROOT
+TREASURY = chart.TREASURY_ROOT
+AGENCY = chart.AGENCY_ROOT
+ASSET_ROOTS = chart.ASSET_ROOTS
+SUPPLIER_ROOTS = chart.SUPPLIER_ROOTS
 
 
 class Marked(NamedTuple):
