@@ -30,7 +30,8 @@ Meals served (就餐人次)
 Periods
     A month is the calendar month.  The term (本学期累计) is the model's term containing the
     month's first day (`term-end` policies, else 31 January / 31 July), up to the end of the
-    month.  The year (本年累计) is the calendar year to the end of the month.
+    month; the documents and the page name it by `Term.name` and print its calendar dates
+    (`Term.title`, `Term.dates`: from the `term-start` policy, not the first day of its range).  The year (本年累计) is the calendar year to the end of the month.
 
 Balance (资产负债, at the end of the month), positive in each side's normal direction
     资产: money (银行存款), stores by food category (库存食材), other; 负债: students' and staff
@@ -68,7 +69,7 @@ from xiaozhang.model.canteen import (
     is_staff,
     leaf_name,
 )
-from xiaozhang.model.periods import SchoolYear, month_end, month_start, next_month, parse_month
+from xiaozhang.model.periods import SchoolYear, Term, month_end, month_start, next_month, parse_month
 from xiaozhang.reports.render import period_label
 
 ZERO = Decimal(0)
@@ -141,7 +142,7 @@ class CanteenMonth:
     school: str
     month: dt.date  # first day of the month
     figures: Figures  # the month
-    term_label: str
+    term_label: str  # Term.name, e.g. 2025年秋季学期
     term: Figures  # the term to the end of the month
     year: Figures  # the calendar year to the end of the month
     balance: BalanceSheet
@@ -151,6 +152,7 @@ class CanteenMonth:
     statement_due: dt.date
     hotline: str
     as_of: dt.date | None  # the end of the data
+    term_title: str = ""  # Term.title: the name, 学年学期 and calendar dates
 
     @property
     def label(self) -> str:
@@ -189,7 +191,7 @@ class CanteenYear:
     school_year: int
     school_years: tuple[int, ...]
     months: tuple[MonthRow, ...]
-    terms: tuple[tuple[str, Figures, bool, bool], ...]  # (name, figures, ended, over the cap)
+    terms: tuple[tuple[Term, Figures, bool, bool], ...]  # (term, figures, ended, over the cap)
     cap: Decimal
     mode: str
     stock: tuple[Line, ...]  # stores by category at `as_of`
@@ -301,6 +303,7 @@ def build(entries, options_map, month: dt.date) -> CanteenMonth:
         month=first,
         figures=figures(canteen, canteen.month(first).tally),
         term_label=term.name if term is not None else "",
+        term_title=term.term.title if term is not None else "",
         term=figures(canteen, canteen.tally(term_first, term_last)),
         year=figures(canteen, canteen.tally(dt.date(first.year, 1, 1), last)),
         balance=balance(canteen, last),
@@ -376,7 +379,7 @@ def build_year(entries, options_map, school_year: int | None = None,
         else:
             wanted = term.term.id.startswith(f"{school_year}-")
         if wanted and term.tally.income:
-            terms.append((term.name, figures(canteen, term.tally), term.closed, term.over_cap))
+            terms.append((term.term, figures(canteen, term.tally), term.closed, term.over_cap))
     day = as_of or dt.date.today()
     stock_on = min(period[1], day) if period is not None else day
     notice = canteen.policy.get("canteen-licence-notice-days", day)

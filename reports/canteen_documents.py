@@ -26,6 +26,11 @@ def _date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def _term_info(month: CanteenMonth) -> list[tuple[str, str]]:
+    """The term line of both documents: `Term.title`, as on the fee notices (none before the books)."""
+    return [("学期", month.term_title)] if month.term_title else []
+
+
 def notice_document(month: CanteenMonth) -> Document:
     """伙食费收支公示 (for parents, by the 15th of the next month)."""
     m, t = month.figures, month.term
@@ -63,8 +68,8 @@ def notice_document(month: CanteenMonth) -> Document:
     return Document(
         title="伙食费收支公示",
         subtitle=f"{month.school}食堂 {month.label}",
-        info=[("公示期间", f"{_date(m.first)} 至 {_date(m.last)}"),
-              ("公示时间", f"{_date(month.disclosure_due)}前张贴，公示不少于 7 天")],
+        info=_term_info(month) + [("公示期间", f"{_date(m.first)} 至 {_date(m.last)}"),
+                                  ("公示时间", f"{_date(month.disclosure_due)}前张贴，公示不少于 7 天")],
         blocks=blocks,
         signatures=SIGNATURES_NOTICE,
         closing=[f"{month.school}", "　　年　　月　　日"],
@@ -116,8 +121,8 @@ def statement_document(month: CanteenMonth) -> Document:
     return Document(
         title="食堂收支盈亏表",
         subtitle=f"{month.school}食堂 {month.label}",
-        info=[("编报期限", f"{_date(month.statement_due)}前报学校"),
-              ("核算方式", "食堂独立核算")],
+        info=_term_info(month) + [("编报期限", f"{_date(month.statement_due)}前报学校"),
+                                  ("核算方式", "食堂独立核算")],
         blocks=blocks,
         signatures=SIGNATURES_STATEMENT,
         closing=[f"{month.school}食堂", "　　年　　月　　日"],

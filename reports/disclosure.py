@@ -13,7 +13,9 @@ Fee items
 Terms (学期)
     The books' terms (`xiaozhang.model.periods.terms`, `SchoolBooks.terms`): ends from the
     `term-end` policies, else 31 January and 31 July; the first term from the first day of the
-    books; after the last end an open term runs on (the current term).
+    books; after the last end an open term runs on (the current term).  These ranges decide which
+    term a posting belongs to; what the documents and pages print is the term's calendar name and
+    dates (`Term.name`, `Term.title`: the `term-start` policy's first day, not the range's).
 
 Which term a fee posting belongs to
     `FeeBook.term_of_posting`: its `term` metadata ("2025-2026-1") when present; else a debit dated

@@ -40,12 +40,6 @@ def topup_label(settlement: str) -> str:
     return "应补" if settlement == "多退少补" else "不补"
 
 
-def term_text(term) -> str:
-    """The term as the documents name it: the calendar's name, the school year's, the dates."""
-    dates = f"{_cn_date(term.start)}至{_cn_date(term.end)}" if term.end else f"{_cn_date(term.start)}起"
-    return f"{term.name}（{term.label}，{dates}）"
-
-
 def rounding_text(items) -> str:
     """The leftover-fen rule, with the 尾差 of each item that has one."""
     kept = [f"{i.name} {format_money(i.rounding)} 元" for i in items if i.settles and i.rounding]
@@ -58,9 +52,9 @@ def _common(report: Disclosure, issued: dt.date) -> dict:
     school = report.school.get("name", "")
     hotline = report.school.get("hotline", "")
     info = [
-        ("学期", term_text(report.term)),
+        ("学期", report.term.title),
         ("期间", f"本月 {_cn_date(report.month_first)}至{_cn_date(report.as_of)}；"
-                 f"本学期累计 {_cn_date(report.term.start)}至{_cn_date(report.as_of)}"),
+                 f"本学期累计至{_cn_date(report.as_of)}（含开学前的收付）"),
         ("金额单位", "元"),
     ]
     return {

@@ -13,6 +13,7 @@ from beancount.core import data
 from xiaozhang import chart
 from xiaozhang.chart import PAYMENT_SOURCES as MONEY_ROOTS
 from xiaozhang.example import ExampleConfig, generate
+from xiaozhang.model.books import SchoolBooks
 from xiaozhang.plugins.assets import AssetRegister
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,25 @@ def test_example_period_and_options(example):
     assert max(t.date for t in txns).isoformat() == "2026-10-31"
     assert options["operating_currency"] == ["CNY"]
     assert "实验小学" in options["title"]
+
+
+def test_the_example_calendar_is_written_as_term_policies(example):
+    """The generator's calendar (xiaozhang.example.dates) reaches the books as `term-start` and
+    `term-end` policies, and the model's terms carry it: each term's calendar start is its first
+    teaching day, while its range of postings still starts the day after the previous end."""
+    entries, options = example
+    policies = [(str(e.date), e.values[0].value, e.values[1].value) for e in entries
+                if isinstance(e, data.Custom) and e.type == "policy"
+                and e.values[0].value in ("term-start", "term-end")]
+    assert policies == [
+        ("2025-09-01", "term-start", "2025年秋季学期"), ("2026-01-16", "term-end", "2025年秋季学期"),
+        ("2026-02-24", "term-start", "2026年春季学期"), ("2026-07-03", "term-end", "2026年春季学期"),
+        ("2026-09-01", "term-start", "2026年秋季学期")]
+    terms = SchoolBooks.of(entries, options).terms
+    assert [(t.name, str(t.begins), str(t.start)) for t in terms] == [
+        ("2025年秋季学期", "2025-09-01", "2025-08-31"), ("2026年春季学期", "2026-02-24", "2026-01-17"),
+        ("2026年秋季学期", "2026-09-01", "2026-07-04")]
+    assert terms[-1].title == "2026年秋季学期（2026-2027学年第一学期，2026-09-01 起）"
 
 
 def test_example_school_size(example):

@@ -25,6 +25,7 @@ from xiaozhang.reports import canteen, canteen_documents, document
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "canteen.beancount"
+ARTIFACTS = ROOT / "tests" / "artifacts"
 D = Decimal
 CENT = D("0.01")
 
@@ -110,8 +111,8 @@ def test_the_page_year_stock_and_licences(fixture_ledger):
     assert year.stock == (canteen.Line("米面油", D("100.00")), canteen.Line("肉禽蛋", D("0.00")))
     assert year.licences == (canteen.Licence("青禾市鲜达农副产品配送有限公司", "食品经营许可证",
                                              "JY14307020044310", dt.date(2025, 12, 20), 22),)
-    ((name, figures, ended, over),) = year.terms
-    assert (name, ended, over, figures.income_total) == ("2025年秋季学期", False, False, D("5417.50"))
+    ((term, figures, ended, over),) = year.terms
+    assert (term.name, ended, over, figures.income_total) == ("2025年秋季学期", False, False, D("5417.50"))
 
 
 def test_the_page_year_under_a_time_filter(fixture_ledger):
@@ -122,7 +123,7 @@ def test_the_page_year_under_a_time_filter(fixture_ledger):
     assert [row.month for row in year.months] == [dt.date(2025, 10, 1)]
     assert year.months[0].figures.income_total == D("455.00")
     assert year.title == "2025年10月" and year.stock_on == dt.date(2025, 10, 31)
-    assert [name for name, *_ in year.terms] == ["2025年秋季学期"]
+    assert [term.name for term, *_ in year.terms] == ["2025年秋季学期"]
     assert year.licences == canteen.build_year(*fixture_ledger).licences
     beyond = canteen.build_year(*fixture_ledger, period=(dt.date(2025, 11, 1), dt.date(2026, 3, 31)))
     assert [row.month for row in beyond.months] == [dt.date(2025, 11, 1)]  # none after the data
@@ -157,7 +158,7 @@ def test_without_term_end_the_term_to_date_is_the_model_term():
     october = canteen.build(entries, options_map, dt.date(2025, 10, 1))
     assert (october.term_label, october.term.first) == ("2025年秋季学期", dt.date(2025, 8, 31))
     year = canteen.build_year(entries, options_map, 2025)
-    assert [(name, f.first, f.last, ended) for name, f, ended, _over in year.terms] == [
+    assert [(term.name, f.first, f.last, ended) for term, f, ended, _over in year.terms] == [
         ("2025年秋季学期", dt.date(2025, 8, 31), dt.date(2026, 1, 31), True),
         ("2026年春季学期", dt.date(2026, 2, 1), dt.date(2026, 7, 31), False)]
 
@@ -243,11 +244,11 @@ def test_example_every_month_under_the_cap(example):
     assert len(served) == 11  # September to July; August closed
     assert not any(row.over_cap for row in year.months)
     assert all(D("0.6") < row.figures.food_cost_ratio < D("0.75") for row in served)
-    assert [(name, ended) for name, _figures, ended, _over in year.terms] == [
+    assert [(term.name, ended) for term, _figures, ended, _over in year.terms] == [
         ("2025年秋季学期", True), ("2026年春季学期", True)]  # the summer after has no meals
     current = canteen.build_year(*example)
     # the term running at the end of the data is named from the calendar (xiaozhang.model.periods)
-    assert [(name, ended) for name, _figures, ended, _over in current.terms] == [("2026年秋季学期", False)]
+    assert [(term.name, ended) for term, _figures, ended, _over in current.terms] == [("2026年秋季学期", False)]
 
 
 # -- the documents ------------------------------------------------------------------------------
@@ -275,6 +276,9 @@ def test_notice_pdf_text_and_png(example_october, tmp_path):
         width, height = image.size
         assert width == document.PHONE_WIDTH and height <= document.PHONE_PART + 900
         assert sum(image.histogram()[:128]) > width * height * 0.01  # text drawn
+    # the first picture is docs/canteen.md's (copied from tests/artifacts/canteen-notice.png)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "canteen-notice.png").write_bytes(sorted(p for p in paths if p.suffix == ".png")[0].read_bytes())
 
 
 def test_statement_pdf_and_xlsx(example_october, tmp_path):
@@ -289,6 +293,25 @@ def test_statement_pdf_and_xlsx(example_october, tmp_path):
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert float(example_october.figures.surplus) in values  # a number, not text
     assert "收支结余" in values
+
+
+def test_example_documents_name_the_term_as_the_fee_notices_do(example, tmp_path):
+    """The canteen notice and statement print the term as every fee notice does (`Term.title`,
+    the calendar dates of the `term-start`/`term-end` policies): before, the notice only named
+    it "2026年春季学期" while the fee notice said "2025-2026学年第二学期（2026-01-17 起）"."""
+    march = canteen.build(*example, dt.date(2026, 3, 1))
+    title = "2026年春季学期（2025-2026学年第二学期，2026-02-24 至 2026-07-03）"
+    assert (march.term_label, march.term_title) == ("2026年春季学期", title)
+    for doc in (canteen_documents.notice_document(march), canteen_documents.statement_document(march)):
+        paths = document.write(doc, tmp_path, doc.title)
+        text = "".join(document.pdf_text(next(p for p in paths if p.suffix == ".pdf")))
+        assert re.sub(r"\s+", "", title) in re.sub(r"\s+", "", text), doc.title
+        assert "2026-01-17" not in text and "2026年1月17日" not in text
+    # the page's term table: the calendar dates, not the range of the term's postings
+    year = canteen.build_year(*example, school_year=2025)
+    assert [(term.name, term.dates) for term, *_ in year.terms] == [
+        ("2025年秋季学期", "2025-09-01 至 2026-01-16"), ("2026年春季学期", "2026-02-24 至 2026-07-03")]
+    assert year.terms[1][1].first == dt.date(2026, 1, 17)  # the figures still count from the range
 
 
 # -- the command --------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "disclosure.beancount"
 ROSTER = ROOT / "tests" / "fixtures" / "disclosure-students.csv"
 EXAMPLE = ROOT / "ledger" / "main.beancount"
+ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 def run(*args):
@@ -190,3 +191,44 @@ def test_one_class_of_the_example_school(tmp_path):
     statements = sorted((tmp_path / "个人结算单" / "三(2)班").glob("*.pdf"))
     assert 40 <= len(statements) <= 60
     assert all(roster[p.stem].class_name in ("三(2)班", "四(2)班") for p in statements)
+
+
+def test_the_example_school_names_its_terms_by_the_school_calendar(tmp_path):
+    """Every document prints the term as `Term.title`: the calendar name, the 学年学期 and the
+    calendar dates of the example's `term-start`/`term-end` policies — not the first day of the
+    term's range of postings (2026-01-17, the day after the autumn term ended), as the notices did
+    when they said "2025-2026学年第二学期（2026-01-17 起）".  Leaves the pictures of docs/disclosure.md
+    in tests/artifacts/: the class notice on a phone and the first A4 page of the school notice."""
+    result = run("--period", "2026-07", "--class", "三(2)班", "--out", str(tmp_path), "--ledger", str(EXAMPLE),
+                 "--date", "2026-08-10", "--jobs", "1")
+    assert result.exit_code == 0, result.output + result.stderr
+    title = squeeze("2026年春季学期（2025-2026学年第二学期，2026-02-24 至 2026-07-03）")
+    statement = next((tmp_path / "个人结算单" / "三(2)班").glob("*.pdf"))
+    for pdf in (tmp_path / "收费公示-2026-07.pdf", tmp_path / "班级公示" / "三(2)班.pdf", statement):
+        text = squeeze("\n".join(pdf_text(pdf)))
+        assert title in text, pdf
+        assert "2026-01-17" not in text and "2026年1月17日" not in text, pdf
+    for html in (tmp_path / "收费公示-2026-07.html", tmp_path / "班级公示" / "三(2)班.html"):
+        assert "2026年春季学期（2025-2026学年第二学期，2026-02-24 至 2026-07-03）" in html.read_text(encoding="utf-8")
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone = tmp_path / "班级公示" / "三(2)班-1.png"
+    with Image.open(phone) as image:
+        assert image.width == 1080
+    (ARTIFACTS / "disclosure-phone.png").write_bytes(phone.read_bytes())
+    (ARTIFACTS / "disclosure-notice.png").write_bytes(first_page_png(tmp_path / "收费公示-2026-07.pdf"))
+
+
+def first_page_png(pdf: Path) -> bytes:
+    """The first page of a PDF as a PNG (PDFium, about 1400 px wide for an A4 landscape page)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf.read_bytes())
+    try:
+        image = document[0].render(scale=1.6).to_pil().convert("RGB")
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

@@ -58,7 +58,7 @@ def test_status_lists_every_month_and_item_with_its_disclosure(app):
 
 def test_default_period_is_the_latest_month_that_is_over(app):
     page = text_of(get(app).get_data(as_text=True))
-    assert "收费公示 青禾市明德区测试小学 · 2026年2月 · 2025-2026学年第一学期（期末结算）" in page
+    assert "收费公示 青禾市明德区测试小学 · 2026年2月 · 2025年秋季学期（期末结算）" in page
 
 
 def test_preview_of_the_school_and_class_notices(january):
@@ -103,7 +103,7 @@ def test_bad_requests(app):
     text = text_of(get(app, "?period=2026-01&term=2030-2031-1").get_data(as_text=True))
     assert "账本中没有学期 2030-2031-1" in text
     text = text_of(get(app, "?period=2026-01&class=" + quote("九(9)班")).get_data(as_text=True))
-    assert "2025-2026学年第一学期没有 九(9)班 的收费" in text
+    assert "2025年秋季学期没有 九(9)班 的收费" in text
 
 
 def test_the_example_school_page(example_fava):
@@ -111,7 +111,7 @@ def test_the_example_school_page(example_fava):
     response = client.get(url(slug, "?period=2026-07&class=" + quote("三(2)班")))
     assert response.status_code == 200
     text = text_of(response.get_data(as_text=True))
-    assert "2026年7月 · 2025-2026学年第二学期（期末结算）" in text
+    assert "2026年7月 · 2026年春季学期（期末结算）" in text
     assert "三(2)班收费结算公示（2026年7月）" in text
     assert "2026年10月 课后服务费 2026-11-15 — 待公示" in text
 

@@ -2,10 +2,11 @@
 
 The one place that decides which dates the example school's calendar has: a term's teaching
 starts on the first weekday on or after 1 September (秋季学期) or 24 February (春季学期) and
-ends on the first weekday on or after 16 January or 3 July.  The generator writes each end as a
-`term-end` policy; what a term *is* — its id, its name, `Term` — is the model's
-(`xiaozhang.model.periods`).  Here a `Term`'s `start` is its first teaching day (the model's
-terms of the books begin the day after the previous term ended).
+ends on the first weekday on or after 16 January or 3 July.  The generator writes each start as
+a `term-start` policy and each end as a `term-end` policy; what a term *is* — its id, its name,
+`Term` — is the model's (`xiaozhang.model.periods`).  Here a `Term`'s `start` and `begins` are
+both its first teaching day (in the books the model's terms begin the day after the previous
+term ended, and `begins` is the day of the `term-start` policy written from here).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def months_between(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
 def teaching_term(start: dt.date, end: dt.date) -> Term:
     """The term taught from `start` to `end`, with the model's id and calendar name."""
     ident = term_id(end)
-    return Term(ident, calendar_name(ident), start, end)
+    return Term(ident, calendar_name(ident), start, end, begins=start)
 
 
 def teaching_terms(school_year: int) -> tuple[Term, Term]:

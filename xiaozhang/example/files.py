@@ -115,7 +115,7 @@ def policy_file(ex: Example) -> str:
 ; 食堂：伙食结余率上限（%，每月和每学期）、大宗食材标准（定点采购、双人验收）、证照到期提醒天数
 """ + canteen_policy(start) + """
 ; 学期结束日（代收费在其后 settle-days 天内结清）
-""" + "".join(f'{t.end} custom "policy" "term-end" "{t.name}"\n' for t in ex.terms_ended) + """
+""" + term_policies(ex) + """
 ; 收费项目：名称、性质、收费标准；计费单位、范围、依据、是否自愿、结算方式、科目（见 docs/disclosure.md）
 """ + fee_items_text(start) + """
 ; 专项资金（专款专用）：名称、资金总额、允许列支的科目
@@ -123,6 +123,17 @@ def policy_file(ex: Example) -> str:
 ; 预算指标（Fava 预算格式，按年）
 """ + "\n".join(budgets(ex)) + "\n"
 
+
+
+def term_policies(ex) -> str:
+    """The `term-start` of every term taught by the end of the books and the `term-end` of every
+    term over by then, in date order (the calendar of `xiaozhang.example.dates`)."""
+    lines = []
+    for term in ex.terms:
+        lines.append(f'{term.begins} custom "policy" "term-start" "{term.name}"\n')
+        if term in ex.terms_ended:
+            lines.append(f'{term.end} custom "policy" "term-end" "{term.name}"\n')
+    return "".join(lines)
 
 
 def month_file(txns: list[Txn], year: int, month: int, directives: list[str] = ()) -> str:

@@ -13,6 +13,13 @@ Terms
     (`end` is None) and named from the calendar (the term that follows: 秋季 after a spring
     term, 春季 after an autumn term).
 
+    A term's calendar dates are kept apart from that range: `begins` is its first day in the
+    school calendar (the first teaching day), from a `term-start` policy dated that day
+    (`2025-09-01 custom "policy" "term-start" "2025年秋季学期"`) falling after the previous term's
+    end and on or before this term's end; without one it is `start`.  `end` is both the last day
+    of the range and the term's last day in the calendar.  Documents and pages print a term with
+    `Term.title` (name, 学年学期, calendar dates) or `Term.name`; never `start`.
+
     A term's id is its 学年 and number, `2025-2026-1` (第一学期, the autumn term) or
     `2025-2026-2` (第二学期, the spring term), from its end date: a term ending in September to
     March is the first term of the school year that began that autumn.
@@ -133,18 +140,35 @@ def school_year_label(ident: str) -> str:
 
 @dataclass(frozen=True)
 class Term:
-    """One 学期: from `start` to `end` (both included; `end` None while it runs)."""
+    """One 学期: the postings from `start` to `end` (both included; `end` None while it runs)
+    belong to it; in the school calendar it runs from `begins` to `end`."""
 
     id: str  # "2025-2026-1"
-    name: str  # "2025年秋季学期": the term-end policy's name, else the calendar's
-    start: dt.date
+    name: str  # "2025年秋季学期": the term-end (or term-start) policy's name, else the calendar's
+    start: dt.date  # first day of the range of postings (the day after the previous end)
     end: dt.date | None
     settle_until: dt.date | None = None  # end + settle-days: 代收费 settled by then
+    begins: dt.date | None = None  # first day in the school calendar (None given: `start`)
+
+    def __post_init__(self):
+        if self.begins is None:
+            object.__setattr__(self, "begins", self.start)
 
     @property
     def label(self) -> str:
         """`2025-2026学年第一学期`: the school year and number."""
         return school_year_label(self.id)
+
+    @property
+    def dates(self) -> str:
+        """`2025-09-01 至 2026-01-16` (the calendar dates), or `2026-09-01 起` while it runs."""
+        return f"{self.begins} 至 {self.end}" if self.end else f"{self.begins} 起"
+
+    @property
+    def title(self) -> str:
+        """How every document and page prints the term:
+        `2025年秋季学期（2025-2026学年第一学期，2025-09-01 至 2026-01-16）`."""
+        return f"{self.name}（{self.label}，{self.dates}）"
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
@@ -169,25 +193,49 @@ def term_ends(policy, first: dt.date, last: dt.date) -> list[tuple[dt.date, str]
     return default_term_ends(first, last)
 
 
+def term_starts(policy) -> list[tuple[dt.date, str]]:
+    """(first day, name) of every `term-start` policy, in date order."""
+    return list(policy.values.get("term-start", ()))
+
+
+def _calendar_start(starts: list[tuple[dt.date, str]], after: dt.date | None,
+                    end: dt.date | None) -> tuple[dt.date, str] | None:
+    """The last `term-start` dated after `after` (the previous term's end; None: no bound) and on
+    or before `end` (None: no bound)."""
+    found = None
+    for day, name in starts:
+        if (after is None or day > after) and (end is None or day <= end):
+            found = (day, name)
+    return found
+
+
 def terms(policy, first: dt.date | None, last: dt.date | None) -> list[Term]:
     """The terms covering the books from `first` to `last`, in order (see the module docstring).
 
-    The first term starts on `first`; the last one is open when `last` is after the last end."""
+    The first term starts on `first`; the last one is open when `last` is after the last end.
+    Each term's calendar start (`begins`) is its `term-start` policy, else its `start`."""
     if first is None or last is None:
         return []
     found: list[Term] = []
-    start = first
+    starts = term_starts(policy)
+    start, previous_end = first, None
     for end, name in term_ends(policy, first, last):
         if end < first:
+            previous_end = end
             continue
+        calendar = _calendar_start(starts, previous_end, end)
+        ident = term_id(end)
         settle = end + dt.timedelta(days=policy.get("settle-days", end))
-        found.append(Term(term_id(end), name or calendar_name(term_id(end)), start, end, settle))
-        start = end + ONE_DAY
+        found.append(Term(ident, name or (calendar and calendar[1]) or calendar_name(ident), start, end,
+                          settle, calendar[0] if calendar else None))
+        start, previous_end = end + ONE_DAY, end
         if start > last:
             break
     if not found or found[-1].end < last:
         ident = next_term_id(found[-1].id) if found else term_id(last)
-        found.append(Term(ident, calendar_name(ident), start, None, None))
+        calendar = _calendar_start(starts, previous_end, None)
+        found.append(Term(ident, (calendar and calendar[1]) or calendar_name(ident), start, None, None,
+                          calendar[0] if calendar else None))
     return found
 
 

@@ -22,6 +22,7 @@ The rule that reports a bad directive is `xiaozhang.plugins.policy` (PL01–PL03
     2025-08-25 custom "policy" "approval-tier" "principal"
     2025-08-25 custom "policy" "meeting-threshold" 50000.00 CNY
     2026-01-01 custom "policy" "meeting-threshold" 30000.00 CNY
+    2025-09-01 custom "policy" "term-start" "2025年秋季学期" ; 学期开学日（可多条）
     2026-01-16 custom "policy" "term-end" "2025年秋季学期"   ; 学期结束日（可多条）
 
     参数一览见 `POLICY_KEYS`（名称、取值类型、默认值），说明见 docs/conventions.md。
@@ -63,7 +64,7 @@ ROLES = ("principal", "director", "accountant", "cashier", "canteen_keeper")
 @dataclass(frozen=True)
 class PolicyKey:
     name: str
-    kind: str  # "amount" | "integer" | "percent" | "choice" | "date"
+    kind: str  # "amount" | "integer" | "percent" | "choice" | "date" | "text"
     default: Any
     label: str  # Chinese name for messages and docs
     choices: tuple[str, ...] = ()
@@ -82,6 +83,7 @@ POLICY_KEYS: dict[str, PolicyKey] = {
         PolicyKey("remittance-days", "integer", None,
                   "非税收入上缴时限（天）；不设则为当月月末前"),
         PolicyKey("settle-days", "integer", 30, "代收费期末结清时限（学期结束后天数）"),
+        PolicyKey("term-start", "text", None, "学期开学日（指令日期即校历上学期的第一天，取值为学期名称）"),
         PolicyKey("split-window-days", "integer", 30, "拆分采购识别窗口（天）"),
         PolicyKey("pending-days", "integer", 30, "待审批（!）分录最长挂账天数"),
         PolicyKey("closed-through", "date", None, "已结账至（含）该日"),
@@ -157,6 +159,8 @@ def _check_value(key: PolicyKey, values: list) -> tuple[Any, str | None]:
         return value, None
     if key.kind == "choice" and value in key.choices:
         return value, None
+    if key.kind == "text" and isinstance(value, str) and value.strip():
+        return value, None
     return None, f"取值应为{_kind_text(key)}，实际为 {value!r}"
 
 
@@ -167,6 +171,7 @@ def _kind_text(key: PolicyKey) -> str:
         "date": "日期（如 2026-09-30）",
         "percent": "0 到 100 之间的百分数（如 8 表示 8%）",
         "choice": "以下之一：" + " / ".join(f'"{c}"' for c in key.choices),
+        "text": "文本（如 \"2025年秋季学期\"）",
     }[key.kind]
 
 
