@@ -198,7 +198,7 @@ def main() -> None:
                         help="a folder generated earlier by `xiaozhang example` (default: generate)")
     args = parser.parse_args()
 
-    folder = args.ledger or generate(args.students, args.years)
+    folder = (args.ledger or generate(args.students, args.years)).resolve()  # Fava needs absolute paths
     paths = variants(folder)
     transactions = count_transactions(folder)
     print(f"# 基准测试  {folder}，{transactions:,} 笔交易")
