@@ -92,6 +92,7 @@ from typing import NamedTuple
 
 from beancount.core import data
 
+from xiaozhang import layout
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import (COLLECTION, REFUND, DueDisclosure, FeeBook, FeeItem,
                                   FeePosting, Scope, grade_name, grade_of_class,
@@ -677,12 +678,45 @@ def periods(entries: list, period: Period | None = None) -> list[str]:
 
 
 def default_period(entries: list, period: Period | None = None) -> str | None:
-    """The latest month with fee postings that is over by the end of the data (else the latest),
-    among the months overlapping `period` when given."""
+    """The latest month with fee postings that is complete by the 评判日期 (`books.as_of`:
+    its last day on or before it; else the latest month), among the months overlapping
+    `period` when given."""
     months = periods(entries, period)
-    as_of = SchoolBooks.of(entries).last_written
-    over = [p for p in months if as_of is None or p < f"{as_of:%Y-%m}"]
-    return (over or months or [None])[0]
+    as_of = SchoolBooks.of(entries).as_of
+    complete = [p for p in months if Month.parse(p).last <= as_of]
+    return (complete or months or [None])[0]
+
+
+def publishing_day(month: str, today: dt.date | None = None) -> dt.date:
+    """The day a disclosure of `month` is published: today, but never before the month's last
+    day (a record dated before it is refused, FE06)."""
+    return max(today or dt.date.today(), Month.parse(month).last)
+
+
+class RecordPlace(NamedTuple):
+    """Where the accountant writes the disclosure record (the month file of its date,
+    `xiaozhang.layout.target_file`) and what must be done first."""
+
+    name: str  # `2026/12.beancount` (relative to the main file's folder), or the main file's name
+    exists: bool  # the file exists
+    included: bool  # the file is one of the ledger's source files
+    include: str | None  # the line main must get (`include "2027/*.beancount"`), None if none
+    header: str  # a new month file's first line (`; 2026年12月`)
+
+
+def record_place(main_file: str, includes: list[str], day: dt.date) -> RecordPlace:
+    """The file a disclosure record dated `day` goes in (`layout.target_file`), whether it
+    exists and is included, and the include line the main file still needs."""
+    target = layout.target_file(main_file, includes, day)
+    main = layout.source_path(main_file)
+    is_included = str(target) in includes
+    include = None
+    if not is_included and target != main:
+        source = main.read_text(encoding="utf-8")
+        added = set(layout.with_include(source, target, str(main)).splitlines()) - set(source.splitlines())
+        include = next((line for line in added if line.strip()), None)
+    return RecordPlace(layout.relative_name(main_file, str(target)), target.exists(), is_included,
+                       include, layout.month_header(day).strip())
 
 
 def school_roster(entries: list, ledger_file: str, path: str | None = None) -> dict[str, Student]:

@@ -13,7 +13,8 @@ same as the rule's), the months and the default month, the roster and the figure
 `xiaozhang.reports.disclosure_documents`.
 
 Fava's filter bar: the time filter keeps the status rows and the months offered for the
-preview to those overlapping it (the default month is the latest of them that is over). A
+preview to those overlapping it (the default month is the latest of them that is complete by
+the 评判日期, `SchoolBooks.as_of`). A
 notice is a whole-term document (本学期累计 and the settlement run from the term's start to
 the month's end), so it cannot be cut to the filter: the page says so at its top. The account
 and advanced filters do not apply (a notice lists every item and every payer), and the page
@@ -30,6 +31,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, abort, request, url_for
 from markupsafe import Markup
 
+from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import DueDisclosure
 from xiaozhang.reports import disclosure as disclosure_report
 from xiaozhang.reports import disclosure_documents as documents
@@ -65,8 +67,8 @@ class Disclosure(ReportPage, FavaExtensionBase):
             self.ledger.all_entries, self.ledger.beancount_file_path))
 
     def period(self) -> str | None:
-        """The month asked for, else the latest month that is over by the end of the data
-        (both within the time filter)."""
+        """The month asked for, else the latest month complete by the 评判日期 (both within the
+        time filter)."""
         asked = request.args.get("period", "")
         if asked in self.periods():
             return asked
@@ -78,12 +80,33 @@ class Disclosure(ReportPage, FavaExtensionBase):
     def class_name(self) -> str | None:
         return request.args.get("class") or None
 
-    def issued(self) -> dt.date:
-        asked = request.args.get("date", "")
+    def asked_date(self) -> dt.date | None:
+        """The publishing day asked for (`&date=2026-02-09`), else None (today)."""
         try:
-            return dt.date.fromisoformat(asked)
+            return dt.date.fromisoformat(request.args.get("date", ""))
         except ValueError:
-            return dt.date.today()
+            return None
+
+    def issued(self) -> dt.date:
+        """The publishing day printed on the notices and in the record: the day asked for, else
+        today; never before the shown month's last day (`disclosure_report.publishing_day`)."""
+        period = self.period()
+        today = self.asked_date() or dt.date.today()
+        return disclosure_report.publishing_day(period, today) if period else today
+
+    def issued_clamped(self) -> bool:
+        """Whether `issued` was moved to the month's last day (the day asked for, or today,
+        is before it)."""
+        return self.issued() != (self.asked_date() or dt.date.today())
+
+    def judged(self):
+        """The 评判日期 and where it comes from (`SchoolBooks.as_of_source`)."""
+        return SchoolBooks.of(self.ledger.all_entries).as_of_source
+
+    def record_place(self) -> disclosure_report.RecordPlace:
+        """The month file the disclosure record (dated `issued`) goes in, and what it needs."""
+        return disclosure_report.record_place(self.ledger.beancount_file_path,
+                                              self.ledger.options["include"], self.issued())
 
     # -- figures and documents --------------------------------------------------------------
     def report(self) -> disclosure_report.Disclosure | None:

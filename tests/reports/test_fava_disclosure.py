@@ -209,3 +209,57 @@ def test_no_english_under_the_filter_bar(example_fava, query):
     page = re.sub(r"<[^>]+>", " ", page)
     words = set(re.findall(r"[A-Za-z][A-Za-z_\-]{2,}", page))
     assert words <= {"PDF", "PNG", "HTML", "xlsx", "bad", "Assets"}  # formats; as typed in the bar
+
+
+# -- the default month, the record line and its file (issue 13) ---------------------------------
+def test_the_example_defaults_to_the_month_complete_by_the_reference_date(example_fava):
+    """评判日期 2026-10-31 (the example's `custom "as-of"`): October is complete and has fee
+    movements, so it is the default (it used to be September, the month before the last one
+    of the data)."""
+    client, slug, ledger = example_fava
+    from xiaozhang.model.books import SchoolBooks
+
+    assert SchoolBooks.of(ledger.all_entries).as_of == dt.date(2026, 10, 31)
+    assert moved(ledger.all_entries, dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    text = text_of(client.get(url(slug)).get_data(as_text=True))
+    assert "· 2026年10月 ·" in text and "评判日期：2026-10-31（账本指定）" in text
+    # under a filter: the latest complete month within it
+    text = text_of(client.get(url(slug, "?time=2026-09")).get_data(as_text=True))
+    assert "· 2026年9月 ·" in text
+
+
+def test_a_month_not_complete_by_the_reference_date_is_not_the_default(app):
+    # the fixture judges by 2026-03-02: March has movements but is not over
+    assert "2026-03" in re.findall(r'<tr data-period="([^"]+)">', get(app).get_data(as_text=True))
+    assert "· 2026年2月 ·" in text_of(get(app).get_data(as_text=True))
+    # a filter holding only the incomplete month still previews it
+    assert "· 2026年3月 ·" in text_of(get(app, "?time=2026-03").get_data(as_text=True))
+
+
+def test_the_record_line_is_dated_today_but_never_before_the_months_end(app):
+    today = dt.date.today()
+    text = html.unescape(text_of(get(app, "?period=2026-02").get_data(as_text=True)))
+    assert f'{max(today, dt.date(2026, 2, 28))} custom "disclosure" "2026-02"' in text
+    # a day asked for before the month's end is moved to the month's end, and the page says so
+    text = html.unescape(text_of(get(app, "?period=2026-03&date=2026-03-02").get_data(as_text=True)))
+    assert '2026-03-31 custom "disclosure" "2026-03"' in text
+    assert "公示日期 2026-03-31：所选的日期，但不早于2026年3月的月末" in text and "所以取月末" in text
+    # one ledger file: the record goes in it
+    assert "账目文件 disclosure.beancount 中：" in text
+
+
+def test_the_record_names_the_month_file_or_says_how_to_create_it(example_fava):
+    client, slug, ledger = example_fava
+    main = Path(ledger.beancount_file_path).parent
+    # a month file that exists and is included
+    text = html.unescape(text_of(client.get(url(slug, "?period=2026-10&date=2026-10-31")).get_data(as_text=True)))
+    assert (main / "2026" / "10.beancount").exists()
+    assert '账目文件 2026/10.beancount 中： 2026-10-31 custom "disclosure" "2026-10"' in text
+    # one that does not exist, under the year's include glob: create it, no include needed
+    assert not (main / "2026" / "12.beancount").exists()
+    text = html.unescape(text_of(client.get(url(slug, "?period=2026-10&date=2026-12-07")).get_data(as_text=True)))
+    assert "这个文件还不存在：在账本文件夹中新建 2026/12.beancount （第一行可写 ; 2026年12月 ；主文件已经引入它）" in text
+    # a new year: create it and include it
+    text = html.unescape(text_of(client.get(url(slug, "?period=2026-10&date=2027-01-05")).get_data(as_text=True)))
+    assert "新建 2027/01.beancount" in text and 'include "2027/*.beancount"' in text
+    assert '2027-01-05 custom "disclosure" "2026-10"' in text
