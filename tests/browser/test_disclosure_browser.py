@@ -96,3 +96,26 @@ def test_choosing_a_class_and_a_month(server, open_page):
         assert watched.problems == [] and watched.outside == []
     finally:
         watched.page.close()
+
+
+def test_the_notice_preview_fits_the_content_box(loaded_page):
+    """Issue 13: the school notice was 1,817 px wide in a 978 px box. Each notice now fits the
+    page's content box: no scrolling inside the notice, and the page itself does not overflow."""
+    page, _problems, _outside = loaded_page
+    sizes = page.evaluate("""() => {
+        const box = document.querySelector('.xz-disclosure').getBoundingClientRect();
+        const article = document.querySelector('article') || document.scrollingElement;
+        return {
+            box: [box.left, box.right],
+            article: [article.scrollWidth, article.clientWidth],
+            notices: [...document.querySelectorAll('.xz-notice')].map(n => {
+                const r = n.getBoundingClientRect();
+                return [n.parentElement.id, n.scrollWidth, n.clientWidth, r.left, r.right];
+            }),
+        };
+    }""")
+    assert [n[0] for n in sizes["notices"]] == ["school-notice", "class-notice"]
+    for _id, scroll_width, client_width, left, right in sizes["notices"]:
+        assert scroll_width <= client_width + 1, sizes
+        assert sizes["box"][0] - 1 <= left and right <= sizes["box"][1] + 1, sizes
+    assert sizes["article"][0] <= sizes["article"][1] + 1, sizes
