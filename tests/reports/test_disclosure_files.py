@@ -17,6 +17,8 @@ from xiaozhang.cli import main
 from xiaozhang.reports.document import pdf_png, pdf_text
 from xiaozhang.roster import read_roster
 
+from documents_check import leaks, texts_of
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "disclosure.beancount"
 ROSTER = ROOT / "tests" / "fixtures" / "disclosure-students.csv"
@@ -38,30 +40,9 @@ def fixture_out(tmp_path_factory):
     return out, result
 
 
-def texts_of(path: Path) -> str:
-    """Everything a reader of the file could see, as text."""
-    if path.suffix == ".pdf":
-        return "\n".join(pdf_text(path))
-    if path.suffix == ".xlsx":
-        book = load_workbook(path)
-        return "\n".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row
-                         if c.value is not None)
-    return path.read_text(encoding="utf-8")
-
-
 def public_files(out: Path) -> list[Path]:
     return sorted(p for p in out.rglob("*") if p.is_file() and "个人结算单" not in p.parts
                   and p.suffix in (".pdf", ".xlsx", ".html"))
-
-
-def leaks(text: str, roster) -> list[str]:
-    found = []
-    for student in roster.values():
-        if student.name and len(student.name) >= 2 and student.name in text:
-            found.append(student.name)
-        if re.search(rf"(?<!\d){student.sid}(?!\d)", text):
-            found.append(student.sid)
-    return found
 
 
 def test_files_and_the_disclosure_record(fixture_out):

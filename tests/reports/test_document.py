@@ -4,7 +4,6 @@ real xlsx read back by openpyxl, HTML parsed as text."""
 from __future__ import annotations
 
 import io
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +13,9 @@ from PIL import Image
 
 from xiaozhang.reports import document
 from xiaozhang.reports.document import Document, Figure, Percent, Table, Text
+
+from documents_check import (AMOUNT_AS_TEXT, ASCII_COMMA_IN_CHINESE, INTERNAL, document_texts, every_document,
+                             text_lines)
 
 
 def sample(rows: int = 5) -> Document:
@@ -210,62 +212,14 @@ def test_text_that_looks_like_a_formula_is_written_as_text_in_xlsx(tmp_path):
 
 # -- every document type of the example school, as its reader gets it ------------------------------
 EXAMPLE_ROSTER = Path(__file__).resolve().parents[2] / "ledger" / "students.csv"
-# what only the software and its operator know: file paths, rule codes, metadata keys, the
-# ledger's account names and the ledger syntax
-INTERNAL = re.compile(
-    r"账本[：:]|\.beancount|ledger/|规则\s*[A-Z]{2}\d{2}|\[[A-Z]{2}\d{2}\]|\b[A-Z]{2}\d{2}\b|canteen:|TRUE"
-    r"|(Assets|Liabilities|Income|Expenses|Equity|NetAssets):|custom \"|xiaozhang|\bitem\b")
-ASCII_COMMA_IN_CHINESE = re.compile(r"[\u4e00-\u9fff]\s*,\s*[\u4e00-\u9fff]")
-AMOUNT_AS_TEXT = re.compile(r"^\s*(退|补|不补)\s*[\d,]+\.\d\d\s*$")
 
 
 @pytest.fixture(scope="module")
 def example_documents(example_ledger):
     """One document of every type, for the bundled example school."""
-    import datetime as dt
-
-    from xiaozhang.reports import canteen, disclosure, disclosure_documents, monthly
-    from xiaozhang.reports.asset_documents import changes_document, depreciation_document, register_document
-    from xiaozhang.reports.asset_years import build_changes, build_depreciation
-    from xiaozhang.reports.assets import build_register
-    from xiaozhang.reports.canteen_documents import notice_document, statement_document
     from xiaozhang.roster import read_roster
 
-    entries, options_map = example_ledger.entries, example_ledger.options_map
-    issued = dt.date(2026, 2, 9)
-    report = disclosure.build(entries, options_map, read_roster(EXAMPLE_ROSTER), "2026-01",
-                              ledger="/somewhere/ledger/main.beancount")
-    docs = {
-        "收费公示": disclosure_documents.school_notice(report, issued),
-        "班级公示": disclosure_documents.class_notice(report, report.classes[0], issued),
-        "个人结算单": disclosure_documents.student_statement(report, report.statements[0], issued),
-    }
-    month = canteen.build(entries, options_map, dt.date(2025, 10, 1))
-    docs["伙食费收支公示"] = notice_document(month)
-    docs["食堂收支盈亏表"] = statement_document(month)
-    ledger = "/somewhere/ledger/main.beancount"
-    docs["资产卡片清单"] = register_document(build_register(entries, options_map, dt.date(2025, 12, 31)), ledger)
-    docs["折旧计提表"] = depreciation_document(build_depreciation(entries, options_map, 2025), ledger)
-    docs["固定资产增减变动表"] = changes_document(build_changes(entries, options_map, 2025), ledger)
-    period = monthly.Period.parse("2026-03")
-    school = monthly.school_name(entries, period.last)
-    for name, (_stem, build, make, _help) in monthly.REPORTS.items():
-        docs[name] = make(build(entries, options_map, period), school, ledger, issued)
-    return docs
-
-
-def document_texts(doc: Document) -> dict[str, str]:
-    """What a reader sees of the document in each format: PDF text, HTML text, xlsx cells."""
-    import html as html_module
-
-    page = document.render_html(doc)
-    page = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S)
-    book = load_workbook(io.BytesIO(document.xlsx_bytes(doc)))
-    cells = "\n".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row
-                      if c.value is not None)
-    return {"pdf": "\n".join(document.pdf_text(document.pdf_bytes(doc))),
-            "html": html_module.unescape(re.sub(r"<[^>]+>", " ", page)),
-            "xlsx": cells}
+    return every_document(example_ledger.entries, example_ledger.options_map, read_roster(EXAMPLE_ROSTER))
 
 
 def test_public_documents_show_no_internal_detail(example_documents):
@@ -306,23 +260,6 @@ def test_per_student_totals_on_class_notice_and_statement(example_documents):
     assert all(isinstance(row[2], Decimal) for row in totals.rows)
     statement = example_documents["个人结算单"]
     assert any(isinstance(b, Text) and b.text.startswith("本学期应退合计") for b in statement.blocks)
-
-
-def text_lines(image) -> list[int]:
-    """The heights (px) of the lines of text in a picture: runs of pixel rows holding dark
-    pixels, between rows without any."""
-    grey = image.convert("L")
-    width, height = grey.size
-    pixels = grey.load()
-    dark_rows = [any(pixels[x, y] < 110 for x in range(0, width, 2)) for y in range(height)]
-    runs, run = [], 0
-    for dark in dark_rows + [False]:
-        if dark:
-            run += 1
-        elif run:
-            runs.append(run)
-            run = 0
-    return runs
 
 
 def test_phone_picture_is_one_readable_column(example_documents):
