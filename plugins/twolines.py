@@ -29,7 +29,10 @@
            未结清的收款上；同一笔未结清的款项以后的学期不重复报告，以后学期新收而未结清的另行报告。
            结清期限在评判日期之前（含账本最后一笔交易以后才到的期限）即检查。
     [TL08] 库存现金日终余额超过 `cash-limit`（收到现金当日解缴；日内超过、当天解缴的不算）。
-           报告在当天使余额超过限额（此后未再回到限额以内）的那一笔上；回到限额以内之前不重复报告。
+           每天日终都检查：有现金收付的日子、`cash-limit` 调整的日子，以及账本最后一笔交易之后
+           直到评判日期。报告在当天使余额超过限额（此后未再回到限额以内）的那一笔上；若是把限额
+           调低到已持有的现金以下，报告在那条 `cash-limit` 指令上。连续超限的日子只报告一次
+           （写明自哪天起、超出多少），回到限额以内之前不重复报告。限额必须大于零（零或负数报 [PL03]）。
 
 计算
     2103 和代收费的逐笔余额（先收先缴）、期限、库存现金由学校模型 `xiaozhang.model.treasury`
@@ -64,6 +67,8 @@ from __future__ import annotations
 
 import re
 from typing import Any, NamedTuple
+
+from beancount.core import data
 
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.periods import term_ends  # noqa: F401  (reports/disclosure.py imports it here)
@@ -187,9 +192,12 @@ def errors_of(book: TreasuryBook) -> list[TwoLinesError]:
         if kind is Flow:
             errors += check_flow(book, event, seen)
         elif kind is CashOver:
+            cause = ("（该日起库存现金限额调整为此数，低于已持有的现金）"
+                     if isinstance(event.entry, data.Custom) else "")
             errors.append(_error(event.entry, "TL08", (
-                f"库存现金 {event.day} 日终余额 {event.balance} 元，"
-                f"超过限额 {event.limit} 元（收到现金应当日解缴银行）")))
+                f"库存现金自 {event.day} 起日终余额 {event.balance} 元，超过限额 {event.limit} 元"
+                f"{cause}，超出 {event.balance - event.limit} 元（收到现金应当日解缴银行；"
+                "回到限额内之前不再重复报告）")))
         elif kind is Overdue:
             lot = event.lot
             errors.append(_error(lot.entry, "TL04", (

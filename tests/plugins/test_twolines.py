@@ -511,6 +511,43 @@ def test_tl08_default_limit_is_5000():
     assert errors == [("TL08", at[1])]
 
 
+def test_tl08_lowering_the_limit_below_the_cash_held_is_reported_at_the_directive():
+    # 4286.50 held since 09-05; the limit falls to 3000 on 09-10, a day without a transaction
+    lower = '2025-09-10 custom "policy" "cash-limit" 3000.00 CNY\n'
+    parts = [FLOAT, cash_in("2025-09-05", "3000.00"), other("2025-09-20")]
+    errors, _ = run(*parts, policy=LIMIT + lower)
+    assert errors == [("TL08", HEADER.count("\n") + 2)]  # the lowering directive
+    # the cash banked before the limit falls: nothing to report
+    parts = [FLOAT, cash_in("2025-09-05", "3000.00"), bank_it("2025-09-08", "3000.00"),
+             other("2025-09-20")]
+    assert run(*parts, policy=LIMIT + lower)[0] == []
+
+
+def test_tl08_a_lowered_limit_after_the_last_entry_is_checked_up_to_the_as_of_date():
+    lower = '2025-09-10 custom "policy" "cash-limit" 3000.00 CNY\n'
+    parts = [FLOAT, cash_in("2025-09-05", "3000.00")]
+    assert run(*parts, policy=LIMIT + lower)[0] == []  # judged on 09-05: still within
+    errors, _ = run(*parts, policy=LIMIT + lower, as_of="2025-09-30")
+    assert errors == [("TL08", HEADER.count("\n") + 2)]
+
+
+def test_tl08_cash_held_over_the_limit_day_after_day_is_one_report_naming_the_first_day():
+    parts = [FLOAT, cash_in("2025-09-05", "4000.00"), other("2025-09-08"), other("2025-09-09")]
+    entries, errors, _ = loader.load_string(HEADER + LIMIT + "".join(parts) + pin("2025-09-30"))
+    assert len(errors) == 1 and errors[0].message.startswith("[TL08]")
+    assert "2025-09-05" in errors[0].message and "超出 286.50 元" in errors[0].message
+
+
+def test_tl08_a_zero_or_negative_limit_is_a_policy_error_and_the_check_stays_on():
+    first = HEADER.count("\n") + 1
+    for bad in ("0.00 CNY", "-100.00 CNY"):
+        errors, at = run(FLOAT, cash_in("2025-09-05", "3713.51"), other("2025-09-06"),
+                         policy=policy(f'"cash-limit" {bad}'))
+        assert errors == [("PL03", first), ("TL08", at[1])]  # the default 5000 still applies
+    assert run(FLOAT, other("2025-09-06"), policy=policy('"cash-limit" 0.01 CNY'))[0] == [
+        ("TL08", HEADER.count("\n") + 2)]
+
+
 # -- policy: term-end and settle-days --------------------------------------------------------
 
 def test_term_end_and_settle_days_policies_are_checked():

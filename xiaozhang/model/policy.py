@@ -58,6 +58,8 @@ class PolicyError(NamedTuple):
 
 # Profile keys every school must give; roles are the keys an approval tier may name.
 PROFILE_REQUIRED = ("principal", "director", "accountant", "hotline", "func")
+# `custom "policy" "remittance-days" "默认"`: from that date on, the parameter's default again.
+DEFAULT_WORD = "默认"
 ROLES = ("principal", "director", "accountant", "cashier", "canteen_keeper")
 
 
@@ -68,6 +70,7 @@ class PolicyKey:
     default: Any
     label: str  # Chinese name for messages and docs
     choices: tuple[str, ...] = ()
+    positive: bool = False  # an amount that must be above zero (zero would switch the rule off)
 
 
 POLICY_KEYS: dict[str, PolicyKey] = {
@@ -79,7 +82,8 @@ POLICY_KEYS: dict[str, PolicyKey] = {
                   "政府采购限额标准"),
         PolicyKey("quote-threshold", "amount", Amount(Decimal("5000.00"), "CNY"),
                   "货比三家（询价）标准"),
-        PolicyKey("cash-limit", "amount", Amount(Decimal("5000.00"), "CNY"), "库存现金限额"),
+        PolicyKey("cash-limit", "amount", Amount(Decimal("5000.00"), "CNY"), "库存现金限额",
+                  positive=True),
         PolicyKey("remittance-days", "integer", None,
                   "非税收入上缴时限（天）；不设则为当月月末前"),
         PolicyKey("settle-days", "integer", 30, "代收费期末结清时限（学期结束后天数）"),
@@ -120,6 +124,8 @@ class Policy:
     values: dict[str, list[tuple[dt.date, Any]]] = field(default_factory=dict)
     tiers: list[tuple[dt.date, list[Tier]]] = field(default_factory=list)
     term_ends: list[tuple[dt.date, str]] = field(default_factory=list)
+    # the directive that set each value: name -> {date: custom "policy" entry}
+    origins: dict[str, dict[dt.date, Any]] = field(default_factory=dict)
 
     def profile(self, date: dt.date) -> dict[str, str] | None:
         return _as_of(self.profiles, date)
@@ -149,6 +155,9 @@ def _check_value(key: PolicyKey, values: list) -> tuple[Any, str | None]:
         return None, f"应只有一个取值（{_kind_text(key)}）"
     value = values[0].value
     if key.kind == "amount" and isinstance(value, Amount):
+        if value.number is None or value.number < 0 or (key.positive and value.number == 0):
+            return None, ("取值应为大于零的金额（限额为零或负数会使检查失效）" if key.positive
+                          else "取值不能为负数") + f"，实际为 {value}"
         return value, None
     if key.kind == "integer" and isinstance(value, Decimal) and value == value.to_integral_value() \
             and value >= 0:
@@ -223,7 +232,11 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
                     f"[PL02] 未知的政策参数 \"{name}\"；可用参数："
                     + "、".join(["approval-tier", "term-end", *POLICY_KEYS])), entry))
                 continue
-            value, problem = _check_value(key, rest)
+            if key.kind != "text" and len(rest) == 1 and isinstance(rest[0].value, str) \
+                    and rest[0].value == DEFAULT_WORD:
+                value, problem = None, None  # back to the default (`Policy.get`)
+            else:
+                value, problem = _check_value(key, rest)
             series = policy.values.setdefault(name, [])
             if problem is None and series and series[-1][0] == entry.date:
                 problem = f"在 {entry.date} 已设置过，同一天只能设置一次"
@@ -232,6 +245,7 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
                                           entry))
                 continue
             series.append((entry.date, value))
+            policy.origins.setdefault(name, {})[entry.date] = entry
     if not policy.profiles:
         errors.append(PolicyError({"filename": "<policy>", "lineno": 0}, (
             "[PL01] 账本中没有学校信息：请在 policy.beancount 中添加 custom \"school\" 指令"

@@ -191,8 +191,10 @@ class Unsettled(NamedTuple):
 class CashOver(NamedTuple):
     """Cash on hand over the limit at the end of a day (once until it is back within)."""
 
-    day: dt.date
-    entry: data.Transaction  # the one that took the balance over (or the day's last)
+    day: dt.date  # the first day of the run of days over the limit
+    # the transaction that took the balance over, or the `custom "policy" "cash-limit"`
+    # directive that lowered the limit below the cash already held
+    entry: data.Transaction | data.Custom
     balance: Decimal
     limit: Decimal
 
@@ -217,8 +219,12 @@ class TreasuryBook:
         self._unsettled: dict[str, Decimal] = {}
         self._cash = Decimal(0)
         self._cash_over = False
+        self._checked = dt.date.min  # the last day whose close was checked
         self._cash_crosser = None  # the entry that last took the cash balance over the limit
         self._cash_last = None  # the last entry of the day that moved cash
+        # the days the cash limit changes (checked even without a transaction that day)
+        self._limit_origins = policy.origins.get("cash-limit", {})
+        self._limit_days = collections.deque(sorted(self._limit_origins))
         self._terms = collections.deque(t for t in terms if t.end is not None)
         self._kinds: dict[str, tuple] = {}  # account -> what it is to this walk (`_classify`)
         self._collection_since: dict[str, dt.date | None] = {}  # `is_collection`, per account
@@ -294,6 +300,7 @@ class TreasuryBook:
             final, as_of = days[last], self.as_of
             if as_of is not None and as_of > final:  # judged on the 评判日期, after the last entry
                 self._end_of_day(final, as_of)
+                self._check_limit_changes(as_of, inclusive=True)
                 if as_of.month == 12 and as_of.day == 31:
                     self._check_year_end(as_of.year)
             else:
@@ -355,6 +362,8 @@ class TreasuryBook:
     # -- at the end of each day ---------------------------------------------------------
     def _end_of_day(self, day: dt.date, next_day: dt.date | None) -> None:
         self._check_cash(day)
+        if next_day is not None and self._limit_days:
+            self._check_limit_changes(next_day)
         today = next_day or day
         if next_day is not None and next_day.year > day.year:
             self._check_year_end(day.year)
@@ -363,12 +372,24 @@ class TreasuryBook:
         if next_day is None and day.month == 12 and day.day == 31:
             self._check_year_end(day.year)
 
+    def _check_limit_changes(self, until: dt.date, inclusive: bool = False) -> None:
+        """The closes of the days the limit changes before `until` (or on it) without a
+        transaction: the cash held is what it was at the last close."""
+        days = self._limit_days
+        while days and (days[0] < until or inclusive and days[0] == until):
+            day = days.popleft()
+            if day > self._checked:
+                self._check_cash(day)
+
     def _check_cash(self, day: dt.date) -> None:
+        self._checked = day
         limit = self.policy.get("cash-limit", day).number
-        culprit = self._cash_crosser or self._cash_last  # the latter: the limit was lowered
         if self._cash > limit:
-            if not self._cash_over and culprit is not None:
-                self.events.append(CashOver(day, culprit, self._cash, limit))
+            if not self._cash_over:
+                # the entry that crossed the limit today, else the directive that lowered it
+                culprit = self._cash_crosser or self._limit_origins.get(day) or self._cash_last
+                if culprit is not None:
+                    self.events.append(CashOver(day, culprit, self._cash, limit))
             self._cash_over = True
         else:
             self._cash_over = False
