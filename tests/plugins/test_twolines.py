@@ -548,6 +548,14 @@ def test_tl08_a_zero_or_negative_limit_is_a_policy_error_and_the_check_stays_on(
         ("TL08", HEADER.count("\n") + 2)]
 
 
+def test_remittance_days_set_back_to_the_month_end_default():
+    parts = [collect("2026-01-03"), remit("2026-01-20", "450.00")]
+    errors, at = run(*parts, policy=DAYS5)  # 5 days: late
+    assert errors == [("TL04", at[0])]
+    back = DAYS5 + '2026-01-01 custom "policy" "remittance-days" "默认"\n'
+    assert run(*parts, policy=back)[0] == []  # by the end of January again
+
+
 # -- policy: term-end and settle-days --------------------------------------------------------
 
 def test_term_end_and_settle_days_policies_are_checked():

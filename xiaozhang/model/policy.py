@@ -31,7 +31,10 @@ The rule that reports a bad directive is `xiaozhang.plugins.policy` (PL01–PL03
     [PL01] 缺少学校信息 / 学校信息缺少必填项
     [PL02] 未知的政策参数名
     [PL03] 政策参数取值类型不对
-    同一天对同一参数写了两次（审批权限 approval-tier 除外）也报 [PL03]。
+    同一天对同一参数写了两次也报 [PL03]（报告在第二条上，第二条不予采用）；审批权限
+    approval-tier 同一天可写多条（合起来是一张权限表），但同一角色只能写一次。
+    取值写 "默认"（如 `custom "policy" "remittance-days" "默认"`）：自该日起恢复默认值
+    （学期名称类参数 term-start / term-end 除外）。
 
 例
     通过：上面的配置。
@@ -220,6 +223,9 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
                 continue
             if name == "approval-tier":
                 tier, problem = _check_tier(rest)
+                if tier is not None and any(t.role == tier.role
+                                            for t in tiers_by_date.get(entry.date, ())):
+                    problem = f"角色 {tier.role} 在 {entry.date} 已设置过限额，同一天每个角色只能设置一次"
                 if problem:
                     errors.append(PolicyError(entry.meta, f"[PL03] 审批权限 approval-tier {problem}",
                                               entry))
