@@ -6,7 +6,9 @@
 错误代码
     [PL01] 缺少学校信息 / 学校信息缺少必填项
     [PL02] 未知的政策参数名
-    [PL03] 政策参数取值类型不对
+    [PL03] 政策参数取值类型不对（库存现金限额须大于零，金额不能为负）；同一天对同一参数
+           写了两次（报告在第二条上；approval-tier 同一天同一角色只能写一次）。
+           取值写 "默认" 即自该日起恢复默认值（term-start / term-end 除外）。
     [PL04] 评判日期有误：账本中写了不止一条 custom "as-of"，或环境变量 XIAOZHANG_AS_OF
            （`xiaozhang check --as-of` 所设）不是日期。评判日期见 `xiaozhang.model.asof`
            与 docs/conventions.md。
