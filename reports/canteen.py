@@ -200,6 +200,7 @@ class CanteenYear:
     as_of: dt.date | None
     stock_on: dt.date | None = None  # the day the stores are valued (end of the day)
     period: tuple[dt.date, dt.date] | None = None  # the page's time filter, if any
+    judged: dt.date | None = None  # the 评判日期 the licences are judged by
 
     @property
     def stock_total(self) -> Decimal:
@@ -354,7 +355,8 @@ def build_year(entries, options_map, school_year: int | None = None,
     """The Fava page: months September to August up to the end of the data (months to come
     are not shown), terms, stores and licences.  With `period` (the page's time filter, both
     days included): the months overlapping it, each whole, the terms overlapping it, each
-    whole, and the stores at its end; licences are always judged at the end of the data."""
+    whole, and the stores at its end; licences are always judged at the 评判日期 (the books'
+    `as_of`: the ledger's pin, else today)."""
     canteen = canteen_of(entries, options_map)
     as_of = canteen.as_of
     years = tuple(sorted({SchoolYear.of(day).year for day in canteen.meals}))  # years with meals
@@ -387,11 +389,12 @@ def build_year(entries, options_map, school_year: int | None = None,
     stock = tuple(Line(leaf_name(a), sums.get(a, ZERO)) for a in canteen.ledger_accounts
                   if canteen.accounts.role(a) == STOCK)
     cap = canteen.cap_on(day)
+    judged = SchoolBooks.of(entries, options_map).as_of  # the 评判日期: a licence runs out by the calendar
     return CanteenYear(
         school=_profile(canteen).get("name", ""), school_year=school_year, school_years=years,
         months=tuple(months), terms=tuple(terms), cap=cap.percent, mode=cap.mode,
-        stock=stock, licences=expiring(canteen.suppliers, day, notice), notice_days=notice,
-        as_of=as_of, stock_on=stock_on, period=period,
+        stock=stock, licences=expiring(canteen.suppliers, judged, notice), notice_days=notice,
+        as_of=as_of, stock_on=stock_on, period=period, judged=judged,
     )
 
 

@@ -115,6 +115,21 @@ def test_the_page_year_stock_and_licences(fixture_ledger):
     assert (term.name, ended, over, figures.income_total) == ("2025年秋季学期", False, False, D("5417.50"))
 
 
+def test_licences_are_judged_by_the_as_of_date_not_the_end_of_the_data():
+    """The books stop on 2025-11-28; pinned at 2026-01-10 the 鲜达 food licence (to 2025-12-20)
+    has run out 21 days ago, and 丰源's are still far off."""
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        '2025-11-28 custom "as-of" "评判日期"', '2026-01-10 custom "as-of" "评判日期"')
+    assert '2026-01-10 custom "as-of"' in text
+    entries, errors, options_map = loader.load_string(text)
+    # November is over by then: its 37.5% surplus is now judged (CT03)
+    assert sorted({e.message[:6] for e in errors}) == ["[CT03]"]
+    year = canteen.build_year(entries, options_map)
+    assert year.as_of == dt.date(2025, 11, 28) and year.judged == dt.date(2026, 1, 10)
+    assert year.licences == (canteen.Licence("青禾市鲜达农副产品配送有限公司", "食品经营许可证",
+                                             "JY14307020044310", dt.date(2025, 12, 20), -21),)
+
+
 def test_the_page_year_under_a_time_filter(fixture_ledger):
     """Fava's time filter (first and last day): its months, whole; the terms overlapping it;
     the stores at its end; the licences judged at the end of the data."""
