@@ -218,10 +218,9 @@ class LedgerIndex:
 
     @classmethod
     def from_ledger(cls, path: str | Path) -> "LedgerIndex":
-        from beancount import loader
+        from xiaozhang.io import load  # from the files, never a stale Beancount cache
 
-        entries, _errors, _options = loader.load_file(str(path))
-        index = cls.from_entries(entries)
+        index = cls.from_entries(load(path).entries)
         index.source = None  # keep the index, not the ledger's entries
         return index
 

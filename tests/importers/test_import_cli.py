@@ -130,3 +130,24 @@ def test_a_rules_file_changes_the_booking_and_a_bad_one_is_explained(tmp_path):
     bad = run("extract", ICBC, "--ledger", main, "--rules", rules)
     assert bad.returncode == 1
     assert "第 1 条规则：科目“39999”在账本中找不到" in bad.stderr
+
+
+def test_a_copied_ledger_folder_is_imported_into_on_its_own_entries(tmp_path):
+    """A ledger folder copied with Beancount's pickle cache (which lists the ORIGINAL folder's
+    files): a re-import into the copy still finds the copy's own imported rows."""
+    import functools
+
+    original = tmp_path / "original"
+    original.mkdir()
+    main = make_ledger(original)
+    getter = functools.partial(loader.get_cache_filename, loader.PICKLE_CACHE_FILENAME)
+    loader.pickle_cache_function(getter, 0, loader._uncached_load_file)(str(main), None, None, None)
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    assert (copy / f".{main.name}.picklecache").exists()
+    target = copy / "imported.beancount"
+    first = run("extract", ICBC, "--ledger", copy / main.name, "-o", target)
+    assert first.returncode == 0 and "导入 5 行，重复 0 行" in first.stderr, first.stderr
+    later = copy / "later.beancount"  # a new output file: only the ledger says what is there
+    second = run("extract", ICBC, "--ledger", copy / main.name, "-o", later)
+    assert second.returncode == 0 and "导入 0 行，重复 5 行" in second.stderr, second.stderr
