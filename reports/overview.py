@@ -198,24 +198,19 @@ def build(
 
     income = {month: ZERO for month in months}
     expenses = {month: ZERO for month in months}
-    kinds: dict[str, int] = {}  # account -> 1 income, 2 expenses, 0 other (decided once)
+    kind_of = _account_kinds(types)
     for txn in chosen.transactions:
         if not first <= txn.date <= last:
             continue
         month = txn.date.replace(day=1)
         for posting in txn.postings:
-            account = posting.account
-            kind = kinds.get(account)
-            if kind is None:
-                kind = kinds[account] = (1 if account_types.is_account_type(types.income, account)
-                                         else 2 if account_types.is_account_type(types.expenses, account)
-                                         else 0)
+            kind = kind_of(posting.account)
             if not kind:
                 continue
             units = posting.units
             if units is None or units.currency != currency or units.number is None:
                 continue
-            if kind == 1:
+            if kind == INCOME:
                 income[month] -= units.number
             else:
                 expenses[month] += units.number
@@ -237,17 +232,21 @@ def build(
     )
 
 
-def _income_or_expenses(types) -> Callable[[str], bool]:
-    """Whether an account is an income or an expenses account, decided once per account."""
-    known: dict[str, bool] = {}
+INCOME, EXPENSES = 1, 2
 
-    def test(account: str) -> bool:
+
+def _account_kinds(types) -> Callable[[str], int]:
+    """INCOME, EXPENSES or 0 of an account, decided once per account."""
+    known: dict[str, int] = {}
+
+    def kind(account: str) -> int:
         found = known.get(account)
         if found is None:
-            found = known[account] = (account_types.is_account_type(types.income, account)
-                                      or account_types.is_account_type(types.expenses, account))
+            found = known[account] = (INCOME if account_types.is_account_type(types.income, account)
+                                      else EXPENSES if account_types.is_account_type(types.expenses, account)
+                                      else 0)
         return found
-    return test
+    return kind
 
 
 def school_years(transactions: Sequence[data.Transaction], currency: str, types) -> tuple[int, ...]:
@@ -255,7 +254,7 @@ def school_years(transactions: Sequence[data.Transaction], currency: str, types)
 
     The transactions are in date order: once a year is found, the rest of it is skipped."""
     years: set[int] = set()
-    counts = _income_or_expenses(types)
+    counts = _account_kinds(types)
     found_until = None  # the last day of the latest year found
     for txn in transactions:
         if found_until is not None and txn.date <= found_until:
