@@ -57,6 +57,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
+from itertools import compress
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -68,6 +70,8 @@ from xiaozhang.model.collector import paused_collector
 from xiaozhang.model.money import format_money
 
 __plugins__ = ("generate_budget_entries",)
+
+Transaction, Posting, EMPTY = data.Transaction, data.Posting, data.EMPTY_SET
 
 
 class BudgetError(NamedTuple):
@@ -85,34 +89,62 @@ def generate_budget_entries(entries, options_map, config=None):
         if not book.derived:
             return entries, errors
         links: dict[int, str] = {}
-        new = []
-        counters: dict = defaultdict(int)
+        # one budget entry per group of sources of one day with the same payee, narration
+        # and budget lines (e.g. a day's after-school fee receipts): 合并 like the vendors'
+        # 预算分录合并选项 "摘要不同不允许合并"; every source carries the group's link
+        groups: dict[tuple, list] = {}
         for derived in book.derived:
             source = derived.source
-            counters[source.date] += 1
-            link = f"YS-{source.date:%Y%m%d}-{counters[source.date]:04d}"
-            links[id(source)] = link
-            new.append(_entry(derived, link))
-        get = links.get
-        out = []
-        append = out.append
-        for entry in entries:
-            link = get(id(entry))
-            append(entry if link is None else entry._replace(links=entry.links | {link}))
+            key = (source.date, source.payee, source.narration,
+                   tuple([(line.account, line.currency, line.meta) for line in derived.lines]))
+            found = groups.get(key)
+            if found is None:
+                groups[key] = [derived]
+            else:
+                found.append(derived)
+        new = []
+        counters: dict = defaultdict(int)
+        metas: dict = {}
+        for members in groups.values():
+            date = members[0].source.date
+            counters[date] += 1
+            link = f"YS-{date:%Y%m%d}-{counters[date]:04d}"
+            for derived in members:
+                links[id(derived.source)] = link
+            new.append(_entry(members, link, metas))
+        # the positions of the sources (a C-level pass), then a linked copy of each
+        out = list(entries)
+        marks = list(map(links.get, map(id, entries)))
+        for position in compress(range(len(out)), marks):
+            e = out[position]  # a copy of the source with the shared link (never mutated)
+            out[position] = Transaction(e.meta, e.date, e.flag, e.payee, e.narration, e.tags,
+                                        e.links | {marks[position]}, e.postings)
         out += new
         share_parts(books, out, options_map)
     return out, errors
 
 
-def _entry(derived, link: str) -> data.Transaction:
-    source = derived.source
+def _entry(members: list, link: str, metas: dict) -> data.Transaction:
+    """The budget entry of one source, or of a group of alike sources (amounts summed)."""
+    source = members[0].source
     meta = {"filename": source.meta.get("filename"), "lineno": source.meta.get("lineno"),
             GENERATED: GENERATED_BY}
-    postings = [data.Posting(line.account, Amount(line.number, line.currency), None, None, None,
-                             {k: v for k, v in line.meta if v} or None)
-                for line in derived.lines]
-    return data.Transaction(meta, source.date, "*", source.payee, source.narration, data.EMPTY_SET,
-                            frozenset((link,)), postings)
+    narration = source.narration
+    if len(members) > 1:
+        meta["sources"] = Decimal(len(members))
+        narration = f"{narration}（{len(members)} 笔合并）"
+    postings = []
+    for position, line in enumerate(members[0].lines):
+        posting_meta = metas.get(line.meta, False)
+        if posting_meta is False:  # one dict per distinct set of dimensions, shared
+            posting_meta = metas[line.meta] = {k: v for k, v in line.meta if v} or None
+        if len(members) == 1:
+            units = line.units or Amount(line.number, line.currency)
+        else:
+            units = Amount(sum(m.lines[position].number for m in members), line.currency)
+        postings.append(Posting(line.account, units, None, None, None, posting_meta))
+    return Transaction(meta, source.date, "*", source.payee, narration, EMPTY,
+                       frozenset((link,)), postings)
 
 
 def share_parts(books: SchoolBooks, entries: list, options_map) -> None:

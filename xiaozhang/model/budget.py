@@ -46,6 +46,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from beancount.core import data
+from beancount.core.amount import Amount
 
 from xiaozhang import chart
 from xiaozhang.model import dimensions as dim
@@ -136,23 +137,24 @@ class Rule:
     since: dt.date
     debit: bool | None  # None: both sides
     entry: data.Custom | None = None
+    # derived once (see `__post_init__`): the budget account a posting maps to (None: 不记),
+    # and whether the account is a 平行记账科目 (or 代管 / 在途): a posting on it makes the
+    # entry a cash movement
+    image: str | None = field(default=None, compare=False)
+    is_cash: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.target in (HELD, TRANSIT):
+            image = chart.FUND_BALANCE_MONEY
+        else:
+            image = None if self.target == IGNORE else self.target
+        object.__setattr__(self, "image", image)
+        object.__setattr__(self, "is_cash", image is not None and (
+            image in FUND_SUBS or image == chart.BUDGET_FISCAL_INCOME))
 
     @property
     def keyword(self) -> str | None:
         return self.target if self.target in KEYWORDS else None
-
-    @property
-    def image(self) -> str | None:
-        """The budget account a posting maps to (None: 不记)."""
-        if self.target in (HELD, TRANSIT):
-            return chart.FUND_BALANCE_MONEY
-        return None if self.target == IGNORE else self.target
-
-    @property
-    def is_cash(self) -> bool:
-        """A 平行记账科目 (or 代管 / 在途): a posting on it makes the entry a cash movement."""
-        image = self.image
-        return image is not None and (image in FUND_SUBS or image == chart.BUDGET_FISCAL_INCOME)
 
 
 class RuleProblem(NamedTuple):
@@ -167,6 +169,8 @@ class RuleTable:
         self.rules = rules
         self._accounts = sorted({r.account for r in rules}, key=len, reverse=True)
         self._cache: dict[str, list[Rule]] = {}
+        self._static: dict[str, Rule | None] = {}
+        self.first = dt.date.min  # the first date of the books (set by the walk)
 
     def candidates(self, account: str) -> list[Rule]:
         """The lines that can apply to `account`, most specific account first, latest first."""
@@ -178,6 +182,19 @@ class RuleTable:
                     found += sorted((r for r in self.rules if r.account == prefix),
                                     key=lambda r: r.since, reverse=True)
             self._cache[account] = found
+        return found
+
+    def static(self, account: str) -> Rule | None:
+        """The one line that applies to `account` whatever the date and side (None: it
+        depends on them, or no line applies), cached: the walk's fast path."""
+        found = self._static.get(account, False)
+        if found is False:
+            candidates = self.candidates(account)
+            first = self.first
+            found = None
+            if candidates and candidates[0].debit is None and candidates[0].since <= first:
+                found = candidates[0]  # the most specific line, in force from the start
+            self._static[account] = found
         return found
 
     def lookup(self, account: str, date: dt.date, debit: bool) -> Rule | None:
@@ -233,13 +250,12 @@ class BudgetLine(NamedTuple):
     number: Decimal
     currency: str
     meta: tuple[tuple[str, str], ...]  # func, econ, kind, budget_project, budget_class, fund
+    units: Amount | None = None  # the source posting's amount when it is the line's only one
 
 
 class Derived(NamedTuple):
     source: data.Transaction
     lines: tuple[BudgetLine, ...]
-    # (financial account, budget account or None, number) of every posting: the 差异调节表
-    pairs: tuple[tuple[str, str | None, Decimal], ...]
 
 
 class Unclassified(NamedTuple):
@@ -277,18 +293,27 @@ def _has_budget_postings(txn: data.Transaction) -> bool:
 
 def derive(txn: data.Transaction, table: RuleTable, policy) -> Derived | Unclassified | None:
     """The budget image of one financial transaction (module docstring), or None."""
+    resolved = []
+    for posting in txn.postings:
+        number = posting.units.number
+        if number is not None:
+            resolved.append((posting, table.lookup(posting.account, txn.date, number > ZERO)))
+    return _derive(txn, resolved, table, policy)
+
+
+def _derive(txn: data.Transaction, resolved: list, table: RuleTable,
+            policy) -> Derived | Unclassified | None:
+    """`derive` over the postings with their lines already looked up."""
     mapped = []
     missing = []
     cash = False
-    for posting in txn.postings:
-        number = posting.units.number
-        if number is None or number == ZERO:
+    for posting, rule in resolved:
+        if posting.units.number == ZERO:
             continue
-        rule = table.lookup(posting.account, txn.date, number > ZERO)
         if rule is None:
             missing.append(posting)
             continue
-        if rule.target == IGNORE:
+        if rule.image is None:  # 不记
             return None
         cash = cash or rule.is_cash
         mapped.append((posting, rule.image))
@@ -296,43 +321,68 @@ def derive(txn: data.Transaction, table: RuleTable, policy) -> Derived | Unclass
         return None
     if missing:
         return Unclassified(txn, tuple(missing))
-    sums: dict[tuple, Decimal] = defaultdict(Decimal)
-    pairs = []
+    sums: dict[tuple, list] = {}  # (account, currency, meta) -> [number, units or None]
     personnel = None
+    txn_func = None
     for posting, image in mapped:
-        number = posting.units.number
-        pairs.append((posting.account, image, number))
+        units = posting.units
+        number = units.number
         meta: tuple = ()
         account = image
-        if image == chart.BUDGET_OPERATING_SPENDING:
-            source = dim.funding_source(txn, posting)
-            project = dim.project_of(txn, posting)
-            nature = dim.fund_nature(source, project)
-            account = {dim.FISCAL: chart.BUDGET_SPENDING_FISCAL,
-                       dim.NON_FISCAL_PROJECT: chart.BUDGET_SPENDING_PROJECT}.get(
-                nature, chart.BUDGET_SPENDING_OTHER)
-            code = dim.economic_code(posting.account) or ""
+        if image.startswith(_SPLIT):  # 7201 事业支出 and 6001: the dimensions
+            if txn_func is None:
+                txn_func = dim.func_of(txn, None, policy) or ""
+            func = str(posting.meta["func"]) if posting.meta and "func" in posting.meta \
+                else txn_func
             kind = dim.spending_kind(txn, posting)
-            meta = (("func", dim.func_of(txn, posting, policy) or ""), ("econ", code),
-                    ("kind", kind), ("budget_project", project or ""),
-                    ("budget_class", dim.basic_class(code) if kind == dim.BASIC else ""),
-                    ("fund", source or ""))
-        elif image == chart.BUDGET_FISCAL_INCOME:
-            kind = dim.spending_kind(txn, posting)
-            account = chart.BUDGET_FISCAL_BASIC if kind == dim.BASIC else chart.BUDGET_FISCAL_PROJECT
-            if personnel is None:
-                personnel = _is_personnel(txn, table)
-            meta = (("func", dim.func_of(txn, posting, policy) or ""), ("kind", kind),
-                    ("budget_project", dim.project_of(txn, posting) or ""),
-                    ("budget_class", (dim.PERSONNEL if personnel else dim.PUBLIC_USE)
-                     if kind == dim.BASIC else ""))
-        elif image.startswith("Equity:6"):
-            meta = (("func", dim.func_of(txn, posting, policy) or ""),)
-        sums[(account, posting.units.currency, meta)] += number
-    lines = tuple(BudgetLine(a, n, c, m) for (a, c, m), n in sums.items() if n != ZERO)
+            project = dim.project_of(txn, posting) or ""
+            if image == chart.BUDGET_OPERATING_SPENDING:
+                source = dim.funding_source(txn, posting)
+                account = _SPENDING_BY_NATURE[dim.fund_nature(source, project or None)]
+                code = dim.economic_code(posting.account) or ""
+                meta = (("func", func), ("econ", code), ("kind", kind),
+                        ("budget_project", project),
+                        ("budget_class", dim.basic_class(code) if kind == dim.BASIC else ""),
+                        ("fund", source or ""))
+            else:
+                account = chart.BUDGET_FISCAL_BASIC if kind == dim.BASIC \
+                    else chart.BUDGET_FISCAL_PROJECT
+                if personnel is None:
+                    personnel = _is_personnel(txn, table)
+                meta = (("func", func), ("kind", kind), ("budget_project", project),
+                        ("budget_class", (dim.PERSONNEL if personnel else dim.PUBLIC_USE)
+                         if kind == dim.BASIC else ""))
+        elif image.startswith(_INCOME):
+            if txn_func is None:
+                txn_func = dim.func_of(txn, None, policy) or ""
+            meta = (("func", txn_func),)
+        key = (account, units.currency, meta)
+        found = sums.get(key)
+        if found is None:
+            sums[key] = [number, units]  # one posting: its amount object serves the image
+        else:
+            found[0] += number
+            found[1] = None
+    lines = tuple(BudgetLine(a, n, c, m, u) for (a, c, m), (n, u) in sums.items() if n != ZERO)
     if not lines:
         return None
-    return Derived(txn, lines, tuple(pairs))
+    return Derived(txn, lines)
+
+
+def _line(image: str, posting: data.Posting, func: str | None) -> BudgetLine:
+    """The image of one posting on a budget account that takes no dimension but `func`."""
+    units = posting.units
+    if posting.meta and "func" in posting.meta:
+        func = str(posting.meta["func"])
+    meta = (("func", func),) if func is not None and image.startswith(_INCOME) else ()
+    return BudgetLine(image, units.number, units.currency, meta, units)
+
+
+_SPLIT = (chart.BUDGET_OPERATING_SPENDING, chart.BUDGET_FISCAL_INCOME)
+_INCOME = "Equity:6"
+_SPENDING_BY_NATURE = {dim.FISCAL: chart.BUDGET_SPENDING_FISCAL,
+                       dim.NON_FISCAL_PROJECT: chart.BUDGET_SPENDING_PROJECT,
+                       dim.OTHER: chart.BUDGET_SPENDING_OTHER}
 
 
 def _is_personnel(txn: data.Transaction, table: RuleTable) -> bool:
@@ -372,56 +422,124 @@ class BudgetBook:
         book = cls(table, problems)
         if not table.rules:
             return book
+        first = books.first_date
+        if first is not None:
+            table.first = first
+        # What to read: the entries on a 平行记账科目 or a budget account, except those whose
+        # every posting maps to 8001 货币资金 (collecting 代收费, paying 2103 on, banking cash):
+        # they derive nothing and move both sides of the invariant by zero (they balance).
         wanted = index.mask_of(lambda a: chart.is_budget_account(a) or table.may_be_cash(a))
-        txns = index.take(index.where(wanted)) if wanted else []
+        money = chart.FUND_BALANCE_MONEY
+        other = index.mask_of(lambda a: not (
+            (rule := table.static(a)) is not None and rule.image == money))
+        txns = index.take(index.where(wanted, other)) if wanted and other else []
         book._walk(txns, books.policy, books.last_date)
         return book
 
     def _walk(self, txns: list, policy, last: dt.date | None) -> None:
         table = self.table
         fund_subs = FUND_SUBS
-        # per day: (financial delta, budget delta) per 8001 sub; the first entry of the day
+        budget_roots = chart.BUDGET_ROOTS
+        static, lookup = table.static, table.lookup
+        known = table._static.get  # the cache behind `static`
+        split, income = _SPLIT, _INCOME
+        funcs: dict[dt.date, str] = {}  # the profile's 支出功能分类 by date
+        # per day: (financial delta, budget delta) per 8001 sub, and the first entry of the
+        # day that moves the two sides apart
         days: dict[dt.date, list] = {}
         for txn in txns:
-            if GENERATED in txn.meta:
+            meta = txn.meta
+            if meta and GENERATED in meta:
                 continue  # our own budget entries (a list after the plugin): the model has them
             day = days.get(txn.date)
             if day is None:
                 day = days[txn.date] = [defaultdict(Decimal), defaultdict(Decimal), None]
             financial, budget = day[0], day[1]
-            local: dict[str, Decimal] = {}  # financial less budget of this entry, per 8001 sub
+            postings = txn.postings
+            if len(postings) == 2:  # most entries: a fast path for two static lines
+                first, second = postings
+                one = known(first.account, False)
+                if one is False:
+                    one = static(first.account)
+                two = known(second.account, False)
+                if two is False:
+                    two = static(second.account)
+                if one is not None and two is not None and one.is_cash | two.is_cash:
+                    image_one, image_two = one.image, two.image
+                    if image_one is not None and image_two is not None \
+                            and not image_one.startswith(split) \
+                            and not image_two.startswith(split):
+                        if image_one == image_two:
+                            continue  # e.g. cash banked: nothing moves
+                        func = None
+                        if image_one.startswith(income) or image_two.startswith(income):
+                            func = funcs.get(txn.date)
+                            if func is None:
+                                func = funcs[txn.date] = dim.default_func(policy, txn.date) or ""
+                            if "func" in meta:
+                                func = str(meta["func"])
+                        if first.meta or second.meta:
+                            lines = (_line(image_one, first, func), _line(image_two, second, func))
+                        else:
+                            units_one, units_two = first.units, second.units
+                            lines = (BudgetLine(image_one, units_one.number, units_one.currency,
+                                                (("func", func),) if func is not None
+                                                and image_one.startswith(income) else (),
+                                                units_one),
+                                     BudgetLine(image_two, units_two.number, units_two.currency,
+                                                (("func", func),) if func is not None
+                                                and image_two.startswith(income) else (),
+                                                units_two))
+                        self.derived.append(Derived(txn, lines))
+                        for line in lines:
+                            if line.account in fund_subs:
+                                budget[line.account] += line.number
+                                financial[line.account] += line.number
+                        continue
+            resolved = []
+            manual = False
             for posting in txn.postings:
                 number = posting.units.number
                 if number is None:
                     continue
                 account = posting.account
-                if account.startswith(chart.BUDGET_ROOTS):
+                if account.startswith(budget_roots):
+                    manual = True
+                    continue
+                resolved.append((posting, static(account)
+                                 or lookup(account, txn.date, number > ZERO)))
+            result = None if manual else _derive(txn, resolved, table, policy)
+            if type(result) is Derived:
+                # a derived entry moves each 8001 sub-account as its financial accounts move
+                self.derived.append(result)
+                for line in result.lines:
+                    if line.account in fund_subs:
+                        budget[line.account] += line.number
+                        financial[line.account] += line.number
+                continue
+            # anything else may move the two sides apart: count each side
+            local: dict[str, Decimal] = {}  # financial less budget of this entry, per 8001 sub
+            for posting, rule in resolved:
+                if rule is not None and rule.image in fund_subs:
+                    image, number = rule.image, posting.units.number
+                    financial[image] += number
+                    local[image] = local.get(image, ZERO) + number
+            if manual:
+                self.manual.append(txn)
+                residual = ZERO
+                for posting in txn.postings:
+                    account, number = posting.account, posting.units.number
+                    if number is None or not account.startswith(budget_roots):
+                        continue
+                    residual += number
                     for sub in fund_subs:
                         if account == sub or account.startswith(sub + ":"):
                             budget[sub] += number
                             local[sub] = local.get(sub, ZERO) - number
-                    continue
-                rule = table.lookup(account, txn.date, number > ZERO)
-                if rule is not None and rule.image in fund_subs:
-                    financial[rule.image] += number
-                    local[rule.image] = local.get(rule.image, ZERO) + number
-            if _has_budget_postings(txn):
-                self.manual.append(txn)
-                residual = sum((p.units.number for p in txn.postings
-                                if p.units.number is not None
-                                and p.account.startswith(chart.BUDGET_ROOTS)), ZERO)
                 if residual != ZERO:
                     self.unbalanced.append(UnbalancedManual(txn, residual))
-            else:
-                result = derive(txn, table, policy)
-                if isinstance(result, Derived):
-                    self.derived.append(result)
-                    for line in result.lines:
-                        if line.account in fund_subs:
-                            budget[line.account] += line.number
-                            local[line.account] = local.get(line.account, ZERO) - line.number
-                elif isinstance(result, Unclassified):
-                    self.unclassified.append(result)
+            elif type(result) is Unclassified:
+                self.unclassified.append(result)
             if day[2] is None and any(local.values()):
                 day[2] = txn  # the first entry of the day that moves the two sides apart
         self._months(days, last)
@@ -458,6 +576,14 @@ class BudgetBook:
                     day, txn = since[sub] or (end, None)
                     self.breaks.append(Break(end, sub, b, f, day, txn))
             end = month_end(end + dt.timedelta(days=1))
+
+    def images(self, txn: data.Transaction) -> list[tuple[data.Posting, str | None]]:
+        """Each posting of a (derived) transaction with the budget account its line maps it
+        to (None: no line, or 不记) — for the 差异调节表, by the same table."""
+        table = self.table
+        return [(p, rule.image if rule is not None else None)
+                for p in txn.postings if p.units.number is not None
+                for rule in (table.lookup(p.account, txn.date, p.units.number > ZERO),)]
 
     # -- balances for the reports ----------------------------------------------------------------
     def lines_between(self, first: dt.date, last: dt.date):
