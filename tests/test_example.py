@@ -21,7 +21,8 @@ LEDGER = ROOT / "ledger"
 ONE_LINE = 'plugin "xiaozhang.plugins.school"'
 # What every ledger listed before the one plugin line, in this order.
 NINE_LINES = tuple(f'plugin "xiaozhang.plugins.{name}"' for name in (
-    "policy", "approvals", "twolines", "projects", "budgets", "fees", "canteen", "assets", "depreciation"))
+    "policy", "approvals", "twolines", "projects", "budgets", "fees", "canteen", "assets", "depreciation",
+    "budget_accounting"))  # the tenth line since 平行记账: a ledger listing its plugins adds it
 
 
 def tree(folder: Path) -> dict[str, bytes]:

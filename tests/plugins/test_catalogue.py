@@ -379,6 +379,35 @@ CASES = {
           contract_start: 2026-03-01
           contract_end: 2026-08-31
         """),
+    # 平行记账 (plugins/budget_accounting.py)
+    "YS01": entry(f"""
+        ; [YS01]
+        2026-03-10 * "测试税务" "退回多缴的增值税"
+          reviewer: "陈静"
+          {BASIC}  100.00 CNY
+          Liabilities:2101应交增值税  -100.00 CNY
+        """),
+    "YS02": entry(f"""
+        ; [YS02]
+        2026-03-10 * "补记期初漏记的存款"
+          reviewer: "陈静"
+          {BASIC}  50.00 CNY
+          Equity:3001累计盈余  -50.00 CNY
+        """),
+    "YS03": entry(f"""
+        ; [YS03]
+        2026-03-10 * "退回以前年度多付的维修费"
+          reviewer: "陈静"
+          {BASIC}  800.00 CNY
+          Income:4609其他收入  -800.00 CNY
+          Equity:8001资金结存:800102货币资金  800.00 CNY
+          Equity:8202非财政拨款结余:820201年初余额调整  -700.00 CNY
+          Equity:3001累计盈余  -100.00 CNY
+        """),
+    "YS04": entry("""
+        ; [YS04]
+        2026-03-01 custom "budget-rule" "Income:4603捐赠收入" "捐赠"
+        """),
 }
 # Not insertable into the example: AS11 needs a depreciation account the chart lacks (or a
 # plugin option); docs/examples/violations.beancount and tests/plugins/test_depreciation.py

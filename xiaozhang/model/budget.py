@@ -27,7 +27,9 @@ Derivation (one transaction)
     derived when no posting is on a 平行记账科目 (accruals, depreciation, stock issues), when a
     posting's line is `不记`, or when the transaction already carries budget postings (a
     hand-written budget entry, 单凭证: its budget postings must balance among themselves).
-    A transaction on a 平行记账科目 with a posting no line covers is `Unclassified` (YS01).
+    A transaction on a 平行记账科目 with a posting no line covers is `Unclassified` (YS01); it is
+    left out of the 资金结存 check below (reported once) until a line or a hand-written budget
+    entry classifies it.
 
 资金结存 invariant (at every month end)
     For each 8001 sub-account: its balance (generated and hand-written budget postings) equals
@@ -329,7 +331,7 @@ def _derive(txn: data.Transaction, resolved: list, table: RuleTable,
         number = units.number
         meta: tuple = ()
         account = image
-        if image.startswith(_SPLIT):  # 7201 事业支出 and 6001: the dimensions
+        if image in _SPLIT:  # 7201 事业支出 and 6001 (not a sub-account given): the dimensions
             if txn_func is None:
                 txn_func = dim.func_of(txn, None, policy) or ""
             func = str(posting.meta["func"]) if posting.meta and "func" in posting.meta \
@@ -467,8 +469,7 @@ class BudgetBook:
                 if one is not None and two is not None and one.is_cash | two.is_cash:
                     image_one, image_two = one.image, two.image
                     if image_one is not None and image_two is not None \
-                            and not image_one.startswith(split) \
-                            and not image_two.startswith(split):
+                            and image_one not in split and image_two not in split:
                         if image_one == image_two:
                             continue  # e.g. cash banked: nothing moves
                         func = None
@@ -517,6 +518,10 @@ class BudgetBook:
                         budget[line.account] += line.number
                         financial[line.account] += line.number
                 continue
+            if type(result) is Unclassified:
+                # reported as YS01 and left out of the 资金结存 check until it is classified
+                self.unclassified.append(result)
+                continue
             # anything else may move the two sides apart: count each side
             local: dict[str, Decimal] = {}  # financial less budget of this entry, per 8001 sub
             for posting, rule in resolved:
@@ -538,8 +543,6 @@ class BudgetBook:
                             local[sub] = local.get(sub, ZERO) - number
                 if residual != ZERO:
                     self.unbalanced.append(UnbalancedManual(txn, residual))
-            elif type(result) is Unclassified:
-                self.unclassified.append(result)
             if day[2] is None and any(local.values()):
                 day[2] = txn  # the first entry of the day that moves the two sides apart
         self._months(days, last)
