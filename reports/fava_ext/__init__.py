@@ -99,9 +99,10 @@ from xiaozhang.reports.fava_ext.assets import FixedAssets  # noqa: E402,F401  (�
 from xiaozhang.reports.fava_ext.canteen import Canteen  # noqa: E402,F401  (a page: Fava finds it here)
 from xiaozhang.reports.fava_ext.disclosure import Disclosure  # noqa: E402,F401  (收费公示 page)
 from xiaozhang.reports.fava_ext.voucher import Voucher  # noqa: E402,F401  (录入凭证 page)
+from xiaozhang.reports.fava_ext.budget import BudgetAccounting  # noqa: E402,F401  (预算会计 page)
 
 # The sidebar's order (see the module docstring): aliases that sort before the class names.
-SIDEBAR = (Overview, Compliance, Voucher, Disclosure, Canteen, FixedAssets)
+SIDEBAR = (Overview, Compliance, Voucher, Disclosure, Canteen, FixedAssets, BudgetAccounting)
 for _rank, _page in enumerate(SIDEBAR, start=1):
     globals()[f"A{_rank}_{_page.__name__}"] = _page
 del _rank, _page

@@ -1,0 +1,397 @@
+"""预算会计报表: 会政预01/02/03, the 差异调节表 of 附注 and 补充规定 附表1, from the budget model.
+
+Every figure is a sum of the budget side (`xiaozhang.model.budget`: the entries the plugin
+derives by the rule table, and hand-written budget postings) over a year, read from the
+school model (`budget_of(SchoolBooks.of(entries))`), never derived again here.  Signs: income
+and expenditure positive; 收支差额 = 收入 − 支出.
+
+- `income_expenditure(books, year)` — 预算收入支出表 (会政预01), 本年数 / 上年数, with
+  "其中：食堂净预算收入" under (九)其他预算收入 (补充规定 二（一）、三: the canteen's 预算收支 netted
+  into 其他预算收入; its spending is not in 事业支出).
+- `carryover(books, year)` — 预算结转结余变动表 (会政预02): 年初 = the 8101–8501 balances
+  before the year plus the budget surplus of the years not yet closed (no 结转 entries yet);
+  本年收支差额 by 财政拨款 (6001 − 720101) / 其他资金; 年末 split into 财政拨款结转,
+  非财政拨款结转 (720102's projects), 非财政拨款结余.  年末合计 = 8001 资金结存 at year end.
+- `fiscal(books, year)` — 财政拨款预算收入支出表 (会政预03): rows 基本支出 人员经费 /
+  日常公用经费 and 项目支出 per project (6001 and 720101 lines by their `budget_class` /
+  `budget_project`), columns 年初结转结余, 本年收入, 本年支出, 年末结转结余.
+- `reconciliation(books, year)` — 本年盈余与预算结余的差异情况说明 (附注 (六)): each posting of
+  the year's financial entries is classified by the line of the 附注 it belongs to.
+- `spending_detail(books, year)` — 中小学校事业支出明细表 (补充规定 附表1): 事业支出 by 经济分类
+  × 资金来源 (同级财政拨款 / 事业收入 / 非同级财政拨款 / 其他资金) × 基本 / 项目.
+- `invariant(books)` — 资金结存 and its financial accounts at every month end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from xiaozhang import chart
+from xiaozhang.model import dimensions as dim
+from xiaozhang.model.budget import FUND_SUBS, Derived, budget_of
+from xiaozhang.model.generated import GENERATED
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    current: Decimal | None
+    previous: Decimal | None = None
+    level: int = 0  # 0 一、 1 (一) 2 其中
+
+
+def _year(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _sums(book, first: dt.date, last: dt.date) -> dict[str, Decimal]:
+    """{budget account: movement (debit positive)} of the lines dated in [first, last]."""
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for _source, line in book.lines_between(first, last):
+        sums[line.account] += line.number
+    return sums
+
+
+def _under(sums: dict[str, Decimal], prefix: str, exclude: str | None = None) -> Decimal:
+    return sum((n for a, n in sums.items() if (a == prefix or a.startswith(prefix + ":")
+                                               or a.startswith(prefix))
+                and not (exclude and a.startswith(exclude))), ZERO)
+
+
+# -- 会政预01 -------------------------------------------------------------------------------------
+INCOME_LINES = (
+    ("（一）财政拨款预算收入", "Equity:6001"),
+    ("（二）事业预算收入", "Equity:6101"),
+    ("（三）上级补助预算收入", "Equity:6201"),
+    ("（四）附属单位上缴预算收入", "Equity:6301"),
+    ("（五）经营预算收入", "Equity:6401"),
+    ("（六）债务预算收入", "Equity:6501"),
+    ("（七）非同级财政拨款预算收入", "Equity:6601"),
+    ("（八）投资预算收益", "Equity:6602"),
+)
+SPENDING_LINES = (
+    ("（一）行政支出", "Equity:7101"),
+    ("（二）事业支出", "Equity:7201"),
+    ("（三）经营支出", "Equity:7301"),
+    ("（四）上缴上级支出", "Equity:7401"),
+    ("（五）对附属单位补助支出", "Equity:7501"),
+    ("（六）投资支出", "Equity:7601"),
+    ("（七）债务还本支出", "Equity:7701"),
+    ("（八）其他支出", "Equity:7901"),
+)
+
+
+def _figures(sums: dict[str, Decimal]) -> dict[str, Decimal]:
+    canteen = -_under(sums, chart.BUDGET_CANTEEN_INCOME) - _under(sums, chart.BUDGET_CANTEEN_SPENDING)
+    figures = {label: -_under(sums, prefix) for label, prefix in INCOME_LINES}
+    figures["其中：政府性基金收入"] = ZERO
+    other = -_under(sums, "Equity:6609", exclude=chart.BUDGET_CANTEEN_INCOME) + canteen
+    figures["（九）其他预算收入"] = other
+    figures["其中：利息预算收入"] = -_under(sums, chart.BUDGET_INTEREST_INCOME)
+    figures["捐赠预算收入"] = -_under(sums, chart.BUDGET_DONATION_INCOME)
+    figures["租金预算收入"] = -_under(sums, chart.BUDGET_RENT_INCOME)
+    figures["食堂净预算收入"] = canteen
+    for label, prefix in SPENDING_LINES:
+        figures[label] = _under(sums, prefix, exclude=chart.BUDGET_CANTEEN_SPENDING)
+    figures["其中：利息支出"] = ZERO
+    figures["捐赠支出"] = ZERO
+    income = sum((figures[label] for label, _ in INCOME_LINES), ZERO) + other
+    spending = sum((figures[label] for label, _ in SPENDING_LINES), ZERO)
+    figures["一、本年预算收入"] = income
+    figures["二、本年预算支出"] = spending
+    figures["三、本年预算收支差额"] = income - spending
+    return figures
+
+
+ORDER_01 = (
+    ("一、本年预算收入", 0), *((label, 1) for label, _ in INCOME_LINES[:1]),
+    ("其中：政府性基金收入", 2), *((label, 1) for label, _ in INCOME_LINES[1:]),
+    ("（九）其他预算收入", 1), ("其中：利息预算收入", 2), ("捐赠预算收入", 2), ("租金预算收入", 2),
+    ("食堂净预算收入", 2),
+    ("二、本年预算支出", 0), *((label, 1) for label, _ in SPENDING_LINES),
+    ("其中：利息支出", 2), ("捐赠支出", 2),
+    ("三、本年预算收支差额", 0),
+)
+
+
+def income_expenditure(books, year: int) -> list[Line]:
+    """预算收入支出表 (会政预01): 本年数 and 上年数 per line."""
+    book = budget_of(books)
+    current = _figures(_sums(book, *_year(year)))
+    previous = _figures(_sums(book, *_year(year - 1)))
+    return [Line(label, current[label], previous[label], level) for label, level in ORDER_01]
+
+
+# -- 会政预02 -------------------------------------------------------------------------------------
+def _split(sums: dict[str, Decimal]) -> tuple[Decimal, Decimal, Decimal]:
+    """(财政拨款 收支差额, 非财政专项 收支差额, 其他资金 收支差额) of budget movements."""
+    fiscal = -_under(sums, "Equity:6001") - _under(sums, chart.BUDGET_SPENDING_FISCAL)
+    project = -_under(sums, chart.BUDGET_SPENDING_PROJECT)  # non-fiscal project income: none apart
+    total = -sum((n for a, n in sums.items() if a.startswith(("Equity:6", "Equity:7"))), ZERO)
+    return fiscal, project, total - fiscal - project
+
+
+def _balances_before(book, day: dt.date) -> dict[str, Decimal]:
+    return _sums(book, dt.date.min, day - dt.timedelta(days=1))
+
+
+def carryover(books, year: int) -> list[Line]:
+    """预算结转结余变动表 (会政预02), 本年数."""
+    book = budget_of(books)
+    first, last = _year(year)
+    before = _balances_before(book, first)
+    fiscal_before, project_before, other_before = _split(before)
+    fiscal_open = fiscal_before - _under(before, "Equity:8101") - _under(before, "Equity:8102")
+    other_open = (project_before + other_before - _under(before, "Equity:8201")
+                  - _under(before, "Equity:8202") - _under(before, "Equity:8301")
+                  - _under(before, "Equity:8401") - _under(before, "Equity:8501"))
+    movements = _sums(book, first, last)
+    fiscal, project, other = _split(movements)
+    # 结转结余 written during the year by hand: the opening of a school that starts mid-year
+    # (衔接规定 三) is 年初; the 年初余额调整 sub-accounts are 年初余额调整
+    adjust_fiscal = adjust_other = ZERO
+    for account, number in movements.items():
+        if not account.startswith(("Equity:81", "Equity:82", "Equity:83", "Equity:84",
+                                   "Equity:85")):
+            continue
+        if account.endswith("年初余额调整"):
+            if account.startswith("Equity:81"):
+                adjust_fiscal -= number
+            else:
+                adjust_other -= number
+        elif account.startswith("Equity:81"):
+            fiscal_open -= number
+        else:
+            other_open -= number
+    fiscal_open_total, other_open_total = fiscal_open + adjust_fiscal, other_open + adjust_other
+    end = fiscal_open_total + other_open_total + fiscal + project + other
+    return [
+        Line("一、年初预算结转结余", fiscal_open + other_open),
+        Line("（一）财政拨款结转结余", fiscal_open, level=1),
+        Line("（二）其他资金结转结余", other_open, level=1),
+        Line("二、年初余额调整", adjust_fiscal + adjust_other),
+        Line("（一）财政拨款结转结余", adjust_fiscal, level=1),
+        Line("（二）其他资金结转结余", adjust_other, level=1),
+        Line("三、本年变动金额", fiscal + project + other),
+        Line("（一）财政拨款结转结余", fiscal, level=1),
+        Line("1.本年收支差额", fiscal, level=2),
+        Line("2.归集调入", ZERO, level=2),
+        Line("3.归集上缴或调出", ZERO, level=2),
+        Line("（二）其他资金结转结余", project + other, level=1),
+        Line("1.本年收支差额", project + other, level=2),
+        Line("2.缴回资金", ZERO, level=2),
+        Line("3.使用专用结余", ZERO, level=2),
+        Line("4.支付所得税", ZERO, level=2),
+        Line("四、年末预算结转结余", end),
+        Line("（一）财政拨款结转结余", fiscal_open_total + fiscal, level=1),
+        Line("1.财政拨款结转", fiscal_open_total + fiscal, level=2),
+        Line("2.财政拨款结余", ZERO, level=2),
+        Line("（二）其他资金结转结余", other_open_total + project + other, level=1),
+        Line("1.非财政拨款结转", project, level=2),
+        Line("2.非财政拨款结余", other_open_total + other, level=2),
+        Line("3.专用结余", ZERO, level=2),
+        Line("4.经营结余", ZERO, level=2),
+    ]
+
+
+# -- 会政预03 -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FiscalRow:
+    label: str
+    opening: Decimal
+    income: Decimal
+    spending: Decimal
+
+    @property
+    def closing(self) -> Decimal:
+        return self.opening + self.income - self.spending
+
+
+def _fiscal_key(line) -> str:
+    meta = dict(line.meta)
+    if meta.get("kind") == dim.PROJECT:
+        return "项目：" + (meta.get("budget_project") or "（未注明项目）")
+    return meta.get("budget_class") or dim.PUBLIC_USE
+
+
+def _fiscal_by_row(book, first: dt.date, last: dt.date) -> tuple[dict, dict]:
+    income, spending = defaultdict(Decimal), defaultdict(Decimal)
+    for _source, line in book.lines_between(first, last):
+        if line.account.startswith("Equity:6001"):
+            income[_fiscal_key(line)] -= line.number
+        elif line.account.startswith(chart.BUDGET_SPENDING_FISCAL):
+            spending[_fiscal_key(line)] += line.number
+    return income, spending
+
+
+def fiscal(books, year: int) -> list[FiscalRow]:
+    """财政拨款预算收入支出表 (会政预03): 一般公共预算财政拨款 by 基本支出 (人员经费, 日常公用经费)
+    and 项目支出 (each project); the last row is the 合计."""
+    book = budget_of(books)
+    first, last = _year(year)
+    before_in, before_out = _fiscal_by_row(book, dt.date.min, first - dt.timedelta(days=1))
+    income, spending = _fiscal_by_row(book, first, last)
+    keys = [dim.PERSONNEL, dim.PUBLIC_USE] + sorted(
+        {k for d in (before_in, before_out, income, spending) for k in d} - {dim.PERSONNEL,
+                                                                              dim.PUBLIC_USE})
+    rows = [FiscalRow(key, before_in[key] - before_out[key], income[key], spending[key])
+            for key in keys]
+    rows.append(FiscalRow("合计", sum((r.opening for r in rows), ZERO),
+                          sum((r.income for r in rows), ZERO), sum((r.spending for r in rows), ZERO)))
+    return rows
+
+
+# -- 差异调节表 -----------------------------------------------------------------------------------
+ADD_INCOME = "加：1.当期确认为收入但没有确认为预算收入"
+ADD_SPENDING = "加：2.当期确认为预算支出但没有确认为费用"
+LESS_INCOME = "减：1.当期确认为预算收入但没有确认为收入"
+LESS_EXPENSE = "减：2.当期确认为费用但没有确认为预算支出"
+RECONCILIATION_ITEMS = (
+    (ADD_INCOME, "（1）应收款项、预收账款确认的收入"),
+    (ADD_INCOME, "（2）接受非货币性资产捐赠确认的收入"),
+    (ADD_SPENDING, "（1）支付应付款项、预付账款的支出"),
+    (ADD_SPENDING, "（2）为取得存货、政府储备物资等计入物资成本的支出"),
+    (ADD_SPENDING, "（3）为购建固定资产等的资本性支出"),
+    (ADD_SPENDING, "（4）偿还借款本息支出"),
+    (LESS_INCOME, "（1）收到应收款项、预收账款确认的预算收入"),
+    (LESS_INCOME, "（2）取得借款确认的预算收入"),
+    (LESS_EXPENSE, "（1）发出存货、政府储备物资等确认的费用"),
+    (LESS_EXPENSE, "（2）计提的折旧费用和摊销费用"),
+    (LESS_EXPENSE, "（3）确认的资产处置费用（处置资产价值）"),
+    (LESS_EXPENSE, "（4）应付款项、预付账款确认的费用"),
+)
+_CAPITAL = ("Assets:1601", "Assets:1611", "Assets:1613", "Assets:1701")
+_STOCK = ("Assets:1302",)
+_BORROWING = ("Liabilities:2001", "Liabilities:2501")
+
+
+def _budget_only_item(account: str, image: str) -> tuple[str, str] | None:
+    """The 附注 line of a posting whose budget image is not an income or expense of its own."""
+    if image.startswith("Equity:6"):
+        item = 7 if account.startswith(_BORROWING) else 6
+        return RECONCILIATION_ITEMS[item]
+    if image.startswith("Equity:7"):
+        if account.startswith(_CAPITAL):
+            return RECONCILIATION_ITEMS[4]
+        if account.startswith(_STOCK):
+            return RECONCILIATION_ITEMS[3]
+        if account.startswith(_BORROWING):
+            return RECONCILIATION_ITEMS[5]
+        return RECONCILIATION_ITEMS[2]
+    return None
+
+
+def _financial_only_item(txn, posting) -> tuple[str, str]:
+    """The 附注 line of an income or expense posting with no budget image."""
+    credits = [p.account for p in txn.postings if p.units.number < 0]
+    if posting.account.startswith("Income:"):
+        debits = [p.account for p in txn.postings if p.units.number > 0]
+        if any(a.startswith(_CAPITAL + _STOCK) for a in debits):
+            return RECONCILIATION_ITEMS[1]
+        return RECONCILIATION_ITEMS[0]
+    if any(a.startswith(_STOCK) for a in credits):
+        return RECONCILIATION_ITEMS[8]
+    if any(a.startswith(("Assets:1602", "Assets:1702")) for a in credits):
+        return RECONCILIATION_ITEMS[9]
+    if posting.account.startswith(chart.code_root(chart.ASSET_DISPOSAL_EXPENSE)):
+        return RECONCILIATION_ITEMS[10]
+    return RECONCILIATION_ITEMS[11]
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    budget_surplus: Decimal  # 一、本年预算结余（本年预算收支差额）
+    items: tuple[tuple[str, str, Decimal], ...]  # (group, line, amount), amounts positive
+    other: Decimal  # （二）其他事项差异
+    surplus: Decimal  # 三、本年盈余
+
+    def total(self, group: str) -> Decimal:
+        return sum((n for g, _l, n in self.items if g == group), ZERO)
+
+
+def reconciliation(books, year: int) -> Reconciliation:
+    """本年盈余与预算结余的差异情况说明: 本年预算结余 + 加项 − 减项 + 其他 = 本年盈余."""
+    book = budget_of(books)
+    first, last = _year(year)
+    budget_surplus = _figures(_sums(book, first, last))["三、本年预算收支差额"]
+    derived = {id(d.source.meta) for d in book.derived}  # a linked copy shares the meta
+    amounts: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    surplus = ZERO
+    for txn in books.transactions:
+        if not first <= txn.date <= last or txn.meta.get(GENERATED) == "budget":
+            continue
+        for posting in txn.postings:
+            account = posting.account
+            if account.startswith(("Income:", "Expenses:")):
+                surplus -= posting.units.number
+        if id(txn.meta) in derived:
+            for posting, image in book.images(txn):
+                account = posting.account
+                if image is None or account.startswith(("Income:", "Expenses:")):
+                    continue
+                item = _budget_only_item(account, image)
+                if item is not None:  # budget income is a credit, budget spending a debit
+                    number = posting.units.number
+                    amounts[item] += -number if image.startswith("Equity:6") else number
+            continue
+        if any(p.account.startswith(chart.BUDGET_ROOTS) for p in txn.postings):
+            continue  # hand-written: both sides as written (其他事项差异 if they differ)
+        for posting in txn.postings:
+            if posting.account.startswith(("Income:", "Expenses:")):
+                sign = -1 if posting.account.startswith("Income:") else 1
+                amounts[_financial_only_item(txn, posting)] += sign * posting.units.number
+    items = tuple((g, label, amounts[(g, label)]) for g, label in RECONCILIATION_ITEMS)
+    listed = (sum((n for g, _l, n in items if g in (ADD_INCOME, ADD_SPENDING)), ZERO)
+              - sum((n for g, _l, n in items if g in (LESS_INCOME, LESS_EXPENSE)), ZERO))
+    return Reconciliation(budget_surplus, items, surplus - budget_surplus - listed, surplus)
+
+
+# -- 补充规定 附表1 ------------------------------------------------------------------------------
+SOURCE_COLUMNS = (dim.SAME_LEVEL_FISCAL, dim.OPERATING, dim.OTHER_LEVEL_FISCAL, dim.OTHER_FUNDS)
+
+
+def spending_detail(books, year: int) -> list[tuple[str, str, dict[tuple[str, str], Decimal]]]:
+    """中小学校事业支出明细表: [(economic code, name, {(source, 基本支出/项目支出): amount})],
+    sorted by code, 事业支出 without the canteen (netted into 食堂净预算收入)."""
+    book = budget_of(books)
+    rows: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
+    for _source, line in book.lines_between(*_year(year)):
+        if not line.account.startswith(chart.BUDGET_OPERATING_SPENDING) \
+                or line.account.startswith(chart.BUDGET_CANTEEN_SPENDING):
+            continue
+        meta = dict(line.meta)
+        source = meta.get("fund") or dim.OTHER_FUNDS
+        if line.account.startswith(chart.BUDGET_SPENDING_FISCAL):
+            source = dim.SAME_LEVEL_FISCAL
+        rows[meta.get("econ") or "399"][(source, meta.get("kind") or dim.BASIC)] += line.number
+    return [(code, dim.economic_name(code) if code != "399" else "未分类", dict(cells))
+            for code, cells in sorted(rows.items())]
+
+
+# -- 资金结存 by month ----------------------------------------------------------------------------
+def invariant(books) -> list[tuple[dt.date, list[tuple[str, Decimal, Decimal]], bool]]:
+    """[(month end, [(8001 sub-account name, 资金结存, 对应财务科目)], holds)]."""
+    return [(m.month_end, [(s.split(":")[-1][6:], b, f) for s, b, f in m.rows], m.holds)
+            for m in budget_of(books).months]
+
+
+def years(books) -> list[int]:
+    """The years the budget side covers, latest first."""
+    book = budget_of(books)
+    found = {d.source.date.year for d in book.derived} | {t.date.year for t in book.manual}
+    return sorted(found, reverse=True)
+
+
+__all__ = ("FUND_SUBS", "Derived", "income_expenditure", "carryover", "fiscal", "reconciliation",
+           "spending_detail", "invariant", "years")
+
+
+def income_expenditure_between(books, first: dt.date, last: dt.date) -> list[Line]:
+    """The 会政预01 lines for any period [first, last] (the Fava page's time filter)."""
+    figures = _figures(_sums(budget_of(books), first, last))
+    return [Line(label, figures[label], None, level) for label, level in ORDER_01]
