@@ -18,7 +18,8 @@ one the rules read, so a page computes the model once per load.
 Pages: Overview (概览, `/<ledger>/extension/Overview/`), Compliance (合规,
 `/<ledger>/extension/Compliance/`), FixedAssets (固定资产, `/<ledger>/extension/FixedAssets/`,
 in `assets.py`), Canteen (食堂, `/<ledger>/extension/Canteen/`, in `canteen.py`), Disclosure
-(收费公示, `/<ledger>/extension/Disclosure/`, in `disclosure.py`).
+(收费公示, `/<ledger>/extension/Disclosure/`, in `disclosure.py`), BudgetAccounting (预算会计,
+`/<ledger>/extension/BudgetAccounting/`, in `budget.py`).
 
 Only extension classes may subclass `FavaExtensionBase` in this module: Fava registers every
 such class it finds here as a page, so shared code lives in the `ReportPage` mixin.
@@ -26,7 +27,7 @@ such class it finds here as a page, so shared code lives in the `ReportPage` mix
 Sidebar order (`SIDEBAR`): Fava lists the pages in the order `inspect.getmembers` finds them,
 that is by the names they have in this module, alphabetically, each class once (the first
 name wins). The aliases `A1_Overview` … sort before every class name and set the order an
-accountant expects: 概览, 合规, 录入凭证, 收费公示, 食堂, 固定资产. The URLs keep the class
+accountant expects: 概览, 合规, 录入凭证, 收费公示, 食堂, 固定资产, 预算会计. The URLs keep the class
 names (`extension/Overview/`).
 """
 
