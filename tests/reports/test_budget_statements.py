@@ -182,3 +182,18 @@ def test_the_page_in_fava():
         assert text in html, text
     period = client.get(f"/{quote(slug)}/extension/BudgetAccounting/?time=2026-03")
     assert period.status_code == 200 and "本期预算收支（2026年3月）" in period.get_data(as_text=True)
+
+
+def test_the_budget_report_command(tmp_path):
+    from click.testing import CliRunner
+
+    from xiaozhang.cli import main
+    result = CliRunner().invoke(main, ["budget", "report", "--year", "2026", "--out", str(tmp_path),
+                                       "--ledger", str(LEDGER / "main.beancount"),
+                                       "--format", "html", "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert "预算收入支出表-2026.html" in names and "财政拨款预算收入支出表-2026.xlsx" in names
+    missing = CliRunner().invoke(main, ["budget", "report", "--year", "2019", "--out", str(tmp_path),
+                                        "--ledger", str(LEDGER / "main.beancount")])
+    assert missing.exit_code != 0 and "2019 年没有预算会计记录" in missing.output
