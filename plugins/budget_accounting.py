@@ -97,8 +97,7 @@ def generate_budget_entries(entries, options_map, config=None):
         groups: dict[tuple, list] = {}
         for derived in book.derived:
             source = derived.source
-            key = (source.date, source.payee, source.narration,
-                   tuple([(line.account, line.currency, line.meta) for line in derived.lines]))
+            key = (source.date, source.payee, source.narration, derived.key)
             found = groups.get(key)
             if found is None:
                 groups[key] = [derived]

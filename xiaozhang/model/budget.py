@@ -258,6 +258,11 @@ class BudgetLine(NamedTuple):
 class Derived(NamedTuple):
     source: data.Transaction
     lines: tuple[BudgetLine, ...]
+    shape: tuple = ()  # the lines without their amounts: alike entries of a day are merged
+
+    @property
+    def key(self) -> tuple:
+        return self.shape or tuple([(l.account, l.currency, l.meta) for l in self.lines])
 
 
 class Unclassified(NamedTuple):
@@ -455,8 +460,9 @@ class BudgetBook:
                 continue  # our own budget entries (a list after the plugin): the model has them
             day = days.get(txn.date)
             if day is None:
-                day = days[txn.date] = [defaultdict(Decimal), defaultdict(Decimal), None]
-            financial, budget = day[0], day[1]
+                day = days[txn.date] = [defaultdict(Decimal), defaultdict(Decimal), None,
+                                        defaultdict(Decimal)]
+            financial, budget, both = day[0], day[1], day[3]
             postings = txn.postings
             if len(postings) == 2:  # most entries: a fast path for two static lines
                 first, second = postings
@@ -491,11 +497,12 @@ class BudgetBook:
                                                 (("func", func),) if func is not None
                                                 and image_two.startswith(income) else (),
                                                 units_two))
-                        self.derived.append(Derived(txn, lines))
+                        self.derived.append(Derived(txn, lines, (lines[0].account, lines[1].account,
+                                                                 lines[0].meta, lines[1].meta,
+                                                                 lines[0].currency)))
                         for line in lines:
                             if line.account in fund_subs:
-                                budget[line.account] += line.number
-                                financial[line.account] += line.number
+                                both[line.account] += line.number
                         continue
             resolved = []
             manual = False
@@ -515,8 +522,7 @@ class BudgetBook:
                 self.derived.append(result)
                 for line in result.lines:
                     if line.account in fund_subs:
-                        budget[line.account] += line.number
-                        financial[line.account] += line.number
+                        both[line.account] += line.number
                 continue
             if type(result) is Unclassified:
                 # reported as YS01 and left out of the 资金结存 check until it is classified
@@ -560,12 +566,13 @@ class BudgetBook:
         position = 0
         while end <= final:
             while position < len(ordered) and ordered[position][0] <= end:
-                date, (financial, budget, first) = ordered[position]
+                date, (financial, budget, first, both) = ordered[position]
                 position += 1
                 for sub in FUND_SUBS:
                     before = fin[sub] - bud[sub]
-                    fin[sub] += financial.get(sub, ZERO)
-                    bud[sub] += budget.get(sub, ZERO)
+                    moved = both.get(sub, ZERO)  # derived entries move both sides alike
+                    fin[sub] += financial.get(sub, ZERO) + moved
+                    bud[sub] += budget.get(sub, ZERO) + moved
                     after = fin[sub] - bud[sub]
                     if after == ZERO:
                         since[sub] = None
