@@ -277,3 +277,23 @@ def test_invariant_missing_opening():
                                 date="2026-01-31"))
     assert [e.message[:6] for e in errors] == ["[YS02]"]
     assert "2026-01-31" in errors[0].message
+
+
+def test_dated_and_one_sided_lines():
+    """A line for debits only, and a later line replacing an earlier one from its date."""
+    rules = (default_rules_text()
+             + '2019-01-01 custom "budget-rule" "Assets:1214预付账款" "在途"\n  side: "借"\n'
+             + '2026-03-01 custom "budget-rule" "Income:4605租金收入" "Equity:6609其他预算收入:660999其他"\n')
+    entries, errors = load(
+        txn(f"Assets:1214预付账款  90.00 CNY", f"{BASIC}  -90.00 CNY", date="2026-02-01")
+        + txn(f"{BASIC}  10.00 CNY", f"{chart.RENT_INCOME}  -10.00 CNY", date="2026-02-02")
+        + txn(f"{BASIC}  20.00 CNY", f"{chart.RENT_INCOME}  -20.00 CNY", date="2026-03-02")
+        + txn(f"{BASIC}  5.00 CNY", "Assets:1214预付账款  -5.00 CNY", date="2026-03-03"),
+        rules=rules)
+    assert [e.message for e in errors] == []
+    by_date = {str(e.date): postings(e) for e in budget_entries(entries)}
+    assert "2026-02-01" not in by_date  # 预付 paid: 在途 (debit line), nothing
+    assert by_date["2026-02-02"] == {M: D("10.00"), chart.BUDGET_RENT_INCOME: D("-10.00")}
+    assert by_date["2026-03-02"] == {M: D("20.00"), chart.BUDGET_MISC_INCOME: D("-20.00")}
+    # a refund of the prepayment (credit): the general 1214 line, 7201 reduced
+    assert by_date["2026-03-03"] == {M: D("5.00"), chart.BUDGET_SPENDING_OTHER: D("-5.00")}
