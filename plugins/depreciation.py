@@ -54,7 +54,8 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from xiaozhang import chart
-from xiaozhang.model.assets import AssetError, AssetRegister, Card, straight_line
+from xiaozhang.model import uses
+from xiaozhang.model.assets import AssetError, AssetRegister, Card
 from xiaozhang.model.books import GENERATED, SchoolBooks
 from xiaozhang.model.collector import paused_collector
 from xiaozhang.model.money import from_fen
@@ -90,45 +91,60 @@ def last_day(month: int) -> dt.date:
     return month_end(month_of_index(month))
 
 
+def _runs(register: AssetRegister, card: Card, last: int) -> list[tuple]:
+    """The card's charges up to month `last` as runs (first, end, monthly, count, remainder,
+    card, use): one per schedule segment (a new one after each addition) and use (单位管理 /
+    业务活动, which a transfer to another department can change)."""
+    schedule = card.schedule
+    segments = (schedule,) if schedule.before is None else schedule.segments()
+    card_uses = register.uses(card)
+    runs = []
+    for segment in segments:
+        first, count = segment.first, segment.count
+        end = min(segment.end, last)
+        if first > end:
+            continue
+        for position, (since, use) in enumerate(card_uses):
+            until = card_uses[position + 1][0] - 1 if position + 1 < len(card_uses) else end
+            start, stop = max(first, since), min(end, until)
+            if start > stop or start > first + count:
+                continue
+            runs.append((start, stop, segment.monthly, first + count - start, segment.last,
+                         card, use))
+    return runs
+
+
 def build_entries(register: AssetRegister, currency: str, per_asset: bool = False):
     """The generated entries and the AS11 problems, for a register."""
     if register.horizon is None:
         return [], []
     last = register.horizon
-    # per category, in ledger order: (first, end, monthly, count, remainder, card), where
-    # `end` is the last month charged up to the horizon
-    by_category: dict[str, list[tuple]] = {}
+    # per (category, use), in ledger order: (first, end, monthly, count, remainder, card, use),
+    # where `end` is the last month charged up to the horizon
+    groups: dict[tuple[str, str], list[tuple]] = {}
     for card in register.cards.values():
         if not card.depreciates:
             continue
-        first, stop = card.first, card.stop
-        monthly, count, remainder = straight_line(card.cost - card.prior,
-                                                  card.life * 12 - card.prior_months)
-        end = first + count - (0 if remainder else 1)
-        if stop is not None and stop < end:
-            end = stop
-        if last < end:
-            end = last
-        if first <= end:
-            by_category.setdefault(card.category, []).append(
-                (first, end, monthly, count, remainder, card))
+        for run in _runs(register, card, last):
+            groups.setdefault((card.category, run[-1]), []).append(run)
     new: list[data.Transaction] = []
     errors: list[AssetError] = []
-    expense = chart.DEPRECIATION_EXPENSE
-    for category, runs in by_category.items():
+    for (category, use), runs in groups.items():
+        expense = uses.depreciation_expense(use)
         account = chart.depreciation_account(category)
         first_month = min(run[0] for run in runs)
         missing = [a for a in (expense, account) if not register.usable(a, first_month)]
         if missing:
-            card = runs[0][-1]
+            card = runs[0][-2]
             errors.append(AssetError(card.source, (
                 f"[AS11] 无法计提{category}折旧：科目 {'、'.join(missing)} 没有开设或开设日期晚于 "
                 f"{last_day(first_month)}（请在科目表中 open）"), card.entry))
             continue
+        label = category if use == uses.SERVICE else f"{category}，行政及后勤"
         if per_asset:
             new += _per_asset(runs, expense, account, currency)
         else:
-            new += _per_category(category, runs, first_month, last, expense, account, currency)
+            new += _per_category(label, runs, first_month, last, expense, account, currency)
     return new, errors
 
 
@@ -153,7 +169,7 @@ def _per_category(category: str, runs: list[tuple], start: int, last: int, expen
     singles = [0] * span  # remainders, month by month
     single_counts = [0] * span
     starts: dict[int, list[tuple[int, int, Card]]] = {}
-    for position, (first, end, monthly, count, remainder, card) in enumerate(runs):
+    for position, (first, end, monthly, count, remainder, card, _use) in enumerate(runs):
         offset = first - start
         run_end = first + count - 1
         if run_end > end:
@@ -194,7 +210,7 @@ def _per_category(category: str, runs: list[tuple], start: int, last: int, expen
 def _per_asset(runs: list[tuple], expense: str, account: str,
                currency: str) -> list[data.Transaction]:
     entries = []
-    for first, end, _monthly, _count, _remainder, card in runs:
+    for first, end, _monthly, _count, _remainder, card, _use in runs:
         schedule = card.schedule
         for month in range(first, end + 1):
             amount = schedule.charge(month)

@@ -96,8 +96,18 @@ def until(date) -> str:
     return f'{date} * "银行" "结息"\n  {BASIC}  1.00 CNY\n  Income:4609其他收入  -1.00 CNY\n\n'
 
 
-def policy(date, name, value) -> str:
-    return f'{date} custom "policy" "{name}" {value}\n\n'
+def policy(date, name, value, **meta) -> str:
+    lines = [f'{date} custom "policy" "{name}" {value}']
+    lines += [f'  {key}: "{val}"' for key, val in meta.items()]
+    return "\n".join(lines) + "\n\n"
+
+
+BASIS = "某省教育厅〔2018〕12号"  # a made-up basis for the next-month exception
+
+
+def next_month(date) -> str:
+    """`depreciation-start "next-month"` as the documented exception (with its basis)."""
+    return policy(date, "depreciation-start", '"next-month"', basis=BASIS)
 
 
 def run(*parts, header=HEADER):

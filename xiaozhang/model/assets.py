@@ -26,6 +26,7 @@ from xiaozhang.model.asset_cards import (  # noqa: F401  (the names the rules an
     BATCH_CATEGORIES,
     CATEGORIES,
     DEPRECIATION,
+    LIFE_RULES,
     DISPOSALS,
     DISPOSED,
     FIXED,
@@ -38,13 +39,16 @@ from xiaozhang.model.asset_cards import (  # noqa: F401  (the names the rules an
     STATUSES,
     SUBCATEGORIES,
     TRANSFER_KEYS,
+    Addition,
     Card,
     Disposal,
+    LifeRule,
     Schedule,
     Transfer,
     account_code,
     is_depreciated,
     last_closed_month,
+    life_rule,
     minimum_life,
     straight_line,
     text,
@@ -52,7 +56,8 @@ from xiaozhang.model.asset_cards import (  # noqa: F401  (the names the rules an
 from xiaozhang.model.generated import GENERATED
 from xiaozhang.model.collector import paused_collector
 from xiaozhang.model.money import CENT, fen, from_fen
-from xiaozhang.model.periods import month_index
+from xiaozhang.model import uses
+from xiaozhang.model.periods import month_end, month_index, month_of_index
 from xiaozhang.model.policy import Policy, read_policy
 
 REQUIRED = (("asset_id", "资产编号"), ("category", "类别"), ("model", "规格型号"),
@@ -62,18 +67,33 @@ PURCHASE_REQUIRED = (("supplier", "供应商"), ("invoice", "发票号"), ("proc
 BASE_KEYS = frozenset(key for key, _label in REQUIRED)
 PURCHASE_KEYS = BASE_KEYS | {key for key, _label in PURCHASE_REQUIRED}
 CARD_KEYS = ("asset_id", "category", "subcategory", "quantity", "life", "status", "acquired",
-             "depreciated", "depreciated_months")
+             "depreciated", "depreciated_months", "nominal", "addition")
 CARD_KEY_SET = PURCHASE_KEYS | set(CARD_KEYS) | {"name", "model"}
 # the required values of a card that has every required key (index: is it a purchase)
 REQUIRED_VALUES = (operator.itemgetter(*BASE_KEYS), operator.itemgetter(*PURCHASE_KEYS))
 
 
 class AssetError(NamedTuple):
-    """A problem of the asset cards (AS01–AS11), pointing at the entry's file and line."""
+    """A problem of the asset cards (AS01–AS14), pointing at the entry's file and line."""
 
     source: dict
     message: str
     entry: Any
+
+
+class AssetWarning(NamedTuple):
+    """Shown with the errors, but `xiaozhang check` does not fail on it: a life other than
+    附表2's (AS04), depreciation starting the month after (AS13)."""
+
+    source: dict
+    message: str
+    entry: Any
+    warning = True
+
+# 名义金额 (人民币 1 元, 制度 1601 四（四）1): only what comes in without a cost — a donation, a
+# free transfer, a count surplus — may be entered at it.
+NOMINAL_FEN = 100
+NOMINAL_SOURCES = ("接受捐赠", "无偿调入", "盘盈")
 
 
 def build(books) -> "AssetRegister":
@@ -183,6 +203,24 @@ class AssetRegister:
             self._check_disposal_amounts(txn, postings)
         for entry in sorted(transfers, key=lambda e: e.date):
             self._transfer(entry)
+        self._check_start()
+
+    def _check_start(self) -> None:
+        """当月增加当月计提 (应用指南) is the rule; "next-month" is an exception that must name
+        its basis (`basis` on the directive: an error without, a warning with)."""
+        origins = self.policy.origins.get("depreciation-start") or {}
+        for day, entry in sorted(origins.items()):
+            if self.policy.get("depreciation-start", day) != "next-month":
+                continue
+            basis = text(entry.meta.get("basis"))
+            if basis:
+                self.report(entry.meta, "AS13", f"自 {day} 起固定资产次月起计提折旧（依据：{basis}）："
+                                                "与《政府会计准则第3号——固定资产》应用指南“当月增加的固定资产，"
+                                                "当月开始计提折旧”不同，作为例外执行", entry, warning=True)
+            else:
+                self.report(entry.meta, "AS13", "depreciation-start \"next-month\"（次月起计提折旧）不符合"
+                                                "应用指南“当月增加的固定资产，当月开始计提折旧”；确需例外的，"
+                                                "在这条指令下写依据 basis（如主管部门文号）", entry)
 
     def _walk(self, entries, disposals) -> tuple[list[data.Custom], dt.date | None]:
         """One pass over `entries` (a register read alone): the cards, the opens, the
@@ -216,8 +254,9 @@ class AssetRegister:
         opened = self.opened.get(account)
         return opened is not None and month_index(opened) <= month
 
-    def report(self, source, code: str, message: str, entry) -> None:
-        self.errors.append(AssetError(source, f"[{code}] {message}", entry))
+    def report(self, source, code: str, message: str, entry, warning: bool = False) -> None:
+        kind = AssetWarning if warning else AssetError
+        self.errors.append(kind(source, f"[{code}] {message}", entry))
 
     def setting_fen(self, name: str, day: dt.date) -> int:
         """An amount setting in fen."""
@@ -293,16 +332,19 @@ class AssetRegister:
         else:
             meta = {**txn.meta, **own} if own else txn.meta
         (asset_id, category, subcategory, quantity_value, life_value, status, acquired,
-         prior_amount, prior_months_value) = map(meta.get, CARD_KEYS)
+         prior_amount, prior_months_value, nominal, addition) = map(meta.get, CARD_KEYS)
         if type(asset_id) is not str:
             asset_id = text(asset_id)
+        if addition is not None:
+            self._addition(txn, posting, meta, asset_id, text(addition), life_value)
+            return None
         if type(category) is not str:
             category = text(category)
         subcategory = text(subcategory) or None
         source = own if own and "asset_id" in own else txn.meta
         table = SUBCATEGORIES.get(category)
         minimum = table.get(subcategory) if table is not None and subcategory else None
-        depreciable = minimum is not None
+        depreciable = minimum is not None and nominal is not True
         problems: list[str] = []
 
         if not required <= meta.keys() or "" in REQUIRED_VALUES[kind == PURCHASE](meta) \
@@ -361,7 +403,7 @@ class AssetRegister:
                                             f"实际记入 {posting.account}", txn)
             if table is not None and subcategory and subcategory not in table:
                 self.report(source, "AS03", f"资产卡片 {asset_id}：子类“{subcategory}”不在{category}的"
-                                            f"折旧年限表中（财会〔2017〕4号）；可用："
+                                            f"折旧年限表中（中小学校补充规定附表2、财会〔2017〕4号）；可用："
                                             + "、".join(table), txn)
             elif table is None and subcategory:
                 self.report(source, "AS03", f"资产卡片 {asset_id}：{category} 不分子类，"
@@ -373,14 +415,15 @@ class AssetRegister:
             if life is None:
                 self.report(source, "AS04", f"资产卡片 {asset_id}：使用年限 life 应为正整数（年），"
                                             f"实际为 {life_value!r}", txn)
-            elif minimum is not None and life < minimum:
-                self.report(source, "AS04", f"资产卡片 {asset_id}：{subcategory}使用年限 {life} 年，低于"
-                                            f"财会〔2017〕4号规定的最低 {minimum} 年", txn)
+            elif minimum is not None:
+                self.check_life(source, asset_id, category, subcategory, life, txn)
 
         cost = fen(posting.units.number)
         count = quantity or 1
         rule_day = acquired or txn.date
-        if expected is not None:
+        if nominal is not None:
+            nominal = self._check_nominal(source, asset_id, nominal, cost, kind, txn)
+        if expected is not None and not nominal:
             special = category == SPECIAL_EQUIPMENT
             key = "asset-threshold-special" if special else "asset-threshold"
             thresholds = self._thresholds.get(rule_day)
@@ -395,7 +438,9 @@ class AssetRegister:
                 label = "专用设备" if category == SPECIAL_EQUIPMENT else "固定资产"
                 self.report(source, "AS02", f"资产卡片 {asset_id}：单位价值 {unit.quantize(CENT)} 元低于"
                                             f"{label}标准 {threshold} 元（{rule_day} 有效），应记 1302 库存物品"
-                                            "或直接计入费用（低值易耗品）", txn)
+                                            "或直接计入费用（低值易耗品）"
+                                            + ("；以名义金额（人民币 1 元）入账的受赠、调入、盘盈资产写 "
+                                               "nominal: TRUE" if cost == NOMINAL_FEN else ""), txn)
 
         if asset_id in self.cards:
             first = self.cards[asset_id]
@@ -410,10 +455,100 @@ class AssetRegister:
             asset_id, category, subcategory, count, life, cost, txn.date, acquired or txn.date,
             kind, status, fen(prior) if prior is not None else 0, prior_months or 0,
             txn, posting, meta,
-            # a card that cannot be depreciated for lack of data gets no schedule (reported above)
-            depreciable and life is not None, first)
+            # a card that cannot be depreciated for lack of data gets no schedule (reported
+            # above); one at a nominal amount never is (准则第3号 第十七条)
+            depreciable and life is not None and not nominal, first, nominal=bool(nominal))
         self.cards[asset_id] = card
         return card
+
+    def check_life(self, source, asset_id: str, category: str, subcategory: str, life: int,
+                   entry) -> bool:
+        """The life of a card (or the revised life of an addition) against the life table:
+        below 附表2 (or below the general table where 附表2 has no line) or above the upper end
+        of a range is an error; above 附表2 within the general table, a warning."""
+        rule = life_rule(category, subcategory)
+        if rule is None:
+            return True
+        basis = ("中小学校补充规定附表2" if rule.school is not None
+                 else "财会〔2017〕4号政府固定资产折旧年限表")
+        if life < rule.floor:
+            self.report(source, "AS04", f"资产卡片 {asset_id}：{subcategory}使用年限 {life} 年，低于"
+                                        f"{basis}规定的 {rule.floor} 年", entry)
+            return False
+        if rule.maximum is not None and life > rule.maximum:
+            self.report(source, "AS04", f"资产卡片 {asset_id}：{subcategory}使用年限 {life} 年，超过"
+                                        f"财会〔2017〕4号规定的 {rule.minimum}—{rule.maximum} 年", entry)
+            return False
+        if rule.school is not None and life != rule.school:
+            self.report(source, "AS04", f"资产卡片 {asset_id}：{subcategory}使用年限 {life} 年，与中小学校"
+                                        f"补充规定附表2 的 {rule.school} 年不一致（通常情况下应按附表2；"
+                                        "确有依据的请在卡片备注）", entry, warning=True)
+        return True
+
+    def _check_nominal(self, source, asset_id: str, nominal: Any, cost: int, kind: str,
+                       txn) -> bool:
+        """A card at a nominal amount (名义金额): `nominal: TRUE`, 1.00 CNY, and come in
+        without a cost (接受捐赠, 无偿调入, 盘盈). True: the card is taken as nominal."""
+        if nominal is not True:
+            self.report(source, "AS12", f"资产卡片 {asset_id}：以名义金额计量写 nominal: TRUE，"
+                                        f"实际为 {nominal!r}", txn)
+            return False
+        problems = []
+        if cost != NOMINAL_FEN:
+            problems.append(f"名义金额为人民币 1 元，卡片原值为 {from_fen(cost)} 元")
+        if kind not in NOMINAL_SOURCES:
+            problems.append(f"只有{'、'.join(NOMINAL_SOURCES)}且无法确定成本的资产才能以名义金额入账，"
+                            f"本卡片的取得方式是{kind}")
+        if problems:
+            self.report(source, "AS12", f"资产卡片 {asset_id}：" + "；".join(problems), txn)
+        return True
+
+    def _addition(self, txn: data.Transaction, posting: data.Posting, meta: dict, asset_id: str,
+                  kind: str, life_value: Any) -> None:
+        """An addition to an existing card (改扩建, 准则第3号 第二十二条): the cost joins the
+        card and its schedule is worked out again from the month of the addition."""
+        own = posting.meta
+        source = own if own and ("asset_id" in own or "addition" in own) else txn.meta
+        card = self.cards.get(asset_id)
+        where = f"{asset_id} 的{kind or '追加'}"
+        if not kind:
+            self.report(source, "AS14", f"{where}：addition 应写后续支出的类别（如 改扩建、加装）", txn)
+            return
+        if card is None:
+            self.report(source, "AS14", f"{where}：资产编号没有资产卡片（改扩建记在已有卡片上，"
+                                        "卡片须先入账）", txn)
+            return
+        if posting.account != card.account:
+            self.report(source, "AS14", f"{where}：应记入卡片的科目 {card.account}，"
+                                        f"实际记入 {posting.account}", txn)
+            return
+        if card.nominal:
+            self.report(source, "AS14", f"{where}：以名义金额计量的资产不能追加成本", txn)
+            return
+        previous = card.additions[-1].life if card.additions else card.life
+        life = previous
+        if life_value is not None:
+            life = _positive_int(life_value)
+            if life is None:
+                self.report(source, "AS04", f"{where}：重新确定的使用年限 life 应为正整数（年），"
+                                            f"实际为 {life_value!r}", txn)
+                return
+            if card.depreciates and not self.check_life(source, asset_id, card.category,
+                                                        card.subcategory, life, txn):
+                return
+        first = self.first_month(txn.date, PURCHASE)
+        addition = Addition(txn.date, fen(posting.units.number), kind, life or 0, first, txn,
+                            posting, source)
+        if card.depreciates:
+            left = card.months_left(addition)
+            if left <= 0:
+                used = card.prior_months + max(0, first - card.first)
+                self.report(source, "AS14", f"{where}：卡片已使用 {used} 个月，使用年限 {life} 年已满，"
+                                            "改扩建后须写重新确定的使用年限 life（从卡片开始计提折旧的月份算起，"
+                                            "大于已使用的年数）", txn)
+                return
+        card.additions = (*card.additions, addition)
+        card.computed = None
 
     def _check_prior(self, txn: data.Transaction, cards: list[Card]) -> None:
         """Depreciation taken before the books: within the cost and life, and credited to 1602."""
@@ -445,6 +580,32 @@ class AssetRegister:
             if expected.get(account, 0) != booked.get(account, 0):
                 self.report(txn.meta, "AS08", f"卡片已提折旧合计 {from_fen(expected.get(account, 0))} 元，"
                                               f"本笔贷记 {account} {from_fen(booked.get(account, 0))} 元，两者应相等", txn)
+
+    # -- uses (5001 / 5101) ----------------------------------------------------------------
+    def _depts(self, day: dt.date) -> frozenset[str]:
+        key = ("admin-depts:set", day)
+        if key not in self._policy_values:
+            self._policy_values[key] = uses.admin_depts(self.policy, day)
+        return self._policy_values[key]
+
+    def uses(self, card: Card) -> list[tuple[int, str]]:
+        """[(first month, use)] of a card's depreciation from its first month: 单位管理 or
+        业务活动 (`xiaozhang.model.uses`) by its 使用部门 at each month's end (transfers
+        included) and the 行政及后勤 departments of the policy `admin-depts` then."""
+        changes = [t for t in card.transfers if "dept" in t.changes]
+        policy_dates = self.policy.values.get("admin-depts") or ()
+        if not changes and not policy_dates:
+            return [(card.first, uses.use_of(card.dept, self._depts(card.date)))]
+        points = {card.first}
+        points.update(month_index(t.date) for t in changes)
+        points.update(month_index(day) for day, _value in policy_dates)
+        result: list[tuple[int, str]] = []
+        for month in sorted(p for p in points if p >= card.first):
+            day = month_end(month_of_index(month))
+            use = uses.use_of(card.state_on(day)["dept"], self._depts(day))
+            if not result or result[-1][1] != use:
+                result.append((month, use))
+        return result
 
     # -- schedules ------------------------------------------------------------------------
     def first_month(self, day: dt.date, kind: str) -> int:
@@ -486,9 +647,15 @@ class AssetRegister:
                 self.report(source, "AS07", f"资产 {asset_id}：处置方式 disposal 应为 "
                                             f"{' / '.join(DISPOSALS)}，实际为“{kind}”", txn)
                 continue
-            if fen(-posting.units.number) != card.cost or posting.account != card.account:
+            late = [a for a in card.additions if a.date > txn.date]
+            if late:
+                self.report(source, "AS07", f"资产 {asset_id} 于 {txn.date} 处置，之后不能再有"
+                                            f"{late[0].kind}（{late[0].date}）", txn)
+                continue
+            cost = card.cost_on(txn.date)
+            if fen(-posting.units.number) != cost or posting.account != card.account:
                 self.report(source, "AS07", f"资产 {asset_id} 整张卡片处置：应贷记 {card.account} 原值 "
-                                            f"{from_fen(card.cost)} 元，实际贷记 {posting.account} "
+                                            f"{from_fen(cost)} 元，实际贷记 {posting.account} "
                                             f"{-posting.units.number} 元", txn)
                 continue
             card.disposal = Disposal(txn.date, kind, txn, source)
@@ -511,7 +678,7 @@ class AssetRegister:
                 account = chart.depreciation_account(card.category)
                 depreciation[account] = depreciation.get(account, 0) + taken
             target = DISPOSALS[card.disposal.kind][0]
-            book_value[target] = book_value.get(target, 0) + card.cost - taken
+            book_value[target] = book_value.get(target, 0) + card.total_cost - taken
         debited: dict[str, int] = {}
         for posting in txn.postings:
             number = posting.units.number
