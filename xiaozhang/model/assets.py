@@ -462,10 +462,11 @@ class AssetRegister:
         return card
 
     def check_life(self, source, asset_id: str, category: str, subcategory: str, life: int,
-                   entry) -> bool:
+                   entry, revised: bool = False) -> bool:
         """The life of a card (or the revised life of an addition) against the life table:
         below 附表2 (or below the general table where 附表2 has no line) or above the upper end
-        of a range is an error; above 附表2 within the general table, a warning."""
+        of a range is an error; a card's life above 附表2 within the general table, a warning
+        (a life revised after 改扩建 may differ: 准则第3号 第二十二条)."""
         rule = life_rule(category, subcategory)
         if rule is None:
             return True
@@ -479,7 +480,7 @@ class AssetRegister:
             self.report(source, "AS04", f"资产卡片 {asset_id}：{subcategory}使用年限 {life} 年，超过"
                                         f"财会〔2017〕4号规定的 {rule.minimum}—{rule.maximum} 年", entry)
             return False
-        if rule.school is not None and life != rule.school:
+        if rule.school is not None and life != rule.school and not revised:
             self.report(source, "AS04", f"资产卡片 {asset_id}：{subcategory}使用年限 {life} 年，与中小学校"
                                         f"补充规定附表2 的 {rule.school} 年不一致（通常情况下应按附表2；"
                                         "确有依据的请在卡片备注）", entry, warning=True)
@@ -489,10 +490,10 @@ class AssetRegister:
                        txn) -> bool:
         """A card at a nominal amount (名义金额): `nominal: TRUE`, 1.00 CNY, and come in
         without a cost (接受捐赠, 无偿调入, 盘盈). True: the card is taken as nominal."""
-        if nominal is not True:
+        if nominal is not True:  # meant as nominal all the same: one problem, not two
             self.report(source, "AS12", f"资产卡片 {asset_id}：以名义金额计量写 nominal: TRUE，"
                                         f"实际为 {nominal!r}", txn)
-            return False
+            return True
         problems = []
         if cost != NOMINAL_FEN:
             problems.append(f"名义金额为人民币 1 元，卡片原值为 {from_fen(cost)} 元")
@@ -534,7 +535,7 @@ class AssetRegister:
                                             f"实际为 {life_value!r}", txn)
                 return
             if card.depreciates and not self.check_life(source, asset_id, card.category,
-                                                        card.subcategory, life, txn):
+                                                        card.subcategory, life, txn, revised=True):
                 return
         first = self.first_month(txn.date, PURCHASE)
         addition = Addition(txn.date, fen(posting.units.number), kind, life or 0, first, txn,
