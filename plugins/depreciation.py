@@ -62,7 +62,7 @@ from beancount.core.amount import Amount
 
 from xiaozhang import chart
 from xiaozhang.model import uses
-from xiaozhang.model.assets import AssetError, AssetRegister, Card
+from xiaozhang.model.assets import AssetError, AssetRegister, Card, straight_line
 from xiaozhang.model.books import GENERATED, SchoolBooks
 from xiaozhang.model.collector import paused_collector
 from xiaozhang.model.money import from_fen
@@ -129,11 +129,34 @@ def build_entries(register: AssetRegister, currency: str, per_asset: bool = Fals
     # per (category, use), in ledger order: (first, end, monthly, count, remainder, card, use),
     # where `end` is the last month charged up to the horizon
     groups: dict[tuple[str, str], list[tuple]] = {}
+    # the common case, without building schedules: no addition, no transfer, and one list of
+    # 行政及后勤 departments for the whole ledger (no dated `admin-depts`)
+    fixed_depts = (None if register.policy.values.get("admin-depts")
+                   else uses.parse_depts(None))
+    use_by_dept: dict = {}  # the card's dept as written -> its use (few departments)
     for card in register.cards.values():
         if not card.depreciates:
             continue
-        for run in _runs(register, card, last):
-            groups.setdefault((card.category, run[-1]), []).append(run)
+        if fixed_depts is None or card.additions or (
+                card.transfers and any("dept" in t.changes for t in card.transfers)):
+            for run in _runs(register, card, last):
+                groups.setdefault((card.category, run[-1]), []).append(run)
+            continue
+        first, stop = card.first, card.stop
+        monthly, count, remainder = straight_line(card.cost - card.prior,
+                                                  card.life * 12 - card.prior_months)
+        end = first + count - (0 if remainder else 1)
+        if stop is not None and stop < end:
+            end = stop
+        if last < end:
+            end = last
+        if first <= end:
+            dept = card.meta.get("dept")
+            use = use_by_dept.get(dept)
+            if use is None:
+                use = use_by_dept[dept] = uses.use_of(card.dept, fixed_depts)
+            groups.setdefault((card.category, use), []).append(
+                (first, end, monthly, count, remainder, card, use))
     new: list[data.Transaction] = []
     errors: list[AssetError] = []
     for (category, use), runs in groups.items():
