@@ -66,7 +66,7 @@ from xiaozhang.model.assets import AssetError, AssetRegister, Card, straight_lin
 from xiaozhang.model.books import GENERATED, SchoolBooks
 from xiaozhang.model.collector import paused_collector
 from xiaozhang.model.money import from_fen
-from xiaozhang.model.periods import month_end, month_of_index
+from xiaozhang.model.periods import month_end, month_index, month_of_index
 
 __plugins__ = ("generate_depreciation",)
 
@@ -131,13 +131,17 @@ def build_entries(register: AssetRegister, currency: str, per_asset: bool = Fals
     groups: dict[tuple[str, str], list[tuple]] = {}
     # the common case, without building schedules: no addition, no transfer, and one list of
     # 行政及后勤 departments for the whole ledger (no dated `admin-depts`)
-    fixed_depts = (None if register.policy.values.get("admin-depts")
-                   else uses.parse_depts(None))
+    series = register.policy.values.get("admin-depts") or ()
+    since, fixed_depts = -1, uses.parse_depts(None)
+    if len(series) == 1:  # one list from its date on: the cards that start after it
+        since, fixed_depts = month_index(series[0][0]), uses.parse_depts(series[0][1])
+    elif series:
+        fixed_depts = None
     use_by_dept: dict = {}  # the card's dept as written -> its use (few departments)
     for card in register.cards.values():
         if not card.depreciates:
             continue
-        if fixed_depts is None or card.additions or (
+        if fixed_depts is None or card.first < since or card.additions or (
                 card.transfers and any("dept" in t.changes for t in card.transfers)):
             for run in _runs(register, card, last):
                 groups.setdefault((card.category, run[-1]), []).append(run)
