@@ -143,6 +143,8 @@ class Gate:
         reason = access.refusal(role, endpoint, request.method, view_args) if endpoint else None
         if reason is None and endpoint is None and not role.everything and request.path != "/":
             reason = "班主任只能查看本班的收费公示页面"
+        if reason is None and not role.everything and request.args.get("class", user.class_name) != user.class_name:
+            reason = f"班主任只能查看本班（{user.class_name}）的收费公示"
         reason = reason or self.traversal(request)
         if reason:
             return _refused(request, reason)(environ, start_response)
