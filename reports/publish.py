@@ -59,12 +59,14 @@ nav a { margin-right: 1em; }
 h1 { font-size: 20px; margin: 0.3em 0; }
 h2 { font-size: 17px; margin: 1em 0 0.3em; border-bottom: 1px solid #ccc; }
 ul.links { list-style: none; padding: 0; margin: 0; }
-ul.links li { margin: 0.35em 0; }
+ul.links li { display: inline-block; margin: 0 0.4em 0.5em 0; }
 ul.links a, .classes a { display: inline-block; padding: 0.35em 0.6em; border: 1px solid #9bb7d9;
                           border-radius: 4px; text-decoration: none; color: #154a8a; background: #f4f8fd; }
 .classes a { margin: 0 0.4em 0.5em 0; }
 .note { color: #555; font-size: 13px; }
-.xz-doc table { display: block; overflow-x: auto; max-width: 100%; }
+body .xz-doc table { display: block; overflow-x: auto; max-width: 100%; }
+@media (max-width: 600px) { body .xz-doc .xz-signatures { grid-template-columns: 1fr; }
+                            body .xz-doc td { white-space: nowrap; } body .xz-doc th { min-width: 4.5em; } }
 </style>
 </head>
 <body>
