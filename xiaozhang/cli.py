@@ -104,9 +104,7 @@ def serve(ledger: str, host: str, port: int, read_only: bool, proxy: str | None,
     try:
         app, gate, classes = getattr(serving, attribute)(ledger, proxy=proxy, user_header=user_header,
                                                          read_only=read_only)
-    except Exception as error:  # a users file that cannot be read: its Chinese message
-        if type(error).__name__ not in ("UsersError", "AuditError", "ValueError"):
-            raise
+    except serving.PROBLEMS as error:  # a users file that cannot be read, git failing: Chinese
         raise click.ClickException(str(error)) from error
     click.echo(serving.describe(ledger, gate, proxy, user_header), err=True)
     from cheroot.wsgi import Server

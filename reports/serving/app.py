@@ -18,9 +18,12 @@ from pathlib import Path
 
 from xiaozhang.reports.serving import classbook
 from xiaozhang.reports.serving.gate import Gate, Users
-from xiaozhang.reports.serving.users import users_file
+from xiaozhang.reports.audit import AuditError
+from xiaozhang.reports.serving.users import UsersError, users_file
 
 LOCAL_ONLY = "127.0.0.1"
+# what stops `serve` with a Chinese message (a broken users file, git failing, a bad --proxy)
+PROBLEMS = (UsersError, AuditError, ValueError)
 
 
 @dataclass

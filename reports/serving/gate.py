@@ -87,7 +87,10 @@ class Gate:
         self.app = app  # a Flask app (Fava's)
         self.users = users
         self.class_app = class_app
-        self.proxy = ipaddress.ip_address(proxy) if proxy else None
+        try:
+            self.proxy = ipaddress.ip_address(proxy) if proxy else None
+        except ValueError as error:
+            raise ValueError(f"--proxy 应为反向代理的 IP 地址（如 127.0.0.1），实际为“{proxy}”") from error
         self.header_key = "HTTP_" + user_header.upper().replace("-", "_")
         self.on_write = on_write
         import secrets

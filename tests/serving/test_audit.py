@@ -103,3 +103,15 @@ def test_a_refused_save_is_not_committed(audited):
     assert refused.status_code == 403
     assert git_log(ledger.parent) == before
     assert path.read_text(encoding="utf-8")
+
+
+def test_the_compliance_notice_lists_the_uncommitted_files():
+    """The 合规 page's include (reports/fava_ext/templates/xz_audit.html), rendered as Fava's
+    extension environment renders it."""
+    import jinja2
+
+    folder = Path(__file__).resolve().parents[2] / "reports" / "fava_ext" / "templates"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True)
+    shown = env.from_string('{% include "xz_audit.html" %}').render(uncommitted=["policy.beancount", "2026/10.beancount"])
+    assert "有 2 个账本文件的修改不是通过网页保存的" in shown and "policy.beancount、2026/10.beancount" in shown
+    assert env.from_string('{% include "xz_audit.html" %}').render(uncommitted=[]).strip() == ""
