@@ -13,9 +13,10 @@ The message: `王会计 保存账本：新增凭证 记-2026-10-031；修改凭�
 then trailer lines `Xiaozhang-User:`, `Xiaozhang-Role:` and `Xiaozhang-Vouchers:`. The author
 is the user (`王会计 <wangkj@xiaozhang>`), the committer `xiaozhang serve`.
 
-`history(ledger, voucher)` (`xiaozhang history 记-2026-10-012`): every commit that names the
-voucher or adds/removes its text, newest first, with who, when and the voucher's lines before
-and after.
+`history(ledger, voucher)` (`xiaozhang history 记-2026-10-012`, and the page `/_history` of
+`xiaozhang serve` for the roles that see everything): every commit that names the voucher or
+adds/removes its text, newest first, with who, when and the voucher's lines before and after;
+`recent(ledger)`: the latest saves.
 
 Repository: when the ledger folder is in no git repository, `serve` (with a users file)
 creates one there (`prepare`), ignoring `users.toml`, and commits what is there as the
@@ -222,6 +223,17 @@ def history(ledger: str | Path, voucher: str) -> list[Change]:
     order = _git(top, "log", "--format=%H", "--", str(folder)).split()
     rank = {c: i for i, c in enumerate(order)}
     return sorted(changes, key=lambda c: rank.get(c.commit, 0))
+
+
+def recent(ledger: str | Path, limit: int = 50) -> list[Change]:
+    """The latest commits of the ledger folder, newest first (no diff); [] without a repository."""
+    top = repository(ledger)
+    if top is None:
+        return []
+    folder = Path(ledger).resolve().parent
+    out = _git(top, "log", f"-{limit}", "--format=%H%x1f%an%x1f%ad%x1f%s",
+               "--date=format:%Y-%m-%d %H:%M:%S", "--", str(folder), check=False)
+    return [Change(*line.split("\x1f", 3), []) for line in out.splitlines() if line]
 
 
 def _voucher_diff(top: Path, commit: str, voucher: str) -> list[str]:

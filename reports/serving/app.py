@@ -84,7 +84,7 @@ def build(ledger: str, *, proxy: str | None = None, user_header: str = "Remote-U
     else:
         audit_message = "修改历史：未记录（audit=False）"
     gate = Gate(school, users, class_app=classes, proxy=proxy, user_header=user_header,
-                on_write=on_write, protected=[path])
+                on_write=on_write, protected=[path], ledger=str(ledger))
     gate.audit_message = audit_message
     return gate, gate, classes
 

@@ -40,6 +40,7 @@ from xiaozhang.reports.serving.users import User, UsersError, authenticate, read
 
 SIGNIN = "/_signin"
 SIGNOUT = "/_signout"
+HISTORY = "/_history"
 COOKIE = "xz_session"
 SESSION_HOURS = 12
 USER_KEY = "xiaozhang.user"
@@ -83,7 +84,8 @@ class Gate:
     def __init__(self, app, users: Users, *, class_app: Callable[[str], Any] | None = None,
                  proxy: str | None = None, user_header: str = "Remote-User",
                  on_write: Callable[[User, Callable[[], Any]], Any] | None = None,
-                 secret: bytes | None = None, protected: Iterable[Path] = ()):
+                 secret: bytes | None = None, protected: Iterable[Path] = (),
+                 ledger: str | None = None):
         self.app = app  # a Flask app (Fava's)
         self.users = users
         self.class_app = class_app
@@ -97,6 +99,7 @@ class Gate:
 
         self.signer = URLSafeTimedSerializer(secret or secrets.token_bytes(32), salt="xiaozhang-signin")
         self.protected = {p.name for p in protected}
+        self.ledger = ledger  # the school's main file: the history page reads its repository
         self.write_lock = threading.Lock()
 
     # -- who is asking ---------------------------------------------------------------------
@@ -141,6 +144,8 @@ class Gate:
         environ[USER_KEY] = user
         environ["REMOTE_USER"] = user.login
         role = access.ROLE[user.role]
+        if request.path == HISTORY:
+            return self.history(request, user, role)(environ, start_response)
         app = self.app if role.everything else self.class_app(user.class_name)
         endpoint, view_args = _match(app, environ)
         reason = access.refusal(role, endpoint, request.method, view_args) if endpoint else None
@@ -189,6 +194,26 @@ class Gate:
         return None
 
     # -- the pages of the gate ---------------------------------------------------------------
+    def history(self, request: Request, user: User, role: access.Role) -> Response:
+        """修改历史: a voucher's changes (`?voucher=记-2026-10-012`), else the latest saves."""
+        if not role.everything:
+            return _refused(request, "班主任只能查看本班的收费公示页面")
+        from xiaozhang.reports import audit
+
+        voucher = request.args.get("voucher", "").strip()
+        problem, changes, waiting = "", [], []
+        if self.ledger is None or audit.repository(self.ledger) is None:
+            problem = "账本目录不在 git 仓库中（或没有安装 git），没有修改历史。"
+        else:
+            try:
+                changes = audit.history(self.ledger, voucher) if voucher else audit.recent(self.ledger)
+            except audit.AuditError as error:
+                problem = str(error)
+            waiting = audit.uncommitted(self.ledger)
+        html = _TEMPLATES.get_template("history.html").render(
+            voucher=voucher, changes=changes, problem=problem, waiting=waiting, user=user)
+        return Response(html, mimetype="text/html", headers={"Cache-Control": "no-store"})
+
     def unauthorised(self, request: Request) -> Response:
         if _wants_json(request):
             return _json(401, "请先登录（会话已过期或未登录）")

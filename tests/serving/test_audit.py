@@ -66,6 +66,14 @@ def test_two_users_save_in_turn_and_history_shows_both(audited):
     out = subprocess.run([sys.executable, "-m", "xiaozhang.cli", "history", voucher, "--ledger", str(ledger)],
                          capture_output=True, text=True, check=True).stdout
     assert "李出纳" in out and "王会计" in out and "第二次修改" in out
+    # and the history page of `serve`, for the roles that see everything
+    page = client.get("/_history", query_string={"voucher": voucher}, headers=basic("xiaozhang"))
+    shown = page.get_data(as_text=True)
+    assert page.status_code == 200 and "李出纳" in shown and "王会计" in shown and "第二次修改" in shown
+    assert client.get("/_history", headers=basic("banzhuren")).status_code == 403
+    assert client.get("/_history").status_code == 401
+    latest = client.get("/_history", headers=basic("jyj")).get_data(as_text=True)
+    assert latest.index("李出纳 保存账本") < latest.index("王会计 保存账本")
 
 
 def test_a_new_entry_from_the_form_names_its_voucher(audited):
