@@ -107,6 +107,9 @@ def serve(ledger: str, host: str, port: int, read_only: bool, proxy: str | None,
     except serving.PROBLEMS as error:  # a users file that cannot be read, git failing: Chinese
         raise click.ClickException(str(error)) from error
     click.echo(serving.describe(ledger, gate, proxy, user_header), err=True)
+    if host not in (LOCAL_ONLY, "localhost") and not proxy:
+        click.echo(f"注意：在 {host} 上直接提供 HTTP 服务，口令会以明文在网络上传输。"
+                   "请只在本机监听，由 nginx 或 Caddy 提供 HTTPS（docs/access.md 第 4 节）。", err=True)
     from cheroot.wsgi import Server
 
     click.echo(f"校账已启动：http://{host}:{port}/（需要登录）", err=True)

@@ -131,6 +131,13 @@ class Gate:
                 return user
         return None
 
+    def https(self, request: Request) -> bool:
+        """Was the page asked over HTTPS (directly, or at the trusted proxy)?"""
+        if request.scheme == "https":
+            return True
+        return self.from_proxy(request.environ) and \
+            request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+
     # -- the WSGI call -----------------------------------------------------------------------
     def __call__(self, environ: dict, start_response):
         request = Request(environ)
@@ -239,7 +246,7 @@ class Gate:
         response = Response(status=303, headers={"Location": target})
         response.set_cookie(COOKIE, self.signer.dumps({"u": user.login, "p": _fingerprint(user)}),
                             max_age=SESSION_HOURS * 3600, httponly=True, samesite="Strict",
-                            secure=request.scheme == "https", path="/")
+                            secure=self.https(request), path="/")
         return response
 
     def signout(self, request: Request) -> Response:

@@ -182,3 +182,22 @@ def test_proxy_header_honoured_only_from_the_proxy(school):
         assert writes.status_code == 403
     finally:
         classes.close()
+
+
+def test_the_session_cookie_is_secure_behind_a_tls_proxy(school):
+    from werkzeug.test import Client
+
+    from tests.serving.conftest import PASSWORD
+    from xiaozhang.reports.serving.app import build
+
+    app, _gate, classes = build(str(school), proxy="127.0.0.1", audit=False)
+    try:
+        form = {"login": "jyj", "password": PASSWORD, "next": "/"}
+        behind = Client(app).post("/_signin", data=form, headers={"X-Forwarded-Proto": "https"},
+                                  environ_overrides={"REMOTE_ADDR": "127.0.0.1"})
+        assert "Secure" in behind.headers["Set-Cookie"]
+        spoofed = Client(app).post("/_signin", data=form, headers={"X-Forwarded-Proto": "https"},
+                                   environ_overrides={"REMOTE_ADDR": "10.1.1.1"})
+        assert "Secure" not in spoofed.headers["Set-Cookie"]
+    finally:
+        classes.close()
