@@ -34,10 +34,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from xiaozhang.reports.serving.users import USERS_FILE
+
 COMMITTER = ("xiaozhang serve", "serve@xiaozhang")
 VOUCHER = re.compile(r'^\s+voucher:\s*"([^"]+)"', re.MULTILINE)
 _BLOCK_START = re.compile(r"^\d{4}-\d{2}-\d{2}\s", re.MULTILINE)
-IGNORED = ("users.toml",)
+IGNORED = (USERS_FILE,)  # password hashes stay out of the archive
 
 
 class AuditError(Exception):

@@ -83,7 +83,9 @@ def main() -> None:
 def serve(ledger: str, host: str, port: int, read_only: bool, proxy: str | None,
           user_header: str) -> None:
     """用 Fava 打开账本（含校账扩展页面）；账本目录有 users.toml 时须登录，按角色授权（docs/access.md）。"""
-    users = Path(ledger).resolve().parent / "users.toml"
+    module, _, attribute = SERVE_APP.partition(":")
+    serving = importlib.import_module(module)
+    users = serving.users_file(ledger)
     if not users.exists():
         if host not in (LOCAL_ONLY, "localhost"):
             click.echo(f"没有用户文件 {users}：只在本机（{LOCAL_ONLY}）上提供服务，其他电脑无法访问。"
@@ -99,8 +101,6 @@ def serve(ledger: str, host: str, port: int, read_only: bool, proxy: str | None,
             args.append("--read-only")
         fava_main.main(args=args, prog_name="xiaozhang serve")
         return
-    module, _, attribute = SERVE_APP.partition(":")
-    serving = importlib.import_module(module)
     try:
         app, gate, classes = getattr(serving, attribute)(ledger, proxy=proxy, user_header=user_header,
                                                          read_only=read_only)

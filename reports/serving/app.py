@@ -1,6 +1,6 @@
 """The application `xiaozhang serve` runs (docs/access.md).
 
-- No users file next to the ledger: Fava alone, and only on 127.0.0.1 (`LOCAL_ONLY`).
+- No users file next to the ledger: Fava alone, and only on 127.0.0.1 (`xiaozhang/cli.py`, `serve`).
 - With a users file: Fava over the school's ledger behind the `Gate` (sign-in, roles,
   read-only roles refused every write route), one read-only Fava per class for the class
   teachers (`classbook`, generated again when the school's ledger changes), and the audit
@@ -21,7 +21,6 @@ from xiaozhang.reports.serving.gate import Gate, Users
 from xiaozhang.reports.audit import AuditError
 from xiaozhang.reports.serving.users import UsersError, users_file
 
-LOCAL_ONLY = "127.0.0.1"
 # what stops `serve` with a Chinese message (a broken users file, git failing, a bad --proxy)
 PROBLEMS = (UsersError, AuditError, ValueError)
 

@@ -123,3 +123,22 @@ def test_the_compliance_notice_lists_the_uncommitted_files():
     shown = env.from_string('{% include "xz_audit.html" %}').render(uncommitted=["policy.beancount", "2026/10.beancount"])
     assert "有 2 个账本文件的修改不是通过网页保存的" in shown and "policy.beancount、2026/10.beancount" in shown
     assert env.from_string('{% include "xz_audit.html" %}').render(uncommitted=[]).strip() == ""
+
+
+def test_serve_starts_a_repository_and_says_so_without_git(small_school, tmp_path):
+    import os
+
+    ledger = make_school(small_school, tmp_path / "school", git=False)
+    code = ("import sys; from xiaozhang.reports.audit import prepare; print(prepare(sys.argv[1]))")
+    no_git = subprocess.run([sys.executable, "-c", code, str(ledger)], capture_output=True, text=True,
+                            env={**os.environ, "PATH": str(tmp_path / "nothing")}, check=True)
+    assert no_git.stdout.startswith("未找到 git：网页上的保存不会记入修改历史")
+    assert not (ledger.parent / ".git").exists()
+    started = subprocess.run([sys.executable, "-c", code, str(ledger)], capture_output=True, text=True,
+                             check=True)
+    assert started.stdout.startswith(f"修改历史：在 {ledger.parent} 新建了 git 仓库")
+    assert "users.toml" in (ledger.parent / ".gitignore").read_text(encoding="utf-8").split()
+    assert git_log(ledger.parent).splitlines() == ["xiaozhang serve|建立会计档案：账本的起点"]
+    from xiaozhang.reports.audit import uncommitted
+
+    assert uncommitted(ledger) == []
