@@ -66,8 +66,25 @@ def test_the_site_has_the_notices_and_indexes(site, example_ledger):
 
 
 def test_every_link_points_inside_the_site(site):
+    """Plain files: no script, nothing fetched from elsewhere, every link to a file of the site."""
     out, _made, _roster = site
+    for path in out.rglob("*"):
+        assert path.is_dir() or path.suffix == ".html", path
     for path in out.rglob("*.html"):
-        for href in re.findall(r'href="([^"]+)"', path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        assert "<script" not in text and "http://" not in text and "https://" not in text, path
+        assert not re.search(r'src="(?!data:)', text), path
+        for href in re.findall(r'href="([^"]+)"', text):
             target = (path.parent / href).resolve()
             assert target.is_file() and out.resolve() in target.parents, (path, href)
+
+
+def test_the_publish_command(small_school, tmp_path):
+    from click.testing import CliRunner
+
+    from xiaozhang.cli import main
+
+    result = CliRunner().invoke(main, ["publish", "--out", str(tmp_path / "site"),
+                                       "--ledger", str(small_school / "main.beancount")])
+    assert result.exit_code == 0, result.output
+    assert "已生成公示网站" in result.output and (tmp_path / "site" / "index.html").exists()
