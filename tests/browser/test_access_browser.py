@@ -117,6 +117,9 @@ def test_class_teacher_cannot_open_another_class(server, browser):
     assert "刘老师（班主任 三(1)班）" in page.locator("#xz-user").inner_text()
     own = page.url + "?class=" + quote("三(1)班")
     assert page.goto(own, wait_until="networkidle").status == 200
+    page.screenshot(path=str(ARTIFACTS / "access-class-teacher.png"))
+    shown = [text.strip() for text in page.locator("aside li:visible").all_inner_texts()]
+    assert shown == ["收费公示"], shown  # the sidebar offers only their page
     other = page.goto(page.url.split("?")[0] + "?class=" + quote("四(1)班"), wait_until="networkidle")
     assert other.status == 403
     assert "班主任只能查看本班（三(1)班）的收费公示" in page.locator(".reason").inner_text()
