@@ -94,6 +94,13 @@ class Compliance(ReportPage, FavaExtensionBase):
         """How problems are listed: `?by=rule` (按规则), else by month (按月份)."""
         return "rule" if request.args.get("by") == "rule" else "month"
 
+    def uncommitted(self) -> list[str]:
+        """Files of the ledger folder changed outside the served pages (not yet in the
+        audit trail, reports/audit.py)."""
+        from xiaozhang.reports import audit
+
+        return audit.uncommitted(self.ledger.beancount_file_path)
+
 
 from xiaozhang.reports.fava_ext.assets import FixedAssets  # noqa: E402,F401  (固定资产 page)
 from xiaozhang.reports.fava_ext.canteen import Canteen  # noqa: E402,F401  (a page: Fava finds it here)
