@@ -297,6 +297,31 @@ def test_ct04_a_term_not_yet_over_is_not_checked():
     assert check(*parts) == []  # the term (to 2026-01-16) and January are still running
 
 
+def test_ct04_a_term_that_ended_after_the_books_stopped_is_judged_by_the_as_of_date():
+    """The books stop in September; without a `term-end` the autumn term ends on 31 January.
+    Judged on 2026-02-10 the term is over and its loss is reported (it used to stay an open
+    term for ever, as the books never reached its end); judged on 2026-01-20 it still runs."""
+    header = HEADER.replace('2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n', "")
+    kindergarten = ('2025-08-25 custom "policy" "canteen-surplus-mode" "kindergarten"\n'
+                    '2025-08-26 custom "policy" "canteen-surplus-cap" 2\n')
+    loss = month_with_surplus(9, "10000.00", "10300.00", 26)  # -3%
+    text = header + kindergarten + "".join(loss)
+
+    def judged_on(day):
+        _entries, errors, _ = loader.load_string(text + f'{day} custom "as-of" "评判日期"\n')
+        return [(e.message[1:5], e.source["lineno"]) for e in errors]
+
+    last_income = (header + kindergarten + loss[0]).count("\n") + 1
+    assert judged_on("2026-02-10") == [("CT04", last_income)]
+    assert judged_on("2026-01-20") == []  # the term runs to 31 January: not judged yet
+    # a configured end after the books stop: judged once that day has passed
+    ended = text.replace(kindergarten, kindergarten + '2025-12-31 custom "policy" "term-end" "2025年秋季学期"\n')
+    _entries, errors, _ = loader.load_string(ended + '2026-01-05 custom "as-of" "评判日期"\n')
+    assert [e.message[1:5] for e in errors] == ["CT04"]
+    _entries, errors, _ = loader.load_string(ended + '2025-12-30 custom "as-of" "评判日期"\n')
+    assert errors == []
+
+
 # -- CT05 / CT06 designated suppliers ---------------------------------------------------------
 
 def test_ct05_bulk_food_from_an_unregistered_supplier():

@@ -131,3 +131,72 @@ def test_a_parameter_can_be_set_back_to_its_default():
     entries, errors, _ = load('2025-08-25 custom "policy" "term-start" "默认"\n')
     assert errors == [] and read_policy(entries)[0].values["term-start"] == [
         (dt.date(2025, 8, 25), "默认")]
+
+
+# -- the school calendar: term-start / term-end ------------------------------------------------
+CALENDAR = ('2025-09-01 custom "policy" "term-start" "2025年秋季学期"\n'
+            '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n'
+            '2026-02-24 custom "policy" "term-start" "2026年春季学期"\n'
+            '2026-07-03 custom "policy" "term-end" "2026年春季学期"\n')
+FIRST_LINE = PROFILE.count("\n") + 1  # the line of the first directive after the profile
+
+
+def calendar_of(text):
+    """[(code, line)] of the errors, and the term ends and starts the policy keeps."""
+    entries, errors, _ = load(text)
+    policy, _ = read_policy(entries)
+    return ([(e.message[:6], e.source["lineno"]) for e in errors],
+            policy.term_ends, policy.values.get("term-start", []))
+
+
+def test_a_consistent_calendar_is_clean():
+    errors, ends, starts = calendar_of(CALENDAR)
+    assert errors == []
+    assert ends == [(dt.date(2026, 1, 16), "2025年秋季学期"), (dt.date(2026, 7, 3), "2026年春季学期")]
+    assert [d for d, _ in starts] == [dt.date(2025, 9, 1), dt.date(2026, 2, 24)]
+
+
+def test_two_term_ends_on_one_date_are_an_error_at_the_second():
+    """Before: both were kept, and the second made a term that ends before it starts."""
+    text = CALENDAR + '2026-07-03 custom "policy" "term-end" "2026年暑期"\n'
+    errors, ends, _ = calendar_of(text)
+    assert errors == [("[PL03]", FIRST_LINE + 4)]
+    assert ends[-1] == (dt.date(2026, 7, 3), "2026年春季学期")  # the second is not used
+    _, load_errors, _ = load(text)
+    assert "同一天只能结束一个学期" in load_errors[0].message
+
+
+def test_a_term_that_ends_twice_is_an_error_at_the_second_end():
+    errors, ends, _ = calendar_of(CALENDAR + '2026-07-10 custom "policy" "term-end" "2026年春季学期"\n')
+    assert errors == [("[PL03]", FIRST_LINE + 4)] and len(ends) == 2
+
+
+def test_two_term_starts_on_one_date_are_an_error_at_the_second():
+    errors, _, starts = calendar_of(CALENDAR + '2026-02-24 custom "policy" "term-start" "2026年春季"\n')
+    assert errors == [("[PL03]", FIRST_LINE + 4)]
+    assert starts[-1] == (dt.date(2026, 2, 24), "2026年春季学期")
+
+
+def test_a_term_that_starts_after_it_ended_is_an_error():
+    text = ('2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n'
+            '2026-02-01 custom "policy" "term-start" "2025年秋季学期"\n')
+    errors, _, starts = calendar_of(text)
+    assert errors == [("[PL03]", FIRST_LINE + 1)] and starts == []
+    _, load_errors, _ = load(text)
+    assert "晚于结束日" in load_errors[0].message
+
+
+def test_overlapping_terms_are_an_error_at_the_second_directive():
+    # the spring term starts before the autumn term has ended
+    errors, _, starts = calendar_of(CALENDAR.replace("2026-02-24", "2026-01-10"))
+    assert errors == [("[PL03]", FIRST_LINE + 2)]
+    assert [d for d, _ in starts] == [dt.date(2025, 9, 1)]
+    # the same start without the autumn term's start: reported at the autumn term's end, which
+    # divides the books; the spring start inside the autumn term is not used
+    text = ('2026-01-10 custom "policy" "term-start" "2026年春季学期"\n'
+            '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n')
+    errors, ends, starts = calendar_of(text)
+    assert errors == [("[PL03]", FIRST_LINE + 1)] and starts == [] and len(ends) == 1
+    # a term starting on the day the previous one ends
+    errors, _, _ = calendar_of(CALENDAR.replace("2026-02-24", "2026-01-16"))
+    assert errors == [("[PL03]", FIRST_LINE + 2)]

@@ -25,8 +25,9 @@ The tally of a period (a month, a term, any days)
     surplus rate surplus ÷ income, a fraction (0.05 is 5%); None without income
     Only postings in the ledger's operating currency count.  Months are calendar months; terms
     are the books' terms (`xiaozhang.model.periods.terms`: the `term-end` policies, else 31
-    January and 31 July).  A month is over when the books reach its last day; a term has
-    ended when the books reach its end (the last transaction the accountant wrote).
+    January and 31 July), continued to the 评判日期 (`periods.judged_terms`).  A month is over
+    when its last day is on or before the 评判日期 (`books.as_of`); a term has ended when its
+    end is — whether or not the books reach that day.
 
 The surplus cap (`over_cap`)
     `canteen-surplus-cap` is a percent (8 is 8%), `canteen-surplus-mode` "school" or
@@ -50,7 +51,7 @@ from beancount.core import convert, data
 from beancount.core.amount import Amount
 
 from xiaozhang.chart import MONEY_ROOTS
-from xiaozhang.model.periods import Term, month_end, month_start, next_month
+from xiaozhang.model.periods import Term, judged_terms, month_end, month_start, next_month
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -340,7 +341,7 @@ class PeriodTally:
 
     name: str  # "2025年10月" or the term's name
     tally: Tally
-    closed: bool  # the month is over / the term has ended (the books reach its last day)
+    closed: bool  # the month is over / the term has ended by the 评判日期
     cap: SurplusCap  # as in force on the period's last day
     over_cap: bool  # closed and over the cap (`over_cap`)
     term: Term | None = None  # the term (None for a month)
@@ -576,9 +577,12 @@ class CanteenBook:
 
     @cached_property
     def terms(self) -> list[PeriodTally]:
-        """One per term of the books (`books.terms`); an open term runs to the end of the data."""
+        """One per term of the books up to the 评判日期 (`periods.judged_terms`): a term that
+        ended by then is closed even when the books stop before its end; an open term runs to
+        the end of the data."""
         found = []
-        for term in self.books.terms:
+        books = self.books
+        for term in judged_terms(books.policy, books.first_date, books.last_date, self.judged_on):
             last = term.end if term.end is not None else self.as_of
             tally = self.tally(term.start, last)
             closed = term.ended_by(self.judged_on)

@@ -239,6 +239,17 @@ def terms(policy, first: dt.date | None, last: dt.date | None) -> list[Term]:
     return found
 
 
+def judged_terms(policy, first: dt.date | None, last: dt.date | None,
+                 as_of: dt.date) -> list[Term]:
+    """The terms a rule judges on the 评判日期 `as_of` (`xiaozhang.model.asof`): the terms of the
+    books from `first` to `last`, continued to `as_of` when it is later, so that a term which
+    ended by then has its end (and is judged) although nothing was booked after `last`; a term
+    still running on `as_of` stays open."""
+    if first is None or last is None or as_of <= last:
+        return terms(policy, first, last)
+    return terms(policy, first, as_of)
+
+
 def term_of(all_terms: list[Term], day: dt.date) -> Term | None:
     """The term containing `day` (None before the books begin)."""
     for term in all_terms:

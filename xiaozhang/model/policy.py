@@ -192,6 +192,7 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
     policy = Policy()
     errors: list[PolicyError] = []
     tiers_by_date: dict[dt.date, list[Tier]] = {}
+    calendar = _Calendar(policy)
     for entry in entries:
         if not isinstance(entry, data.Custom):
             continue
@@ -215,11 +216,11 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
             name, rest = entry.values[0].value, entry.values[1:]
             if name == "term-end":
                 if len(rest) > 1 or (rest and not isinstance(rest[0].value, str)):
-                    errors.append(PolicyError(entry.meta, (
-                        "[PL03] 学期结束 term-end 只能跟一个学期名称（如 \"2025年秋季学期\"），"
-                        "日期即学期结束日"), entry))
+                    problem = ("只能跟一个学期名称（如 \"2025年秋季学期\"），日期即学期结束日")
                 else:
-                    policy.term_ends.append((entry.date, rest[0].value if rest else str(entry.date)))
+                    problem = calendar.end(entry.date, rest[0].value if rest else str(entry.date))
+                if problem:
+                    errors.append(PolicyError(entry.meta, f"[PL03] 学期结束 term-end {problem}", entry))
                 continue
             if name == "approval-tier":
                 tier, problem = _check_tier(rest)
@@ -246,6 +247,8 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
             series = policy.values.setdefault(name, [])
             if problem is None and series and series[-1][0] == entry.date:
                 problem = f"在 {entry.date} 已设置过，同一天只能设置一次"
+            if problem is None and name == "term-start":
+                problem = calendar.start(entry.date, value)
             if problem:
                 errors.append(PolicyError(entry.meta, f"[PL03] {key.label} \"{name}\" {problem}",
                                           entry))
@@ -268,3 +271,52 @@ def _check_tier(values: list) -> tuple[Tier | None, str | None]:
     if len(values) == 2 and isinstance(values[1].value, Amount):
         return Tier(values[0].value, values[1].value), None
     return None, "角色后只能跟一个限额金额（如 500.00 CNY），不写表示不限"
+
+
+class _Calendar:
+    """The school calendar as its directives come, in date order (`term-start` and `term-end`;
+    `xiaozhang.model.periods.terms` builds the terms from what is kept here).
+
+    Each term starts after the previous one ended and ends once: one `term-end` per date and
+    per name, a `term-start` never on or before the last end, never after its own term's end,
+    and never while another started term has not ended.  What breaks this is reported at the
+    directive that comes second (`problem` text for [PL03]); a second start or end is not used.
+    A `term-end` whose name differs from the open term's `term-start` is reported but kept
+    (the ends divide the books into terms); that `term-start` is then not used."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.ended: dict[str, dt.date] = {}  # term name -> its end
+        self.last_end: dt.date | None = None
+        self.open: tuple[str, dt.date] | None = None  # a started term not ended yet
+
+    def start(self, day: dt.date, name: str) -> str | None:
+        if name in self.ended:
+            return (f"学期“{name}”已于 {self.ended[name]} 结束（term-end），开学日 {day} 晚于结束日；"
+                    "改正日期或学期名称")
+        if self.last_end is not None and day <= self.last_end:
+            return (f"学期“{name}”的开学日 {day} 不晚于上一学期的结束日 {self.last_end}（两个学期重叠）；"
+                    "开学日应在上一学期结束之后")
+        if self.open is not None:
+            return (f"学期“{self.open[0]}”自 {self.open[1]} 开学，还没有写结束日（term-end），"
+                    f"学期“{name}”不能在 {day} 开学（两个学期重叠）；先写上一学期的 term-end")
+        self.open = (name, day)
+        return None
+
+    def end(self, day: dt.date, name: str) -> str | None:
+        if self.last_end == day:
+            return f"在 {day} 已写过一个学期结束日，同一天只能结束一个学期；此条不予采用"
+        if name in self.ended:
+            return (f"学期“{name}”已于 {self.ended[name]} 结束，同一学期只能有一个结束日；"
+                    "此条不予采用（改期请修改原来那一条）")
+        problem = None
+        if self.open is not None and self.open[0] != name:
+            started, since = self.open
+            problem = (f"学期“{name}”在 {day} 结束，但此前开学的是学期“{started}”（{since} term-start）："
+                       "学期名称不一致或两个学期重叠；学期按结束日划分，该开学日不予采用")
+            self.policy.values["term-start"].remove((since, started))
+            self.policy.origins.get("term-start", {}).pop(since, None)
+        self.open = None
+        self.ended[name] = self.last_end = day
+        self.policy.term_ends.append((day, name))
+        return problem
