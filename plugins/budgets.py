@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from beancount.core import data
+
 from xiaozhang.model import budgets as model
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.budgets import (  # noqa: F401  (the names reports import from here)
@@ -70,17 +72,20 @@ def errors_of(book: model.BudgetBook, policy: Policy) -> list:
     for event in book.events:
         if type(event) is Malformed:
             errors.append(BudgetError(event.entry.meta, (
+                f"[BG02] 预算指令 custom \"budget\" {event.problem}" if event.problem else
                 "[BG02] 预算指令 custom \"budget\" 应写：科目、期间（\"yearly\" \"quarterly\" \"monthly\" "
                 "\"weekly\" \"daily\"）、金额，如 custom \"budget\" Expenses:…:30201办公费 \"yearly\" "
                 "34000.00 CNY"), event.entry))
             continue
-        txn = event.txn
+        txn = event.txn  # the transaction that crossed the line, or a line lowered below the spending
         stop = policy.get("budget-control", txn.date) == "stop"
         kind = BudgetError if stop else BudgetWarning
         excess = event.actual - event.budget
+        lowered = type(txn) is data.Custom
         errors.append(kind(txn.meta, (
             f"[BG01] {'超预算（禁止）' if stop else '超预算预警'}：{event.line.account} "
-            f"{event.label}预算 {event.budget} 元，累计支出 {event.actual} 元，"
+            f"{event.label}预算 {'调整为 ' if lowered else ''}{event.budget} 元，"
+            f"{'低于本期已发生的支出 ' if lowered else '累计支出 '}{event.actual} 元，"
             f"超出 {excess} 元（计划经费限额使用；调整预算须报批后修改预算指令）"), txn))
     return errors
 
