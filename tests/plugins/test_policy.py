@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from beancount import loader
 
 from school import SCHOOL_PROFILE
@@ -200,3 +201,57 @@ def test_overlapping_terms_are_an_error_at_the_second_directive():
     # a term starting on the day the previous one ends
     errors, _, _ = calendar_of(CALENDAR.replace("2026-02-24", "2026-01-16"))
     assert errors == [("[PL03]", FIRST_LINE + 2)]
+
+
+# -- settings that would switch a rule off ---------------------------------------------------
+
+def test_a_split_window_of_zero_days_is_refused():
+    """0 days emptied the window before each payment: AP09 could never fire."""
+    entries, errors, _ = load('2025-09-01 custom "policy" "split-window-days" 0\n')
+    assert codes(errors) == ["[PL03]"] and "大于零" in errors[0].message
+    assert read_policy(entries)[0].get("split-window-days", dt.date(2025, 9, 2)) == 30  # the default
+    _, errors, _ = load('2025-09-01 custom "policy" "split-window-days" 1\n'
+                        '2025-09-01 custom "policy" "remittance-days" 0\n')  # same day: a real rule
+    assert errors == []
+
+
+def test_a_percent_written_as_a_fraction_is_refused():
+    entries, errors, _ = load('2025-09-01 custom "policy" "canteen-surplus-cap" 0.08\n')
+    assert codes(errors) == ["[PL03]"] and "请写 8" in errors[0].message
+    assert read_policy(entries)[0].get("canteen-surplus-cap", dt.date(2025, 9, 2)) == Decimal("8")
+    _, errors, _ = load('2025-09-01 custom "policy" "canteen-surplus-cap" 2\n'
+                        '2025-09-02 custom "policy" "canteen-surplus-cap" 0\n'
+                        '2025-09-03 custom "policy" "canteen-surplus-cap" 1.5\n')
+    assert errors == []
+
+
+def test_an_approval_tier_limit_must_be_above_zero():
+    _, errors, _ = load('2025-09-01 custom "policy" "approval-tier" "director" 0.00 CNY\n'
+                        '2025-09-01 custom "policy" "approval-tier" "accountant" -100.00 CNY\n')
+    assert codes(errors) == ["[PL03]", "[PL03]"]
+    assert "应大于零" in errors[0].message
+
+
+def test_approval_tiers_can_be_set_back_to_the_default():
+    entries, errors, _ = load('2025-09-01 custom "policy" "approval-tier" "director" 500.00 CNY\n'
+                              '2025-09-01 custom "policy" "approval-tier" "principal"\n'
+                              '2026-01-01 custom "policy" "approval-tier" "默认"\n')
+    assert errors == []
+    policy, _ = read_policy(entries)
+    assert len(policy.approval_tiers(dt.date(2025, 12, 31))) == 2
+    assert policy.approval_tiers(dt.date(2026, 1, 1)) == []  # only the principal, any amount
+    # the default and roles on one date contradict each other: the second is refused
+    _, errors, _ = load('2026-01-01 custom "policy" "approval-tier" "默认"\n'
+                        '2026-01-01 custom "policy" "approval-tier" "director" 500.00 CNY\n')
+    assert codes(errors) == ["[PL03]"] and errors[0].source["lineno"] == FIRST_LINE + 1
+
+
+@pytest.mark.parametrize("key", ["canteen", "inspection", "quote_exempt", "collection"])
+def test_an_open_flag_that_is_not_true_or_false_is_reported(key):
+    """`canteen: "TRUE"` (a string) left the account out of its rule without a word."""
+    _, errors, _ = load(f'2025-09-01 open Assets:1002银行存款:100202食堂结算户\n  {key}: "TRUE"\n')
+    assert codes(errors) == ["[PL03]"] and errors[0].source["lineno"] == FIRST_LINE
+    assert f"{key}: 'TRUE' 应写 TRUE 或 FALSE" in errors[0].message
+    _, errors, _ = load(f'2025-09-01 open Assets:1002银行存款:100202食堂结算户\n  {key}: TRUE\n'
+                        f'2025-09-01 open Assets:1002银行存款:100201基本户\n  {key}: FALSE\n')
+    assert errors == []

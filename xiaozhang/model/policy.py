@@ -73,7 +73,7 @@ class PolicyKey:
     default: Any
     label: str  # Chinese name for messages and docs
     choices: tuple[str, ...] = ()
-    positive: bool = False  # an amount that must be above zero (zero would switch the rule off)
+    positive: bool = False  # must be above zero (zero would switch the rule off)
 
 
 POLICY_KEYS: dict[str, PolicyKey] = {
@@ -91,7 +91,7 @@ POLICY_KEYS: dict[str, PolicyKey] = {
                   "非税收入上缴时限（天）；不设则为当月月末前"),
         PolicyKey("settle-days", "integer", 30, "代收费期末结清时限（学期结束后天数）"),
         PolicyKey("term-start", "text", None, "学期开学日（指令日期即校历上学期的第一天，取值为学期名称）"),
-        PolicyKey("split-window-days", "integer", 30, "拆分采购识别窗口（天）"),
+        PolicyKey("split-window-days", "integer", 30, "拆分采购识别窗口（天）", positive=True),
         PolicyKey("pending-days", "integer", 30, "待审批（!）分录最长挂账天数"),
         PolicyKey("closed-through", "date", None, "已结账至（含）该日"),
         PolicyKey("budget-control", "choice", "warn", "超预算处理方式", ("warn", "stop")),
@@ -164,10 +164,15 @@ def _check_value(key: PolicyKey, values: list) -> tuple[Any, str | None]:
         return value, None
     if key.kind == "integer" and isinstance(value, Decimal) and value == value.to_integral_value() \
             and value >= 0:
+        if key.positive and value == 0:
+            return None, "取值应为大于零的整数（写 0 会使检查失效），实际为 0"
         return int(value), None
     if key.kind == "date" and isinstance(value, dt.date):
         return value, None
     if key.kind == "percent" and isinstance(value, Decimal) and 0 <= value <= 100:
+        if 0 < value < 1:
+            return None, (f"取值应为百分数（8 表示 8%），{value} 像是小数写法（{value * 100:g}%）；"
+                          f"请写 {value * 100:g}")
         return value, None
     if key.kind == "choice" and value in key.choices:
         return value, None
@@ -179,7 +184,7 @@ def _check_value(key: PolicyKey, values: list) -> tuple[Any, str | None]:
 def _kind_text(key: PolicyKey) -> str:
     return {
         "amount": "金额（如 5000.00 CNY）",
-        "integer": "非负整数",
+        "integer": "正整数" if key.positive else "非负整数",
         "date": "日期（如 2026-09-30）",
         "percent": "0 到 100 之间的百分数（如 8 表示 8%）",
         "choice": "以下之一：" + " / ".join(f'"{c}"' for c in key.choices),
@@ -193,8 +198,16 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
     errors: list[PolicyError] = []
     tiers_by_date: dict[dt.date, list[Tier]] = {}
     calendar = _Calendar(policy)
+    custom, open_ = data.Custom, data.Open
     for entry in entries:
-        if not isinstance(entry, data.Custom):
+        kind = type(entry)
+        if kind is open_:
+            problem = _check_flags(entry.meta)
+            if problem:
+                errors.append(PolicyError(entry.meta, f"[PL03] 科目 {entry.account} 的 {problem}",
+                                          entry))
+            continue
+        if kind is not custom:
             continue
         if entry.type == "school":
             profile = {k: str(v) for k, v in entry.meta.items()
@@ -223,13 +236,23 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
                     errors.append(PolicyError(entry.meta, f"[PL03] 学期结束 term-end {problem}", entry))
                 continue
             if name == "approval-tier":
-                tier, problem = _check_tier(rest)
-                if tier is not None and any(t.role == tier.role
-                                            for t in tiers_by_date.get(entry.date, ())):
+                same_day = tiers_by_date.get(entry.date)
+                if len(rest) == 1 and rest[0].value == DEFAULT_WORD:
+                    # back to the default (only the principal approves, any amount)
+                    tier, problem = None, (f"在 {entry.date} 已设置了审批权限，不能同时恢复默认"
+                                           if same_day is not None else None)
+                else:
+                    tier, problem = _check_tier(rest)
+                    if same_day == [] and problem is None:
+                        problem = f"在 {entry.date} 已恢复默认（只由校长审批），不能同时设置角色限额"
+                if tier is not None and problem is None and any(t.role == tier.role
+                                                                for t in same_day or ()):
                     problem = f"角色 {tier.role} 在 {entry.date} 已设置过限额，同一天每个角色只能设置一次"
                 if problem:
                     errors.append(PolicyError(entry.meta, f"[PL03] 审批权限 approval-tier {problem}",
                                               entry))
+                elif tier is None:
+                    tiers_by_date[entry.date] = []
                 else:
                     tiers_by_date.setdefault(entry.date, []).append(tier)
                 continue
@@ -269,7 +292,11 @@ def _check_tier(values: list) -> tuple[Tier | None, str | None]:
     if len(values) == 1:
         return Tier(values[0].value, None), None
     if len(values) == 2 and isinstance(values[1].value, Amount):
-        return Tier(values[0].value, values[1].value), None
+        limit = values[1].value
+        if limit.number is None or limit.number <= 0:
+            return None, (f"角色 {values[0].value} 的限额应大于零，实际为 {limit}"
+                          "（限额为零或负数等于没有审批权，不写这一档即可）")
+        return Tier(values[0].value, limit), None
     return None, "角色后只能跟一个限额金额（如 500.00 CNY），不写表示不限"
 
 
@@ -320,3 +347,21 @@ class _Calendar:
         self.ended[name] = self.last_end = day
         self.policy.term_ends.append((day, name))
         return problem
+
+
+# The marks an `open` may carry for the rules (each TRUE or FALSE, unquoted): anything else
+# would silently leave the account out of its rule.
+OPEN_FLAGS = {
+    "canteen": "食堂独立核算（食堂规则 CT）",
+    "inspection": "需要验收（AP02）",
+    "quote_exempt": "免于货比三家（AP06、AP09）",
+    "collection": "收款账户（收支两条线 TL）",
+}
+
+
+def _check_flags(meta: dict) -> str | None:
+    for key, use in OPEN_FLAGS.items():
+        value = meta.get(key)
+        if value is not None and not isinstance(value, bool):
+            return (f"{key}: {value!r} 应写 TRUE 或 FALSE（不加引号），否则该科目不算{use}")
+    return None
