@@ -346,14 +346,15 @@ CASES = {
           {CANTEEN_INCOME}  -500.00 CNY
         """),
     "CT05": delivery("2026-03-11", "明德区某某批发部", "1260.00", marker="CT05"),
+    # registered while its food licence was valid; it ran out before the purchase
     "CT06": entry("""
-        2026-03-01 custom "supplier" "明德区过期粮店"
+        2026-01-05 custom "supplier" "明德区过期粮店"
           licence: "91430702MA4X00000X"
           licence_expiry: "长期"
           food_licence: "JY14307020000001"
           food_licence_expiry: 2026-02-28
           contract: "HT2026SC09"
-          contract_start: 2026-03-01
+          contract_start: 2026-01-05
           contract_end: 2026-08-31
         """) + delivery("2026-03-11", "明德区过期粮店", "1260.00", marker="CT06"),
     "CT07": delivery("2026-03-11", "青禾市丰源粮油贸易有限公司", "1260.00", marker="CT07",

@@ -172,6 +172,17 @@ class Supplier:
     goods: str
     entry: Any
 
+    def stale(self) -> str | None:
+        """What had already run out on the record's own date (a licence expired, the contract
+        ended), Chinese; None when the record was valid the day it was written."""
+        ended = [f"{label} {day} 已过" for label, day in (
+            ("营业执照有效期", self.licence_expiry), ("食品经营许可证有效期", self.food_licence_expiry),
+            ("合同结束日", self.contract_end)) if day is not None and day < self.since]
+        if not ended:
+            return None
+        return (f"供应商 {self.name} 的登记（{self.since}）在登记之日已不能供货：{'，'.join(ended)}；"
+                "核对日期（常见是年份写错），换证或续签后按新证照登记")
+
     def problems_on(self, day: dt.date) -> list[str]:
         """What makes this supplier unusable on `day` (empty: licences valid, in contract)."""
         problems = []
@@ -278,6 +289,16 @@ class CanteenTransaction(NamedTuple):
     imbalance: dict[str, Decimal] | None
 
 
+class WrongSide(NamedTuple):
+    """A stores account below zero, or a meal-card account in debit, at the end of `day`
+    (the first day of a run of such days; `entry` is that day's last transaction moving it)."""
+
+    entry: data.Transaction
+    account: str
+    balance: Decimal
+    day: dt.date
+
+
 # -- the tally -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -371,12 +392,17 @@ class CanteenBook:
                 self.supplier_problems.append((entry, problem))
             else:
                 self.suppliers.add(supplier)
+                stale = supplier.stale()
+                if stale:  # wrong from its first day: said at the record, not only at a purchase
+                    self.supplier_problems.append((entry, stale))
         self.stocktakes: list[Stocktake] = []
         self.transactions: list[CanteenTransaction] = []
         self.by_day: dict[dt.date, dict[str, Decimal]] = {}
         self.meals: dict[dt.date, list[int]] = {}  # day -> [students, staff]
         self.unknown_meals: dict[dt.date, int] = {}
         self.last_income: dict[dt.date, Any] = {}  # day -> its last transaction posting to income
+        self.wrong_side: list[WrongSide] = []  # stores below zero, meal cards in debit (`_end_of_day`)
+        self._on_wrong_side: set[str] = set()
         self._months: dict[dt.date, PeriodTally] = {}
         self._read(books.touching("canteen") if self.accounts.marked else [], counts)
         self.days: list[dt.date] = sorted(self.by_day)
@@ -396,8 +422,16 @@ class CanteenBook:
         kind_bits, get_weight = KIND_BITS, convert.get_weight
         stock: dict[str, Decimal] = defaultdict(Decimal)  # running balance per stores account
         counted, count_total = 0, len(counts)  # the stocktakes read so far
+        # the stores and meal-card accounts moved today: their balances are judged at the day's end
+        balances: dict[str, Decimal] = defaultdict(Decimal)  # running, stores and meal cards
+        moved: dict[str, Any] = {}  # account -> today's last transaction moving it
+        day = None
         for entry in transactions:
             today = entry.date
+            if today != day:
+                if moved:
+                    self._end_of_day(day, moved, balances)
+                day = today
             if counted < count_total and counts[counted].date < today:
                 counted = self._count(counts, counted, today, stock)
             found = None
@@ -445,6 +479,11 @@ class CanteenBook:
                 sums[posting.account] += number
                 if role == STOCK:
                     stock[posting.account] += number
+                    balances[posting.account] += number
+                    moved[posting.account] = entry
+                elif role == CARDS:
+                    balances[posting.account] += number
+                    moved[posting.account] = entry
                 elif role in INCOME_ROLES:
                     income = True
                     if role == MEAL_INCOME and number < 0:
@@ -465,7 +504,23 @@ class CanteenBook:
                     served[1 if consumption else 0] += int(records)
                 else:
                     self.unknown_meals[today] = self.unknown_meals.get(today, 0) + 1
+        if moved:
+            self._end_of_day(day, moved, balances)
         self._count(counts, counted, None, stock)
+
+    def _end_of_day(self, day: dt.date, moved: dict[str, Any], balances: dict[str, Decimal]) -> None:
+        """A stores account below zero (more issued than received) or a meal-card account in
+        debit (more eaten than paid in) at the end of `day`: a `WrongSide`, once per run of
+        such days (`wrong_side`), at the day's last transaction moving the account."""
+        for account, entry in moved.items():
+            balance = balances[account]
+            wrong = balance < 0 if self.accounts.role(account) == STOCK else balance > 0
+            if wrong and account not in self._on_wrong_side:
+                self._on_wrong_side.add(account)
+                self.wrong_side.append(WrongSide(entry, account, balance, day))
+            elif not wrong:
+                self._on_wrong_side.discard(account)
+        moved.clear()
 
     def _count(self, counts: list[data.Custom], start: int, before: dt.date | None,
                stock: dict[str, Decimal]) -> int:
@@ -478,7 +533,8 @@ class CanteenBook:
             values = entry.values
             if (len(values) != 2 or not isinstance(values[0].value, str)
                     or self.accounts.role(values[0].value) != STOCK
-                    or not isinstance(values[1].value, Amount)):
+                    or not isinstance(values[1].value, Amount)
+                    or values[1].value.number is None or values[1].value.number < 0):
                 self.stocktakes.append(Stocktake(entry, None, None, None))
                 continue
             account = values[0].value
