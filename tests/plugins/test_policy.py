@@ -255,3 +255,40 @@ def test_an_open_flag_that_is_not_true_or_false_is_reported(key):
     _, errors, _ = load(f'2025-09-01 open Assets:1002银行存款:100202食堂结算户\n  {key}: TRUE\n'
                         f'2025-09-01 open Assets:1002银行存款:100201基本户\n  {key}: FALSE\n')
     assert errors == []
+
+
+def test_a_misspelt_custom_directive_type_is_reported():
+    """Beancount accepts any `custom` type and nothing reads a misspelt one: its setting was
+    silently off."""
+    _, errors, _ = load('2025-09-01 custom "polciy" "cash-limit" 3000.00 CNY\n'
+                        '2025-09-01 custom "budegt" Expenses:5001业务活动费用 "yearly" 10.00 CNY\n'
+                        '2025-09-01 custom "stocktaking" Assets:1302库存物品 1.00 CNY\n')
+    assert codes(errors) == ["[PL02]"] * 3
+    assert [e.source["lineno"] for e in errors] == [FIRST_LINE, FIRST_LINE + 1, FIRST_LINE + 2]
+    assert '是不是 "policy"' in errors[0].message
+    # the known types, and another tool's type far from ours, pass
+    _, errors, _ = load('2025-09-01 custom "fava-option" "language" "zh"\n'
+                        '2025-09-01 custom "holiday" "国庆节"\n'
+                        '2025-09-01 custom "month-close" "2025-08"\n')
+    assert errors == []
+
+
+def test_a_calendar_that_stops_while_the_books_go_on_is_reported_at_the_last_term_end():
+    """After the last `term-end` the books are one open term: with no new `term-end` for more
+    than a term, that term never ends and no term-end check ever runs."""
+    def entries_until(day):
+        return (f'2025-09-01 open Assets:1001库存现金\n2025-09-01 open Equity:3001累计盈余\n'
+                f'{day} * "收现金"\n  Assets:1001库存现金  1.00 CNY\n  Equity:3001累计盈余\n')
+
+    calendar = '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n'
+    _, errors, _ = load(calendar + entries_until("2026-11-20"))  # 308 days after the end
+    assert codes(errors) == ["[PL03]"] and errors[0].source["lineno"] == FIRST_LINE
+    assert "2026-01-16" in errors[0].message and "TL07" in errors[0].message
+    _, errors, _ = load(calendar + entries_until("2026-08-20"))  # a term and a summer: fine
+    assert errors == []
+    # continued: clean; without any term-end the default calendar ends every term: clean
+    _, errors, _ = load(calendar + '2026-07-03 custom "policy" "term-end" "2026年春季学期"\n'
+                        + entries_until("2026-11-20"))
+    assert errors == []
+    _, errors, _ = load(entries_until("2027-11-20"))
+    assert errors == []

@@ -250,6 +250,23 @@ def judged_terms(policy, first: dt.date | None, last: dt.date | None,
     return terms(policy, first, as_of)
 
 
+# A term's range runs from the day after the previous term's end (holidays included): an
+# autumn term from early July to mid-January is about 200 days.  An open term holding data
+# longer than this has missed its `term-end`.
+LONGEST_TERM_DAYS = 240
+
+
+def calendar_stops(policy, last: dt.date | None) -> dt.date | None:
+    """The last `term-end` when the books (up to `last`) run on more than `LONGEST_TERM_DAYS`
+    after it: the calendar was not continued, so the open term after it never ends and no
+    term-end check (代收费 settlement, the canteen's term surplus) ever runs.  None without
+    `term-end` policies (the default calendar ends every term)."""
+    if not policy.term_ends or last is None:
+        return None
+    last_end = max(day for day, _name in policy.term_ends)
+    return last_end if (last - last_end).days > LONGEST_TERM_DAYS else None
+
+
 def term_of(all_terms: list[Term], day: dt.date) -> Term | None:
     """The term containing `day` (None before the books begin)."""
     for term in all_terms:

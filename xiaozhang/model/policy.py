@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -209,6 +210,11 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
             continue
         if kind is not custom:
             continue
+        if entry.type not in KNOWN_CUSTOMS:
+            problem = _misspelt_custom(entry.type)
+            if problem:
+                errors.append(PolicyError(entry.meta, f"[PL02] {problem}", entry))
+            continue
         if entry.type == "school":
             profile = {k: str(v) for k, v in entry.meta.items()
                        if k not in ("filename", "lineno") and not k.startswith("__")}
@@ -231,7 +237,8 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
                 if len(rest) > 1 or (rest and not isinstance(rest[0].value, str)):
                     problem = ("只能跟一个学期名称（如 \"2025年秋季学期\"），日期即学期结束日")
                 else:
-                    problem = calendar.end(entry.date, rest[0].value if rest else str(entry.date))
+                    problem = calendar.end(entry.date, rest[0].value if rest else str(entry.date),
+                                           entry)
                 if problem:
                     errors.append(PolicyError(entry.meta, f"[PL03] 学期结束 term-end {problem}", entry))
                 continue
@@ -330,7 +337,7 @@ class _Calendar:
         self.open = (name, day)
         return None
 
-    def end(self, day: dt.date, name: str) -> str | None:
+    def end(self, day: dt.date, name: str, entry: Any = None) -> str | None:
         if self.last_end == day:
             return f"在 {day} 已写过一个学期结束日，同一天只能结束一个学期；此条不予采用"
         if name in self.ended:
@@ -346,6 +353,7 @@ class _Calendar:
         self.open = None
         self.ended[name] = self.last_end = day
         self.policy.term_ends.append((day, name))
+        self.policy.origins.setdefault("term-end", {})[day] = entry
         return problem
 
 
@@ -365,3 +373,23 @@ def _check_flags(meta: dict) -> str | None:
         if value is not None and not isinstance(value, bool):
             return (f"{key}: {value!r} 应写 TRUE 或 FALSE（不加引号），否则该科目不算{use}")
     return None
+
+
+# The `custom` directive types the school's books use (ours and Fava's).  Beancount accepts any
+# type and ignores what no plugin reads, so a misspelt `custom "polciy"` or `custom "budegt"`
+# would switch its setting off without a word: a type close to one of these is PL02.  A new
+# type far from all of them (another tool's) is left alone.  An area adding a custom type
+# adds it here.
+KNOWN_CUSTOMS = frozenset((
+    "school", "policy", "budget", "project", "supplier", "stocktake", "as-of", "disclosure", "fee",
+    "asset-transfer", "budget-rule", "month-close", "month-reopen", "year-close",
+    "fava-option", "fava-extension", "fava-sidebar-link",
+))
+
+
+def _misspelt_custom(kind: str) -> str | None:
+    close = difflib.get_close_matches(kind, sorted(KNOWN_CUSTOMS), n=1, cutoff=0.75)
+    if not close:
+        return None
+    return (f"未知的指令类型 custom \"{kind}\"，是不是 \"{close[0]}\"？写错类型的指令不会被任何"
+            "规则读取（其中的设置不起作用）")
