@@ -291,7 +291,7 @@ class CanteenTransaction(NamedTuple):
 
 class WrongSide(NamedTuple):
     """A stores account below zero, or a meal-card account in debit, at the end of `day`
-    (the first day of a run of such days; `entry` is that day's last transaction moving it)."""
+    (the first day of a run of such days; `entry` is the transaction that took it there)."""
 
     entry: data.Transaction
     account: str
@@ -424,7 +424,7 @@ class CanteenBook:
         counted, count_total = 0, len(counts)  # the stocktakes read so far
         # the stores and meal-card accounts moved today: their balances are judged at the day's end
         balances: dict[str, Decimal] = defaultdict(Decimal)  # running, stores and meal cards
-        moved: dict[str, Any] = {}  # account -> today's last transaction moving it
+        moved: dict[str, Any] = {}  # account -> the day's last transaction taking it to the wrong side
         day = None
         for entry in transactions:
             today = entry.date
@@ -477,13 +477,16 @@ class CanteenBook:
                     if sums is None:
                         sums = by_day[today] = defaultdict(Decimal)
                 sums[posting.account] += number
-                if role == STOCK:
-                    stock[posting.account] += number
-                    balances[posting.account] += number
-                    moved[posting.account] = entry
-                elif role == CARDS:
-                    balances[posting.account] += number
-                    moved[posting.account] = entry
+                if role == STOCK or role == CARDS:
+                    if role == STOCK:
+                        stock[posting.account] += number
+                    before = balances[posting.account]
+                    after = balances[posting.account] = before + number
+                    # the transaction taking it to the wrong side (stores below zero, cards in debit)
+                    if (after < 0 <= before) if role == STOCK else (after > 0 >= before):
+                        moved[posting.account] = entry
+                    else:
+                        moved.setdefault(posting.account, entry)
                 elif role in INCOME_ROLES:
                     income = True
                     if role == MEAL_INCOME and number < 0:
@@ -511,7 +514,8 @@ class CanteenBook:
     def _end_of_day(self, day: dt.date, moved: dict[str, Any], balances: dict[str, Decimal]) -> None:
         """A stores account below zero (more issued than received) or a meal-card account in
         debit (more eaten than paid in) at the end of `day`: a `WrongSide`, once per run of
-        such days (`wrong_side`), at the day's last transaction moving the account."""
+        such days (`wrong_side`), at the day's last transaction that took it to the wrong side
+        (the day's first movement if it was there all day)."""
         for account, entry in moved.items():
             balance = balances[account]
             wrong = balance < 0 if self.accounts.role(account) == STOCK else balance > 0

@@ -237,8 +237,8 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
                 if len(rest) > 1 or (rest and not isinstance(rest[0].value, str)):
                     problem = ("只能跟一个学期名称（如 \"2025年秋季学期\"），日期即学期结束日")
                 else:
-                    problem = calendar.end(entry.date, rest[0].value if rest else str(entry.date),
-                                           entry)
+                    calendar.add(entry, "end", rest[0].value if rest else str(entry.date))
+                    problem = None
                 if problem:
                     errors.append(PolicyError(entry.meta, f"[PL03] 学期结束 term-end {problem}", entry))
                 continue
@@ -277,14 +277,15 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
             series = policy.values.setdefault(name, [])
             if problem is None and series and series[-1][0] == entry.date:
                 problem = f"在 {entry.date} 已设置过，同一天只能设置一次"
-            if problem is None and name == "term-start":
-                problem = calendar.start(entry.date, value)
             if problem:
                 errors.append(PolicyError(entry.meta, f"[PL03] {key.label} \"{name}\" {problem}",
                                           entry))
                 continue
             series.append((entry.date, value))
             policy.origins.setdefault(name, {})[entry.date] = entry
+            if name == "term-start":
+                calendar.add(entry, "start", value)
+    errors += calendar.walk()
     if not policy.profiles:
         errors.append(PolicyError({"filename": "<policy>", "lineno": 0}, (
             "[PL01] 账本中没有学校信息：请在 policy.beancount 中添加 custom \"school\" 指令"
@@ -308,23 +309,51 @@ def _check_tier(values: list) -> tuple[Tier | None, str | None]:
 
 
 class _Calendar:
-    """The school calendar as its directives come, in date order (`term-start` and `term-end`;
-    `xiaozhang.model.periods.terms` builds the terms from what is kept here).
+    """The school calendar (`term-start` and `term-end` directives), checked once all are read
+    (`xiaozhang.model.periods.terms` builds the terms from what is kept here).
 
-    Each term starts after the previous one ended and ends once: one `term-end` per date and
-    per name, a `term-start` never on or before the last end, never after its own term's end,
-    and never while another started term has not ended.  What breaks this is reported at the
-    directive that comes second (`problem` text for [PL03]); a second start or end is not used.
-    A `term-end` whose name differs from the open term's `term-start` is reported but kept
-    (the ends divide the books into terms); that `term-start` is then not used."""
+    In date order, each term starts after the previous one ended and ends once: one `term-end`
+    per date and per name, a `term-start` never on or before the last end, never after its own
+    term's end, and never while another started term has not ended.  What breaks this is
+    reported (PL03) at the directive that comes second, which is not used.  Of two `term-end`s
+    on one date the one naming the term that is running is kept, whatever the order of the
+    files.  A `term-end` whose name differs from the running term's `term-start` is reported
+    but kept (the ends divide the books into terms); that `term-start` is then not used."""
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
+        self.items: list[tuple[dt.date, int, str, str, Any]] = []  # (date, order, kind, name, entry)
         self.ended: dict[str, dt.date] = {}  # term name -> its end
         self.last_end: dt.date | None = None
         self.open: tuple[str, dt.date] | None = None  # a started term not ended yet
 
-    def start(self, day: dt.date, name: str) -> str | None:
+    def add(self, entry: Any, kind: str, name: str) -> None:
+        self.items.append((entry.date, len(self.items), kind, name, entry))
+
+    def walk(self) -> list[PolicyError]:
+        errors = []
+        items = sorted(self.items, key=itemgetter(0, 1))
+        position = 0
+        while position < len(items):
+            day = items[position][0]
+            group = []
+            while position < len(items) and items[position][0] == day:
+                group.append(items[position])
+                position += 1
+            running = self.open[0] if self.open else None
+            group.sort(key=lambda item: not (item[2] == "end" and item[3] == running))
+            for _day, _order, kind, name, entry in group:
+                problem = self._start(day, name) if kind == "start" else self._end(day, name, entry)
+                if problem is None:
+                    continue
+                if kind == "start":
+                    self.policy.values["term-start"].remove((day, name))
+                    self.policy.origins["term-start"].pop(day, None)
+                label = "学期开学日 term-start" if kind == "start" else "学期结束 term-end"
+                errors.append(PolicyError(entry.meta, f"[PL03] {label} {problem}", entry))
+        return errors
+
+    def _start(self, day: dt.date, name: str) -> str | None:
         if name in self.ended:
             return (f"学期“{name}”已于 {self.ended[name]} 结束（term-end），开学日 {day} 晚于结束日；"
                     "改正日期或学期名称")
@@ -337,7 +366,7 @@ class _Calendar:
         self.open = (name, day)
         return None
 
-    def end(self, day: dt.date, name: str, entry: Any = None) -> str | None:
+    def _end(self, day: dt.date, name: str, entry: Any) -> str | None:
         if self.last_end == day:
             return f"在 {day} 已写过一个学期结束日，同一天只能结束一个学期；此条不予采用"
         if name in self.ended:
@@ -349,7 +378,7 @@ class _Calendar:
             problem = (f"学期“{name}”在 {day} 结束，但此前开学的是学期“{started}”（{since} term-start）："
                        "学期名称不一致或两个学期重叠；学期按结束日划分，该开学日不予采用")
             self.policy.values["term-start"].remove((since, started))
-            self.policy.origins.get("term-start", {}).pop(since, None)
+            self.policy.origins["term-start"].pop(since, None)
         self.open = None
         self.ended[name] = self.last_end = day
         self.policy.term_ends.append((day, name))
