@@ -49,7 +49,8 @@
     [CT12] 食堂登记格式不对：供应商登记缺项或类型不对、登记之日证照已过期或合同已结束
            （该登记照常采用）、盘存记录不是食堂库存科目或金额（实存金额不能为负数），
            或账本有“食堂”“饭卡”“伙食”科目却没有一个标明 `canteen: TRUE`（无法检查）。
-    CT05–CT08 只检查标记为 `*` 的交易（`!` 待补手续的交易可暂缺）；其余检查 `*` 和 `!` 交易。
+    CT05–CT08 不检查标记为 `!` 的交易（待补手续的交易可暂缺）；其余检查 `*` 和 `!` 交易。
+    `*`、`!` 以外的标记（如误写的 `#`、`?`）按完整的交易检查。
 
 依据
     “建立了专帐，实行了成本核算”“钱、帐、物分开管理”（004）；教育部《中小学校园食品安全和
@@ -175,7 +176,7 @@ def validate_canteen(entries, options_map, config=None):
             _check_stock(txn, order, roles, kinds, moved, report)
         elif kinds & _FOOD_COST_DEBIT and kinds & _SOURCE_CREDIT:
             report(txn, "CT09", "食材未入库直接列入成本：食材须先入库（1302 库存食材），再领料出库")
-        if txn.flag == "*" and kinds & _SOURCE_CREDIT and kinds & _BOUGHT:
+        if txn.flag not in _NOT_COMPLETE and kinds & _SOURCE_CREDIT and kinds & _BOUGHT:
             _check_purchase(txn, roles, kinds, canteen, thresholds, report)
     while next_count < count_total:
         _check_count(stocktakes[next_count], counted, report)
@@ -206,6 +207,10 @@ def validate_canteen(entries, options_map, config=None):
 def _covered(account: str, counted) -> bool:
     return any(account == c or account.startswith(c + ":") for c in counted)
 
+
+# `!` (pending: paperwork may follow) and Beancount's padding "P"; any other flag (a mistyped
+# `#` or `?`) is held to every check like `*`
+_NOT_COMPLETE = ("!", "P")
 
 # the kinds of canteen postings the checks look for (`CanteenTransaction.kinds`)
 _STOCK = kinds_of((STOCK,))

@@ -445,6 +445,13 @@ def test_ct07_pending_entries_may_wait_for_the_paperwork():
     assert check(pending, issue(amount="3860.00")) == []
 
 
+def test_a_purchase_with_another_flag_is_checked_like_a_complete_one():
+    """Only `!` may wait for its paperwork: a mistyped `#` used to skip CT05-CT08."""
+    typo = delivery(invoice=None).replace(" * ", " # ", 1)
+    assert check(typo, issue(amount="3860.00")) == [("CT08", line_of(0, typo))]
+    assert check(delivery().replace(" * ", " # ", 1), issue(amount="3860.00")) == []
+
+
 def test_ct08_every_purchase_needs_an_invoice():
     bad = delivery(invoice=None)
     assert check(bad, issue(amount="3860.00")) == [("CT08", line_of(0, bad))]
