@@ -29,12 +29,14 @@ The rule that reports a bad directive is `xiaozhang.plugins.policy` (PL01–PL03
 
 错误代码
     [PL01] 缺少学校信息 / 学校信息缺少必填项
-    [PL02] 未知的政策参数名
-    [PL03] 政策参数取值类型不对
+    [PL02] 未知的政策参数名；与已知类型相近的写错的指令类型（`KNOWN_CUSTOMS`）
+    [PL03] 政策参数取值类型不对，或取值会使检查失效（限额为零、窗口为 0 天、百分数写成小数，
+    见 `PolicyKey.positive` 与 `_check_value`）
     同一天对同一参数写了两次也报 [PL03]（报告在第二条上，第二条不予采用）；审批权限
     approval-tier 同一天可写多条（合起来是一张权限表），但同一角色只能写一次。
     取值写 "默认"（如 `custom "policy" "remittance-days" "默认"`）：自该日起恢复默认值
-    （学期名称类参数 term-start / term-end 除外）。
+    （学期名称类参数 term-start / term-end 除外；approval-tier 恢复为只由校长审批）。
+    校历前后矛盾（`_Calendar`）、科目 open 上的规则标记不是 TRUE/FALSE（`OPEN_FLAGS`）也报 [PL03]。
 
 例
     通过：上面的配置。
