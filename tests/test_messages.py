@@ -96,3 +96,29 @@ def test_our_rules_messages_and_unknown_english_pass_through():
     assert chinese("某插件的中文说明") == "某插件的中文说明"
     # an English message not in the table keeps its words behind a Chinese lead
     assert chinese("Something new went wrong") == "Beancount 检查未通过（原文）：Something new went wrong"
+
+
+def test_the_compliance_page_shows_the_chinese_wording(tmp_path):
+    """The 合规 page of a real Fava application lists Beancount's balance failure in Chinese."""
+    from urllib.parse import quote
+
+    from fava.application import create_app
+
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(
+        'option "title" "校账测试小学"\noption "operating_currency" "CNY"\n'
+        'plugin "xiaozhang.plugins.policy"\n'
+        '2024-12-01 custom "fava-extension" "xiaozhang.reports.fava_ext"\n'
+        '2024-12-01 custom "school" "校账测试小学"\n  principal: "王建国"\n  director: "李明华"\n'
+        '  accountant: "陈静"\n  hotline: "0736-7215318"\n  func: "2050202"\n'
+        + OPENS + OPENING + "2025-01-04 balance Assets:1002银行存款:100201基本户 50.00 CNY\n"
+        '2025-01-04 custom "as-of" "评判日期"\n', encoding="utf-8")
+    app = create_app([str(ledger)], load=True)
+    slug, _ledger = next(iter(app.config["LEDGERS"].items()))
+    response = app.test_client().get(f"/{quote(slug)}/extension/Compliance/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "余额断言不符：Assets:1002银行存款:100201基本户 在该日开始时应为 50.00 CNY" in html
+    # Fava's own data for its Errors page (a <script> block) keeps the English; the page does not
+    shown = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    assert "账面多 40.00 CNY" in shown and "Balance failed" not in shown
