@@ -20,6 +20,13 @@ Terms
     of the range and the term's last day in the calendar.  Documents and pages print a term with
     `Term.title` (name, 学年学期, calendar dates) or `Term.name`; never `start`.
 
+    The calendar's directives are checked once, when the policy is read
+    (`xiaozhang.model.policy._Calendar`, PL03): one `term-end` per date and per term, a
+    `term-start` after the previous end and before its own; what breaks this is not used, so
+    the ends here are in order and distinct.  A rule that judges terms on the 评判日期 asks
+    `judged_terms` (the terms continued to that day, so a term that ended after the books stop
+    is over); `calendar_stops` tells when the books ran on far past the last `term-end`.
+
     A term's id is its 学年 and number, `2025-2026-1` (第一学期, the autumn term) or
     `2025-2026-2` (第二学期, the spring term), from its end date: a term ending in September to
     March is the first term of the school year that began that autumn.
