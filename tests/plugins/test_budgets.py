@@ -228,6 +228,15 @@ def test_bg02_a_line_that_could_never_be_reached():
     assert errors == []
 
 
+def test_bg02_two_lines_of_one_account_on_one_date():
+    """Which one held depended on the order of the files: the second is not used."""
+    errors, at = run(YEARLY, budget("2025-01-01", OFFICE, "yearly", "20000.00"),
+                     spend("2025-03-02", "15000.00"))
+    assert errors == [("BG02", at[1], STOP), ("BG01", at[2], WARN)]
+    assert run(YEARLY, budget("2025-01-02", OFFICE, "yearly", "20000.00"),
+               spend("2025-03-02", "15000.00"))[0] == []
+
+
 # -- xiaozhang check -------------------------------------------------------------------------
 
 def _check(tmp_path, *parts):

@@ -375,6 +375,16 @@ def test_ct12_a_supplier_record_already_run_out_on_its_own_date():
     assert check(early) == []
 
 
+def test_ct12_a_supplier_registered_twice_on_one_date():
+    """Which record held depended on the order of the files: the second is not used."""
+    # the first record again, on its date, with another expiry
+    second = SUPPLIERS.split("2025-10-28")[0].replace("food_licence_expiry: 2025-10-31",
+                                                      "food_licence_expiry: 2030-01-01")
+    parts = [second, delivery("2025-11-03"), issue("2025-11-03")]
+    assert check(*parts) == [("CT12", line_of(0, *parts))]
+    assert "已登记过，同一天只能登记一条" in messages(*parts)[0]
+
+
 # -- CT05 / CT06 designated suppliers ---------------------------------------------------------
 
 def test_ct05_bulk_food_from_an_unregistered_supplier():

@@ -292,3 +292,14 @@ def test_a_calendar_that_stops_while_the_books_go_on_is_reported_at_the_last_ter
     assert errors == []
     _, errors, _ = load(entries_until("2027-11-20"))
     assert errors == []
+
+
+def test_two_school_profiles_on_one_date_are_an_error_at_the_second():
+    """Which one held depended on the order of the files."""
+    entries, errors, _ = load('2025-08-25 custom "school" "另一所小学"\n  principal: "张三"\n'
+                              '  director: "李四"\n  accountant: "王五"\n  hotline: "1"\n  func: "2050202"\n')
+    assert codes(errors) == ["[PL03]"] and errors[0].source["lineno"] == FIRST_LINE
+    assert read_policy(entries)[0].profile(dt.date(2025, 9, 1))["principal"] == "王建国"
+    _, errors, _ = load('2025-09-01 custom "school" "青禾市明德区实验小学"\n  principal: "张三"\n'
+                        '  director: "李四"\n  accountant: "王五"\n  hotline: "1"\n  func: "2050202"\n')
+    assert errors == []

@@ -181,6 +181,9 @@ class BudgetBook:
             problem = f"科目 {account} 没有开设（open），这条预算指标永远用不上：改正科目名称"
         elif amount.number is None or amount.number < 0:
             problem = f"预算金额 {amount} 不能为负数"
+        elif self.lines.get(account) and self.lines[account][-1].since == entry.date:
+            problem = (f"科目 {account} 在 {entry.date} 已有一条预算指标，同一天只能写一条"
+                       "（此条不予采用）")
         elif self.currency and amount.currency != self.currency:
             problem = (f"预算金额的币种 {amount.currency} 不是账本的记账币种 {self.currency}，"
                        f"支出不会计入这条指标：改为 {self.currency}")

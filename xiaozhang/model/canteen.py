@@ -388,6 +388,10 @@ class CanteenBook:
         self.supplier_problems: list[tuple[data.Custom, str]] = []  # (entry, what is wrong)
         for entry in suppliers:
             supplier, problem = read_supplier(entry)
+            if not problem and any(s.since == supplier.since
+                                   for s in self.suppliers.by_name.get(supplier.name, ())):
+                problem = (f"供应商 {supplier.name} 在 {supplier.since} 已登记过，同一天只能登记一条"
+                           "（此条不予采用；换证、续签请另起日期登记）")
             if problem:
                 self.supplier_problems.append((entry, problem))
             else:

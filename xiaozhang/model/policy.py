@@ -228,6 +228,11 @@ def read_policy(entries: list) -> tuple[Policy, list[PolicyError]]:
                     f"[PL01] 学校信息 custom \"school\" 缺少：{'、'.join(missing)}"
                     "（在 policy.beancount 中补全：学校名称、principal 校长、director 总务主任、"
                     "accountant 会计、hotline 监督电话、func 支出功能分类）"), entry))
+            if policy.profiles and policy.profiles[-1][0] == entry.date:
+                errors.append(PolicyError(entry.meta, (
+                    f"[PL03] 学校信息 custom \"school\" 在 {entry.date} 已写过一条，同一天只能写一条"
+                    "（此条不予采用；学校信息有变化请另起日期）"), entry))
+                continue
             policy.profiles.append((entry.date, profile))
         elif entry.type == "policy":
             if not entry.values or not isinstance(entry.values[0].value, str):
