@@ -269,6 +269,18 @@ CASES = {
           Expenses:5001业务活动费用:500104固定资产折旧费  100.00 CNY
           Assets:1602固定资产累计折旧:160202通用设备  -100.00 CNY
         """),
+    # a purchase cannot be entered at a nominal amount (only a donation, a free transfer in, a
+    # count surplus without a cost)
+    "AS12": pay("2026-03-10", "测试电脑公司午", EQUIPMENT, "1.00", marker="AS12",
+                **{**card("ZCT0001"), "nominal": "TRUE"}),
+    # next-month without its basis; the day after, the default (same-month) again
+    "AS13": entry("""
+        ; [AS13]
+        2026-03-10 custom "policy" "depreciation-start" "next-month"
+        2026-03-11 custom "policy" "depreciation-start" "默认"
+        """),
+    "AS14": pay("2026-03-10", "测试工程公司", EQUIPMENT, "3000.00", marker="AS14",
+                asset_id='"ZC20109999"', addition='"加装"'),
     "FE01": entry(f"""
         ; [FE01]
         2026-10-12 * "代收作业本费（插班生） 2026年秋季学期"

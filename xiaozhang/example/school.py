@@ -30,6 +30,7 @@ from xiaozhang.example.context import PROCUREMENT_THRESHOLD, Example
 from xiaozhang.example.dates import weekday_on_or_after
 from xiaozhang.example.entries import Txn, merge
 from xiaozhang.example.people import ACCOUNTANT, CASHIER, DIRECTOR, PRINCIPAL, TEACHERS
+from xiaozhang.model import uses
 from xiaozhang.model.money import yuan
 
 
@@ -112,9 +113,11 @@ def running_costs(ex: Example, year: int, month: int) -> None:
         return
     day = weekday_on_or_after(dt.date(year, month, 6))
     rng = ex.rng
+    # the administrative offices' supplies: 行政及后勤, 5101 单位管理费用 (xiaozhang.model.uses)
     ex.spend(day, rng.choice(("青禾市文华办公用品商行", "明德区晨光文具店", "青禾市百汇办公用品有限公司")),
-             "购办公用品（纸张、墨盒、文具）", chart.goods_services("30201"),
-             yuan(ex.amount(1200, 4200) * scale), inspector=DIRECTOR, kind="purchase")
+             "购办公用品（纸张、墨盒、文具）", uses.goods_services("30201", _office_use()),
+             yuan(ex.amount(1200, 4200) * scale), inspector=DIRECTOR, kind="purchase",
+             extra=[("dept", OFFICE)])
     if month in (9, 10, 11, 12, 3, 4, 5, 6):
         ex.spend(day + dt.timedelta(days=7), "青禾市彩虹印务有限公司", "印制试卷、学籍材料",
                  chart.goods_services("30202"), yuan(ex.amount(1400, 3600) * scale),
@@ -137,10 +140,19 @@ def running_costs(ex: Example, year: int, month: int) -> None:
         ex.spend(day + dt.timedelta(days=10), "明德区城市绿化服务站", "校园绿化养护劳务费",
                  chart.goods_services("30226"), yuan(ex.amount(2100, 4200)),
                  source=BANK_BASIC, handler=DIRECTOR)
-    # 工会经费: 2% of the month's base pay, from the basic account
+    # 工会经费: 2% of the month's base pay, from the basic account; borne by the school as a
+    # whole, so 5101 单位管理费用 whatever the department (制度 5101, xiaozhang.model.uses)
     ex.spend(weekday_on_or_after(dt.date(year, month, 25)), "青禾市明德区实验小学工会委员会",
-             "拨付工会经费", chart.goods_services("30228"), yuan(ex.amount(2600, 2700) * scale),
+             "拨付工会经费", uses.goods_services("30228", uses.use_of(None, frozenset(), "30228")),
+             yuan(ex.amount(2600, 2700) * scale),
              handler=CASHIER)
+
+
+OFFICE = "办公室"  # the administrative office (行政及后勤 under the default `admin-depts`)
+
+
+def _office_use() -> str:
+    return uses.use_of(OFFICE, uses.parse_depts(None))
 
 
 def petty_cash(ex: Example, year: int, month: int) -> None:
@@ -154,12 +166,14 @@ def petty_cash(ex: Example, year: int, month: int) -> None:
             ("handler", CASHIER), ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL),
             ("approved", day),
         ], [(CASH, draw), (BANK_BASIC, -draw)]))
-    for offset, shop, what, account in (
-            (4, "明德区学苑文具店", "购买粉笔、板擦等零星教学用品", "30201"),
-            (15, "顺丰速运青禾明德营业部", "支付快递及邮寄费", "30207")):
+    for offset, shop, what, account, dept in (
+            (4, "明德区学苑文具店", "购买粉笔、板擦等零星教学用品", "30201", None),
+            (15, "顺丰速运青禾明德营业部", "支付快递及邮寄费（办公室）", "30207", OFFICE)):
         amount = ex.amount(46, 380)
-        ex.spend(day + dt.timedelta(days=offset), shop, what, chart.goods_services(account),
-                 amount, source=CASH, inspector=DIRECTOR if account == "30201" else None)
+        use = uses.use_of(dept, uses.parse_depts(None))
+        ex.spend(day + dt.timedelta(days=offset), shop, what, uses.goods_services(account, use),
+                 amount, source=CASH, inspector=DIRECTOR if account == "30201" else None,
+                 extra=[("dept", dept)] if dept else None)
 
 
 def interest(ex: Example, year: int, month: int) -> None:
@@ -310,7 +324,7 @@ def budgets(ex: Example) -> list[str]:
     whole-year line, so that Fava's pro-rated view of it stays meaningful."""
     lines = []
     for (year, account), actual in sorted(ex.budget_actual.items()):
-        if not account.startswith(chart.GOODS_SERVICES):
+        if not account.startswith((chart.GOODS_SERVICES, chart.ADMIN_GOODS_SERVICES)):
             continue
         first = max(ex.config.start, dt.date(year, 1, 1))
         last = min(END, dt.date(year, 12, 31))

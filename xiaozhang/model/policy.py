@@ -105,6 +105,9 @@ POLICY_KEYS: dict[str, PolicyKey] = {
                   "固定资产单位价值标准（专用设备）"),
         PolicyKey("depreciation-start", "choice", "same-month", "固定资产折旧起始月份",
                   ("same-month", "next-month")),
+        PolicyKey("admin-depts", "text", None,
+                  "行政及后勤部门（费用和折旧记 5101 单位管理费用；用 、 分隔）；不设则为"
+                  "办公室、校长室、党政办公室、总务处、后勤处、财务室"),
         # canteen (plugins/canteen.py)
         PolicyKey("canteen-surplus-cap", "percent", Decimal("8"), "食堂伙食结余率上限（%）"),
         PolicyKey("canteen-surplus-mode", "choice", "school",
