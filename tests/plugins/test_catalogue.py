@@ -358,14 +358,15 @@ CASES = {
           {CANTEEN_INCOME}  -500.00 CNY
         """),
     "CT05": delivery("2026-03-11", "明德区某某批发部", "1260.00", marker="CT05"),
+    # registered while its food licence was valid; it ran out before the purchase
     "CT06": entry("""
-        2026-03-01 custom "supplier" "明德区过期粮店"
+        2026-01-05 custom "supplier" "明德区过期粮店"
           licence: "91430702MA4X00000X"
           licence_expiry: "长期"
           food_licence: "JY14307020000001"
           food_licence_expiry: 2026-02-28
           contract: "HT2026SC09"
-          contract_start: 2026-03-01
+          contract_start: 2026-01-05
           contract_end: 2026-08-31
         """) + delivery("2026-03-11", "明德区过期粮店", "1260.00", marker="CT06"),
     "CT07": delivery("2026-03-11", "青禾市丰源粮油贸易有限公司", "1260.00", marker="CT07",
@@ -392,6 +393,80 @@ CASES = {
           contract_end: 2026-08-31
         """),
 }
+# More cases of the rules above: states that start out wrong and settings that would switch a
+# rule off (issue 19, "Rules"); each still gives exactly one problem at its entry.
+CARDS = "Liabilities:2307其他应付款:230702饭卡预存"
+MEALS = "Income:4101事业收入:410102伙食费收入"
+MORE_CASES = {
+    "PL02 misspelt directive type": entry("""
+        ; [PL02]
+        2026-03-01 custom "polciy" "cash-limit" 3000.00 CNY
+        """),
+    "PL03 two term-ends on one date": entry("""
+        ; [PL03]
+        2026-07-03 custom "policy" "term-end" "2026年暑期"
+        """),
+    "PL03 split window of zero days": entry("""
+        ; [PL03]
+        2026-03-01 custom "policy" "split-window-days" 0
+        """),
+    "PL03 percent as a fraction": entry("""
+        ; [PL03]
+        2026-03-01 custom "policy" "canteen-surplus-cap" 0.08
+        """),
+    "BG01 line lowered below the spending": entry(f"""
+        ; [BG01]
+        2026-10-01 custom "budget" {OFFICE} "yearly" 0.00 CNY
+        """),
+    "BG02 line on an unopened account": entry(f"""
+        ; [BG02]
+        2026-01-01 custom "budget" {OFFICE}用品 "yearly" 1000.00 CNY
+        """),
+    "PJ03 funding lowered below the spending": entry(f"""
+        ; [PJ03]
+        2026-03-01 custom "project" "计算机教室建设2025" 1.00 CNY {EQUIPMENT}
+        """),
+    "PJ04 registration on an unopened account": entry(f"""
+        ; [PJ04]
+        2026-03-01 custom "project" "图书室建设2026" 5000.00 CNY {EQUIPMENT}99
+        """),
+    # more rice issued than held (a slip typed wrong), corrected the next day
+    "CT09 stores below zero": entry(f"""
+        ; [CT09]
+        2026-03-11 * "食堂领料出库"
+          issue_slip: "LL-TEST-09"
+          {RICE_COST}  900000.00 CNY
+          {RICE}
+
+        2026-03-12 * "冲回错录的领料单"
+          stocktake: "领料单金额录错，冲回"
+          {RICE}  900000.00 CNY
+          {RICE_COST}
+        """),
+    # a consumption batch imported twice, taken back the next day
+    "CT02 meal cards in debit": entry(f"""
+        ; [CT02]
+        2026-03-11 * "就餐消费汇总（一卡通系统）"
+          {CARDS}  900000.00 CNY
+          {MEALS}
+
+        2026-03-12 * "冲回重复导入的消费汇总"
+          {MEALS}  900000.00 CNY
+          {CARDS}
+        """),
+    "CT12 supplier record run out on its own date": entry("""
+        ; [CT12]
+        2026-03-01 custom "supplier" "明德区新登记粮店"
+          licence: "91430702MA4X00000Y"
+          licence_expiry: "长期"
+          food_licence: "JY14307020000002"
+          food_licence_expiry: 2025-12-31
+          contract: "HT2026SC10"
+          contract_start: 2026-03-01
+          contract_end: 2026-08-31
+        """),
+}
+
 # Not insertable into the example: AS11 needs a depreciation account the chart lacks (or a
 # plugin option); docs/examples/violations.beancount and tests/plugins/test_depreciation.py
 # show it.
@@ -442,3 +517,12 @@ def test_every_rule_is_in_the_catalogue():
     codes = set(re.findall(r"^; \[([A-Z]{2}\d{2})\]", violations.read_text(encoding="utf-8"),
                            flags=re.MULTILINE))
     assert codes == set(CASES) | LEDGER_LEVEL
+
+
+@pytest.mark.parametrize("name", sorted(MORE_CASES))
+def test_more_cases_give_one_problem_at_their_entry(small_school, tmp_path, name):
+    code, text = name[:4], MORE_CASES[name]
+    marker = text.splitlines().index(f"; [{code}]") + 1
+    case, errors = load_with(small_school, tmp_path, text)
+    found = [(e.message[1:5], e.source["filename"], e.source["lineno"]) for e in errors]
+    assert found == [(code, str(case), marker + 1)], [e.message for e in errors]
