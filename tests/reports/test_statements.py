@@ -1,0 +1,233 @@
+"""The financial statements (reports/statements.py) of the bundled school, line by line against an
+independent computation written here from the postings and the documented line table
+(reports/statements_lines.py, docs/statements.md) — never against the statements' own helpers —
+and their identities: 资产 = 负债 + 净资产 at every month end, 收入费用表's 本期盈余 = 净资产变动表's
+本年盈余, 现金净增加额 = the change of the cash accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from beancount.core import data
+
+from xiaozhang.reports import statements
+from xiaozhang.reports import statements_lines as table
+from xiaozhang.reports.statements import Period
+
+D = Decimal
+ZERO = D(0)
+MONTHS = [Period(2025, m) for m in range(9, 13)] + [Period(2026, m) for m in range(1, 11)]
+
+
+@pytest.fixture(scope="module")
+def example(example_ledger):
+    assert example_ledger.errors == []
+    return example_ledger.entries, example_ledger.options_map
+
+
+# -- the independent computation ------------------------------------------------------------------
+def code(account: str) -> str:
+    match = re.match(r"\d{4}", account.split(":")[1])
+    return match.group(0) if match else ""
+
+
+def txns(entries):
+    return [e for e in entries if isinstance(e, data.Transaction)]
+
+
+def sums(entries, first, last) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for t in txns(entries):
+        if (first is None or t.date >= first) and t.date <= last:
+            for p in t.postings:
+                if p.units.currency == "CNY":
+                    out[p.account] += p.units.number
+    return out
+
+
+def opening_day(entries, year: int) -> dt.date:
+    """The documented 年初: 31 December, or the day of the first entries when the books begin
+    in the year (建账)."""
+    first = min(t.date for t in txns(entries))
+    return first if first.year == year else dt.date(year - 1, 12, 31)
+
+
+def marked(entries, key) -> list[str]:
+    return [e.account for e in entries if isinstance(e, data.Open) and e.meta.get(key) is True]
+
+
+def under(account, roots) -> bool:
+    return any(account == r or account.startswith(r + ":") for r in roots)
+
+
+def balance_lines(balances: dict[str, Decimal], closed: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Line → figure of the 资产负债表 from the balances of the accounts (`closed`: the postings
+    of earlier years to the accounts closed yearly, which are 累计盈余)."""
+    lines: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    by_code = {c: line.key for line in (*table.ASSET_LINES, *table.LIABILITY_LINES) for c in line.codes}
+    for account, amount in balances.items():
+        root, c = account.split(":")[0], code(account)
+        if root == "Assets":
+            if c in ("1001", "1002") and "受托代理" in account:
+                lines["trust_assets"] += amount
+            elif c in ("1602", "1702", "1802", "1832"):
+                lines[by_code[c]] -= amount
+            else:
+                lines[by_code.get(c, "other_current")] += amount
+        elif root == "Liabilities":
+            lines[by_code.get(c, "other_current_liabilities")] -= amount
+        elif root in ("Income", "Expenses") or c == "3301":
+            lines["current_surplus"] -= amount
+        elif c == "3401":
+            lines["free_transfer"] -= amount
+        elif c in ("3101", "3201"):
+            lines[by_code[c]] -= amount
+        else:
+            lines["accumulated"] -= amount
+    for amount in closed.values():
+        lines["accumulated"] -= amount
+    return lines
+
+
+def independent_balance_sheet(entries, period: Period) -> tuple[dict, dict]:
+    opening = opening_day(entries, period.year)
+    before = sums(entries, None, opening)
+    this_year = sums(entries, opening + dt.timedelta(days=1), period.last)
+    yearly = ("Income:", "Expenses:", "Equity:3301", "Equity:3302", "Equity:3401", "Equity:3501")
+    closed = {a: n for a, n in before.items() if a.startswith(yearly)}
+    kept = {a: n for a, n in before.items() if not a.startswith(yearly)}
+    start = balance_lines(kept, closed)
+    end_balances = defaultdict(lambda: ZERO, kept)
+    for account, amount in this_year.items():
+        end_balances[account] += amount
+    end = balance_lines(end_balances, closed)
+    if period.month == 12:
+        end["accumulated"] += end.pop("free_transfer", ZERO) + end.pop("current_surplus", ZERO)
+    return end, start
+
+
+def income_lines(entries, first, last) -> dict[str, Decimal]:
+    """Line code → figure of the 收入费用表 (income positive, expenses positive)."""
+    canteen = marked(entries, "canteen")
+    government = marked(entries, "government_fund")
+    out: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for account, amount in sums(entries, first, last).items():
+        root = account.split(":")[0]
+        if root not in ("Income", "Expenses"):
+            continue
+        if under(account, canteen):
+            out["canteen"] -= amount
+            continue
+        sign = -1 if root == "Income" else 1
+        out[code(account)] += sign * amount
+        if code(account) == "4001" and under(account, government):
+            out["government"] += sign * amount
+    out["4609"] += out["canteen"]
+    return out
+
+
+# -- 资产负债表 --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("period", MONTHS, ids=lambda p: p.text)
+def test_balance_sheet_every_line_and_balanced_at_every_month_end(example, period):
+    sheet = statements.build_balance_sheet(*example, period)
+    end, start = independent_balance_sheet(example[0], period)
+    assert sheet.unlisted == ()
+    for row in (*sheet.assets, *sheet.liabilities):
+        if row.heading:
+            continue
+        line = next(line for line in (*table.ASSET_LINES, *table.LIABILITY_LINES) if line.key == row.key)
+        if line.total:
+            continue  # the totals are checked through the identity below
+        assert row.values[0] == end.get(row.key, ZERO), (row.label, "期末")
+        if not line.star:
+            assert row.values[1] == start.get(row.key, ZERO), (row.label, "年初")
+    assets = sum((end[k] for k in table.CURRENT_ASSETS + table.NONCURRENT_ASSETS if not k.endswith("_net")), ZERO)
+    assets += end["fixed_cost"] - end["fixed_depreciation"] + end["trust_assets"]
+    assert sheet.line("assets_total").values[0] == assets
+    assert sheet.balanced
+    total_assets = sheet.line("assets_total").values
+    assert total_assets == sheet.line("liabilities_net_assets_total").values
+    # the ledger's own identity: every asset = every liability + equity + income − expenses
+    everything = sums(example[0], None, period.last)
+    assert total_assets[0] == sum((n for a, n in everything.items() if a.startswith("Assets:")), ZERO)
+
+
+def test_balance_sheet_december_is_the_annual_form(example):
+    sheet = statements.build_balance_sheet(*example, Period(2025, 12))
+    keys = [row.key for row in sheet.liabilities]
+    assert "current_surplus" not in keys and "free_transfer" not in keys
+    monthly = statements.build_balance_sheet(*example, Period(2026, 3))
+    assert monthly.line("current_surplus").values[1] is None  # “——” in the 年初 column
+    assert monthly.line("current_surplus").values[0] == statements.build_income_statement(
+        *example, Period(2026, 3)).surplus.year
+
+
+# -- 收入费用表 --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("period", [Period(2025, 10), Period(2025, 12), Period(2026, 3), Period(2026, 10)],
+                         ids=lambda p: p.text)
+def test_income_statement_every_line(example, period):
+    report = statements.build_income_statement(*example, period)
+    month = income_lines(example[0], period.first, period.last)
+    year = income_lines(example[0], period.year_start, period.last)
+    for row in (*report.income, *report.expenses):
+        key = {statements.CANTEEN_CODE: "canteen", statements.GOVERNMENT_FUND_CODE: "government"}.get(row.code, row.code)
+        assert (row.month, row.year) == (month.get(key, ZERO), year.get(key, ZERO)), row.label
+    assert year["canteen"] != 0 and report.line(statements.CANTEEN_CODE).year == year["canteen"]
+    # 事业收入 no longer holds the canteen's meal income, nor 业务活动费用 its food
+    everything = sums(example[0], period.year_start, period.last)
+    assert report.line("4101").year == -sum((n for a, n in everything.items()
+                                              if a.startswith("Income:4101") and "伙食费" not in a), ZERO)
+    assert report.surplus.year == -sum((n for a, n in everything.items()
+                                        if a.startswith(("Income:", "Expenses:"))), ZERO)
+
+
+def test_income_statement_labels_follow_the_form(example):
+    report = statements.build_income_statement(*example, Period(2026, 3))
+    labels = [row.label for row in report.income]
+    assert labels[:2] == ["（一）财政拨款收入", "其中：政府性基金收入"]
+    assert labels[-2:] == ["（十一）其他收入", "其中：食堂净收入"]
+    assert [row.label for row in report.expenses][:2] == ["（一）业务活动费用", "（二）单位管理费用"]
+
+
+# -- 净资产变动表 ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("period", [Period(2025, 12), Period(2026, 10)], ids=lambda p: p.text)
+def test_net_assets_change_from_operations_is_the_surplus(example, period):
+    nav = statements.build_net_assets(*example, period)
+    income = statements.build_income_statement(*example, period)
+    assert nav.row("surplus").values[0] == income.surplus.year
+    sheet = statements.build_balance_sheet(*example, period)
+    assert nav.row("closing").values[3] == sheet.line("net_assets_total").values[0]
+    assert nav.row("opening").values[3] == sheet.line("net_assets_total").values[1]
+    end, start = independent_balance_sheet(example[0], period)
+    assert nav.row("opening").values[0] == start["accumulated"]
+
+
+# -- 现金流量表 --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("period", [Period(2025, 12), Period(2026, 10)], ids=lambda p: p.text)
+def test_cash_flow_lines(example, period):
+    flow = statements.build_cash_flow(*example, period)
+    entries = example[0]
+    first = opening_day(entries, period.year) + dt.timedelta(days=1)
+    cash = ("Assets:1001", "Assets:1002", "Assets:1011", "Assets:1021", "Assets:1201")
+    change = sum((n for a, n in sums(entries, first, period.last).items() if a.startswith(cash)), ZERO)
+    assert flow.row("net_increase").values[0] == change == flow.cash_change[0]
+    # every 财政拨款收入 posting is cash received (授权支付额度到账, or 财政直接支付)
+    fiscal = sums(entries, first, period.last)
+    assert flow.row("fiscal_basic").values[0] == -sum((n for a, n in fiscal.items() if a.startswith(
+        "Income:4001") and "项目" not in a), ZERO)
+    assert flow.row("fiscal_project").values[0] == -sum((n for a, n in fiscal.items() if a.startswith(
+        "Income:4001") and "项目" in a), ZERO)
+    # 支付给职工: the salary payments (2201 debits against cash or the treasury)
+    staff = ZERO
+    for t in txns(entries):
+        if first <= t.date <= period.last:
+            moves_cash = any(p.account.startswith(cash) for p in t.postings)
+            direct = not moves_cash and any(p.account.startswith("Income:4001") for p in t.postings)
+            if moves_cash or direct:
+                staff += sum((p.units.number for p in t.postings if p.account.startswith("Liabilities:2201")
+                              or (p.account.startswith("Expenses:") and "工资福利" in p.account)), ZERO)
+    assert flow.row("staff").values[0] == staff > 0
