@@ -231,3 +231,45 @@ def test_cash_flow_lines(example, period):
                 staff += sum((p.units.number for p in t.postings if p.account.startswith("Liabilities:2201")
                               or (p.account.startswith("Expenses:") and "工资福利" in p.account)), ZERO)
     assert flow.row("staff").values[0] == staff > 0
+
+
+# -- 附注 and the documents ----------------------------------------------------------------------------
+def test_notes_tie_to_the_balance_sheet(example):
+    from xiaozhang.reports import statement_notes
+
+    period = Period(2026, 10)
+    notes = statement_notes.build_notes(*example, period)
+    sheet = statements.build_balance_sheet(*example, period)
+    assert notes.money[4].values == sheet.line("money").values
+    fixed = {r.label: r.values for r in notes.fixed_assets}
+    assert (fixed["一、原值合计"][3], fixed["一、原值合计"][0]) == sheet.line("fixed_cost").values
+    assert (fixed["二、累计折旧合计"][3], fixed["二、累计折旧合计"][0]) == sheet.line("fixed_depreciation").values
+    assert (fixed["三、账面价值合计"][3], fixed["三、账面价值合计"][0]) == sheet.line("fixed_net").values
+    income = statements.build_income_statement(*example, period)
+    assert notes.canteen_net == income.line(statements.CANTEEN_CODE).year
+    # the year's depreciation of the note is what the ledger charged to 500104 in the year
+    charged = sum((n for a, n in sums(example[0], period.year_start, period.last).items()
+                   if a.startswith("Expenses:5001业务活动费用:500104")), ZERO)
+    assert fixed["二、累计折旧合计"][1] == charged
+
+
+def test_statements_command_writes_every_statement(tmp_path):
+    from click.testing import CliRunner
+
+    from xiaozhang.cli import main
+    from xiaozhang.reports.document import pdf_text
+
+    result = CliRunner().invoke(main, ["report", "statements", "--period", "2026-10", "--out", str(tmp_path),
+                                       "--date", "2026-11-05"])
+    assert result.exit_code == 0, result.output
+    assert "平衡" in result.output and "不平衡" not in result.output
+    for stem, needles in (("资产负债表", ["会政财01表", "货币资金", "816,951.51", "资产总计", "11,574,512.82"]),
+                          ("收入费用表", ["其中：食堂净收入", "其中：政府性基金收入"]),
+                          ("净资产变动表", ["会政财03表", "（一）本年盈余", "-125,532.26"]),
+                          ("现金流量表", ["会政财04表", "五、现金净增加额"]),
+                          ("财务报表附注", ["固定资产", "食堂净收入", "49,119.01"])):
+        for fmt in ("html", "pdf", "png", "xlsx"):
+            assert (tmp_path / f"{stem}-2026-10.{fmt}").exists()
+        text = "".join(pdf_text(tmp_path / f"{stem}-2026-10.pdf")).replace(" ", "").replace("\n", "")
+        for needle in needles:
+            assert needle in text, (stem, needle)
