@@ -273,3 +273,74 @@ def test_statements_command_writes_every_statement(tmp_path):
         text = "".join(pdf_text(tmp_path / f"{stem}-2026-10.pdf")).replace(" ", "").replace("\n", "")
         for needle in needles:
             assert needle in text, (stem, needle)
+
+
+# -- 决算 and 三公经费 ---------------------------------------------------------------------------------
+SANGONG_LEDGER = """
+option "operating_currency" "CNY"
+2026-01-01 open Assets:1011零余额账户用款额度
+2026-01-01 open Assets:1002银行存款:100201基本户
+2026-01-01 open Assets:1601固定资产:160102通用设备
+2026-01-01 open Income:4001财政拨款收入:400101基本支出拨款
+2026-01-01 open Expenses:5001业务活动费用:500102商品和服务费用:30217公务接待费
+2026-01-01 open Expenses:5001业务活动费用:500102商品和服务费用:30231公务用车运行维护费
+2026-01-01 open Expenses:5001业务活动费用:500102商品和服务费用:30201办公费
+2026-01-01 open Equity:3001累计盈余
+
+2026-01-05 * "额度到账"
+  Assets:1011零余额账户用款额度   100000.00 CNY
+  Income:4001财政拨款收入:400101基本支出拨款
+2026-02-03 * "接待上级检查工作餐"
+  Expenses:5001业务活动费用:500102商品和服务费用:30217公务接待费   380.00 CNY
+  Assets:1011零余额账户用款额度
+2026-02-10 * "校车加油（自有资金）"
+  Expenses:5001业务活动费用:500102商品和服务费用:30231公务用车运行维护费   500.00 CNY
+  Assets:1002银行存款:100201基本户
+2026-03-10 * "公务用车保险"
+  Expenses:5001业务活动费用:500102商品和服务费用:30231公务用车运行维护费   3200.00 CNY
+  Assets:1011零余额账户用款额度
+2026-04-01 * "购置公务用车"
+  sangong: "公务用车购置费"
+  Assets:1601固定资产:160102通用设备   150000.00 CNY
+  Income:4001财政拨款收入:400101基本支出拨款
+2026-04-02 * "办公用品"
+  Expenses:5001业务活动费用:500102商品和服务费用:30201办公费   90.00 CNY
+  Assets:1011零余额账户用款额度
+"""
+
+
+def test_sangong_counts_fiscal_money_only():
+    from beancount import loader
+
+    from xiaozhang.reports import final_accounts
+
+    entries, errors, options_map = loader.load_string(SANGONG_LEDGER)
+    assert errors == []
+    report = final_accounts.build_sangong(entries, options_map, Period(2026, 12))
+    assert report.amounts == {"因公出国(境)费": D(0), "公务用车购置费": D("150000.00"),
+                              "公务用车运行维护费": D("3200.00"), "公务接待费": D("380.00")}
+    assert report.cars == D("153200.00") and report.total == D("153580.00")
+    assert report.other_funds == D("500.00")  # the car fuel paid from the school's own money
+    march = final_accounts.build_sangong(entries, options_map, Period(2026, 3))
+    assert march.total == D("3580.00")
+
+
+def test_final_accounts_of_the_example_add_up_to_the_paid_spending(example):
+    from xiaozhang.reports import final_accounts
+
+    period = Period(2026, 10)
+    fiscal = final_accounts.build_fiscal_spending(*example, period)
+    detail = final_accounts.build_spending_by_economic(*example, period)
+    assert fiscal.total[-1] == detail.total[0] > 0  # 同级财政拨款 both ways
+    # independently: the fiscal money spent = what left 1011 plus what the treasury paid directly,
+    # less the money moved between the school's fiscal accounts (none in the example)
+    paid = ZERO
+    for t in txns(example[0]):
+        if period.year_start <= t.date <= period.last:
+            fiscal_credit = [p for p in t.postings if p.account.startswith(("Assets:1011", "Income:4001"))
+                             and p.units.number < 0]
+            if fiscal_credit:
+                paid += sum((p.units.number for p in t.postings if p.units.number > 0 and (
+                    p.account.startswith(("Expenses:", "Liabilities:2201", "Assets:1601", "Assets:1302"))
+                    and ":500104" not in p.account)), ZERO)
+    assert fiscal.total[-1] == paid
