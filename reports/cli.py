@@ -129,8 +129,8 @@ for _name in ("spending", "budget", "utilities", "income"):
 @ledger_option
 @click.option("--date", "issued", default=None, type=DATE, help="报表日期（默认：今天）")
 def statements_command(period, out, ledger, issued) -> None:
-    """财务报表：资产负债表、收入费用表、净资产变动表、现金流量表和附注（《政府会计制度》会政财01–04）。"""
-    from xiaozhang.reports import statement_notes, statements, statements_documents
+    """财务报表：资产负债表、收入费用表、净资产变动表、现金流量表、附注（会政财01–04），决算表和“三公”经费。"""
+    from xiaozhang.reports import final_accounts, statement_notes, statements, statements_documents
     from xiaozhang.reports.document import DocumentError, write
 
     made = parse_date(issued)
@@ -146,9 +146,13 @@ def statements_command(period, out, ledger, issued) -> None:
     try:
         for stem, document in statements_documents.documents(tuple(built), notes, school, made):
             write(document, target, stem)
+        write(statements_documents.final_accounts_document(
+            final_accounts.build_fiscal_spending(entries, options_map, when),
+            final_accounts.build_spending_by_economic(entries, options_map, when),
+            final_accounts.build_sangong(entries, options_map, when), school, made), target, f"决算-{when.text}")
     except DocumentError as error:
         raise click.ClickException(str(error)) from error
     sheet = built[0]
     click.echo(f"{school} {when.label}财务报表：资产负债表（资产总计 {sheet.line('assets_total').values[0]:,.2f} 元，"
-               f"{'平衡' if sheet.balanced else '不平衡'}）、收入费用表、净资产变动表、现金流量表、附注，"
+               f"{'平衡' if sheet.balanced else '不平衡'}）、收入费用表、净资产变动表、现金流量表、附注、决算表，"
                f"已写入 {target}（.html/.pdf/.xlsx/.png）")

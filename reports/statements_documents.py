@@ -136,3 +136,29 @@ def documents(statements: Sequence, notes: Notes, school: str, issued: dt.date) 
             (f"净资产变动表-{period.text}", net_assets_document(nav, school, issued)),
             (f"现金流量表-{period.text}", cash_flow_document(cash, school, issued)),
             (f"财务报表附注-{period.text}", notes_document(notes, school, issued))]
+
+
+def final_accounts_document(fiscal, detail, sangong, school: str, issued: dt.date) -> Document:
+    """财政拨款支出决算表, 支出决算明细 by 经济分类 and 三公经费 (reports/final_accounts.py)."""
+    period = fiscal.period
+    blocks: list = [Text("一、财政拨款支出决算表（按支出功能分类）", "h"),
+                     Table(["支出功能分类", "基本支出·人员经费", "基本支出·日常公用经费", "项目支出", "合计"],
+                           [[label, *values] for label, values in fiscal.rows], total=["合计", *fiscal.total])]
+    blocks += [Text("二、支出决算明细表（按支出经济分类、资金来源）", "h"),
+               Table(["支出经济分类", *detail.columns, "合计"], [[label, *values] for label, values in detail.rows],
+                     total=["合计", *detail.total])]
+    a = sangong.amounts
+    blocks += [Text("三、财政拨款“三公”经费支出情况", "h"),
+               Table(["项目", "本年支出"], [["因公出国（境）费", a["因公出国(境)费"]],
+                                          ["公务用车购置及运行费", sangong.cars],
+                                          ["　其中：公务用车购置费", a["公务用车购置费"]],
+                                          ["　　　　公务用车运行维护费", a["公务用车运行维护费"]],
+                                          ["公务接待费", a["公务接待费"]]],
+                     total=["合计", sangong.total]),
+               Text("支出按收付实现制：已支付的费用、应付职工薪酬、固定资产和库存物品（计提在支付时计入）；资金来源按支付的账户"
+                    "（零余额账户、财政直接支付为同级财政拨款，学校自有资金为事业收入，或按 fund 元数据）。“三公”经费只计财政拨款"
+                    f"安排的支出；其他资金支付的同类支出 {sangong.other_funds:,.2f} 元不计入。", "note")]
+    return Document(title="决算表与“三公”经费", subtitle=school, sheet="决算",
+                    info=_info(school, f"{period.year}年（截至 {period.last}）"), blocks=blocks,
+                    signatures=SIGNATURES, closing=_closing(school, issued), landscape=True,
+                    footer=f"{school} 决算 {period.year}年")
