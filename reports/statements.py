@@ -476,8 +476,7 @@ def build_net_assets(entries: Sequence[data.Directive], options_map: dict, perio
         values: list[Decimal | None] = []
         for figures in (this, last):
             cells: list[Decimal | None] = [None if (key, i) in _NAV_BLANK else figures[key][i] for i in range(3)]
-            total = None if key in ("fund_set", "fund_from_income", "fund_from_balance", "fund_other", "fund_used") \
-                else sum(figures[key], ZERO)
+            total = sum(figures[key], ZERO)  # 净资产合计: filled on every row of the form
             values += [*cells, total]
         rows.append(Row(key, label, tuple(values), total=key in ("opening", "year_opening", "change", "closing"),
                         detail=heading is False and key.startswith("fund_") and key != "fund_set"))

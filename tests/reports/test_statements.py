@@ -344,3 +344,114 @@ def test_final_accounts_of_the_example_add_up_to_the_paid_spending(example):
                     p.account.startswith(("Expenses:", "Liabilities:2201", "Assets:1601", "Assets:1302"))
                     and ":500104" not in p.account)), ZERO)
     assert fiscal.total[-1] == paid
+
+
+# -- the rules of the line table on a small ledger ---------------------------------------------------
+RULES_LEDGER = """
+option "operating_currency" "CNY"
+2025-01-01 open Assets:1002银行存款:100201基本户
+2025-01-01 open Assets:1002银行存款:100209受托代理资金
+2025-01-01 open Assets:1011零余额账户用款额度
+2025-01-01 open Assets:1219坏账准备:121901其他应收款
+2025-01-01 open Assets:1218其他应收款
+2025-01-01 open Assets:1999某自定义资产
+2025-01-01 open Assets:1601固定资产:160102通用设备
+2025-01-01 open Liabilities:2901受托代理负债
+2025-01-01 open Income:4001财政拨款收入:400101基本支出拨款
+2025-01-01 open Income:4001财政拨款收入:400103政府性基金拨款
+  government_fund: TRUE
+2025-01-01 open Income:4101事业收入:410102伙食费收入
+  canteen: TRUE
+2025-01-01 open Expenses:5001业务活动费用:500106食堂伙食成本
+  canteen: TRUE
+2025-01-01 open Expenses:5001业务活动费用:500102商品和服务费用:30201办公费
+2025-01-01 open Expenses:5101单位管理费用:510102商品和服务费用:30201办公费
+2025-01-01 open Equity:3001累计盈余
+2025-01-01 open Equity:3101专用基金
+2025-01-01 open Equity:3401无偿调拨净资产
+
+2025-01-02 * "期初"
+  Assets:1002银行存款:100201基本户   50000.00 CNY
+  Equity:3001累计盈余
+2025-03-01 * "彩票公益金拨款（政府性基金）"
+  Assets:1011零余额账户用款额度   8000.00 CNY
+  Income:4001财政拨款收入:400103政府性基金拨款
+2025-03-02 * "基本支出拨款"
+  Assets:1011零余额账户用款额度   20000.00 CNY
+  Income:4001财政拨款收入:400101基本支出拨款
+2025-03-05 * "食堂：伙食费收入（亏损月）"
+  Assets:1002银行存款:100201基本户   1000.00 CNY
+  Income:4101事业收入:410102伙食费收入
+2025-03-06 * "食堂：食材"
+  Expenses:5001业务活动费用:500106食堂伙食成本   1300.00 CNY
+  Assets:1002银行存款:100201基本户
+2025-03-07 * "行政办公用品"
+  Expenses:5101单位管理费用:510102商品和服务费用:30201办公费   200.00 CNY
+  Assets:1011零余额账户用款额度
+2025-03-08 * "教学办公用品"
+  Expenses:5001业务活动费用:500102商品和服务费用:30201办公费   300.00 CNY
+  Assets:1011零余额账户用款额度
+2025-03-09 * "从结余提取专用基金"
+  Equity:3001累计盈余   1500.00 CNY
+  Equity:3101专用基金
+2025-03-10 * "无偿调入设备"
+  Assets:1601固定资产:160102通用设备   2600.00 CNY
+  Equity:3401无偿调拨净资产
+2025-03-11 * "代管资金（受托代理）"
+  Assets:1002银行存款:100209受托代理资金   700.00 CNY
+  Liabilities:2901受托代理负债
+2025-03-12 * "计提坏账准备、其他资产"
+  Assets:1999某自定义资产   100.00 CNY
+  Assets:1218其他应收款   400.00 CNY
+  Assets:1219坏账准备:121901其他应收款   -40.00 CNY
+  Assets:1002银行存款:100201基本户  -460.00 CNY
+2025-12-31 * "使用专用基金"
+  Equity:3101专用基金   600.00 CNY
+  Assets:1002银行存款:100201基本户
+"""
+
+
+@pytest.fixture(scope="module")
+def rules():
+    from beancount import loader
+
+    entries, errors, options_map = loader.load_string(RULES_LEDGER)
+    assert errors == []
+    return entries, options_map
+
+
+def test_income_statement_government_fund_canteen_loss_and_5101(rules):
+    report = statements.build_income_statement(*rules, Period(2025, 3))
+    assert report.line("4001").month == D("28000.00")
+    assert report.line(statements.GOVERNMENT_FUND_CODE).month == D("8000.00")
+    assert report.line(statements.CANTEEN_CODE).month == D("-300.00")  # a loss: negative (“-”号)
+    assert report.line("4609").month == D("-300.00") and report.line("4101").month == 0
+    assert report.line("5001").month == D("300.00") and report.line("5101").month == D("200.00")
+    assert report.income_total.month == D("27700.00") and report.expense_total.month == D("500.00")
+    assert report.surplus.month == D("27200.00")
+
+
+def test_balance_sheet_trust_money_bad_debts_and_unlisted_codes(rules):
+    sheet = statements.build_balance_sheet(*rules, Period(2025, 3))
+    assert sheet.line("trust_assets").values[0] == D("700.00")
+    assert sheet.line("money").values[0] == D("50000.00") + 1000 - 1300 - 460 + 28000 - 500
+    assert sheet.line("other_receivable").values[0] == D("360.00")  # 400 less its 坏账准备
+    assert sheet.line("other_current").values[0] == D("100.00")
+    assert sheet.unlisted == ("Assets:1999某自定义资产",)
+    assert sheet.line("free_transfer").values == (D("2600.00"), None)
+    assert sheet.line("special_funds").values[0] == D("1500.00")
+    assert sheet.line("accumulated").values[0] == D("48500.00")
+    assert sheet.balanced
+
+
+def test_net_assets_rows_of_special_funds_and_free_transfers(rules):
+    nav = statements.build_net_assets(*rules, Period(2025, 12))
+    row = {r.key: r.values[:4] for r in nav.rows}
+    # the books begin on 2025-01-02 (建账): the opening entry is the 上年年末余额
+    assert row["opening"] == (D("50000.00"), D(0), D(0), D("50000.00"))
+    assert row["surplus"][0] == D("27200.00")
+    assert row["free_transfer"][0] == D("2600.00")
+    assert row["fund_from_balance"][:2] == (D("-1500.00"), D("1500.00"))
+    assert row["fund_used"][1] == D("-600.00") and row["fund_used"][0] == D(0)
+    assert row["closing"][3] == statements.build_balance_sheet(*rules, Period(2025, 12)).line("net_assets_total").values[0]
+    assert row["closing"] == (D("78300.00"), D("900.00"), D(0), D("79200.00"))
