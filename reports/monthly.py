@@ -431,7 +431,7 @@ def income_document(report: IncomeStatement, school: str, ledger: str, issued: d
     rows = [row(report.income_total), *[row(r, "　　" if r.detail else "　") for r in report.income],
             row(report.expense_total), *[row(r, "　") for r in report.expenses]]
     return Document(
-        title="收入费用表", subtitle=f"{school}  {report.period.label}", sheet="收入费用表",
+        title="收入费用表", subtitle=f"会政财02表　{school}  {report.period.label}", sheet="收入费用表",
         info=_info(report.period, school, ledger),
         blocks=[Table(["项目", "本月数", "本年累计数"], rows, total=row(report.surplus), widths=[30, 14, 14]),
                 Text("按《政府会计制度》收入费用表（会政财02）的项目列示；各明细科目并入所属一级科目。按《中小学校执行"

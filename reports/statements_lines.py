@@ -49,10 +49,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from xiaozhang import chart
+
 # -- account codes --------------------------------------------------------------------------------
 _CODE = re.compile(r"^(\d{4})")
 TRUST = "受托代理"  # a 1001/1002 sub-account holding money held in trust (受托代理资产)
-GOVERNMENT_FUND = "government_fund"  # `open` meta of a 4001 sub-account: 政府性基金预算财政拨款
+GOVERNMENT_FUND = chart.GOVERNMENT_FUND_MARK  # `open` meta of a 4001 sub-account: 政府性基金预算财政拨款
 
 
 def code_of(account: str) -> str:

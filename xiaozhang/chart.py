@@ -84,6 +84,14 @@ CANTEEN_FUEL = f"{CANTEEN_COST}:02燃料水电"
 CANTEEN_LABOUR = f"{CANTEEN_COST}:03人工"
 CANTEEN_OTHER_COST = f"{CANTEEN_COST}:04其他"
 
+# -- statements (docs/statements.md): the 政府性基金预算 appropriation, a 4001 detail account ---------
+# (4001 科目说明 二: “可按照一般公共预算财政拨款、政府性基金预算财政拨款等拨款种类进行明细核算”); its
+# `government_fund: TRUE` mark feeds the 收入费用表's 其中：政府性基金收入.
+FISCAL_INCOME_GOVERNMENT_FUND = "Income:4001财政拨款收入:400103政府性基金拨款"
+GOVERNMENT_FUND_MARK = "government_fund"
+# -- end of the statements block ----------------------------------------------------------------
+
+
 def code_root(account: str) -> str:
     """`Liabilities:2103` for `Liabilities:2103应缴财政款`: the account's code, its name cut off
     (sub-accounts of either spelling start with it)."""
@@ -304,6 +312,8 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(FISCAL_INCOME, "财政拨款收入"),
         a(FISCAL_INCOME_BASIC, "财政拨款收入——基本支出（人员经费、公用经费）"),
         a(FISCAL_INCOME_PROJECT, "财政拨款收入——项目支出"),
+        a(FISCAL_INCOME_GOVERNMENT_FUND, "财政拨款收入——政府性基金预算财政拨款（如彩票公益金）",
+          ((GOVERNMENT_FUND_MARK, True),)),
         a("Income:4101事业收入", "事业收入"),
         a(OPERATING_INCOME_REFUND, "事业收入——财政专户核拨返还的非税收入"),
         a(MEAL_INCOME, "伙食费收入（学生）：学生就餐刷卡确认的伙食费（食堂独立核算）", _CANTEEN),

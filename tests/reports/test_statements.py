@@ -253,21 +253,31 @@ def test_notes_tie_to_the_balance_sheet(example):
     assert fixed["二、累计折旧合计"][1] == charged
 
 
-def test_statements_command_writes_every_statement(tmp_path):
+def test_statements_command_writes_every_statement(tmp_path, example):
+    """The files of `xiaozhang report statements` print the figures (checked line by line above)."""
     from click.testing import CliRunner
 
     from xiaozhang.cli import main
+    from xiaozhang.reports import final_accounts, statement_notes
     from xiaozhang.reports.document import pdf_text
 
     result = CliRunner().invoke(main, ["report", "statements", "--period", "2026-10", "--out", str(tmp_path),
                                        "--date", "2026-11-05"])
     assert result.exit_code == 0, result.output
     assert "平衡" in result.output and "不平衡" not in result.output
-    for stem, needles in (("资产负债表", ["会政财01表", "货币资金", "816,951.51", "资产总计", "11,574,512.82"]),
-                          ("收入费用表", ["其中：食堂净收入", "其中：政府性基金收入"]),
-                          ("净资产变动表", ["会政财03表", "（一）本年盈余", "-125,532.26"]),
+    period = Period(2026, 10)
+    sheet = statements.build_balance_sheet(*example, period)
+    nav = statements.build_net_assets(*example, period)
+    notes = statement_notes.build_notes(*example, period)
+    sangong = final_accounts.build_sangong(*example, period)
+    money = lambda n: f"{n:,.2f}"  # noqa: E731
+    for stem, needles in (("资产负债表", ["会政财01表", "货币资金", money(sheet.line("money").values[0]), "资产总计",
+                                     money(sheet.line("assets_total").values[0])]),
+                          ("收入费用表", ["会政财02表", "其中：食堂净收入", "其中：政府性基金收入", "30,000.00"]),
+                          ("净资产变动表", ["会政财03表", "（一）本年盈余", money(nav.row("surplus").values[0])]),
                           ("现金流量表", ["会政财04表", "五、现金净增加额"]),
-                          ("财务报表附注", ["固定资产", "食堂净收入", "49,119.01"])):
+                          ("财务报表附注", ["固定资产", "食堂净收入", money(notes.canteen_net)]),
+                          ("决算", ["财政拨款支出决算表", "公务接待费", money(sangong.total), "386.00"])):
         for fmt in ("html", "pdf", "png", "xlsx"):
             assert (tmp_path / f"{stem}-2026-10.{fmt}").exists()
         text = "".join(pdf_text(tmp_path / f"{stem}-2026-10.pdf")).replace(" ", "").replace("\n", "")
@@ -455,3 +465,15 @@ def test_net_assets_rows_of_special_funds_and_free_transfers(rules):
     assert row["fund_used"][1] == D("-600.00") and row["fund_used"][0] == D(0)
     assert row["closing"][3] == statements.build_balance_sheet(*rules, Period(2025, 12)).line("net_assets_total").values[0]
     assert row["closing"] == (D("78300.00"), D("900.00"), D(0), D("79200.00"))
+
+
+def test_example_has_a_government_fund_grant_and_a_reception(example):
+    from xiaozhang.reports import final_accounts
+
+    income = statements.build_income_statement(*example, Period(2026, 5))
+    granted = -sum((n for a, n in sums(example[0], dt.date(2026, 5, 1), dt.date(2026, 5, 31)).items()
+                    if a.startswith("Income:4001财政拨款收入:400103")), ZERO)
+    assert income.line(statements.GOVERNMENT_FUND_CODE).month == granted == D("30000.00")
+    reception = sum((n for a, n in sums(example[0], dt.date(2026, 1, 1), dt.date(2026, 10, 31)).items()
+                     if "30217" in a), ZERO)
+    assert final_accounts.build_sangong(*example, Period(2026, 10)).amounts["公务接待费"] == reception == D("386.00")
