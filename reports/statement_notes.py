@@ -10,7 +10,8 @@
   情况，食堂本年收入、费用情况”): the canteen's income and expense accounts (the canteen's books,
   `xiaozhang.model.canteen`) of the year, their net (the 收入费用表's 其中：食堂净收入), and the
   transactions between the canteen's books and the school's (内部业务: a transaction with postings on
-  both), which the ledger books once, so that nothing is counted twice.
+  both), and the internal income and expenses left out of the 收入费用表 (`statements.internal_offsets`:
+  a school subsidy to the canteen is neither the school's expense nor the canteen's income).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.reports.statements import Period, _amount, _currency, account_sums, year_opening
+from xiaozhang.reports.statements import (Period, _amount, _currency, account_sums, internal_offsets,
+                                          year_opening)
 
 ZERO = Decimal(0)
 
@@ -45,6 +47,7 @@ class Notes:
     canteen: tuple[NoteRow, ...]  # (本年数): income and expense accounts of the canteen, the net
     canteen_net: Decimal
     internal: int  # transactions between the canteen's books and the school's in the year
+    offset: Decimal = ZERO  # the canteen's net income from internal business, left out (抵销)
 
 
 _MONEY_NOTE = (("库存现金", "Assets:1001"), ("银行存款", "Assets:1002"), ("零余额账户用款额度", "Assets:1011"),
@@ -119,6 +122,9 @@ def build_notes(entries: Sequence[data.Directive], options_map: dict, period: Pe
     books = SchoolBooks.of(entries, options_map)
     accounts = books.canteen.accounts
     year = account_sums(entries, currency, period.year_start, period.last)
+    offsets = internal_offsets(entries, options_map, period)[1]
+    for account, amount in offsets.items():
+        year[account] = year.get(account, ZERO) - amount
     canteen = []
     net = ZERO
     for account in sorted(year, key=lambda a: (a.startswith("Expenses"), a)):
@@ -128,10 +134,11 @@ def build_notes(entries: Sequence[data.Directive], options_map: dict, period: Pe
             net += -year[account]
             canteen.append(NoteRow(("收入：" if root == "Income" else "费用：") + account.split(":", 1)[1],
                                    (amount,)))
+    offset = sum((-n for a, n in offsets.items() if accounts.role(a) is not None), ZERO) + ZERO
     internal = 0
     for txn in books.touching("canteen"):
         if period.year_start <= txn.date <= period.last:
             inside = [accounts.role(p.account) is not None for p in txn.postings]
             if any(inside) and not all(inside):
                 internal += 1
-    return Notes(period, tuple(money), tuple(fixed), tuple(canteen), net, internal)
+    return Notes(period, tuple(money), tuple(fixed), tuple(canteen), net, internal, offset)

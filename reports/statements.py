@@ -286,7 +286,8 @@ class IncomeStatement:
     income: tuple[StatementLine, ...]
     expenses: tuple[StatementLine, ...]
     canteen_income: tuple[Decimal, Decimal] = (ZERO, ZERO)  # (本月, 本年累计): the canteen's books
-    canteen_cost: tuple[Decimal, Decimal] = (ZERO, ZERO)
+    canteen_cost: tuple[Decimal, Decimal] = (ZERO, ZERO)  # (internal business left out)
+    internal: tuple[Decimal, Decimal] = (ZERO, ZERO)  # the canteen's side of the internal business
 
     @property
     def income_total(self) -> StatementLine:
@@ -331,6 +332,43 @@ def income_line(account: str, canteen, government: tuple[str, ...]) -> tuple[str
     return code or account.split(":", 2)[1], code == lines.FISCAL_INCOME and _under_any(account, government)
 
 
+def internal_offsets(entries, options_map: dict, period: Period) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """The income and expense postings of the internal business between the canteen and the
+    school (本月, 本年累计: account → amount), to leave out of the 收入费用表 (“抵销中小学校与食堂的
+    内部业务或事项对中小学校报表的影响”, 补充规定 三).
+
+    Internal: a transaction with postings on both the canteen's books and the school's whose
+    canteen income and expenses are matched by the school's with the opposite effect (the school
+    subsidises the canteen: school expense / canteen income; the school buys meals from its
+    canteen: the same) — each side would count what the other counts.  Their income and expense
+    postings (of both sides) are left out; the money postings stay (the balance sheet is not
+    affected)."""
+    currency = _currency(options_map)
+    books = SchoolBooks.of(entries, options_map)
+    accounts = books.canteen.accounts
+    month: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    year: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    if not accounts.marked:
+        return dict(month), dict(year)
+    for txn in books.touching("canteen"):
+        if txn.date > period.last:
+            break
+        if txn.date < period.year_start:
+            continue
+        flows = [(p.account, _amount(p, currency)) for p in txn.postings
+                 if p.account.startswith(("Income:", "Expenses:"))]
+        flows = [(a, n) for a, n in flows if n is not None]
+        inside = sum((n for a, n in flows if accounts.role(a) is not None), ZERO)
+        outside = sum((n for a, n in flows if accounts.role(a) is None), ZERO)
+        if inside == 0 or inside + outside != 0:
+            continue
+        for account, number in flows:
+            year[account] += number
+            if txn.date >= period.first:
+                month[account] += number
+    return dict(month), dict(year)
+
+
 def build_income_statement(entries: Sequence[data.Directive], options_map: dict,
                            period: Period) -> IncomeStatement:
     currency = _currency(options_map)
@@ -341,31 +379,25 @@ def build_income_statement(entries: Sequence[data.Directive], options_map: dict,
     year: dict[str, Decimal] = defaultdict(lambda: ZERO)
     names: dict[tuple[str, str], str] = {}
     canteen_sums = {"Income": [ZERO, ZERO], "Expenses": [ZERO, ZERO]}
-    for account, amount in account_sums(entries, currency, period.year_start, period.last).items():
-        root = account.split(":", 1)[0]
-        if root not in ("Income", "Expenses"):
-            continue
-        code, fund = income_line(account, canteen, government)
-        key = f"{root}|{code}"
-        names.setdefault((root, code), lines.name_of(account))
-        year[key] += amount
-        if fund:
-            year[f"{root}|{GOVERNMENT_FUND_CODE}"] += amount
-        if code == CANTEEN_CODE:
-            canteen_sums[root][1] += amount
-    for account, amount in account_sums(entries, currency, period.first, period.last).items():
-        root = account.split(":", 1)[0]
-        if root not in ("Income", "Expenses"):
-            continue
-        code, fund = income_line(account, canteen, government)
-        month[f"{root}|{code}"] += amount
-        if fund:
-            month[f"{root}|{GOVERNMENT_FUND_CODE}"] += amount
-        if code == CANTEEN_CODE:
-            canteen_sums[root][0] += amount
+    internal = internal_offsets(entries, options_map, period)
+    for column, first in ((1, period.year_start), (0, period.first)):
+        sums = year if column else month
+        for account, amount in account_sums(entries, currency, first, period.last).items():
+            root = account.split(":", 1)[0]
+            if root not in ("Income", "Expenses"):
+                continue
+            amount -= internal[column].get(account, ZERO)  # 内部业务抵销 (补充规定 三)
+            code, fund = income_line(account, canteen, government)
+            names.setdefault((root, code), lines.name_of(account))
+            sums[f"{root}|{code}"] += amount
+            if fund:
+                sums[f"{root}|{GOVERNMENT_FUND_CODE}"] += amount
+            if code == CANTEEN_CODE:
+                canteen_sums[root][column] += amount
 
     def net(root: str, code: str, sign: int) -> tuple[Decimal, Decimal]:
-        return sign * month.get(f"{root}|{code}", ZERO), sign * year.get(f"{root}|{code}", ZERO)
+        # (+ ZERO: no "-0" for a line without postings)
+        return sign * month.get(f"{root}|{code}", ZERO) + ZERO, sign * year.get(f"{root}|{code}", ZERO) + ZERO
 
     # the canteen's net: its income (credits) less its expenses, both books' signs reversed
     canteen_net = (-(month.get(f"Income|{CANTEEN_CODE}", ZERO) + month.get(f"Expenses|{CANTEEN_CODE}", ZERO)),
@@ -391,7 +423,9 @@ def build_income_statement(entries: Sequence[data.Directive], options_map: dict,
     return IncomeStatement(
         period, currency, table("Income", lines.INCOME_LINES, -1), table("Expenses", lines.EXPENSE_LINES, 1),
         (-canteen_sums["Income"][0], -canteen_sums["Income"][1]),
-        (canteen_sums["Expenses"][0], canteen_sums["Expenses"][1]))
+        (canteen_sums["Expenses"][0], canteen_sums["Expenses"][1]),
+        tuple(-sum((n for a, n in side.items() if canteen.role(a) is not None), ZERO) + ZERO
+              for side in internal))
 
 
 # -- 净资产变动表 ------------------------------------------------------------------------------------

@@ -117,7 +117,8 @@ def notes_document(notes: Notes, school: str, issued: dt.date) -> Document:
         f"学校食堂实行独立核算（账簿中标记为食堂的科目）。按《中小学校执行〈政府会计制度〉的补充规定》三，食堂本年收入和费用相抵后的"
         f"净额 {notes.canteen_net:,.2f} 元并入收入费用表“其他收入”，单独列示于“其中：食堂净收入”；食堂的资产、负债已并入资产负债表"
         f"相应项目。本年食堂与学校之间的内部业务 {notes.internal} 笔"
-        + ("，学校与食堂在同一账簿中各记一次，不重复计算，无需另行抵销。" if notes.internal else "，无需抵销。")))
+        + (f"（学校对食堂的补助、学校在食堂就餐等），其中食堂一方的收支净额 {notes.offset:,.2f} 元与学校一方的费用（收入）"
+           "相互抵销，不列入收入费用表；内部资金往来在资产负债表中相互抵销。" if notes.internal else "，无需抵销。")))
     if notes.canteen:
         blocks.append(Table(["食堂收入、费用科目", "本年数"], [[r.label, *r.values] for r in notes.canteen],
                             total=["食堂净收入", notes.canteen_net]))

@@ -34,7 +34,10 @@ sub-account feeds the line of its first-level code.
     - the canteen (食堂, 独立核算): the income and expense accounts of the canteen's books (marked
       `canteen: TRUE`, `xiaozhang.model.canteen`) are not in 事业收入 or 业务活动费用; their net
       (canteen income − canteen expenses) is added to （十一）其他收入 and shown as 其中：食堂净收入,
-      negative when the canteen lost money (补充规定 三);
+      negative when the canteen lost money (补充规定 三); the internal business between the canteen
+      and the school (a school subsidy booked as school expense and canteen income in one
+      transaction) is offset: its income and expense postings are left out on both sides
+      (`statements.internal_offsets`);
     - 其中：政府性基金收入: the 4001 sub-accounts opened with `government_fund: TRUE` (财政拨款收入
       “可按照一般公共预算财政拨款、政府性基金预算财政拨款等拨款种类进行明细核算”, 4001 科目说明 二).
     An income or expense code of no line gets a line of its own after the form's lines, so that

@@ -41,6 +41,7 @@ def test_every_statement_is_drawn_whole(loaded_page, screenshot):
     for index in range(docs.count()):
         box = docs.nth(index).bounding_box()
         assert box is not None and box["width"] > 600 and box["height"] > 200
+        assert docs.nth(index).evaluate("e => e.scrollWidth <= e.clientWidth")  # nothing cut off
     assert "资产总计" in docs.nth(0).inner_text() and "其中：食堂净收入" in docs.nth(1).inner_text()
     path = screenshot(page, "statements.png")
     with Image.open(path) as image:

@@ -477,3 +477,51 @@ def test_example_has_a_government_fund_grant_and_a_reception(example):
     reception = sum((n for a, n in sums(example[0], dt.date(2026, 1, 1), dt.date(2026, 10, 31)).items()
                      if "30217" in a), ZERO)
     assert final_accounts.build_sangong(*example, Period(2026, 10)).amounts["公务接待费"] == reception == D("386.00")
+
+
+SUBSIDY_LEDGER = """
+option "operating_currency" "CNY"
+2026-01-01 open Assets:1002银行存款:100201基本户
+2026-01-01 open Assets:1002银行存款:100202食堂结算户
+  canteen: TRUE
+2026-01-01 open Income:4101事业收入:410102伙食费收入
+  canteen: TRUE
+2026-01-01 open Income:4609其他收入:460901食堂其他收入
+  canteen: TRUE
+2026-01-01 open Expenses:5001业务活动费用:500106食堂伙食成本
+  canteen: TRUE
+2026-01-01 open Expenses:5001业务活动费用:500103对个人和家庭的补助费用
+2026-01-01 open Equity:3001累计盈余
+
+2026-01-01 * "期初"
+  Assets:1002银行存款:100201基本户   10000.00 CNY
+  Equity:3001累计盈余
+2026-03-03 * "伙食费"
+  Assets:1002银行存款:100202食堂结算户   5000.00 CNY
+  Income:4101事业收入:410102伙食费收入
+2026-03-04 * "食材"
+  Expenses:5001业务活动费用:500106食堂伙食成本   4800.00 CNY
+  Assets:1002银行存款:100202食堂结算户
+2026-03-20 * "学校补助食堂（内部业务）"
+  Expenses:5001业务活动费用:500103对个人和家庭的补助费用   600.00 CNY
+  Assets:1002银行存款:100201基本户   -600.00 CNY
+  Assets:1002银行存款:100202食堂结算户   600.00 CNY
+  Income:4609其他收入:460901食堂其他收入   -600.00 CNY
+"""
+
+
+def test_internal_business_with_the_canteen_is_offset():
+    from beancount import loader
+
+    from xiaozhang.reports import statement_notes
+
+    entries, errors, options_map = loader.load_string(SUBSIDY_LEDGER)
+    assert errors == []
+    report = statements.build_income_statement(entries, options_map, Period(2026, 3))
+    # without the offset: 食堂净收入 800 and 业务活动费用 600 (school subsidy) + nothing else
+    assert report.line(statements.CANTEEN_CODE).month == D("200.00")
+    assert report.line("5001").month == D(0)
+    assert report.internal == (D("600.00"), D("600.00"))
+    assert report.surplus.month == D("200.00")  # the whole's surplus is unchanged: 5000 − 4800
+    notes = statement_notes.build_notes(entries, options_map, Period(2026, 3))
+    assert (notes.internal, notes.offset, notes.canteen_net) == (1, D("600.00"), D("200.00"))
