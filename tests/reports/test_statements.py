@@ -525,3 +525,20 @@ def test_internal_business_with_the_canteen_is_offset():
     assert report.surplus.month == D("200.00")  # the whole's surplus is unchanged: 5000 − 4800
     notes = statement_notes.build_notes(entries, options_map, Period(2026, 3))
     assert (notes.internal, notes.offset, notes.canteen_net) == (1, D("600.00"), D("200.00"))
+
+
+def test_docs_list_every_line_and_its_accounts():
+    """docs/statements.md prints the line table of the 资产负债表: each line with its account codes."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "statements.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("*"): line for line in doc.splitlines() if line.startswith("| ")}
+    for line in (*table.ASSET_LINES, *table.LIABILITY_LINES):
+        assert line.label in rows, line.label
+        for code_ in line.codes:
+            assert code_ in rows[line.label], (line.label, code_)
+    for code_, name in (*table.INCOME_LINES, *table.EXPENSE_LINES):
+        assert any(name in label and code_ in row for label, row in rows.items()), name
+    for name in ("statements-page", "statements-资产负债表", "statements-收入费用表", "statements-净资产变动表",
+                 "statements-现金流量表", "statements-财务报表附注", "statements-决算"):
+        assert f"images/{name}.png" in doc and (Path(__file__).resolve().parents[2] / "docs" / "images" / f"{name}.png").exists()
