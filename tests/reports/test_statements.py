@@ -532,7 +532,8 @@ def test_docs_list_every_line_and_its_accounts():
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "statements.md").read_text(encoding="utf-8")
-    rows = {line.split("|")[1].strip().strip("*"): line for line in doc.splitlines() if line.startswith("| ")}
+    rows = {line.split("|")[1].strip().removeprefix("**").removesuffix("**"): line
+            for line in doc.splitlines() if line.startswith("| ")}
     for line in (*table.ASSET_LINES, *table.LIABILITY_LINES):
         assert line.label in rows, line.label
         for code_ in line.codes:
