@@ -147,9 +147,7 @@ def statements_command(period, out, ledger, issued) -> None:
         for stem, document in statements_documents.documents(tuple(built), notes, school, made):
             write(document, target, stem)
         write(statements_documents.final_accounts_document(
-            final_accounts.build_fiscal_spending(entries, options_map, when),
-            final_accounts.build_spending_by_economic(entries, options_map, when),
-            final_accounts.build_sangong(entries, options_map, when), school, made), target, f"决算-{when.text}")
+            final_accounts.build_all(entries, options_map, when), school, made), target, f"决算-{when.text}")
     except DocumentError as error:
         raise click.ClickException(str(error)) from error
     sheet = built[0]

@@ -139,17 +139,36 @@ def documents(statements: Sequence, notes: Notes, school: str, issued: dt.date) 
             (f"财务报表附注-{period.text}", notes_document(notes, school, issued))]
 
 
-def final_accounts_document(fiscal, detail, sangong, school: str, issued: dt.date) -> Document:
-    """财政拨款支出决算表, 支出决算明细 by 经济分类 and 三公经费 (reports/final_accounts.py)."""
-    period = fiscal.period
-    blocks: list = [Text("一、财政拨款支出决算表（按支出功能分类）", "h"),
-                     Table(["支出功能分类", "基本支出·人员经费", "基本支出·日常公用经费", "项目支出", "合计"],
-                           [[label, *values] for label, values in fiscal.rows], total=["合计", *fiscal.total])]
-    blocks += [Text("二、支出决算明细表（按支出经济分类、资金来源）", "h"),
-               Table(["支出经济分类", *detail.columns, "合计"], [[label, *values] for label, values in detail.rows],
-                     total=["合计", *detail.total])]
+def final_accounts_document(built: dict, school: str, issued: dt.date) -> Document:
+    """The 决算 tables and 三公经费 (reports/final_accounts.py `build_all`)."""
+    summary, by_function, fiscal, fiscal_economic = (built["summary"], built["by_function"], built["fiscal"],
+                                                     built["fiscal_economic"])
+    detail, sangong = built["detail"], built["sangong"]
+    period = summary.period
+
+    def matrix(first: str, m, heads=None) -> Table:
+        return Table([first, *(heads or m.columns), "合计"], [[label, *values] for label, values in m.rows],
+                     total=["合计", *m.total])
+
+    heads = ["基本支出·人员经费", "基本支出·日常公用经费", "项目支出"]
+    blocks: list = [Text("一、收入支出决算总表", "h"),
+                     Table(["收入", "本年数", "支出（按功能分类）", "本年数"],
+                           [[a[0] if a else "", a[1] if a else "", b[0] if b else "", b[1] if b else ""]
+                            for a, b in _zip_longest(summary.income, summary.spending)],
+                           total=["本年收入合计", summary.income_total, "本年支出合计", summary.spending_total]),
+                     Text(f"本年收支差额 {summary.income_total - summary.spending_total:,.2f} 元。收入取自收入费用表本年累计数"
+                          "（财务会计口径，食堂净收入在其他收入中）；支出为已支付的支出（收付实现制）。年初、年末结转结余须由预算会计"
+                          "（资金结存、结转结余）填列。", "note"),
+                     Text("二、收入决算表", "h"),
+                     Table(["项目", "本年数"], [[label, n] for label, n in summary.income],
+                           total=["合计", summary.income_total]),
+                     Text("三、支出决算表（全部资金，按支出功能分类）", "h"), matrix("支出功能分类", by_function, heads),
+                     Text("四、财政拨款收入支出决算表（同级财政拨款支出，按支出功能分类 × 经济分类）", "h"),
+                     matrix("支出功能分类", fiscal_economic),
+                     Text("五、财政拨款支出决算表（按支出功能分类 × 基本支出、项目支出）", "h"), matrix("支出功能分类", fiscal, heads),
+                     Text("六、支出决算明细表（按支出经济分类、资金来源）", "h"), matrix("支出经济分类", detail)]
     a = sangong.amounts
-    blocks += [Text("三、财政拨款“三公”经费支出情况", "h"),
+    blocks += [Text("七、财政拨款“三公”经费支出情况", "h"),
                Table(["项目", "本年支出"], [["因公出国（境）费", a["因公出国(境)费"]],
                                           ["公务用车购置及运行费", sangong.cars],
                                           ["　其中：公务用车购置费", a["公务用车购置费"]],
@@ -163,3 +182,9 @@ def final_accounts_document(fiscal, detail, sangong, school: str, issued: dt.dat
                     info=_info(school, f"{period.year}年（截至 {period.last}）"), blocks=blocks,
                     signatures=SIGNATURES, closing=_closing(school, issued), landscape=True,
                     footer=f"{school} 决算 {period.year}年")
+
+
+def _zip_longest(a, b):
+    from itertools import zip_longest
+
+    return zip_longest(a, b)

@@ -54,8 +54,6 @@ class Statements(ReportPage, FavaExtensionBase):
             day = period.last
             docs = [doc for _, doc in statements_documents.documents(built, notes, school, day)]
             docs.append(statements_documents.final_accounts_document(
-                final_accounts.build_fiscal_spending(entries, options, period),
-                final_accounts.build_spending_by_economic(entries, options, period),
-                final_accounts.build_sangong(entries, options, period), school, day))
+                final_accounts.build_all(entries, options, period), school, day))
             return [(doc.title, Markup(render_html(doc, standalone=False))) for doc in docs]
         return self.cached(("statements", period), compute)

@@ -543,3 +543,19 @@ def test_docs_list_every_line_and_its_accounts():
     for name in ("statements-page", "statements-资产负债表", "statements-收入费用表", "statements-净资产变动表",
                  "statements-现金流量表", "statements-财务报表附注", "statements-决算"):
         assert f"images/{name}.png" in doc and (Path(__file__).resolve().parents[2] / "docs" / "images" / f"{name}.png").exists()
+
+
+def test_final_accounts_tables_agree_with_each_other(example):
+    from xiaozhang.reports import final_accounts
+
+    period = Period(2026, 10)
+    built = final_accounts.build_all(*example, period)
+    detail = built["detail"]
+    assert built["by_function"].total[-1] == detail.total[-1] == built["summary"].spending_total
+    assert built["fiscal"].total[-1] == built["fiscal_economic"].total[-1] == detail.total[0]
+    income = statements.build_income_statement(*example, period)
+    summary = dict(built["summary"].income)
+    assert built["summary"].income_total == income.income_total.year
+    assert summary["财政拨款收入"] == income.line("4001").year
+    assert summary["其中：政府性基金预算财政拨款"] == D("30000.00")
+    assert [label for label, _ in built["summary"].spending] == ["205 教育支出"]
