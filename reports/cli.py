@@ -130,7 +130,8 @@ for _name in ("spending", "budget", "utilities", "income"):
 @click.option("--date", "issued", default=None, type=DATE, help="报表日期（默认：今天）")
 def statements_command(period, out, ledger, issued) -> None:
     """财务报表：资产负债表、收入费用表、净资产变动表、现金流量表、附注（会政财01–04），决算表和“三公”经费。"""
-    from xiaozhang.reports import final_accounts, statement_notes, statements, statements_documents
+    from xiaozhang.reports import (final_accounts, statement_notes, statements, statements_annual,
+                                   statements_documents)
     from xiaozhang.reports.document import DocumentError, write
 
     made = parse_date(issued)
@@ -139,7 +140,7 @@ def statements_command(period, out, ledger, issued) -> None:
     except statements.ReportError as error:
         raise click.ClickException(str(error)) from error
     entries, options_map = load(ledger)
-    built = statements.all_statements(entries, options_map, when)
+    built = statements_annual.all_statements(entries, options_map, when)
     notes = statement_notes.build_notes(entries, options_map, when)
     school = statements.school_name(entries, when.last)
     target = Path(out)

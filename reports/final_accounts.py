@@ -41,7 +41,7 @@ from beancount.core import data
 
 from xiaozhang.model import dimensions
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.reports.statements import Period, _amount, _currency
+from xiaozhang.reports.statements import Period, posting_amount, operating_currency
 
 ZERO = Decimal(0)
 SANGONG_KEY = "sangong"
@@ -66,7 +66,7 @@ class Spending:
 
 def spending(entries: Sequence[data.Directive], options_map: dict, period: Period) -> Iterator[Spending]:
     """The paid expenditure postings from 1 January to the period's end (module docstring)."""
-    currency = _currency(options_map)
+    currency = operating_currency(options_map)
     books = SchoolBooks.of(entries, options_map)
     for txn in books.transactions:
         if txn.date > period.last:
@@ -74,7 +74,7 @@ def spending(entries: Sequence[data.Directive], options_map: dict, period: Perio
         if txn.date < period.year_start:
             continue
         for posting in txn.postings:
-            number = _amount(posting, currency)
+            number = posting_amount(posting, currency)
             if number is None or number <= 0:
                 continue
             economic = dimensions.economic_code(posting.account)

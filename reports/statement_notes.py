@@ -26,7 +26,7 @@ from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.reports.statements import (Period, _amount, _currency, account_sums, internal_offsets,
+from xiaozhang.reports.statements import (Period, posting_amount, operating_currency, account_sums, internal_offsets,
                                           year_opening)
 
 ZERO = Decimal(0)
@@ -64,7 +64,7 @@ def _balance(balances: dict[str, Decimal], root: str, *, trust: bool | None = Fa
 
 
 def build_notes(entries: Sequence[data.Directive], options_map: dict, period: Period) -> Notes:
-    currency = _currency(options_map)
+    currency = operating_currency(options_map)
     opening = year_opening(entries, period.year)
     start = account_sums(entries, currency, None, opening)
     end = account_sums(entries, currency, None, period.last)
@@ -85,7 +85,7 @@ def build_notes(entries: Sequence[data.Directive], options_map: dict, period: Pe
             continue
         for posting in txn.postings:
             if posting.account.startswith((chart.FIXED_ASSETS, chart.ACCUM_DEPRECIATION)):
-                number = _amount(posting, currency)
+                number = posting_amount(posting, currency)
                 if number is not None:
                     moves[posting.account][0 if number > 0 else 1] += abs(number)
 

@@ -4,10 +4,8 @@
   31 December); 资产总计 = 负债和净资产总计 at every day (编制说明 一 (三)).
 - 收入费用表 (会政财02, `build_income_statement`): 本月数 and 本年累计数, the canteen netted into
   其他收入 — 其中：食堂净收入 and 其中：政府性基金收入 (中小学校补充规定 二、三).
-- 净资产变动表 (会政财03, `build_net_assets`): 上年年末余额 … 本年年末余额 by 累计盈余 / 专用基金 /
-  权益法调整; its 本年盈余 is the 收入费用表's 本期盈余 of the year.
-- 现金流量表 (会政财04, `build_cash_flow`, optional for 事业单位: “单位可根据实际情况自行选择编制现金
-  流量表”, 总说明 八): the direct method over the year's cash movements.
+- 净资产变动表 (会政财03) and 现金流量表 (会政财04): `xiaozhang.reports.statements_annual`
+  (`build_net_assets`, `build_cash_flow`, and `all_statements`: the four of a month).
 
 Which accounts feed each line: `xiaozhang.reports.statements_lines` (one table; docs/statements.md).
 Every build is pure: it takes the loaded entries and returns typed rows in `Decimal`.  Only the
@@ -22,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -99,16 +97,16 @@ class Row:
         return ZERO if found is None else found
 
 
-def _currency(options_map: dict) -> str:
+def operating_currency(options_map: dict) -> str:
     return (options_map.get("operating_currency") or ["CNY"])[0]
 
 
-def _transactions(entries) -> list[data.Transaction]:
+def transactions_of(entries) -> list[data.Transaction]:
     books = SchoolBooks.of(entries)
     return books.transactions
 
 
-def _amount(posting: data.Posting, currency: str) -> Decimal | None:
+def posting_amount(posting: data.Posting, currency: str) -> Decimal | None:
     units = posting.units
     if units is None or units.number is None or units.currency != currency:
         return None
@@ -118,13 +116,13 @@ def _amount(posting: data.Posting, currency: str) -> Decimal | None:
 def account_sums(entries, currency: str, first: dt.date | None, last: dt.date) -> dict[str, Decimal]:
     """Each account's postings from `first` (None: the beginning) to `last`, signed as booked."""
     sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for txn in _transactions(entries):
+    for txn in transactions_of(entries):
         if txn.date > last:
             break
         if first is not None and txn.date < first:
             continue
         for posting in txn.postings:
-            number = _amount(posting, currency)
+            number = posting_amount(posting, currency)
             if number is not None:
                 sums[posting.account] += number
     return dict(sums)
@@ -141,7 +139,7 @@ def year_opening(entries, year: int) -> dt.date:
     return dt.date(year - 1, 12, 31)
 
 
-def _resolve(table: Sequence[Line], values: dict[str, Decimal]) -> dict[str, Decimal]:
+def resolve_totals(table: Sequence[Line], values: dict[str, Decimal]) -> dict[str, Decimal]:
     """The totals of a line table from its lines (in order: a total after its parts)."""
     out = dict(values)
     for line in table:
@@ -224,7 +222,7 @@ def _balance_values(before: dict[str, Decimal], during: dict[str, Decimal],
 
 def build_balance_sheet(entries: Sequence[data.Directive], options_map: dict,
                         period: Period) -> BalanceSheet:
-    currency = _currency(options_map)
+    currency = operating_currency(options_map)
     opening = year_opening(entries, period.year)
     before = account_sums(entries, currency, None, opening)
     during = account_sums(entries, currency, opening + dt.timedelta(days=1), period.last)
@@ -235,7 +233,7 @@ def build_balance_sheet(entries: Sequence[data.Directive], options_map: dict,
         for key in ("free_transfer", "current_surplus"):
             closing["accumulated"] += closing.pop(key, ZERO)
     table = (*lines.ASSET_LINES, *lines.LIABILITY_LINES)
-    end, start = _resolve(table, closing), _resolve(table, start_values)
+    end, start = resolve_totals(table, closing), resolve_totals(table, start_values)
 
     def rows(part: Sequence[Line]) -> tuple[Row, ...]:
         out = []
@@ -343,7 +341,7 @@ def internal_offsets(entries, options_map: dict, period: Period) -> tuple[dict[s
     canteen: the same) — each side would count what the other counts.  Their income and expense
     postings (of both sides) are left out; the money postings stay (the balance sheet is not
     affected)."""
-    currency = _currency(options_map)
+    currency = operating_currency(options_map)
     books = SchoolBooks.of(entries, options_map)
     accounts = books.canteen.accounts
     month: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -355,7 +353,7 @@ def internal_offsets(entries, options_map: dict, period: Period) -> tuple[dict[s
             break
         if txn.date < period.year_start:
             continue
-        flows = [(p.account, _amount(p, currency)) for p in txn.postings
+        flows = [(p.account, posting_amount(p, currency)) for p in txn.postings
                  if p.account.startswith(("Income:", "Expenses:"))]
         flows = [(a, n) for a, n in flows if n is not None]
         inside = sum((n for a, n in flows if accounts.role(a) is not None), ZERO)
@@ -371,7 +369,7 @@ def internal_offsets(entries, options_map: dict, period: Period) -> tuple[dict[s
 
 def build_income_statement(entries: Sequence[data.Directive], options_map: dict,
                            period: Period) -> IncomeStatement:
-    currency = _currency(options_map)
+    currency = operating_currency(options_map)
     books = SchoolBooks.of(entries, options_map)
     canteen = books.canteen.accounts
     government = _marked(books, lines.GOVERNMENT_FUND)
@@ -428,160 +426,5 @@ def build_income_statement(entries: Sequence[data.Directive], options_map: dict,
               for side in internal))
 
 
-# -- 净资产变动表 ------------------------------------------------------------------------------------
-NAV_COLUMNS = (lines.ACCUMULATED, lines.SPECIAL_FUNDS, lines.EQUITY_METHOD)
-# Cells the form leaves empty (“——”): (row, column)
-_NAV_BLANK = {("prior_adjustment", 1), ("prior_adjustment", 2), ("surplus", 1), ("surplus", 2),
-              ("free_transfer", 1), ("free_transfer", 2), ("budget_balances", 1), ("budget_balances", 2),
-              ("fund_set", 2), ("fund_from_income", 0), ("fund_from_income", 2), ("fund_from_balance", 2),
-              ("fund_other", 0), ("fund_other", 2), ("fund_used", 2), ("equity_method", 0),
-              ("equity_method", 1)}
-
-
-@dataclass(frozen=True)
-class NetAssetsStatement:
-    period: Period  # 本年: 1 January to the period's last day
-    currency: str
-    rows: tuple[Row, ...]  # values: 本年 (累计盈余, 专用基金, 权益法调整, 净资产合计), 上年 (the same four)
-
-    def row(self, key: str) -> Row:
-        return next(r for r in self.rows if r.key == key)
-
-
-def net_asset_movements(entries, currency: str, first: dt.date, last: dt.date) -> dict[tuple[str, str], Decimal]:
-    """(row, column) → amount (increase positive) of the postings from `first` to `last`, by
-    `statements_lines.nav_row`; the opening balances (`opening`) are those before `first`."""
-    cells: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for txn in _transactions(entries):
-        if txn.date > last:
-            break
-        postings = [(p, _amount(p, currency)) for p in txn.postings]
-        postings = [(p, n) for p, n in postings if n is not None]
-        if txn.date < first:
-            for posting, number in postings:
-                column = lines.nav_column(posting.account)
-                if column is not None:
-                    cells[("opening", column)] -= number
-            continue
-        columns = [lines.nav_column(p.account) for p, _ in postings]
-        if all(c == lines.ACCUMULATED for c in columns):
-            continue  # within 累计盈余: 结转 vouchers, reclassifications
-        fund = [n for p, n in postings if code_of(p.account) == lines.SPECIAL_FUND_CODE]
-        fund_credit = None if not fund else sum(fund, ZERO) < 0
-        counter = None
-        if fund_credit:
-            if any(p.account.startswith("Expenses:") and n > 0 for p, n in postings):
-                counter = "expenses"
-            elif any(c == lines.ACCUMULATED and p.account.startswith("Equity:")
-                     for (p, _), c in zip(postings, columns)):
-                counter = "accumulated"
-        for (posting, number), column in zip(postings, columns):
-            if column is None:
-                continue
-            row = lines.nav_row(posting.account, fund_credit, counter)
-            cells[(row, column)] -= number
-    return dict(cells)
-
-
-def _nav_values(cells: dict[tuple[str, str], Decimal]) -> dict[str, list[Decimal]]:
-    get = lambda row, col: cells.get((row, col), ZERO)  # noqa: E731
-    out: dict[str, list[Decimal]] = {}
-    for row, _ in lines.NAV_ROWS:
-        out[row] = [get(row, c) for c in NAV_COLUMNS]
-    for i, column in enumerate(NAV_COLUMNS):
-        out["fund_set"][i] = sum((get(r, column) for r in ("fund_from_income", "fund_from_balance",
-                                                            "fund_other")), ZERO)
-        out["year_opening"][i] = get("opening", column) + get("prior_adjustment", column)
-        out["change"][i] = sum((get(r, column) for r in lines.NAV_CHANGE_ROWS), ZERO)
-        out["closing"][i] = out["year_opening"][i] + out["change"][i]
-    return out
-
-
-def build_net_assets(entries: Sequence[data.Directive], options_map: dict, period: Period) -> NetAssetsStatement:
-    currency = _currency(options_map)
-    day = dt.timedelta(days=1)
-    this_open, last_open = year_opening(entries, period.year), year_opening(entries, period.year - 1)
-    this = _nav_values(net_asset_movements(entries, currency, this_open + day, period.last))
-    last = _nav_values(net_asset_movements(entries, currency, last_open + day,
-                                           min(this_open, period.year_start - day)))
-    rows = []
-    for key, label in lines.NAV_ROWS:
-        heading = key == "change"
-        values: list[Decimal | None] = []
-        for figures in (this, last):
-            cells: list[Decimal | None] = [None if (key, i) in _NAV_BLANK else figures[key][i] for i in range(3)]
-            total = sum(figures[key], ZERO)  # 净资产合计: filled on every row of the form
-            values += [*cells, total]
-        rows.append(Row(key, label, tuple(values), total=key in ("opening", "year_opening", "change", "closing"),
-                        detail=heading is False and key.startswith("fund_") and key != "fund_set"))
-    return NetAssetsStatement(period, currency, tuple(rows))
-
-
-# -- 现金流量表 --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CashFlowStatement:
-    period: Period
-    currency: str
-    rows: tuple[Row, ...]  # values: (本年金额, 上年金额)
-    cash_change: tuple[Decimal, Decimal]  # the change of the cash accounts' balances (the check)
-
-    def row(self, key: str) -> Row:
-        return next(r for r in self.rows if r.key == key)
-
-
-def is_cash(account: str) -> bool:
-    return account.startswith("Assets:") and code_of(account) in lines.CASH_ACCOUNTS
-
-
-def cash_flows(entries, currency: str, first: dt.date, last: dt.date) -> tuple[dict[str, Decimal], Decimal]:
-    """Line key → amount (inflow lines: received, outflow lines: paid) of the cash movements
-    from `first` to `last`, and the change of the cash accounts over those days."""
-    values: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    change = ZERO
-    for txn in _transactions(entries):
-        if txn.date > last:
-            break
-        if txn.date < first:
-            continue
-        postings = [(p.account, _amount(p, currency)) for p in txn.postings]
-        postings = [(a, n) for a, n in postings if n is not None]
-        cash = [n for a, n in postings if is_cash(a)]
-        if cash:
-            change += sum(cash, ZERO)
-            counters = [(a, n) for a, n in postings if not is_cash(a)]
-        elif any(code_of(a) == lines.FISCAL_INCOME for a, _ in postings):
-            counters = postings  # 财政直接支付: received from and paid by the treasury at once
-        else:
-            continue
-        for account, number in counters:
-            flow = -number  # into the school's cash when positive
-            category = lines.cash_category(account)
-            if isinstance(category, tuple):
-                key = category[0] if flow > 0 else category[1]
-            else:
-                key = category
-            values[key] += -flow if key in lines.OUTFLOW_LINES else flow
-    return dict(values), change
-
-
-def build_cash_flow(entries: Sequence[data.Directive], options_map: dict, period: Period) -> CashFlowStatement:
-    currency = _currency(options_map)
-    day = dt.timedelta(days=1)
-    this_open, last_open = year_opening(entries, period.year), year_opening(entries, period.year - 1)
-    this, this_change = cash_flows(entries, currency, this_open + day, period.last)
-    last, last_change = cash_flows(entries, currency, last_open + day, min(this_open, period.year_start - day))
-    this, last = _resolve(lines.CASH_FLOW_LINES, this), _resolve(lines.CASH_FLOW_LINES, last)
-    rows = tuple(Row(line.key, line.label, () if line.heading else
-                     (this.get(line.key, ZERO), last.get(line.key, ZERO)),
-                     heading=line.heading, total=line.total) for line in lines.CASH_FLOW_LINES)
-    return CashFlowStatement(period, currency, rows, (this_change, last_change))
-
-
 def school_name(entries, day: dt.date) -> str:
     return (SchoolBooks.of(entries).policy.profile(day) or {}).get("name", "")
-
-
-def all_statements(entries: Sequence[data.Directive], options_map: dict, period: Period) -> Iterable:
-    """The four statements of a month, in the order of 第四部分."""
-    return (build_balance_sheet(entries, options_map, period), build_income_statement(entries, options_map, period),
-            build_net_assets(entries, options_map, period), build_cash_flow(entries, options_map, period))

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from xiaozhang.reports.document import Document, Table, Text
 from xiaozhang.reports.statement_notes import Notes
-from xiaozhang.reports.statements import (BalanceSheet, CashFlowStatement, IncomeStatement,
-                                          NetAssetsStatement, Period, Row)
+from xiaozhang.reports.statements import BalanceSheet, IncomeStatement, Period, Row
+from xiaozhang.reports.statements_annual import CashFlowStatement, NetAssetsStatement
 
 DASH = "——"
 SIGNATURES = ("单位负责人", "会计主管", "制表")

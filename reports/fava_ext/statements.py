@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.periods import parse_month
-from xiaozhang.reports import final_accounts, statement_notes, statements, statements_documents
+from xiaozhang.reports import (final_accounts, statement_notes, statements, statements_annual,
+                               statements_documents)
 from xiaozhang.reports.document import render_html
 from xiaozhang.reports.fava_ext.page import ReportPage
 
@@ -49,7 +50,7 @@ class Statements(ReportPage, FavaExtensionBase):
         def compute():
             entries, options = self.ledger.all_entries, self.ledger.options
             school = statements.school_name(entries, period.last)
-            built = tuple(statements.all_statements(entries, options, period))
+            built = tuple(statements_annual.all_statements(entries, options, period))
             notes = statement_notes.build_notes(entries, options, period)
             day = period.last
             docs = [doc for _, doc in statements_documents.documents(built, notes, school, day)]

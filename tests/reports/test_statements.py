@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from beancount.core import data
 
-from xiaozhang.reports import statements
+from xiaozhang.reports import statements, statements_annual
 from xiaozhang.reports import statements_lines as table
 from xiaozhang.reports.statements import Period
 
@@ -196,7 +196,7 @@ def test_income_statement_labels_follow_the_form(example):
 # -- 净资产变动表 ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("period", [Period(2025, 12), Period(2026, 10)], ids=lambda p: p.text)
 def test_net_assets_change_from_operations_is_the_surplus(example, period):
-    nav = statements.build_net_assets(*example, period)
+    nav = statements_annual.build_net_assets(*example, period)
     income = statements.build_income_statement(*example, period)
     assert nav.row("surplus").values[0] == income.surplus.year
     sheet = statements.build_balance_sheet(*example, period)
@@ -209,7 +209,7 @@ def test_net_assets_change_from_operations_is_the_surplus(example, period):
 # -- 现金流量表 --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("period", [Period(2025, 12), Period(2026, 10)], ids=lambda p: p.text)
 def test_cash_flow_lines(example, period):
-    flow = statements.build_cash_flow(*example, period)
+    flow = statements_annual.build_cash_flow(*example, period)
     entries = example[0]
     first = opening_day(entries, period.year) + dt.timedelta(days=1)
     cash = ("Assets:1001", "Assets:1002", "Assets:1011", "Assets:1021", "Assets:1201")
@@ -267,7 +267,7 @@ def test_statements_command_writes_every_statement(tmp_path, example):
     assert "平衡" in result.output and "不平衡" not in result.output
     period = Period(2026, 10)
     sheet = statements.build_balance_sheet(*example, period)
-    nav = statements.build_net_assets(*example, period)
+    nav = statements_annual.build_net_assets(*example, period)
     notes = statement_notes.build_notes(*example, period)
     sangong = final_accounts.build_sangong(*example, period)
     money = lambda n: f"{n:,.2f}"  # noqa: E731
@@ -455,7 +455,7 @@ def test_balance_sheet_trust_money_bad_debts_and_unlisted_codes(rules):
 
 
 def test_net_assets_rows_of_special_funds_and_free_transfers(rules):
-    nav = statements.build_net_assets(*rules, Period(2025, 12))
+    nav = statements_annual.build_net_assets(*rules, Period(2025, 12))
     row = {r.key: r.values[:4] for r in nav.rows}
     # the books begin on 2025-01-02 (建账): the opening entry is the 上年年末余额
     assert row["opening"] == (D("50000.00"), D(0), D(0), D("50000.00"))
