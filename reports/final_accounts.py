@@ -39,6 +39,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from xiaozhang.chart import is_budget_account
 from xiaozhang.model import dimensions
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.reports.statements import Period, posting_amount, operating_currency
@@ -75,7 +76,7 @@ def spending(entries: Sequence[data.Directive], options_map: dict, period: Perio
             continue
         for posting in txn.postings:
             number = posting_amount(posting, currency)
-            if number is None or number <= 0:
+            if number is None or number <= 0 or is_budget_account(posting.account):
                 continue
             economic = dimensions.economic_code(posting.account)
             if economic is None:

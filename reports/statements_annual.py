@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from xiaozhang.chart import is_budget_account
 from xiaozhang.reports import statements_lines as lines
 from xiaozhang.reports.statements import (Period, Row, posting_amount, operating_currency, resolve_totals, transactions_of,
                                           build_balance_sheet, build_income_statement, year_opening)
@@ -55,7 +56,7 @@ def net_asset_movements(entries, currency: str, first: dt.date, last: dt.date) -
         if txn.date > last:
             break
         postings = [(p, posting_amount(p, currency)) for p in txn.postings]
-        postings = [(p, n) for p, n in postings if n is not None]
+        postings = [(p, n) for p, n in postings if n is not None and not is_budget_account(p.account)]
         if txn.date < first:
             for posting, number in postings:
                 column = lines.nav_column(posting.account)
@@ -142,7 +143,8 @@ def cash_flows(entries, currency: str, first: dt.date, last: dt.date) -> tuple[d
             break
         if txn.date < first:
             continue
-        postings = [(p.account, posting_amount(p, currency)) for p in txn.postings]
+        postings = [(p.account, posting_amount(p, currency)) for p in txn.postings
+                    if not is_budget_account(p.account)]
         postings = [(a, n) for a, n in postings if n is not None]
         cash = [n for a, n in postings if is_cash(a)]
         if cash:

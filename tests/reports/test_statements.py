@@ -39,12 +39,15 @@ def txns(entries):
     return [e for e in entries if isinstance(e, data.Transaction)]
 
 
+BUDGET_SIDE = ("Equity:6", "Equity:7", "Equity:8")  # 预算会计 (generated): not in the financial statements
+
+
 def sums(entries, first, last) -> dict[str, Decimal]:
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for t in txns(entries):
         if (first is None or t.date >= first) and t.date <= last:
             for p in t.postings:
-                if p.units.currency == "CNY":
+                if p.units.currency == "CNY" and not p.account.startswith(BUDGET_SIDE):
                     out[p.account] += p.units.number
     return out
 
