@@ -127,11 +127,12 @@ def func_label(code: str) -> str:
     return f"{code} {name}" if name else code
 
 
-def build_spending_by_function(entries, options_map, period: Period, *, fiscal_only: bool = False) -> Matrix:
+def build_spending_by_function(entries, options_map, period: Period, *, fiscal_only: bool = False,
+                               items: list[Spending] | None = None) -> Matrix:
     """支出决算表 (all money) or 财政拨款支出决算表 (`fiscal_only`): rows 支出功能分类, columns
     基本支出 人员经费 / 日常公用经费, 项目支出."""
     cells: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for item in spending(entries, options_map, period):
+    for item in items if items is not None else spending(entries, options_map, period):
         if fiscal_only and item.source != dimensions.SAME_LEVEL_FISCAL:
             continue
         column = "项目支出" if item.kind == dimensions.PROJECT else dimensions.basic_class(item.economic)
@@ -139,18 +140,18 @@ def build_spending_by_function(entries, options_map, period: Period, *, fiscal_o
     return _matrix(period, FISCAL_COLUMNS, cells)
 
 
-def build_fiscal_spending(entries, options_map, period: Period) -> Matrix:
-    return build_spending_by_function(entries, options_map, period, fiscal_only=True)
+def build_fiscal_spending(entries, options_map, period: Period, items: list[Spending] | None = None) -> Matrix:
+    return build_spending_by_function(entries, options_map, period, fiscal_only=True, items=items)
 
 
 ECONOMIC_CLASS_COLUMNS = tuple(f"{code} {name}" for code, name in dimensions.ECONOMIC_CLASSES.items())
 
 
-def build_fiscal_by_economic_class(entries, options_map, period: Period) -> Matrix:
+def build_fiscal_by_economic_class(entries, options_map, period: Period, items: list[Spending] | None = None) -> Matrix:
     """财政拨款收入支出决算表's spending: 同级财政拨款, rows 支出功能分类 × columns 经济分类 类."""
     cells: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     columns = dict(zip(dimensions.ECONOMIC_CLASSES, ECONOMIC_CLASS_COLUMNS))
-    for item in spending(entries, options_map, period):
+    for item in items if items is not None else spending(entries, options_map, period):
         if item.source == dimensions.SAME_LEVEL_FISCAL:
             column = columns.get(item.economic[:3], ECONOMIC_CLASS_COLUMNS[1])
             cells[(func_label(item.func), column)] += item.amount
@@ -182,7 +183,7 @@ class FinalSummary:
         return sum((n for _, n in self.spending), ZERO)
 
 
-def build_summary(entries, options_map, period: Period) -> FinalSummary:
+def build_summary(entries, options_map, period: Period, items: list[Spending] | None = None) -> FinalSummary:
     from xiaozhang.reports.statements import GOVERNMENT_FUND_CODE, build_income_statement
 
     statement = build_income_statement(entries, options_map, period)
@@ -198,14 +199,14 @@ def build_summary(entries, options_map, period: Period) -> FinalSummary:
     if unlisted:
         income[-1] = (income[-1][0], income[-1][1] + unlisted)  # codes of no line: 其他收入
     classes: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for item in spending(entries, options_map, period):
+    for item in items if items is not None else spending(entries, options_map, period):
         classes[func_label(item.func[:3]) if item.func else func_label("")] += item.amount
     return FinalSummary(period, tuple(income), tuple(sorted(classes.items())))
 
 
-def build_spending_by_economic(entries, options_map, period: Period) -> Matrix:
+def build_spending_by_economic(entries, options_map, period: Period, items: list[Spending] | None = None) -> Matrix:
     cells: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for item in spending(entries, options_map, period):
+    for item in items if items is not None else spending(entries, options_map, period):
         label = f"{item.economic} {dimensions.economic_name(item.economic)}"
         cells[(label, item.source)] += item.amount
     return _matrix(period, dimensions.FUNDING_SOURCES, cells)
@@ -234,10 +235,10 @@ class Sangong:
         return sum(self.amounts.values(), ZERO)
 
 
-def build_sangong(entries, options_map, period: Period) -> Sangong:
+def build_sangong(entries, options_map, period: Period, items: list[Spending] | None = None) -> Sangong:
     amounts = {name: ZERO for name in SANGONG_ITEMS}
     other = ZERO
-    for item in spending(entries, options_map, period):
+    for item in items if items is not None else spending(entries, options_map, period):
         name = sangong_item(item)
         if name is None:
             continue
@@ -249,10 +250,12 @@ def build_sangong(entries, options_map, period: Period) -> Sangong:
 
 
 def build_all(entries, options_map, period: Period) -> dict:
-    """Every 决算 table and 三公经费 of the year to the period's end (for the documents and the page)."""
-    return {"summary": build_summary(entries, options_map, period),
-            "by_function": build_spending_by_function(entries, options_map, period),
-            "fiscal": build_fiscal_spending(entries, options_map, period),
-            "fiscal_economic": build_fiscal_by_economic_class(entries, options_map, period),
-            "detail": build_spending_by_economic(entries, options_map, period),
-            "sangong": build_sangong(entries, options_map, period)}
+    """Every 决算 table and 三公经费 of the year to the period's end (for the documents and the page);
+    the paid spending is read once for all of them."""
+    items = list(spending(entries, options_map, period))
+    return {"summary": build_summary(entries, options_map, period, items),
+            "by_function": build_spending_by_function(entries, options_map, period, items=items),
+            "fiscal": build_fiscal_spending(entries, options_map, period, items),
+            "fiscal_economic": build_fiscal_by_economic_class(entries, options_map, period, items),
+            "detail": build_spending_by_economic(entries, options_map, period, items),
+            "sangong": build_sangong(entries, options_map, period, items)}
