@@ -145,10 +145,11 @@ def statements_command(period, out, ledger, issued) -> None:
     school = statements.school_name(entries, when.last)
     target = Path(out)
     try:
-        for stem, document in statements_documents.documents(tuple(built), notes, school, made):
+        final = final_accounts.build_all(entries, options_map, when)
+        for stem, document in statements_documents.documents(tuple(built), notes, school, made,
+                                                             final["school_spending"]):
             write(document, target, stem)
-        write(statements_documents.final_accounts_document(
-            final_accounts.build_all(entries, options_map, when), school, made), target, f"决算-{when.text}")
+        write(statements_documents.final_accounts_document(final, school, made), target, f"决算-{when.text}")
     except DocumentError as error:
         raise click.ClickException(str(error)) from error
     sheet = built[0]

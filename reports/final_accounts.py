@@ -1,10 +1,7 @@
 """决算 tables and 三公经费 of a year, from the ledger's dimensions (`xiaozhang.model.dimensions`).
 
-支出 here is spending on the cash basis (收付实现制, as the 部门决算 and 预算会计 count it): the debit
-postings that carry a 支出经济分类 code (`dimensions.economic_code`: expense accounts, 应付职工薪酬
-paid out, fixed assets and stores bought) in transactions that are paid (`dimensions.funding_source`
-is not None: paid from 零余额账户, 财政直接支付, or the school's own money, or marked `fund`).  An
-accrual (计提) is counted when it is paid, not twice.
+支出 here is the paid spending of `reports/paid_spending.py` (the cash basis, the canteen's own books
+and the 预算会计 accounts left out), read once for all the tables (`build_all`).
 
 收入支出决算总表 and 收入决算表 (`build_summary`)
     收入: the 收入费用表's 本年累计 lines (`statements.build_income_statement`, the financial
@@ -33,16 +30,14 @@ accrual (计提) is counted when it is paid, not twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from beancount.core import data
-
-from xiaozhang.chart import is_budget_account
 from xiaozhang.model import dimensions
-from xiaozhang.model.books import SchoolBooks
-from xiaozhang.reports.statements import Period, posting_amount, operating_currency
+from xiaozhang.reports.paid_spending import Spending, spending
+from xiaozhang.reports.school_spending import build_school_spending
+from xiaozhang.reports.statements import Period
 
 ZERO = Decimal(0)
 SANGONG_KEY = "sangong"
@@ -50,42 +45,6 @@ ABROAD, CAR_PURCHASE, CAR_RUNNING, RECEPTION = "因公出国(境)费", "公务�
 SANGONG_ITEMS = (ABROAD, CAR_PURCHASE, CAR_RUNNING, RECEPTION)
 SANGONG_BY_ECONOMIC = {"30212": ABROAD, "30217": RECEPTION, "30231": CAR_RUNNING, "31013": CAR_PURCHASE}
 FISCAL_COLUMNS = ("人员经费", "日常公用经费", "项目支出")
-
-
-@dataclass(frozen=True)
-class Spending:
-    """One paid expenditure posting with its dimensions."""
-
-    txn: data.Transaction
-    posting: data.Posting
-    amount: Decimal
-    economic: str
-    source: str
-    func: str
-    kind: str  # 基本支出 / 项目支出
-
-
-def spending(entries: Sequence[data.Directive], options_map: dict, period: Period) -> Iterator[Spending]:
-    """The paid expenditure postings from 1 January to the period's end (module docstring)."""
-    currency = operating_currency(options_map)
-    books = SchoolBooks.of(entries, options_map)
-    for txn in books.transactions:
-        if txn.date > period.last:
-            break
-        if txn.date < period.year_start:
-            continue
-        for posting in txn.postings:
-            number = posting_amount(posting, currency)
-            if number is None or number <= 0 or is_budget_account(posting.account):
-                continue
-            economic = dimensions.economic_code(posting.account)
-            if economic is None:
-                continue
-            source = dimensions.funding_source(txn, posting)
-            if source is None:
-                continue  # an accrual: counted when paid
-            yield Spending(txn, posting, number, economic, source,
-                           dimensions.func_of(txn, posting, books.policy) or "", dimensions.spending_kind(txn, posting))
 
 
 @dataclass(frozen=True)
@@ -254,6 +213,7 @@ def build_all(entries, options_map, period: Period) -> dict:
     the paid spending is read once for all of them."""
     items = list(spending(entries, options_map, period))
     return {"summary": build_summary(entries, options_map, period, items),
+            "school_spending": build_school_spending(entries, options_map, period, items),
             "by_function": build_spending_by_function(entries, options_map, period, items=items),
             "fiscal": build_fiscal_spending(entries, options_map, period, items),
             "fiscal_economic": build_fiscal_by_economic_class(entries, options_map, period, items),

@@ -101,7 +101,7 @@ def cash_flow_document(report: CashFlowStatement, school: str, issued: dt.date) 
         footer=f"{school} 现金流量表 {period.year}年")
 
 
-def notes_document(notes: Notes, school: str, issued: dt.date) -> Document:
+def notes_document(notes: Notes, school: str, issued: dt.date, school_spending=None) -> Document:
     period = notes.period
     money, total, trust = notes.money[:4], notes.money[4], notes.money[5:]
     blocks: list = [Text("一、货币资金", "h"),
@@ -122,13 +122,33 @@ def notes_document(notes: Notes, school: str, issued: dt.date) -> Document:
     if notes.canteen:
         blocks.append(Table(["食堂收入、费用科目", "本年数"], [[r.label, *r.values] for r in notes.canteen],
                             total=["食堂净收入", notes.canteen_net]))
-    return Document(title="财务报表附注（主要表格）", subtitle=school, sheet="附注",
+    if school_spending is not None:
+        blocks.append(Text("四、中小学校事业支出明细表（补充规定附表1）", "h"))
+        heads = list(school_spending_columns())
+        shown = [(name, values, heading) for name, values, heading in school_spending.rows if heading or any(values)]
+        # 13 amount columns do not fit one A4 width: 合计 and the first two sources, then the other two (续)
+        for title, columns in (("", range(0, 7)), ("附表1（续）", range(7, 13))):
+            blocks.append(Table(["项目", *[heads[i] for i in columns]],
+                                [[name if heading else "　" + name, *[values[i] for i in columns]]
+                                 for name, values, heading in shown],
+                                title=title, total=["合计", *[school_spending.total[i] for i in columns]],
+                                widths=[22, *[12] * len(columns)]))
+        blocks.append(Text("事业支出按收付实现制（已支付的支出），不含食堂（食堂收支净额列入其他预算收入）。只列有金额的明细行；"
+                           "附表1的全部行见使用说明（docs/statements.md）。资金来源、基本支出和项目支出按分录的维度确定。", "note"))
+    return Document(title="财务报表附注（主要表格）", subtitle=school, sheet="附注", landscape=school_spending is not None,
                     info=_info(school, f"{period.year}年（截至 {period.last}）"), blocks=blocks,
                     signatures=SIGNATURES, closing=_closing(school, issued),
                     footer=f"{school} 财务报表附注 {period.year}年")
 
 
-def documents(statements: Sequence, notes: Notes, school: str, issued: dt.date) -> list[tuple[str, Document]]:
+def school_spending_columns() -> tuple[str, ...]:
+    from xiaozhang.reports.school_spending import COLUMNS
+
+    return COLUMNS
+
+
+def documents(statements: Sequence, notes: Notes, school: str, issued: dt.date,
+              school_spending=None) -> list[tuple[str, Document]]:
     """(file stem, document) of the four statements and the notes of a period."""
     sheet, income, nav, cash = statements
     period: Period = sheet.period
@@ -136,7 +156,7 @@ def documents(statements: Sequence, notes: Notes, school: str, issued: dt.date) 
             (f"收入费用表-{period.text}", income_statement_document(income, school, issued)),
             (f"净资产变动表-{period.text}", net_assets_document(nav, school, issued)),
             (f"现金流量表-{period.text}", cash_flow_document(cash, school, issued)),
-            (f"财务报表附注-{period.text}", notes_document(notes, school, issued))]
+            (f"财务报表附注-{period.text}", notes_document(notes, school, issued, school_spending))]
 
 
 def final_accounts_document(built: dict, school: str, issued: dt.date) -> Document:

@@ -53,8 +53,9 @@ class Statements(ReportPage, FavaExtensionBase):
             built = tuple(statements_annual.all_statements(entries, options, period))
             notes = statement_notes.build_notes(entries, options, period)
             day = period.last
-            docs = [doc for _, doc in statements_documents.documents(built, notes, school, day)]
-            docs.append(statements_documents.final_accounts_document(
-                final_accounts.build_all(entries, options, period), school, day))
+            final = final_accounts.build_all(entries, options, period)
+            docs = [doc for _, doc in statements_documents.documents(built, notes, school, day,
+                                                                     final["school_spending"])]
+            docs.append(statements_documents.final_accounts_document(final, school, day))
             return [(doc.title, Markup(render_html(doc, standalone=False))) for doc in docs]
         return self.cached(("statements", period), compute)

@@ -562,3 +562,65 @@ def test_final_accounts_tables_agree_with_each_other(example):
     assert summary["财政拨款收入"] == income.line("4001").year
     assert summary["其中：政府性基金预算财政拨款"] == D("30000.00")
     assert [label for label, _ in built["summary"].spending] == ["205 教育支出"]
+
+
+# -- 中小学校事业支出明细表 (补充规定 附表1) ------------------------------------------------------------
+SCHOOL_SPENDING_LEDGER = """
+option "operating_currency" "CNY"
+2026-01-01 open Assets:1011零余额账户用款额度
+2026-01-01 open Assets:1002银行存款:100201基本户
+2026-01-01 open Income:4001财政拨款收入:400101基本支出拨款
+2026-01-01 open Expenses:5001业务活动费用:500102商品和服务费用:30209物业管理费:学校安保费
+2026-01-01 open Expenses:5001业务活动费用:500102商品和服务费用:30209物业管理费
+2026-01-01 open Expenses:5001业务活动费用:500102商品和服务费用:30218专用材料费:实验耗材费
+2026-01-01 open Expenses:5001业务活动费用:500102商品和服务费用:30218专用材料费
+2026-01-01 open Equity:3001累计盈余
+
+2026-01-02 * "期初"
+  Assets:1002银行存款:100201基本户   5000.00 CNY
+  Equity:3001累计盈余
+2026-01-05 * "额度"
+  Assets:1011零余额账户用款额度   10000.00 CNY
+  Income:4001财政拨款收入:400101基本支出拨款
+2026-02-01 * "保安服务费"
+  Expenses:5001业务活动费用:500102商品和服务费用:30209物业管理费:学校安保费   3000.00 CNY
+  Assets:1011零余额账户用款额度
+2026-02-02 * "绿化养护"
+  Expenses:5001业务活动费用:500102商品和服务费用:30209物业管理费   800.00 CNY
+  Assets:1011零余额账户用款额度
+2026-02-03 * "化学实验试剂（科技项目）"
+  project: "科技创新项目"
+  Expenses:5001业务活动费用:500102商品和服务费用:30218专用材料费:实验耗材费   450.00 CNY
+  Assets:1002银行存款:100201基本户
+2026-02-04 * "粉笔"
+  Expenses:5001业务活动费用:500102商品和服务费用:30218专用材料费   120.00 CNY
+  Assets:1002银行存款:100201基本户
+"""
+
+
+def test_school_spending_lines_and_columns():
+    from beancount import loader
+
+    from xiaozhang.reports import school_spending
+
+    entries, errors, options_map = loader.load_string(SCHOOL_SPENDING_LEDGER)
+    assert errors == []
+    report = school_spending.build_school_spending(entries, options_map, Period(2026, 12))
+    rows = {name: values for name, values, _heading in report.rows}
+    col = school_spending.COLUMNS.index
+    assert rows["学校安保费"][0] == D("3000.00") and rows["学校安保费"][col("同级财政拨款·基本支出")] == D("3000.00")
+    assert rows["其他物业管理费"][0] == D("800.00")  # 30209 without a 附表1 sub-account
+    assert rows["实验耗材费"][col("事业收入·项目支出")] == D("450.00")
+    assert rows["其他材料费"][col("事业收入·基本支出")] == D("120.00")
+    assert rows["二、商品和服务支出"][0] == report.total[0] == D("4370.00")
+    assert report.total[col("同级财政拨款·小计")] == D("3800.00") and report.total[col("事业收入·小计")] == D("570.00")
+
+
+def test_school_spending_of_the_example_adds_up(example):
+    from xiaozhang.reports import final_accounts
+
+    built = final_accounts.build_all(*example, Period(2026, 10))
+    table_ = built["school_spending"]
+    assert table_.total[0] == built["detail"].total[-1]
+    rows = {name: values for name, values, _ in table_.rows}
+    assert rows["公务接待费"][0] == D("386.00") and rows["图书购置"][0] > 0
