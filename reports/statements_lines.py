@@ -41,7 +41,7 @@ sub-account feeds the line of its first-level code.
     - 其中：政府性基金收入: the 4001 sub-accounts opened with `government_fund: TRUE` (财政拨款收入
       “可按照一般公共预算财政拨款、政府性基金预算财政拨款等拨款种类进行明细核算”, 4001 科目说明 二).
     An income or expense code of no line gets a line of its own after the form's lines, so that
-    本期收入 and 本期费用 always equal the ledger's.
+    本期盈余 always equals the ledger's income less its expenses.
 
 净资产变动表 (会政财03, 第五部分 三): see `NAV_ROWS` and `nav_row`.
 现金流量表 (会政财04, 第五部分 四): see `CASH_ACCOUNTS`, `CASH_FLOW_LINES` and `cash_category`.
