@@ -275,6 +275,33 @@ def yearly_projects(ex: Example, school_year: int) -> None:
                meta, ZERO_BALANCE, ())
 
 
+def statement_items(ex: Example) -> None:
+    """What the statements and 三公经费 need a case of (docs/statements.md): a 政府性基金 grant
+    (彩票公益金, 4001 政府性基金拨款) spent on sports equipment, and a 公务接待 meal paid from the
+    fiscal quota.  Their own random stream, so the rest of the example stays as it was."""
+    import random
+
+    rng = random.Random(ex.config.seed + 16)
+    day = dt.date(2026, 5, 11)
+    if day > END or day < ex.config.start:
+        return
+    grant = yuan(30000)
+    ex.books.add(Txn(day, "*", "青禾市明德区财政局", "下达中央专项彩票公益金（政府性基金）支持学校体育器材", [
+        ("reviewer", ACCOUNTANT)], [(ZERO_BALANCE, grant), (chart.FISCAL_INCOME_GOVERNMENT_FUND, -grant)],
+        numbered=False))
+    for day, payee, narration, code, amount, inspector, extra in (
+        (dt.date(2026, 5, 26), "青禾市强身体育用品有限公司", "购篮球、跳绳、软式排球等体育器材（彩票公益金）",
+         "30218", yuan("28650.00"), f"{TEACHERS[5]},{DIRECTOR}", [("procurement", "询价"), ("quotes", 3)]),
+        (dt.date(2026, 4, 16), "青禾市明德饭店", "接待区教育局督导检查组工作餐（公务接待）",
+         "30217", yuan("386.00"), None, [("sangong", "公务接待费")]),
+    ):
+        meta = ex.approvals(day, amount, inspector=inspector, rng=rng) + extra
+        meta += [("invoice", f"{day.year % 100}{rng.randrange(10**6, 10**7)}{day:%m%d}"), ("attachments", 3)]
+        ex.count_spending(day, chart.goods_services(code), amount, ZERO_BALANCE)
+        ex.books.add(Txn(day, "*", payee, narration, merge(meta),
+                         [(chart.goods_services(code), amount), (ZERO_BALANCE, -amount)], numbered=False))
+
+
 def pending_entries(ex: Example) -> None:
     """Two entries still waiting for signatures at the end of the books (待审批)."""
     for day, payee, narration, code, amount, source, meta in (
