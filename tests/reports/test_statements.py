@@ -250,9 +250,10 @@ def test_notes_tie_to_the_balance_sheet(example):
     assert (fixed["三、账面价值合计"][3], fixed["三、账面价值合计"][0]) == sheet.line("fixed_net").values
     income = statements.build_income_statement(*example, period)
     assert notes.canteen_net == income.line(statements.CANTEEN_CODE).year
-    # the year's depreciation of the note is what the ledger charged to 500104 in the year
+    # the year's depreciation of the note is what the ledger charged in the year: 500104 (teaching)
+    # and 510104 (行政及后勤, 单位管理费用)
     charged = sum((n for a, n in sums(example[0], period.year_start, period.last).items()
-                   if a.startswith("Expenses:5001业务活动费用:500104")), ZERO)
+                   if a.startswith(("Expenses:5001业务活动费用:500104", "Expenses:5101单位管理费用:510104"))), ZERO)
     assert fixed["二、累计折旧合计"][1] == charged
 
 
