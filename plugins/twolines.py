@@ -71,10 +71,11 @@ from typing import Any, NamedTuple
 from beancount.core import data
 
 from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.fees import FeeBook, is_refund
 from xiaozhang.model.periods import term_ends  # noqa: F401  (reports/disclosure.py imports it here)
 from xiaozhang.model.treasury import (  # noqa: F401  (deadline, item_name: the names reports import)
-    AGENCY, CASH_AND_BANK, TREASURY, CashOver, Flow, Overdue, TreasuryBook, Unsettled, YearEndHeld,
-    deadline, item_name)
+    AGENCY, CASH_AND_BANK, OUT_OF_2103, OUT_OF_AGENCY, SPENDS, TO_INCOME, TREASURY, CashOver, Flow,
+    Overdue, TreasuryBook, Unsettled, YearEndHeld, deadline, item_name)
 
 __plugins__ = ("validate_two_lines",)
 
@@ -104,11 +105,14 @@ def _fee_income(account: str) -> bool:
 class _Seen:
     """What `check_flow` works out once per walk: by account, by day."""
 
-    def __init__(self, book: TreasuryBook) -> None:
+    def __init__(self, book: TreasuryBook, fees: FeeBook | None = None) -> None:
         self.book = book
+        self.fees = fees
         self.fee_income: dict[str, bool] = {}
         self.items: dict = {}  # day -> (non-tax items, 代收费 items) known on that day
-        self.named: dict = {}  # (account, day) -> the non-tax items the account names
+        self.named: dict = {}  # account -> [(non-tax item the account names, known since)]
+        self.unchecked: set[str] = set()  # 代收费 items without a provider, reported (TL10)
+        self.providers: dict = {}  # (account, day) -> (items, providers) of the definitions
 
     def items_on(self, day) -> tuple[list[str], list[str]]:
         found = self.items.get(day)
@@ -120,77 +124,156 @@ class _Seen:
         return found
 
     def names(self, account: str, day) -> list[str]:
-        key = (account, day)
-        found = self.named.get(key)
+        found = self.named.get(account)
         if found is None:
-            found = self.named[key] = [n for n in self.items_on(day)[0]
-                                       if n in account.split(":", 1)[1] and not n.startswith(GENERIC)]
+            leaf = account.split(":", 1)[1]
+            found = self.named[account] = [(n, since) for n, since in self.book.non_tax.items()
+                                           if n in leaf and not n.startswith(GENERIC)]
+        return [n for n, since in found if since <= day] if found else found
+
+    def providers_of(self, account: str, day) -> tuple[list[str], set[str]]:
+        """The defined 代收费 items an account pays out of on `day` (its own item, or the
+        items below it) and their providers (`provider` of the definitions in force)."""
+        key = (account, day)
+        found = self.providers.get(key)
+        if found is None:
+            fees, below = self.fees, account + ":"
+            names = sorted({name for owner, name in fees.accounts.items()
+                            if owner == account or owner.startswith(below)})
+            items, providers = [], set()
+            for name in names:
+                versions = fees.in_force(name, day)
+                if versions:
+                    items.append(name)
+                    providers.update(v.provider for v in versions if v.provider)
+            found = self.providers[key] = (items, providers)
         return found
 
 
 def check_flow(book: TreasuryBook, flow: Flow, seen: _Seen | None = None) -> list[TwoLinesError]:
-    """TL01, TL06, TL03, TL02 on one transaction that credits income, spends or leaves 2103."""
-    txn, debits, credits = flow.txn, flow.debits, flow.credits
+    """TL01, TL06, TL03, TL02, TL09, TL10 on one transaction that credits income, spends or
+    takes money out of 2103 or 代收费."""
+    txn, bits = flow
     day = txn.date
+    postings = txn.postings
     errors = []
     seen = seen or _Seen(book)
+    text = ""
+    to_income = False  # TL06 reported: the 代收费 went to income
     # TL01 / TL06: fees credited to income (the items known on the day: their `open`)
-    incomes = []
-    if flow.to_income:
+    if bits & TO_INCOME:
         fee_income = seen.fee_income
-        for posting in credits:
-            relevant = fee_income.get(posting.account)
-            if relevant is None:
-                relevant = fee_income[posting.account] = _fee_income(posting.account)
-            if relevant:
-                incomes.append(posting)
-    text = f"{txn.payee or ''} {txn.narration or ''}" if incomes or flow.out_of_2103 else ""
-    if incomes and (not _RETURNED.search(text) or "退" in text):
-        item = txn.meta.get("item")
-        non_tax, agency_items = seen.items_on(day)
-    else:
         incomes = []
-    for posting in incomes:
-        account = posting.account
-        named = seen.names(account, day)
-        if item in non_tax or named:
-            fee = item if item in non_tax else named[0]
-            errors.append(_error(txn, "TL01", f"{fee}属非税收入，应贷记 2103 应缴财政款并上缴财政，"
-                                              f"不得直接记入 {account}（收支两条线）"))
-            break
-        if item in agency_items or any(p.account.startswith(AGENCY) for p in debits):
-            errors.append(_error(txn, "TL06", f"代收费{f'（{item}）' if item else ''}不得转为学校收入 "
-                                              f"{account}；应付给提供方或清退给学生（代收费专款代付）"))
-            break
+        for posting in postings:
+            number = posting.units.number
+            if number is not None and number < 0:
+                relevant = fee_income.get(posting.account)
+                if relevant is None:
+                    relevant = fee_income[posting.account] = _fee_income(posting.account)
+                if relevant:
+                    incomes.append(posting)
+        if incomes:
+            text = f"{txn.payee or ''} {txn.narration or ''}"
+            if _RETURNED.search(text) and "退" not in text:
+                incomes = []
+        if incomes:
+            item = txn.meta.get("item")
+            non_tax, agency_items = seen.items_on(day)
+        for posting in incomes:
+            account = posting.account
+            named = seen.names(account, day)
+            if item in non_tax or named:
+                fee = item if item in non_tax else named[0]
+                errors.append(_error(txn, "TL01", f"{fee}属非税收入，应贷记 2103 应缴财政款并上缴财政，"
+                                                  f"不得直接记入 {account}（收支两条线）"))
+                break
+            if item in agency_items or bits & OUT_OF_AGENCY:
+                errors.append(_error(txn, "TL06", f"代收费{f'（{item}）' if item else ''}不得转为学校收入 "
+                                                  f"{account}；应付给提供方或清退给学生（代收费专款代付）"))
+                to_income = True
+                break
     # TL03: spending paid straight out of a collection
-    source = next((p.account for p in credits if book.is_collection(p.account, day)), None) \
-        if flow.spends else None
-    if source:
-        errors.append(_error(txn, "TL03", f"坐收坐支：从收款账户 {source} 直接支付费用、"
-                                          "资产或货款；收款应先上缴或专款代付，支出从经费账户列支"))
+    source = None
+    if bits & SPENDS:
+        is_collection = book.is_collection
+        source = next((p.account for p in postings if p.units.number is not None
+                       and p.units.number < 0 and is_collection(p.account, day)), None)
+        if source:
+            errors.append(_error(txn, "TL03", f"坐收坐支：从收款账户 {source} 直接支付费用、"
+                                              "资产或货款；收款应先上缴或专款代付，支出从经费账户列支"))
+            return errors
+    credits = [p for p in postings if p.units.number is not None and p.units.number < 0] \
+        if bits & (OUT_OF_2103 | OUT_OF_AGENCY) else []
     # TL02: 2103 leaves only to the treasury (an expense paid alongside does not excuse it)
-    out_of_treasury = [p for p in debits if p.account.startswith(TREASURY)] \
-        if flow.out_of_2103 else []
-    if out_of_treasury and not source:
+    if bits & OUT_OF_2103:
+        out = next(p for p in postings if p.account.startswith(TREASURY)
+                   and p.units.number is not None and p.units.number > 0)
+        text = text or f"{txn.payee or ''} {txn.narration or ''}"
         others = [p for p in credits if not p.account.startswith(TREASURY)]
         to_money = all(p.account.startswith(CASH_AND_BANK) for p in others)
         remittance = to_money and any(word in text for word in TREASURY_WORDS)
         refund = to_money and "退" in text and (txn.meta.get("student") or txn.meta.get("class"))
         if others and not (remittance or refund):
-            errors.append(_error(txn, "TL02", f"应缴财政款 {out_of_treasury[0].account} 只能上缴财政专户/国库"
+            errors.append(_error(txn, "TL02", f"应缴财政款 {out.account} 只能上缴财政专户/国库"
                                               f"（收款方或摘要应写明财政），此笔流向 {others[0].account}，"
                                               "属坐支（收支两条线）"))
+    # TL09 / TL10: 代收费 leaves only to the item's provider, or back to the payers
+    if bits & OUT_OF_AGENCY and not to_income and seen.fees is not None \
+            and not all(p.account.startswith(AGENCY) for p in credits):
+        errors += _check_provider(txn, postings, seen)
     return errors
 
 
-def errors_of(book: TreasuryBook) -> list[TwoLinesError]:
-    """The rule's problems, in the order the walk found them."""
+def _check_provider(txn, postings, seen: _Seen) -> list[TwoLinesError]:
+    """TL09 (paid to someone other than the item's provider), TL10 (no provider to check)."""
+    errors = []
+    payee = (txn.payee or "").strip()
+    supplier = txn.meta.get("supplier")
+    for posting in postings:
+        number = posting.units.number
+        if number is None or number <= 0 or not posting.account.startswith(AGENCY) \
+                or is_refund(txn, posting):
+            continue
+        items, providers = seen.providers_of(posting.account, txn.date)
+        if not items:  # no item defined on that day: the fee rule reports it (FE02)
+            continue
+        if not providers:
+            missing = [name for name in items if name not in seen.unchecked]
+            if missing:
+                seen.unchecked.update(missing)
+                errors.append(_error(txn, "TL10", (
+                    f"代收费项目 {'、'.join(missing)} 的定义（custom \"fee\"）没有写提供方 provider，"
+                    "无法核对代收费付给了谁；请在 policy.beancount 的收费项目定义下写 "
+                    "provider: \"提供方名称\"（同一项目以后的付款不再重复报告）")))
+            continue
+        if payee in providers or supplier in providers:
+            continue
+        expected = "、".join(f"“{name}”" for name in sorted(providers))
+        to_whom = f"付给了“{payee}”" if payee else "没有写收款方（payee）"
+        errors.append(_error(txn, "TL09", (
+            f"代收费 {'、'.join(items)} 的款项 {number} 元{to_whom}，不是该项目的提供方 {expected}："
+            "代收费只能付给提供方或清退给缴费学生（专款代付，不得挪作他用）。付给提供方的，"
+            "收款方写提供方名称；清退的，写明 student 或 refund_each；提供方已更换的，"
+            "在 policy.beancount 中重写该收费项目并写新的 provider")))
+        break
+    return errors
+
+
+def errors_of(book: TreasuryBook, fees: FeeBook | None = None) -> list[TwoLinesError]:
+    """The rule's problems, in the order the walk found them (`fees`: the fee items, for
+    TL09/TL10; None: not checked)."""
     errors: list[TwoLinesError] = []
-    seen = _Seen(book)
+    seen = _Seen(book, fees)
     for event in book.events:
         kind = type(event)
         if kind is Flow:
-            errors += check_flow(book, event, seen)
+            if event.bits == TO_INCOME and event.txn.meta.get("item") is None:
+                # the common case, an income without an item: only an account naming a fee
+                found = check_flow(book, event, seen) if _names_fee(seen, event.txn) else None
+            else:
+                found = check_flow(book, event, seen)
+            if found:
+                errors += found
         elif kind is CashOver:
             cause = ("（该日起库存现金限额调整为此数，低于已持有的现金）"
                      if isinstance(event.entry, data.Custom) else "")
@@ -202,7 +285,8 @@ def errors_of(book: TreasuryBook) -> list[TwoLinesError]:
             lot = event.lot
             errors.append(_error(lot.entry, "TL04", (
                 f"非税收入 {item_name(event.account)} {lot.date} 收取，最迟应于 {event.due} 上缴财政，"
-                f"截至 {event.today} 仍有 {event.held} 元超期未缴（收支两条线，及时足额上缴）")))
+                f"截至 {event.today} 仍有 {event.held} 元超期未缴（收支两条线，及时足额上缴；"
+                "同一笔短缺只报告这一次）")))
         elif kind is YearEndHeld:
             lot = event.lot
             errors.append(_error(lot.entry, "TL05", (
@@ -216,6 +300,13 @@ def errors_of(book: TreasuryBook) -> list[TwoLinesError]:
     return errors
 
 
+def _names_fee(seen: _Seen, txn) -> bool:
+    """Whether a credited income account names a non-tax item (TL01 without an `item`)."""
+    return any(seen.names(p.account, txn.date) for p in txn.postings
+               if p.units.number is not None and p.units.number < 0 and p.account.startswith("Income:"))
+
+
 def validate_two_lines(entries, options_map, config=None):
-    """TL01–TL08 over the books' 2103 and 代收费 lots (policy problems: the policy rule)."""
-    return entries, errors_of(SchoolBooks.of(entries, options_map).treasury)
+    """TL01–TL10 over the books' 2103 and 代收费 lots (policy problems: the policy rule)."""
+    books = SchoolBooks.of(entries, options_map)
+    return entries, errors_of(books.treasury, books.fees)

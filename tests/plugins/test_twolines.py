@@ -325,24 +325,123 @@ def test_tl04_remittance_days_change_by_date():
     assert errors == [("TL04", at[0])]
 
 
-def test_tl04_one_report_per_overdue_spell():
+def test_tl04_each_collection_found_late_is_reported_once_with_its_amount():
+    """Old behaviour: one report per "spell" of overdue money (a second collection that fell
+    late while the first was still unpaid went unreported).  Now every collection found late
+    is reported once, at itself, with the amount newly overdue."""
     parts = [collect("2025-09-01"), collect("2025-09-08"), collect("2025-09-15"),
-             collect("2025-09-22"), remit("2025-09-29", "450.00"),  # still overdue after it
-             remit("2025-10-06", "1350.00"),  # all paid: the spell ends
-             collect("2025-10-13"), remit("2025-10-31", "450.00")]  # a new spell
+             collect("2025-09-22"), remit("2025-09-29", "450.00"),
+             remit("2025-10-06", "1350.00"),  # all paid, late
+             collect("2025-10-13"), remit("2025-10-31", "450.00")]  # late again
     errors, at = run(*parts, policy=DAYS5)
-    assert errors == [("TL04", at[0]), ("TL04", at[6])]
+    assert errors == [("TL04", at[0]), ("TL04", at[1]), ("TL04", at[2]), ("TL04", at[3]),
+                      ("TL04", at[6])]
+    found = messages(*parts, policy=DAYS5)
+    assert all("仍有 450.00 元超期未缴" in m for m in found)
 
 
-def test_tl04_a_new_spell_starts_when_the_overdue_money_is_paid_even_if_some_is_left():
-    # weekly remittances that never empty the account: each late one is its own violation
+def test_tl04_a_lag_of_one_collection_is_one_shortfall():
+    """Weekly remittances that never empty the account: the 09-01 fee is late, and the
+    account stays 450.00 behind until 09-20.  Old behaviour: a second report at the 09-11
+    collection, which first in, first out made look late; the ledger cannot tell it from a
+    school whose 09-11 fee was remitted on 09-12 and whose 09-01 fee was paid on 09-20."""
     parts = [collect("2025-09-01"), collect("2025-09-08"),
-             remit("2025-09-10", "450.00"),  # the 09-01 fee, late
+             remit("2025-09-10", "450.00"),
              collect("2025-09-11"),
-             remit("2025-09-12", "450.00"),  # the 09-08 fee, on time
-             remit("2025-09-20", "450.00")]  # the 09-11 fee, late
+             remit("2025-09-12", "450.00"),
+             remit("2025-09-20", "450.00")]  # the last 450.00 behind: the shortfall cleared
     errors, at = run(*parts, policy=DAYS5)
-    assert errors == [("TL04", at[0]), ("TL04", at[3])]
+    assert errors == [("TL04", at[0])]
+
+
+def messages(*parts, policy="", as_of="last"):
+    header = HEADER + policy
+    if as_of == "last":
+        as_of = max(part[:10] for part in parts)
+    _entries, errors, _ = loader.load_string(header + "".join(parts) + (pin(as_of) if as_of else ""))
+    return [error.message for error in errors]
+
+
+# a school that once fell 450.00 behind and then remits every later month's fees on time
+SHORT_SEPTEMBER = [collect("2025-09-01"), collect("2025-09-08", student="202001034"),
+                   remit("2025-09-20", "450.00")]  # one of the two: 450.00 short
+ON_TIME_LATER = [part for month in ("10", "11", "12") for part in (
+    collect(f"2025-{month}-03", student="202001046"), remit(f"2025-{month}-10", "450.00"))] + [
+    part for month in ("03", "04", "09") for part in (
+        collect(f"2026-{month}-03", student="202001046"), remit(f"2026-{month}-10", "450.00"))]
+
+
+def test_tl04_one_shortfall_is_reported_once_at_the_late_collection_not_at_later_ones():
+    """Issue 19: first in, first out moved the September shortfall onto the last collection
+    of every later month, so correct entries got errors.  Now: one TL04 at the collection
+    that is late (09-08: the 09-20 remittance paid the older one), for 450.00, found on the
+    first day after the deadline; the later collections, remitted in full, are clean (and the
+    year end does not report the same 450.00 again)."""
+    parts = SHORT_SEPTEMBER + ON_TIME_LATER
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[1])]
+    (found,) = messages(*parts)
+    assert "住宿费 2025-09-08 收取，最迟应于 2025-09-30 上缴财政，截至 2025-10-03 仍有 450.00 元超期未缴" \
+        in found
+
+
+def test_tl04_the_correct_later_collections_alone_are_clean():
+    assert run(*ON_TIME_LATER)[0] == []
+
+
+def test_tl04_a_late_remittance_clears_the_shortfall_and_a_new_one_is_reported_again():
+    """The 450.00 is paid late on 2025-11-20: nothing more is reported for it (its TL04
+    stays, at the late collection).  A shortfall after that is new: reported at its own
+    collection."""
+    catch_up = remit("2025-11-20", "450.00")
+    later = [collect("2026-03-03", student="202001046"), other("2026-04-02")]  # not remitted
+    parts = SHORT_SEPTEMBER + ON_TIME_LATER[:4] + [catch_up] + later
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[1]), ("TL04", at[-2])]
+    # without the catch-up the March collection is still late on its own: 900.00 held, 450.00 new
+    parts = SHORT_SEPTEMBER + ON_TIME_LATER[:4] + later
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[1]), ("TL04", at[-2])]  # (no TL05 for the same 450.00)
+    assert "截至 2026-04-02 仍有 450.00 元超期未缴" in messages(*parts)[-1]
+
+
+def test_tl04_partial_remittances_report_the_part_that_is_short():
+    parts = [collect("2025-09-01", amount="1000.00"), remit("2025-09-20", "600.00"),  # 400 short
+             collect("2025-10-03", amount="1000.00"), remit("2025-10-10", "1000.00"),  # on time
+             collect("2025-11-03", amount="1000.00"), remit("2025-11-10", "700.00"),  # 300 short
+             other("2025-12-05")]
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[0]), ("TL04", at[4])]
+    found = messages(*parts)
+    assert "2025-09-01 收取" in found[0] and "仍有 400.00 元超期未缴" in found[0]
+    assert "2025-11-03 收取" in found[1] and "仍有 300.00 元超期未缴" in found[1]
+
+
+def test_tl04_several_2103_sub_accounts_keep_their_own_shortfall():
+    """A shortfall on 住宿费 is not moved onto 国有资产处置收入 collections remitted on time,
+    even when the remittance is booked to the parent 2103 account."""
+    parts = SHORT_SEPTEMBER + [
+        txn("2025-10-08", "出售报废电脑残值", (BASIC, "800.00"), (DISPOSAL, "-800.00"),
+            item="国有资产处置收入"),
+        remit("2025-10-09", "800.00", account=TREASURY),  # the parent: pays the 800.00
+        txn("2025-11-05", "出售报废课桌椅残值", (BASIC, "300.00"), (DISPOSAL, "-300.00"),
+            item="国有资产处置收入"),
+        remit("2025-11-06", "300.00", account=DISPOSAL),
+        other("2025-12-05")]
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[1])]
+    # a shortfall on the other sub-account is its own
+    parts[-2] = remit("2025-11-06", "100.00", account=DISPOSAL)
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[1]), ("TL04", at[-3])]
+
+
+def test_tl04_a_collection_whose_deadline_is_still_ahead_on_the_as_of_date_is_not_late():
+    parts = SHORT_SEPTEMBER + [collect("2025-10-20", student="202001046")]
+    errors, at = run(*parts, as_of="2025-10-31")  # its deadline is the 31st: not yet late
+    assert errors == [("TL04", at[1])]
+    errors, at = run(*parts, as_of="2025-11-01")
+    assert errors == [("TL04", at[1]), ("TL04", at[3])]
 
 
 def test_tl04_remittance_booked_to_the_parent_2103_account():
