@@ -72,6 +72,7 @@ from beancount.core import data
 
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import FeeBook, is_refund
+from xiaozhang.model.index import CREDIT
 from xiaozhang.model.periods import term_ends  # noqa: F401  (reports/disclosure.py imports it here)
 from xiaozhang.model.treasury import (  # noqa: F401  (deadline, item_name: the names reports import)
     AGENCY, CASH_AND_BANK, OUT_OF_2103, OUT_OF_AGENCY, SPENDS, TO_INCOME, TREASURY, CashOver, Flow,
@@ -153,7 +154,7 @@ class _Seen:
 def check_flow(book: TreasuryBook, flow: Flow, seen: _Seen | None = None) -> list[TwoLinesError]:
     """TL01, TL06, TL03, TL02, TL09, TL10 on one transaction that credits income, spends or
     takes money out of 2103 or 代收费."""
-    txn, bits = flow
+    txn, bits = flow[0], flow[1]
     day = txn.date
     postings = txn.postings
     errors = []
@@ -264,14 +265,19 @@ def errors_of(book: TreasuryBook, fees: FeeBook | None = None) -> list[TwoLinesE
     TL09/TL10; None: not checked)."""
     errors: list[TwoLinesError] = []
     seen = _Seen(book, fees)
-    for event in book.events:
+    # the common flow, an income of an item that is no fee of the two lines, to an account
+    # that names none: nothing to check (the exact tests are in `check_flow`)
+    fee_names = set(book.non_tax) | set(book.agency_items)
+    naming = book.index.mask_of(lambda account: account.startswith("Income:") and any(
+        name in account for name in book.non_tax if not name.startswith(GENERIC)), CREDIT)
+
+    def plain(txn, bits, mask) -> bool:
+        return bits == TO_INCOME and not mask & naming and txn.meta.get("item") not in fee_names
+
+    for event in book.walk(skip=plain):
         kind = type(event)
         if kind is Flow:
-            if event.bits == TO_INCOME and event.txn.meta.get("item") is None:
-                # the common case, an income without an item: only an account naming a fee
-                found = check_flow(book, event, seen) if _names_fee(seen, event.txn) else None
-            else:
-                found = check_flow(book, event, seen)
+            found = check_flow(book, event, seen)
             if found:
                 errors += found
         elif kind is CashOver:
@@ -298,12 +304,6 @@ def errors_of(book: TreasuryBook, fees: FeeBook | None = None) -> list[TwoLinesE
                 f"代收费 {item_name(event.account)} {term.name}（{term.end} 结束）及以前收取的款项"
                 f"到 {term.settle_until} 仍有 {event.amount} 元未结清（期末按时结算代收费，多退少不补）")))
     return errors
-
-
-def _names_fee(seen: _Seen, txn) -> bool:
-    """Whether a credited income account names a non-tax item (TL01 without an `item`)."""
-    return any(seen.names(p.account, txn.date) for p in txn.postings
-               if p.units.number is not None and p.units.number < 0 and p.account.startswith("Income:"))
 
 
 def validate_two_lines(entries, options_map, config=None):

@@ -71,7 +71,7 @@ _UNKNOWN = object()
 _date = attrgetter("date")
 
 # What an account is to the walk (`TreasuryBook._classify`).
-_OTHER, _TREASURY, _AGENCY, _CASH, _SPENDING, _INCOME = range(6)
+_OTHER, _TREASURY, _AGENCY, _CASH = range(4)
 # Flow bits
 SPENDS, TO_INCOME, OUT_OF_2103, OUT_OF_AGENCY = 1, 2, 4, 8
 
@@ -258,6 +258,7 @@ class Flow(NamedTuple):
 
     txn: data.Transaction
     bits: int
+    mask: int = 0  # the transaction's mask in the books' index (`xiaozhang.model.index`)
 
     @property
     def spends(self) -> bool:  # debits an expense, an asset purchase or 2302 应付账款
@@ -335,7 +336,8 @@ class TreasuryBook:
         self._deadlines: dict[dt.date, dt.date] = {}
         self.to_remit = Lots(self._deadline)  # 2103 应缴财政款
         self.agency = Lots()  # 230701 代收费
-        self.events: list = []
+        self._found: list[tuple[int, tuple]] = []  # (position it comes before, event)
+        self._at = 0  # the position of the transaction the next event comes before
         # the items and collection accounts, with the day they became known (their `open`)
         self.non_tax: dict[str, dt.date] = dict.fromkeys(NON_TAX_DEFAULT, _ALWAYS)
         self.agency_items: dict[str, dt.date] = {}
@@ -352,7 +354,8 @@ class TreasuryBook:
         self._terms = collections.deque(t for t in terms if t.end is not None)
         self._kinds: dict[str, int] = {}  # account -> what it is to this walk (`_classify`)
         self._collection_since: dict[str, dt.date | None] = {}  # `is_collection`, per account
-        self._run(index or EntryIndex(entries))
+        self.index = index or EntryIndex(entries)
+        self._run(self.index)
 
     @classmethod
     def build(cls, books) -> "TreasuryBook":
@@ -388,64 +391,121 @@ class TreasuryBook:
         return found
 
     # -- the pass ---------------------------------------------------------------------
+    # -- events ---------------------------------------------------------------------------
+    def _note(self, event: tuple) -> None:
+        self._found.append((self._at, event))
+
+    def flow_bits(self, mask: int) -> int:
+        """The Flow bits of a transaction's mask (a credit bit also stands for a zero posting:
+        the rule looks at the postings it reports)."""
+        bits = self._bits_of.get(mask)
+        if bits is None:
+            bits = self._bits_of[mask] = sum(bit for bit, role in self._roles if mask & role)
+        return bits
+
+    def walk(self, skip=None):
+        """The events in the order they happen: each transaction that credits income, debits
+        spending or takes money out of 2103 or 代收费 as a `Flow`, and the events found at the
+        ends of days.  `skip(txn, bits, mask)`, when given, leaves out the flows it is true
+        for without making them (a rule's quick test)."""
+        index, new = self.index, tuple.__new__
+        masks, transactions = index.masks, index.transactions
+        positions = self.flow_positions
+        count, i = len(positions), 0
+        for at, event in self._found + [(len(masks), None)]:
+            while i < count and positions[i] < at:
+                position = positions[i]
+                i += 1
+                mask = masks[position]
+                bits = self.flow_bits(mask)
+                txn = transactions[position]
+                if skip is None or not skip(txn, bits, mask):
+                    yield new(Flow, (txn, bits, mask))
+            if event is not None:
+                yield event
+
+    @property
+    def events(self) -> list:
+        """`walk()` as a list."""
+        return list(self.walk())
+
+    # -- the pass ---------------------------------------------------------------------
     def _run(self, index: EntryIndex) -> None:
-        """Every transaction that moves 2103, 代收费 or cash, or may be a `Flow`; and every
-        end of day of the whole list (the deadlines are checked then)."""
+        """Every transaction that moves 2103, 代收费 or cash, and every end of day of the
+        whole list (the deadlines are checked then); the positions of the flows."""
         for entry in index.opens:  # read after the walk only: their order is kept
             self._open(entry)
-        flows = (index.mask("income", CREDIT) | index.mask(SPENDING, DEBIT)
-                 | index.mask("treasury", DEBIT) | index.mask("agency", DEBIT))
-        wanted = index.mask("treasury") | index.mask("agency") | index.mask("cash") | flows
+        self._roles = ((SPENDS, index.mask(SPENDING, DEBIT)), (TO_INCOME, index.mask("income", CREDIT)),
+                       (OUT_OF_2103, index.mask("treasury", DEBIT)),
+                       (OUT_OF_AGENCY, index.mask("agency", DEBIT)))
+        self._bits_of: dict[int, int] = {}  # a transaction's mask -> its Flow bits
+        flows = 0
+        for _bit, role in self._roles:
+            flows |= role
+        self.flow_positions = index.where(flows)
+        holdings = index.mask("treasury") | index.mask("agency") | index.mask("cash")
         masks, transactions = index.masks, index.transactions
         starts, days = index.day_starts, index.days  # the ends of days of the whole list
         run, last = 0, len(days) - 1
         next_day_at = starts[1] if last > 0 else len(masks)  # where the next day starts
-        kinds, classify, events = self._kinds, self._classify, self.events
-        receive_2103, receive_agency = self.to_remit.receive, self.agency.receive
-        for position in index.where(wanted):
+        kinds, classify = self._kinds, self._classify
+        to_remit, agency = self.to_remit, self.agency
+        remit_accounts, agency_accounts = to_remit.accounts, agency.accounts
+        due_of = self._deadline
+        for position in index.where(holdings):
             if position >= next_day_at:
                 while run < last and starts[run + 1] <= position:
+                    self._at = starts[run + 1]
                     self._end_of_day(days[run], days[run + 1])
                     run += 1
                 next_day_at = starts[run + 1] if run < last else len(masks)
             txn = transactions[position]
-            cash = bits = 0
+            cash = 0
             for posting in txn.postings:
-                number = posting.units.number
-                if not number:
-                    continue
                 account = posting.account
                 kind = kinds.get(account)
                 if kind is None:
                     kind = classify(account)
-                if kind == _OTHER:
+                if not kind:
                     continue
-                if kind == _AGENCY or kind == _TREASURY:
-                    cents = number * 100
-                    amount = int(cents)
-                    if amount != cents:
-                        amount = fen(number)
-                    if amount < 0:
-                        (receive_agency if kind == _AGENCY else receive_2103)(account, -amount, txn)
+                number = posting.units.number
+                if not number:
+                    continue
+                cents = number * 100
+                amount = int(cents)
+                if amount != cents:
+                    amount = fen(number)
+                if kind == _CASH:
+                    cash += amount
+                elif amount > 0:
+                    self._pay(kind, account, amount)
+                elif kind == _AGENCY:
+                    held = agency_accounts.get(account)
+                    if held is None or agency.advance:
+                        agency.receive(account, -amount, txn)
+                    else:  # `Lots.receive`, inline: the usual receipt
+                        held.total -= amount
+                        held.cums.append(held.total)
+                        held.entries.append(txn)
+                else:
+                    held = remit_accounts.get(account)
+                    if held is None or to_remit.advance or not held.monotone:
+                        to_remit.receive(account, -amount, txn)
                     else:
-                        self._pay(kind, account, amount)
-                        bits |= OUT_OF_AGENCY if kind == _AGENCY else OUT_OF_2103
-                elif kind == _CASH:
-                    cents = number * 100
-                    amount = int(cents)
-                    cash += amount if amount == cents else fen(number)
-                elif kind == _SPENDING:
-                    if number > 0:
-                        bits |= SPENDS
-                elif number < 0:  # _INCOME
-                    bits |= TO_INCOME
+                        held.total -= amount
+                        held.cums.append(held.total)
+                        held.entries.append(txn)
+                        due = due_of(txn.date)
+                        if due < held.dues[-1]:
+                            held.monotone = False
+                        held.dues.append(due)
             if cash:
                 self._move_cash(txn, cash)
-            if bits:
-                events.append(Flow(txn, bits))
         while run < last:
+            self._at = starts[run + 1]
             self._end_of_day(days[run], days[run + 1])
             run += 1
+        self._at = len(masks)
         if days:
             final, as_of = days[last], self.as_of
             if as_of is not None and as_of > final:  # judged on the 评判日期, after the last entry
@@ -466,12 +526,10 @@ class TreasuryBook:
             self.collection.setdefault(account, entry.date)
 
     def _classify(self, account: str) -> int:
-        """What an account is to the walk, computed once."""
+        """What an account is to the walk (2103, 代收费, cash or none of them), computed once."""
         kind = (_TREASURY if account.startswith(TREASURY) else
                 _AGENCY if account.startswith(AGENCY) else
-                _CASH if account.startswith(CASH) else
-                _SPENDING if account.startswith(SPENDING) else
-                _INCOME if account.startswith("Income:") else _OTHER)
+                _CASH if account.startswith(CASH) else _OTHER)
         self._kinds[account] = kind
         return kind
 
@@ -524,7 +582,7 @@ class TreasuryBook:
                 # the entry that crossed the limit today, else the directive that lowered it
                 culprit = self._cash_crosser or self._limit_origins.get(day) or self._cash_last
                 if culprit is not None:
-                    self.events.append(CashOver(day, culprit, from_fen(self._cash),
+                    self._note(CashOver(day, culprit, from_fen(self._cash),
                                                 from_fen(limit)))
             self._cash_over = True
         else:
@@ -554,7 +612,7 @@ class TreasuryBook:
                              next(i for i in range(head, count) if dues[i] < today))
             new = overdue - held.reported
             held.reported = overdue
-            self.events.append(Overdue(held.account, held.lot(first, new), dues[first], today,
+            self._note(Overdue(held.account, held.lot(first, new), dues[first], today,
                                        from_fen(new)))
 
     def _check_year_end(self, year: int) -> None:
@@ -569,7 +627,7 @@ class TreasuryBook:
                 first = held.at(held.reported, head)
                 new = kept - held.reported
                 held.reported = kept
-                self.events.append(YearEndHeld(year, held.account, held.lot(first, new),
+                self._note(YearEndHeld(year, held.account, held.lot(first, new),
                                                from_fen(new)))
 
     def _check_terms(self, today: dt.date) -> None:
@@ -589,5 +647,5 @@ class TreasuryBook:
                 first = held.at(held.reported, head)  # the oldest receipt not found before
                 new = kept - held.reported
                 held.reported = kept
-                self.events.append(Unsettled(held.account, term, held.lot(first, new),
+                self._note(Unsettled(held.account, term, held.lot(first, new),
                                              from_fen(new)))
