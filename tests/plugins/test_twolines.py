@@ -677,3 +677,66 @@ def test_tl01_a_generic_2103_sub_account_does_not_make_every_other_income_a_fee(
     income = txn("2025-11-05", "收到捐赠", (BASIC, "300.00"), (OTHER_INCOME, "-300.00"))
     errors, _ = run(income, policy=generic)
     assert errors == []
+
+
+# -- TL09 / TL10: 代收费 paid only to the item's provider, or refunded ---------------------------
+
+def fee_item(name, account, provider=None, date="2025-08-25"):
+    lines = [f'{date} custom "fee" "{name}" "代收" 15.00 CNY', '  unit: "元/生·学期"', '  scope: "全校"',
+             '  basis: "青发改收费〔2024〕18号"', "  voluntary: FALSE", '  settlement: "多退少不补"',
+             f'  account: "{account}"']
+    if provider:
+        lines.append(f'  provider: "{provider}"')
+    return "\n".join(lines) + "\n"
+
+
+ITEMS = fee_item("作业本费", BOOKS, "青禾市新华书店") + fee_item("教辅资料费", AIDS, "青禾市教辅书店")
+CANTEEN_SUPPLIER = "明德区惠民生鲜超市"
+
+
+def test_tl09_agency_fees_paid_to_the_provider_or_refunded_pass():
+    parts = [agency("2025-09-01", "150.00"), agency("2025-09-01", "60.00", account=AIDS, item="教辅资料费"),
+             pay_provider("2025-09-10", "120.00"),
+             pay_provider("2025-09-10", "50.00", account=AIDS, payee="青禾市教辅书店"),
+             refund("2025-12-20", "30.00"),  # 期末清退 to the student
+             txn("2025-12-20", "教辅资料费期末清退", (AIDS, "10.00"), (AGENCY_BANK, "-10.00"),
+                 payee="六(1)班学生家长", refund_each="1.00", **{"class": "六(1)班"}),
+             txn("2025-12-21", "作业本费调整至教辅资料费", (BOOKS, "5.00"), (AIDS, "-5.00"))]
+    assert run(*parts, policy=ITEMS)[0] == []
+
+
+def test_tl09_agency_fees_paid_to_a_canteen_supplier():
+    """Issue 19: 代收费 paid to someone other than the item's provider was not flagged."""
+    wrong = pay_provider("2025-09-12", "80.00", payee=CANTEEN_SUPPLIER)
+    nobody = txn("2025-09-13", "支付作业本款", (BOOKS, "20.00"), (AGENCY_BANK, "-20.00"))  # no payee
+    parent = pay_provider("2025-09-14", "30.00", account=AGENCY, payee=CANTEEN_SUPPLIER)
+    parts = [agency("2025-09-01", "150.00"), wrong, nobody, parent,
+             pay_provider("2025-09-15", "20.00", account=AGENCY)]  # the parent, to a provider: fine
+    errors, at = run(*parts, policy=ITEMS)
+    assert errors == [("TL09", at[1]), ("TL09", at[2]), ("TL09", at[3])]
+    found = messages(*parts, policy=ITEMS)
+    assert "代收费 作业本费 的款项 80.00 元付给了“明德区惠民生鲜超市”，不是该项目的提供方 “青禾市新华书店”" \
+        in found[0]
+    assert "没有写收款方" in found[1]
+    assert "作业本费、教辅资料费" in found[2]
+    # without the fee definitions there is nothing to check against (the fee rule, FE02)
+    assert run(*parts)[0] == []
+
+
+def test_tl09_follows_the_provider_in_force_on_the_day():
+    change = fee_item("作业本费", BOOKS, "青禾市文华纸品公司", date="2026-02-01")
+    parts = [agency("2025-09-01", "150.00"), pay_provider("2025-09-10", "50.00"),
+             pay_provider("2026-02-10", "50.00"),  # the old provider after the change
+             pay_provider("2026-02-11", "50.00", payee="青禾市文华纸品公司")]
+    errors, at = run(*parts, policy=ITEMS + change)
+    assert errors == [("TL09", at[2])]
+
+
+def test_tl10_an_item_without_a_provider_cannot_be_checked_and_says_so_once():
+    items = fee_item("作业本费", BOOKS) + fee_item("教辅资料费", AIDS, "青禾市教辅书店")
+    parts = [agency("2025-09-01", "150.00"), pay_provider("2025-09-10", "50.00"),
+             pay_provider("2025-09-11", "50.00", payee=CANTEEN_SUPPLIER),
+             refund("2025-12-20", "50.00")]
+    errors, at = run(*parts, policy=items)
+    assert errors == [("TL10", at[1])]
+    assert "作业本费" in messages(*parts, policy=items)[0]
