@@ -77,7 +77,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from itertools import compress, repeat
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -277,16 +280,22 @@ def errors_of(book: TreasuryBook, fees: FeeBook | None = None) -> list[TwoLinesE
     TL09/TL10; None: not checked)."""
     errors: list[TwoLinesError] = []
     seen = _Seen(book, fees)
-    # the common flow, an income of an item that is no fee of the two lines, to an account
-    # that names none: nothing to check (the exact tests are in `check_flow`)
+    # which flows can be a problem, told from the masks (C-level) and, for an income, its
+    # `item`: the common flow, an income of an item that is no fee of the two lines, to an
+    # account that names none, is never made (the exact tests are in `check_flow`)
+    index = book.index
     fee_names = set(book.non_tax) | set(book.agency_items)
-    naming = book.index.mask_of(lambda account: account.startswith("Income:") and any(
+    naming = index.mask_of(lambda account: account.startswith("Income:") and any(
         name in account for name in book.non_tax if not name.startswith(GENERIC)), CREDIT)
-
-    def plain(txn, bits, mask) -> bool:
-        return bits == TO_INCOME and not mask & naming and txn.meta.get("item") not in fee_names
-
-    for event in book.walk(skip=plain):
+    collections = index.mask_of(lambda account: book.is_collection(account, dt.date.max), CREDIT)
+    wanted = set(book.flows_where(book.role_mask(OUT_OF_2103) | book.role_mask(OUT_OF_AGENCY)
+                                  | naming))
+    wanted.update(book.flows_where(book.role_mask(SPENDS), collections))  # TL03
+    incomes = book.flows_where(book.role_mask(TO_INCOME))
+    items = map(dict.get, map(attrgetter("meta"), map(index.transactions.__getitem__, incomes)),
+                repeat("item"))
+    wanted.update(compress(incomes, map(fee_names.__contains__, items)))
+    for event in book.walk(sorted(wanted)):
         kind = type(event)
         if kind is Flow:
             found = check_flow(book, event, seen)

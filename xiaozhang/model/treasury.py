@@ -9,8 +9,10 @@ Lots (first in, first out)
     than what is held (a provider paid before the fee is collected) is an advance that later
     receipts settle.  At the end, `to_remit.outstanding()` is what is still in 2103 (the
     合规 page's aging), `agency.outstanding()` what is still owed as 代收费.
-    Kept per account as running totals in fen (`_Held`): the receipts' cumulative sums and
-    what was paid in all; the lots still held are those whose cumulative sum is above it.
+    Kept per account as running totals (`_Held`): the receipts' cumulative sums and what was
+    paid in all; the lots still held are those whose cumulative sum is above it.  (The amounts
+    stay the ledger's Decimals: turning each posting into integer fen cost more than the sums
+    it made cheaper.)
 
 Deadlines
     A receipt into 2103 must be remitted by `deadline(policy, received)`: `remittance-days`
@@ -45,6 +47,7 @@ import collections
 import datetime as dt
 import re
 from bisect import bisect_right
+from itertools import compress
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import attrgetter
@@ -54,7 +57,7 @@ from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.index import AGENCY, ASSET_ROOTS, CASH_ROOT, CREDIT, DEBIT, TREASURY, EntryIndex
-from xiaozhang.model.money import fen, from_fen
+from xiaozhang.model.money import ZERO
 from xiaozhang.model.periods import Term, month_end, terms as terms_until
 from xiaozhang.model.policy import Policy
 
@@ -99,8 +102,8 @@ class Lot:
 
 
 class _Held:
-    """The receipts of one account: cumulative sums in fen (`cums[i]` = all received up to
-    and including receipt i), the receipts, what was paid in all (fen), the first receipt
+    """The receipts of one account: cumulative sums (`cums[i]` = all received up to and
+    including receipt i), the receipts, what was paid in all, the first receipt
     not paid in full (`head`, kept lazily), the amount already reported late (`reported`,
     the oldest money held) and, for 2103, each receipt's deadline."""
 
@@ -112,10 +115,10 @@ class _Held:
         self.cums: list[int] = []
         self.entries: list[data.Transaction] = []
         self.dues: list[dt.date] = []
-        self.total = 0
-        self.paid = 0
+        self.total = ZERO
+        self.paid = ZERO
         self.head = 0
-        self.reported = 0
+        self.reported = ZERO
         self.overdue_to = 0  # receipts before it were past their deadline at the last check
         self.monotone = True  # deadlines in the order of receipt (the usual case)
 
@@ -129,18 +132,18 @@ class _Held:
         return head
 
     def at(self, offset: int, head: int) -> int:
-        """The receipt holding the money `offset` fen after the oldest money held."""
+        """The receipt holding the money `offset` after the oldest money held."""
         return bisect_right(self.cums, self.paid + offset, head)
 
     def left(self, index: int) -> int:
-        """What is still held of receipt `index` (fen)."""
+        """What is still held of receipt `index`."""
         cum = self.cums[index]
         before = self.cums[index - 1] if index else 0
         return cum - (self.paid if self.paid > before else before) if cum > self.paid else 0
 
     def lot(self, index: int, amount: int) -> Lot:
         entry = self.entries[index]
-        return Lot(entry.date, from_fen(amount), entry)
+        return Lot(entry.date, amount, entry)
 
     def clamp(self) -> None:
         """Money reported late stays reported while the account holds at least as much."""
@@ -159,7 +162,7 @@ class Lots:
 
     def __init__(self, due=None) -> None:
         self.accounts: dict[str, _Held] = {}
-        self.advance: dict[str, int] = {}  # fen, by the (parent) account paid
+        self.advance: dict[str, Decimal] = {}  # by the (parent) account paid
         self._due = due  # received day -> deadline (2103), or None
         self._families: dict[str, list[_Held]] = {}
 
@@ -169,7 +172,7 @@ class Lots:
         return held
 
     def receive(self, account: str, amount: int, entry) -> None:
-        """A receipt of `amount` fen."""
+        """A receipt of `amount`."""
         held = self.accounts.get(account) or self._new(account)
         if self.advance:  # rare: only after a payment to a parent ran ahead of the receipts
             parts = account.split(":")
@@ -246,7 +249,7 @@ class Lots:
                 found.append((account, held.lot(index, held.left(index))))
         return found
 
-    def held_fen(self, account: str) -> int:
+    def held_amount(self, account: str) -> Decimal:
         held = self.accounts.get(account)
         return held.held if held is not None else 0
 
@@ -342,9 +345,9 @@ class TreasuryBook:
         self.non_tax: dict[str, dt.date] = dict.fromkeys(NON_TAX_DEFAULT, _ALWAYS)
         self.agency_items: dict[str, dt.date] = {}
         self.collection: dict[str, dt.date] = {}
-        self._cash = 0  # fen
+        self._cash = ZERO
         self._cash_over = False
-        self._limits: dict[dt.date, int] = {}  # day -> cash-limit in fen
+        self._limits: dict[dt.date, Decimal] = {}  # day -> cash-limit
         self._checked = dt.date.min  # the last day whose close was checked
         self._cash_crosser = None  # the entry that last took the cash balance over the limit
         self._cash_last = None  # the last entry of the day that moved cash
@@ -387,7 +390,7 @@ class TreasuryBook:
     def _limit(self, day: dt.date) -> int:
         found = self._limits.get(day)
         if found is None:
-            found = self._limits[day] = fen(self.policy.get("cash-limit", day).number)
+            found = self._limits[day] = self.policy.get("cash-limit", day).number
         return found
 
     # -- the pass ---------------------------------------------------------------------
@@ -403,26 +406,35 @@ class TreasuryBook:
             bits = self._bits_of[mask] = sum(bit for bit, role in self._roles if mask & role)
         return bits
 
-    def walk(self, skip=None):
+    def walk(self, positions: list[int] | None = None):
         """The events in the order they happen: each transaction that credits income, debits
         spending or takes money out of 2103 or 代收费 as a `Flow`, and the events found at the
-        ends of days.  `skip(txn, bits, mask)`, when given, leaves out the flows it is true
-        for without making them (a rule's quick test)."""
+        ends of days.  `positions` (ascending index positions, a subset of
+        `flow_positions`): only those flows (a rule that tells from the masks which it needs)."""
         index, new = self.index, tuple.__new__
         masks, transactions = index.masks, index.transactions
-        positions = self.flow_positions
+        positions = self.flow_positions if positions is None else positions
         count, i = len(positions), 0
         for at, event in self._found + [(len(masks), None)]:
             while i < count and positions[i] < at:
                 position = positions[i]
                 i += 1
                 mask = masks[position]
-                bits = self.flow_bits(mask)
-                txn = transactions[position]
-                if skip is None or not skip(txn, bits, mask):
-                    yield new(Flow, (txn, bits, mask))
+                yield new(Flow, (transactions[position], self.flow_bits(mask), mask))
             if event is not None:
                 yield event
+
+    def flows_where(self, *all_of: int) -> list[int]:
+        """The positions of the flows whose transaction's mask meets every given mask (C-level
+        filters over `flow_positions`)."""
+        positions, masks = self.flow_positions, self.index.masks
+        for mask in all_of:
+            positions = list(compress(positions, map(mask.__and__, map(masks.__getitem__, positions))))
+        return positions
+
+    def role_mask(self, bit: int) -> int:
+        """The index mask of one Flow bit (e.g. all credits to income for TO_INCOME)."""
+        return next(role for flow_bit, role in self._roles if flow_bit == bit)
 
     @property
     def events(self) -> list:
@@ -460,7 +472,7 @@ class TreasuryBook:
                     run += 1
                 next_day_at = starts[run + 1] if run < last else len(masks)
             txn = transactions[position]
-            cash = 0
+            cash = ZERO
             for posting in txn.postings:
                 account = posting.account
                 kind = kinds.get(account)
@@ -468,13 +480,9 @@ class TreasuryBook:
                     kind = classify(account)
                 if not kind:
                     continue
-                number = posting.units.number
-                if not number:
+                amount = posting.units.number
+                if not amount:
                     continue
-                cents = number * 100
-                amount = int(cents)
-                if amount != cents:
-                    amount = fen(number)
                 if kind == _CASH:
                     cash += amount
                 elif amount > 0:
@@ -582,8 +590,7 @@ class TreasuryBook:
                 # the entry that crossed the limit today, else the directive that lowered it
                 culprit = self._cash_crosser or self._limit_origins.get(day) or self._cash_last
                 if culprit is not None:
-                    self._note(CashOver(day, culprit, from_fen(self._cash),
-                                                from_fen(limit)))
+                    self._note(CashOver(day, culprit, self._cash, limit))
             self._cash_over = True
         else:
             self._cash_over = False
@@ -613,7 +620,7 @@ class TreasuryBook:
             new = overdue - held.reported
             held.reported = overdue
             self._note(Overdue(held.account, held.lot(first, new), dues[first], today,
-                                       from_fen(new)))
+                                       new))
 
     def _check_year_end(self, year: int) -> None:
         end = dt.date(year, 12, 31)
@@ -628,7 +635,7 @@ class TreasuryBook:
                 new = kept - held.reported
                 held.reported = kept
                 self._note(YearEndHeld(year, held.account, held.lot(first, new),
-                                               from_fen(new)))
+                                               new))
 
     def _check_terms(self, today: dt.date) -> None:
         while self._terms:
@@ -648,4 +655,4 @@ class TreasuryBook:
                 new = kept - held.reported
                 held.reported = kept
                 self._note(Unsettled(held.account, term, held.lot(first, new),
-                                             from_fen(new)))
+                                             new))
