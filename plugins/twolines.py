@@ -44,6 +44,11 @@
            或摘要含“退”）和代收费项目之间的调整不在此列；项目尚未定义的不核对（FE02 报告）。
     [TL10] 代收费项目的定义没有写提供方 `provider`，无法核对付给了谁：每个项目在第一笔付款上
            报告一次。
+    [TL11] 使检查形同取消的设置：remittance-days 超过 31 天、settle-days 超过 60 天（报告在该条
+           指令上，取值仍照用）；设了 term-end 却漏写某学期的结束日，使一个学期超过 240 天
+           （到评判日期为止）且其间收了代收费的，报告在这段时间第一笔代收费上。
+           remittance-days 为 0 即当日上缴；负数由 [PL03] 报告、不予采用。
+    期初余额（从累计盈余结转进来的 2103、代收费、库存现金）与平时的收款一样检查。
 
 计算
     2103 和代收费的逐笔余额（先收先缴）、期限、库存现金由学校模型 `xiaozhang.model.treasury`
@@ -102,6 +107,12 @@ class TwoLinesError(NamedTuple):
     entry: Any
 
 
+# Settings beyond these switch a check off in effect (TL11): a remittance later than the
+# default (the month's end), a settlement when the next term is half over, a "term" of more
+# than eight months (a term-end left out, so 代收费 is never due)
+MAX_REMITTANCE_DAYS = 31
+MAX_SETTLE_DAYS = 60
+MAX_TERM_DAYS = 240
 GENERIC = ("其他", "其它")  # a 2103 sub-account "其他" names no fee an income account could carry
 TREASURY_WORDS = ("财政", "国库", "金库")  # 国家金库…支库 is the treasury
 RETURN_WORDS = ("返还", "核拨")  # 财政专户核拨返还: the school's share comes back as income
@@ -275,10 +286,39 @@ def _check_provider(txn, postings, seen: _Seen) -> list[TwoLinesError]:
     return errors
 
 
+def settings_errors(book: TreasuryBook) -> list[TwoLinesError]:
+    """TL11: settings that would switch a check off without saying so."""
+    errors = []
+    policy = book.policy
+    for name, most, check in (("remittance-days", MAX_REMITTANCE_DAYS, "TL04 非税收入及时上缴"),
+                              ("settle-days", MAX_SETTLE_DAYS, "TL07 代收费期末结清")):
+        for day, value in policy.values.get(name, ()):
+            if value is not None and value > most:
+                errors.append(_error(policy.origins[name][day], "TL11", (
+                    f"{name} 为 {value} 天，超过 {most} 天，{check} 的检查形同取消；"
+                    f"请按本地规定改为 {most} 天以内（不设时：remittance-days 为收款当月月末前，"
+                    "settle-days 为 30 天）")))
+    if policy.term_ends:  # the school's own calendar: a term-end left out makes a long "term"
+        last_day = book.as_of
+        for term in book.terms:
+            end = term.end or last_day
+            if end is None or (end - term.start).days + 1 <= MAX_TERM_DAYS:
+                continue
+            lot = book.first_receipt(book.agency, term.start, end)
+            if lot is not None:
+                errors.append(_error(lot.entry, "TL11", (
+                    f"代收费 {lot.date} 收取，所属学期自 {term.start} 起到 "
+                    f"{'评判日期 ' if term.end is None else ''}{end} 已 {(end - term.start).days + 1} 天"
+                    f"没有学期结束（超过 {MAX_TERM_DAYS} 天）：policy 中缺少 term-end，"
+                    "TL07 代收费期末结清无法按期检查；请在 policy.beancount 中补写该学期的 "
+                    "custom \"policy\" \"term-end\"")))
+    return errors
+
+
 def errors_of(book: TreasuryBook, fees: FeeBook | None = None) -> list[TwoLinesError]:
     """The rule's problems, in the order the walk found them (`fees`: the fee items, for
-    TL09/TL10; None: not checked)."""
-    errors: list[TwoLinesError] = []
+    TL09/TL10; None: not checked), after the settings that switch a check off (TL11)."""
+    errors: list[TwoLinesError] = settings_errors(book)
     seen = _Seen(book, fees)
     # which flows can be a problem, told from the masks (C-level) and, for an income, its
     # `item`: the common flow, an income of an item that is no fee of the two lines, to an

@@ -202,6 +202,10 @@ CASES = {
           account: "Liabilities:2307其他应付款:230701代收费:01作业本费"
         """) + pay("2026-03-12", "青禾市新华书店", HOMEWORK, "50.00", source=COLLECTION,
                    marker="TL10", inspector=None),
+    "TL11": entry("""
+        ; [TL11]
+        2026-03-01 custom "policy" "remittance-days" 90
+        """),
     "TL08": entry(f"""
         ; [TL08]
         2026-03-10 * "明德区童趣文具店" "收门面押金（现金）"

@@ -740,3 +740,60 @@ def test_tl10_an_item_without_a_provider_cannot_be_checked_and_says_so_once():
     errors, at = run(*parts, policy=items)
     assert errors == [("TL10", at[1])]
     assert "作业本费" in messages(*parts, policy=items)[0]
+
+
+# -- blind spots: a state that starts out wrong, a setting that switches a check off -------------
+
+def test_opening_balances_that_start_out_wrong_are_reported_like_any_receipt():
+    """Balances carried in from before the books are receipts on the opening day: 2103 must be
+    remitted by its deadline, 代收费 settled at the term's end, cash within the limit."""
+    opening = txn("2025-08-31", "期初余额（上年结转）", (BASIC, "20000.00"), (CASH, "1200.00"),
+                  (DORM, "-1350.00"), (BOOKS, "-300.00"), OPENING)
+    settled = [remit("2025-09-05", "1350.00"), pay_provider("2025-09-20", "300.00"),
+               other("2026-03-15")]
+    assert run(opening, *settled, policy=DAYS5)[0] == []
+    errors, at = run(opening, other("2025-09-10"), other("2026-03-15"), policy=DAYS5)
+    assert errors == [("TL04", at[0]), ("TL07", at[0])]
+    too_much_cash = txn("2025-08-31", "期初余额（上年结转）", (BASIC, "20000.00"), (CASH, "8000.00"),
+                        OPENING)
+    errors, at = run(too_much_cash, other("2025-09-01"))
+    assert errors == [("TL08", at[0])]
+
+
+def test_remittance_days_zero_means_the_same_day():
+    days0 = policy('"remittance-days" 0')
+    assert run(collect("2025-09-01"), remit("2025-09-01", "450.00"), other("2025-09-02"),
+               policy=days0)[0] == []
+    errors, at = run(collect("2025-09-01"), remit("2025-09-02", "450.00"), policy=days0)
+    assert errors == [("TL04", at[0])]
+
+
+def test_a_negative_remittance_days_is_refused_and_the_default_still_applies():
+    first = HEADER.count("\n") + 1
+    errors, at = run(collect("2025-09-03"), other("2025-10-01"), policy=policy('"remittance-days" -5'))
+    assert errors == [("PL03", first), ("TL04", at[0])]  # by the month's end, the default
+
+
+def test_tl11_a_remittance_or_settle_days_that_switches_the_check_off():
+    first = HEADER.count("\n") + 1
+    lenient = policy('"remittance-days" 365', '"settle-days" 400')
+    parts = [collect("2025-09-03"), agency("2025-09-03", "15.00"), other("2026-04-01")]
+    errors, at = run(*parts, policy=lenient)
+    # said at the directives; the year end still finds the 2103 money (TL05)
+    assert errors == [("TL11", first), ("TL11", first + 1), ("TL05", at[0])]
+    assert run(collect("2025-09-03"), remit("2025-10-03", "450.00"),
+               policy=policy('"remittance-days" 31', '"settle-days" 60'))[0] == []
+
+
+def test_tl11_a_term_end_left_out_is_reported_at_the_first_agency_fee_of_the_long_term():
+    fall = '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n'
+    spring = '2026-07-03 custom "policy" "term-end" "2026年春季学期"\n'
+    parts = [other("2025-12-01"), agency("2026-03-02", "15.00"), other("2026-10-31")]
+    errors, at = run(*parts, policy=fall)  # spring's end left out: a "term" of 288 days
+    assert errors == [("TL11", at[1])]
+    assert "所属学期自 2026-01-17 起到 评判日期 2026-10-31 已 288 天没有学期结束" in \
+        messages(*parts, policy=fall)[0]
+    errors, at = run(*parts, policy=fall + spring)  # with it, TL07 does its work
+    assert errors == [("TL07", at[1])]
+    assert run(other("2025-12-01"), agency("2026-03-02", "15.00"), pay_provider("2026-06-20", "15.00"),
+               other("2026-10-31"), policy=fall + spring)[0] == []

@@ -354,6 +354,7 @@ class TreasuryBook:
         # the days the cash limit changes (checked even without a transaction that day)
         self._limit_origins = policy.origins.get("cash-limit", {})
         self._limit_days = collections.deque(sorted(self._limit_origins))
+        self.terms = terms  # the terms the walk judged 代收费 by (up to the 评判日期)
         self._terms = collections.deque(t for t in terms if t.end is not None)
         self._kinds: dict[str, int] = {}  # account -> what it is to this walk (`_classify`)
         self._collection_since: dict[str, dt.date | None] = {}  # `is_collection`, per account
@@ -394,6 +395,17 @@ class TreasuryBook:
         return found
 
     # -- the pass ---------------------------------------------------------------------
+    def first_receipt(self, lots: Lots, first: dt.date, last: dt.date) -> Lot | None:
+        """The first receipt into `lots` dated from `first` to `last` (None: none)."""
+        found = None
+        for held in lots.accounts.values():
+            entries = held.entries
+            at = bisect_right(entries, first - dt.timedelta(days=1), key=_date)
+            if at < len(entries) and entries[at].date <= last and (
+                    found is None or entries[at].date < found.date):
+                found = held.lot(at, held.cums[at] - (held.cums[at - 1] if at else ZERO))
+        return found
+
     # -- events ---------------------------------------------------------------------------
     def _note(self, event: tuple) -> None:
         self._found.append((self._at, event))
