@@ -107,15 +107,14 @@ class _Held:
     not paid in full (`head`, kept lazily), the amount already reported late (`reported`,
     the oldest money held) and, for 2103, each receipt's deadline."""
 
-    __slots__ = ("account", "cums", "entries", "dues", "total", "paid", "head", "reported",
+    __slots__ = ("account", "cums", "entries", "dues", "paid", "head", "reported",
                  "overdue_to", "monotone")
 
     def __init__(self, account: str) -> None:
         self.account = account
-        self.cums: list[int] = []
+        self.cums: list[Decimal] = []
         self.entries: list[data.Transaction] = []
         self.dues: list[dt.date] = []
-        self.total = ZERO
         self.paid = ZERO
         self.head = 0
         self.reported = ZERO
@@ -123,8 +122,14 @@ class _Held:
         self.monotone = True  # deadlines in the order of receipt (the usual case)
 
     @property
-    def held(self) -> int:
-        return self.total - self.paid if self.total > self.paid else 0
+    def total(self) -> Decimal:
+        """All received."""
+        return self.cums[-1] if self.cums else ZERO
+
+    @property
+    def held(self) -> Decimal:
+        total = self.cums[-1] if self.cums else ZERO
+        return total - self.paid if total > self.paid else ZERO
 
     def first_held(self) -> int:
         """The index of the oldest receipt not paid in full (len(cums): none)."""
@@ -185,8 +190,7 @@ class Lots:
                         self.advance[holder] = credit - used
                     else:
                         del self.advance[holder]
-        held.total += amount
-        held.cums.append(held.total)
+        held.cums.append(held.cums[-1] + amount if held.cums else amount)
         held.entries.append(entry)
         if self._due is not None:
             due = self._due(entry.date)
@@ -475,6 +479,7 @@ class TreasuryBook:
         kinds, classify = self._kinds, self._classify
         to_remit, agency = self.to_remit, self.agency
         remit_accounts, agency_accounts = to_remit.accounts, agency.accounts
+        agency_lists: dict[str, tuple[list, list]] = {}  # account -> its receipts' lists
         due_of = self._deadline
         for position in index.where(holdings):
             if position >= next_day_at:
@@ -500,20 +505,21 @@ class TreasuryBook:
                 elif amount > 0:
                     self._pay(kind, account, amount)
                 elif kind == _AGENCY:
-                    held = agency_accounts.get(account)
-                    if held is None or agency.advance:
+                    lists = agency_lists.get(account)
+                    if lists is None or agency.advance:
                         agency.receive(account, -amount, txn)
+                        held = agency_accounts[account]
+                        agency_lists[account] = (held.cums, held.entries)
                     else:  # `Lots.receive`, inline: the usual receipt
-                        held.total -= amount
-                        held.cums.append(held.total)
-                        held.entries.append(txn)
+                        cums, entries = lists
+                        cums.append(cums[-1] - amount)
+                        entries.append(txn)
                 else:
                     held = remit_accounts.get(account)
                     if held is None or to_remit.advance or not held.monotone:
                         to_remit.receive(account, -amount, txn)
                     else:
-                        held.total -= amount
-                        held.cums.append(held.total)
+                        held.cums.append(held.cums[-1] - amount)
                         held.entries.append(txn)
                         due = due_of(txn.date)
                         if due < held.dues[-1]:
@@ -611,7 +617,7 @@ class TreasuryBook:
     def _check_remittance(self, today: dt.date) -> None:
         """2103 money past its deadline on `today`, beyond what was reported (once)."""
         for held in self.to_remit.accounts.values():
-            if held.total <= held.paid:
+            if not held.cums or held.cums[-1] <= held.paid:
                 continue
             head = held.first_held()
             cums, dues, count = held.cums, held.dues, len(held.cums)
@@ -637,7 +643,7 @@ class TreasuryBook:
     def _check_year_end(self, year: int) -> None:
         end = dt.date(year, 12, 31)
         for held in self.to_remit.accounts.values():
-            if held.total <= held.paid:
+            if not held.cums or held.cums[-1] <= held.paid:
                 continue
             head = held.first_held()
             last = bisect_right(held.entries, end, head, key=_date)  # received by the year end
@@ -656,7 +662,7 @@ class TreasuryBook:
                 return
             self._terms.popleft()
             for held in self.agency.accounts.values():
-                if held.total <= held.paid:
+                if not held.cums or held.cums[-1] <= held.paid:
                     continue
                 head = held.first_held()
                 last = bisect_right(held.entries, term.end, head, key=_date)
