@@ -189,6 +189,23 @@ CASES = {
           {COLLECTION}  15.00 CNY
           {HOMEWORK}  -15.00 CNY
         """),
+    "TL09": pay("2026-03-12", "明德区惠民生鲜超市", HOMEWORK, "50.00", source=COLLECTION,
+                marker="TL09", inspector=None),
+    # 作业本费 defined again from 2026-03-01 without its provider: the first payment after it
+    "TL10": entry("""
+        2026-03-01 custom "fee" "作业本费" "代收" 15.00 CNY
+          unit: "元/生·学期"
+          scope: "全校"
+          basis: "青禾市发展和改革委员会、青禾市教育局《关于规范中小学服务性收费和代收费管理的通知》（青发改收费〔2024〕18号）"
+          voluntary: FALSE
+          settlement: "多退少不补"
+          account: "Liabilities:2307其他应付款:230701代收费:01作业本费"
+        """) + pay("2026-03-12", "青禾市新华书店", HOMEWORK, "50.00", source=COLLECTION,
+                   marker="TL10", inspector=None),
+    "TL11": entry("""
+        ; [TL11]
+        2026-03-01 custom "policy" "remittance-days" 90
+        """),
     "TL08": entry(f"""
         ; [TL08]
         2026-03-10 * "明德区童趣文具店" "收门面押金（现金）"
