@@ -46,7 +46,8 @@
            报告一次。
     [TL11] 使检查形同取消的设置：remittance-days 超过 31 天、settle-days 超过 60 天（报告在该条
            指令上，取值仍照用）；设了 term-end 却漏写某学期的结束日，使一个学期超过 240 天
-           （到评判日期为止）且其间收了代收费的，报告在这段时间第一笔代收费上。
+           （到评判日期为止）且其间收了代收费的，报告在这段时间第一笔代收费上（最后一个 term-end
+           之后账本又记了一个学期以上的，由 [PL03] 在那条 term-end 上报告一次，这里不再重复）。
            remittance-days 为 0 即当日上缴；负数由 [PL03] 报告、不予采用。
     期初余额（从累计盈余结转进来的 2103、代收费、库存现金）与平时的收款一样检查。
 
@@ -93,6 +94,7 @@ from beancount.core import data
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import FeeBook, is_refund
 from xiaozhang.model.index import CREDIT
+from xiaozhang.model.periods import LONGEST_TERM_DAYS, calendar_stops
 from xiaozhang.model.periods import term_ends  # noqa: F401  (reports/disclosure.py imports it here)
 from xiaozhang.model.treasury import (  # noqa: F401  (deadline, item_name: the names reports import)
     AGENCY, CASH_AND_BANK, OUT_OF_2103, OUT_OF_AGENCY, SPENDS, TO_INCOME, TREASURY, CashOver, Flow,
@@ -108,11 +110,10 @@ class TwoLinesError(NamedTuple):
 
 
 # Settings beyond these switch a check off in effect (TL11): a remittance later than the
-# default (the month's end), a settlement when the next term is half over, a "term" of more
-# than eight months (a term-end left out, so 代收费 is never due)
+# default (the month's end), a settlement when the next term is half over; a "term" longer
+# than periods.LONGEST_TERM_DAYS (a term-end left out, so 代收费 is never due)
 MAX_REMITTANCE_DAYS = 31
 MAX_SETTLE_DAYS = 60
-MAX_TERM_DAYS = 240
 GENERIC = ("其他", "其它")  # a 2103 sub-account "其他" names no fee an income account could carry
 TREASURY_WORDS = ("财政", "国库", "金库")  # 国家金库…支库 is the treasury
 RETURN_WORDS = ("返还", "核拨")  # 财政专户核拨返还: the school's share comes back as income
@@ -286,7 +287,7 @@ def _check_provider(txn, postings, seen: _Seen) -> list[TwoLinesError]:
     return errors
 
 
-def settings_errors(book: TreasuryBook) -> list[TwoLinesError]:
+def settings_errors(book: TreasuryBook, calendar_stop: dt.date | None = None) -> list[TwoLinesError]:
     """TL11: settings that would switch a check off without saying so."""
     errors = []
     policy = book.policy
@@ -302,23 +303,26 @@ def settings_errors(book: TreasuryBook) -> list[TwoLinesError]:
         last_day = book.as_of
         for term in book.terms:
             end = term.end or last_day
-            if end is None or (end - term.start).days + 1 <= MAX_TERM_DAYS:
+            if end is None or (end - term.start).days + 1 <= LONGEST_TERM_DAYS:
                 continue
+            if calendar_stop is not None and term.start > calendar_stop:
+                continue  # the calendar stops before it: said once, at the last term-end (PL03)
             lot = book.first_receipt(book.agency, term.start, end)
             if lot is not None:
                 errors.append(_error(lot.entry, "TL11", (
                     f"代收费 {lot.date} 收取，所属学期自 {term.start} 起到 "
                     f"{'评判日期 ' if term.end is None else ''}{end} 已 {(end - term.start).days + 1} 天"
-                    f"没有学期结束（超过 {MAX_TERM_DAYS} 天）：policy 中缺少 term-end，"
+                    f"没有学期结束（超过 {LONGEST_TERM_DAYS} 天）：policy 中缺少 term-end，"
                     "TL07 代收费期末结清无法按期检查；请在 policy.beancount 中补写该学期的 "
                     "custom \"policy\" \"term-end\"")))
     return errors
 
 
-def errors_of(book: TreasuryBook, fees: FeeBook | None = None) -> list[TwoLinesError]:
+def errors_of(book: TreasuryBook, fees: FeeBook | None = None,
+              calendar_stop: dt.date | None = None) -> list[TwoLinesError]:
     """The rule's problems, in the order the walk found them (`fees`: the fee items, for
     TL09/TL10; None: not checked), after the settings that switch a check off (TL11)."""
-    errors: list[TwoLinesError] = settings_errors(book)
+    errors: list[TwoLinesError] = settings_errors(book, calendar_stop)
     seen = _Seen(book, fees)
     # which flows can be a problem, told from the masks (C-level) and, for an income, its
     # `item`: the common flow, an income of an item that is no fee of the two lines, to an
@@ -370,4 +374,5 @@ def errors_of(book: TreasuryBook, fees: FeeBook | None = None) -> list[TwoLinesE
 def validate_two_lines(entries, options_map, config=None):
     """TL01–TL10 over the books' 2103 and 代收费 lots (policy problems: the policy rule)."""
     books = SchoolBooks.of(entries, options_map)
-    return entries, errors_of(books.treasury, books.fees)
+    return entries, errors_of(books.treasury, books.fees,
+                              calendar_stops(books.policy, books.last_written))

@@ -789,10 +789,16 @@ def test_tl11_a_term_end_left_out_is_reported_at_the_first_agency_fee_of_the_lon
     fall = '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n'
     spring = '2026-07-03 custom "policy" "term-end" "2026年春季学期"\n'
     parts = [other("2025-12-01"), agency("2026-03-02", "15.00"), other("2026-10-31")]
-    errors, at = run(*parts, policy=fall)  # spring's end left out: a "term" of 288 days
+    # spring's end left out and the books run on 288 days after the last term-end: said once,
+    # by the policy rule at that term-end (PL03), not again here
+    errors, at = run(*parts, policy=fall)
+    assert errors == [("PL03", HEADER.count("\n") + 1)]
+    # a term-end left out between two others: a "term" of 364 days
+    later = '2027-01-15 custom "policy" "term-end" "2026年秋季学期"\n'
+    errors, at = run(*parts, policy=fall + later)
     assert errors == [("TL11", at[1])]
-    assert "所属学期自 2026-01-17 起到 评判日期 2026-10-31 已 288 天没有学期结束" in \
-        messages(*parts, policy=fall)[0]
+    assert "所属学期自 2026-01-17 起到 2027-01-15 已 364 天没有学期结束" in \
+        messages(*parts, policy=fall + later)[0]
     errors, at = run(*parts, policy=fall + spring)  # with it, TL07 does its work
     assert errors == [("TL07", at[1])]
     assert run(other("2025-12-01"), agency("2026-03-02", "15.00"), pay_provider("2026-06-20", "15.00"),
