@@ -111,7 +111,9 @@ def invariant_doc(books) -> Document:
     return Document(
         title="资金结存核对（每月末）", info=[("单位", "元")],
         blocks=[Table(["月末", "资金结存明细", "资金结存余额", "对应财务科目余额", "差额", "结果"],
-                      rows)],
+                      rows),
+                *[Text(f"{name}对应：{'、'.join(accounts)}", "note")
+                  for name, accounts in bs.invariant_accounts(books)]],
         sheet="资金结存核对")
 
 

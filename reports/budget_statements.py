@@ -395,3 +395,9 @@ def income_expenditure_between(books, first: dt.date, last: dt.date) -> list[Lin
     """The 会政预01 lines for any period [first, last] (the Fava page's time filter)."""
     figures = _figures(_sums(budget_of(books), first, last))
     return [Line(label, figures[label], None, level) for label, level in ORDER_01]
+
+
+def invariant_accounts(books) -> list[tuple[str, list[str]]]:
+    """[(8001 sub-account name, the financial accounts the rule table maps to it)]."""
+    table = budget_of(books).table
+    return [(sub.split(":")[-1][6:], table.accounts_of(sub)) for sub in FUND_SUBS]

@@ -71,6 +71,10 @@ class BudgetAccounting(ReportPage, FavaExtensionBase):
     def invariant(self):
         return self.cached("budget-invariant", lambda: budget_statements.invariant(self.books()))
 
+    def invariant_accounts(self):
+        return self.cached("budget-invariant-accounts",
+                           lambda: budget_statements.invariant_accounts(self.books()))
+
     def problems(self) -> int:
         book = budget_of(self.books())
         return len(book.breaks) + len(book.unclassified) + len(book.unbalanced)

@@ -127,7 +127,7 @@ def policy_file(ex: Example) -> str:
 """ + "\n".join(budgets(ex)) + "\n" + """
 ; 平行记账规则表（预算会计由财务会计分录按此表生成，见 docs/budget-accounting.md）：
 ; 财务会计科目（含下级科目，最长匹配优先）→ 预算会计科目，或 "代管" "在途" "不记"
-""" + default_rules_text()
+""" + default_rules_text(start)
 
 
 

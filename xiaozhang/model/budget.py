@@ -105,11 +105,6 @@ class MonthState(NamedTuple):
         return all(b == f for _, b, f in self.rows)
 
 
-def _has_budget_postings(txn: data.Transaction) -> bool:
-    roots = chart.BUDGET_ROOTS
-    return any(p.account.startswith(roots) for p in txn.postings)
-
-
 def derive(txn: data.Transaction, table: RuleTable, policy) -> Derived | Unclassified | None:
     """The budget image of one financial transaction (module docstring), or None."""
     resolved = []

@@ -81,11 +81,12 @@ DEFAULT_RULES: tuple[tuple[str, str, str | None, str], ...] = (
 RULES_SINCE = dt.date(2019, 1, 1)  # 政府会计制度 in force
 
 
-def default_rules_text() -> str:
-    """The default table as `custom "budget-rule"` lines (written by the example generator)."""
+def default_rules_text(since: dt.date = RULES_SINCE) -> str:
+    """The default table as `custom "budget-rule"` lines dated `since` (the example school
+    writes them with the date of its other policies)."""
     lines = []
     for account, target, side, note in DEFAULT_RULES:
-        lines.append(f'{RULES_SINCE} custom "{RULE_DIRECTIVE}" "{account}" "{target}"')
+        lines.append(f'{since} custom "{RULE_DIRECTIVE}" "{account}" "{target}"')
         if side:
             lines.append(f'  side: "{side}"')
         lines.append(f'  note: "{note}"')
