@@ -3,7 +3,7 @@
 `SchoolBooks.of(entries).budget` (`BudgetBook.build`) reads the rule table of the ledger's
 policy once and walks the transactions that touch a 平行记账科目 (cash) once:
 
-The rule table (docs/budget-accounting.md)
+The rule table (docs/budget-accounting.md; read and looked up by `xiaozhang.model.budget_rules`)
     `2019-01-01 custom "budget-rule" "<financial account>" "<budget account or keyword>"`,
     optional `side: "借"` / `"贷"` (the line applies to debits / credits only), `note`.
     The longest matching account (the account itself or a parent) in force on the date wins;
