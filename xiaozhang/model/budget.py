@@ -1,6 +1,6 @@
 """平行记账: the rule table (`custom "budget-rule"`) and the budget side derived from it.
 
-`SchoolBooks.of(entries).budget` (`BudgetBook.build`) reads the rule table of the ledger's
+`budget_of(SchoolBooks.of(entries))` (`BudgetBook.build`, a part of the books) reads the rule table of the ledger's
 policy once and walks the transactions that touch a 平行记账科目 (cash) once:
 
 The rule table (docs/budget-accounting.md; read and looked up by `xiaozhang.model.budget_rules`)
