@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from xiaozhang import chart
 from xiaozhang.model import dimensions as dim
-from xiaozhang.model.budget import FUND_SUBS, Derived, budget_of
+from xiaozhang.model.budget import FUND_SUBS, GOVERNMENT_FUND, Derived, budget_of
 from xiaozhang.model.generated import GENERATED
 
 ZERO = Decimal(0)
@@ -89,7 +89,7 @@ SPENDING_LINES = (
 def _figures(sums: dict[str, Decimal]) -> dict[str, Decimal]:
     canteen = -_under(sums, chart.BUDGET_CANTEEN_INCOME) - _under(sums, chart.BUDGET_CANTEEN_SPENDING)
     figures = {label: -_under(sums, prefix) for label, prefix in INCOME_LINES}
-    figures["其中：政府性基金收入"] = ZERO
+    figures["其中：政府性基金收入"] = ZERO  # from the lines' fund_type (`_government`)
     other = -_under(sums, "Equity:6609", exclude=chart.BUDGET_CANTEEN_INCOME) + canteen
     figures["（九）其他预算收入"] = other
     figures["其中：利息预算收入"] = -_under(sums, chart.BUDGET_INTEREST_INCOME)
@@ -119,11 +119,20 @@ ORDER_01 = (
 )
 
 
+def _government(book, first: dt.date, last: dt.date) -> Decimal:
+    """其中：政府性基金收入: the 6001 lines of government-fund grants (`fund_type`)."""
+    return -sum((line.number for _s, line in book.lines_between(first, last)
+                 if line.account.startswith("Equity:6001")
+                 and dict(line.meta).get("fund_type") == GOVERNMENT_FUND), ZERO)
+
+
 def income_expenditure(books, year: int) -> list[Line]:
     """预算收入支出表 (会政预01): 本年数 and 上年数 per line."""
     book = budget_of(books)
     current = _figures(_sums(book, *_year(year)))
     previous = _figures(_sums(book, *_year(year - 1)))
+    current["其中：政府性基金收入"] = _government(book, *_year(year))
+    previous["其中：政府性基金收入"] = _government(book, *_year(year - 1))
     return [Line(label, current[label], previous[label], level) for label, level in ORDER_01]
 
 
@@ -393,7 +402,9 @@ __all__ = ("FUND_SUBS", "Derived", "income_expenditure", "carryover", "fiscal", 
 
 def income_expenditure_between(books, first: dt.date, last: dt.date) -> list[Line]:
     """The 会政预01 lines for any period [first, last] (the Fava page's time filter)."""
-    figures = _figures(_sums(budget_of(books), first, last))
+    book = budget_of(books)
+    figures = _figures(_sums(book, first, last))
+    figures["其中：政府性基金收入"] = _government(book, first, last)
     return [Line(label, figures[label], None, level) for label, level in ORDER_01]
 
 

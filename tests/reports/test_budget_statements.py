@@ -87,6 +87,10 @@ def test_budget_income_and_expenditure_statement(school, year):
     s = independent(entries, rules, year)
     canteen = s["canteen_in"] - s["canteen_out"]
     assert lines["（一）财政拨款预算收入"] == s["Equity:6001"]
+    government = -sum((p.units.number for e in entries if isinstance(e, data.Transaction)
+                       and e.date.year == year for p in e.postings
+                       if p.account.startswith("Income:4001财政拨款收入:400103")), D(0))
+    assert lines["其中：政府性基金收入"] == government
     assert lines["（二）事业预算收入"] == s["Equity:6101"]
     assert lines["其中：利息预算收入"] == s["interest"]
     assert lines["租金预算收入"] == s["rent"]

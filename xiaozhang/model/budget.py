@@ -58,6 +58,8 @@ from xiaozhang.model.budget_rules import (  # noqa: F401  (the table, re-exporte
 from xiaozhang.model.generated import GENERATED
 from xiaozhang.model.periods import month_end
 
+GOVERNMENT_FUND = "政府性基金"  # `fund_type` of a 6001 line from a government-fund 4001 account
+
 # -- derivation ----------------------------------------------------------------------------------
 class BudgetLine(NamedTuple):
     account: str
@@ -163,9 +165,11 @@ def _derive(txn: data.Transaction, resolved: list, table: RuleTable,
                     else chart.BUDGET_FISCAL_PROJECT
                 if personnel is None:
                     personnel = _is_personnel(txn, table)
+                government = table.government and posting.account.startswith(table.government)
                 meta = (("func", func), ("kind", kind), ("budget_project", project),
                         ("budget_class", (dim.PERSONNEL if personnel else dim.PUBLIC_USE)
-                         if kind == dim.BASIC else ""))
+                         if kind == dim.BASIC else ""),
+                        ("fund_type", GOVERNMENT_FUND if government else ""))
         elif image.startswith(_INCOME):
             if txn_func is None:
                 txn_func = dim.func_of(txn, None, policy) or ""
@@ -247,6 +251,8 @@ class BudgetBook:
         other = index.mask_of(lambda a: not (
             (rule := table.static(a)) is not None and rule.image == money))
         txns = index.take(index.where(wanted, other)) if wanted and other else []
+        # 4001 accounts opened with `government_fund: TRUE`: 政府性基金预算财政拨款 (6001 明细)
+        table.government = tuple(index.marked(chart.GOVERNMENT_FUND_MARK))
         book._walk(txns, books.policy, books.last_date)
         return book
 

@@ -135,6 +135,7 @@ class RuleTable:
         self._cache: dict[str, list[Rule]] = {}
         self._static: dict[str, Rule | None] = {}
         self.first = dt.date.min  # the first date of the books (set by the walk)
+        self.government: tuple[str, ...] = ()  # 4001 accounts marked government_fund (the walk)
 
     def candidates(self, account: str) -> list[Rule]:
         """The lines that can apply to `account`: most specific account first, then latest
