@@ -202,3 +202,17 @@ def test_the_budget_report_command(tmp_path):
     missing = CliRunner().invoke(main, ["budget", "report", "--year", "2019", "--out", str(tmp_path),
                                         "--ledger", str(LEDGER / "main.beancount")])
     assert missing.exit_code != 0 and "2019 年没有预算会计记录" in missing.output
+
+
+def test_operating_spending_agrees_with_the_paid_spending_of_the_final_accounts(school):
+    """The 决算's paid spending (reports/paid_spending.py, from the financial postings) and the
+    budget side's 事业支出 (without the canteen) are the same money: equal to the fen."""
+    from xiaozhang.reports import paid_spending
+    from xiaozhang.reports.statements import Period
+
+    entries, options, _rules = school
+    books = SchoolBooks.of(entries, options)
+    for year in (2025, 2026):
+        paid = sum((s.amount for s in paid_spending.spending(entries, options, Period(year, 12))), D(0))
+        lines = {l.label: l.current for l in bs.income_expenditure(books, year)}
+        assert paid == lines["（二）事业支出"]
