@@ -90,8 +90,8 @@ def validate_fees(entries, options_map, config=None):
     # One pass over the collections of the fee model.  A collection is checked once per
     # (item, version of the item in force, account, class, grade, topup, student or head
     # count) — `_Checks` — and the usual transaction (one collection, no problem) is finished
-    # inline: no list or dict is built for it.  An entry's metadata is read once (one C-level
-    # `map` over `_KEYS`), not once per key.
+    # inline: no list or dict is built for it.  A receipt number is checked against
+    # the numbers used before as its transaction is finished (`first_use`, FE04).
     outcomes = _Checks(book)
     in_force = outcomes.version  # (item, date) -> the key of the item's version in force
     first_use: dict[str, tuple[str, str]] = {}  # 票据号 -> (kind, item) of its first use (FE04)
