@@ -2,11 +2,12 @@
 the same run.
 
 Cases
-  load     `xiaozhang check` (the one plugin line, and the nine single plugin lines) vs plain
-           `bean-check -C` on the same generated ledger with our `plugin` lines removed: the cost
-           of all our rules (and our CLI) over Beancount alone.  Runs alternate (baseline, one
-           line, nine lines, baseline …) so that a change of machine load hits all alike; wall
-           time and the child's CPU time are both given.
+  load     plain `bean-check -C` on the ledger with our `plugin` lines removed (the baseline)
+           vs `bean-check -C` with the one plugin line (the cost of all our rules in Beancount's
+           own process) and `xiaozhang check` (the one plugin line, and the nine single plugin
+           lines: the command the accountant runs, whose load pauses the cycle collector, see
+           xiaozhang/io.py).  Runs alternate (baseline, one line, …, baseline …) so that a
+           change of machine load hits all alike; wall time and the child's CPU time are given.
   plugins  in one process: the plain ledger loaded once (the baseline), then every plugin
            function timed on its entries — each alone on a fresh entries list (so it pays for
            the parts of the school model it needs), and `xiaozhang.plugins.school` as a whole.
@@ -20,7 +21,11 @@ the command that produced them.
 
     python bench/run.py [--students 3000] [--years 10] [--repeat 3] [--page-repeat 1] [--ledger DIR]
 
-`--ledger DIR` reuses a ledger generated earlier by `xiaozhang example --out DIR …`.
+`--ledger DIR` reuses a ledger generated earlier by `xiaozhang example --out DIR …`; the folder
+is only read: the variants (main-plain, main-one, main-nine) are written to bench/out/ with
+the ledger's includes made absolute.  A ledger without a `custom "as-of"` pin (generated before
+the pin existed) is judged as of its last transaction (`XIAOZHANG_AS_OF`), as the example's
+pin does, so that the deadline rules give the same answer on any day the bench is run.
 """
 
 from __future__ import annotations
@@ -57,18 +62,42 @@ def generate(students: int, years: int) -> Path:
     return folder
 
 
+INCLUDE = re.compile(r'^include "([^"]+)"', re.MULTILINE)
+
+
 def variants(folder: Path) -> dict[str, Path]:
     """main-plain (no 校账 plugin), main-one (the one line), main-nine (the nine lines), written
-    beside main.beancount so that its relative includes still work."""
+    to bench/out/<folder>-variants/ (the ledger's folder is only read) with its relative
+    includes made absolute."""
     text = (folder / "main.beancount").read_text(encoding="utf-8")
     if not OUR_LINES.search(text):
         raise SystemExit(f"{folder / 'main.beancount'} has no 校账 plugin line")
+    text = INCLUDE.sub(lambda m: f'include "{(folder / m.group(1)).as_posix()}"', text)
+    out = OUT / f"{folder.name}-variants"
+    out.mkdir(parents=True, exist_ok=True)
     found = {}
     for name, lines in (("plain", ""), ("one", ONE_LINE), ("nine", NINE_LINES)):
-        path = folder / f"main-{name}.beancount"
+        path = out / f"main-{name}.beancount"
         path.write_text(OUR_LINES.sub(lines, text, count=1), encoding="utf-8")
         found[name] = path
     return found
+
+
+def pin_as_of(folder: Path) -> str | None:
+    """Judge a ledger without a `custom "as-of"` pin as of its last transaction: set and
+    return `XIAOZHANG_AS_OF` (None: the ledger has its pin)."""
+    last = ""
+    for path in folder.rglob("*.beancount"):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line[:4].isdigit():
+                    if ' custom "as-of"' in line:
+                        return None
+                    if line[10:13] in (" * ", " ! ") and line[:10] > last:
+                        last = line[:10]
+    if last:
+        os.environ["XIAOZHANG_AS_OF"] = last
+    return last or None
 
 
 def count_transactions(folder: Path) -> int:
@@ -96,6 +125,7 @@ def run_once(command: list[str]) -> tuple[float, float]:
 def bench_load(paths: dict[str, Path], repeat: int) -> list[tuple[str, float, float, float, float]]:
     commands = {
         "plain": [str(BIN / "bean-check"), "-C", str(paths["plain"])],
+        "bean-one": [str(BIN / "bean-check"), "-C", str(paths["one"])],
         "one": [str(BIN / "xiaozhang"), "check", str(paths["one"])],
         "nine": [str(BIN / "xiaozhang"), "check", str(paths["nine"])],
     }
@@ -106,6 +136,7 @@ def bench_load(paths: dict[str, Path], repeat: int) -> list[tuple[str, float, fl
     wall = {name: statistics.median(w for w, _ in found) for name, found in runs.items()}
     cpu = {name: statistics.median(c for _, c in found) for name, found in runs.items()}
     labels = {"plain": "bean-check -C（无校账插件，基线）",
+              "bean-one": 'bean-check -C（一行 plugin "xiaozhang.plugins.school"）',
               "one": 'xiaozhang check（一行 plugin "xiaozhang.plugins.school"）',
               "nine": "xiaozhang check（逐条列出九个插件）"}
     return [(labels[name], wall[name], wall[name] / wall["plain"], cpu[name], cpu[name] / cpu["plain"])
@@ -201,7 +232,9 @@ def main() -> None:
     folder = (args.ledger or generate(args.students, args.years)).resolve()  # Fava needs absolute paths
     paths = variants(folder)
     transactions = count_transactions(folder)
-    print(f"# 基准测试  {folder}，{transactions:,} 笔交易")
+    pinned = pin_as_of(folder)
+    print(f"# 基准测试  {folder}，{transactions:,} 笔交易"
+          + (f"，评判日期 {pinned}（XIAOZHANG_AS_OF：账本没有 custom \"as-of\"）" if pinned else ""))
     print(f"# {platform.python_implementation()} {platform.python_version()}, "
           f"{platform.machine()}, {os.cpu_count()} CPU, 每项取 {args.repeat} 次中位数，"
           f"负载 {os.getloadavg()[0]:.1f}\n")

@@ -66,10 +66,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
-from itertools import compress
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
@@ -93,25 +90,31 @@ def validate_fees(entries, options_map, config=None):
     # One pass over the collections of the fee model.  A collection is checked once per
     # (item, version of the item in force, account, class, grade, topup, student or head
     # count) — `_Checks` — and the usual transaction (one collection, no problem) is finished
-    # inline: no list or dict is built for it.
+    # inline: no list or dict is built for it.  A receipt number is checked against
+    # the numbers used before as its transaction is finished (`first_use`, FE04).
     outcomes = _Checks(book)
     in_force = outcomes.version  # (item, date) -> the key of the item's version in force
-    receipts: list[tuple] = []  # (票据号, (kind, item), the transaction, where its FE04 goes)
-    current = tget = date = None
+    first_use: dict[str, tuple[str, str]] = {}  # 票据号 -> (kind, item) of its first use (FE04)
+    collection, service = COLLECTION, SERVICE
+    current = date = None
     versions: dict[str, Any] = {}  # item -> the key of its version in force on `date`
     found = kinds = first = None  # the transaction's problems, its kinds -> item, (kind, item)
+    tget = None
     for fee in book.postings:
-        if fee[4] is not COLLECTION and fee[4] != COLLECTION:  # role
+        if fee[4] is not collection and fee[4] != collection:  # role
             continue
         txn = fee[0]
         if txn is not current:
             if current is not None:
-                if found is None and kinds is None and first is not None:  # the usual case
+                if found is None and kinds is None:  # the usual case: no problem, one kind
                     invoice = current.meta.get("invoice")
-                    if invoice:
-                        receipts.append((invoice, first, current, len(errors)))
+                    if invoice and first is not None:
+                        earlier = first_use.setdefault(
+                            invoice if type(invoice) is str else str(invoice), first)
+                        if earlier[0] != first[0]:
+                            _reused(errors, invoice, earlier, first, current)
                 else:
-                    _finish(errors, receipts, current, found, kinds, first)
+                    _finish(errors, first_use, current, found, kinds, first)
             current, tget = txn, txn.meta.get
             if txn.date != date:
                 date, versions = txn.date, {}
@@ -123,7 +126,7 @@ def validate_fees(entries, options_map, config=None):
         else:
             get = tget
         name = get("item") or fee[2]
-        if not fee[6] and fee[3] == SERVICE:  # undefined: a student's payment to an income account
+        if not fee[6] and fee[3] == service:  # undefined: a student's payment to an income account
             found = found or []
             found.append(("FE02*", f"有学号的收款记入收入科目 {posting.account}，而“{name}”"
                                    "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）"))
@@ -153,8 +156,7 @@ def validate_fees(entries, options_map, config=None):
                 kinds = {first[0]: first[1]}
             kinds[kind] = name
     if current is not None:
-        _finish(errors, receipts, current, found, kinds, first)
-    _receipts_reused(errors, receipts)
+        _finish(errors, first_use, current, found, kinds, first)
     for due in book.status:  # every month with movements of an item needs its disclosure
         if due.failing:
             late = f"，公示记录日期 {due.published} 晚于期限" if due.published else ""
@@ -165,10 +167,10 @@ def validate_fees(entries, options_map, config=None):
     return entries, errors
 
 
-def _finish(errors, receipts, txn, found, kinds, first) -> None:
+def _finish(errors, first_use, txn, found, kinds, first) -> None:
     """FE02–FE04 of a transaction once all its collections are seen: its problems (those of
     a student's payment to an income account first), then the mixed kinds; its receipt
-    number, when it has one kind, is noted for `_receipts_reused`."""
+    number, when it has one kind, is checked against the numbers used before (`_receipt`)."""
     for code, message in sorted(found or (), key=lambda f: f[0] != "FE02*"):
         errors.append(FeeError(txn.meta, f"[{code.rstrip('*')}] {message}", txn))
     if kinds is not None:  # more than one kind
@@ -178,35 +180,24 @@ def _finish(errors, receipts, txn, found, kinds, first) -> None:
         return
     invoice = txn.meta.get("invoice")
     if invoice and first is not None:
-        receipts.append((invoice, first, txn, len(errors)))
+        _receipt(errors, first_use, invoice, first, txn)
 
 
-def _receipts_reused(errors: list, receipts: list[tuple]) -> None:
+def _receipt(errors: list, first_use: dict, invoice, pair: tuple[str, str], txn) -> None:
     """FE04: a receipt number (票据号) used for one kind of fee and then for another.
 
-    `receipts` holds, in order, each transaction of one kind with a receipt number: (number,
-    (kind, item), the transaction, the place of its FE04 among the errors).  Only the numbers
-    written more than once are looked at (a set of the numbers tells whether there is any):
-    the error goes after the transaction's other problems, as if checked in the pass."""
-    numbers = list(map(str, map(itemgetter(0), receipts)))
-    if len(set(numbers)) == len(numbers):
-        return
-    again = {number for number, count in Counter(numbers).items() if count > 1}
-    first_use: dict[str, tuple[str, str]] = {}
-    found = []
-    for at in compress(range(len(numbers)), map(again.__contains__, numbers)):
-        invoice, (kind, name), txn, place = receipts[at]
-        earlier = first_use.setdefault(numbers[at], (kind, name))
-        if earlier[0] != kind:
-            found.append((place, FeeError(txn.meta, (
-                f"[FE04] 票据号 {invoice} 已用于{kind_label(earlier[0])}（{earlier[1]}），"
-                f"又用于{kind_label(kind)}（{name}）；不同性质的收费不得串用票据"), txn)))
-    merged, start = [], 0
-    for place, error in found:  # in the order of the places
-        merged += errors[start:place]
-        merged.append(error)
-        start = place
-    errors[:] = merged + errors[start:]
+    `first_use` maps each number (as text) to the (kind, item) of the first transaction of one
+    kind that wrote it; the error goes after the transaction's other problems."""
+    earlier = first_use.setdefault(invoice if type(invoice) is str else str(invoice), pair)
+    if earlier[0] != pair[0]:
+        _reused(errors, invoice, earlier, pair, txn)
+
+
+def _reused(errors: list, invoice, earlier: tuple[str, str], pair: tuple[str, str], txn) -> None:
+    kind, name = pair
+    errors.append(FeeError(txn.meta, (
+        f"[FE04] 票据号 {invoice} 已用于{kind_label(earlier[0])}（{earlier[1]}），"
+        f"又用于{kind_label(kind)}（{name}）；不同性质的收费不得串用票据"), txn))
 
 
 def _both(first: dict, then: dict):

@@ -213,3 +213,32 @@ def test_serve_as_of_reaches_the_pages_through_the_environment(monkeypatch, tmp_
     result = CliRunner().invoke(main, ["serve", "--as-of", "2025-12-01", str(ledger)], env={ENV: None})
     assert result.exit_code == 0, result.output
     assert seen == {"args": [str(ledger), "--host", "127.0.0.1", "--port", "5000"], "as_of": "2025-12-01"}
+
+
+def test_the_load_pauses_the_cycle_collector_and_restores_it(tmp_path):
+    """`xiaozhang.io.load` runs Beancount's load with the collector paused (docs/performance.md)
+    and leaves it as it found it: enabled, or disabled by the caller."""
+    import gc
+
+    from xiaozhang.io import load
+
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text('plugin "xiaozhang.plugins.school"\n'
+                      '2025-09-01 open Assets:1001库存现金 CNY\n', encoding="utf-8")
+    seen = []
+    original = gc.callbacks[:]
+    gc.callbacks.append(lambda phase, info: seen.append(info["generation"]) if phase == "start" else None)
+    assert gc.isenabled()
+    try:
+        loaded = load(ledger)
+    finally:
+        gc.callbacks[:] = original
+    assert loaded.entries
+    assert seen == []  # not one collection during the load
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load(ledger)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -58,12 +58,20 @@ def load(path: str | os.PathLike) -> Loaded:
     is then judged on the ORIGINAL folder's entries, a month file newly matched by an
     `include "2026/*.beancount"` is not seen, and a new version of our rules is not run.  So
     every command loads uncached, as Fava does (`fava.beans.load.load_uncached`), and no
-    command ever reads or writes that cache."""
+    command ever reads or writes that cache.
+
+    Python's cycle collector is paused during the load (`xiaozhang.model.collector`): the
+    loader builds a million small acyclic objects, and every full collection walks all of
+    them again — about 40% of Beancount's own load time on the bench ledger
+    (docs/performance.md).  Our rules run inside that pause too."""
     from beancount import loader
 
+    from xiaozhang.model.collector import paused_collector
+
     # Beancount's `_load` takes absolute file names only (as `load_file` makes them).
-    entries, problems, options_map = loader._load(  # noqa: SLF001  (Beancount's uncached load)
-        [(os.path.abspath(path), True)], None, None, None)
+    with paused_collector():
+        entries, problems, options_map = loader._load(  # noqa: SLF001  (Beancount's uncached load)
+            [(os.path.abspath(path), True)], None, None, None)
     return Loaded(str(path), entries, problems, options_map)
 
 

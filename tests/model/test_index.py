@@ -72,6 +72,7 @@ def test_the_index_holds_the_transactions_opens_customs_in_order(loaded):
     assert [c.values[0].value for c in index.customs("budget")] == [
         "Expenses:5001业务活动费用:500102商品和服务费用:30201办公费"]
     assert index.customs("project") == []
+    assert index.all_customs == [e for e in entries if isinstance(e, data.Custom)]
     assert index.days == [dt.date(2025, 9, 1), dt.date(2025, 9, 2), dt.date(2025, 9, 5)]
     assert index.day_starts == [0, 2, 4]
 

@@ -103,7 +103,8 @@ class SchoolBooks:
     # -- policy ------------------------------------------------------------------------------
     @cached_property
     def _policy(self) -> tuple[Policy, list]:
-        return read_policy(self.entries)
+        # The policy is read from the Custom entries only: the index's list when it is built.
+        return read_policy(self.index.all_customs if "index" in self.__dict__ else self.entries)
 
     @property
     def policy(self) -> Policy:

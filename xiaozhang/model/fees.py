@@ -52,12 +52,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from itertools import compress, repeat
 from typing import Any, NamedTuple
 
 from beancount.core import account as account_lib, data
 from beancount.core.amount import Amount
 
 from xiaozhang import chart
+from xiaozhang.model.index import CREDIT
 from xiaozhang.model.periods import Month, parse_month
 
 
@@ -361,8 +363,18 @@ class FeeBook:
     # -- postings ------------------------------------------------------------------------------
     @cached_property
     def postings(self) -> list[FeePosting]:
-        """Every fee posting of the books, in the order of the entries."""
-        found, self._first_movements = _classify(self._books.transactions, self)
+        """Every fee posting of the books, in the order of the entries.
+
+        Only the transactions with a posting on an account the classifier looks at are read
+        (the index's masks, `EntryIndex.mask_of`): what an account is is decided once per
+        account, for the index's accounts and the classifier alike."""
+        accounts = _accounts_of(self)
+        index = self._books.index
+        wanted = index.mask_of(lambda account: accounts[account] is not None)
+        chosen = list(map(wanted.__and__, index.masks))
+        found, self._first_movements = _classify(
+            list(compress(index.transactions, chosen)), self, accounts,
+            list(compress(index.masks, chosen)), _Plans(index, accounts))
         return found
 
     @cached_property
@@ -442,7 +454,7 @@ class FeeBook:
 def build(books) -> FeeBook:
     """The fee book of `books` (`SchoolBooks.fees`)."""
     book = FeeBook(books)
-    _read(books.entries, book)
+    _read(books.index.all_customs, book)  # the directives are Custom entries (the index's list)
     return book
 
 
@@ -472,23 +484,14 @@ class _Accounts(dict):
 
 def classify(transactions: list[data.Transaction], book: FeeBook) -> list[FeePosting]:
     """The fee postings of the transactions (see the module docstring), in order."""
-    return _classify(transactions, book)[0]
+    return _classify(transactions, book, _accounts_of(book))[0]
 
 
-def _classify(transactions: list[data.Transaction], book: FeeBook
-              ) -> tuple[list[FeePosting], dict[tuple[str, int, int], data.Transaction]]:
-    """The fee postings, and the first transaction of each (item, year, month) with a defined
-    one, in the order of those first ones (`FeeBook.status`).
-
-    One pass.  What an account is (a defined item's, under 230701 or 2103, income, expense,
-    none of these) is decided once per account: a posting on another account costs one dict
-    lookup.  The usual fee posting, a collection to an item's account, is built inline; the
-    others are decided by `_classify_one`."""
-    service = {name for name in book.definitions if book.kind(name) == SERVICE}
-    definitions = book.definitions
+def _accounts_of(book: FeeBook) -> _Accounts:
+    """account -> (where, item name, kind, defined), or None: not looked at (decided once)."""
+    service = any(book.kind(name) == SERVICE for name in book.definitions)
 
     def what(account: str) -> tuple | None:
-        # (where, item name, kind, defined)
         name = book.accounts.get(account)
         if name is not None:
             return _ITEM, name, book.kind(name), True
@@ -502,7 +505,50 @@ def _classify(transactions: list[data.Transaction], book: FeeBook
             return _EXPENSE, "", SERVICE, True
         return None
 
-    accounts = _Accounts(what)
+    return _Accounts(what)
+
+
+class _Plans(dict):
+    """mask (`EntryIndex.masks`) -> the usual collection it stands for, decided once per mask.
+
+    A transaction of two postings whose mask is one credit (or zero) to an item's account or
+    an account under 230701 and one posting on an account the classifier does not look at is
+    the usual fee transaction: its fee posting is the one on that account, a collection when
+    its number is not zero.  The plan is (that account, item name, kind, defined); None for
+    every other mask (the transaction is classified posting by posting)."""
+
+    def __init__(self, index, accounts: _Accounts) -> None:
+        super().__init__()
+        self.index = index
+        self.accounts = accounts
+
+    def __missing__(self, mask: int):
+        pairs = self.index.pairs(mask)
+        plan = None
+        if len(pairs) == 2:
+            mine = [(account, side) for account, side in pairs if self.accounts[account] is not None]
+            if len(mine) == 1 and mine[0][1] == CREDIT:
+                info = self.accounts[mine[0][0]]
+                if info[0] <= _AGENCY and pairs[0][0] != pairs[1][0]:
+                    plan = (mine[0][0], info[1], info[2], info[3])
+        self[mask] = plan
+        return plan
+
+
+def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Accounts,
+              masks: list[int] | None = None, plans: _Plans | None = None
+              ) -> tuple[list[FeePosting], dict[tuple[str, int, int], data.Transaction]]:
+    """The fee postings, and the first transaction of each (item, year, month) with a defined
+    one, in the order of those first ones (`FeeBook.status`).
+
+    One pass.  What an account is (a defined item's, under 230701 or 2103, income, expense,
+    none of these) is decided once per account (`accounts`): a posting on another account
+    costs one dict lookup.  With the index's masks of the transactions, what a transaction
+    is is decided once per mask (`_Plans`): the usual fee transaction (a collection to an
+    item's account against a bank account) costs one lookup, its other posting none.  The
+    usual fee posting is built inline; the others are decided by `_classify_one`."""
+    service = {name for name in book.definitions if book.kind(name) == SERVICE}
+    definitions = book.definitions
     found: list[FeePosting] = []
     append = found.append
     new = tuple.__new__  # FeePosting(...) without its Python-level __new__: one call less per posting
@@ -510,15 +556,39 @@ def _classify(transactions: list[data.Transaction], book: FeeBook
     months: dict[tuple[int, int], set[str]] = {}  # (year, month) -> the items seen in it
     zero, collection = _ZERO, COLLECTION
     day = month = seen = None
-    for txn in transactions:
-        for posting in txn.postings:
+    if masks is None:
+        masks, plans = repeat(0), {0: None}
+    for txn, mask in zip(transactions, masks):
+        postings = txn.postings
+        plan = plans[mask]
+        if plan is not None and len(postings) == 2:  # the usual fee transaction
+            posting = postings[0]
+            if posting.account != plan[0]:
+                posting = postings[1]
+            number = posting.units.number
+            if not number:  # a credit by the mask: a collection unless zero
+                continue
+            name, defined = plan[1], plan[3]
+            append(new(FeePosting, (txn, posting, name, plan[2], collection, -number, defined)))
+            if defined:  # the first of its item's month (as below)
+                if txn.date != day:
+                    day = txn.date
+                    month = (day.year, day.month)
+                    seen = months.get(month)
+                    if seen is None:
+                        seen = months[month] = set()
+                if name not in seen:
+                    seen.add(name)
+                    first[(name, *month)] = txn
+            continue
+        for posting in postings:
             info = accounts[posting.account]
             if info is None:
                 continue
             number = posting.units.number
             if info[0] <= _AGENCY and number is not None and number < zero:  # the usual case
-                where, name, kind, defined = info
-                append(new(FeePosting, (txn, posting, name, kind, collection, -number, defined)))
+                name, defined = info[1], info[3]
+                append(new(FeePosting, (txn, posting, name, info[2], collection, -number, defined)))
             else:
                 fee = _classify_one(txn, posting, info, number, service, definitions)
                 if fee is None:

@@ -8,7 +8,8 @@ same entries list) walks the entries once and keeps
   seen in a posting has two bits, one for a debit (number > 0) and one for anything else
   (a credit, zero, no number); each flag has a bit (`flag("!")`); and the meta key
   `project` on the transaction or on any of its postings has a bit (`meta("project")`);
-- `opens` (Open entries, in order), `customs(type)` (Custom entries of one type, in order);
+- `opens` (Open entries, in order), `customs(type)` (Custom entries of one type, in order),
+  `all_customs` (every Custom entry, in order: what a reader of several types walks);
 - the day runs: `day_starts[i]` is the position of the first transaction of the i-th run
   of one date, `days[i]` that date — what a walk that acts "at the end of each day" needs
   when it reads only a few of the transactions (`day_boundaries`).
@@ -102,6 +103,7 @@ class EntryIndex:
         masks: list[int] = []
         opens: list[data.Open] = []
         customs: dict[str, list[data.Custom]] = {}
+        all_customs: list[data.Custom] = []
         day_starts: list[int] = []
         days: list[dt.date] = []
         bits: dict[str, tuple[int, int]] = {}
@@ -163,10 +165,12 @@ class EntryIndex:
                 opens.append(entry)
             elif kind is Custom:
                 customs.setdefault(entry.type, []).append(entry)
+                all_customs.append(entry)
         self.transactions = transactions
         self.masks = masks
         self.opens = opens
         self._customs = customs
+        self.all_customs = all_customs
         self.day_starts = day_starts
         self.days = days
         self._bits = bits
@@ -208,6 +212,12 @@ class EntryIndex:
             if predicate(account):
                 found |= pair[0] | pair[1] if side == BOTH else pair[side]
         return found
+
+    def pairs(self, mask: int) -> list[tuple[str, int]]:
+        """The (account, side) pairs a mask stands for (side DEBIT or CREDIT; CREDIT is any
+        posting that is not a debit), in the order the accounts were first seen."""
+        return [(account, side) for account, pair in self._bits.items()
+                for side in (DEBIT, CREDIT) if mask & pair[side]]
 
     def marked(self, key: str) -> list[str]:
         """The accounts opened with `key: TRUE` (their sub-accounts are not listed)."""
