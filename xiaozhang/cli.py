@@ -19,12 +19,14 @@ GROUPS: dict[str, str] = {
     "report": "xiaozhang.reports.cli:report_group",
     "canteen": "xiaozhang.reports.canteen_cli:canteen_group",
     "assets": "xiaozhang.reports.assets_cli:assets_group",
+    "close": "xiaozhang.closing_cli:close_group",
 }
 _HELP = {
     "import": "导入银行流水、收费票据、饭卡数据。",
     "report": "生成公示和报表（HTML、A4 PDF、xlsx、PNG）。",
     "canteen": "食堂：伙食费收支公示、食堂收支盈亏表。",
     "assets": "固定资产：资产报表、清查盘点。",
+    "close": "月结、重新打开、年末结转。",
 }
 
 format_problem = problem_line  # the line `check` prints, under its old name (reports/canteen.py)
