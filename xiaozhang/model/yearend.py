@@ -7,13 +7,19 @@ and writes them as a file the accountant reviews and includes (docs/close.md).
 The rules (`RULES`), applied in order, each on the balances left by the rules before it:
 
     side      rule                                   from (balances at 12-31)        to
-    财务会计  收入转本期盈余       (3301 二(一))     Income: (4xxx)                  3301 本期盈余
-    财务会计  费用转本期盈余       (3301 二(一))     Expenses: (5xxx)                3301 本期盈余
+    财务会计  食堂收支转食堂伙食结余 (canteen)      the canteen's Income:/Expenses:  300101 食堂伙食结余
+    财务会计  收入转本期盈余       (3301 二(一))     Income: (4xxx, not the canteen's) 3301 本期盈余
+    财务会计  费用转本期盈余       (3301 二(一))     Expenses: (5xxx, not the canteen's) 3301 本期盈余
     财务会计  本期盈余转本年盈余分配 (3301 二(二))   3301                            3302 本年盈余分配
-    财务会计  本年盈余分配转累计盈余 (3302 二(三))   3302                            3001 累计盈余; the
-              canteen's own result (accounts opened `canteen: TRUE`) to 300101 食堂伙食结余
+    财务会计  本年盈余分配转累计盈余 (3302 二(三))   3302                            3001 累计盈余
     财务会计  无偿调拨净资产转累计盈余 (3001 二(二)) 3401                            3001 累计盈余
     财务会计  以前年度盈余调整转累计盈余 (3001 二(四)) 3501                          3001 累计盈余
+
+The canteen keeps its own books (食堂独立核算, accounts opened `canteen: TRUE` and their
+sub-accounts, docs/canteen.md): every entry balances among its accounts (rule CT01), and its
+result is its own accumulated 结余 (`chart.CANTEEN_EQUITY`, a sub-account of 3001).  So its
+income and expenses are carried straight to 300101 in an entry of their own, and the school's
+chain 3301 → 3302 → 3001 carries the rest.
 
 The budget side (预算会计, 6xxx/7xxx → 8xxx) plugs in as more rows of the same table
 (`BUDGET_RULES`, filled when the budget chart exists).
@@ -45,18 +51,20 @@ class Rule(NamedTuple):
     sources: tuple[str, ...]  # account prefixes whose balances are carried
     target: str
     basis: str  # the 制度's article, quoted in docs/close.md
-    canteen_share: str | None = None  # where the canteen's own result goes instead of `target`
+    canteen: str = "any"  # "only": the canteen's accounts; "not": all but the canteen's
 
 
 RULES: tuple[Rule, ...] = (
+    Rule(FINANCIAL, "年末结转：食堂本年收入、费用转入食堂伙食结余", ("Income:", "Expenses:"),
+         chart.CANTEEN_EQUITY, "食堂独立核算（docs/canteen.md）", canteen="only"),
     Rule(FINANCIAL, "年末结转：本年收入转入本期盈余", ("Income:",), chart.CURRENT_SURPLUS,
-         "3301 本期盈余 二（一）"),
+         "3301 本期盈余 二（一）", canteen="not"),
     Rule(FINANCIAL, "年末结转：本年费用转入本期盈余", ("Expenses:",), chart.CURRENT_SURPLUS,
-         "3301 本期盈余 二（一）"),
+         "3301 本期盈余 二（一）", canteen="not"),
     Rule(FINANCIAL, "年末结转：本期盈余转入本年盈余分配", (chart.CURRENT_SURPLUS,),
          chart.SURPLUS_DISTRIBUTION, "3301 本期盈余 二（二）"),
     Rule(FINANCIAL, "年末结转：本年盈余分配转入累计盈余", (chart.SURPLUS_DISTRIBUTION,),
-         chart.ACCUMULATED_SURPLUS, "3302 本年盈余分配 二（三）", canteen_share=chart.CANTEEN_EQUITY),
+         chart.ACCUMULATED_SURPLUS, "3302 本年盈余分配 二（三）"),
     Rule(FINANCIAL, "年末结转：无偿调拨净资产转入累计盈余", (chart.FREE_TRANSFER_EQUITY,),
          chart.ACCUMULATED_SURPLUS, "3001 累计盈余 二（二）"),
     Rule(FINANCIAL, "年末结转：以前年度盈余调整转入累计盈余", (chart.PRIOR_YEAR_ADJUSTMENT,),
@@ -96,29 +104,27 @@ def carry(entries: list, year: int, canteen: tuple[str, ...], rules=RULES) -> li
     """The 结转 entries of `year` by `rules`, each rule on the balances the ones before it left."""
     day = dt.date(year, 12, 31)
     balances = balances_at(entries, day)
-    # the canteen's result: its income and expenses (before any 结转), per currency
-    canteen_result: dict[str, Decimal] = defaultdict(Decimal)
-    for (account, currency), amount in balances.items():
-        if account.startswith(("Income:", "Expenses:")) and _under(account, canteen):
-            canteen_result[currency] += amount
     made: list[Carry] = []
     for rule in rules:
         per_currency: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
         for (account, currency), amount in sorted(balances.items()):
-            if amount and account.startswith(rule.sources):
+            if amount and account.startswith(rule.sources) and _selected(rule, account, canteen):
                 per_currency[currency].append((account, amount))
         for currency, legs in sorted(per_currency.items()):
             total = sum((amount for _, amount in legs), ZERO)
             postings = [(account, -amount, currency) for account, amount in legs]
-            share = canteen_result.get(currency, ZERO) if rule.canteen_share else ZERO
-            if total - share:
-                postings.append((rule.target, total - share, currency))
-            if share:
-                postings.append((rule.canteen_share, share, currency))
+            if total:
+                postings.append((rule.target, total, currency))
             for account, number, cur in postings:
                 balances[(account, cur)] += number
             made.append(Carry(rule, day, tuple(postings)))
     return made
+
+
+def _selected(rule: Rule, account: str, canteen: tuple[str, ...]) -> bool:
+    if rule.canteen == "any":
+        return True
+    return _under(account, canteen) == (rule.canteen == "only")
 
 
 def _under(account: str, roots: tuple[str, ...]) -> bool:
