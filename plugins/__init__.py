@@ -80,6 +80,11 @@ RULES: dict[str, str] = {
     "CT10": "盘存差额未入账",
     "CT11": "当月未盘存",
     "CT12": "食堂登记格式不对",
+    # closing.py: 月结锁定 (docs/close.md)
+    "CL01": "月结记录格式不对",
+    "CL02": "已结账月份的分录被新增或修改",
+    "CL03": "已结账月份的分录被删除",
+    "CL04": "年末结转分录与年结记录不符",
     # school.py: the one plugin line that runs all of the above
     "SC01": "校账插件参数不对",
     "SC02": "规则运行出错",

@@ -64,7 +64,7 @@ from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.closing import ClosingBook
+from xiaozhang.model.closing import closing_of
 from xiaozhang.model.index import ASSET_ROOTS, CREDIT, DEBIT, SUPPLIER_ROOTS
 
 
@@ -129,7 +129,7 @@ def validate_approvals(entries, options_map, config=None):
     pending = index.where(index.flag("!"))
     for txn in index.take(sorted(set(payments).union(pending)) if pending else payments):
         if txn.flag == "!":
-            _check_pending(txn, policy, as_of, report, books.part("closing", ClosingBook.build))
+            _check_pending(txn, policy, as_of, report, closing_of(books))
             continue
         if txn.flag != "*":
             continue

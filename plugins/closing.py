@@ -41,8 +41,8 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.closing import (ClosingBook, by_date, changes, covered, digest_of, entry_strings,
-                                     is_year_end, month_slice, unchanged_quickly, year_end_entries)
+from xiaozhang.model.closing import (ClosingBook, by_date, changes, closing_of, covered, digest_of,
+                                     entry_strings, month_slice, unchanged_quickly, year_end_entries)
 
 __plugins__ = ("validate_closing",)
 
@@ -55,7 +55,7 @@ class ClosingError(NamedTuple):
 
 def closing_book(books) -> ClosingBook:
     """The closing records of the books (one part of the school model)."""
-    return books.part("closing", ClosingBook.build)
+    return closing_of(books)
 
 
 def errors_of(book: ClosingBook, entries: list) -> list[ClosingError]:

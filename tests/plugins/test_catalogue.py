@@ -379,6 +379,10 @@ CASES = {
           contract_start: 2026-03-01
           contract_end: 2026-08-31
         """),
+    "CL01": entry("""
+        ; [CL01]
+        2026-03-10 custom "month-close" "2026-02"
+        """),
 }
 # Not insertable into the example: AS11 needs a depreciation account the chart lacks (or a
 # plugin option); docs/examples/violations.beancount and tests/plugins/test_depreciation.py

@@ -196,6 +196,12 @@ class ClosingBook:
         return sorted((r for r in self.latest.values() if r.kind == REOPEN), key=lambda r: r.month)
 
 
+def closing_of(books) -> ClosingBook:
+    """The closing records of the books: one part of the school model, shared by the closing
+    rule, AP10, the pages and the commands."""
+    return books.part("closing", ClosingBook.build)
+
+
 def read_record(entry: data.Custom) -> Record | Malformed:
     values = [v.value for v in entry.values]
     month = Month.parse(values[0]) if values and isinstance(values[0], str) else None
