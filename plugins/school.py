@@ -28,8 +28,8 @@ from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.collector import paused_collector
-from xiaozhang.plugins import (approvals, assets, budgets, canteen, depreciation, fees, policy,
-                               projects, twolines)
+from xiaozhang.plugins import (approvals, assets, budget_accounting, budgets, canteen,
+                               depreciation, fees, policy, projects, twolines)
 from xiaozhang.plugins import closing
 
 __plugins__ = ("run_school_rules",)
@@ -55,6 +55,7 @@ VALIDATORS = (
 )
 GENERATORS = (
     ("depreciation", depreciation.generate_depreciation),
+    ("budget_accounting", budget_accounting.generate_budget_entries),
 )
 _WHERE = {"filename": "<xiaozhang.plugins.school>", "lineno": 0}
 

@@ -238,6 +238,110 @@ AGENCY_FEE_ITEMS = {
     "02": "教辅资料费",
 }
 
+
+# == 预算会计科目 (budget accounting, 平行记账; owner: the budget area, docs/budget-accounting.md) ==
+# The budget side is generated from the financial entries (plugins/budget_accounting.py).  Its
+# accounts live under `Equity:` with their official codes (6xxx 预算收入, 7xxx 预算支出, 8xxx 预算
+# 结余): every budget entry balances among budget accounts, so the budget subtree sums to zero
+# and Fava's balance sheet, income statement and every report over the five financial roots
+# are unchanged; a report on the financial side skips `is_budget_account` accounts.
+BUDGET_ROOTS: tuple[str, ...] = ("Equity:6", "Equity:7", "Equity:8")
+BUDGET_FISCAL_INCOME = "Equity:6001财政拨款预算收入"
+BUDGET_FISCAL_BASIC = f"{BUDGET_FISCAL_INCOME}:600101基本支出"
+BUDGET_FISCAL_PROJECT = f"{BUDGET_FISCAL_INCOME}:600102项目支出"
+BUDGET_OPERATING_INCOME = "Equity:6101事业预算收入"
+BUDGET_OTHER_INCOME = "Equity:6609其他预算收入"
+BUDGET_INTEREST_INCOME = f"{BUDGET_OTHER_INCOME}:660901利息预算收入"
+BUDGET_DONATION_INCOME = f"{BUDGET_OTHER_INCOME}:660902捐赠预算收入"
+BUDGET_RENT_INCOME = f"{BUDGET_OTHER_INCOME}:660903租金预算收入"
+BUDGET_CANTEEN_INCOME = f"{BUDGET_OTHER_INCOME}:660909食堂预算收入"
+BUDGET_MISC_INCOME = f"{BUDGET_OTHER_INCOME}:660999其他"
+BUDGET_OPERATING_SPENDING = "Equity:7201事业支出"
+BUDGET_SPENDING_FISCAL = f"{BUDGET_OPERATING_SPENDING}:720101财政拨款支出"
+BUDGET_SPENDING_PROJECT = f"{BUDGET_OPERATING_SPENDING}:720102非财政专项资金支出"
+BUDGET_SPENDING_OTHER = f"{BUDGET_OPERATING_SPENDING}:720103其他资金支出"
+BUDGET_CANTEEN_SPENDING = f"{BUDGET_OPERATING_SPENDING}:720109食堂支出"
+BUDGET_OTHER_SPENDING = "Equity:7901其他支出"
+FUND_BALANCE = "Equity:8001资金结存"
+FUND_BALANCE_QUOTA = f"{FUND_BALANCE}:800101零余额账户用款额度"
+FUND_BALANCE_MONEY = f"{FUND_BALANCE}:800102货币资金"
+FUND_BALANCE_RECEIVABLE = f"{FUND_BALANCE}:800103财政应返还额度"
+FISCAL_CARRYOVER = "Equity:8101财政拨款结转"
+FISCAL_SURPLUS = "Equity:8102财政拨款结余"
+NON_FISCAL_CARRYOVER = "Equity:8201非财政拨款结转"
+NON_FISCAL_SURPLUS = "Equity:8202非财政拨款结余"
+SPECIAL_SURPLUS = "Equity:8301专用结余"
+BUSINESS_SURPLUS = "Equity:8401经营结余"
+OTHER_SURPLUS = "Equity:8501其他结余"
+SURPLUS_DISTRIBUTION = "Equity:8701非财政拨款结余分配"
+
+
+def is_budget_account(account: str) -> bool:
+    """A 预算会计 account (6xxx / 7xxx / 8xxx under `Equity:`)."""
+    return account.startswith(BUDGET_ROOTS)
+
+
+def _budget_chart() -> list[AccountDef]:
+    a = AccountDef
+    chart = [
+        a(BUDGET_FISCAL_INCOME, "财政拨款预算收入（预算会计，由财务会计分录按规则生成）"),
+        a(BUDGET_FISCAL_BASIC, "财政拨款预算收入——基本支出（人员经费、日常公用经费见分录元数据）"),
+        a(BUDGET_FISCAL_PROJECT, "财政拨款预算收入——项目支出（具体项目见分录元数据）"),
+        a(BUDGET_OPERATING_INCOME, "事业预算收入（含财政专户返还）"),
+        a("Equity:6201上级补助预算收入", "上级补助预算收入"),
+        a("Equity:6301附属单位上缴预算收入", "附属单位上缴预算收入"),
+        a("Equity:6401经营预算收入", "经营预算收入"),
+        a("Equity:6501债务预算收入", "债务预算收入"),
+        a("Equity:6601非同级财政拨款预算收入", "非同级财政拨款预算收入"),
+        a("Equity:6602投资预算收益", "投资预算收益"),
+        a(BUDGET_OTHER_INCOME, "其他预算收入"),
+        a(BUDGET_INTEREST_INCOME, "其他预算收入——利息预算收入"),
+        a(BUDGET_DONATION_INCOME, "其他预算收入——捐赠预算收入"),
+        a(BUDGET_RENT_INCOME, "其他预算收入——租金预算收入"),
+        a(BUDGET_CANTEEN_INCOME, "其他预算收入——食堂预算收入（饭卡充值减退款等食堂现金收入，"
+          "年末与食堂支出相抵列为食堂净预算收入）"),
+        a(BUDGET_MISC_INCOME, "其他预算收入——其他"),
+        a("Equity:7101行政支出", "行政支出（行政单位）"),
+        a(BUDGET_OPERATING_SPENDING, "事业支出"),
+        a(BUDGET_SPENDING_FISCAL, "事业支出——财政拨款支出"),
+        a(BUDGET_SPENDING_PROJECT, "事业支出——非财政专项资金支出"),
+        a(BUDGET_SPENDING_OTHER, "事业支出——其他资金支出"),
+        a(BUDGET_CANTEEN_SPENDING, "事业支出——食堂支出（食堂独立核算的现金支出，年末与食堂预算收入相抵）"),
+        a("Equity:7301经营支出", "经营支出"),
+        a("Equity:7401上缴上级支出", "上缴上级支出"),
+        a("Equity:7501对附属单位补助支出", "对附属单位补助支出"),
+        a("Equity:7601投资支出", "投资支出"),
+        a("Equity:7701债务还本支出", "债务还本支出"),
+        a(BUDGET_OTHER_SPENDING, "其他支出"),
+        a(FUND_BALANCE, "资金结存：纳入部门预算管理的资金的流入、流出、调整和滚存"),
+        a(FUND_BALANCE_QUOTA, "资金结存——零余额账户用款额度（等于 1011 的余额；年末结账后应无余额）"),
+        a(FUND_BALANCE_MONEY, "资金结存——货币资金（等于库存现金、银行存款减代管款项）"),
+        a(FUND_BALANCE_RECEIVABLE, "资金结存——财政应返还额度（等于 1201 的余额）"),
+        a(FISCAL_CARRYOVER, "财政拨款结转"),
+    ]
+    for parent, subs in (
+            (FISCAL_CARRYOVER, ("810101年初余额调整", "810102归集调入", "810103归集调出",
+                                "810104归集上缴", "810105单位内部调剂", "810106本年收支结转",
+                                "810107累计结转")),
+            (FISCAL_SURPLUS, ("810201年初余额调整", "810202归集上缴", "810203单位内部调剂",
+                              "810204结转转入", "810205累计结余")),
+            (NON_FISCAL_CARRYOVER, ("820101年初余额调整", "820102缴回资金",
+                                    "820103项目间接费用或管理费", "820104本年收支结转",
+                                    "820105累计结转")),
+            (NON_FISCAL_SURPLUS, ("820201年初余额调整", "820202项目间接费用或管理费",
+                                  "820203结转转入", "820204累计结余"))):
+        if parent != FISCAL_CARRYOVER:
+            chart.append(a(parent, parent.split(":")[1][4:]))
+        chart += [a(f"{parent}:{sub}", f"{parent.split(':')[1][4:]}——{sub[6:]}") for sub in subs]
+    chart += [
+        a(SPECIAL_SURPLUS, "专用结余"),
+        a(BUSINESS_SURPLUS, "经营结余"),
+        a(OTHER_SURPLUS, "其他结余"),
+        a(SURPLUS_DISTRIBUTION, "非财政拨款结余分配"),
+    ]
+    return chart
+# == end of 预算会计科目 ==
+
 def _build_chart() -> tuple[AccountDef, ...]:
     a = AccountDef
     chart = [
@@ -346,6 +450,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a("Expenses:5901其他费用", "其他费用"),
         a("Expenses:5901其他费用:590101银行手续费", "其他费用——银行手续费"),
     ]
+    chart += _budget_chart()  # 预算会计科目 (the block above)
     return tuple(chart)
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from xiaozhang.example import school
+from xiaozhang.example import budget, school
 from xiaozhang.example.assets import FixedAssets
 from xiaozhang.example.canteen import CanteenBooks
 from xiaozhang.example.config import END, ExampleConfig
@@ -63,6 +63,7 @@ def run(config: ExampleConfig) -> Generated:
         school.monthly(ex, year, month)
     canteen = CanteenBooks(ex)
     canteen.run()
+    budget.opening(ex)  # after the canteen's opening: the money of all the opening entries
     for school_year in ex.school_years:
         school.yearly_projects(ex, school_year)
     assets.changes()

@@ -22,6 +22,7 @@ from xiaozhang.example.fees import fee_items_text
 from xiaozhang.example.people import SCHOOL, roster_file
 from xiaozhang.example.school import budgets
 from xiaozhang.io import write_atomic
+from xiaozhang.model.budget import default_rules_text
 
 
 def main_file(config: ExampleConfig, years: list[int]) -> str:
@@ -121,7 +122,10 @@ def policy_file(ex: Example) -> str:
 ; 专项资金（专款专用）：名称、资金总额、允许列支的科目
 """ + "".join(line + "\n" for line in ex.projects) + """
 ; 预算指标（Fava 预算格式，按年）
-""" + "\n".join(budgets(ex)) + "\n"
+""" + "\n".join(budgets(ex)) + "\n" + """
+; 平行记账规则表（预算会计由财务会计分录按此表生成，见 docs/budget-accounting.md）：
+; 财务会计科目（含下级科目，最长匹配优先）→ 预算会计科目，或 "代管" "在途" "不记"
+""" + default_rules_text()
 
 
 
