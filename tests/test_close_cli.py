@@ -104,7 +104,7 @@ def test_year_end_carry_forward_zeroes_income_and_expenses(closed_2025, tmp_path
     assert [str(e.message) for e in loaded.errors] == []
     after = _balances(loaded.entries, YEAR_END, skip_year_end=False)
     assert {a: n for a, n in after.items() if a.startswith(("Income:", "Expenses:")) and n} == {}
-    for account in (chart.CURRENT_SURPLUS, chart.SURPLUS_DISTRIBUTION):
+    for account in (chart.CURRENT_SURPLUS, chart.YEAR_SURPLUS_DISTRIBUTION):
         assert after.get(account, Decimal(0)) == 0
     # independent: 3001's own balance = its balance before + the school's income and expenses
     # + 3401 + 3501; 300101 = its balance before + the canteen's income and expenses

@@ -86,7 +86,7 @@ CANTEEN_OTHER_COST = f"{CANTEEN_COST}:04其他"
 
 # == 期末结转 (period close; owner: the close area, docs/close.md) ==================================
 CURRENT_SURPLUS = "Equity:3301本期盈余"  # 收入、费用 are carried here at year end
-SURPLUS_DISTRIBUTION = "Equity:3302本年盈余分配"  # 3301 → here → 3001 累计盈余
+YEAR_SURPLUS_DISTRIBUTION = "Equity:3302本年盈余分配"  # 3301 → here → 3001 累计盈余
 # == end of 期末结转 ===============================================================================
 
 def code_root(account: str) -> str:
@@ -407,7 +407,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(CANTEEN_EQUITY, "食堂伙食结余：食堂独立核算的累计结余（滚动用于改善伙食）", _CANTEEN),
         a("Equity:3101专用基金", "专用基金"),
         a(CURRENT_SURPLUS, "本期盈余"),
-        a(SURPLUS_DISTRIBUTION, "本年盈余分配"),
+        a(YEAR_SURPLUS_DISTRIBUTION, "本年盈余分配"),
         a(FREE_TRANSFER_EQUITY, "无偿调拨净资产"),
         a(PRIOR_YEAR_ADJUSTMENT, "以前年度盈余调整"),
         a(FISCAL_INCOME, "财政拨款收入"),
