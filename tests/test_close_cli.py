@@ -82,7 +82,7 @@ def _balances(entries, day, skip_year_end: bool) -> dict[str, Decimal]:
     sums: dict[str, Decimal] = defaultdict(Decimal)
     for entry in entries:
         if isinstance(entry, data.Transaction) and entry.date <= day:
-            if skip_year_end and "year-end" in entry.meta:
+            if skip_year_end and "year-end" in entry.meta and entry.date == YEAR_END:
                 continue
             for posting in entry.postings:
                 sums[posting.account] += posting.units.number
@@ -123,6 +123,24 @@ def test_year_end_carry_forward_zeroes_income_and_expenses(closed_2025, tmp_path
         + before.get(chart.FREE_TRANSFER_EQUITY, Decimal(0)) + before.get(chart.PRIOR_YEAR_ADJUSTMENT, Decimal(0))
     assert after[chart.ACCUMULATED_SURPLUS] == own_3001
     assert after[chart.CANTEEN_EQUITY] == before.get(chart.CANTEEN_EQUITY, Decimal(0)) + canteen_result
+    # the budget side: 6xxx / 7xxx zero; 8101 累计结转 and 8202 累计结余 from the postings
+    assert {a: n for a, n in after.items() if a.startswith(("Equity:6", "Equity:7")) and n} == {}
+    fiscal = (chart.BUDGET_FISCAL_INCOME, chart.BUDGET_SPENDING_FISCAL)
+    project = (chart.BUDGET_SPENDING_PROJECT,)
+
+    def total(predicate):
+        return sum((n for a, n in before.items() if predicate(a)), Decimal(0))
+
+    carry_8101 = total(lambda a: a.startswith(fiscal) or a.startswith(chart.FISCAL_CARRYOVER))
+    assert carry_8101 != 0
+    assert after[f"{chart.FISCAL_CARRYOVER}:810107累计结转"] == carry_8101
+    other = total(lambda a: a.startswith(("Equity:6", "Equity:7")) and not a.startswith(fiscal + project))
+    surplus_8202 = other + total(lambda a: a.startswith((chart.OTHER_SURPLUS, chart.SURPLUS_DISTRIBUTION,
+                                                         chart.NON_FISCAL_SURPLUS)))
+    assert surplus_8202 != 0
+    assert after[f"{chart.NON_FISCAL_SURPLUS}:820204累计结余"] == surplus_8202
+    for account in (chart.OTHER_SURPLUS, chart.SURPLUS_DISTRIBUTION):
+        assert after.get(account, Decimal(0)) == 0
     # the figures in the file, as the accountant reads them
     text = (folder / "年结" / "2025.beancount").read_text(encoding="utf-8")
     assert 'custom "year-close" "2025"' in text and "年末结转：本期盈余转入本年盈余分配" in text

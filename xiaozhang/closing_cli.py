@@ -328,7 +328,7 @@ def year_digest(body: str) -> tuple[str, int]:
     from beancount import loader
 
     entries, _errors, _options = loader.load_string(body)
-    found = [e for e in entries if type(e).__name__ == "Transaction" and closing.is_year_end(e)]
+    found = [e for e in entries if type(e).__name__ in ("Transaction", "Custom") and closing.is_year_end(e)]
     return closing.digest_of(closing.entry_strings(found)), len(found)
 
 

@@ -275,13 +275,14 @@ def covered(month_entries: list) -> list:
     txns = list(compress(txns, map(not_, map(contains, map(_META, txns), repeat(GENERATED)))))
     if any(map(contains, map(_META, txns), repeat(YEAR_END_KEY))):
         txns = [t for t in txns if not is_year_end(t)]
-    others = [e for e in month_entries if type(e) is not data.Transaction and _other_covered(e)]
+    others = [e for e in month_entries if type(e) is not data.Transaction and _other_covered(e)
+              and not (type(e) is data.Custom and is_year_end(e))]
     return txns + others if others else txns
 
 
 def is_year_end(entry) -> bool:
-    """A 结转 entry: `year-end` meta, dated 31 December (checked by the year's record, not by
-    December's digest)."""
+    """A 结转 entry (a transaction, or a custom directive written with them): `year-end` meta,
+    dated 31 December (checked by the year's record, not by December's digest)."""
     return (YEAR_END_KEY in entry.meta and entry.date.month == 12 and entry.date.day == 31)
 
 
@@ -290,7 +291,8 @@ def year_end_entries(entries: list, year: int) -> list:
     day = dt.date(year, 12, 31)
     lo = bisect.bisect_left(entries, day, key=_DATE)
     hi = bisect.bisect_right(entries, day, key=_DATE, lo=lo)
-    return [e for e in entries[lo:hi] if type(e) is data.Transaction and is_year_end(e)]
+    return [e for e in entries[lo:hi]
+            if type(e) in (data.Transaction, data.Custom) and is_year_end(e)]
 
 
 def _other_covered(entry) -> bool:

@@ -21,8 +21,23 @@ result is its own accumulated 结余 (`chart.CANTEEN_EQUITY`, a sub-account of 3
 income and expenses are carried straight to 300101 in an entry of their own, and the school's
 chain 3301 → 3302 → 3001 carries the rest.
 
-The budget side (预算会计, 6xxx/7xxx → 8xxx) plugs in as more rows of the same table
-(`BUDGET_RULES`, filled when the budget chart exists).
+The budget side (预算会计, 6xxx/7xxx → 8xxx; accounts of the budget block of `xiaozhang.chart`)
+is the same table's other rows (`BUDGET_RULES`), after the financial ones:
+
+    预算会计  财政拨款收支转财政拨款结转 (8101 三(三)1)  6001, 720101 财政拨款支出   810106 本年收支结转
+    预算会计  非财政专项支出转非财政拨款结转 (8201 三(四)) 720102                   820104 本年收支结转
+    预算会计  其他预算收支转其他结余 (8501 二(一); 食堂净预算收入, 补充规定 三) the other 6xxx/7xxx   8501
+    预算会计  财政拨款结转明细转累计结转 (8101 三(三)2)    810101–810106            810107 累计结转
+    预算会计  财政拨款结余明细转累计结余 (8102 三(三)2)    810201–810204            810205 累计结余
+    预算会计  非财政拨款结转明细转累计结转 (8201 三(五))   820101–820104            820105 累计结转
+    预算会计  其他结余转非财政拨款结余分配 (8501 二(二))   8501                     8701
+    预算会计  非财政拨款结余分配转累计结余 (8701 二(三))   8701                     820204 累计结余
+    预算会计  非财政拨款结余明细转累计结余 (8202 三(五))   820201–820203            820204 累计结余
+
+Not automated (the accountant's judgement, written by hand before `close year`): moving a
+finished project's 结转 into 结余 (8101 三(三)3, 8201 三(六)), 专用结余 (8301), 经营结余 (8401).
+The financial 结转 entries are not budget-accounted: the file carries `custom "budget-rule"`
+lines mapping 3301 and 3302 to "不记" (the 平行记账 table, xiaozhang.model.budget).
 
 Every entry carries `year-end: "2025"`; the closing rule leaves such entries dated 12-31 out
 of December's digest and checks them against the year's `custom "year-close"` record instead.
@@ -70,7 +85,39 @@ RULES: tuple[Rule, ...] = (
     Rule(FINANCIAL, "年末结转：以前年度盈余调整转入累计盈余", (chart.PRIOR_YEAR_ADJUSTMENT,),
          chart.ACCUMULATED_SURPLUS, "3001 累计盈余 二（四）"),
 )
-BUDGET_RULES: tuple[Rule, ...] = ()
+
+def _subs(parent: str, codes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{parent}:{code}" for code in codes)
+
+
+_FISCAL_CARRY = f"{chart.FISCAL_CARRYOVER}:810106本年收支结转"
+_NON_FISCAL_CARRY = f"{chart.NON_FISCAL_CARRYOVER}:820104本年收支结转"
+BUDGET_RULES: tuple[Rule, ...] = (
+    Rule(BUDGET, "年末结转：财政拨款预算收入、财政拨款支出转入财政拨款结转",
+         (chart.BUDGET_FISCAL_INCOME, chart.BUDGET_SPENDING_FISCAL), _FISCAL_CARRY, "8101 财政拨款结转 三（三）1"),
+    Rule(BUDGET, "年末结转：非财政拨款专项资金支出转入非财政拨款结转",
+         (chart.BUDGET_SPENDING_PROJECT,), _NON_FISCAL_CARRY, "8201 非财政拨款结转 三（四）"),
+    Rule(BUDGET, "年末结转：其他预算收入、支出（含食堂净预算收入）转入其他结余",
+         ("Equity:6", "Equity:7"), chart.OTHER_SURPLUS, "8501 其他结余 二（一）；中小学校补充规定 三"),
+    Rule(BUDGET, "年末结转：财政拨款结转各明细转入累计结转",
+         _subs(chart.FISCAL_CARRYOVER, ("810101", "810102", "810103", "810104", "810105", "810106")),
+         f"{chart.FISCAL_CARRYOVER}:810107累计结转", "8101 财政拨款结转 三（三）2"),
+    Rule(BUDGET, "年末结转：财政拨款结余各明细转入累计结余",
+         _subs(chart.FISCAL_SURPLUS, ("810201", "810202", "810203", "810204")),
+         f"{chart.FISCAL_SURPLUS}:810205累计结余", "8102 财政拨款结余 三（三）2"),
+    Rule(BUDGET, "年末结转：非财政拨款结转各明细转入累计结转",
+         _subs(chart.NON_FISCAL_CARRYOVER, ("820101", "820102", "820103", "820104")),
+         f"{chart.NON_FISCAL_CARRYOVER}:820105累计结转", "8201 非财政拨款结转 三（五）"),
+    Rule(BUDGET, "年末结转：其他结余转入非财政拨款结余分配", (chart.OTHER_SURPLUS,),
+         chart.SURPLUS_DISTRIBUTION, "8501 其他结余 二（二）"),
+    Rule(BUDGET, "年末结转：非财政拨款结余分配转入非财政拨款结余（累计结余）", (chart.SURPLUS_DISTRIBUTION,),
+         f"{chart.NON_FISCAL_SURPLUS}:820204累计结余", "8701 非财政拨款结余分配 二（三）"),
+    Rule(BUDGET, "年末结转：非财政拨款结余各明细转入累计结余",
+         _subs(chart.NON_FISCAL_SURPLUS, ("820201", "820202", "820203")),
+         f"{chart.NON_FISCAL_SURPLUS}:820204累计结余", "8202 非财政拨款结余 三（五）"),
+)
+# The financial 结转 moves no money: the 平行记账 table must not derive budget entries from it.
+NOT_BUDGET_ACCOUNTED = (chart.CURRENT_SURPLUS, chart.YEAR_SURPLUS_DISTRIBUTION)
 
 
 class Carry(NamedTuple):
@@ -132,8 +179,13 @@ def _under(account: str, roots: tuple[str, ...]) -> bool:
 
 
 def render(carries: list[Carry], year: int) -> str:
-    """The 结转 entries as ledger text (one transaction per rule and currency)."""
-    blocks = []
+    """The 结转 entries as ledger text (one transaction per rule and currency), after the
+    `budget-rule` lines that keep the financial 结转 out of the budget derivation."""
+    from xiaozhang.model.budget import IGNORE, RULE_DIRECTIVE
+
+    day = dt.date(year, 12, 31)
+    blocks = [f'{day} custom "{RULE_DIRECTIVE}" "{account}" "{IGNORE}"\n  {YEAR_END_KEY}: "{year}"\n'
+              f'  note: "年末结转：不生成预算会计分录（预算会计另行结转）"' for account in NOT_BUDGET_ACCOUNTED]
     for item in carries:
         width = max(len(account) for account, _, _ in item.postings) + 4
         lines = [f'{item.date} * "{item.rule.title}"',
