@@ -20,6 +20,7 @@ GROUPS: dict[str, str] = {
     "canteen": "xiaozhang.reports.canteen_cli:canteen_group",
     "assets": "xiaozhang.reports.assets_cli:assets_group",
     "close": "xiaozhang.closing_cli:close_group",
+    "new-year": "xiaozhang.closing_cli:new_year",
 }
 _HELP = {
     "import": "导入银行流水、收费票据、饭卡数据。",
@@ -27,6 +28,7 @@ _HELP = {
     "canteen": "食堂：伙食费收支公示、食堂收支盈亏表。",
     "assets": "固定资产：资产报表、清查盘点。",
     "close": "月结、重新打开、年末结转。",
+    "new-year": "新的工作年度：期初余额、资产卡片，原账本归档。",
 }
 
 format_problem = problem_line  # the line `check` prints, under its old name (reports/canteen.py)

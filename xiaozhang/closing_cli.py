@@ -28,7 +28,7 @@ from xiaozhang.model.periods import Month
 
 # The accounts whose month-end balances a closing record asserts: money, 2103, 2307.
 ASSERTED_ROOTS: tuple[str, ...] = chart.MONEY_ROOTS + (chart.TREASURY_ROOT, "Liabilities:2307")
-YEAR_END_FOLDER = "年结"  # beside main.beancount, outside the year globs: included by hand
+YEAR_END_FOLDER = yearend.YEAR_END_FOLDER
 
 
 class Refused(click.ClickException):
@@ -330,6 +330,24 @@ def year_digest(body: str) -> tuple[str, int]:
     entries, _errors, _options = loader.load_string(body)
     found = [e for e in entries if type(e).__name__ in ("Transaction", "Custom") and closing.is_year_end(e)]
     return closing.digest_of(closing.entry_strings(found)), len(found)
+
+
+# -- new-year -------------------------------------------------------------------------------
+@click.command("new-year")
+@click.argument("year", type=int)
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="新工作年度账本的目录")
+@ledger_option
+def new_year(year: int, out: str, ledger: str) -> None:
+    """新的工作年度：写出新年度账本（期初余额、资产卡片、政策和科目），原账本归档为只读。"""
+    from xiaozhang import newyear
+
+    loaded = load(ledger)
+    try:
+        written = newyear.write_new_year(loaded, year, Path(out))
+    except newyear.NewYearRefused as refused:
+        raise Refused(str(refused)) from refused
+    click.echo(f"已写出 {year} 年度账本 {out}（{len(written)} 个文件），原账本已归档为只读。"
+               f"请检查：xiaozhang check {Path(out) / Path(ledger).name}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -55,6 +55,7 @@ from beancount.core import data
 from xiaozhang import chart
 from xiaozhang.model.closing import YEAR_END_KEY
 
+YEAR_END_FOLDER = "年结"  # beside main.beancount, outside the year globs: included by hand
 FINANCIAL = "财务会计"
 BUDGET = "预算会计"
 ZERO = Decimal(0)
