@@ -144,3 +144,43 @@ def test_year_end_carry_forward_zeroes_income_and_expenses(closed_2025, tmp_path
     # the figures in the file, as the accountant reads them
     text = (folder / "年结" / "2025.beancount").read_text(encoding="utf-8")
     assert 'custom "year-close" "2025"' in text and "年末结转：本期盈余转入本年盈余分配" in text
+
+
+# -- new-year --------------------------------------------------------------------------------
+def test_new_year_opening_balances_equal_the_old_year_end(tmp_path):
+    """The bundled school up to April 2026 (judged then): 2025 closed and carried forward, then
+    `new-year 2026`.  The new working year and the archive both load clean, and every account's
+    balance on 2025-12-31 in the new year (its opening) equals the old year-end balance."""
+    import re
+
+    folder = tmp_path / "ledger"
+    shutil.copytree(BUNDLED, folder)
+    for month in range(5, 13):
+        (folder / "2026" / f"{month:02d}.beancount").unlink(missing_ok=True)
+    policy = folder / "policy.beancount"
+    policy.write_text(re.sub(r'^\d{4}-\d{2}-\d{2} custom "as-of"', '2026-04-30 custom "as-of"',
+                             policy.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    main = folder / "main.beancount"
+    assert run("close", "month", "2025-08", "2025-12", "--ledger", str(main)).exit_code == 0
+    assert run("close", "year", "2025", "--ledger", str(main)).exit_code == 0
+    with main.open("a", encoding="utf-8") as out:
+        out.write('include "年结/2025.beancount"\n')
+    old = load(main)
+    assert [str(e.message) for e in old.errors] == []
+    old_end = _balances(old.entries, YEAR_END, skip_year_end=False)
+
+    new_folder = tmp_path / "2026"
+    result = run("new-year", "2026", "--out", str(new_folder), "--ledger", str(main))
+    assert result.exit_code == 0, result.output
+    new = load(new_folder / "main.beancount")
+    assert [str(e.message) for e in new.errors] == []
+    opening = _balances(new.entries, YEAR_END, skip_year_end=False)
+    assert {a: n for a, n in opening.items() if n} == {a: n for a, n in old_end.items() if n}
+    assert (new_folder / "2026" / "04.beancount").exists() and not (folder / "2026").exists()
+    # the archive: 2025 only, judged on its last day, read-only
+    archive = load(main)
+    assert [str(e.message) for e in archive.errors] == []
+    assert max(e.date for e in archive.entries if isinstance(e, data.Transaction)) == YEAR_END
+    assert not (main.stat().st_mode & 0o222)
+    refused = run("new-year", "2026", "--out", str(tmp_path / "again"), "--ledger", str(new_folder / "main.beancount"))
+    assert refused.exit_code == 1 and "2025 年没有年结" in refused.output

@@ -18,6 +18,10 @@ The old folder becomes the archive of the years before (read-only); the new fold
                          new year dropped: they are applied to the cards)
     2026/ …              month files of the new year and later already in the old folder, moved
 
+The archive keeps the years before, its year includes from the new year on commented out, is
+judged as of 31 December of the old year (its `custom "as-of"` moved there), and its ledger
+files lose their write permission.
+
 Refused when the old year has no `year-close` record (not carried forward) or the target exists.
 """
 
@@ -193,12 +197,30 @@ def write_new_year(loaded: Loaded, year: int, out: Path) -> list[Path]:
     write_atomic(main, archived)
     for name in kept_years:
         shutil.rmtree(old / name, ignore_errors=True)
+    pin_archive(old, main, dt.date(year - 1, 12, 31))
     make_read_only(old)
     return written
 
 
 def closing_folder() -> str:
     return yearend.YEAR_END_FOLDER
+
+
+_PIN = re.compile(r'^\d{4}-\d{2}-\d{2}( custom "as-of")', re.M)
+
+
+def pin_archive(folder: Path, main: Path, end: dt.date) -> None:
+    """The archive is judged as of its last day (its 评判日期, xiaozhang.model.asof): deadlines
+    running into the new year are the new year's to meet."""
+    pinned = False
+    for path in folder.rglob("*.beancount"):
+        text = path.read_text(encoding="utf-8")
+        if _PIN.search(text):
+            write_atomic(path, _PIN.sub(lambda m: f"{end}{m.group(1)}", text))
+            pinned = True
+    if not pinned:
+        text = main.read_text(encoding="utf-8")
+        write_atomic(main, text.rstrip("\n") + f'\n\n{end} custom "as-of" "归档：按年末评判"\n')
 
 
 def make_read_only(folder: Path) -> None:

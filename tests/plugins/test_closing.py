@@ -263,6 +263,8 @@ def test_bundled_ledger_closed_month_edited_through_fava(bundled, tmp_path):
     client = app.test_client()
     fava_ledger = app.config["LEDGERS"][slug]
     assert [e for e in fava_ledger.errors if str(e.message).startswith("[CL")] == []
+    page = client.get(f"/{slug}/extension/Compliance/").get_data(as_text=True)
+    assert "已结账月份：2025年8月、2025年9月、2025年10月" in page
     october = folder / "2025" / "10.beancount"
     # Fava's editor: read the file through the source API, save it changed
     got = client.get(f"/{slug}/api/source", query_string={"filename": str(october)}).get_json()["data"]
