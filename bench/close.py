@@ -8,7 +8,22 @@ judged here).  Then, in one process: the ledger loaded without our plugins (Bean
 the baseline), and the closing rule run on those entries with fresh books (CPU time,
 `time.process_time`, best of --repeat).
 
-    python bench/close.py [--ledger /work/benchledger/school] [--work /tmp/close-bench] [--repeat 3]
+Case `reload` (a working year does not pay for its history): three ledgers of the same
+3,000-student school, built in --work:
+  history   the 10-year ledger as it is (one ledger, all years);
+  year10    its working year 2026 from `xiaozhang new-year` (opening balances and asset cards
+            at 2025-12-31, the 2026 month files), history archived;
+  year1     the working year 2026 of the same school generated with one school year of
+            history (`xiaozhang example --students 3000 --years 1`, then `new-year 2026`).
+For each, in one process through Fava's test client: a month file of the last month gets one
+more entry (file write), then the Overview page is asked for (Fava sees the change, reloads
+the ledger with all our rules, renders the page): the time from the write to the answer, wall
+and CPU, best of --repeat.  Then, as subprocesses alternating, the working year's
+`xiaozhang check` vs `bean-check -C` on the same folder with our plugin line removed (the
+children's CPU time).
+
+    python bench/close.py [--case rule|reload] [--ledger /work/benchledger/school]
+                          [--work /tmp/close-bench] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -67,14 +82,96 @@ def measure(plain: Path, repeat: int) -> dict[str, float]:
             "transactions": sum(1 for e in entries if type(e).__name__ == "Transaction")}
 
 
+def working_year(source: Path, out: Path, year: int) -> Path:
+    """`new-year` on a copy of `source` (the source is not touched); returns the new main."""
+    from xiaozhang.io import load
+    from xiaozhang.newyear import write_new_year
+
+    shutil.rmtree(out, ignore_errors=True)
+    write_new_year(load(source / "main.beancount"), year, out, archive=False)
+    return out / "main.beancount"
+
+
+def reload_time(main: Path, repeat: int) -> tuple[float, float]:
+    """(wall, CPU) seconds from writing one more entry into the last month file to the answer
+    of the Overview page, best of `repeat` (one Fava app, real reloads)."""
+    from fava.application import create_app
+
+    app = create_app([str(main)], load=True)
+    slug = app.config["LEDGERS"].first_slug()
+    client = app.test_client()
+    assert client.get(f"/{slug}/extension/Overview/").status_code == 200
+    last = sorted(main.parent.glob("20[0-9][0-9]/[01][0-9].beancount"))[-1]
+    day = f"{last.parent.name}-{last.stem}-01"
+    best_wall = best_cpu = float("inf")
+    for n in range(repeat):
+        time.sleep(1.1)  # a new modification time for the watcher
+        text = last.read_text(encoding="utf-8")
+        wall, cpu = time.perf_counter(), time.process_time()
+        last.write_text(text + f'\n{day} * "基准" "编辑 {n}"\n  Expenses:5901其他费用:590101银行手续费  1.00 CNY\n'
+                               f'  Assets:1002银行存款:100201基本户  -1.00 CNY\n', encoding="utf-8")
+        response = client.get(f"/{slug}/extension/Overview/")
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        assert response.status_code == 200
+        best_wall, best_cpu = min(best_wall, wall), min(best_cpu, cpu)
+    return best_wall, best_cpu
+
+
+def check_vs_bean_check(main: Path, repeat: int) -> tuple[float, float]:
+    """Children's CPU seconds (best of `repeat`, runs alternating): `xiaozhang check` on the
+    folder, `bean-check -C` on it with our plugin line removed."""
+    import resource
+    import subprocess
+
+    plain = main.with_name("main-plain.beancount")
+    plain.write_text(OUR_LINES.sub("", main.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    bin_dir = Path(sys.executable).parent
+    best = {"ours": float("inf"), "plain": float("inf")}
+    for _ in range(repeat):
+        for name, command in (("plain", [str(bin_dir / "bean-check"), "-C", str(plain)]),
+                              ("ours", [str(bin_dir / "xiaozhang"), "check", str(main)])):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            best[name] = min(best[name], (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime))
+    return best["ours"], best["plain"]
+
+
+def reload_case(source: Path, work: Path, repeat: int) -> None:
+    import subprocess
+
+    history = work / "history"
+    if not history.exists():
+        shutil.copytree(source, history)
+    year10 = working_year(history, work / "year10", 2026)
+    small = work / "school-1year"
+    if not small.exists():
+        subprocess.run([str(Path(sys.executable).parent / "xiaozhang"), "example", "--students", "3000",
+                        "--years", "1", "--out", str(small)], check=True, stdout=subprocess.DEVNULL)
+    year1 = working_year(small, work / "year1", 2026)
+    figures = {}
+    for name, main in (("year1", year1), ("year10", year10), ("history", history / "main.beancount")):
+        figures[name] = reload_time(main, 1 if name == "history" else repeat)
+        print(f"{name}: 改动后概览页返回 wall {figures[name][0]:.2f} s，CPU {figures[name][1]:.2f} s", flush=True)
+    print(f"工作年度（10 年历史）/ 工作年度（1 年历史）：CPU {figures['year10'][1] / figures['year1'][1]:.3f}×，"
+          f"wall {figures['year10'][0] / figures['year1'][0]:.3f}×")
+    print(f"工作年度 / 整个 10 年账本：CPU {figures['year10'][1] / figures['history'][1]:.3f}×")
+    ours, plain = check_vs_bean_check(year10, repeat)
+    print(f"工作年度 xiaozhang check CPU {ours:.2f} s，bean-check -C（无校账插件）{plain:.2f} s，{ours / plain:.3f}×")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--case", choices=("rule", "reload"), default="rule")
     parser.add_argument("--ledger", default="/work/benchledger/school")
     parser.add_argument("--work", default="/tmp/close-bench")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="reuse the closed copy in --work")
     args = parser.parse_args()
     work = Path(args.work)
+    if args.case == "reload":
+        reload_case(Path(args.ledger), work, args.repeat)
+        return
     plain = work / "main-plain.beancount" if args.reuse else closed_copy(Path(args.ledger), work)
     figures = measure(plain, args.repeat)
     ratio = figures["rule_cpu"] / figures["load_cpu"]

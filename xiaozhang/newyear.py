@@ -155,12 +155,14 @@ def _value(value) -> str:
     return str(value)
 
 
-def write_new_year(loaded: Loaded, year: int, out: Path) -> list[Path]:
+def write_new_year(loaded: Loaded, year: int, out: Path, *, archive: bool = True) -> list[Path]:
     """Write the new working year's folder `out` and make the old folder read-only (see the
-    module docstring); returns the files written."""
+    module docstring); returns the files written.  `archive=False` (the benchmark only,
+    bench/close.py): the old folder is left as it is and the year need not be carried forward
+    (3001 then takes the years' results that were not)."""
     books = SchoolBooks.of(loaded.entries, loaded.options_map)
     book = closing.closing_of(books)
-    if (year - 1) not in book.years:
+    if archive and (year - 1) not in book.years:
         raise NewYearRefused(f"{year - 1} 年没有年结（custom \"year-close\"）：请先 xiaozhang close year {year - 1}，"
                              "把结转文件加入账本")
     out = Path(out)
@@ -191,6 +193,8 @@ def write_new_year(loaded: Loaded, year: int, out: Path) -> list[Path]:
     new_main = new_main.rstrip("\n") + f'\ninclude "{OPENING_FILE}"\n'
     written.append(write_atomic(out / main.name, new_main))
     written.append(write_atomic(out / OPENING_FILE, opening))
+    if not archive:
+        return written
     # the archive: its years from the new year on now live in the new folder
     archived = _YEAR_INCLUDE.sub(lambda m: (f"; {m.group(0)[:-1]}  （{year} 年起的账已移到新的工作年度）\n"
                                              if int(m.group(1)) >= year else m.group(0)), main_text)
