@@ -60,7 +60,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, compress, islice, repeat
-from operator import add, attrgetter, contains, le, ne, not_
+from operator import add, attrgetter, contains, itemgetter, le, ne, not_
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -89,6 +89,8 @@ _TAGS_LINKS = attrgetter("tags", "links")
 _META = attrgetter("meta")
 _DATE = attrgetter("date")
 _FLAG = attrgetter("flag")
+_FILENAME = itemgetter("filename")  # every loaded entry has both (Beancount's parser)
+_LINENO = itemgetter("lineno")
 
 
 class Record(NamedTuple):
@@ -370,9 +372,10 @@ def unchanged_quickly(record: Record, month_entries: list) -> bool:
         return False
     home = record.entry.meta.get("filename")
     line = record.entry.meta.get("lineno", 0)
-    names = list(map(_filename, month_entries))
-    inside = list(compress(month_entries, map(home.__eq__, names))) if home else []
-    if inside and max(map(_lineno, inside)) >= line:
+    metas = list(map(_META, month_entries))
+    names = list(map(_FILENAME, metas))
+    inside = list(compress(metas, map(home.__eq__, names))) if home else []
+    if inside and max(map(_LINENO, inside)) >= line:
         return False
     elsewhere = [e for e, name in zip(month_entries, names) if name != home] \
         if len(inside) != len(month_entries) else []
@@ -380,14 +383,6 @@ def unchanged_quickly(record: Record, month_entries: list) -> bool:
         return False
     size, sha = record.source
     return source_check(home, size) == sha
-
-
-def _filename(entry) -> str:
-    return entry.meta.get("filename")
-
-
-def _lineno(entry) -> int:
-    return entry.meta.get("lineno", 0)
 
 
 def changes(record: Record, month_entries: list) -> list[Change]:
