@@ -230,11 +230,11 @@ BUNDLED = Path(__file__).resolve().parents[2] / "ledger"
 
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory) -> Path:
-    """A copy of the bundled school with 2025-09 and 2025-10 closed."""
+    """A copy of the bundled school with 2025-08 … 2025-10 closed."""
     folder = tmp_path_factory.mktemp("school") / "ledger"
     shutil.copytree(BUNDLED, folder)
     main = folder / "main.beancount"
-    close(main, "2025-08", "2025-10")
+    close(main, "2025-08", "2025-09", "2025-10")
     return main
 
 
@@ -263,7 +263,9 @@ def test_bundled_ledger_closed_month_edited_through_fava(bundled, tmp_path):
     client = app.test_client()
     fava_ledger = app.config["LEDGERS"][slug]
     assert [e for e in fava_ledger.errors if str(e.message).startswith("[CL")] == []
-    page = client.get(f"/{slug}/extension/Compliance/").get_data(as_text=True)
+    response = client.get(f"/{slug}/extension/Compliance/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[-500:]
     assert "已结账月份：2025年8月、2025年9月、2025年10月" in page
     october = folder / "2025" / "10.beancount"
     # Fava's editor: read the file through the source API, save it changed
