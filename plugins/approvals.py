@@ -6,7 +6,8 @@
     1302 库存物品）或应付供应商的款项（2302 应付账款、2307…代收费），并贷记资金
     （1001 库存现金、1002 银行存款、1011 零余额账户用款额度、1021 其他货币资金）或 4001 财政拨款收入
     （财政直接支付）。金额 = 上述借方合计。计提、折旧、结转等不动用资金的分录不在此列。
-    标记为 `!` 的交易（待审批）可以暂缺手续，但受 [AP10] 约束。
+    标记为 `!` 的交易（待审批）可以暂缺手续，但受 [AP10] 约束。`*` 和 `!` 以外的标记
+    （如误写的 `#`、`?`）按完整的交易检查，不会因此跳过检查。
 
 检查项与错误代码
     [AP01] 缺少经手人 handler、审核人 reviewer、审批人 approver 或审批日期 approved。
@@ -131,8 +132,8 @@ def validate_approvals(entries, options_map, config=None):
         if txn.flag == "!":
             _check_pending(txn, policy, as_of, report, closing_of(books))
             continue
-        if txn.flag != "*":
-            continue
+        if txn.flag == "P":
+            continue  # Beancount's padding entry, not a payment anyone wrote
         amount = payment_amount(txn)
         if amount is None:
             continue

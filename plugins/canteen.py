@@ -18,6 +18,8 @@
     [CT02] 伙食费收入不是从饭卡预存转入：贷记伙食费收入的交易，借方只能是对应的饭卡预存
            （学生伙食费来自学生饭卡，教职工伙食费来自教职工饭卡）。食堂售饭一律不收现金，
            收入只能来自一卡通的消费记录。收的是学校的现金或存款时只报 CT02（不再报 CT01）。
+           饭卡预存科目在某天结束时为借方余额（消费多于充值，含期初即为借方）也报此项，
+           连续为借方只报一次。
     [CT03] 月伙食结余率超过上限：结余率 = (食堂收入 − 食堂成本) / 食堂收入，按自然月计算，
            超过 `canteen-surplus-cap`（`canteen-surplus-mode` 为 "school" 时检查）。只检查已结束的
            月份（该月最后一天不晚于评判日期：默认今天，账本可用 custom "as-of" 指定，
@@ -38,14 +40,17 @@
            （名称含“人工”的工资除外）。
     [CT09] 库存变动没有依据：食材须先入库再领用——直接把食材买进成本报告此项；库存减少须是
            领料出库（写 `issue_slip` 出库单号）或盘存调整（写 `stocktake` 说明差异原因）；
-           盘存调整的说明不能为空。
+           盘存调整的说明不能为空。库存科目在某天结束时余额为负（领出多于入库，含期初即为负数）
+           也报此项，报告在当天最后一笔变动上，连续为负只报一次。
     [CT10] 盘存差额未入账：`custom "stocktake"` 记录的实存金额与当天结束时的账面余额不符。
            盘存发现的差额要先记一笔盘盈/盘亏调整（写明 `stocktake` 原因），使账实相符。
     [CT11] 当月没有盘存：当月有入库或出库的每个库存科目，须在当月有一条盘存记录（记在该科目或
            其上级科目上）。只检查已结束的月份（同 CT03，按评判日期）；报告在当月最后一笔库存变动上。
-    [CT12] 食堂登记格式不对：供应商登记缺项或类型不对、盘存记录不是食堂库存科目或金额，
+    [CT12] 食堂登记格式不对：供应商登记缺项或类型不对、同一供应商同一天登记两条（第二条
+           不予采用）、登记之日证照已过期或合同已结束（该登记照常采用）、盘存记录不是食堂库存科目或金额（实存金额不能为负数），
            或账本有“食堂”“饭卡”“伙食”科目却没有一个标明 `canteen: TRUE`（无法检查）。
-    CT05–CT08 只检查标记为 `*` 的交易（`!` 待补手续的交易可暂缺）；其余检查 `*` 和 `!` 交易。
+    CT05–CT08 不检查标记为 `!` 的交易（待补手续的交易可暂缺）；其余检查 `*` 和 `!` 交易。
+    `*`、`!` 以外的标记（如误写的 `#`、`?`）按完整的交易检查。
 
 依据
     “建立了专帐，实行了成本核算”“钱、帐、物分开管理”（004）；教育部《中小学校园食品安全和
@@ -171,12 +176,21 @@ def validate_canteen(entries, options_map, config=None):
             _check_stock(txn, order, roles, kinds, moved, report)
         elif kinds & _FOOD_COST_DEBIT and kinds & _SOURCE_CREDIT:
             report(txn, "CT09", "食材未入库直接列入成本：食材须先入库（1302 库存食材），再领料出库")
-        if txn.flag == "*" and kinds & _SOURCE_CREDIT and kinds & _BOUGHT:
+        if txn.flag not in _NOT_COMPLETE and kinds & _SOURCE_CREDIT and kinds & _BOUGHT:
             _check_purchase(txn, roles, kinds, canteen, thresholds, report)
     while next_count < count_total:
         _check_count(stocktakes[next_count], counted, report)
         next_count += 1
 
+    for wrong in canteen.wrong_side:
+        name = leaf_name(wrong.account)
+        if canteen.accounts.role(wrong.account) == STOCK:
+            report(wrong.entry, "CT09", f"库存为负：{name}（{wrong.account}）{wrong.day} 结束时账面余额 "
+                                        f"{wrong.balance} 元，领出多于入库；补记入库或改正领料金额")
+        else:
+            report(wrong.entry, "CT02", f"饭卡预存为借方余额：{name}（{wrong.account}）{wrong.day} 结束时 "
+                                        f"{-wrong.balance} 元，消费多于充值（伙食费收入只能来自饭卡里的钱）；"
+                                        "补记充值或改正消费数据")
     _check_periods(canteen, report)
     for month, accounts in sorted(moved.items()):
         if not canteen.month_over(month):
@@ -193,6 +207,10 @@ def validate_canteen(entries, options_map, config=None):
 def _covered(account: str, counted) -> bool:
     return any(account == c or account.startswith(c + ":") for c in counted)
 
+
+# `!` (pending: paperwork may follow) and Beancount's padding "P"; any other flag (a mistyped
+# `#` or `?`) is held to every check like `*`
+_NOT_COMPLETE = ("!", "P")
 
 # the kinds of canteen postings the checks look for (`CanteenTransaction.kinds`)
 _STOCK = kinds_of((STOCK,))
@@ -296,7 +314,8 @@ def _check_purchase(txn, roles, kinds, canteen: CanteenBook, thresholds, report)
 def _check_count(count, counted, report) -> None:
     if count.account is None:
         report(count.entry, "CT12", "盘存记录应为 custom \"stocktake\" 食堂库存科目 实存金额"
-                                    "（如 Assets:1302库存物品:130201食堂食材:13020101米面油 6342.80 CNY）")
+                                    "（如 Assets:1302库存物品:130201食堂食材:13020101米面油 6342.80 CNY），"
+                                    "实存金额不能为负数")
         return
     counted[count.month].add(count.account)
     if count.book != count.counted:

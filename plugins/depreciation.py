@@ -5,6 +5,11 @@
       2025-09-30 * "计提2025年9月固定资产折旧（通用设备）"
         Expenses:5001业务活动费用:500104固定资产折旧费        3712.50 CNY
         Assets:1602固定资产累计折旧:160202通用设备           -3712.50 CNY
+    使用部门（月末的 dept）在政策参数 admin-depts（行政及后勤部门）之内的卡片，另生成一笔
+      2026-02-28 * "计提2026年2月固定资产折旧（通用设备，行政及后勤）"
+        Expenses:5101单位管理费用:510104固定资产折旧费        955.00 CNY
+        Assets:1602固定资产累计折旧:160202通用设备          -955.00 CNY
+    （制度 5101：行政及后勤管理部门的资产折旧记单位管理费用；判断规则只在 xiaozhang.model.uses）。
     分录带隐藏标记 `__xiaozhang__: "depreciation"`，并带 `assets`（当月计提折旧的卡片张数）；
     位置（文件:行号）指向该类别当月计提折旧的第一张资产卡片（账本顺序）。各资产的明细见
     《折旧计提表》（`xiaozhang assets report depreciation`）和 Fava 的“固定资产”页面。
@@ -18,20 +23,22 @@
     月折旧额 = (原值 − 已提折旧) ÷ (使用年限 × 12 − 已提月数)，四舍五入到分；最后一个月计提余额，
     使各月合计恰好等于原值（如按四舍五入后的月额提前提足，则提足为止）。不留残值。
     起始月份由入账日当天有效的 `depreciation-start` 决定："same-month"（默认，当月增加当月计提，
-    《政府会计准则第3号》）或 "next-month"（次月起计提）。期初建账的卡片从建账次月起继续计提剩余月数。
+    应用指南）或 "next-month"（次月起计提，只作写明依据的例外，见 AS13）。期初建账的卡片从建账次月起
+    继续计提剩余月数。改扩建（addition）从追加当月起按（原值 + 追加 − 已提折旧）÷ 剩余月数重新计算。
     处置（报废、出售、无偿调出、盘亏）：处置日有效的参数为 "same-month" 时处置当月不再计提，
     为 "next-month" 时处置当月照提、次月起停止。提足后不再计提。
-    文物和陈列品、图书档案、动植物、土地不计提折旧。
+    文物和陈列品、图书档案、动植物、土地、以名义金额计量的资产不计提折旧（准则第3号 第十七条）。
     计提到账本中最后一笔交易所在的月份（含）为止，不生成未来月份的分录。
 
 错误代码
-    [AS11] 无法生成折旧分录：折旧费用科目或该类别的累计折旧科目没有开设（或开设晚于计提月份），
-           或插件参数不认识。卡片本身的问题由 xiaozhang.plugins.assets 报告（AS01–AS10）。
+    [AS11] 无法生成折旧分录：折旧费用科目（500104，行政及后勤的卡片 510104）或该类别的累计折旧
+           科目没有开设（或开设晚于计提月份），
+           或插件参数不认识。卡片本身的问题由 xiaozhang.plugins.assets 报告（AS01–AS10、AS12–AS14）。
 
 依据
     《政府会计准则第3号——固定资产》：按月计提，年限平均法，不考虑预计净残值；
-    应用指南（财会〔2017〕4号）规定各类资产最低折旧年限。分录：借 5001…500104 固定资产折旧费，
-    贷 1602 固定资产累计折旧。
+    应用指南（财会〔2017〕4号）；补充规定附表2（学校的折旧年限）。分录（制度 1602）：借 5001…500104
+    固定资产折旧费（业务活动）或 5101…510104（行政及后勤），贷 1602 固定资产累计折旧。
 
 配置
     plugin "xiaozhang.plugins.assets"
@@ -54,11 +61,12 @@ from beancount.core import data
 from beancount.core.amount import Amount
 
 from xiaozhang import chart
+from xiaozhang.model import uses
 from xiaozhang.model.assets import AssetError, AssetRegister, Card, straight_line
 from xiaozhang.model.books import GENERATED, SchoolBooks
 from xiaozhang.model.collector import paused_collector
 from xiaozhang.model.money import from_fen
-from xiaozhang.model.periods import month_end, month_of_index
+from xiaozhang.model.periods import month_end, month_index, month_of_index
 
 __plugins__ = ("generate_depreciation",)
 
@@ -90,16 +98,53 @@ def last_day(month: int) -> dt.date:
     return month_end(month_of_index(month))
 
 
+def _runs(register: AssetRegister, card: Card, last: int) -> list[tuple]:
+    """The card's charges up to month `last` as runs (first, end, monthly, count, remainder,
+    card, use): one per schedule segment (a new one after each addition) and use (单位管理 /
+    业务活动, which a transfer to another department can change)."""
+    schedule = card.schedule
+    segments = (schedule,) if schedule.before is None else schedule.segments()
+    card_uses = register.uses(card)
+    runs = []
+    for segment in segments:
+        first, count = segment.first, segment.count
+        end = min(segment.end, last)
+        if first > end:
+            continue
+        for position, (since, use) in enumerate(card_uses):
+            until = card_uses[position + 1][0] - 1 if position + 1 < len(card_uses) else end
+            start, stop = max(first, since), min(end, until)
+            if start > stop or start > first + count:
+                continue
+            runs.append((start, stop, segment.monthly, first + count - start, segment.last,
+                         card, use))
+    return runs
+
+
 def build_entries(register: AssetRegister, currency: str, per_asset: bool = False):
     """The generated entries and the AS11 problems, for a register."""
     if register.horizon is None:
         return [], []
     last = register.horizon
-    # per category, in ledger order: (first, end, monthly, count, remainder, card), where
-    # `end` is the last month charged up to the horizon
-    by_category: dict[str, list[tuple]] = {}
+    # per (category, use), in ledger order: (first, end, monthly, count, remainder, card, use),
+    # where `end` is the last month charged up to the horizon
+    groups: dict[tuple[str, str], list[tuple]] = {}
+    # the common case, without building schedules: no addition, no transfer, and one list of
+    # 行政及后勤 departments for the whole ledger (no dated `admin-depts`)
+    series = register.policy.values.get("admin-depts") or ()
+    since, fixed_depts = -1, uses.parse_depts(None)
+    if len(series) == 1:  # one list from its date on: the cards that start after it
+        since, fixed_depts = month_index(series[0][0]), uses.parse_depts(series[0][1])
+    elif series:
+        fixed_depts = None
+    use_by_dept: dict = {}  # the card's dept as written -> its use (few departments)
     for card in register.cards.values():
         if not card.depreciates:
+            continue
+        if fixed_depts is None or card.first < since or card.additions or (
+                card.transfers and any("dept" in t.changes for t in card.transfers)):
+            for run in _runs(register, card, last):
+                groups.setdefault((card.category, run[-1]), []).append(run)
             continue
         first, stop = card.first, card.stop
         monthly, count, remainder = straight_line(card.cost - card.prior,
@@ -110,25 +155,30 @@ def build_entries(register: AssetRegister, currency: str, per_asset: bool = Fals
         if last < end:
             end = last
         if first <= end:
-            by_category.setdefault(card.category, []).append(
-                (first, end, monthly, count, remainder, card))
+            dept = card.meta.get("dept")
+            use = use_by_dept.get(dept)
+            if use is None:
+                use = use_by_dept[dept] = uses.use_of(card.dept, fixed_depts)
+            groups.setdefault((card.category, use), []).append(
+                (first, end, monthly, count, remainder, card, use))
     new: list[data.Transaction] = []
     errors: list[AssetError] = []
-    expense = chart.DEPRECIATION_EXPENSE
-    for category, runs in by_category.items():
+    for (category, use), runs in groups.items():
+        expense = uses.depreciation_expense(use)
         account = chart.depreciation_account(category)
         first_month = min(run[0] for run in runs)
         missing = [a for a in (expense, account) if not register.usable(a, first_month)]
         if missing:
-            card = runs[0][-1]
+            card = runs[0][-2]
             errors.append(AssetError(card.source, (
                 f"[AS11] 无法计提{category}折旧：科目 {'、'.join(missing)} 没有开设或开设日期晚于 "
                 f"{last_day(first_month)}（请在科目表中 open）"), card.entry))
             continue
+        label = category if use == uses.SERVICE else f"{category}，行政及后勤"
         if per_asset:
             new += _per_asset(runs, expense, account, currency)
         else:
-            new += _per_category(category, runs, first_month, last, expense, account, currency)
+            new += _per_category(label, runs, first_month, last, expense, account, currency)
     return new, errors
 
 
@@ -153,7 +203,7 @@ def _per_category(category: str, runs: list[tuple], start: int, last: int, expen
     singles = [0] * span  # remainders, month by month
     single_counts = [0] * span
     starts: dict[int, list[tuple[int, int, Card]]] = {}
-    for position, (first, end, monthly, count, remainder, card) in enumerate(runs):
+    for position, (first, end, monthly, count, remainder, card, _use) in enumerate(runs):
         offset = first - start
         run_end = first + count - 1
         if run_end > end:
@@ -194,7 +244,7 @@ def _per_category(category: str, runs: list[tuple], start: int, last: int, expen
 def _per_asset(runs: list[tuple], expense: str, account: str,
                currency: str) -> list[data.Transaction]:
     entries = []
-    for first, end, _monthly, _count, _remainder, card in runs:
+    for first, end, _monthly, _count, _remainder, card, _use in runs:
         schedule = card.schedule
         for month in range(first, end + 1):
             amount = schedule.charge(month)

@@ -12,8 +12,11 @@
 检查项与错误代码
     [PJ01] `project` 写的专项在交易当日没有登记（无法核对专款专用，须先登记专项）。
     [PJ02] 专项支出记入了登记用途以外的科目（专款专用）。
-    [PJ03] 专项累计支出超过资金总额；报告在使累计越过总额的那一笔上。
-    [PJ04] 专项登记格式不对：应为 名称、金额、至少一个科目。
+    [PJ03] 专项累计支出超过资金总额；报告在使累计越过总额的那一笔上。重新登记把资金总额调低到
+           已累计支出以下的，报告在该登记上。
+    [PJ04] 专项登记格式不对：应为 名称、金额、至少一个科目；资金总额不能为负数；允许列支的
+           科目须已开设（Beancount 不检查登记里的科目，写错了专项就无法列支）；同一专项同一天
+           只能登记一次（第二条不予采用）。
 
 依据
     “专款专用”（002）；“计划经费限额使用”（003）；《中小学校财务制度》：专项资金按规定用途使用，
@@ -31,6 +34,8 @@
 from __future__ import annotations
 
 from typing import Any, NamedTuple
+
+from beancount.core import data
 
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.projects import (  # noqa: F401  (the names reports import from here)
@@ -55,8 +60,9 @@ def errors_of(book: ProjectBook) -> list[ProjectError]:
     for event in book.events:
         kind = type(event)
         if kind is Malformed:
-            errors.append(_error(event.entry, "PJ04", "专项登记 custom \"project\" 应依次写：专项名称、"
-                                                      "资金总额（如 265000.00 CNY）、至少一个允许列支的科目"))
+            errors.append(_error(event.entry, "PJ04", f"专项登记 custom \"project\" {event.problem}"
+                                 if event.problem else "专项登记 custom \"project\" 应依次写：专项名称、"
+                                 "资金总额（如 265000.00 CNY）、至少一个允许列支的科目"))
         elif kind is Unregistered:
             errors.append(_error(event.txn, "PJ01", (
                 f"专项“{event.name}”在 {event.txn.date} 没有登记（custom \"project\"），"
@@ -65,6 +71,10 @@ def errors_of(book: ProjectBook) -> list[ProjectError]:
             errors.append(_error(event.txn, "PJ02", (
                 f"专项“{event.name}”的资金只能用于 {'、'.join(event.project.accounts)}，"
                 f"此笔记入 {event.account}（专款专用）")))
+        elif kind is Overspent and type(event.txn) is data.Custom:
+            errors.append(_error(event.txn, "PJ03", (
+                f"专项“{event.name}”资金总额调整为 {event.funding} 元，低于已累计支出 {event.spent} 元"
+                "（专款专用，计划经费限额使用）")))
         elif kind is Overspent:
             errors.append(_error(event.txn, "PJ03", (
                 f"专项“{event.name}”累计支出 {event.spent} 元，超过资金总额 "

@@ -1,4 +1,4 @@
-"""收支两条线：非税收入进 2103 并及时上缴；不得坐收坐支；代收费不转收入、期末结清；库存现金限额。
+"""收支两条线：非税收入进 2103 并及时上缴；不得坐收坐支；代收费不转收入、只付给提供方、期末结清；库存现金限额。
 
 检查项与错误代码（适用于 `*` 和 `!` 交易）
     [TL01] 非税收入（住宿费、学费、保教费，以及 2103 应缴财政款下各明细科目名称所列项目）
@@ -13,12 +13,17 @@
            或开户时标为收款账户（`open` 上写 `collection: TRUE`，含其下级科目）的账户。
     [TL04] 非税收入超期未缴：2103 各明细科目按先收先缴计算（记在上级科目 2103 的上缴冲减
            其下明细科目最早的收入），每笔收入须在 `remittance-days` 天内上缴（不设则为当月
-           月末前；期限当天上缴不算超期）。报告在超期未缴的最早一笔收入上；此后直到超期的
-           款项全部缴清为止不重复报告（之后再有超期的，另行报告）。检查到评判日期为止（默认今天；
-           账本可用 custom "as-of" 指定，`xiaozhang check --as-of` 可临时指定，见
-           docs/conventions.md）：账本停记以后到期未缴的，同样报告。
+           月末前；0 为当日上缴；期限当天上缴不算超期）。每一笔短缺只报告一次：报告在超期的
+           那笔收款上，写明超期未缴的金额（同一天到期的合并报告）。已报告的短缺，只要该科目
+           余额不低于它，就仍是同一笔：以后按时足额上缴的收款不再报告（不会因先收先缴把旧的
+           短缺挪到以后的收款上）。短缺补缴以后不再报告（原报告仍在超期的收款上）；以后超期未缴
+           的金额超过尚未补缴的短缺时，超出部分是新的短缺，另行报告在它开始的那笔收款上。
+           检查到评判日期为止（默认今天；账本可用 custom "as-of" 指定，`xiaozhang check --as-of`
+           可临时指定，见 docs/conventions.md）：账本停记以后到期未缴的，同样报告；期限在评判
+           日期之后的不算超期。
     [TL05] 年末 2103 应缴财政款未缴清（12 月 31 日仍有余额），报告在最早一笔未缴收入上
-           （已按 TL04 报告的不重复报告）。评判日期已过的年末同样检查。
+           （已按 TL04 报告、尚未补缴的短缺不重复报告，只报告超出的部分）。评判日期已过的年末
+           同样检查。
     [TL06] 代收费转为学校收入：借记 2307…代收费而贷记收入科目，或 `item` 为代收费项目
            （2307…代收费下各明细科目名称）的款项直接记入收入。
     [TL07] 代收费期末未结清：每个代收费项目在学期结束（`term-end`）后 `settle-days` 天内，
@@ -33,6 +38,18 @@
            直到评判日期。报告在当天使余额超过限额（此后未再回到限额以内）的那一笔上；若是把限额
            调低到已持有的现金以下，报告在那条 `cash-limit` 指令上。连续超限的日子只报告一次
            （写明自哪天起、超出多少），回到限额以内之前不重复报告。限额必须大于零（零或负数报 [PL03]）。
+    [TL09] 代收费付给了提供方以外的单位：借记 230701 代收费某项目的付款（付给上级科目 230701
+           的，按其下各项目），收款方（payee，或 `supplier`）须是当天有效的收费项目定义
+           （custom "fee"）里的提供方 `provider`。清退给学生（写明 `student` 或 `refund_each`，
+           或摘要含“退”）和代收费项目之间的调整不在此列；项目尚未定义的不核对（FE02 报告）。
+    [TL10] 代收费项目的定义没有写提供方 `provider`，无法核对付给了谁：每个项目在第一笔付款上
+           报告一次。
+    [TL11] 使检查形同取消的设置：remittance-days 超过 31 天、settle-days 超过 60 天（报告在该条
+           指令上，取值仍照用）；设了 term-end 却漏写某学期的结束日，使一个学期超过 240 天
+           （到评判日期为止）且其间收了代收费的，报告在这段时间第一笔代收费上（最后一个 term-end
+           之后账本又记了一个学期以上的，由 [PL03] 在那条 term-end 上报告一次，这里不再重复）。
+           remittance-days 为 0 即当日上缴；负数由 [PL03] 报告、不予采用。
+    期初余额（从累计盈余结转进来的 2103、代收费、库存现金）与平时的收款一样检查。
 
 计算
     2103 和代收费的逐笔余额（先收先缴）、期限、库存现金由学校模型 `xiaozhang.model.treasury`
@@ -60,21 +77,28 @@
         Liabilities:2103应缴财政款:210301住宿费       450.00 CNY
         Assets:1002银行存款:100201基本户             -450.00 CNY
     不通过：第一笔贷记 Income:4101事业收入 → [TL01]；第二笔收款方为维修公司 → [TL02]；
-    上缴推迟到 2025-09-10 → [TL04]。
+    上缴推迟到 2025-09-10 → [TL04]；作业本费（provider: "青禾市新华书店"）的款项付给
+    “明德区惠民生鲜超市” → [TL09]。
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from itertools import compress, repeat
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from beancount.core import data
 
 from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.fees import FeeBook, is_refund
+from xiaozhang.model.index import CREDIT
+from xiaozhang.model.periods import LONGEST_TERM_DAYS, calendar_stops
 from xiaozhang.model.periods import term_ends  # noqa: F401  (reports/disclosure.py imports it here)
 from xiaozhang.model.treasury import (  # noqa: F401  (deadline, item_name: the names reports import)
-    AGENCY, CASH_AND_BANK, TREASURY, CashOver, Flow, Overdue, TreasuryBook, Unsettled, YearEndHeld,
-    deadline, item_name)
+    AGENCY, CASH_AND_BANK, OUT_OF_2103, OUT_OF_AGENCY, SPENDS, TO_INCOME, TREASURY, CashOver, Flow,
+    Overdue, TreasuryBook, Unsettled, YearEndHeld, deadline, item_name)
 
 __plugins__ = ("validate_two_lines",)
 
@@ -85,6 +109,11 @@ class TwoLinesError(NamedTuple):
     entry: Any
 
 
+# Settings beyond these switch a check off in effect (TL11): a remittance later than the
+# default (the month's end), a settlement when the next term is half over; a "term" longer
+# than periods.LONGEST_TERM_DAYS (a term-end left out, so 代收费 is never due)
+MAX_REMITTANCE_DAYS = 31
+MAX_SETTLE_DAYS = 60
 GENERIC = ("其他", "其它")  # a 2103 sub-account "其他" names no fee an income account could carry
 TREASURY_WORDS = ("财政", "国库", "金库")  # 国家金库…支库 is the treasury
 RETURN_WORDS = ("返还", "核拨")  # 财政专户核拨返还: the school's share comes back as income
@@ -104,11 +133,14 @@ def _fee_income(account: str) -> bool:
 class _Seen:
     """What `check_flow` works out once per walk: by account, by day."""
 
-    def __init__(self, book: TreasuryBook) -> None:
+    def __init__(self, book: TreasuryBook, fees: FeeBook | None = None) -> None:
         self.book = book
+        self.fees = fees
         self.fee_income: dict[str, bool] = {}
         self.items: dict = {}  # day -> (non-tax items, 代收费 items) known on that day
-        self.named: dict = {}  # (account, day) -> the non-tax items the account names
+        self.named: dict = {}  # account -> [(non-tax item the account names, known since)]
+        self.unchecked: set[str] = set()  # 代收费 items without a provider, reported (TL10)
+        self.providers: dict = {}  # (account, day) -> (items, providers) of the definitions
 
     def items_on(self, day) -> tuple[list[str], list[str]]:
         found = self.items.get(day)
@@ -120,77 +152,199 @@ class _Seen:
         return found
 
     def names(self, account: str, day) -> list[str]:
-        key = (account, day)
-        found = self.named.get(key)
+        found = self.named.get(account)
         if found is None:
-            found = self.named[key] = [n for n in self.items_on(day)[0]
-                                       if n in account.split(":", 1)[1] and not n.startswith(GENERIC)]
+            leaf = account.split(":", 1)[1]
+            found = self.named[account] = [(n, since) for n, since in self.book.non_tax.items()
+                                           if n in leaf and not n.startswith(GENERIC)]
+        return [n for n, since in found if since <= day] if found else found
+
+    def providers_of(self, account: str, day) -> tuple[list[str], set[str]]:
+        """The defined 代收费 items an account pays out of on `day` (its own item, or the
+        items below it) and their providers (`provider` of the definitions in force)."""
+        key = (account, day)
+        found = self.providers.get(key)
+        if found is None:
+            fees, below = self.fees, account + ":"
+            names = sorted({name for owner, name in fees.accounts.items()
+                            if owner == account or owner.startswith(below)})
+            items, providers = [], set()
+            for name in names:
+                versions = fees.in_force(name, day)
+                if versions:
+                    items.append(name)
+                    providers.update(v.provider for v in versions if v.provider)
+            found = self.providers[key] = (items, providers)
         return found
 
 
 def check_flow(book: TreasuryBook, flow: Flow, seen: _Seen | None = None) -> list[TwoLinesError]:
-    """TL01, TL06, TL03, TL02 on one transaction that credits income, spends or leaves 2103."""
-    txn, debits, credits = flow.txn, flow.debits, flow.credits
+    """TL01, TL06, TL03, TL02, TL09, TL10 on one transaction that credits income, spends or
+    takes money out of 2103 or 代收费."""
+    txn, bits = flow[0], flow[1]
     day = txn.date
+    postings = txn.postings
     errors = []
     seen = seen or _Seen(book)
+    text = ""
+    to_income = False  # TL06 reported: the 代收费 went to income
     # TL01 / TL06: fees credited to income (the items known on the day: their `open`)
-    incomes = []
-    if flow.to_income:
+    if bits & TO_INCOME:
         fee_income = seen.fee_income
-        for posting in credits:
-            relevant = fee_income.get(posting.account)
-            if relevant is None:
-                relevant = fee_income[posting.account] = _fee_income(posting.account)
-            if relevant:
-                incomes.append(posting)
-    text = f"{txn.payee or ''} {txn.narration or ''}" if incomes or flow.out_of_2103 else ""
-    if incomes and (not _RETURNED.search(text) or "退" in text):
-        item = txn.meta.get("item")
-        non_tax, agency_items = seen.items_on(day)
-    else:
         incomes = []
-    for posting in incomes:
-        account = posting.account
-        named = seen.names(account, day)
-        if item in non_tax or named:
-            fee = item if item in non_tax else named[0]
-            errors.append(_error(txn, "TL01", f"{fee}属非税收入，应贷记 2103 应缴财政款并上缴财政，"
-                                              f"不得直接记入 {account}（收支两条线）"))
-            break
-        if item in agency_items or any(p.account.startswith(AGENCY) for p in debits):
-            errors.append(_error(txn, "TL06", f"代收费{f'（{item}）' if item else ''}不得转为学校收入 "
-                                              f"{account}；应付给提供方或清退给学生（代收费专款代付）"))
-            break
+        for posting in postings:
+            number = posting.units.number
+            if number is not None and number < 0:
+                relevant = fee_income.get(posting.account)
+                if relevant is None:
+                    relevant = fee_income[posting.account] = _fee_income(posting.account)
+                if relevant:
+                    incomes.append(posting)
+        if incomes:
+            text = f"{txn.payee or ''} {txn.narration or ''}"
+            if _RETURNED.search(text) and "退" not in text:
+                incomes = []
+        if incomes:
+            item = txn.meta.get("item")
+            non_tax, agency_items = seen.items_on(day)
+        for posting in incomes:
+            account = posting.account
+            named = seen.names(account, day)
+            if item in non_tax or named:
+                fee = item if item in non_tax else named[0]
+                errors.append(_error(txn, "TL01", f"{fee}属非税收入，应贷记 2103 应缴财政款并上缴财政，"
+                                                  f"不得直接记入 {account}（收支两条线）"))
+                break
+            if item in agency_items or bits & OUT_OF_AGENCY:
+                errors.append(_error(txn, "TL06", f"代收费{f'（{item}）' if item else ''}不得转为学校收入 "
+                                                  f"{account}；应付给提供方或清退给学生（代收费专款代付）"))
+                to_income = True
+                break
     # TL03: spending paid straight out of a collection
-    source = next((p.account for p in credits if book.is_collection(p.account, day)), None) \
-        if flow.spends else None
-    if source:
-        errors.append(_error(txn, "TL03", f"坐收坐支：从收款账户 {source} 直接支付费用、"
-                                          "资产或货款；收款应先上缴或专款代付，支出从经费账户列支"))
+    source = None
+    if bits & SPENDS:
+        is_collection = book.is_collection
+        source = next((p.account for p in postings if p.units.number is not None
+                       and p.units.number < 0 and is_collection(p.account, day)), None)
+        if source:
+            errors.append(_error(txn, "TL03", f"坐收坐支：从收款账户 {source} 直接支付费用、"
+                                              "资产或货款；收款应先上缴或专款代付，支出从经费账户列支"))
+            return errors
+    credits = [p for p in postings if p.units.number is not None and p.units.number < 0] \
+        if bits & (OUT_OF_2103 | OUT_OF_AGENCY) else []
     # TL02: 2103 leaves only to the treasury (an expense paid alongside does not excuse it)
-    out_of_treasury = [p for p in debits if p.account.startswith(TREASURY)] \
-        if flow.out_of_2103 else []
-    if out_of_treasury and not source:
+    if bits & OUT_OF_2103:
+        out = next(p for p in postings if p.account.startswith(TREASURY)
+                   and p.units.number is not None and p.units.number > 0)
+        text = text or f"{txn.payee or ''} {txn.narration or ''}"
         others = [p for p in credits if not p.account.startswith(TREASURY)]
         to_money = all(p.account.startswith(CASH_AND_BANK) for p in others)
         remittance = to_money and any(word in text for word in TREASURY_WORDS)
         refund = to_money and "退" in text and (txn.meta.get("student") or txn.meta.get("class"))
         if others and not (remittance or refund):
-            errors.append(_error(txn, "TL02", f"应缴财政款 {out_of_treasury[0].account} 只能上缴财政专户/国库"
+            errors.append(_error(txn, "TL02", f"应缴财政款 {out.account} 只能上缴财政专户/国库"
                                               f"（收款方或摘要应写明财政），此笔流向 {others[0].account}，"
                                               "属坐支（收支两条线）"))
+    # TL09 / TL10: 代收费 leaves only to the item's provider, or back to the payers
+    if bits & OUT_OF_AGENCY and not to_income and seen.fees is not None \
+            and not all(p.account.startswith(AGENCY) for p in credits):
+        errors += _check_provider(txn, postings, seen)
     return errors
 
 
-def errors_of(book: TreasuryBook) -> list[TwoLinesError]:
-    """The rule's problems, in the order the walk found them."""
-    errors: list[TwoLinesError] = []
-    seen = _Seen(book)
-    for event in book.events:
+def _check_provider(txn, postings, seen: _Seen) -> list[TwoLinesError]:
+    """TL09 (paid to someone other than the item's provider), TL10 (no provider to check)."""
+    errors = []
+    payee = (txn.payee or "").strip()
+    supplier = txn.meta.get("supplier")
+    for posting in postings:
+        number = posting.units.number
+        if number is None or number <= 0 or not posting.account.startswith(AGENCY) \
+                or is_refund(txn, posting):
+            continue
+        items, providers = seen.providers_of(posting.account, txn.date)
+        if not items:  # no item defined on that day: the fee rule reports it (FE02)
+            continue
+        if not providers:
+            missing = [name for name in items if name not in seen.unchecked]
+            if missing:
+                seen.unchecked.update(missing)
+                errors.append(_error(txn, "TL10", (
+                    f"代收费项目 {'、'.join(missing)} 的定义（custom \"fee\"）没有写提供方 provider，"
+                    "无法核对代收费付给了谁；请在 policy.beancount 的收费项目定义下写 "
+                    "provider: \"提供方名称\"（同一项目以后的付款不再重复报告）")))
+            continue
+        if payee in providers or supplier in providers:
+            continue
+        expected = "、".join(f"“{name}”" for name in sorted(providers))
+        to_whom = f"付给了“{payee}”" if payee else "没有写收款方（payee）"
+        errors.append(_error(txn, "TL09", (
+            f"代收费 {'、'.join(items)} 的款项 {number} 元{to_whom}，不是该项目的提供方 {expected}："
+            "代收费只能付给提供方或清退给缴费学生（专款代付，不得挪作他用）。付给提供方的，"
+            "收款方写提供方名称；清退的，写明 student 或 refund_each；提供方已更换的，"
+            "在 policy.beancount 中重写该收费项目并写新的 provider")))
+        break
+    return errors
+
+
+def settings_errors(book: TreasuryBook, calendar_stop: dt.date | None = None) -> list[TwoLinesError]:
+    """TL11: settings that would switch a check off without saying so."""
+    errors = []
+    policy = book.policy
+    for name, most, check in (("remittance-days", MAX_REMITTANCE_DAYS, "TL04 非税收入及时上缴"),
+                              ("settle-days", MAX_SETTLE_DAYS, "TL07 代收费期末结清")):
+        for day, value in policy.values.get(name, ()):
+            if value is not None and value > most:
+                errors.append(_error(policy.origins[name][day], "TL11", (
+                    f"{name} 为 {value} 天，超过 {most} 天，{check} 的检查形同取消；"
+                    f"请按本地规定改为 {most} 天以内（不设时：remittance-days 为收款当月月末前，"
+                    "settle-days 为 30 天）")))
+    if policy.term_ends:  # the school's own calendar: a term-end left out makes a long "term"
+        last_day = book.as_of
+        for term in book.terms:
+            end = term.end or last_day
+            if end is None or (end - term.start).days + 1 <= LONGEST_TERM_DAYS:
+                continue
+            if calendar_stop is not None and term.start > calendar_stop:
+                continue  # the calendar stops before it: said once, at the last term-end (PL03)
+            lot = book.first_receipt(book.agency, term.start, end)
+            if lot is not None:
+                errors.append(_error(lot.entry, "TL11", (
+                    f"代收费 {lot.date} 收取，所属学期自 {term.start} 起到 "
+                    f"{'评判日期 ' if term.end is None else ''}{end} 已 {(end - term.start).days + 1} 天"
+                    f"没有学期结束（超过 {LONGEST_TERM_DAYS} 天）：policy 中缺少 term-end，"
+                    "TL07 代收费期末结清无法按期检查；请在 policy.beancount 中补写该学期的 "
+                    "custom \"policy\" \"term-end\"")))
+    return errors
+
+
+def errors_of(book: TreasuryBook, fees: FeeBook | None = None,
+              calendar_stop: dt.date | None = None) -> list[TwoLinesError]:
+    """The rule's problems, in the order the walk found them (`fees`: the fee items, for
+    TL09/TL10; None: not checked), after the settings that switch a check off (TL11)."""
+    errors: list[TwoLinesError] = settings_errors(book, calendar_stop)
+    seen = _Seen(book, fees)
+    # which flows can be a problem, told from the masks (C-level) and, for an income, its
+    # `item`: the common flow, an income of an item that is no fee of the two lines, to an
+    # account that names none, is never made (the exact tests are in `check_flow`)
+    index = book.index
+    fee_names = set(book.non_tax) | set(book.agency_items)
+    naming = index.mask_of(lambda account: account.startswith("Income:") and any(
+        name in account for name in book.non_tax if not name.startswith(GENERIC)), CREDIT)
+    collections = index.mask_of(lambda account: book.is_collection(account, dt.date.max), CREDIT)
+    wanted = set(book.flows_where(book.role_mask(OUT_OF_2103) | book.role_mask(OUT_OF_AGENCY)
+                                  | naming))
+    wanted.update(book.flows_where(book.role_mask(SPENDS), collections))  # TL03
+    incomes = book.flows_where(book.role_mask(TO_INCOME))
+    items = map(dict.get, map(attrgetter("meta"), map(index.transactions.__getitem__, incomes)),
+                repeat("item"))
+    wanted.update(compress(incomes, map(fee_names.__contains__, items)))
+    for event in book.walk(sorted(wanted)):
         kind = type(event)
         if kind is Flow:
-            errors += check_flow(book, event, seen)
+            found = check_flow(book, event, seen)
+            if found:
+                errors += found
         elif kind is CashOver:
             cause = ("（该日起库存现金限额调整为此数，低于已持有的现金）"
                      if isinstance(event.entry, data.Custom) else "")
@@ -202,7 +356,8 @@ def errors_of(book: TreasuryBook) -> list[TwoLinesError]:
             lot = event.lot
             errors.append(_error(lot.entry, "TL04", (
                 f"非税收入 {item_name(event.account)} {lot.date} 收取，最迟应于 {event.due} 上缴财政，"
-                f"截至 {event.today} 仍有 {event.held} 元超期未缴（收支两条线，及时足额上缴）")))
+                f"截至 {event.today} 仍有 {event.held} 元超期未缴（收支两条线，及时足额上缴；"
+                "同一笔短缺只报告这一次）")))
         elif kind is YearEndHeld:
             lot = event.lot
             errors.append(_error(lot.entry, "TL05", (
@@ -217,5 +372,7 @@ def errors_of(book: TreasuryBook) -> list[TwoLinesError]:
 
 
 def validate_two_lines(entries, options_map, config=None):
-    """TL01–TL08 over the books' 2103 and 代收费 lots (policy problems: the policy rule)."""
-    return entries, errors_of(SchoolBooks.of(entries, options_map).treasury)
+    """TL01–TL10 over the books' 2103 and 代收费 lots (policy problems: the policy rule)."""
+    books = SchoolBooks.of(entries, options_map)
+    return entries, errors_of(books.treasury, books.fees,
+                              calendar_stops(books.policy, books.last_written))

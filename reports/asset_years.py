@@ -33,11 +33,12 @@ from decimal import Decimal
 from beancount.core import data
 
 from xiaozhang import chart
-from xiaozhang.model.asset_cards import OPENING
+from xiaozhang.model.asset_cards import ADDITION, OPENING
 from xiaozhang.model.assets import CATEGORIES, DISPOSALS, SOURCE_ORDER
 from xiaozhang.model.books import GENERATED, SchoolBooks
 from xiaozhang.model.money import from_fen
 from xiaozhang.model.periods import month_end, month_index, month_of_index
+from xiaozhang.model.uses import DEPRECIATION_EXPENSES
 from xiaozhang.reports.assets import (
     ZERO,
     AssetReportError,
@@ -109,23 +110,27 @@ def build_depreciation(entries, options_map=None, year: int | None = None,
         schedule = card.schedule
         if schedule is None:
             continue
-        run_from, run_to, remainder_month, remainder = schedule.window(first, last)
-        months = max(0, run_to - run_from + 1) if schedule.monthly else 0
-        if not months and remainder_month < 0:
-            continue
-        if months:
-            runs[card.category][run_from - first] += schedule.monthly
-            runs[card.category][run_to - first + 1] -= schedule.monthly
-        if remainder_month >= 0:
-            singles[card.category][remainder_month - first] += remainder
-        if detail:
-            total = months * schedule.monthly + (remainder if remainder_month >= 0 else 0)
+        segments = (schedule,) if schedule.before is None else schedule.segments()
+        charged_months = total = 0
+        first_charge = None
+        for segment in segments:  # more than one after an addition (改扩建)
+            run_from, run_to, remainder_month, remainder = segment.window(first, last)
+            months = max(0, run_to - run_from + 1) if segment.monthly else 0
+            if months:
+                runs[card.category][run_from - first] += segment.monthly
+                runs[card.category][run_to - first + 1] -= segment.monthly
+            if remainder_month >= 0:
+                singles[card.category][remainder_month - first] += remainder
+            if first_charge is None and (months or remainder_month >= 0):
+                first_charge = segment.monthly if months else remainder
+            charged_months += months + (remainder_month >= 0)
+            total += months * segment.monthly + (remainder if remainder_month >= 0 else 0)
+        if detail and charged_months:
             taken = schedule.through(last)
+            cost = card.cost_on(period_end)
             lines.append(DepreciationLine(
-                card.asset_id, card.name, card.category, from_fen(card.cost),
-                from_fen(schedule.monthly if months else remainder),
-                months + (remainder_month >= 0), from_fen(total), from_fen(taken),
-                from_fen(card.cost - taken)))
+                card.asset_id, card.name, card.category, from_fen(cost), from_fen(first_charge),
+                charged_months, from_fen(total), from_fen(taken), from_fen(cost - taken)))
     lines.sort(key=lambda line: (CATEGORIES.index(line.category), line.asset_id))
     per_category = {}
     for category in CATEGORIES:
@@ -142,7 +147,7 @@ def build_depreciation(entries, options_map=None, year: int | None = None,
         if (isinstance(entry, data.Transaction) and entry.meta.get(GENERATED) == "depreciation"
                 and first <= month_index(entry.date) <= last):
             ledger_total += sum((p.units.number for p in entry.postings
-                                 if p.account == chart.DEPRECIATION_EXPENSE), ZERO)
+                                 if p.account in DEPRECIATION_EXPENSES), ZERO)
     return DepreciationTable(year, school_name(books, period_end),
                              tuple(m % 12 + 1 for m in range(first, last + 1)),
                              by_category, month_totals, sum(month_totals, ZERO), tuple(lines),
@@ -162,7 +167,7 @@ def year_depreciation(entries, options_map=None, year: int | None = None
 def depreciation_years(entries, options_map=None) -> list[int]:
     """The years with depreciation in the books (the page's year links)."""
     register = SchoolBooks.of(entries, options_map).assets
-    firsts = [c.schedule.first for c in register.cards.values() if c.schedule is not None]
+    firsts = [c.first for c in register.cards.values() if c.schedule is not None]
     if not firsts or register.horizon is None:
         return []
     return list(range(min(firsts) // 12, register.horizon // 12 + 1))
@@ -273,7 +278,7 @@ def build_changes(entries, options_map=None, year: int | None = None) -> Changes
             continue
         a = acc[card.category]
         if card.in_books(before):
-            a.opening_cost += card.cost
+            a.opening_cost += card.cost_on(before)
             a.opening_depreciation += card.depreciation_on(before, horizon)
         elif opened is not None and card.source_kind == OPENING and start <= card.date <= end:
             a.opening_cost += card.cost  # the 建账 year: the opening cards open the table
@@ -281,19 +286,20 @@ def build_changes(entries, options_map=None, year: int | None = None) -> Changes
         elif start <= card.date <= end:
             a.additions[card.source_kind] = a.additions.get(card.source_kind, 0) + card.cost
             a.brought_in += card.prior
+        for addition in card.additions:  # 改扩建: the added cost is an increase of its year
+            if start <= addition.date <= end:
+                a.additions[ADDITION] = a.additions.get(ADDITION, 0) + addition.cost
         disposal = card.disposal
         if disposal is not None and start <= disposal.date <= end:
-            a.disposals[disposal.kind] = a.disposals.get(disposal.kind, 0) + card.cost
+            a.disposals[disposal.kind] = a.disposals.get(disposal.kind, 0) + card.cost_on(
+                disposal.date)
             a.written_off += card.schedule.through(card.schedule.stop) if card.schedule else 0
         if card.in_books(end):
-            a.closing_cost += card.cost
+            a.closing_cost += card.cost_on(end)
             a.closing_depreciation += card.depreciation_on(end, horizon)
         schedule = card.schedule
         if schedule is not None:
-            run_from, run_to, remainder_month, remainder = schedule.window(first_month,
-                                                                        last_month)
-            a.charged += max(0, run_to - run_from + 1) * schedule.monthly
-            a.charged += remainder if remainder_month >= 0 else 0
+            a.charged += schedule.through(last_month) - schedule.through(first_month - 1)
     rows = [ChangeRow(category, from_fen(a.opening_cost),
                       tuple(from_fen(a.additions.get(s, 0)) for s in SOURCE_ORDER),
                       tuple(from_fen(a.disposals.get(k, 0)) for k in DISPOSAL_KINDS),

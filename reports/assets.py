@@ -124,7 +124,7 @@ def _in_books_total(register: AssetRegister, day: dt.date) -> tuple[int, int]:
     cost = depreciation = 0
     for card in register.cards.values():
         if card.in_books(day):
-            cost += card.cost
+            cost += card.cost_on(day)
             depreciation += card.depreciation_on(day, register.horizon)
     return cost, depreciation
 
@@ -235,7 +235,7 @@ def _current_monthly(card: Card, day: dt.date, last_month: int | None) -> Decima
     month = month_index(day)
     if last_month is not None:
         month = min(month, last_month)
-    month = max(month, card.schedule.first)
+    month = max(month, card.first)  # the first segment (an addition starts a later one)
     return from_fen(card.schedule.charge(month))
 
 
@@ -266,7 +266,7 @@ def build_register(entries, options_map=None, day: dt.date | None = None, *, dep
                          card, state, taken))
         total = sums.setdefault(card.category, [0, 0, 0])
         total[0] += 1
-        total[1] += card.cost
+        total[1] += card.cost_on(day)
         total[2] += taken
         quantity += card.quantity
     selected.sort(key=lambda item: item[0])
@@ -285,7 +285,8 @@ def _row(card: Card, state: dict[str, str], taken: int, day: dt.date, horizon) -
     source = card.source
     return CardRow(
         card.asset_id, card.name, card.category, card.subcategory or "", card.model,
-        card.quantity, from_fen(card.cost), from_fen(taken), from_fen(card.cost - taken),
+        card.quantity, from_fen(card.cost_on(day)), from_fen(taken),
+        from_fen(card.cost_on(day) - taken),
         _current_monthly(card, day, horizon), card.life, card.acquired, card.date,
         card.source_kind, card.fund, state["location"], state["custodian"], state["dept"],
         state["status"], card.supplier, card.invoice, source.get("filename", ""),
@@ -347,6 +348,9 @@ def recent_changes(entries, options_map=None, limit: int = 20,
         for transfer in card.transfers:
             if first <= transfer.date <= last:
                 events.append((transfer.date, order, 2, card, transfer))
+        for addition in card.additions:  # 改扩建 (shown as an increase, with its kind)
+            if first <= addition.date <= last:
+                events.append((addition.date, order, 3, card, addition))
     changes = []
     for day, _order, what, card, transfer in heapq.nlargest(limit, events,
                                                              key=lambda e: (e[0], e[1], e[2])):
@@ -355,7 +359,11 @@ def recent_changes(entries, options_map=None, limit: int = 20,
                                   f"{card.location} · {card.custodian}", from_fen(card.cost), card.entry))
         elif what == 1:
             changes.append(Change(day, f"处置（{card.disposal.kind}）", card.asset_id, card.name, "",
-                                  from_fen(card.cost), card.disposal.entry))
+                                  from_fen(card.cost_on(day)), card.disposal.entry))
+        elif what == 3:
+            changes.append(Change(day, f"增加（{transfer.kind}）", card.asset_id, card.name,
+                                  f"{card.location} · {card.custodian}", from_fen(transfer.cost),
+                                  transfer.entry))
         else:
             detail = "，".join(f"{label}→{transfer.changes[key]}" for key, label in TRANSFER_KEYS
                               if key in transfer.changes)

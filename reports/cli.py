@@ -121,3 +121,38 @@ def _monthly_command(name: str) -> click.Command:
 
 for _name in ("spending", "budget", "utilities", "income"):
     _monthly_command(_name)
+
+
+@report_group.command("statements")
+@click.option("--period", required=True, help="月份，如 2026-10（12 月为年报）")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
+@ledger_option
+@click.option("--date", "issued", default=None, type=DATE, help="报表日期（默认：今天）")
+def statements_command(period, out, ledger, issued) -> None:
+    """财务报表：资产负债表、收入费用表、净资产变动表、现金流量表、附注（会政财01–04），决算表和“三公”经费。"""
+    from xiaozhang.reports import (final_accounts, statement_notes, statements, statements_annual,
+                                   statements_documents)
+    from xiaozhang.reports.document import DocumentError, write
+
+    made = parse_date(issued)
+    try:
+        when = statements.Period.parse(period)
+    except statements.ReportError as error:
+        raise click.ClickException(str(error)) from error
+    entries, options_map = load(ledger)
+    built = statements_annual.all_statements(entries, options_map, when)
+    notes = statement_notes.build_notes(entries, options_map, when)
+    school = statements.school_name(entries, when.last)
+    target = Path(out)
+    try:
+        final = final_accounts.build_all(entries, options_map, when)
+        for stem, document in statements_documents.documents(tuple(built), notes, school, made,
+                                                             final["school_spending"]):
+            write(document, target, stem)
+        write(statements_documents.final_accounts_document(final, school, made), target, f"决算-{when.text}")
+    except DocumentError as error:
+        raise click.ClickException(str(error)) from error
+    sheet = built[0]
+    click.echo(f"{school} {when.label}财务报表：资产负债表（资产总计 {sheet.line('assets_total').values[0]:,.2f} 元，"
+               f"{'平衡' if sheet.balanced else '不平衡'}）、收入费用表、净资产变动表、现金流量表、附注、决算表，"
+               f"已写入 {target}（.html/.pdf/.xlsx/.png）")

@@ -77,6 +77,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from beancount.core import data
 
 from xiaozhang.io import is_warning
+from xiaozhang.messages import chinese
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.budgets import period_label, period_of
 from xiaozhang.model.asof import AsOf
@@ -180,8 +181,9 @@ def rule_name(code: str) -> str:
 
 
 def problem_of(error) -> Problem:
-    """A load error (a `(source, message, entry)` tuple) as a problem."""
-    message = str(error.message)
+    """A load error (a `(source, message, entry)` tuple) as a problem (Beancount's own English
+    messages in Chinese, as `xiaozhang check` prints them: `xiaozhang.messages.chinese`)."""
+    message = chinese(error.message)
     match = _CODE.match(message)
     source = getattr(error, "source", None) or {}
     return Problem(

@@ -15,11 +15,12 @@ Amounts
     expenses positive (debits minus credits). Pending (`!`) entries count: they are booked.
 
 收入费用表 (`build_income`)
-    The lines of the 政府会计制度's 收入费用表: 本期收入 by first-level income account (4001 财政拨款
-    收入 … 4609 其他收入), 本期费用 by first-level expense account (5001 业务活动费用 … 5901 其他
-    费用), 本期盈余 = 收入 − 费用. Sub-accounts roll up into their first-level account (the
-    canteen's 伙食费收入 is 4101 事业收入). An account whose code is not a line of the form gets
-    a line of its own, so that the totals always equal the ledger's Income and Expenses.
+    The statement of reports/statements.py (`build_income_statement`), with its line table
+    (reports/statements_lines.py): 本期收入 by first-level income account (4001 财政拨款收入 …
+    4609 其他收入, 其中：政府性基金收入), 本期费用 by first-level expense account (5001 业务活动费用
+    … 5901 其他费用), the canteen's own income and expenses netted into 其他收入 — 其中：食堂净收入
+    (中小学校补充规定 三), 本期盈余 = 收入 − 费用. An account whose code is not a line of the form
+    gets a line of its own, so that 本期盈余 always equals the ledger's.
 
 月度支出报告 (`build_spending`)
     办公费: every posting to 30201办公费 (and its sub-accounts) in the month, with voucher, payee
@@ -69,53 +70,13 @@ from beancount.core import data
 from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import AGENCY_KIND, COLLECTION, REFUND, SERVICE
-from xiaozhang.model.periods import month_end, parse_month
 from xiaozhang.plugins.budgets import PERIODS, BudgetBook, period_label, period_of
 from xiaozhang.reports.compliance import NEAR_SHARE, usage
+from xiaozhang.reports.statements import (  # noqa: F401  (the 收入费用表 and the period, one definition)
+    IncomeStatement, Period, ReportError, StatementLine, build_income_statement, school_name)
 
 ZERO = Decimal("0")
 _TENTH = Decimal("0.1")
-_CODE = re.compile(r"^(\d{4})")
-
-
-class ReportError(Exception):
-    """A report that cannot be made (bad period); the message is for the user."""
-
-
-@dataclass(frozen=True)
-class Period:
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, text: str) -> "Period":
-        parsed = parse_month(text)
-        if parsed is None:
-            raise ReportError(f"期间 {text!r} 的格式应为 年-月，如 2026-03")
-        return cls(parsed.year, parsed.month)
-
-    @property
-    def first(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
-
-    @property
-    def last(self) -> dt.date:
-        return month_end(self.first)
-
-    @property
-    def year_start(self) -> dt.date:
-        return dt.date(self.year, 1, 1)
-
-    @property
-    def label(self) -> str:
-        return f"{self.year}年{self.month}月"
-
-    @property
-    def text(self) -> str:
-        return f"{self.year}-{self.month:02d}"
-
-    def previous_year(self) -> "Period":
-        return Period(self.year - 1, self.month)
 
 
 def _transactions(entries) -> list[data.Transaction]:
@@ -133,92 +94,8 @@ def _under(account: str, root: str) -> bool:
     return account == root or account.startswith(root + ":")
 
 
-def school_name(entries, day: dt.date) -> str:
-    return (SchoolBooks.of(entries).policy.profile(day) or {}).get("name", "")
-
-
-# -- 收入费用表 ------------------------------------------------------------------------------------
-INCOME_LINES = (
-    ("4001", "财政拨款收入"), ("4101", "事业收入"), ("4201", "上级补助收入"), ("4301", "附属单位上缴收入"),
-    ("4401", "经营收入"), ("4601", "非同级财政拨款收入"), ("4602", "投资收益"), ("4603", "捐赠收入"),
-    ("4604", "利息收入"), ("4605", "租金收入"), ("4609", "其他收入"),
-)
-EXPENSE_LINES = (
-    ("5001", "业务活动费用"), ("5101", "单位管理费用"), ("5201", "经营费用"), ("5301", "资产处置费用"),
-    ("5401", "上缴上级费用"), ("5501", "对附属单位补助费用"), ("5801", "所得税费用"), ("5901", "其他费用"),
-)
-_NUMERALS = "一二三四五六七八九十"
-
-
-def _numeral(n: int) -> str:
-    return _NUMERALS[n - 1] if n <= 10 else "十" + _NUMERALS[n - 11]
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    label: str  # e.g. "（一）财政拨款收入"
-    code: str  # "4001"; "" for totals
-    month: Decimal
-    year: Decimal
-
-
-@dataclass(frozen=True)
-class IncomeStatement:
-    period: Period
-    currency: str
-    income: tuple[StatementLine, ...]
-    expenses: tuple[StatementLine, ...]
-
-    @property
-    def income_total(self) -> StatementLine:
-        return StatementLine("一、本期收入", "", sum((r.month for r in self.income), ZERO),
-                             sum((r.year for r in self.income), ZERO))
-
-    @property
-    def expense_total(self) -> StatementLine:
-        return StatementLine("二、本期费用", "", sum((r.month for r in self.expenses), ZERO),
-                             sum((r.year for r in self.expenses), ZERO))
-
-    @property
-    def surplus(self) -> StatementLine:
-        income, expenses = self.income_total, self.expense_total
-        return StatementLine("三、本期盈余", "", income.month - expenses.month, income.year - expenses.year)
-
-
-def build_income(entries: Sequence[data.Directive], options_map: dict, period: Period) -> IncomeStatement:
-    currency = options_map["operating_currency"][0]
-    month: dict[tuple[str, str], Decimal] = {}
-    year: dict[tuple[str, str], Decimal] = {}
-    names: dict[tuple[str, str], str] = {}
-    for txn in _transactions(entries):
-        if not period.year_start <= txn.date <= period.last:
-            continue
-        for posting in txn.postings:
-            number = _units(posting, currency)
-            if number is None:
-                continue
-            root, _, rest = posting.account.partition(":")
-            if root not in ("Income", "Expenses"):
-                continue
-            first = rest.split(":", 1)[0]
-            match = _CODE.match(first)
-            key = (root, match.group(1) if match else first)
-            if key not in year:
-                year[key] = month[key] = ZERO
-                names[key] = first[4:] if match else first
-            amount = -number if root == "Income" else number
-            year[key] += amount
-            if txn.date >= period.first:
-                month[key] += amount
-
-    def lines(root: str, table) -> tuple[StatementLine, ...]:
-        known = {code for code, _ in table}
-        rows = [(code, name) for code, name in table]
-        rows += sorted((code, names[(r, code)]) for r, code in year if r == root and code not in known)
-        return tuple(StatementLine(f"（{_numeral(n)}）{name}", code, month.get((root, code), ZERO),
-                                   year.get((root, code), ZERO)) for n, (code, name) in enumerate(rows, 1))
-
-    return IncomeStatement(period, currency, lines("Income", INCOME_LINES), lines("Expenses", EXPENSE_LINES))
+# -- 收入费用表: the one line table and build of the statements (reports/statements.py) -----------
+build_income = build_income_statement
 
 
 # -- 月度支出报告 ------------------------------------------------------------------------------------
@@ -551,15 +428,17 @@ def income_document(report: IncomeStatement, school: str, ledger: str, issued: d
     def row(line: StatementLine, indent: str = "") -> list:
         return [indent + line.label, line.month, line.year]
 
-    rows = [row(report.income_total), *[row(r, "　") for r in report.income],
+    rows = [row(report.income_total), *[row(r, "　　" if r.detail else "　") for r in report.income],
             row(report.expense_total), *[row(r, "　") for r in report.expenses]]
     return Document(
-        title="收入费用表", subtitle=f"{school}  {report.period.label}", sheet="收入费用表",
+        title="收入费用表", subtitle=f"会政财02表　{school}  {report.period.label}", sheet="收入费用表",
         info=_info(report.period, school, ledger),
         blocks=[Table(["项目", "本月数", "本年累计数"], rows, total=row(report.surplus), widths=[30, 14, 14]),
-                Text("按《政府会计制度》收入费用表的项目列示；各明细科目并入所属一级科目。本表数字由学校会计账簿的"
-                     "全部收入、费用科目计算（含待审批分录），本期收入、本期费用分别等于收入、费用科目"
-                     "在该期间的发生额。", "note")],
+                Text("按《政府会计制度》收入费用表（会政财02）的项目列示；各明细科目并入所属一级科目。按《中小学校执行"
+                     "〈政府会计制度〉的补充规定》，食堂（独立核算）的收入和费用相抵后的净额并入“其他收入”，"
+                     "单独列示于“其中：食堂净收入”（负数以“-”号填列），不计入事业收入和业务活动费用。"
+                     "本表数字由学校会计账簿的全部收入、费用科目计算（含待审批分录），本期盈余等于收入、"
+                     "费用科目在该期间的发生额之差。", "note")],
         signatures=("单位负责人", "会计主管", "制表"), closing=_closing(school, issued),
         footer=f"{school} 收入费用表 {report.period.label}")
 

@@ -235,10 +235,10 @@ def _shortage(register: AssetRegister, card: Card, day: dt.date, note: str) -> s
     lines = [f'{day} ! "盘亏：{card.name}（{card.asset_id}）"',
              f"  asset_id: {_quote(card.asset_id)}", '  disposal: "盘亏"',
              f"  note: {_quote(note + '未盘到；批准后借 5301 资产处置费用、贷 1902')}",
-             f"  {card.account}  {-from_fen(card.cost)} CNY"]
+             f"  {card.account}  {-from_fen(card.cost_on(day))} CNY"]
     if card.schedule is not None:
         lines.append(f"  {chart.depreciation_account(card.category)}  {from_fen(taken)} CNY")
-    lines.append(f"  {chart.PENDING_ASSET_LOSS}  {from_fen(card.cost - taken)} CNY")
+    lines.append(f"  {chart.PENDING_ASSET_LOSS}  {from_fen(card.cost_on(day) - taken)} CNY")
     return "\n".join(lines) + "\n"
 
 

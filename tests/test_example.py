@@ -206,7 +206,33 @@ def test_example_asset_base(example):
     depreciation = [t for t in transactions(entries) if t.meta.get("__xiaozhang__") == "depreciation"]
     months = {t.date for t in depreciation}
     assert len(months) == 14  # September 2025 .. October 2026
-    assert all(t.postings[0].account == chart.DEPRECIATION_EXPENSE for t in depreciation)
+    # 行政及后勤 cards (the policy's admin-depts, by their 使用部门 at each month end) go to 5101,
+    # the others to 5001 — counted here from the cards' departments and transfers, month by month
+    admin = {"办公室", "校长室", "总务处", "财务室"}
+    expected = Counter()
+    for card in cards:
+        if card.schedule is None:
+            continue
+        for day in months:
+            dept = card.dept
+            for transfer in card.transfers:
+                if transfer.date <= day:
+                    dept = transfer.changes.get("dept", dept)
+            account = chart.ADMIN_DEPRECIATION_EXPENSE if dept in admin else chart.DEPRECIATION_EXPENSE
+            expected[day, account] += card.schedule.charge(day.year * 12 + day.month - 1)
+    booked = Counter()
+    for t in depreciation:
+        assert t.postings[0].account in (chart.DEPRECIATION_EXPENSE, chart.ADMIN_DEPRECIATION_EXPENSE)
+        booked[t.date, t.postings[0].account] += int(t.postings[0].units.number * 100)
+    assert +booked == +expected
+    assert {account for _day, account in +booked} == {chart.DEPRECIATION_EXPENSE,
+                                                      chart.ADMIN_DEPRECIATION_EXPENSE}
+    # the copiers moved to 总务处 on 2026-02-24: from February their depreciation is 5101's
+    copier = next(c for c in cards if c.name == "数码复印机")
+    assert [t.changes["dept"] for t in copier.transfers] == ["总务处"] and copier.dept == "教务处"
+    # the school's cards follow 附表2: 学生用家具 (teaching desks) over 5 years
+    assert {c.life for c in cards if c.name == "学生课桌椅"} == {5}
+    assert {c.subcategory for c in cards if c.name == "学生课桌椅"} == {"学生用家具"}
 
 
 def test_example_fees_are_defined_settled_and_disclosed(example):

@@ -80,14 +80,30 @@ GOODS_SERVICES = "Expenses:5001业务活动费用:500102商品和服务费用"
 DEPRECIATION_EXPENSE = "Expenses:5001业务活动费用:500104固定资产折旧费"
 CANTEEN_COST = "Expenses:5001业务活动费用:500106食堂伙食成本"
 ASSET_DISPOSAL_EXPENSE = "Expenses:5301资产处置费用"
+# -- 5101 单位管理费用 (assetrules): 行政及后勤 costs and their depreciation -------------------
+# 制度 5101: "本级行政及后勤管理部门开展管理活动发生的各项费用…以及由单位统一负担的…工会经费"
+# (which department is 行政及后勤: xiaozhang.model.uses). The same economic codes as 5001's.
+ADMIN_EXPENSES = "Expenses:5101单位管理费用"
+ADMIN_SALARIES = f"{ADMIN_EXPENSES}:510101工资福利费用"
+ADMIN_GOODS_SERVICES = f"{ADMIN_EXPENSES}:510102商品和服务费用"
+ADMIN_DEPRECIATION_EXPENSE = f"{ADMIN_EXPENSES}:510104固定资产折旧费"
+# -- end of the 5101 block -------------------------------------------------------------------
 CANTEEN_FUEL = f"{CANTEEN_COST}:02燃料水电"
 CANTEEN_LABOUR = f"{CANTEEN_COST}:03人工"
 CANTEEN_OTHER_COST = f"{CANTEEN_COST}:04其他"
 
-# == 期末结转 (period close; owner: the close area, docs/close.md) ==================================
+# == 期末结转 (period close; owner: the close area, docs/close.md) ==
 CURRENT_SURPLUS = "Equity:3301本期盈余"  # 收入、费用 are carried here at year end
 YEAR_SURPLUS_DISTRIBUTION = "Equity:3302本年盈余分配"  # 3301 → here → 3001 累计盈余
-# == end of 期末结转 ===============================================================================
+# == end of 期末结转 ==
+
+# -- statements (docs/statements.md): the 政府性基金预算 appropriation, a 4001 detail account ---------
+# (4001 科目说明 二: “可按照一般公共预算财政拨款、政府性基金预算财政拨款等拨款种类进行明细核算”); its
+# `government_fund: TRUE` mark feeds the 收入费用表's 其中：政府性基金收入.
+FISCAL_INCOME_GOVERNMENT_FUND = "Income:4001财政拨款收入:400103政府性基金拨款"
+GOVERNMENT_FUND_MARK = "government_fund"
+# -- end of the statements block ----------------------------------------------------------------
+
 
 def code_root(account: str) -> str:
     """`Liabilities:2103` for `Liabilities:2103应缴财政款`: the account's code, its name cut off
@@ -177,6 +193,11 @@ def goods_services(code: str) -> str:
 
 def salaries(code: str) -> str:
     return f"{SALARIES}:{code}{_SALARIES[code]}"
+
+
+def admin_goods_services(code: str) -> str:
+    """`Expenses:5101单位管理费用:510102商品和服务费用:30228工会经费` for code `30228` (5101)."""
+    return f"{ADMIN_GOODS_SERVICES}:{code}{_GOODS_SERVICES[code]}"
 
 
 def agency_fee_account(code: str) -> str:
@@ -413,6 +434,8 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(FISCAL_INCOME, "财政拨款收入"),
         a(FISCAL_INCOME_BASIC, "财政拨款收入——基本支出（人员经费、公用经费）"),
         a(FISCAL_INCOME_PROJECT, "财政拨款收入——项目支出"),
+        a(FISCAL_INCOME_GOVERNMENT_FUND, "财政拨款收入——政府性基金预算财政拨款（如彩票公益金）",
+          ((GOVERNMENT_FUND_MARK, True),)),
         a("Income:4101事业收入", "事业收入"),
         a(OPERATING_INCOME_REFUND, "事业收入——财政专户核拨返还的非税收入"),
         a(MEAL_INCOME, "伙食费收入（学生）：学生就餐刷卡确认的伙食费（食堂独立核算）", _CANTEEN),
@@ -445,7 +468,14 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(CANTEEN_FUEL, "食堂伙食成本——燃料水电（燃气、食堂电表、水表）", _NO_QUOTES),
         a(CANTEEN_LABOUR, "食堂伙食成本——人工（食堂从业人员工资）", _NO_QUOTES),
         a(CANTEEN_OTHER_COST, "食堂伙食成本——其他（餐具、清洁消毒用品等）"),
-        a("Expenses:5101单位管理费用", "单位管理费用"),
+        a(ADMIN_EXPENSES, "单位管理费用：行政及后勤管理部门的费用和资产折旧，单位统一负担的工会经费等"),
+        a(ADMIN_SALARIES, "单位管理费用——工资福利费用（行政及后勤人员）"),
+        a(ADMIN_GOODS_SERVICES, "单位管理费用——商品和服务费用"),
+    ]
+    chart += [a(admin_goods_services(c), f"单位管理费用——商品和服务费用——{n}",
+                _EXPENSE_FLAGS.get(c, ())) for c, n in _GOODS_SERVICES.items()]
+    chart += [
+        a(ADMIN_DEPRECIATION_EXPENSE, "单位管理费用——固定资产折旧费（行政及后勤用固定资产）"),
         a(ASSET_DISPOSAL_EXPENSE, "资产处置费用"),
         a("Expenses:5901其他费用", "其他费用"),
         a("Expenses:5901其他费用:590101银行手续费", "其他费用——银行手续费"),

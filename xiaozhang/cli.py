@@ -21,6 +21,9 @@ GROUPS: dict[str, str] = {
     "assets": "xiaozhang.reports.assets_cli:assets_group",
     "close": "xiaozhang.closing_cli:close_group",
     "new-year": "xiaozhang.closing_cli:new_year",
+    "users": "xiaozhang.reports.access_cli:users_group",
+    "history": "xiaozhang.reports.access_cli:history_command",
+    "publish": "xiaozhang.reports.access_cli:publish_command",
 }
 _HELP = {
     "import": "导入银行流水、收费票据、饭卡数据。",
@@ -29,7 +32,13 @@ _HELP = {
     "assets": "固定资产：资产报表、清查盘点。",
     "close": "月结、重新打开、年末结转。",
     "new-year": "新的工作年度：期初余额、资产卡片，原账本归档。",
+    "users": "用户与角色：增加用户、设置口令（xiaozhang serve 据此登录）。",
+    "history": "某张凭证的修改历史：谁、何时、改了什么。",
+    "publish": "生成给家长看的公示网站（静态文件，可放在任何网页服务器或 U 盘里）。",
 }
+# the served application with users (sign-in, roles, audit trail): found by name, like GROUPS
+SERVE_APP = "xiaozhang.reports.serving.app:build"
+LOCAL_ONLY = "127.0.0.1"
 
 format_problem = problem_line  # the line `check` prints, under its old name (reports/canteen.py)
 
@@ -67,17 +76,54 @@ def main() -> None:
 @main.command()
 @ledger_argument
 @as_of_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址（没有用户文件时只能是 127.0.0.1）")
 @click.option("--port", default=5000, show_default=True, type=int, help="端口")
 @click.option("--read-only", is_flag=True, help="只读模式（校长、审计查看用）")
-def serve(ledger: str, host: str, port: int, read_only: bool) -> None:
-    """用 Fava 打开账本（含校账扩展页面）。"""
-    from fava.cli import main as fava_main
+@click.option("--proxy", default=None, metavar="ADDRESS",
+              help="反向代理的地址：只有来自这个地址的请求，才信任它在用户头里写明的用户")
+@click.option("--user-header", default="Remote-User", show_default=True,
+              help="反向代理写明已登录用户的请求头")
+def serve(ledger: str, host: str, port: int, read_only: bool, proxy: str | None,
+          user_header: str) -> None:
+    """用 Fava 打开账本（含校账扩展页面）；账本目录有 users.toml 时须登录，按角色授权（docs/access.md）。"""
+    module, _, attribute = SERVE_APP.partition(":")
+    serving = importlib.import_module(module)
+    users = serving.users_file(ledger)
+    if not users.exists():
+        if host not in (LOCAL_ONLY, "localhost"):
+            click.echo(f"没有用户文件 {users}：只在本机（{LOCAL_ONLY}）上提供服务，其他电脑无法访问。"
+                       "要让其他人登录查看，请先用 xiaozhang users add 建立用户（见 docs/access.md）。", err=True)
+        else:
+            click.echo(f"没有用户文件：只在本机（{LOCAL_ONLY}）上提供服务，不需登录。", err=True)
+        if proxy:
+            raise click.UsageError("--proxy 需要用户文件（users.toml）：代理写明的用户要在其中有角色")
+        from fava.cli import main as fava_main
 
-    args = [ledger, "--host", host, "--port", str(port)]
-    if read_only:
-        args.append("--read-only")
-    fava_main.main(args=args, prog_name="xiaozhang serve")
+        args = [ledger, "--host", LOCAL_ONLY, "--port", str(port)]
+        if read_only:
+            args.append("--read-only")
+        fava_main.main(args=args, prog_name="xiaozhang serve")
+        return
+    try:
+        app, gate, classes = getattr(serving, attribute)(ledger, proxy=proxy, user_header=user_header,
+                                                         read_only=read_only)
+    except serving.PROBLEMS as error:  # a users file that cannot be read, git failing: Chinese
+        raise click.ClickException(str(error)) from error
+    click.echo(serving.describe(ledger, gate, proxy, user_header), err=True)
+    if host not in (LOCAL_ONLY, "localhost") and not proxy:
+        click.echo(f"注意：在 {host} 上直接提供 HTTP 服务，口令会以明文在网络上传输。"
+                   "请只在本机监听，由 nginx 或 Caddy 提供 HTTPS（docs/access.md 第 4 节）。", err=True)
+    from cheroot.wsgi import Server
+
+    click.echo(f"校账已启动：http://{host}:{port}/（需要登录）", err=True)
+    server = Server((host, port), app)
+    try:
+        server.start()
+    except KeyboardInterrupt:
+        server.stop()
+    finally:
+        classes.close()
 
 
 @main.command()

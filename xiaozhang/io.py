@@ -3,7 +3,8 @@
     load(path)          the real Beancount loader; problems split into errors and warnings
     write_atomic(...)   a file is written beside its target and renamed over it, so a reader
                         (Fava, bean-check, a parent's browser) never sees half a file
-    problem_line(e)     `file:line: [CODE] message`, the line `xiaozhang check` prints
+    problem_line(e)     `file:line: [CODE] message`, the line `xiaozhang check` prints (Beancount's
+                        own English messages in Chinese: `xiaozhang.messages.chinese`)
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from xiaozhang.messages import chinese
 
 # The ledger every command uses unless told otherwise (relative to the working directory).
 DEFAULT_LEDGER = "ledger/main.beancount"
@@ -65,12 +68,13 @@ def load(path: str | os.PathLike) -> Loaded:
 
 
 def problem_line(error) -> str:
-    """One line per problem: `file:line: message` (the message carries the rule code)."""
+    """One line per problem: `file:line: message` (the message carries the rule code; one of
+    Beancount's own is said in Chinese, `xiaozhang.messages.chinese`)."""
     source = error.source or {}
     filename = source.get("filename") or "<未知文件>"
     lineno = source.get("lineno")
     where = f"{filename}:{lineno}" if lineno is not None else filename
-    message = " ".join(str(error.message).split())
+    message = " ".join(chinese(error.message).split())
     return f"{where}: {message}"
 
 

@@ -18,7 +18,8 @@ one the rules read, so a page computes the model once per load.
 Pages: Overview (概览, `/<ledger>/extension/Overview/`), Compliance (合规,
 `/<ledger>/extension/Compliance/`), FixedAssets (固定资产, `/<ledger>/extension/FixedAssets/`,
 in `assets.py`), Canteen (食堂, `/<ledger>/extension/Canteen/`, in `canteen.py`), Disclosure
-(收费公示, `/<ledger>/extension/Disclosure/`, in `disclosure.py`).
+(收费公示, `/<ledger>/extension/Disclosure/`, in `disclosure.py`), Statements (财务报表,
+`/<ledger>/extension/Statements/`, in `statements.py`).
 
 Only extension classes may subclass `FavaExtensionBase` in this module: Fava registers every
 such class it finds here as a page, so shared code lives in the `ReportPage` mixin.
@@ -26,7 +27,7 @@ such class it finds here as a page, so shared code lives in the `ReportPage` mix
 Sidebar order (`SIDEBAR`): Fava lists the pages in the order `inspect.getmembers` finds them,
 that is by the names they have in this module, alphabetically, each class once (the first
 name wins). The aliases `A1_Overview` … sort before every class name and set the order an
-accountant expects: 概览, 合规, 录入凭证, 收费公示, 食堂, 固定资产. The URLs keep the class
+accountant expects: 概览, 合规, 录入凭证, 收费公示, 食堂, 固定资产, 财务报表. The URLs keep the class
 names (`extension/Overview/`).
 """
 
@@ -94,14 +95,22 @@ class Compliance(ReportPage, FavaExtensionBase):
         """How problems are listed: `?by=rule` (按规则), else by month (按月份)."""
         return "rule" if request.args.get("by") == "rule" else "month"
 
+    def uncommitted(self) -> list[str]:
+        """Files of the ledger folder changed outside the served pages (not yet in the
+        audit trail, reports/audit.py)."""
+        from xiaozhang.reports import audit
+
+        return audit.uncommitted(self.ledger.beancount_file_path)
+
 
 from xiaozhang.reports.fava_ext.assets import FixedAssets  # noqa: E402,F401  (固定资产 page)
 from xiaozhang.reports.fava_ext.canteen import Canteen  # noqa: E402,F401  (a page: Fava finds it here)
 from xiaozhang.reports.fava_ext.disclosure import Disclosure  # noqa: E402,F401  (收费公示 page)
 from xiaozhang.reports.fava_ext.voucher import Voucher  # noqa: E402,F401  (录入凭证 page)
+from xiaozhang.reports.fava_ext.statements import Statements  # noqa: E402,F401  (财务报表 page)
 
 # The sidebar's order (see the module docstring): aliases that sort before the class names.
-SIDEBAR = (Overview, Compliance, Voucher, Disclosure, Canteen, FixedAssets)
+SIDEBAR = (Overview, Compliance, Voucher, Disclosure, Canteen, FixedAssets, Statements)
 for _rank, _page in enumerate(SIDEBAR, start=1):
     globals()[f"A{_rank}_{_page.__name__}"] = _page
 del _rank, _page

@@ -128,3 +128,41 @@ def test_the_books_register_equals_a_register_read_alone(path):
         [(c.cost, c.first, c.stop, c.schedule, c.disposal, c.transfers) for c in alone.cards.values()]
     assert shared.opened == alone.opened and shared.horizon == alone.horizon
     assert shared.cards and (shared.errors or path == FIXTURE)
+
+
+def test_the_life_table_school_lines_and_ranges():
+    """补充规定附表2 where it has a line, the general table's range where it has not."""
+    from xiaozhang.model.asset_cards import LIFE_RULES, life_rule
+
+    assert life_rule("家具用具装具及动植物", "学生用家具").floor == 5
+    assert life_rule("家具用具装具及动植物", "家具").floor == 15
+    kitchen = life_rule("专用设备", "食品加工专用设备")
+    assert (kitchen.school, kitchen.floor, kitchen.maximum) == (None, 10, 15)
+    sports = life_rule("专用设备", "体育设备")
+    assert (sports.school, sports.minimum, sports.maximum) == (5, 5, 10)
+    assert life_rule("房屋及构筑物", "土地") is None and not is_depreciated("房屋及构筑物", "土地")
+    assert minimum_life("家具用具装具及动植物", "学生用家具") == 5
+    assert all(rule is None or rule.floor >= 1 for rows in LIFE_RULES.values() for rule in rows.values())
+
+
+def test_a_schedule_with_a_later_segment_answers_for_every_month():
+    """1000.00 a month from month 100 for 12 months, then a segment of 1200.00 from month 112."""
+    first = Schedule.straight_line(7200000, 72, 100)
+    second = Schedule(112, *straight_line(7200000, 60), first.through(111), None,
+                      first._replace(stop=111))
+    assert [s.first for s in second.segments()] == [100, 112]
+    assert (second.charge(105), second.charge(111), second.charge(112)) == (100000, 100000, 120000)
+    assert second.through(99) == 0 and second.through(111) == 1200000
+    assert second.through(171) == 8400000 and second.charge(172) == 0
+
+
+def test_uses_by_department_and_the_unit_borne_codes():
+    from xiaozhang.model import uses
+
+    depts = uses.parse_depts("办公室、总务处, 财务室")
+    assert depts == {"办公室", "总务处", "财务室"}
+    assert uses.parse_depts(None) == uses.parse_depts("默认") >= {"办公室", "总务处"}
+    assert uses.use_of("总务处", depts) == uses.ADMIN and uses.use_of("教务处", depts) == uses.SERVICE
+    assert uses.use_of(None, depts, "30228") == uses.ADMIN  # 工会经费: borne by the school
+    assert uses.goods_services("30228", uses.ADMIN) == chart.admin_goods_services("30228")
+    assert uses.depreciation_expense(uses.SERVICE) == chart.DEPRECIATION_EXPENSE

@@ -17,12 +17,13 @@ PLUGINS = ('plugin "xiaozhang.plugins.policy"\nplugin "xiaozhang.plugins.assets"
 QUOTA = chart.ZERO_BALANCE
 BASIC = chart.BANK_BASIC
 EXPENSE = chart.DEPRECIATION_EXPENSE
+ADMIN_EXPENSE = chart.ADMIN_DEPRECIATION_EXPENSE  # 5101: 行政及后勤 cards
 DISPOSAL = chart.ASSET_DISPOSAL_EXPENSE
 PROCEEDS = chart.DISPOSAL_PROCEEDS
 LOSS = chart.PENDING_ASSET_LOSS
 OPENING = chart.ACCUMULATED_SURPLUS
 TRANSFER_EQUITY = chart.FREE_TRANSFER_EQUITY
-OPENED = [QUOTA, BASIC, EXPENSE, DISPOSAL, PROCEEDS, LOSS, OPENING, TRANSFER_EQUITY,
+OPENED = [QUOTA, BASIC, EXPENSE, ADMIN_EXPENSE, DISPOSAL, PROCEEDS, LOSS, OPENING, TRANSFER_EQUITY,
           "Income:4609其他收入", "Income:4603捐赠收入"]
 OPENED += [chart.fixed_asset_account(name) for _code, name in chart.ASSET_CATEGORIES]
 OPENED += [chart.depreciation_account(name) for _code, name in chart.ASSET_CATEGORIES
@@ -41,6 +42,8 @@ def accumulated(category: str) -> str:
 
 def value(v) -> str:
     """Metadata as written: strings quoted, except amounts (`12.00 CNY`); dates and numbers bare."""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
     if isinstance(v, str) and not v.endswith(" CNY"):
         return f'"{v}"'
     return str(v)
@@ -85,6 +88,18 @@ def dispose(date, asset_id, kind, cost, depreciation=None, book_value=None,
     return "\n".join(lines) + "\n\n"
 
 
+def addition(date, amount, asset_id="ZC20250001", kind="改扩建", category="通用设备", *,
+             credit=QUOTA, life=None, account=None) -> str:
+    """A later expenditure added to an existing card (`addition`), with a revised life if given."""
+    lines = [f'{date} * "青禾市宏建建筑工程有限公司" "{kind}"',
+             f"  {account or fixed(category)}  {amount} CNY", f'    asset_id: "{asset_id}"',
+             f'    addition: "{kind}"']
+    if life is not None:
+        lines.append(f"    life: {life}")
+    lines.append(f"  {credit}")
+    return "\n".join(lines) + "\n\n"
+
+
 def transfer(date, asset_id, **changes) -> str:
     lines = [f'{date} custom "asset-transfer" "{asset_id}"']
     lines += [f'  {key}: "{val}"' for key, val in changes.items()]
@@ -96,8 +111,18 @@ def until(date) -> str:
     return f'{date} * "银行" "结息"\n  {BASIC}  1.00 CNY\n  Income:4609其他收入  -1.00 CNY\n\n'
 
 
-def policy(date, name, value) -> str:
-    return f'{date} custom "policy" "{name}" {value}\n\n'
+def policy(date, name, value, **meta) -> str:
+    lines = [f'{date} custom "policy" "{name}" {value}']
+    lines += [f'  {key}: "{val}"' for key, val in meta.items()]
+    return "\n".join(lines) + "\n\n"
+
+
+BASIS = "某省教育厅〔2018〕12号"  # a made-up basis for the next-month exception
+
+
+def next_month(date) -> str:
+    """`depreciation-start "next-month"` as the documented exception (with its basis)."""
+    return policy(date, "depreciation-start", '"next-month"', basis=BASIS)
 
 
 def run(*parts, header=HEADER):

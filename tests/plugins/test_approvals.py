@@ -182,3 +182,21 @@ def test_ap10_is_judged_by_today_without_a_pin():
 def test_ap10_pending_after_the_pin_is_not_late():
     pending = payment(date="2025-11-20", flag="!", approver=None, approved=None)
     assert check(pending + PIN) == []
+
+
+@pytest.mark.parametrize("flag", ["#", "?"])
+def test_a_payment_with_another_flag_is_checked_like_a_complete_one(flag):
+    """Only `!` may wait for its paperwork: a mistyped flag used to skip every check."""
+    txn = payment(flag=flag, approver=None)
+    assert check(txn) == [("AP01", line_of(0, txn))]
+    assert check(payment(flag=flag)) == []
+
+
+def test_the_split_window_cannot_be_switched_off_by_a_zero():
+    """`split-window-days 0` emptied the window before each payment (AP09 never fired); it is
+    now PL03 and the window in force before (10 days here) still applies."""
+    zero = '2025-09-01 custom "policy" "split-window-days" 0\n'
+    first = payment("2025-09-10", amount="3100.00", approved="2025-09-08")
+    second = payment("2025-09-16", amount="2600.00", approved="2025-09-15")
+    assert check(zero, first, second) == [("PL03", line_of(0, zero, first, second)),
+                                          ("AP09", line_of(2, zero, first, second))]

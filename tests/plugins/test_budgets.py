@@ -172,6 +172,71 @@ def test_bg02_malformed_budget_lines():
     assert errors == [("BG02", at[0], STOP), ("BG02", at[1], STOP), ("BG02", at[2], STOP)]
 
 
+def test_bg01_a_line_lowered_below_what_was_spent_is_reported_at_the_line():
+    """Before, a line lowered below the year's spending was reported only if more was spent
+    later (and never if nothing was)."""
+    lowered = [YEARLY, spend("2025-03-02", "9000.00"), budget("2025-07-01", OFFICE, "yearly", "8000.00")]
+    errors, at = run(*lowered)
+    assert errors == [("BG01", at[2], WARN)]
+    _entries, found, _ = loader.load_string(HEADER + "".join(lowered))
+    assert "2025年预算 调整为 8000.00 元，低于本期已发生的支出 9000.00 元，超出 1000.00 元" in found[0].message
+    # once, then not again at the next spending; a line still above the spending is clean
+    errors, at = run(*lowered, spend("2025-08-02", "100.00"))
+    assert errors == [("BG01", at[2], WARN)]
+    assert run(YEARLY, spend("2025-03-02", "9000.00"),
+               budget("2025-07-01", OFFICE, "yearly", "9000.00"))[0] == []
+
+
+def test_bg01_a_period_crossed_again_after_the_line_was_raised_is_reported_again():
+    parts = [YEARLY, spend("2025-03-02", "10500.00"),
+             budget("2025-07-01", OFFICE, "yearly", "15000.00"),  # raised (approved): within again
+             spend("2025-09-02", "4000.00"),  # 14500
+             spend("2025-10-02", "600.00")]  # 15100: over the raised line
+    errors, at = run(*parts)
+    assert errors == [("BG01", at[1], WARN), ("BG01", at[4], WARN)]
+
+
+def test_bg01_the_first_line_counts_its_whole_period():
+    """A yearly line approved in March holds for the whole year: January's spending counts
+    (before, spending before the first line's date was never counted)."""
+    parts = [spend("2025-01-10", "8000.00"), budget("2025-03-01", OFFICE, "yearly", "10000.00"),
+             spend("2025-04-01", "2500.00")]
+    errors, at = run(*parts)
+    assert errors == [("BG01", at[2], WARN)]
+    # the year before is another period: clean
+    assert run(spend("2024-12-20", "8000.00"), budget("2025-03-01", OFFICE, "yearly", "10000.00"),
+               spend("2025-04-01", "2500.00"))[0] == []
+
+
+def test_bg02_a_line_that_could_never_be_reached():
+    """A misspelt account (Beancount does not check a custom directive's accounts), a negative
+    amount, or another currency than the books': the line never applied, without a word."""
+    misspelt = f'2025-01-01 custom "budget" {OFFICE}x "yearly" 100.00 CNY\n'
+    negative = f'2025-01-01 custom "budget" {TRAVEL} "yearly" -100.00 CNY\n'
+    currency = f'2025-01-01 custom "budget" {REPAIR} "yearly" 100.00 RMB\n'
+    option = 'option "operating_currency" "CNY"\n'
+    errors, at = run(option, misspelt, negative, currency, spend("2025-03-01", "150.00"),
+                     spend("2025-03-01", "150.00", account=TRAVEL),
+                     spend("2025-03-01", "150.00", account=REPAIR))
+    assert errors == [("BG02", at[1], STOP), ("BG02", at[2], STOP), ("BG02", at[3], STOP)]
+    _entries, found, _ = loader.load_string(HEADER + option + misspelt + negative + currency)
+    assert "没有开设" in found[0].message and "不能为负数" in found[1].message
+    assert "RMB 不是账本的记账币种 CNY" in found[2].message
+    # a parent account that is only opened through its sub-accounts, and a zero line, are fine
+    errors, at = run(option, budget("2025-01-01", "Expenses:5001业务活动费用", "yearly", "100000.00"),
+                     budget("2025-01-01", TRAVEL, "yearly", "0.00"))
+    assert errors == []
+
+
+def test_bg02_two_lines_of_one_account_on_one_date():
+    """Which one held depended on the order of the files: the second is not used."""
+    errors, at = run(YEARLY, budget("2025-01-01", OFFICE, "yearly", "20000.00"),
+                     spend("2025-03-02", "15000.00"))
+    assert errors == [("BG02", at[1], STOP), ("BG01", at[2], WARN)]
+    assert run(YEARLY, budget("2025-01-02", OFFICE, "yearly", "20000.00"),
+               spend("2025-03-02", "15000.00"))[0] == []
+
+
 # -- xiaozhang check -------------------------------------------------------------------------
 
 def _check(tmp_path, *parts):

@@ -297,6 +297,94 @@ def test_ct04_a_term_not_yet_over_is_not_checked():
     assert check(*parts) == []  # the term (to 2026-01-16) and January are still running
 
 
+def test_ct04_a_term_that_ended_after_the_books_stopped_is_judged_by_the_as_of_date():
+    """The books stop in September; without a `term-end` the autumn term ends on 31 January.
+    Judged on 2026-02-10 the term is over and its loss is reported (it used to stay an open
+    term for ever, as the books never reached its end); judged on 2026-01-20 it still runs."""
+    header = HEADER.replace('2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n', "")
+    kindergarten = ('2025-08-25 custom "policy" "canteen-surplus-mode" "kindergarten"\n'
+                    '2025-08-26 custom "policy" "canteen-surplus-cap" 2\n')
+    loss = month_with_surplus(9, "10000.00", "10300.00", 26)  # -3%
+    text = header + kindergarten + "".join(loss)
+
+    def judged_on(day):
+        _entries, errors, _ = loader.load_string(text + f'{day} custom "as-of" "评判日期"\n')
+        return [(e.message[1:5], e.source["lineno"]) for e in errors]
+
+    last_income = (header + kindergarten + loss[0]).count("\n") + 1
+    assert judged_on("2026-02-10") == [("CT04", last_income)]
+    assert judged_on("2026-01-20") == []  # the term runs to 31 January: not judged yet
+    # a configured end after the books stop: judged once that day has passed
+    ended = text.replace(kindergarten, kindergarten + '2025-12-31 custom "policy" "term-end" "2025年秋季学期"\n')
+    _entries, errors, _ = loader.load_string(ended + '2026-01-05 custom "as-of" "评判日期"\n')
+    assert [e.message[1:5] for e in errors] == ["CT04"]
+    _entries, errors, _ = loader.load_string(ended + '2025-12-30 custom "as-of" "评判日期"\n')
+    assert errors == []
+
+
+def test_ct09_stores_below_zero_at_the_end_of_a_day():
+    """More issued than received: the stores account is below zero at the day's end (reported
+    once per run of such days, at that day's last movement).  Before, only the kind of each
+    movement was checked, and a negative stock went unnoticed."""
+    parts = [delivery(amount="1000.00"), issue("2025-09-05", "1200.00"),
+             issue("2025-09-06", "10.00"),  # still below zero: not again
+             delivery("2025-09-08", "500.00"),  # back above zero
+             issue("2025-09-09", "400.00")]  # below again: a new report
+    assert check(*parts) == [("CT09", line_of(1, *parts)), ("CT09", line_of(4, *parts))]
+    assert "库存为负：米面油" in messages(*parts)[0] and "-200.00 元" in messages(*parts)[0]
+    # issued before it was received on the same day (files in any order): judged at the day's end
+    same_day = [issue("2025-09-01", "800.00"), delivery("2025-09-01", "1000.00")]
+    assert check(*same_day) == []
+
+
+def test_ct09_a_negative_opening_stock_is_reported():
+    opening = txn("2025-09-01", "期初库存", (RICE, "-300.00"), (EQUITY, "300.00"))
+    assert check(opening) == [("CT09", line_of(0, opening))]
+    positive = txn("2025-09-01", "期初库存", (RICE, "300.00"), (EQUITY, "-300.00"))
+    assert check(positive) == []
+
+
+def test_ct02_meal_cards_in_debit_at_the_end_of_a_day():
+    """More eaten than paid in: the meal income did not come from money on the cards."""
+    parts = [txn("2025-09-01", "充值", (BANK, "100.00"), (CARDS, "-100.00")),
+             txn("2025-09-02", "就餐消费", (CARDS, "130.00"), (INCOME, "-130.00")),
+             txn("2025-09-03", "就餐消费", (CARDS, "10.00"), (INCOME, "-10.00"))]
+    assert check(*parts) == [("CT02", line_of(1, *parts))]
+    assert "饭卡预存为借方余额" in messages(*parts)[0] and "30.00 元" in messages(*parts)[0]
+    parts[0] = txn("2025-09-01", "充值", (BANK, "140.00"), (CARDS, "-140.00"))
+    assert check(*parts) == []
+
+
+def test_ct12_a_negative_count():
+    assert check(count("2025-09-30", RICE, "-5.00")) == [("CT12", line_of(0))]
+
+
+def test_ct12_a_supplier_record_already_run_out_on_its_own_date():
+    """A record whose food licence expired before it was written (a year typed wrong) is said
+    at the record; it is still used, so purchases are judged by it (CT06), not as unregistered."""
+    lines = ['2025-09-01 custom "supplier" "青禾市新供应商"', '  licence: "914"',
+             '  licence_expiry: "长期"', '  food_licence: "JY2"', "  food_licence_expiry: 2024-12-31",
+             '  contract: "HT3"', "  contract_start: 2025-09-01", "  contract_end: 2026-08-31", "", ""]
+    record = "\n".join(lines)
+    parts = [record, delivery("2025-09-02", "1200.00", supplier="青禾市新供应商"), issue("2025-09-02", "1200.00")]
+    assert check(*parts) == [("CT12", line_of(0, *parts)), ("CT06", line_of(1, *parts))]
+    assert "在登记之日已不能供货：食品经营许可证有效期 2024-12-31 已过" in messages(*parts)[0]
+    # a contract that starts after the record's date is fine (registered in advance)
+    early = record.replace("2024-12-31", "2027-12-31").replace("contract_start: 2025-09-01",
+                                                               "contract_start: 2025-09-10")
+    assert check(early) == []
+
+
+def test_ct12_a_supplier_registered_twice_on_one_date():
+    """Which record held depended on the order of the files: the second is not used."""
+    # the first record again, on its date, with another expiry
+    second = SUPPLIERS.split("2025-10-28")[0].replace("food_licence_expiry: 2025-10-31",
+                                                      "food_licence_expiry: 2030-01-01")
+    parts = [second, delivery("2025-11-03"), issue("2025-11-03")]
+    assert check(*parts) == [("CT12", line_of(0, *parts))]
+    assert "已登记过，同一天只能登记一条" in messages(*parts)[0]
+
+
 # -- CT05 / CT06 designated suppliers ---------------------------------------------------------
 
 def test_ct05_bulk_food_from_an_unregistered_supplier():
@@ -365,6 +453,13 @@ def test_ct07_any_food_needs_an_inspector():
 def test_ct07_pending_entries_may_wait_for_the_paperwork():
     pending = delivery(inspector=None, invoice=None).replace(" * ", " ! ", 1)
     assert check(pending, issue(amount="3860.00")) == []
+
+
+def test_a_purchase_with_another_flag_is_checked_like_a_complete_one():
+    """Only `!` may wait for its paperwork: a mistyped `#` used to skip CT05-CT08."""
+    typo = delivery(invoice=None).replace(" * ", " # ", 1)
+    assert check(typo, issue(amount="3860.00")) == [("CT08", line_of(0, typo))]
+    assert check(delivery().replace(" * ", " # ", 1), issue(amount="3860.00")) == []
 
 
 def test_ct08_every_purchase_needs_an_invoice():
@@ -510,7 +605,11 @@ def test_imported_meal_cards_keep_staff_apart_and_pass():
     export = Path(__file__).parents[1] / "importers" / "fixtures" / "mealcard" / "mealcard-staff-2025-10.csv"
     entries = MealCardImporter().extract(str(export), [])
     text = "".join(printer.format_entry(entry) + "\n" for entry in entries)
-    assert check(text) == []
+    # the export refunds 292.00 of a staff card topped up 300.00 and used 16.00: the card held
+    # money from before (its balance at the start of the books)
+    opening = txn("2025-09-30", "教职工饭卡期初余额", (BANK, "50.00"), (STAFF_CARDS, "-50.00"))
+    assert check(opening + text) == []
+    assert [code for code, _line in check(text)] == ["CT02"]  # without it: a card in debit
     staff = [e for e in entries if e.meta["card_batch"] == "饭卡-教职工消费-2025-10-08"]
     assert [(p.account, p.units.number) for p in staff[0].postings] == [
         (STAFF_CARDS, 16), (STAFF_INCOME, -16)]

@@ -189,6 +189,23 @@ CASES = {
           {COLLECTION}  15.00 CNY
           {HOMEWORK}  -15.00 CNY
         """),
+    "TL09": pay("2026-03-12", "明德区惠民生鲜超市", HOMEWORK, "50.00", source=COLLECTION,
+                marker="TL09", inspector=None),
+    # 作业本费 defined again from 2026-03-01 without its provider: the first payment after it
+    "TL10": entry("""
+        2026-03-01 custom "fee" "作业本费" "代收" 15.00 CNY
+          unit: "元/生·学期"
+          scope: "全校"
+          basis: "青禾市发展和改革委员会、青禾市教育局《关于规范中小学服务性收费和代收费管理的通知》（青发改收费〔2024〕18号）"
+          voluntary: FALSE
+          settlement: "多退少不补"
+          account: "Liabilities:2307其他应付款:230701代收费:01作业本费"
+        """) + pay("2026-03-12", "青禾市新华书店", HOMEWORK, "50.00", source=COLLECTION,
+                   marker="TL10", inspector=None),
+    "TL11": entry("""
+        ; [TL11]
+        2026-03-01 custom "policy" "remittance-days" 90
+        """),
     "TL08": entry(f"""
         ; [TL08]
         2026-03-10 * "明德区童趣文具店" "收门面押金（现金）"
@@ -269,6 +286,18 @@ CASES = {
           Expenses:5001业务活动费用:500104固定资产折旧费  100.00 CNY
           Assets:1602固定资产累计折旧:160202通用设备  -100.00 CNY
         """),
+    # a purchase cannot be entered at a nominal amount (only a donation, a free transfer in, a
+    # count surplus without a cost)
+    "AS12": pay("2026-03-10", "测试电脑公司午", EQUIPMENT, "1.00", marker="AS12",
+                **{**card("ZCT0001"), "nominal": "TRUE"}),
+    # next-month without its basis; the day after, the default (same-month) again
+    "AS13": entry("""
+        ; [AS13]
+        2026-03-10 custom "policy" "depreciation-start" "next-month"
+        2026-03-11 custom "policy" "depreciation-start" "默认"
+        """),
+    "AS14": pay("2026-03-10", "测试工程公司", EQUIPMENT, "3000.00", marker="AS14",
+                asset_id='"ZC20109999"', addition='"加装"'),
     "FE01": entry(f"""
         ; [FE01]
         2026-10-12 * "代收作业本费（插班生） 2026年秋季学期"
@@ -346,14 +375,15 @@ CASES = {
           {CANTEEN_INCOME}  -500.00 CNY
         """),
     "CT05": delivery("2026-03-11", "明德区某某批发部", "1260.00", marker="CT05"),
+    # registered while its food licence was valid; it ran out before the purchase
     "CT06": entry("""
-        2026-03-01 custom "supplier" "明德区过期粮店"
+        2026-01-05 custom "supplier" "明德区过期粮店"
           licence: "91430702MA4X00000X"
           licence_expiry: "长期"
           food_licence: "JY14307020000001"
           food_licence_expiry: 2026-02-28
           contract: "HT2026SC09"
-          contract_start: 2026-03-01
+          contract_start: 2026-01-05
           contract_end: 2026-08-31
         """) + delivery("2026-03-11", "明德区过期粮店", "1260.00", marker="CT06"),
     "CT07": delivery("2026-03-11", "青禾市丰源粮油贸易有限公司", "1260.00", marker="CT07",
@@ -384,6 +414,80 @@ CASES = {
         2026-03-10 custom "month-close" "2026-02"
         """),
 }
+# More cases of the rules above: states that start out wrong and settings that would switch a
+# rule off (issue 19, "Rules"); each still gives exactly one problem at its entry.
+CARDS = "Liabilities:2307其他应付款:230702饭卡预存"
+MEALS = "Income:4101事业收入:410102伙食费收入"
+MORE_CASES = {
+    "PL02 misspelt directive type": entry("""
+        ; [PL02]
+        2026-03-01 custom "polciy" "cash-limit" 3000.00 CNY
+        """),
+    "PL03 two term-ends on one date": entry("""
+        ; [PL03]
+        2026-07-03 custom "policy" "term-end" "2026年暑期"
+        """),
+    "PL03 split window of zero days": entry("""
+        ; [PL03]
+        2026-03-01 custom "policy" "split-window-days" 0
+        """),
+    "PL03 percent as a fraction": entry("""
+        ; [PL03]
+        2026-03-01 custom "policy" "canteen-surplus-cap" 0.08
+        """),
+    "BG01 line lowered below the spending": entry(f"""
+        ; [BG01]
+        2026-10-01 custom "budget" {OFFICE} "yearly" 0.00 CNY
+        """),
+    "BG02 line on an unopened account": entry(f"""
+        ; [BG02]
+        2026-01-01 custom "budget" {OFFICE}用品 "yearly" 1000.00 CNY
+        """),
+    "PJ03 funding lowered below the spending": entry(f"""
+        ; [PJ03]
+        2026-03-01 custom "project" "计算机教室建设2025" 1.00 CNY {EQUIPMENT}
+        """),
+    "PJ04 registration on an unopened account": entry(f"""
+        ; [PJ04]
+        2026-03-01 custom "project" "图书室建设2026" 5000.00 CNY {EQUIPMENT}99
+        """),
+    # more rice issued than held (a slip typed wrong), corrected the next day
+    "CT09 stores below zero": entry(f"""
+        ; [CT09]
+        2026-03-11 * "食堂领料出库"
+          issue_slip: "LL-TEST-09"
+          {RICE_COST}  900000.00 CNY
+          {RICE}
+
+        2026-03-12 * "冲回错录的领料单"
+          stocktake: "领料单金额录错，冲回"
+          {RICE}  900000.00 CNY
+          {RICE_COST}
+        """),
+    # a consumption batch imported twice, taken back the next day
+    "CT02 meal cards in debit": entry(f"""
+        ; [CT02]
+        2026-03-11 * "就餐消费汇总（一卡通系统）"
+          {CARDS}  900000.00 CNY
+          {MEALS}
+
+        2026-03-12 * "冲回重复导入的消费汇总"
+          {MEALS}  900000.00 CNY
+          {CARDS}
+        """),
+    "CT12 supplier record run out on its own date": entry("""
+        ; [CT12]
+        2026-03-01 custom "supplier" "明德区新登记粮店"
+          licence: "91430702MA4X00000Y"
+          licence_expiry: "长期"
+          food_licence: "JY14307020000002"
+          food_licence_expiry: 2025-12-31
+          contract: "HT2026SC10"
+          contract_start: 2026-03-01
+          contract_end: 2026-08-31
+        """),
+}
+
 # Not insertable into the example: AS11 needs a depreciation account the chart lacks (or a
 # plugin option); docs/examples/violations.beancount and tests/plugins/test_depreciation.py
 # show it.
@@ -434,3 +538,12 @@ def test_every_rule_is_in_the_catalogue():
     codes = set(re.findall(r"^; \[([A-Z]{2}\d{2})\]", violations.read_text(encoding="utf-8"),
                            flags=re.MULTILINE))
     assert codes == set(CASES) | LEDGER_LEVEL
+
+
+@pytest.mark.parametrize("name", sorted(MORE_CASES))
+def test_more_cases_give_one_problem_at_their_entry(small_school, tmp_path, name):
+    code, text = name[:4], MORE_CASES[name]
+    marker = text.splitlines().index(f"; [{code}]") + 1
+    case, errors = load_with(small_school, tmp_path, text)
+    found = [(e.message[1:5], e.source["filename"], e.source["lineno"]) for e in errors]
+    assert found == [(code, str(case), marker + 1)], [e.message for e in errors]

@@ -21,6 +21,7 @@ from asset_ledger import (
     accumulated,
     card,
     dispose,
+    next_month,
     policy,
     run,
     until,
@@ -69,9 +70,9 @@ def test_same_month_start_72_months_last_takes_the_remainder():
 def test_next_month_start():
     """10000.00 over 72 months: 138.8889 -> 138.89 x 71 = 9861.19, last 138.81; bought
     2025-09-24 under next-month: October 2025 .. September 2031."""
-    errors, entries, _ = run(policy("2025-08-25", "depreciation-start", '"next-month"'),
+    errors, entries, starts = run(next_month("2025-08-25"),
                              card("2025-09-24", "10000.00"), until("2031-12-31"))
-    assert errors == []
+    assert errors == [("AS13", starts[0])]  # the documented exception: a warning
     rows = schedule(entries)
     assert rows[0] == (dt.date(2025, 10, 31), D("138.89"))
     assert rows[-1] == (dt.date(2031, 9, 30), D("138.81"))
@@ -81,10 +82,10 @@ def test_next_month_start():
 def test_the_start_policy_is_dated():
     """7200.00 over 72 months = 100.00 a month. Same-month until 2025-12-31, next-month from
     2026-01-01: bought 2025-12-10 starts in December, bought 2026-02-10 starts in March."""
-    errors, entries, _ = run(policy("2026-01-01", "depreciation-start", '"next-month"'),
+    errors, entries, starts = run(next_month("2026-01-01"),
                              card("2025-12-10", "7200.00"),
                              card("2026-02-10", "7200.00", "ZC20260002"), until("2026-04-30"))
-    assert errors == []
+    assert errors == [("AS13", starts[0])]  # the documented exception: a warning
     assert schedule(entries) == [
         (dt.date(2025, 12, 31), D("100.00")), (dt.date(2026, 1, 31), D("100.00")),
         (dt.date(2026, 2, 28), D("100.00")), (dt.date(2026, 3, 31), D("200.00")),
@@ -108,11 +109,11 @@ def test_mid_life_disposal_same_month_stops_before_the_disposal_month():
 def test_mid_life_disposal_next_month_depreciates_the_disposal_month():
     """Next-month from 2027-01-01 (the purchase stays same-month): the disposal month March
     2027 is still depreciated, 19 x 722.22 = 13722.18, net book value 38277.82."""
-    errors, entries, _ = run(policy("2027-01-01", "depreciation-start", '"next-month"'),
+    errors, entries, starts = run(next_month("2027-01-01"),
                              card("2025-09-24", "52000.00", quantity=4),
                              dispose("2027-03-15", "ZC20250001", "报废", "52000.00", "13722.18",
                                      "38277.82"), until("2027-12-31"))
-    assert errors == []
+    assert errors == [("AS13", starts[0])]  # the documented exception: a warning
     rows = schedule(entries)
     assert rows[0][0] == dt.date(2025, 9, 30) and rows[-1][0] == dt.date(2027, 3, 31)
     assert sum(a for _, a in rows) == D("13722.18")

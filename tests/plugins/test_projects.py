@@ -198,3 +198,36 @@ def test_pj04_a_quoted_allowed_account_is_accepted():
     assert errors == []
     errors, at = run(f'2025-10-09 custom "project" "{LAB}" 265000.00 CNY "计算机"\n')
     assert errors == [("PJ04", at[0])]
+
+
+# -- states that start out wrong, settings that would switch the rule off ----------------------
+
+def test_pj03_a_registration_lowering_the_funding_below_the_spending_is_reported_there():
+    """Before, a lowered funding was reported only at a later payment (never without one)."""
+    parts = [register("2025-10-09", "100000.00"), buy("2025-10-20", "90000.00"),
+             register("2025-11-01", "80000.00")]
+    errors, at = run(*parts)
+    assert errors == [("PJ03", at[2])]
+    _entries, found, _ = loader.load_string(HEADER + "".join(parts))
+    assert "资金总额调整为 80000.00 元，低于已累计支出 90000.00 元" in found[0].message
+    # not repeated at the next payment while still over; a funding still covering it is clean
+    errors, at = run(*parts, buy("2025-11-05", "100.00"))
+    assert errors == [("PJ03", at[2])]
+    assert run(*parts[:2], register("2025-11-01", "90000.00"))[0] == []
+
+
+def test_pj04_a_registration_that_could_never_be_used():
+    """A misspelt account (Beancount does not check a custom directive's accounts) or a negative
+    funding; a second registration of one name on one date (which one held depended on the
+    order of the files)."""
+    misspelt = register("2025-10-09", "265000.00", EQUIPMENT + "x")
+    negative = register("2025-10-09", "-5000.00", name="校舍维修2025")
+    errors, at = run(misspelt, negative)
+    assert errors == [("PJ04", at[0]), ("PJ04", at[1])]
+    _entries, found, _ = loader.load_string(HEADER + misspelt + negative)
+    assert "没有开设" in found[0].message and "不能为负数" in found[1].message
+    twice = [register("2025-10-09", "100000.00"), register("2025-10-09", "200000.00")]
+    errors, at = run(*twice, buy("2025-11-01", "150000.00"))
+    assert errors == [("PJ04", at[1]), ("PJ03", at[2])]  # the second is not used
+    # a parent account opened only through its sub-accounts is fine
+    assert run(register("2025-10-09", "265000.00", ASSETS))[0] == []

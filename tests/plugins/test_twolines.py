@@ -325,24 +325,123 @@ def test_tl04_remittance_days_change_by_date():
     assert errors == [("TL04", at[0])]
 
 
-def test_tl04_one_report_per_overdue_spell():
+def test_tl04_each_collection_found_late_is_reported_once_with_its_amount():
+    """Old behaviour: one report per "spell" of overdue money (a second collection that fell
+    late while the first was still unpaid went unreported).  Now every collection found late
+    is reported once, at itself, with the amount newly overdue."""
     parts = [collect("2025-09-01"), collect("2025-09-08"), collect("2025-09-15"),
-             collect("2025-09-22"), remit("2025-09-29", "450.00"),  # still overdue after it
-             remit("2025-10-06", "1350.00"),  # all paid: the spell ends
-             collect("2025-10-13"), remit("2025-10-31", "450.00")]  # a new spell
+             collect("2025-09-22"), remit("2025-09-29", "450.00"),
+             remit("2025-10-06", "1350.00"),  # all paid, late
+             collect("2025-10-13"), remit("2025-10-31", "450.00")]  # late again
     errors, at = run(*parts, policy=DAYS5)
-    assert errors == [("TL04", at[0]), ("TL04", at[6])]
+    assert errors == [("TL04", at[0]), ("TL04", at[1]), ("TL04", at[2]), ("TL04", at[3]),
+                      ("TL04", at[6])]
+    found = messages(*parts, policy=DAYS5)
+    assert all("仍有 450.00 元超期未缴" in m for m in found)
 
 
-def test_tl04_a_new_spell_starts_when_the_overdue_money_is_paid_even_if_some_is_left():
-    # weekly remittances that never empty the account: each late one is its own violation
+def test_tl04_a_lag_of_one_collection_is_one_shortfall():
+    """Weekly remittances that never empty the account: the 09-01 fee is late, and the
+    account stays 450.00 behind until 09-20.  Old behaviour: a second report at the 09-11
+    collection, which first in, first out made look late; the ledger cannot tell it from a
+    school whose 09-11 fee was remitted on 09-12 and whose 09-01 fee was paid on 09-20."""
     parts = [collect("2025-09-01"), collect("2025-09-08"),
-             remit("2025-09-10", "450.00"),  # the 09-01 fee, late
+             remit("2025-09-10", "450.00"),
              collect("2025-09-11"),
-             remit("2025-09-12", "450.00"),  # the 09-08 fee, on time
-             remit("2025-09-20", "450.00")]  # the 09-11 fee, late
+             remit("2025-09-12", "450.00"),
+             remit("2025-09-20", "450.00")]  # the last 450.00 behind: the shortfall cleared
     errors, at = run(*parts, policy=DAYS5)
-    assert errors == [("TL04", at[0]), ("TL04", at[3])]
+    assert errors == [("TL04", at[0])]
+
+
+def messages(*parts, policy="", as_of="last"):
+    header = HEADER + policy
+    if as_of == "last":
+        as_of = max(part[:10] for part in parts)
+    _entries, errors, _ = loader.load_string(header + "".join(parts) + (pin(as_of) if as_of else ""))
+    return [error.message for error in errors]
+
+
+# a school that once fell 450.00 behind and then remits every later month's fees on time
+SHORT_SEPTEMBER = [collect("2025-09-01"), collect("2025-09-08", student="202001034"),
+                   remit("2025-09-20", "450.00")]  # one of the two: 450.00 short
+ON_TIME_LATER = [part for month in ("10", "11", "12") for part in (
+    collect(f"2025-{month}-03", student="202001046"), remit(f"2025-{month}-10", "450.00"))] + [
+    part for month in ("03", "04", "09") for part in (
+        collect(f"2026-{month}-03", student="202001046"), remit(f"2026-{month}-10", "450.00"))]
+
+
+def test_tl04_one_shortfall_is_reported_once_at_the_late_collection_not_at_later_ones():
+    """Issue 19: first in, first out moved the September shortfall onto the last collection
+    of every later month, so correct entries got errors.  Now: one TL04 at the collection
+    that is late (09-08: the 09-20 remittance paid the older one), for 450.00, found on the
+    first day after the deadline; the later collections, remitted in full, are clean (and the
+    year end does not report the same 450.00 again)."""
+    parts = SHORT_SEPTEMBER + ON_TIME_LATER
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[1])]
+    (found,) = messages(*parts)
+    assert "住宿费 2025-09-08 收取，最迟应于 2025-09-30 上缴财政，截至 2025-10-03 仍有 450.00 元超期未缴" \
+        in found
+
+
+def test_tl04_the_correct_later_collections_alone_are_clean():
+    assert run(*ON_TIME_LATER)[0] == []
+
+
+def test_tl04_a_late_remittance_clears_the_shortfall_and_a_new_one_is_reported_again():
+    """The 450.00 is paid late on 2025-11-20: nothing more is reported for it (its TL04
+    stays, at the late collection).  A shortfall after that is new: reported at its own
+    collection."""
+    catch_up = remit("2025-11-20", "450.00")
+    later = [collect("2026-03-03", student="202001046"), other("2026-04-02")]  # not remitted
+    parts = SHORT_SEPTEMBER + ON_TIME_LATER[:4] + [catch_up] + later
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[1]), ("TL04", at[-2])]
+    # without the catch-up the March collection is still late on its own: 900.00 held, 450.00 new
+    parts = SHORT_SEPTEMBER + ON_TIME_LATER[:4] + later
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[1]), ("TL04", at[-2])]  # (no TL05 for the same 450.00)
+    assert "截至 2026-04-02 仍有 450.00 元超期未缴" in messages(*parts)[-1]
+
+
+def test_tl04_partial_remittances_report_the_part_that_is_short():
+    parts = [collect("2025-09-01", amount="1000.00"), remit("2025-09-20", "600.00"),  # 400 short
+             collect("2025-10-03", amount="1000.00"), remit("2025-10-10", "1000.00"),  # on time
+             collect("2025-11-03", amount="1000.00"), remit("2025-11-10", "700.00"),  # 300 short
+             other("2025-12-05")]
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[0]), ("TL04", at[4])]
+    found = messages(*parts)
+    assert "2025-09-01 收取" in found[0] and "仍有 400.00 元超期未缴" in found[0]
+    assert "2025-11-03 收取" in found[1] and "仍有 300.00 元超期未缴" in found[1]
+
+
+def test_tl04_several_2103_sub_accounts_keep_their_own_shortfall():
+    """A shortfall on 住宿费 is not moved onto 国有资产处置收入 collections remitted on time,
+    even when the remittance is booked to the parent 2103 account."""
+    parts = SHORT_SEPTEMBER + [
+        txn("2025-10-08", "出售报废电脑残值", (BASIC, "800.00"), (DISPOSAL, "-800.00"),
+            item="国有资产处置收入"),
+        remit("2025-10-09", "800.00", account=TREASURY),  # the parent: pays the 800.00
+        txn("2025-11-05", "出售报废课桌椅残值", (BASIC, "300.00"), (DISPOSAL, "-300.00"),
+            item="国有资产处置收入"),
+        remit("2025-11-06", "300.00", account=DISPOSAL),
+        other("2025-12-05")]
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[1])]
+    # a shortfall on the other sub-account is its own
+    parts[-2] = remit("2025-11-06", "100.00", account=DISPOSAL)
+    errors, at = run(*parts)
+    assert errors == [("TL04", at[1]), ("TL04", at[-3])]
+
+
+def test_tl04_a_collection_whose_deadline_is_still_ahead_on_the_as_of_date_is_not_late():
+    parts = SHORT_SEPTEMBER + [collect("2025-10-20", student="202001046")]
+    errors, at = run(*parts, as_of="2025-10-31")  # its deadline is the 31st: not yet late
+    assert errors == [("TL04", at[1])]
+    errors, at = run(*parts, as_of="2025-11-01")
+    assert errors == [("TL04", at[1]), ("TL04", at[3])]
 
 
 def test_tl04_remittance_booked_to_the_parent_2103_account():
@@ -578,3 +677,129 @@ def test_tl01_a_generic_2103_sub_account_does_not_make_every_other_income_a_fee(
     income = txn("2025-11-05", "收到捐赠", (BASIC, "300.00"), (OTHER_INCOME, "-300.00"))
     errors, _ = run(income, policy=generic)
     assert errors == []
+
+
+# -- TL09 / TL10: 代收费 paid only to the item's provider, or refunded ---------------------------
+
+def fee_item(name, account, provider=None, date="2025-08-25"):
+    lines = [f'{date} custom "fee" "{name}" "代收" 15.00 CNY', '  unit: "元/生·学期"', '  scope: "全校"',
+             '  basis: "青发改收费〔2024〕18号"', "  voluntary: FALSE", '  settlement: "多退少不补"',
+             f'  account: "{account}"']
+    if provider:
+        lines.append(f'  provider: "{provider}"')
+    return "\n".join(lines) + "\n"
+
+
+ITEMS = fee_item("作业本费", BOOKS, "青禾市新华书店") + fee_item("教辅资料费", AIDS, "青禾市教辅书店")
+CANTEEN_SUPPLIER = "明德区惠民生鲜超市"
+
+
+def test_tl09_agency_fees_paid_to_the_provider_or_refunded_pass():
+    parts = [agency("2025-09-01", "150.00"), agency("2025-09-01", "60.00", account=AIDS, item="教辅资料费"),
+             pay_provider("2025-09-10", "120.00"),
+             pay_provider("2025-09-10", "50.00", account=AIDS, payee="青禾市教辅书店"),
+             refund("2025-12-20", "30.00"),  # 期末清退 to the student
+             txn("2025-12-20", "教辅资料费期末清退", (AIDS, "10.00"), (AGENCY_BANK, "-10.00"),
+                 payee="六(1)班学生家长", refund_each="1.00", **{"class": "六(1)班"}),
+             txn("2025-12-21", "作业本费调整至教辅资料费", (BOOKS, "5.00"), (AIDS, "-5.00"))]
+    assert run(*parts, policy=ITEMS)[0] == []
+
+
+def test_tl09_agency_fees_paid_to_a_canteen_supplier():
+    """Issue 19: 代收费 paid to someone other than the item's provider was not flagged."""
+    wrong = pay_provider("2025-09-12", "80.00", payee=CANTEEN_SUPPLIER)
+    nobody = txn("2025-09-13", "支付作业本款", (BOOKS, "20.00"), (AGENCY_BANK, "-20.00"))  # no payee
+    parent = pay_provider("2025-09-14", "30.00", account=AGENCY, payee=CANTEEN_SUPPLIER)
+    parts = [agency("2025-09-01", "150.00"), wrong, nobody, parent,
+             pay_provider("2025-09-15", "20.00", account=AGENCY)]  # the parent, to a provider: fine
+    errors, at = run(*parts, policy=ITEMS)
+    assert errors == [("TL09", at[1]), ("TL09", at[2]), ("TL09", at[3])]
+    found = messages(*parts, policy=ITEMS)
+    assert "代收费 作业本费 的款项 80.00 元付给了“明德区惠民生鲜超市”，不是该项目的提供方 “青禾市新华书店”" \
+        in found[0]
+    assert "没有写收款方" in found[1]
+    assert "作业本费、教辅资料费" in found[2]
+    # without the fee definitions there is nothing to check against (the fee rule, FE02)
+    assert run(*parts)[0] == []
+
+
+def test_tl09_follows_the_provider_in_force_on_the_day():
+    change = fee_item("作业本费", BOOKS, "青禾市文华纸品公司", date="2026-02-01")
+    parts = [agency("2025-09-01", "150.00"), pay_provider("2025-09-10", "50.00"),
+             pay_provider("2026-02-10", "50.00"),  # the old provider after the change
+             pay_provider("2026-02-11", "50.00", payee="青禾市文华纸品公司")]
+    errors, at = run(*parts, policy=ITEMS + change)
+    assert errors == [("TL09", at[2])]
+
+
+def test_tl10_an_item_without_a_provider_cannot_be_checked_and_says_so_once():
+    items = fee_item("作业本费", BOOKS) + fee_item("教辅资料费", AIDS, "青禾市教辅书店")
+    parts = [agency("2025-09-01", "150.00"), pay_provider("2025-09-10", "50.00"),
+             pay_provider("2025-09-11", "50.00", payee=CANTEEN_SUPPLIER),
+             refund("2025-12-20", "50.00")]
+    errors, at = run(*parts, policy=items)
+    assert errors == [("TL10", at[1])]
+    assert "作业本费" in messages(*parts, policy=items)[0]
+
+
+# -- blind spots: a state that starts out wrong, a setting that switches a check off -------------
+
+def test_opening_balances_that_start_out_wrong_are_reported_like_any_receipt():
+    """Balances carried in from before the books are receipts on the opening day: 2103 must be
+    remitted by its deadline, 代收费 settled at the term's end, cash within the limit."""
+    opening = txn("2025-08-31", "期初余额（上年结转）", (BASIC, "20000.00"), (CASH, "1200.00"),
+                  (DORM, "-1350.00"), (BOOKS, "-300.00"), OPENING)
+    settled = [remit("2025-09-05", "1350.00"), pay_provider("2025-09-20", "300.00"),
+               other("2026-03-15")]
+    assert run(opening, *settled, policy=DAYS5)[0] == []
+    errors, at = run(opening, other("2025-09-10"), other("2026-03-15"), policy=DAYS5)
+    assert errors == [("TL04", at[0]), ("TL07", at[0])]
+    too_much_cash = txn("2025-08-31", "期初余额（上年结转）", (BASIC, "20000.00"), (CASH, "8000.00"),
+                        OPENING)
+    errors, at = run(too_much_cash, other("2025-09-01"))
+    assert errors == [("TL08", at[0])]
+
+
+def test_remittance_days_zero_means_the_same_day():
+    days0 = policy('"remittance-days" 0')
+    assert run(collect("2025-09-01"), remit("2025-09-01", "450.00"), other("2025-09-02"),
+               policy=days0)[0] == []
+    errors, at = run(collect("2025-09-01"), remit("2025-09-02", "450.00"), policy=days0)
+    assert errors == [("TL04", at[0])]
+
+
+def test_a_negative_remittance_days_is_refused_and_the_default_still_applies():
+    first = HEADER.count("\n") + 1
+    errors, at = run(collect("2025-09-03"), other("2025-10-01"), policy=policy('"remittance-days" -5'))
+    assert errors == [("PL03", first), ("TL04", at[0])]  # by the month's end, the default
+
+
+def test_tl11_a_remittance_or_settle_days_that_switches_the_check_off():
+    first = HEADER.count("\n") + 1
+    lenient = policy('"remittance-days" 365', '"settle-days" 400')
+    parts = [collect("2025-09-03"), agency("2025-09-03", "15.00"), other("2026-04-01")]
+    errors, at = run(*parts, policy=lenient)
+    # said at the directives; the year end still finds the 2103 money (TL05)
+    assert errors == [("TL11", first), ("TL11", first + 1), ("TL05", at[0])]
+    assert run(collect("2025-09-03"), remit("2025-10-03", "450.00"),
+               policy=policy('"remittance-days" 31', '"settle-days" 60'))[0] == []
+
+
+def test_tl11_a_term_end_left_out_is_reported_at_the_first_agency_fee_of_the_long_term():
+    fall = '2026-01-16 custom "policy" "term-end" "2025年秋季学期"\n'
+    spring = '2026-07-03 custom "policy" "term-end" "2026年春季学期"\n'
+    parts = [other("2025-12-01"), agency("2026-03-02", "15.00"), other("2026-10-31")]
+    # spring's end left out and the books run on 288 days after the last term-end: said once,
+    # by the policy rule at that term-end (PL03), not again here
+    errors, at = run(*parts, policy=fall)
+    assert errors == [("PL03", HEADER.count("\n") + 1)]
+    # a term-end left out between two others: a "term" of 364 days
+    later = '2027-01-15 custom "policy" "term-end" "2026年秋季学期"\n'
+    errors, at = run(*parts, policy=fall + later)
+    assert errors == [("TL11", at[1])]
+    assert "所属学期自 2026-01-17 起到 2027-01-15 已 364 天没有学期结束" in \
+        messages(*parts, policy=fall + later)[0]
+    errors, at = run(*parts, policy=fall + spring)  # with it, TL07 does its work
+    assert errors == [("TL07", at[1])]
+    assert run(other("2025-12-01"), agency("2026-03-02", "15.00"), pay_provider("2026-06-20", "15.00"),
+               other("2026-10-31"), policy=fall + spring)[0] == []

@@ -192,7 +192,7 @@ def test_example_depreciation_and_changes_reconcile(example):
     entries, options_map = example
     table = asset_years.build_depreciation(entries, options_map, 2026)
     _types, rows = query.run_query(entries, options_map, (
-        "SELECT sum(number) WHERE account ~ '500104' AND year = 2026"))
+        "SELECT sum(number) WHERE account ~ '(500104|510104)固定资产折旧费' AND year = 2026"))
     assert table.total == rows[0][0] == table.ledger_total
     for year in (2025, 2026):
         changes = asset_years.build_changes(entries, options_map, year)

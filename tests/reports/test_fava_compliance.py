@@ -250,3 +250,34 @@ def test_project_spent_exactly_is_used_up_not_near():
     entries, errors, options_map = loader.load_string(text)
     rows = {row.name: row for row in compliance.build(entries, errors, options_map).projects}
     assert (rows["图书室建设2025"].used, rows["图书室建设2025"].state) == (Decimal("100.0"), "已用完")
+
+
+def test_changes_outside_the_pages_are_shown_as_not_in_the_history(tmp_path):
+    """A ledger folder in its own git repository: a file changed by hand (not saved through
+    the pages, so not committed) is named on the 合规 page; after a commit the notice is gone."""
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "books"
+    folder.mkdir()
+    ledger = folder / "main.beancount"
+    shutil.copy(FIXTURE, ledger)
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=会计", "-c", "user.email=kj@example.org", *args],
+                       cwd=folder, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "开始")
+    client, slug, _ledger = fava_client(ledger)
+    clean = client.get(page_url(slug)).get_data(as_text=True)
+    assert "尚未记入修改历史" not in clean
+
+    ledger.write_text(ledger.read_text(encoding="utf-8") + "\n; 手工修改\n", encoding="utf-8")
+    changed = client.get(page_url(slug)).get_data(as_text=True)
+    assert "尚未记入修改历史" in changed
+    assert "main.beancount" in text_of(changed).split("尚未记入修改历史")[1][:200]
+
+    git("commit", "-q", "-am", "确认手工修改")
+    assert "尚未记入修改历史" not in client.get(page_url(slug)).get_data(as_text=True)

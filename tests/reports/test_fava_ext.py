@@ -59,6 +59,7 @@ def test_ledger_loads_without_errors(fixture_app):
         ("Disclosure", "收费公示"),
         ("Canteen", "食堂"),
         ("FixedAssets", "固定资产"),
+        ("Statements", "财务报表"),
     ]
 
 

@@ -13,6 +13,7 @@ from beancount import loader
 from beancount.core import data
 from click.testing import CliRunner
 
+from xiaozhang import chart
 from xiaozhang.cli import main
 from xiaozhang.reports import monthly
 from xiaozhang.reports.document import pdf_text
@@ -144,10 +145,15 @@ def test_example_reports_reconcile_with_the_ledger(example, period):
     entries, options_map = example
     p = Period.parse(period)
     income = monthly.build_income(entries, options_map, p)
-    assert income.income_total.month == -postings(entries, p.first, p.last, "Income:")
-    assert income.income_total.year == -postings(entries, p.year_start, p.last, "Income:")
-    assert income.expense_total.month == postings(entries, p.first, p.last, "Expenses:")
-    assert income.expense_total.year == postings(entries, p.year_start, p.last, "Expenses:")
+    # the canteen's cost (500106, its only expense account) is netted out of both totals
+    # (补充规定 三: 食堂净收入 under 其他收入), so the totals are the ledger's less it
+    canteen_month = postings(entries, p.first, p.last, chart.CANTEEN_COST)
+    canteen_year = postings(entries, p.year_start, p.last, chart.CANTEEN_COST)
+    assert canteen_year > 0 and (income.canteen_cost == (canteen_month, canteen_year))
+    assert income.income_total.month == -postings(entries, p.first, p.last, "Income:") - canteen_month
+    assert income.income_total.year == -postings(entries, p.year_start, p.last, "Income:") - canteen_year
+    assert income.expense_total.month == postings(entries, p.first, p.last, "Expenses:") - canteen_month
+    assert income.expense_total.year == postings(entries, p.year_start, p.last, "Expenses:") - canteen_year
     budget = monthly.build_budget(entries, options_map, p)
     assert budget.rows
     for row in budget.rows:
@@ -164,10 +170,12 @@ def test_example_reports_reconcile_with_the_ledger(example, period):
 
 
 def test_the_overview_doc_figures_match_the_income_statement(example):
-    """docs/overview.md quotes October 2025; the 收入费用表 of that month says the same."""
+    """docs/overview.md quotes October 2025 (gross: the canteen's meal income and cost included);
+    the 收入费用表 of that month nets the canteen (补充规定 三) and has the same 本期盈余."""
     income = monthly.build_income(*example, Period(2025, 10))
     doc = (ROOT / "docs" / "overview.md").read_text(encoding="utf-8")
-    assert f"{income.income_total.month:,.2f} 元" in doc and f"{income.surplus.month:,.2f} 元" in doc
+    gross = income.income_total.month + income.canteen_cost[0]
+    assert f"{gross:,.2f} 元" in doc and f"{income.surplus.month:,.2f} 元" in doc
 
 
 @pytest.mark.parametrize(("command", "title", "expected"), [

@@ -68,6 +68,7 @@ def run(config: ExampleConfig) -> Generated:
         school.yearly_projects(ex, school_year)
     assets.changes()
     school.pending_entries(ex)
+    school.statement_items(ex)
     school.quota(ex, months)
     return Generated(ex, canteen, assets)
 

@@ -108,10 +108,12 @@ def policy_file(ex: Example) -> str:
 {start} custom "policy" "settle-days" 30
 {start} custom "policy" "disclosure-days" 15
 
-; 固定资产：单位价值标准（一般 / 专用设备）、折旧起始月份（same-month 当月 / next-month 次月）
+; 固定资产：单位价值标准（一般 / 专用设备）、折旧起始月份（当月增加当月计提，应用指南）
 {start} custom "policy" "asset-threshold" 1000.00 CNY
 {start} custom "policy" "asset-threshold-special" 1500.00 CNY
 {start} custom "policy" "depreciation-start" "same-month"
+; 行政及后勤部门：其费用和所用固定资产的折旧记 5101 单位管理费用，其余部门记 5001 业务活动费用
+{start} custom "policy" "admin-depts" "办公室、校长室、总务处、财务室"
 
 ; 食堂：伙食结余率上限（%，每月和每学期）、大宗食材标准（定点采购、双人验收）、证照到期提醒天数
 """ + canteen_policy(start) + """

@@ -30,6 +30,7 @@ from xiaozhang.example.context import PROCUREMENT_THRESHOLD, Example
 from xiaozhang.example.dates import weekday_on_or_after
 from xiaozhang.example.entries import Txn, merge
 from xiaozhang.example.people import ACCOUNTANT, CASHIER, DIRECTOR, PRINCIPAL, TEACHERS
+from xiaozhang.model import uses
 from xiaozhang.model.money import yuan
 
 
@@ -112,9 +113,11 @@ def running_costs(ex: Example, year: int, month: int) -> None:
         return
     day = weekday_on_or_after(dt.date(year, month, 6))
     rng = ex.rng
+    # the administrative offices' supplies: 行政及后勤, 5101 单位管理费用 (xiaozhang.model.uses)
     ex.spend(day, rng.choice(("青禾市文华办公用品商行", "明德区晨光文具店", "青禾市百汇办公用品有限公司")),
-             "购办公用品（纸张、墨盒、文具）", chart.goods_services("30201"),
-             yuan(ex.amount(1200, 4200) * scale), inspector=DIRECTOR, kind="purchase")
+             "购办公用品（纸张、墨盒、文具）", uses.goods_services("30201", _office_use()),
+             yuan(ex.amount(1200, 4200) * scale), inspector=DIRECTOR, kind="purchase",
+             extra=[("dept", OFFICE)])
     if month in (9, 10, 11, 12, 3, 4, 5, 6):
         ex.spend(day + dt.timedelta(days=7), "青禾市彩虹印务有限公司", "印制试卷、学籍材料",
                  chart.goods_services("30202"), yuan(ex.amount(1400, 3600) * scale),
@@ -137,10 +140,19 @@ def running_costs(ex: Example, year: int, month: int) -> None:
         ex.spend(day + dt.timedelta(days=10), "明德区城市绿化服务站", "校园绿化养护劳务费",
                  chart.goods_services("30226"), yuan(ex.amount(2100, 4200)),
                  source=BANK_BASIC, handler=DIRECTOR)
-    # 工会经费: 2% of the month's base pay, from the basic account
+    # 工会经费: 2% of the month's base pay, from the basic account; borne by the school as a
+    # whole, so 5101 单位管理费用 whatever the department (制度 5101, xiaozhang.model.uses)
     ex.spend(weekday_on_or_after(dt.date(year, month, 25)), "青禾市明德区实验小学工会委员会",
-             "拨付工会经费", chart.goods_services("30228"), yuan(ex.amount(2600, 2700) * scale),
+             "拨付工会经费", uses.goods_services("30228", uses.use_of(None, frozenset(), "30228")),
+             yuan(ex.amount(2600, 2700) * scale),
              handler=CASHIER)
+
+
+OFFICE = "办公室"  # the administrative office (行政及后勤 under the default `admin-depts`)
+
+
+def _office_use() -> str:
+    return uses.use_of(OFFICE, uses.parse_depts(None))
 
 
 def petty_cash(ex: Example, year: int, month: int) -> None:
@@ -154,12 +166,14 @@ def petty_cash(ex: Example, year: int, month: int) -> None:
             ("handler", CASHIER), ("reviewer", ACCOUNTANT), ("approver", PRINCIPAL),
             ("approved", day),
         ], [(CASH, draw), (BANK_BASIC, -draw)]))
-    for offset, shop, what, account in (
-            (4, "明德区学苑文具店", "购买粉笔、板擦等零星教学用品", "30201"),
-            (15, "顺丰速运青禾明德营业部", "支付快递及邮寄费", "30207")):
+    for offset, shop, what, account, dept in (
+            (4, "明德区学苑文具店", "购买粉笔、板擦等零星教学用品", "30201", None),
+            (15, "顺丰速运青禾明德营业部", "支付快递及邮寄费（办公室）", "30207", OFFICE)):
         amount = ex.amount(46, 380)
-        ex.spend(day + dt.timedelta(days=offset), shop, what, chart.goods_services(account),
-                 amount, source=CASH, inspector=DIRECTOR if account == "30201" else None)
+        use = uses.use_of(dept, uses.parse_depts(None))
+        ex.spend(day + dt.timedelta(days=offset), shop, what, uses.goods_services(account, use),
+                 amount, source=CASH, inspector=DIRECTOR if account == "30201" else None,
+                 extra=[("dept", dept)] if dept else None)
 
 
 def interest(ex: Example, year: int, month: int) -> None:
@@ -261,6 +275,33 @@ def yearly_projects(ex: Example, school_year: int) -> None:
                meta, ZERO_BALANCE, ())
 
 
+def statement_items(ex: Example) -> None:
+    """What the statements and 三公经费 need a case of (docs/statements.md): a 政府性基金 grant
+    (彩票公益金, 4001 政府性基金拨款) spent on sports equipment, and a 公务接待 meal paid from the
+    fiscal quota.  Their own random stream, so the rest of the example stays as it was."""
+    import random
+
+    rng = random.Random(ex.config.seed + 16)
+    day = dt.date(2026, 5, 11)
+    if day > END or day < ex.config.start:
+        return
+    grant = yuan(30000)
+    ex.books.add(Txn(day, "*", "青禾市明德区财政局", "下达中央专项彩票公益金（政府性基金）支持学校体育器材", [
+        ("reviewer", ACCOUNTANT)], [(ZERO_BALANCE, grant), (chart.FISCAL_INCOME_GOVERNMENT_FUND, -grant)],
+        numbered=False))
+    for day, payee, narration, code, amount, inspector, extra in (
+        (dt.date(2026, 5, 26), "青禾市强身体育用品有限公司", "购篮球、跳绳、软式排球等体育器材（彩票公益金）",
+         "30218", yuan("28650.00"), f"{TEACHERS[5]},{DIRECTOR}", [("procurement", "询价"), ("quotes", 3)]),
+        (dt.date(2026, 4, 16), "青禾市明德饭店", "接待区教育局督导检查组工作餐（公务接待）",
+         "30217", yuan("386.00"), None, [("sangong", "公务接待费")]),
+    ):
+        meta = ex.approvals(day, amount, inspector=inspector, rng=rng) + extra
+        meta += [("invoice", f"{day.year % 100}{rng.randrange(10**6, 10**7)}{day:%m%d}"), ("attachments", 3)]
+        ex.count_spending(day, chart.goods_services(code), amount, ZERO_BALANCE)
+        ex.books.add(Txn(day, "*", payee, narration, merge(meta),
+                         [(chart.goods_services(code), amount), (ZERO_BALANCE, -amount)], numbered=False))
+
+
 def pending_entries(ex: Example) -> None:
     """Two entries still waiting for signatures at the end of the books (待审批)."""
     for day, payee, narration, code, amount, source, meta in (
@@ -310,7 +351,7 @@ def budgets(ex: Example) -> list[str]:
     whole-year line, so that Fava's pro-rated view of it stays meaningful."""
     lines = []
     for (year, account), actual in sorted(ex.budget_actual.items()):
-        if not account.startswith(chart.GOODS_SERVICES):
+        if not account.startswith((chart.GOODS_SERVICES, chart.ADMIN_GOODS_SERVICES)):
             continue
         first = max(ex.config.start, dt.date(year, 1, 1))
         last = min(END, dt.date(year, 12, 31))

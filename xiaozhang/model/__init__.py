@@ -11,7 +11,8 @@ the importers or the reports (arrows point down only: they import the model).
     canteen   the canteen's accounts and its monthly tally
     assets    the asset register (cards, disposals, transfers) read once per load
     asset_cards  the asset categories, the card and the depreciation schedule
-    treasury  应缴财政款 and 代收费 lots (first in first out), their deadlines, the cash on hand
+    treasury  应缴财政款 and 代收费: the walk, their deadlines, the cash on hand, what is late
+    lots      receipts held first in, first out (cumulative sums), for the treasury walk
     budgets   budget lines and their execution
     projects  earmarked projects (专项) and their spending
     generated the marker of the entries our generators add

@@ -35,25 +35,69 @@ def account_label(account: str) -> str:
 CATEGORIES: tuple[str, ...] = tuple(name for _code, name in chart.ASSET_CATEGORIES)
 FIXED_ACCOUNTS = {name: chart.fixed_asset_account(name) for name in CATEGORIES}
 SPECIAL_EQUIPMENT = "专用设备"
-# 财会〔2017〕4号 表1: the minimum useful life (years) of each sub-category; None: not depreciated
-# (单独计价入账的土地, 动植物). Categories absent here (文物和陈列品, 图书档案) are not depreciated
-# and have no sub-category.
-SUBCATEGORIES: dict[str, dict[str, int | None]] = {
+
+
+class LifeRule(NamedTuple):
+    """The useful life (years) a sub-category may take.
+
+    school    中小学校补充规定 附表2 (中小学校固定资产折旧年限表): the life a school uses
+              ("通常情况下，中小学校应当按照附表2规定确定…折旧年限"); None: no line in 附表2
+    minimum   财会〔2017〕4号 政府固定资产折旧年限表: the lower bound ("不低于…" or the low end of
+              a range); None: the sub-category is not in that table
+    maximum   the upper end of the range of that table (专用设备 "10—15年"); None: no upper bound
+    """
+
+    school: int | None
+    minimum: int | None
+    maximum: int | None = None
+
+    @property
+    def floor(self) -> int:
+        """The lowest life accepted: 附表2's where it has a line, else the general table's."""
+        return self.school if self.school is not None else self.minimum
+
+    @property
+    def default(self) -> int:
+        """The life a school's card takes when it does not say: 附表2, else the general minimum."""
+        return self.floor
+
+
+def _rule(school: int | None, minimum: int | None = None, maximum: int | None = None) -> LifeRule:
+    return LifeRule(school, school if minimum is None else minimum, maximum)
+
+
+# The life table (ONE definition): category -> sub-category -> LifeRule, or None for what is
+# never depreciated (单独计价入账的土地, 动植物: 准则第3号 第十七条). Categories absent here
+# (文物和陈列品, 图书档案) are not depreciated and have no sub-category. `_rule(n)`: 附表2 gives
+# n years and the general table's minimum is the same n; `_rule(None, a, b)`: 附表2 has no line,
+# the general table gives a (to b) years.
+LIFE_RULES: dict[str, dict[str, LifeRule | None]] = {
     "房屋及构筑物": {
-        "钢结构房屋": 50, "钢筋混凝土结构房屋": 50, "砖混结构房屋": 30, "砖木结构房屋": 30,
-        "简易房": 8, "房屋附属设施": 8, "构筑物": 8, "土地": None,
+        "钢结构房屋": _rule(50), "钢筋混凝土结构房屋": _rule(50), "砖混结构房屋": _rule(30),
+        "砖木结构房屋": _rule(30), "简易房": _rule(8), "房屋附属设施": _rule(8), "构筑物": _rule(8),
+        "土地": None,
     },
     "通用设备": {
-        "计算机设备": 6, "办公设备": 6, "车辆": 8, "图书档案设备": 5, "机械设备": 10,
-        "电气设备": 5, "雷达无线电和卫星导航设备": 10, "通信设备": 5, "广播电视电影设备": 5,
-        "仪器仪表": 5, "电子和通信测量设备": 5, "计量标准器具及量具衡器": 5,
+        "计算机设备": _rule(6), "办公设备": _rule(6), "车辆": _rule(8), "图书档案设备": _rule(5),
+        "机械设备": _rule(10), "电气设备": _rule(5), "雷达无线电和卫星导航设备": _rule(None, 10),
+        "通信设备": _rule(5), "广播电视电影设备": _rule(5), "仪器仪表": _rule(5),
+        "电子和通信测量设备": _rule(5), "计量标准器具及量具衡器": _rule(5),
     },
     "专用设备": {
-        "食品加工专用设备": 10, "医疗设备": 5, "电工电子专用生产设备": 5, "安全生产设备": 10,
-        "环境污染防治设备": 10, "专用仪器仪表": 5, "文艺设备": 5, "体育设备": 5, "娱乐设备": 5,
+        "食品加工专用设备": _rule(None, 10, 15), "医疗设备": _rule(None, 5, 10),
+        "电工电子专用生产设备": _rule(None, 5, 10), "安全生产设备": _rule(None, 10, 20),
+        "环境污染防治设备": _rule(None, 10, 20), "专用仪器仪表": _rule(5, 5, 10),
+        "文艺设备": _rule(5, 5, 15), "体育设备": _rule(5, 5, 10), "娱乐设备": _rule(5, 5, 10),
+        "公安专用设备": _rule(3, 3, 10), "其他专用设备": LifeRule(10, None),
     },
-    "家具用具装具及动植物": {"家具": 15, "用具装具": 5, "动植物": None},
+    "家具用具装具及动植物": {
+        "家具": _rule(15), "学生用家具": LifeRule(5, None), "用具装具": _rule(5), "动植物": None,
+    },
 }
+# category -> sub-category -> the life a school uses by default (None: not depreciated)
+SUBCATEGORIES: dict[str, dict[str, int | None]] = {
+    category: {name: rule.default if rule is not None else None for name, rule in rows.items()}
+    for category, rows in LIFE_RULES.items()}
 # Large batches of like items below the unit threshold are fixed assets all the same.
 BATCH_CATEGORIES = ("图书档案", "家具用具装具及动植物")
 STATUSES = ("在用", "闲置", "待处置")
@@ -74,7 +118,9 @@ SOURCES: tuple[tuple[str, str], ...] = (
     ("Income:4603", "接受捐赠"),  # 4603 捐赠收入 (not in the chart's named accounts)
     ("Assets:1613", "在建工程转入"),  # 1613 在建工程 (idem)
 )
-SOURCE_ORDER = (PURCHASE, "无偿调入", "接受捐赠", "盘盈", "在建工程转入", OPENING)
+# 改扩建: an addition to an existing card (its added cost, in the year of the addition)
+ADDITION = "改扩建"
+SOURCE_ORDER = (PURCHASE, "无偿调入", "接受捐赠", "盘盈", "在建工程转入", ADDITION, OPENING)
 # Disposal types and the account the net book value goes to (code, label).
 DISPOSALS: dict[str, tuple[str, str]] = {
     kind: (account_code(account), account_label(account)) for kind, account in (
@@ -91,7 +137,12 @@ OWN_FUNDS = chart.MONEY_ROOTS + (account_code(chart.ACCOUNTS_PAYABLE),)
 
 
 def minimum_life(category: str, subcategory: str | None) -> int | None:
+    """The lowest life accepted for a school's card (附表2, else the general table)."""
     return (SUBCATEGORIES.get(category) or {}).get(subcategory or "")
+
+
+def life_rule(category: str, subcategory: str | None) -> LifeRule | None:
+    return (LIFE_RULES.get(category) or {}).get(subcategory or "")
 
 
 def is_depreciated(category: str, subcategory: str | None) -> bool:
@@ -126,7 +177,12 @@ class Schedule(NamedTuple):
 
     `monthly` = (cost − prior depreciation) ÷ months left, rounded half up to the fen; it is
     charged for `count` months from `first`, and the next month takes the remainder `last`
-    (so the schedule sums to the cost exactly). `stop` is the last month allowed (disposal)."""
+    (so the schedule sums to the cost exactly). `stop` is the last month allowed (disposal).
+
+    After an addition (改扩建, 准则第3号 第二十二条) the card's schedule is a new segment from the
+    month of the addition whose `prior` is the depreciation taken before it; `before` is the
+    segment it replaces (stopped the month before), so `through` and `charge` answer for any
+    month and `segments()` lists the runs in order."""
 
     first: int
     monthly: int
@@ -134,6 +190,7 @@ class Schedule(NamedTuple):
     last: int
     prior: int
     stop: int | None = None
+    before: "Schedule | None" = None
 
     @classmethod
     def straight_line(cls, base: int, months: int, first: int, prior: int = 0,
@@ -146,8 +203,17 @@ class Schedule(NamedTuple):
         end = self.first + self.count - (0 if self.last else 1)
         return end if self.stop is None else min(end, self.stop)
 
+    def segments(self) -> list["Schedule"]:
+        """The runs of the schedule, oldest first (one unless the card had additions)."""
+        runs = [self]
+        while runs[-1].before is not None:
+            runs.append(runs[-1].before)
+        return runs[::-1]
+
     def through(self, month: int) -> int:
         """Accumulated depreciation (prior included) after the charge of `month`."""
+        if month < self.first and self.before is not None:
+            return self.before.through(month)
         if self.stop is not None:
             month = min(month, self.stop)
         months = month - self.first + 1
@@ -159,7 +225,9 @@ class Schedule(NamedTuple):
 
     def charge(self, month: int) -> int:
         """The depreciation of one month."""
-        if month < self.first or (self.stop is not None and month > self.stop):
+        if month < self.first:
+            return self.before.charge(month) if self.before is not None else 0
+        if self.stop is not None and month > self.stop:
             return 0
         offset = month - self.first
         if offset < self.count:
@@ -167,8 +235,9 @@ class Schedule(NamedTuple):
         return self.last if offset == self.count else 0
 
     def window(self, first: int, last: int) -> tuple[int, int, int, int]:
-        """For months first..last: (months at the monthly amount: from, to; the remainder
-        month or -1; the remainder) — the charges in a window, without walking the months."""
+        """For months first..last of this segment: (months at the monthly amount: from, to; the
+        remainder month or -1; the remainder) — the charges in a window, without walking the
+        months (a card with additions: ask each of `segments()`)."""
         end = self.first + self.count - 1
         stop = last if self.stop is None else min(last, self.stop)
         run_from, run_to = max(first, self.first), min(stop, end)
@@ -192,6 +261,24 @@ class Disposal:
     kind: str  # 报废 / 出售 / 无偿调出 / 盘亏
     entry: data.Transaction
     source: dict  # the meta to point at
+
+
+@dataclass
+class Addition:
+    """An addition to a card (改扩建 / 追加): a later 1601 debit with the card's asset_id and
+    `addition` metadata. Its cost joins the card's 原值 from `date`; the schedule is worked out
+    again from `first` (the month of the addition under `depreciation-start`) over the
+    remaining months of `life` (the card's life, or the revised life written on the addition:
+    "重新确定的折旧年限", counted from the card's first month of depreciation)."""
+
+    date: dt.date
+    cost: int  # fen
+    kind: str  # the `addition` value: 改建 / 扩建 / 改扩建 / 加装 …
+    life: int  # the card's life from this addition on (years)
+    first: int  # the first month of the new schedule
+    entry: data.Transaction
+    posting: data.Posting
+    source: dict
 
 
 def text(value: Any) -> str:
@@ -221,12 +308,14 @@ class Card:
     entry: data.Transaction
     posting: data.Posting  # the acquisition posting (the card)
     meta: dict  # the card's metadata (the transaction's, overridden by the posting's)
-    depreciates: bool  # a depreciable category and sub-category, with a life
+    depreciates: bool  # a depreciable category and sub-category, with a life, not nominal
     first: int  # the first month of depreciation in the books (policy of the entry date)
     stop: int | None = None  # the last month allowed (set by a disposal)
     disposal: Disposal | None = None
     transfers: tuple[Transfer, ...] = ()
     computed: Schedule | None = None  # the schedule, once asked for
+    nominal: bool = False  # 以名义金额计量 (人民币 1 元): never depreciated (准则第3号 第十七条)
+    additions: tuple[Addition, ...] = ()  # 改扩建 / 追加, in date order
 
     @property
     def schedule(self) -> Schedule | None:
@@ -234,10 +323,39 @@ class Card:
         if not self.depreciates:
             return None
         if self.computed is None:
-            self.computed = Schedule.straight_line(self.cost - self.prior,
-                                                   self.life * 12 - self.prior_months,
-                                                   self.first, self.prior, self.stop)
+            schedule = Schedule.straight_line(self.cost - self.prior,
+                                              self.life * 12 - self.prior_months,
+                                              self.first, self.prior, self.stop)
+            cost = self.cost
+            for addition in self.additions:
+                cost += addition.cost
+                start = addition.first
+                taken = schedule.through(start - 1)
+                previous = schedule._replace(stop=start - 1 if schedule.stop is None
+                                             else min(schedule.stop, start - 1))
+                schedule = Schedule(start, *straight_line(
+                    cost - taken, self.months_left(addition)), taken, self.stop, previous)
+            self.computed = schedule
         return self.computed
+
+    def months_left(self, addition: Addition) -> int:
+        """The months of depreciation left from an addition's first month: its life in
+        months less the months already run (before the books and since the first month)."""
+        run = self.prior_months + max(0, addition.first - self.first)
+        return addition.life * 12 - run
+
+    @property
+    def total_cost(self) -> int:
+        """原值 with every addition (fen): what a disposal writes off."""
+        return self.cost + sum(a.cost for a in self.additions)
+
+    def cost_on(self, day: dt.date) -> int:
+        """原值 at the end of `day` (fen): the cost with the additions made by then."""
+        cost = self.cost
+        for addition in self.additions:
+            if addition.date <= day:
+                cost += addition.cost
+        return cost
 
     @property
     def account(self) -> str:

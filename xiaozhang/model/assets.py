@@ -3,7 +3,11 @@
 `SchoolBooks.of(entries).assets` (built by `build` on first use, once per entries list) reads
 the asset cards (the 1601 acquisition postings), the disposals (1601 credits), the internal
 transfers (`custom "asset-transfer"`) and each card's depreciation schedule in one pass, and
-notes the problems it finds on the way (AS01–AS10, reported by `xiaozhang.plugins.assets`).
+notes the problems it finds on the way (AS01–AS10, AS12–AS14, reported by
+`xiaozhang.plugins.assets`): the life table (补充规定附表2, else 财会〔2017〕4号, with the ranges'
+upper ends), nominal-amount cards, additions (改扩建) to a card, and the start of depreciation.
+`uses(card)` says which months of a card's depreciation are 单位管理 (5101) or 业务活动 (5001)
+by `xiaozhang.model.uses`, the one definition.
 The depreciation generator (`xiaozhang.plugins.depreciation`), the asset reports, the
 stocktake and the 固定资产 page all ask the same register.
 
@@ -26,6 +30,7 @@ from xiaozhang.model.asset_cards import (  # noqa: F401  (the names the rules an
     BATCH_CATEGORIES,
     CATEGORIES,
     DEPRECIATION,
+    LIFE_RULES,
     DISPOSALS,
     DISPOSED,
     FIXED,
@@ -38,16 +43,26 @@ from xiaozhang.model.asset_cards import (  # noqa: F401  (the names the rules an
     STATUSES,
     SUBCATEGORIES,
     TRANSFER_KEYS,
+    Addition,
     Card,
     Disposal,
+    LifeRule,
     Schedule,
     Transfer,
     account_code,
     is_depreciated,
     last_closed_month,
+    life_rule,
     minimum_life,
     straight_line,
     text,
+)
+from xiaozhang.model.asset_checks import (  # noqa: F401  (NOMINAL_*: the reports' names)
+    NOMINAL_FEN,
+    NOMINAL_SOURCES,
+    CardChecks,
+    _positive_int,
+    _value,
 )
 from xiaozhang.model.generated import GENERATED
 from xiaozhang.model.collector import paused_collector
@@ -62,18 +77,29 @@ PURCHASE_REQUIRED = (("supplier", "供应商"), ("invoice", "发票号"), ("proc
 BASE_KEYS = frozenset(key for key, _label in REQUIRED)
 PURCHASE_KEYS = BASE_KEYS | {key for key, _label in PURCHASE_REQUIRED}
 CARD_KEYS = ("asset_id", "category", "subcategory", "quantity", "life", "status", "acquired",
-             "depreciated", "depreciated_months")
+             "depreciated", "depreciated_months", "nominal", "addition")
 CARD_KEY_SET = PURCHASE_KEYS | set(CARD_KEYS) | {"name", "model"}
 # the required values of a card that has every required key (index: is it a purchase)
 REQUIRED_VALUES = (operator.itemgetter(*BASE_KEYS), operator.itemgetter(*PURCHASE_KEYS))
 
 
 class AssetError(NamedTuple):
-    """A problem of the asset cards (AS01–AS11), pointing at the entry's file and line."""
+    """A problem of the asset cards (AS01–AS14), pointing at the entry's file and line."""
 
     source: dict
     message: str
     entry: Any
+
+
+class AssetWarning(NamedTuple):
+    """Shown with the errors, but `xiaozhang check` does not fail on it: a life other than
+    附表2's (AS04), depreciation starting the month after (AS13)."""
+
+    source: dict
+    message: str
+    entry: Any
+    warning = True
+
 
 
 def build(books) -> "AssetRegister":
@@ -83,20 +109,6 @@ def build(books) -> "AssetRegister":
 
 
 # -- reading metadata -----------------------------------------------------------------------
-
-def _value(key: str, posting: data.Posting, txn: data.Transaction) -> Any:
-    if posting.meta and key in posting.meta:
-        return posting.meta[key]
-    return txn.meta.get(key)
-
-
-def _positive_int(value: Any) -> int | None:
-    if type(value) is Decimal or type(value) is int:
-        whole = int(value)
-        if whole > 0 and whole == value:
-            return whole
-    return None
-
 
 def _non_negative_int(value: Any) -> int | None:
     if isinstance(value, bool) or value is None:
@@ -141,12 +153,13 @@ def _role(account: str) -> Any:
     return role
 
 
-class AssetRegister:
+class AssetRegister(CardChecks):
     """The asset cards of a ledger with their disposals, transfers and depreciation schedules,
     read in one pass (ask `SchoolBooks.of(entries).assets` rather than building one).
 
     cards     asset_id -> `Card`, in ledger order
-    errors    the problems found reading them (AS01–AS10, reported by `validate_assets`)
+    errors    the problems found reading them (AS01–AS10, AS12–AS14; AS04 above 附表2 and AS13
+              with a basis are warnings), reported by `validate_assets`
     opened    account -> the date of its `open`
     horizon   the last month depreciation is booked for: the month of the latest transaction
               the accountant wrote (generated entries do not count); None: no transactions
@@ -183,6 +196,7 @@ class AssetRegister:
             self._check_disposal_amounts(txn, postings)
         for entry in sorted(transfers, key=lambda e: e.date):
             self._transfer(entry)
+        self._check_start()
 
     def _walk(self, entries, disposals) -> tuple[list[data.Custom], dt.date | None]:
         """One pass over `entries` (a register read alone): the cards, the opens, the
@@ -216,8 +230,9 @@ class AssetRegister:
         opened = self.opened.get(account)
         return opened is not None and month_index(opened) <= month
 
-    def report(self, source, code: str, message: str, entry) -> None:
-        self.errors.append(AssetError(source, f"[{code}] {message}", entry))
+    def report(self, source, code: str, message: str, entry, warning: bool = False) -> None:
+        kind = AssetWarning if warning else AssetError
+        self.errors.append(kind(source, f"[{code}] {message}", entry))
 
     def setting_fen(self, name: str, day: dt.date) -> int:
         """An amount setting in fen."""
@@ -293,16 +308,19 @@ class AssetRegister:
         else:
             meta = {**txn.meta, **own} if own else txn.meta
         (asset_id, category, subcategory, quantity_value, life_value, status, acquired,
-         prior_amount, prior_months_value) = map(meta.get, CARD_KEYS)
+         prior_amount, prior_months_value, nominal, addition) = map(meta.get, CARD_KEYS)
         if type(asset_id) is not str:
             asset_id = text(asset_id)
+        if addition is not None:
+            self._addition(txn, posting, meta, asset_id, text(addition), life_value)
+            return None
         if type(category) is not str:
             category = text(category)
         subcategory = text(subcategory) or None
         source = own if own and "asset_id" in own else txn.meta
         table = SUBCATEGORIES.get(category)
         minimum = table.get(subcategory) if table is not None and subcategory else None
-        depreciable = minimum is not None
+        depreciable = minimum is not None and nominal is not True
         problems: list[str] = []
 
         if not required <= meta.keys() or "" in REQUIRED_VALUES[kind == PURCHASE](meta) \
@@ -361,7 +379,7 @@ class AssetRegister:
                                             f"实际记入 {posting.account}", txn)
             if table is not None and subcategory and subcategory not in table:
                 self.report(source, "AS03", f"资产卡片 {asset_id}：子类“{subcategory}”不在{category}的"
-                                            f"折旧年限表中（财会〔2017〕4号）；可用："
+                                            f"折旧年限表中（中小学校补充规定附表2、财会〔2017〕4号）；可用："
                                             + "、".join(table), txn)
             elif table is None and subcategory:
                 self.report(source, "AS03", f"资产卡片 {asset_id}：{category} 不分子类，"
@@ -373,14 +391,15 @@ class AssetRegister:
             if life is None:
                 self.report(source, "AS04", f"资产卡片 {asset_id}：使用年限 life 应为正整数（年），"
                                             f"实际为 {life_value!r}", txn)
-            elif minimum is not None and life < minimum:
-                self.report(source, "AS04", f"资产卡片 {asset_id}：{subcategory}使用年限 {life} 年，低于"
-                                            f"财会〔2017〕4号规定的最低 {minimum} 年", txn)
+            elif minimum is not None:
+                self.check_life(source, asset_id, category, subcategory, life, txn)
 
         cost = fen(posting.units.number)
         count = quantity or 1
         rule_day = acquired or txn.date
-        if expected is not None:
+        if nominal is not None:
+            nominal = self._check_nominal(source, asset_id, nominal, cost, kind, txn)
+        if expected is not None and not nominal:
             special = category == SPECIAL_EQUIPMENT
             key = "asset-threshold-special" if special else "asset-threshold"
             thresholds = self._thresholds.get(rule_day)
@@ -395,7 +414,9 @@ class AssetRegister:
                 label = "专用设备" if category == SPECIAL_EQUIPMENT else "固定资产"
                 self.report(source, "AS02", f"资产卡片 {asset_id}：单位价值 {unit.quantize(CENT)} 元低于"
                                             f"{label}标准 {threshold} 元（{rule_day} 有效），应记 1302 库存物品"
-                                            "或直接计入费用（低值易耗品）", txn)
+                                            "或直接计入费用（低值易耗品）"
+                                            + ("；以名义金额（人民币 1 元）入账的受赠、调入、盘盈资产写 "
+                                               "nominal: TRUE" if cost == NOMINAL_FEN else ""), txn)
 
         if asset_id in self.cards:
             first = self.cards[asset_id]
@@ -410,8 +431,9 @@ class AssetRegister:
             asset_id, category, subcategory, count, life, cost, txn.date, acquired or txn.date,
             kind, status, fen(prior) if prior is not None else 0, prior_months or 0,
             txn, posting, meta,
-            # a card that cannot be depreciated for lack of data gets no schedule (reported above)
-            depreciable and life is not None, first)
+            # a card that cannot be depreciated for lack of data gets no schedule (reported
+            # above); one at a nominal amount never is (准则第3号 第十七条)
+            depreciable and life is not None and not nominal, first, nominal=bool(nominal))
         self.cards[asset_id] = card
         return card
 
@@ -463,108 +485,3 @@ class AssetRegister:
         """The last month depreciated for a card disposed of on `day`."""
         same = self.setting("depreciation-start", day) == "same-month"
         return month_index(day) - 1 if same else month_index(day)
-
-    # -- disposals ------------------------------------------------------------------------
-    def _dispose(self, txn: data.Transaction, postings: list[data.Posting]) -> None:
-        for posting in postings:
-            asset_id = text(_value("asset_id", posting, txn))
-            source = posting.meta if posting.meta and "asset_id" in posting.meta else txn.meta
-            card = self.cards.get(asset_id)
-            if card is None:
-                self.report(source, "AS07", f"处置的资产编号 {asset_id} 没有资产卡片", txn)
-                continue
-            if card.disposal is not None:
-                self.report(source, "AS07", f"资产 {asset_id} 已于 {card.disposal.date} 处置，不能再次处置",
-                            txn)
-                continue
-            if txn.date < card.date:
-                self.report(source, "AS07", f"资产 {asset_id} 的处置日期 {txn.date} 早于入账日期 {card.date}",
-                            txn)
-                continue
-            kind = text(_value("disposal", posting, txn))
-            if kind not in DISPOSALS:
-                self.report(source, "AS07", f"资产 {asset_id}：处置方式 disposal 应为 "
-                                            f"{' / '.join(DISPOSALS)}，实际为“{kind}”", txn)
-                continue
-            if fen(-posting.units.number) != card.cost or posting.account != card.account:
-                self.report(source, "AS07", f"资产 {asset_id} 整张卡片处置：应贷记 {card.account} 原值 "
-                                            f"{from_fen(card.cost)} 元，实际贷记 {posting.account} "
-                                            f"{-posting.units.number} 元", txn)
-                continue
-            card.disposal = Disposal(txn.date, kind, txn, source)
-            card.stop = self.stop_month(txn.date)
-            card.computed = None
-
-    def _check_disposal_amounts(self, txn: data.Transaction, postings: list[data.Posting]) -> None:
-        cards = []
-        for posting in postings:
-            card = self.cards.get(text(_value("asset_id", posting, txn)))
-            if card is not None and card.disposal is not None and card.disposal.entry is txn:
-                cards.append(card)
-        if not cards:
-            return
-        depreciation: dict[str, int] = {}
-        book_value: dict[str, int] = {}
-        for card in cards:
-            taken = card.schedule.through(card.schedule.stop) if card.schedule else 0
-            if card.schedule is not None:
-                account = chart.depreciation_account(card.category)
-                depreciation[account] = depreciation.get(account, 0) + taken
-            target = DISPOSALS[card.disposal.kind][0]
-            book_value[target] = book_value.get(target, 0) + card.cost - taken
-        debited: dict[str, int] = {}
-        for posting in txn.postings:
-            number = posting.units.number
-            if number is None or number <= 0:
-                continue
-            for prefix in (DEPRECIATION, *{t for t, _ in DISPOSALS.values()}):
-                if posting.account.startswith(prefix):
-                    key = posting.account if prefix == DEPRECIATION else prefix
-                    debited[key] = debited.get(key, 0) + fen(number)
-        ids = "、".join(c.asset_id for c in cards)
-        for account in sorted(set(depreciation) | {k for k in debited if k.startswith(DEPRECIATION)}):
-            if depreciation.get(account, 0) != debited.get(account, 0):
-                self.report(txn.meta, "AS07", f"处置 {ids}：应借记 {account} 累计折旧 "
-                                              f"{from_fen(depreciation.get(account, 0))} 元（截至处置时），"
-                                              f"实际 {from_fen(debited.get(account, 0))} 元", txn)
-        labels = {target: label for target, label in DISPOSALS.values()}
-        for target, value in sorted(book_value.items()):
-            if value != debited.get(target, 0):
-                self.report(txn.meta, "AS07", f"处置 {ids}：净值 {from_fen(value)} 元应借记 {labels[target]}，"
-                                              f"实际 {from_fen(debited.get(target, 0))} 元"
-                                              "（处置费用另记一笔）", txn)
-        if any(p.account.startswith("Income:") for p in txn.postings):
-            self.report(txn.meta, "AS07", f"处置 {ids}：处置收入应记入 2103 应缴财政款（上缴财政），"
-                                          "不得记入收入科目", txn)
-        if txn.flag == "*" and not txn.meta.get("approver"):
-            self.report(txn.meta, "AS07", f"处置 {ids} 缺少审批人 approver（资产处置须经审批）", txn)
-
-    # -- transfers ------------------------------------------------------------------------
-    def _transfer(self, entry: data.Custom) -> None:
-        values = [v.value for v in entry.values]
-        if len(values) != 1 or not isinstance(values[0], str):
-            self.report(entry.meta, "AS09", "内部转移 custom \"asset-transfer\" 后面只写一个资产编号", entry)
-            return
-        card = self.cards.get(values[0])
-        if card is None:
-            self.report(entry.meta, "AS09", f"内部转移的资产编号 {values[0]} 没有资产卡片", entry)
-            return
-        if entry.date < card.date:
-            self.report(entry.meta, "AS09", f"资产 {card.asset_id} 于 {card.date} 入账，"
-                                            f"不能在 {entry.date} 转移", entry)
-            return
-        if card.disposal is not None and entry.date >= card.disposal.date:
-            self.report(entry.meta, "AS09", f"资产 {card.asset_id} 已于 {card.disposal.date} 处置，"
-                                            "不能再转移", entry)
-            return
-        changes = {key: text(entry.meta[key]) for key, _label in TRANSFER_KEYS
-                   if text(entry.meta.get(key))}
-        if not changes:
-            self.report(entry.meta, "AS09", f"资产 {card.asset_id} 的内部转移没有写变动项（"
-                        + "、".join(f"{label} {key}" for key, label in TRANSFER_KEYS) + "）", entry)
-            return
-        if changes.get("status", "在用") not in STATUSES:
-            self.report(entry.meta, "AS09", f"资产 {card.asset_id}：状态 status 应为 "
-                                            f"{' / '.join(STATUSES)}，实际为“{changes['status']}”", entry)
-            return
-        card.transfers = (*card.transfers, Transfer(entry.date, changes, entry))

@@ -5,7 +5,10 @@
 Lines
     Fava's budget directive, `2026-01-01 custom "budget" Expenses:…:30201办公费 "yearly"
     34000.00 CNY`.  A line holds from its date (spending of that day included, whatever the
-    file) until the next line of the same account.
+    file) until the next line of the same account; an account's first line holds for its whole
+    first period (a yearly line dated in March counts January's spending too).  A line whose
+    account is not opened, whose amount is negative or not in the books' operating currency is
+    `Malformed` (it could never be reached: the rule would be off without a word).
 
 Periods
     Calendar periods of the line's frequency (`period_of`: day, Monday–Sunday week, month,
@@ -14,8 +17,9 @@ Periods
 
 Events (`events`, in the order they happen)
     `Malformed` (a budget directive that is not account, period, amount) and `Overrun` (the
-    transaction that takes a period's spending over its line, once per line and period, with
-    the figures at that moment).  The rule (`xiaozhang.plugins.budgets`, BG01–BG02) words
+    transaction that takes a period's spending over its line, or the line that replaces
+    another below what its period has already spent; once per period until a later line
+    raises it above the spending again, with the figures at that moment).  The rule (`xiaozhang.plugins.budgets`, BG01–BG02) words
     them; the 合规 page shows the periods.
 """
 
@@ -100,9 +104,12 @@ class Execution:
 
 
 class Malformed(NamedTuple):
-    """A `custom "budget"` directive that is not account, period, amount."""
+    """A `custom "budget"` directive that is not account, period, amount; or one whose account
+    is not opened, whose amount is negative or not in the books' currency (`problem` says
+    which: such a line would never be reached, so the rule would be off without a word)."""
 
     entry: data.Custom
+    problem: str = ""
 
 
 class Overrun(NamedTuple):
@@ -125,14 +132,25 @@ class BudgetBook:
     _covering: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _since: dict[str, list[dt.date]] = field(default_factory=dict)  # the lines' dates
 
+    currency: str | None = None  # the books' operating currency (None: not checked)
+
     @classmethod
     def build(cls, books) -> "BudgetBook":
         """The part `SchoolBooks.budgets`."""
-        return cls().run(books.entries, books.index)
+        currencies = (books.options_map or {}).get("operating_currency") or [None]
+        return cls(currency=currencies[0]).run(books.entries, books.index)
 
     def run(self, entries: list, index: EntryIndex | None = None) -> "BudgetBook":
         index = index or EntryIndex(entries)
         directives = index.customs("budget")
+        # the lines are read first: the first line of an account also counts the spending of
+        # its period before its date (a yearly line approved in March holds for January too)
+        taking_effect = {}
+        opened = {entry.account for entry in index.opens}
+        for entry in directives:
+            line = self._line(entry, opened)
+            if line is not None:
+                taking_effect[id(entry)] = line
         # only the transactions that post to a budgeted account (or below one) can count
         budgeted = tuple({value.value for value in (d.values[0] for d in directives if d.values)
                           if isinstance(value.value, str)})
@@ -144,21 +162,56 @@ class BudgetBook:
         # a transaction of one day by their line numbers).
         for entry in directives_first(directives, counted):
             if type(entry) is data.Custom:
-                self._line(entry)
+                line = taking_effect.get(id(entry))
+                if line is not None:
+                    self._takes_effect(line)
             else:
                 self._transaction(entry)
         return self
 
-    def _line(self, entry: data.Custom) -> None:
+    def _line(self, entry: data.Custom, opened: set[str]) -> Line | None:
         values = entry.values
         if (len(values) != 3 or not is_account(values[0])
                 or values[1].value not in PERIODS or not isinstance(values[2].value, Amount)):
             self.events.append(Malformed(entry))
-            return
-        line = Line(values[0].value, entry.date, values[1].value, values[2].value, entry)
+            return None
+        account, amount = values[0].value, values[2].value
+        problem = ""
+        if account not in opened and not any(a.startswith(account + ":") for a in opened):
+            problem = f"科目 {account} 没有开设（open），这条预算指标永远用不上：改正科目名称"
+        elif amount.number is None or amount.number < 0:
+            problem = f"预算金额 {amount} 不能为负数"
+        elif self.lines.get(account) and self.lines[account][-1].since == entry.date:
+            problem = (f"科目 {account} 在 {entry.date} 已有一条预算指标，同一天只能写一条"
+                       "（此条不予采用）")
+        elif self.currency and amount.currency != self.currency:
+            problem = (f"预算金额的币种 {amount.currency} 不是账本的记账币种 {self.currency}，"
+                       f"支出不会计入这条指标：改为 {self.currency}")
+        if problem:
+            self.events.append(Malformed(entry, problem))
+            return None
+        line = Line(account, entry.date, values[1].value, amount, entry)
         self.lines.setdefault(line.account, []).append(line)
         self._since.setdefault(line.account, []).append(line.since)
         self._covering.clear()  # a new budgeted account may cover accounts seen before
+        return line
+
+    def _takes_effect(self, line: Line) -> None:
+        """A line replacing another within a period is held against what that period has
+        spent so far (spending of the line's own day not yet): a line lowered below it is an
+        `Overrun` at the directive; a line raised above it lets a later crossing be seen."""
+        first, _last = period_of(line.frequency, line.since)
+        execution = self.periods.get((line.account, first))
+        if execution is None:
+            return
+        execution.line, execution.budget = line, line.amount.number
+        if execution.actual <= execution.budget:
+            execution.over = False
+        elif not execution.over:
+            execution.over = True
+            execution.crossed_by = line.entry
+            self.events.append(Overrun(line.entry, line, execution.label, execution.budget,
+                                       execution.actual))
 
     def covering(self, account: str) -> tuple[str, ...]:
         """The budgeted accounts that include this account (itself or an ancestor)."""
@@ -171,12 +224,17 @@ class BudgetBook:
         return found
 
     def line_as_of(self, account: str, date: dt.date) -> Line | None:
+        """The line in force on `date`: the last dated on or before it, else the account's first
+        line when `date` is in that line's first period (the whole period is budgeted)."""
         lines = self.lines[account]
         since = self._since.get(account)
         if since is None or len(since) != len(lines):  # lines added from outside
             since = self._since[account] = [line.since for line in lines]
         index = bisect.bisect_right(since, date)
-        return lines[index - 1] if index else None
+        if index:
+            return lines[index - 1]
+        first = lines[0]  # before the first line: its period counts from the period's first day
+        return first if date >= period_of(first.frequency, first.since)[0] else None
 
     def execution(self, account: str, day: dt.date) -> tuple[Line, Execution | None] | None:
         """The line of `account` in force on `day` and its period's figures (None: no line

@@ -25,8 +25,9 @@ The tally of a period (a month, a term, any days)
     surplus rate surplus ÷ income, a fraction (0.05 is 5%); None without income
     Only postings in the ledger's operating currency count.  Months are calendar months; terms
     are the books' terms (`xiaozhang.model.periods.terms`: the `term-end` policies, else 31
-    January and 31 July).  A month is over when the books reach its last day; a term has
-    ended when the books reach its end (the last transaction the accountant wrote).
+    January and 31 July), continued to the 评判日期 (`periods.judged_terms`).  A month is over
+    when its last day is on or before the 评判日期 (`books.as_of`); a term has ended when its
+    end is — whether or not the books reach that day.
 
 The surplus cap (`over_cap`)
     `canteen-surplus-cap` is a percent (8 is 8%), `canteen-surplus-mode` "school" or
@@ -50,7 +51,7 @@ from beancount.core import convert, data
 from beancount.core.amount import Amount
 
 from xiaozhang.chart import MONEY_ROOTS
-from xiaozhang.model.periods import Term, month_end, month_start, next_month
+from xiaozhang.model.periods import Term, judged_terms, month_end, month_start, next_month
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -171,6 +172,17 @@ class Supplier:
     goods: str
     entry: Any
 
+    def stale(self) -> str | None:
+        """What had already run out on the record's own date (a licence expired, the contract
+        ended), Chinese; None when the record was valid the day it was written."""
+        ended = [f"{label} {day} 已过" for label, day in (
+            ("营业执照有效期", self.licence_expiry), ("食品经营许可证有效期", self.food_licence_expiry),
+            ("合同结束日", self.contract_end)) if day is not None and day < self.since]
+        if not ended:
+            return None
+        return (f"供应商 {self.name} 的登记（{self.since}）在登记之日已不能供货：{'，'.join(ended)}；"
+                "核对日期（常见是年份写错），换证或续签后按新证照登记")
+
     def problems_on(self, day: dt.date) -> list[str]:
         """What makes this supplier unusable on `day` (empty: licences valid, in contract)."""
         problems = []
@@ -277,6 +289,16 @@ class CanteenTransaction(NamedTuple):
     imbalance: dict[str, Decimal] | None
 
 
+class WrongSide(NamedTuple):
+    """A stores account below zero, or a meal-card account in debit, at the end of `day`
+    (the first day of a run of such days; `entry` is the transaction that took it there)."""
+
+    entry: data.Transaction
+    account: str
+    balance: Decimal
+    day: dt.date
+
+
 # -- the tally -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -340,7 +362,7 @@ class PeriodTally:
 
     name: str  # "2025年10月" or the term's name
     tally: Tally
-    closed: bool  # the month is over / the term has ended (the books reach its last day)
+    closed: bool  # the month is over / the term has ended by the 评判日期
     cap: SurplusCap  # as in force on the period's last day
     over_cap: bool  # closed and over the cap (`over_cap`)
     term: Term | None = None  # the term (None for a month)
@@ -366,16 +388,25 @@ class CanteenBook:
         self.supplier_problems: list[tuple[data.Custom, str]] = []  # (entry, what is wrong)
         for entry in suppliers:
             supplier, problem = read_supplier(entry)
+            if not problem and any(s.since == supplier.since
+                                   for s in self.suppliers.by_name.get(supplier.name, ())):
+                problem = (f"供应商 {supplier.name} 在 {supplier.since} 已登记过，同一天只能登记一条"
+                           "（此条不予采用；换证、续签请另起日期登记）")
             if problem:
                 self.supplier_problems.append((entry, problem))
             else:
                 self.suppliers.add(supplier)
+                stale = supplier.stale()
+                if stale:  # wrong from its first day: said at the record, not only at a purchase
+                    self.supplier_problems.append((entry, stale))
         self.stocktakes: list[Stocktake] = []
         self.transactions: list[CanteenTransaction] = []
         self.by_day: dict[dt.date, dict[str, Decimal]] = {}
         self.meals: dict[dt.date, list[int]] = {}  # day -> [students, staff]
         self.unknown_meals: dict[dt.date, int] = {}
         self.last_income: dict[dt.date, Any] = {}  # day -> its last transaction posting to income
+        self.wrong_side: list[WrongSide] = []  # stores below zero, meal cards in debit (`_end_of_day`)
+        self._on_wrong_side: set[str] = set()
         self._months: dict[dt.date, PeriodTally] = {}
         self._read(books.touching("canteen") if self.accounts.marked else [], counts)
         self.days: list[dt.date] = sorted(self.by_day)
@@ -395,8 +426,16 @@ class CanteenBook:
         kind_bits, get_weight = KIND_BITS, convert.get_weight
         stock: dict[str, Decimal] = defaultdict(Decimal)  # running balance per stores account
         counted, count_total = 0, len(counts)  # the stocktakes read so far
+        # the stores and meal-card accounts moved today: their balances are judged at the day's end
+        balances: dict[str, Decimal] = defaultdict(Decimal)  # running, stores and meal cards
+        moved: dict[str, Any] = {}  # account -> the day's last transaction taking it to the wrong side
+        day = None
         for entry in transactions:
             today = entry.date
+            if today != day:
+                if moved:
+                    self._end_of_day(day, moved, balances)
+                day = today
             if counted < count_total and counts[counted].date < today:
                 counted = self._count(counts, counted, today, stock)
             found = None
@@ -442,8 +481,16 @@ class CanteenBook:
                     if sums is None:
                         sums = by_day[today] = defaultdict(Decimal)
                 sums[posting.account] += number
-                if role == STOCK:
-                    stock[posting.account] += number
+                if role == STOCK or role == CARDS:
+                    if role == STOCK:
+                        stock[posting.account] += number
+                    before = balances[posting.account]
+                    after = balances[posting.account] = before + number
+                    # the transaction taking it to the wrong side (stores below zero, cards in debit)
+                    if (after < 0 <= before) if role == STOCK else (after > 0 >= before):
+                        moved[posting.account] = entry
+                    else:
+                        moved.setdefault(posting.account, entry)
                 elif role in INCOME_ROLES:
                     income = True
                     if role == MEAL_INCOME and number < 0:
@@ -464,7 +511,24 @@ class CanteenBook:
                     served[1 if consumption else 0] += int(records)
                 else:
                     self.unknown_meals[today] = self.unknown_meals.get(today, 0) + 1
+        if moved:
+            self._end_of_day(day, moved, balances)
         self._count(counts, counted, None, stock)
+
+    def _end_of_day(self, day: dt.date, moved: dict[str, Any], balances: dict[str, Decimal]) -> None:
+        """A stores account below zero (more issued than received) or a meal-card account in
+        debit (more eaten than paid in) at the end of `day`: a `WrongSide`, once per run of
+        such days (`wrong_side`), at the day's last transaction that took it to the wrong side
+        (the day's first movement if it was there all day)."""
+        for account, entry in moved.items():
+            balance = balances[account]
+            wrong = balance < 0 if self.accounts.role(account) == STOCK else balance > 0
+            if wrong and account not in self._on_wrong_side:
+                self._on_wrong_side.add(account)
+                self.wrong_side.append(WrongSide(entry, account, balance, day))
+            elif not wrong:
+                self._on_wrong_side.discard(account)
+        moved.clear()
 
     def _count(self, counts: list[data.Custom], start: int, before: dt.date | None,
                stock: dict[str, Decimal]) -> int:
@@ -477,7 +541,8 @@ class CanteenBook:
             values = entry.values
             if (len(values) != 2 or not isinstance(values[0].value, str)
                     or self.accounts.role(values[0].value) != STOCK
-                    or not isinstance(values[1].value, Amount)):
+                    or not isinstance(values[1].value, Amount)
+                    or values[1].value.number is None or values[1].value.number < 0):
                 self.stocktakes.append(Stocktake(entry, None, None, None))
                 continue
             account = values[0].value
@@ -576,9 +641,12 @@ class CanteenBook:
 
     @cached_property
     def terms(self) -> list[PeriodTally]:
-        """One per term of the books (`books.terms`); an open term runs to the end of the data."""
+        """One per term of the books up to the 评判日期 (`periods.judged_terms`): a term that
+        ended by then is closed even when the books stop before its end; an open term runs to
+        the end of the data."""
         found = []
-        for term in self.books.terms:
+        books = self.books
+        for term in judged_terms(books.policy, books.first_date, books.last_date, self.judged_on):
             last = term.end if term.end is not None else self.as_of
             tally = self.tally(term.start, last)
             closed = term.ended_by(self.judged_on)

@@ -20,6 +20,13 @@ Terms
     of the range and the term's last day in the calendar.  Documents and pages print a term with
     `Term.title` (name, 学年学期, calendar dates) or `Term.name`; never `start`.
 
+    The calendar's directives are checked once, when the policy is read
+    (`xiaozhang.model.policy._Calendar`, PL03): one `term-end` per date and per term, a
+    `term-start` after the previous end and before its own; what breaks this is not used, so
+    the ends here are in order and distinct.  A rule that judges terms on the 评判日期 asks
+    `judged_terms` (the terms continued to that day, so a term that ended after the books stop
+    is over); `calendar_stops` tells when the books ran on far past the last `term-end`.
+
     A term's id is its 学年 and number, `2025-2026-1` (第一学期, the autumn term) or
     `2025-2026-2` (第二学期, the spring term), from its end date: a term ending in September to
     March is the first term of the school year that began that autumn.
@@ -237,6 +244,34 @@ def terms(policy, first: dt.date | None, last: dt.date | None) -> list[Term]:
         found.append(Term(ident, (calendar and calendar[1]) or calendar_name(ident), start, None, None,
                           calendar[0] if calendar else None))
     return found
+
+
+def judged_terms(policy, first: dt.date | None, last: dt.date | None,
+                 as_of: dt.date) -> list[Term]:
+    """The terms a rule judges on the 评判日期 `as_of` (`xiaozhang.model.asof`): the terms of the
+    books from `first` to `last`, continued to `as_of` when it is later, so that a term which
+    ended by then has its end (and is judged) although nothing was booked after `last`; a term
+    still running on `as_of` stays open."""
+    if first is None or last is None or as_of <= last:
+        return terms(policy, first, last)
+    return terms(policy, first, as_of)
+
+
+# A term's range runs from the day after the previous term's end (holidays included): an
+# autumn term from early July to mid-January is about 200 days.  An open term holding data
+# longer than this has missed its `term-end`.
+LONGEST_TERM_DAYS = 240
+
+
+def calendar_stops(policy, last: dt.date | None) -> dt.date | None:
+    """The last `term-end` when the books (up to `last`) run on more than `LONGEST_TERM_DAYS`
+    after it: the calendar was not continued, so the open term after it never ends and no
+    term-end check (代收费 settlement, the canteen's term surplus) ever runs.  None without
+    `term-end` policies (the default calendar ends every term)."""
+    if not policy.term_ends or last is None:
+        return None
+    last_end = max(day for day, _name in policy.term_ends)
+    return last_end if (last - last_end).days > LONGEST_TERM_DAYS else None
 
 
 def term_of(all_terms: list[Term], day: dt.date) -> Term | None:

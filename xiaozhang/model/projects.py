@@ -5,7 +5,9 @@
 Registrations
     `2025-10-09 custom "project" "计算机教室建设2025" 265000.00 CNY Assets:1601固定资产:160102通用设备`:
     name, funding, the accounts it may pay (sub-accounts included).  Registering the same name
-    again on a later date changes the funding and the accounts from that date.
+    again on a later date changes the funding and the accounts from that date; one
+    registration per name and date.  A negative funding or an account never opened makes a
+    registration `Malformed` (Beancount does not check the accounts of a custom directive).
 
 Spending
     A transaction (or one posting) marked `project: "名称"`: its debits to expenses and asset
@@ -17,7 +19,7 @@ Events (`events`, in the order they happen)
     `Malformed` (a registration that is not name, amount, accounts), `Unregistered` (a
     project not registered on the day it is named), `OutsideUse` (a debit to an account the
     project does not allow) and `Overspent` (the transaction that takes the spending over the
-    funding).  The rule (`xiaozhang.plugins.projects`, PJ01–PJ04) words them; the 合规 page
+    funding, or a registration that lowers the funding below what was already spent).  The rule (`xiaozhang.plugins.projects`, PJ01–PJ04) words them; the 合规 page
     shows the balances.
 """
 
@@ -71,7 +73,11 @@ _since = attrgetter("since")
 
 
 class Malformed(NamedTuple):
+    """A registration that is not name, amount, accounts; or (`problem`) one with a negative
+    funding, an account never opened, or a second one of the name on the same date."""
+
     entry: data.Custom
+    problem: str = ""
 
 
 class Unregistered(NamedTuple):
@@ -87,7 +93,7 @@ class OutsideUse(NamedTuple):
 
 
 class Overspent(NamedTuple):
-    txn: data.Transaction
+    txn: data.Transaction  # or the registration that lowered the funding below the spending
     name: str
     spent: Decimal  # at that moment
     funding: Decimal
@@ -101,6 +107,7 @@ class ProjectBook:
         self.events: list = []
         index = index or EntryIndex(entries)
         named = index.take(index.where(index.meta("project")))  # on the entry or a posting
+        self._opened = {entry.account for entry in index.opens}
         # A day's transactions count when the day is over: a registration of the same day
         # applies to them whatever the order of the files.
         for entry in directives_first(index.customs("project"), named):
@@ -121,7 +128,33 @@ class ProjectBook:
             self.events.append(Malformed(entry))
             return
         project = Project(values[0], entry.date, values[1], tuple(values[2:]), entry)
-        self.projects.setdefault(project.name, ProjectState([])).versions.append(project)
+        problem = self._problem(project)
+        if problem:
+            self.events.append(Malformed(entry, problem))
+            return
+        state = self.projects.setdefault(project.name, ProjectState([]))
+        state.versions.append(project)
+        # a registration lowering the funding below what was spent: reported here, once
+        over = state.spent > project.funding.number
+        if over and not state.over:
+            self.events.append(Overspent(entry, project.name, state.spent, project.funding.number))
+        state.over = over
+
+    def _problem(self, project: Project) -> str:
+        """What makes a well-formed registration unusable (Chinese), or ""."""
+        if project.funding.number is None or project.funding.number < 0:
+            return f"资金总额 {project.funding} 不能为负数"
+        opened = self._opened
+        unknown = [a for a in project.accounts
+                   if a not in opened and not any(o.startswith(a + ":") for o in opened)]
+        if unknown:
+            return (f"允许列支的科目 {'、'.join(unknown)} 没有开设（open）：改正科目名称"
+                    "（Beancount 不检查登记里的科目）")
+        state = self.projects.get(project.name)
+        if state and state.versions[-1].since == project.since:
+            return (f"专项“{project.name}”在 {project.since} 已登记过，同一天只能登记一次"
+                    "（此条不予采用；追加资金或调整用途请另起日期登记）")
+        return ""
 
     def _spend(self, txn: data.Transaction) -> None:
         default = txn.meta.get("project")

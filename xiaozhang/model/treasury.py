@@ -3,12 +3,13 @@
 `SchoolBooks.of(entries).treasury` walks the entries once, in date order, and keeps:
 
 Lots (first in, first out)
-    Every credit to a 2103 or 230701 account is a receipt (a `Lot`); every debit pays the
+    Every credit to a 2103 or 230701 account is a receipt (a lot); every debit pays the
     oldest receipts of that account, or — booked to a parent such as
     `Liabilities:2103应缴财政款` — the oldest receipts of its sub-accounts.  A payment larger
     than what is held (a provider paid before the fee is collected) is an advance that later
     receipts settle.  At the end, `to_remit.outstanding()` is what is still in 2103 (the
     合规 page's aging), `agency.outstanding()` what is still owed as 代收费.
+    Kept per account as cumulative sums (`xiaozhang.model.lots`).
 
 Deadlines
     A receipt into 2103 must be remitted by `deadline(policy, received)`: `remittance-days`
@@ -19,13 +20,26 @@ Deadlines
     that stopped booking is still found late (receipts not remitted, a year end passed,
     代收费 of a term that ended since).  Entries after the 评判日期 are judged on their days.
 
-Events (`events`, in the order they happen)
+A shortfall is found once (`_Held.reported`)
+    Money found late (past its deadline, held at a year end, unsettled at a term's deadline)
+    is reported once, at the receipt that is late, with the amount newly found.  It stays
+    "reported" while the account holds at least that much: later receipts that are remitted
+    (or settled) on time do not make it new again — first in, first out would otherwise move
+    the old shortfall onto each later receipt.  The reported amount shrinks only when the
+    account's balance falls below it (the shortfall paid, late); more money found late than
+    is reported is a new shortfall, reported at the receipt it begins in.
+
+Events (`walk()`, in the order they happen; `events` is the same as a list)
     What the walk finds, as facts: `Flow` (a transaction that credits income, debits spending
-    or takes money out of 2103 — the rule checks where it goes), `Overdue` (2103 receipts
-    past their deadline, once per spell), `YearEndHeld` (2103 not empty at 31 December),
-    `Unsettled` (代收费 of a term not settled by its deadline, each amount once) and
-    `CashOver` (cash on hand over `cash-limit` at the end of a day, once per spell).  The rule
-    (`xiaozhang.plugins.twolines`, TL01–TL08) words them; the model decides nothing else.
+    or takes money out of 2103 or 代收费 — the rule checks where it goes), `Overdue` (2103
+    money newly past its deadline), `YearEndHeld` (2103 not empty at 31 December, beyond what
+    was reported), `Unsettled` (代收费 of a term not settled by its deadline, each amount once)
+    and `CashOver` (cash on hand over `cash-limit` at the end of a day, once per spell).  The
+    rule (`xiaozhang.plugins.twolines`, TL01–TL11) words them; the model decides nothing else.
+    Flows are not made during the walk: they are the index positions of the transactions
+    whose mask has the bits (`flow_positions`, `flows_where`), each made into a `Flow` only
+    when `walk(positions)` yields it, so a rule that tells from the masks which flows it needs
+    never makes the others (most of them: incomes of items that are not fees).
 """
 
 from __future__ import annotations
@@ -33,14 +47,18 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
 from decimal import Decimal
+from itertools import compress
+from operator import attrgetter
 from typing import NamedTuple
 
 from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.index import AGENCY, ASSET_ROOTS, CASH_ROOT, CREDIT, DEBIT, TREASURY, EntryIndex
+from xiaozhang.model.lots import Lot, Lots, _Held  # noqa: F401  (Lot, Lots: this module's names)
+from xiaozhang.model.money import ZERO
 from xiaozhang.model.periods import Term, month_end, terms as terms_until
 from xiaozhang.model.policy import Policy
 
@@ -54,7 +72,12 @@ NON_TAX_DEFAULT = ("住宿费", "学费", "保教费")
 _CODE = re.compile(r"^\d+")
 _ALWAYS = dt.date.min  # the default non-tax items are known from the first day
 _UNKNOWN = object()
-_ZERO = Decimal(0)
+_date = attrgetter("date")
+
+# What an account is to the walk (`TreasuryBook._classify`).
+_OTHER, _TREASURY, _AGENCY, _CASH = range(4)
+# Flow bits
+SPENDS, TO_INCOME, OUT_OF_2103, OUT_OF_AGENCY = 1, 2, 4, 8
 
 
 def item_name(account: str) -> str:
@@ -70,113 +93,59 @@ def deadline(policy: Policy, received: dt.date) -> dt.date:
     return month_end(received)
 
 
-@dataclass(slots=True)
-class Lot:
-    """One receipt still (partly) held: money in 2103 or a 代收费 balance."""
-
-    date: dt.date
-    amount: Decimal
-    entry: data.Transaction
-    flagged: bool = False  # already found overdue or unpaid at a year end
-
-
-class Lots:
-    """First in, first out: receipts credit an account, remittances/payments consume the oldest.
-
-    A payment booked to a parent account (`Liabilities:2103应缴财政款`) consumes the oldest
-    receipts of its sub-accounts; a payment larger than what is held (e.g. a provider paid
-    before the fee is collected) is carried as an advance that later receipts settle."""
-
-    def __init__(self) -> None:
-        self.by_account: dict[str, collections.deque[Lot]] = collections.defaultdict(
-            collections.deque)
-        self.held: dict[str, Decimal] = collections.defaultdict(Decimal)
-        self.advance: dict[str, Decimal] = {}
-
-    def receive(self, account: str, date: dt.date, amount: Decimal, entry) -> None:
-        if self.advance:  # rare: only after a payment ran ahead of the receipts
-            parts = account.split(":")
-            for holder in (":".join(parts[:i]) for i in range(len(parts), 1, -1)):
-                credit = self.advance.get(holder)
-                if credit:
-                    used = min(credit, amount)
-                    amount -= used
-                    if credit > used:
-                        self.advance[holder] = credit - used
-                    else:
-                        del self.advance[holder]
-        if amount > 0:
-            self.by_account[account].append(Lot(date, amount, entry))
-            self.held[account] += amount
-
-    def pay(self, account: str, amount: Decimal) -> None:
-        """Consume the oldest receipts of the account (or of its sub-accounts)."""
-        family = [name for name in self.by_account
-                  if name == account or name.startswith(account + ":")]
-        if len(family) == 1:  # the usual case: paid from the account that received
-            name = family[0]
-            lots, held = self.by_account[name], self.held
-            while amount > 0:
-                if not lots:
-                    self.advance[account] = self.advance.get(account, Decimal(0)) + amount
-                    return
-                lot = lots[0]
-                used = amount if amount < lot.amount else lot.amount  # min(lot.amount, amount)
-                lot.amount -= used
-                amount -= used
-                held[name] -= used
-                if not lot.amount:
-                    lots.popleft()
-            return
-        while amount > 0:
-            candidates = [(self.by_account[name][0].date, name) for name in family
-                          if self.by_account[name]]
-            if not candidates:
-                self.advance[account] = self.advance.get(account, Decimal(0)) + amount
-                return
-            name = min(candidates)[1]
-            lot = self.by_account[name][0]
-            used = min(lot.amount, amount)
-            lot.amount -= used
-            amount -= used
-            self.held[name] -= used
-            if not lot.amount:
-                self.by_account[name].popleft()
-
-    def outstanding(self) -> list[tuple[str, Lot]]:
-        """(account, lot) of everything still held, by account, oldest first."""
-        return [(account, lot) for account, lots in sorted(self.by_account.items()) for lot in lots]
-
-
 # -- the events of the walk --------------------------------------------------------------------
 class Flow(NamedTuple):
-    """A transaction crediting income, debiting spending or taking money out of 2103."""
+    """A transaction crediting income, debiting spending or taking money out of 2103 or 代收费
+    (`bits`: SPENDS, TO_INCOME, OUT_OF_2103, OUT_OF_AGENCY)."""
 
     txn: data.Transaction
-    debits: list  # postings with a positive number
-    credits: list  # postings with a negative number
-    spends: bool  # debits an expense, an asset purchase or 2302 应付账款
-    to_income: bool  # credits an Income account
-    out_of_2103: bool  # debits a 2103 account
+    bits: int
+    mask: int = 0  # the transaction's mask in the books' index (`xiaozhang.model.index`)
+
+    @property
+    def spends(self) -> bool:  # debits an expense, an asset purchase or 2302 应付账款
+        return bool(self.bits & SPENDS)
+
+    @property
+    def to_income(self) -> bool:  # credits an Income account
+        return bool(self.bits & TO_INCOME)
+
+    @property
+    def out_of_2103(self) -> bool:  # debits a 2103 account
+        return bool(self.bits & OUT_OF_2103)
+
+    @property
+    def out_of_agency(self) -> bool:  # debits a 230701 代收费 account
+        return bool(self.bits & OUT_OF_AGENCY)
+
+    @property
+    def debits(self) -> list:
+        """Postings with a positive number."""
+        return [p for p in self.txn.postings if p.units.number is not None and p.units.number > 0]
+
+    @property
+    def credits(self) -> list:
+        """Postings with a negative number."""
+        return [p for p in self.txn.postings if p.units.number is not None and p.units.number < 0]
 
 
 class Overdue(NamedTuple):
-    """2103 receipts past their deadline: found once per spell, on the oldest receipt."""
+    """2103 money newly past its deadline: found once, at the receipt it begins in."""
 
     account: str
     lot: Lot
     due: dt.date
     today: dt.date
-    held: Decimal  # what is overdue on `today`
+    held: Decimal  # newly overdue on `today`
 
 
 class YearEndHeld(NamedTuple):
-    """2103 not empty at a year end (accounts already found overdue are left out)."""
+    """2103 not empty at a year end (beyond the money already reported late)."""
 
     year: int
     account: str
-    lot: Lot  # the oldest receipt still held
-    held: Decimal  # received in that year or before
+    lot: Lot  # the oldest receipt of the money not reported before
+    held: Decimal  # received in that year or before, not reported before
 
 
 class Unsettled(NamedTuple):
@@ -206,29 +175,30 @@ class TreasuryBook:
                  index: EntryIndex | None = None, as_of: dt.date | None = None) -> None:
         self.policy = policy
         self.as_of = as_of  # the 评判日期: the last day checked (None: the last entry's day)
-        self.to_remit = Lots()  # 2103 应缴财政款
+        self._deadlines: dict[dt.date, dt.date] = {}
+        self.to_remit = Lots(self._deadline)  # 2103 应缴财政款
         self.agency = Lots()  # 230701 代收费
-        self.events: list = []
+        self._found: list[tuple[int, tuple]] = []  # (position it comes before, event)
+        self._at = 0  # the position of the transaction the next event comes before
         # the items and collection accounts, with the day they became known (their `open`)
         self.non_tax: dict[str, dt.date] = dict.fromkeys(NON_TAX_DEFAULT, _ALWAYS)
         self.agency_items: dict[str, dt.date] = {}
         self.collection: dict[str, dt.date] = {}
-        self._overdue: set[str] = set()  # 2103 accounts in an overdue spell
-        # 代收费 accounts: the amount already found unsettled (the oldest money held), so
-        # that the same money is not found again at the next term end
-        self._unsettled: dict[str, Decimal] = {}
-        self._cash = Decimal(0)
+        self._cash = ZERO
         self._cash_over = False
+        self._limits: dict[dt.date, Decimal] = {}  # day -> cash-limit
         self._checked = dt.date.min  # the last day whose close was checked
         self._cash_crosser = None  # the entry that last took the cash balance over the limit
         self._cash_last = None  # the last entry of the day that moved cash
         # the days the cash limit changes (checked even without a transaction that day)
         self._limit_origins = policy.origins.get("cash-limit", {})
         self._limit_days = collections.deque(sorted(self._limit_origins))
+        self.terms = terms  # the terms the walk judged 代收费 by (up to the 评判日期)
         self._terms = collections.deque(t for t in terms if t.end is not None)
-        self._kinds: dict[str, tuple] = {}  # account -> what it is to this walk (`_classify`)
+        self._kinds: dict[str, int] = {}  # account -> what it is to this walk (`_classify`)
         self._collection_since: dict[str, dt.date | None] = {}  # `is_collection`, per account
-        self._run(index or EntryIndex(entries))
+        self.index = index or EntryIndex(entries)
+        self._run(self.index)
 
     @classmethod
     def build(cls, books) -> "TreasuryBook":
@@ -251,51 +221,152 @@ class TreasuryBook:
             self._collection_since[account] = since
         return since is not None and since <= day
 
+    def _deadline(self, day: dt.date) -> dt.date:
+        found = self._deadlines.get(day)
+        if found is None:
+            found = self._deadlines[day] = deadline(self.policy, day)
+        return found
+
+    def _limit(self, day: dt.date) -> int:
+        found = self._limits.get(day)
+        if found is None:
+            found = self._limits[day] = self.policy.get("cash-limit", day).number
+        return found
+
+    # -- the pass ---------------------------------------------------------------------
+    def first_receipt(self, lots: Lots, first: dt.date, last: dt.date) -> Lot | None:
+        """The first receipt into `lots` dated from `first` to `last` (None: none)."""
+        found = None
+        for held in lots.accounts.values():
+            entries = held.entries
+            at = bisect_right(entries, first - dt.timedelta(days=1), key=_date)
+            if at < len(entries) and entries[at].date <= last and (
+                    found is None or entries[at].date < found.date):
+                found = held.lot(at, held.cums[at] - (held.cums[at - 1] if at else ZERO))
+        return found
+
+    # -- events ---------------------------------------------------------------------------
+    def _note(self, event: tuple) -> None:
+        self._found.append((self._at, event))
+
+    def flow_bits(self, mask: int) -> int:
+        """The Flow bits of a transaction's mask (a credit bit also stands for a zero posting:
+        the rule looks at the postings it reports)."""
+        bits = self._bits_of.get(mask)
+        if bits is None:
+            bits = self._bits_of[mask] = sum(bit for bit, role in self._roles if mask & role)
+        return bits
+
+    def walk(self, positions: list[int] | None = None):
+        """The events in the order they happen: each transaction that credits income, debits
+        spending or takes money out of 2103 or 代收费 as a `Flow`, and the events found at the
+        ends of days.  `positions` (ascending index positions, a subset of
+        `flow_positions`): only those flows (a rule that tells from the masks which it needs)."""
+        index, new = self.index, tuple.__new__
+        masks, transactions = index.masks, index.transactions
+        positions = self.flow_positions if positions is None else positions
+        count, i = len(positions), 0
+        for at, event in self._found + [(len(masks), None)]:
+            while i < count and positions[i] < at:
+                position = positions[i]
+                i += 1
+                mask = masks[position]
+                yield new(Flow, (transactions[position], self.flow_bits(mask), mask))
+            if event is not None:
+                yield event
+
+    def flows_where(self, *all_of: int) -> list[int]:
+        """The positions of the flows whose transaction's mask meets every given mask (C-level
+        filters over `flow_positions`)."""
+        positions, masks = self.flow_positions, self.index.masks
+        for mask in all_of:
+            positions = list(compress(positions, map(mask.__and__, map(masks.__getitem__, positions))))
+        return positions
+
+    def role_mask(self, bit: int) -> int:
+        """The index mask of one Flow bit (e.g. all credits to income for TO_INCOME)."""
+        return next(role for flow_bit, role in self._roles if flow_bit == bit)
+
+    @property
+    def events(self) -> list:
+        """`walk()` as a list."""
+        return list(self.walk())
+
     # -- the pass ---------------------------------------------------------------------
     def _run(self, index: EntryIndex) -> None:
-        """Every transaction that moves 2103, 代收费 or cash, or may be a `Flow`; and every
-        end of day of the whole list (the deadlines are checked then)."""
+        """Every transaction that moves 2103, 代收费 or cash, and every end of day of the
+        whole list (the deadlines are checked then); the positions of the flows."""
         for entry in index.opens:  # read after the walk only: their order is kept
             self._open(entry)
+        self._roles = ((SPENDS, index.mask(SPENDING, DEBIT)), (TO_INCOME, index.mask("income", CREDIT)),
+                       (OUT_OF_2103, index.mask("treasury", DEBIT)),
+                       (OUT_OF_AGENCY, index.mask("agency", DEBIT)))
+        self._bits_of: dict[int, int] = {}  # a transaction's mask -> its Flow bits
+        flows = 0
+        for _bit, role in self._roles:
+            flows |= role
+        self.flow_positions = index.where(flows)
         holdings = index.mask("treasury") | index.mask("agency") | index.mask("cash")
-        flows = (index.mask("income", CREDIT) | index.mask(SPENDING, DEBIT)
-                 | index.mask("treasury", DEBIT))
         masks, transactions = index.masks, index.transactions
         starts, days = index.day_starts, index.days  # the ends of days of the whole list
         run, last = 0, len(days) - 1
         next_day_at = starts[1] if last > 0 else len(masks)  # where the next day starts
         kinds, classify = self._kinds, self._classify
-        for position in index.where(holdings | flows):
+        to_remit, agency = self.to_remit, self.agency
+        remit_accounts, agency_accounts = to_remit.accounts, agency.accounts
+        agency_lists: dict[str, tuple[list, list]] = {}  # account -> its receipts' lists
+        due_of = self._deadline
+        for position in index.where(holdings):
             if position >= next_day_at:
                 while run < last and starts[run + 1] <= position:
+                    self._at = starts[run + 1]
                     self._end_of_day(days[run], days[run + 1])
                     run += 1
                 next_day_at = starts[run + 1] if run < last else len(masks)
             txn = transactions[position]
-            mask = masks[position]
-            if mask & holdings:
-                cash = _ZERO
-                for posting in txn.postings:
-                    number = posting.units.number
-                    if not number:
-                        continue
-                    account = posting.account
-                    kind = kinds.get(account) or classify(account)
-                    lots = kind[0]
-                    if lots is not None:
-                        if number < 0:
-                            lots.receive(account, txn.date, -number, txn)
-                        else:
-                            self._pay(lots, account, number)
-                    elif kind[1]:
-                        cash += number
-                if cash:
-                    self._move_cash(txn, cash)
-            if mask & flows:
-                self._flow(txn)
+            cash = ZERO
+            for posting in txn.postings:
+                account = posting.account
+                kind = kinds.get(account)
+                if kind is None:
+                    kind = classify(account)
+                if not kind:
+                    continue
+                amount = posting.units.number
+                if not amount:
+                    continue
+                if kind == _CASH:
+                    cash += amount
+                elif amount > 0:
+                    self._pay(kind, account, amount)
+                elif kind == _AGENCY:
+                    lists = agency_lists.get(account)
+                    if lists is None or agency.advance:
+                        agency.receive(account, -amount, txn)
+                        held = agency_accounts[account]
+                        agency_lists[account] = (held.cums, held.entries)
+                    else:  # `Lots.receive`, inline: the usual receipt
+                        cums, entries = lists
+                        cums.append(cums[-1] - amount)
+                        entries.append(txn)
+                else:
+                    held = remit_accounts.get(account)
+                    if held is None or to_remit.advance or not held.monotone:
+                        to_remit.receive(account, -amount, txn)
+                    else:
+                        held.cums.append(held.cums[-1] - amount)
+                        held.entries.append(txn)
+                        due = due_of(txn.date)
+                        if due < held.dues[-1]:
+                            held.monotone = False
+                        held.dues.append(due)
+            if cash:
+                self._move_cash(txn, cash)
         while run < last:
+            self._at = starts[run + 1]
             self._end_of_day(days[run], days[run + 1])
             run += 1
+        self._at = len(masks)
         if days:
             final, as_of = days[last], self.as_of
             if as_of is not None and as_of > final:  # judged on the 评判日期, after the last entry
@@ -315,45 +386,23 @@ class TreasuryBook:
         if entry.meta.get("collection") is True:
             self.collection.setdefault(account, entry.date)
 
-    def _classify(self, account: str) -> tuple:
-        """(lots or None, is cash, is spending, is income) of an account, computed once."""
-        lots = self.to_remit if account.startswith(TREASURY) else \
-            self.agency if account.startswith(AGENCY) else None
-        kind = self._kinds[account] = (lots, lots is None and account.startswith(CASH),
-                                       account.startswith(SPENDING), account.startswith("Income:"))
+    def _classify(self, account: str) -> int:
+        """What an account is to the walk (2103, 代收费, cash or none of them), computed once."""
+        kind = (_TREASURY if account.startswith(TREASURY) else
+                _AGENCY if account.startswith(AGENCY) else
+                _CASH if account.startswith(CASH) else _OTHER)
+        self._kinds[account] = kind
         return kind
 
-    def _pay(self, lots: Lots, account: str, number: Decimal) -> None:
-        lots.pay(account, number)
-        if lots is self.agency:  # what was found unsettled and is now paid is settled
-            for name, amount in self._unsettled.items():
-                self._unsettled[name] = min(amount, self.agency.held[name])
+    def _pay(self, kind: int, account: str, amount: int) -> None:
+        for held in (self.agency if kind == _AGENCY else self.to_remit).pay(account, amount):
+            held.clamp()  # what was found late and is now paid is no longer held
 
-    def _flow(self, txn: data.Transaction) -> None:
-        """A `Flow` if the transaction credits income, debits spending or leaves 2103."""
-        kinds = self._kinds
-        debits, credits = [], []
-        spends = to_income = out_of_2103 = False
-        for posting in txn.postings:
-            number = posting.units.number
-            if not number:
-                continue
-            lots, _cash, is_spending, is_income = kinds.get(posting.account) or \
-                self._classify(posting.account)
-            if number > 0:
-                debits.append(posting)
-                spends = spends or is_spending
-                out_of_2103 = out_of_2103 or lots is self.to_remit
-            else:
-                credits.append(posting)
-                to_income = to_income or is_income
-        if to_income or spends or out_of_2103:
-            self.events.append(Flow(txn, debits, credits, spends, to_income, out_of_2103))
-
-    def _move_cash(self, txn: data.Transaction, cash: Decimal) -> None:
-        limit = self.policy.get("cash-limit", txn.date).number
-        before, self._cash = self._cash, self._cash + cash
-        if self._cash <= limit:
+    def _move_cash(self, txn: data.Transaction, cash: int) -> None:
+        limit = self._limit(txn.date)
+        before = self._cash
+        self._cash = after = before + cash
+        if after <= limit:
             self._cash_crosser = None
         elif before <= limit:
             self._cash_crosser = txn
@@ -361,14 +410,19 @@ class TreasuryBook:
 
     # -- at the end of each day ---------------------------------------------------------
     def _end_of_day(self, day: dt.date, next_day: dt.date | None) -> None:
-        self._check_cash(day)
+        if self._cash or self._cash_over:
+            self._check_cash(day)
+        else:
+            self._checked = day
+            self._cash_crosser = self._cash_last = None
         if next_day is not None and self._limit_days:
             self._check_limit_changes(next_day)
         today = next_day or day
         if next_day is not None and next_day.year > day.year:
             self._check_year_end(day.year)
         self._check_remittance(today)
-        self._check_terms(today)
+        if self._terms and self._terms[0].settle_until < today:
+            self._check_terms(today)
         if next_day is None and day.month == 12 and day.day == 31:
             self._check_year_end(day.year)
 
@@ -383,43 +437,58 @@ class TreasuryBook:
 
     def _check_cash(self, day: dt.date) -> None:
         self._checked = day
-        limit = self.policy.get("cash-limit", day).number
+        limit = self._limit(day)
         if self._cash > limit:
             if not self._cash_over:
                 # the entry that crossed the limit today, else the directive that lowered it
                 culprit = self._cash_crosser or self._limit_origins.get(day) or self._cash_last
                 if culprit is not None:
-                    self.events.append(CashOver(day, culprit, self._cash, limit))
+                    self._note(CashOver(day, culprit, self._cash, limit))
             self._cash_over = True
         else:
             self._cash_over = False
         self._cash_crosser = self._cash_last = None
 
     def _check_remittance(self, today: dt.date) -> None:
-        for account, lots in self.to_remit.by_account.items():
-            oldest = lots[0] if lots else None
-            if oldest is None or not deadline(self.policy, oldest.date) < today:
-                self._overdue.discard(account)  # nothing overdue any more: a spell ends
+        """2103 money past its deadline on `today`, beyond what was reported (once)."""
+        for held in self.to_remit.accounts.values():
+            if not held.cums or held.cums[-1] <= held.paid:
                 continue
-            if account in self._overdue:
+            head = held.first_held()
+            cums, dues, count = held.cums, held.dues, len(held.cums)
+            if held.monotone:
+                last = held.overdue_to if held.overdue_to > head else head
+                while last < count and dues[last] < today:
+                    last += 1
+                held.overdue_to = last
+                overdue = cums[last - 1] - held.paid if last > head else 0
+            else:
+                overdue = sum(held.left(i) for i in range(head, count) if dues[i] < today)
+            if overdue <= held.reported:
                 continue
-            self._overdue.add(account)
-            if oldest.flagged:
-                continue
-            oldest.flagged = True
-            held = sum((lot.amount for lot in lots if deadline(self.policy, lot.date) < today),
-                       Decimal(0))
-            self.events.append(Overdue(account, oldest, deadline(self.policy, oldest.date),
-                                       today, held))
+            first = held.at(held.reported, head)  # where the money not reported before begins
+            if dues[first] >= today:  # (deadlines out of order: the first one overdue)
+                first = next((i for i in range(first, count) if dues[i] < today),
+                             next(i for i in range(head, count) if dues[i] < today))
+            new = overdue - held.reported
+            held.reported = overdue
+            self._note(Overdue(held.account, held.lot(first, new), dues[first], today,
+                                       new))
 
     def _check_year_end(self, year: int) -> None:
-        for account, lots in self.to_remit.by_account.items():
-            if not lots or lots[0].flagged:
+        end = dt.date(year, 12, 31)
+        for held in self.to_remit.accounts.values():
+            if not held.cums or held.cums[-1] <= held.paid:
                 continue
-            held = sum((lot.amount for lot in lots if lot.date.year <= year), Decimal(0))
-            if held:
-                lots[0].flagged = True
-                self.events.append(YearEndHeld(year, account, lots[0], held))
+            head = held.first_held()
+            last = bisect_right(held.entries, end, head, key=_date)  # received by the year end
+            kept = held.cums[last - 1] - held.paid if last > head else 0
+            if kept > held.reported:
+                first = held.at(held.reported, head)
+                new = kept - held.reported
+                held.reported = kept
+                self._note(YearEndHeld(year, held.account, held.lot(first, new),
+                                               new))
 
     def _check_terms(self, today: dt.date) -> None:
         while self._terms:
@@ -427,16 +496,16 @@ class TreasuryBook:
             if not term.settle_until < today:
                 return
             self._terms.popleft()
-            for account, lots in self.agency.by_account.items():
-                held = sum((lot.amount for lot in lots if lot.date <= term.end), Decimal(0))
-                found = self._unsettled.get(account, Decimal(0))
-                if held <= found:  # settled, or the same money already found
+            for held in self.agency.accounts.values():
+                if not held.cums or held.cums[-1] <= held.paid:
                     continue
-                self._unsettled[account] = held
-                first, skip = lots[0], found  # the oldest receipt not found before
-                for lot in lots:
-                    first = lot
-                    if skip < lot.amount:
-                        break
-                    skip -= lot.amount
-                self.events.append(Unsettled(account, term, first, held - found))
+                head = held.first_held()
+                last = bisect_right(held.entries, term.end, head, key=_date)
+                kept = held.cums[last - 1] - held.paid if last > head else 0
+                if kept <= held.reported:  # settled, or the same money already found
+                    continue
+                first = held.at(held.reported, head)  # the oldest receipt not found before
+                new = kept - held.reported
+                held.reported = kept
+                self._note(Unsettled(held.account, term, held.lot(first, new),
+                                             new))

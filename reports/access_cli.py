@@ -1,0 +1,118 @@
+"""`xiaozhang users …`, `xiaozhang history VOUCHER` and `xiaozhang publish --out DIR`
+(docs/access.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from xiaozhang.commands import ledger_option
+
+
+@click.group("users")
+def users_group() -> None:
+    """用户与角色：增加用户、设置口令（xiaozhang serve 据此登录）。"""
+
+
+def _ask_password(password: str | None) -> str:
+    if password is not None:
+        return password
+    return click.prompt("口令", hide_input=True, confirmation_prompt="再输入一次口令")
+
+
+@users_group.command("add")
+@click.argument("login")
+@click.option("--role", required=True, type=click.Choice(["会计", "校长", "教育局", "班主任"]), help="角色")
+@click.option("--name", default="", help="姓名（页面和修改历史中显示），如 王会计")
+@click.option("--class", "class_name", default="", help="班主任的班级，如 三(2)班")
+@click.option("--password", default=None, help="口令（不写则提示输入；写在命令行会留在命令历史里）")
+@ledger_option
+def add(login: str, role: str, name: str, class_name: str, password: str | None, ledger: str) -> None:
+    """增加一个用户（口令只存加盐散列）。"""
+    from xiaozhang.reports.serving.users import UsersError, add_user, users_file
+
+    path = users_file(ledger)
+    try:
+        user = add_user(path, login, role, _ask_password(password), name=name, class_name=class_name)
+    except UsersError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"已增加用户 {user.login}（{user.display}，{user.role}"
+               f"{'，' + user.class_name if user.class_name else ''}）：{path}")
+
+
+@users_group.command("passwd")
+@click.argument("login")
+@click.option("--password", default=None, help="新口令（不写则提示输入）")
+@ledger_option
+def passwd(login: str, password: str | None, ledger: str) -> None:
+    """设置（重设）一个用户的口令；已登录的会话随之失效。"""
+    from xiaozhang.reports.serving.users import UsersError, set_password, users_file
+
+    try:
+        user = set_password(users_file(ledger), login, _ask_password(password))
+    except UsersError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"已设置用户 {user.login} 的口令")
+
+
+@users_group.command("list")
+@ledger_option
+def list_users(ledger: str) -> None:
+    """列出用户和角色（不显示口令）。"""
+    from xiaozhang.reports.serving.users import UsersError, read_users, users_file
+
+    path = users_file(ledger)
+    try:
+        users = read_users(path)
+    except UsersError as error:
+        raise click.ClickException(str(error)) from error
+    if not users:
+        click.echo(f"没有用户文件 {path}（xiaozhang serve 只在本机提供服务）")
+    for user in users.values():
+        click.echo(f"{user.login}\t{user.display}\t{user.role}\t{user.class_name}")
+
+
+@click.command("history")
+@click.argument("voucher")
+@ledger_option
+def history_command(voucher: str, ledger: str) -> None:
+    """某张凭证（如 记-2026-10-012）的修改历史：谁、何时、改了什么。"""
+    from xiaozhang.reports.audit import AuditError, history, uncommitted
+
+    try:
+        changes = history(ledger, voucher)
+    except AuditError as error:
+        raise click.ClickException(str(error)) from error
+    if not changes:
+        click.echo(f"修改历史中没有凭证 {voucher}。")
+    for change in changes:
+        click.echo(f"{change.date}  {change.author}  {change.subject}  [{change.commit[:10]}]")
+        for line in change.diff:
+            click.echo(f"    {line}")
+    waiting = uncommitted(ledger)
+    if waiting:
+        click.echo(f"注意：有 {len(waiting)} 个文件的修改不是通过网页保存的，尚未记入历史："
+                   f"{'、'.join(waiting)}", err=True)
+
+
+@click.command("publish")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
+@ledger_option
+@click.option("--roster", default=None, type=click.Path(dir_okay=False),
+              help="学生名册（默认：学校信息中的 roster，否则账本目录下的 students.csv）")
+def publish_command(out: str, ledger: str, roster: str | None) -> None:
+    """生成给家长看的公示网站：学校和班级收费公示、伙食费收支公示，按月份、学期和班级索引。"""
+    from xiaozhang.commands import load_ledger
+    from xiaozhang.reports import publish
+    from xiaozhang.reports.disclosure import school_roster
+    from xiaozhang.roster import RosterError
+
+    loaded = load_ledger(ledger)
+    try:
+        students = school_roster(loaded.entries, ledger, roster)
+    except RosterError as error:
+        raise click.ClickException(str(error)) from error
+    site = publish.publish(loaded.entries, loaded.options_map, students, Path(out), ledger=ledger)
+    click.echo(f"已生成公示网站：{len(site.pages)} 个页面，{site.months} 个月，{site.classes} 个班级，"
+               f"写入 {out}（打开 {Path(out) / 'index.html'}）")

@@ -1,0 +1,57 @@
+"""The 财务报表 page in a real headless Chromium against a real `xiaozhang serve` process.
+
+Serves the bundled example school (ledger/main.beancount); leaves a full-page screenshot in
+tests/artifacts/statements.png and the top of the page in tests/artifacts/statements-top.png
+(docs/images/statements-page.png is that picture).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVES = ROOT / "ledger" / "main.beancount"  # the `server` fixture (tests/browser/conftest.py) serves it
+SLUG = "青禾市明德区实验小学示例"  # Fava's slug of the option "title"
+
+
+@pytest.fixture(scope="module")
+def loaded_page(server, open_page):
+    watched = open_page(f"{server}/{quote(SLUG)}/extension/Statements/?period=2026-10")
+    watched.page.wait_for_selector(".xz-statements .xz-doc table")
+    yield watched
+    watched.page.close()
+
+
+def test_no_console_errors(loaded_page):
+    page, problems, outside = loaded_page
+    assert problems == []
+    assert outside == []
+    assert page.title().startswith("财务报表")
+
+
+def test_every_statement_is_drawn_whole(loaded_page, screenshot):
+    page, _problems, _outside = loaded_page
+    from PIL import Image
+
+    docs = page.locator(".xz-docs > section")
+    assert docs.count() == 6
+    for index in range(docs.count()):
+        box = docs.nth(index).bounding_box()
+        assert box is not None and box["width"] > 600 and box["height"] > 200
+        assert docs.nth(index).evaluate("e => e.scrollWidth <= e.clientWidth")  # nothing cut off
+    assert "资产总计" in docs.nth(0).inner_text() and "其中：食堂净收入" in docs.nth(1).inner_text()
+    path = screenshot(page, "statements.png")
+    with Image.open(path) as image:
+        width, height = image.size
+        assert width >= 1000 and height >= 4000
+        image.crop((0, 0, width, min(height, 1900))).save(path.with_name("statements-top.png"))
+
+
+def test_month_links_switch_the_month(loaded_page):
+    page, _problems, _outside = loaded_page
+    page.locator(".xz-months a", has_text="2025-12").click()
+    page.wait_for_selector("text=2025年12月（年报）")
+    assert "本期盈余*" not in page.locator(".xz-docs > section").nth(0).inner_text()

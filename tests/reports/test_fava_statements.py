@@ -1,0 +1,31 @@
+"""The 财务报表 page in a real Fava application over the example school (Flask test client)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from test_fava_ext import text_of
+
+from xiaozhang.reports import statements
+from xiaozhang.reports.statements import Period
+
+
+def get(app, query: str = "") -> str:
+    client, slug, _ledger = app
+    response = client.get(f"/{quote(slug)}/extension/Statements/{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_page_shows_every_statement_of_the_asked_month(example_fava, example_ledger):
+    text = text_of(get(example_fava, "?period=2026-03"))
+    sheet = statements.build_balance_sheet(example_ledger.entries, example_ledger.options_map, Period(2026, 3))
+    for needle in ("资产负债表", "收入费用表", "净资产变动表", "现金流量表", "财务报表附注", "决算表与“三公”经费",
+                   "其中：食堂净收入", f"{sheet.line('assets_total').values[0]:,.2f}", "2026年3月"):
+        assert needle in text, needle
+
+
+def test_page_defaults_to_the_last_month_and_follows_the_time_filter(example_fava):
+    assert "2026年10月" in text_of(get(example_fava))
+    assert "2025年12月（年报）" in text_of(get(example_fava, "?time=2025"))
+    assert "账户和筛选条件不适用" in text_of(get(example_fava, "?account=Assets"))

@@ -1,0 +1,190 @@
+"""Receipts held first in, first out: what 2103 应缴财政款 and 230701 代收费 still hold.
+
+`Lots` keeps, per account, the receipts as cumulative sums (`_Held.cums[i]`: all received up
+to and including receipt i) and what was paid in all; the receipts still held are those whose
+cumulative sum is above it, the oldest first.  A payment consumes the oldest money: one
+addition, no per-receipt work (`bisect` finds the oldest receipt held when it is asked for).
+A payment to a parent account consumes the oldest receipts of its sub-accounts; a payment
+larger than what is held is an advance that later receipts settle.  `_Held.reported` is the
+money already found late (the walk of `xiaozhang.model.treasury` decides what is late).
+
+The amounts are the ledger's Decimals: turning each posting into integer fen cost more than
+the sums it made cheaper (measured on the bench ledger, docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+
+from beancount.core import data
+
+from xiaozhang.model.money import ZERO
+
+
+@dataclass(slots=True)
+class Lot:
+    """One receipt still (partly) held: money in 2103 or a 代收费 balance."""
+
+    date: dt.date
+    amount: Decimal
+    entry: data.Transaction
+
+
+class _Held:
+    """The receipts of one account: cumulative sums (`cums[i]` = all received up to and
+    including receipt i), the receipts, what was paid in all, the first receipt
+    not paid in full (`head`, kept lazily), the amount already reported late (`reported`,
+    the oldest money held) and, for 2103, each receipt's deadline."""
+
+    __slots__ = ("account", "cums", "entries", "dues", "paid", "head", "reported",
+                 "overdue_to", "monotone")
+
+    def __init__(self, account: str) -> None:
+        self.account = account
+        self.cums: list[Decimal] = []
+        self.entries: list[data.Transaction] = []
+        self.dues: list[dt.date] = []
+        self.paid = ZERO
+        self.head = 0
+        self.reported = ZERO
+        self.overdue_to = 0  # receipts before it were past their deadline at the last check
+        self.monotone = True  # deadlines in the order of receipt (the usual case)
+
+    @property
+    def total(self) -> Decimal:
+        """All received."""
+        return self.cums[-1] if self.cums else ZERO
+
+    @property
+    def held(self) -> Decimal:
+        total = self.cums[-1] if self.cums else ZERO
+        return total - self.paid if total > self.paid else ZERO
+
+    def first_held(self) -> int:
+        """The index of the oldest receipt not paid in full (len(cums): none)."""
+        self.head = head = bisect_right(self.cums, self.paid, self.head)
+        return head
+
+    def at(self, offset: int, head: int) -> int:
+        """The receipt holding the money `offset` after the oldest money held."""
+        return bisect_right(self.cums, self.paid + offset, head)
+
+    def left(self, index: int) -> int:
+        """What is still held of receipt `index`."""
+        cum = self.cums[index]
+        before = self.cums[index - 1] if index else 0
+        return cum - (self.paid if self.paid > before else before) if cum > self.paid else 0
+
+    def lot(self, index: int, amount: int) -> Lot:
+        entry = self.entries[index]
+        return Lot(entry.date, amount, entry)
+
+    def clamp(self) -> None:
+        """Money reported late stays reported while the account holds at least as much."""
+        if self.reported:
+            held = self.held
+            if self.reported > held:
+                self.reported = held
+
+
+class Lots:
+    """First in, first out: receipts credit an account, remittances/payments consume the oldest.
+
+    A payment booked to a parent account (`Liabilities:2103应缴财政款`) consumes the oldest
+    receipts of its sub-accounts; a payment larger than what is held (e.g. a provider paid
+    before the fee is collected) is carried as an advance that later receipts settle."""
+
+    def __init__(self, due=None) -> None:
+        self.accounts: dict[str, _Held] = {}
+        self.advance: dict[str, Decimal] = {}  # by the (parent) account paid
+        self._due = due  # received day -> deadline (2103), or None
+        self._families: dict[str, list[_Held]] = {}
+
+    def _new(self, account: str) -> _Held:
+        held = self.accounts[account] = _Held(account)
+        self._families.clear()
+        return held
+
+    def receive(self, account: str, amount: int, entry) -> None:
+        """A receipt of `amount`."""
+        held = self.accounts.get(account) or self._new(account)
+        if self.advance:  # rare: only after a payment to a parent ran ahead of the receipts
+            parts = account.split(":")
+            for holder in (":".join(parts[:i]) for i in range(len(parts), 1, -1)):
+                credit = self.advance.get(holder)
+                if credit:
+                    used = min(credit, amount)
+                    held.paid += used  # the receipt pays the advance back
+                    if credit > used:
+                        self.advance[holder] = credit - used
+                    else:
+                        del self.advance[holder]
+        held.cums.append(held.cums[-1] + amount if held.cums else amount)
+        held.entries.append(entry)
+        if self._due is not None:
+            due = self._due(entry.date)
+            if held.dues and due < held.dues[-1]:
+                held.monotone = False
+            held.dues.append(due)
+
+    def family(self, account: str) -> list[_Held]:
+        found = self._families.get(account)
+        if found is None:
+            below = account + ":"
+            found = self._families[account] = [
+                held for name, held in self.accounts.items()
+                if name == account or name.startswith(below)]
+        return found
+
+    def pay(self, account: str, amount: int) -> list[_Held]:
+        """Consume the oldest receipts of the account (or of its sub-accounts); the accounts
+        paid from."""
+        family = self.family(account)
+        if len(family) == 1 and family[0].account == account:  # the usual case
+            held = family[0]
+            held.paid += amount  # beyond what is held: its own later receipts settle it
+            return family
+        # oldest first across the sub-accounts; money already reported late is paid last,
+        # as in one account (`_Held.clamp`), so a parent payment does not move a shortfall
+        # from one sub-account onto another's receipts that are on time
+        paid = []
+        while amount > 0:
+            oldest = start = None
+            for held in family:
+                unreported = held.held - held.reported
+                if unreported > 0:
+                    first = held.at(held.reported, held.first_held())
+                    if oldest is None or held.entries[first].date < oldest.entries[start].date:
+                        oldest, start = held, first
+            if oldest is None:  # only reported money is left: the oldest of it
+                for held in family:
+                    if held.held:
+                        head = held.first_held()
+                        if oldest is None or held.entries[head].date < oldest.entries[oldest.head].date:
+                            oldest = held
+                if oldest is None:
+                    self.advance[account] = self.advance.get(account, 0) + amount
+                    break
+                used = min(oldest.left(oldest.head), amount)
+            else:
+                used = min(oldest.cums[start] - oldest.paid - oldest.reported, amount)
+            oldest.paid += used
+            amount -= used
+            if oldest not in paid:
+                paid.append(oldest)
+        return paid
+
+    def outstanding(self) -> list[tuple[str, Lot]]:
+        """(account, lot) of everything still held, by account, oldest first."""
+        found = []
+        for account, held in sorted(self.accounts.items()):
+            for index in range(held.first_held(), len(held.cums)):
+                found.append((account, held.lot(index, held.left(index))))
+        return found
+
+    def held_amount(self, account: str) -> Decimal:
+        held = self.accounts.get(account)
+        return held.held if held is not None else 0
