@@ -49,6 +49,7 @@ OUR_LINES = re.compile(r'(?:plugin "xiaozhang\.plugins\.[\w.]+"(?: "[^"]*")?\n)+
 ONE_LINE = 'plugin "xiaozhang.plugins.school"\n'
 NINE = ("policy", "approvals", "twolines", "projects", "budgets", "fees", "canteen", "assets",
         "depreciation", "budget_accounting")
+NINE += ("closing",)  # the closing rule (月结锁定), docs/close.md
 NINE_LINES = "".join(f'plugin "xiaozhang.plugins.{name}"\n' for name in NINE)
 PAGES = ("Overview", "Compliance", "Voucher", "FixedAssets", "Canteen", "Disclosure")
 

@@ -91,6 +91,11 @@ RULES: dict[str, str] = {
     "YS02": "资金结存与货币资金不符",
     "YS03": "手工预算会计分录不平衡",
     "YS04": "平行记账规则行格式不对",
+    # closing.py: 月结锁定 (docs/close.md)
+    "CL01": "月结记录格式不对",
+    "CL02": "已结账月份的分录被新增或修改",
+    "CL03": "已结账月份的分录被删除",
+    "CL04": "年末结转分录与年结记录不符",
     # school.py: the one plugin line that runs all of the above
     "SC01": "校账插件参数不对",
     "SC02": "规则运行出错",

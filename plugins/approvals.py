@@ -65,6 +65,7 @@ from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.closing import closing_of
 from xiaozhang.model.index import ASSET_ROOTS, CREDIT, DEBIT, SUPPLIER_ROOTS
 
 
@@ -129,7 +130,7 @@ def validate_approvals(entries, options_map, config=None):
     pending = index.where(index.flag("!"))
     for txn in index.take(sorted(set(payments).union(pending)) if pending else payments):
         if txn.flag == "!":
-            _check_pending(txn, policy, as_of, report)
+            _check_pending(txn, policy, as_of, report, closing_of(books))
             continue
         if txn.flag == "P":
             continue  # Beancount's padding entry, not a payment anyone wrote
@@ -231,14 +232,13 @@ def _check_split(txn, amount, policy, window: collections.deque, report) -> None
             return
 
 
-def _check_pending(txn, policy, as_of: dt.date, report) -> None:
-    """AP10, judged on the 评判日期 `as_of` (`books.as_of`)."""
-    closed = policy.get("closed-through", txn.date)
-    closed_now = policy.get("closed-through", as_of)
-    for boundary in (closed, closed_now):
-        if boundary is not None and txn.date <= boundary:
-            report(txn, "AP10", f"待审批分录位于已结账期间（结账至 {boundary}），须补齐手续改为 * 或调整账期")
-            return
+def _check_pending(txn, policy, as_of: dt.date, report, closing) -> None:
+    """AP10, judged on the 评判日期 `as_of` (`books.as_of`); closed periods are those of the
+    closing records (`xiaozhang.model.closing`: month-close, else the legacy closed-through)."""
+    why = closing.closed_on(txn.date)
+    if why:
+        report(txn, "AP10", f"待审批分录位于已结账期间（{why}），须补齐手续改为 * 或调整账期")
+        return
     days = policy.get("pending-days", txn.date)
     age = (as_of - txn.date).days
     if age > days:

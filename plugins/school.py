@@ -30,6 +30,7 @@ from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.collector import paused_collector
 from xiaozhang.plugins import (approvals, assets, budget_accounting, budgets, canteen,
                                depreciation, fees, policy, projects, twolines)
+from xiaozhang.plugins import closing
 
 __plugins__ = ("run_school_rules",)
 
@@ -50,6 +51,7 @@ VALIDATORS = (
     ("fees", fees.validate_fees),
     ("canteen", canteen.validate_canteen),
     ("assets", assets.validate_assets),
+    ("closing", closing.validate_closing),
 )
 GENERATORS = (
     ("depreciation", depreciation.generate_depreciation),

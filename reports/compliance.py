@@ -82,6 +82,7 @@ from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.budgets import period_label, period_of
 from xiaozhang.model.asof import AsOf
 from xiaozhang.model.treasury import deadline, item_name
+from xiaozhang.model.closing import closing_of
 from xiaozhang.plugins import RULES
 from xiaozhang.reports.overview import PendingEntry, pending_entries
 
@@ -303,6 +304,8 @@ class Compliance:
     budgets: tuple[BudgetRow, ...]
     projects: tuple[ProjectRow, ...]
     period: tuple[datetime.date, datetime.date] | None = None  # the time filter's days, if any
+    closed: tuple[str, ...] = ()  # months closed by a record ("2025年9月"…), docs/close.md
+    reopened: tuple[tuple[str, str, str], ...] = ()  # (month, by, reason) of reopened months
 
     @property
     def treasury_total(self) -> Decimal:
@@ -363,7 +366,15 @@ def build(
         budgets=budget_rows(books, budget_day),
         projects=project_rows(books, day),
         period=period,
+        **closed_months(books),
     )
+
+
+def closed_months(books: SchoolBooks) -> dict:
+    """Which months are closed (the closing records, `xiaozhang.model.closing`)."""
+    book = closing_of(books)
+    return {"closed": tuple(m.label for m in book.closed_months()),
+            "reopened": tuple((r.month.label, r.by or "", r.reason or "") for r in book.reopened_months())}
 
 
 def treasury_aging(books: SchoolBooks, day: datetime.date) -> tuple[AgingAccount, ...]:

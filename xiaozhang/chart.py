@@ -92,6 +92,11 @@ CANTEEN_FUEL = f"{CANTEEN_COST}:02燃料水电"
 CANTEEN_LABOUR = f"{CANTEEN_COST}:03人工"
 CANTEEN_OTHER_COST = f"{CANTEEN_COST}:04其他"
 
+# == 期末结转 (period close; owner: the close area, docs/close.md) ==
+CURRENT_SURPLUS = "Equity:3301本期盈余"  # 收入、费用 are carried here at year end
+YEAR_SURPLUS_DISTRIBUTION = "Equity:3302本年盈余分配"  # 3301 → here → 3001 累计盈余
+# == end of 期末结转 ==
+
 # -- statements (docs/statements.md): the 政府性基金预算 appropriation, a 4001 detail account ---------
 # (4001 科目说明 二: “可按照一般公共预算财政拨款、政府性基金预算财政拨款等拨款种类进行明细核算”); its
 # `government_fund: TRUE` mark feeds the 收入费用表's 其中：政府性基金收入.
@@ -422,8 +427,8 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(ACCUMULATED_SURPLUS, "累计盈余"),
         a(CANTEEN_EQUITY, "食堂伙食结余：食堂独立核算的累计结余（滚动用于改善伙食）", _CANTEEN),
         a("Equity:3101专用基金", "专用基金"),
-        a("Equity:3301本期盈余", "本期盈余"),
-        a("Equity:3302本年盈余分配", "本年盈余分配"),
+        a(CURRENT_SURPLUS, "本期盈余"),
+        a(YEAR_SURPLUS_DISTRIBUTION, "本年盈余分配"),
         a(FREE_TRANSFER_EQUITY, "无偿调拨净资产"),
         a(PRIOR_YEAR_ADJUSTMENT, "以前年度盈余调整"),
         a(FISCAL_INCOME, "财政拨款收入"),

@@ -438,6 +438,10 @@ CASES = {
         ; [YS04]
         2026-03-01 custom "budget-rule" "Income:4603捐赠收入" "捐赠"
         """),
+    "CL01": entry("""
+        ; [CL01]
+        2026-03-10 custom "month-close" "2026-02"
+        """),
 }
 # More cases of the rules above: states that start out wrong and settings that would switch a
 # rule off (issue 19, "Rules"); each still gives exactly one problem at its entry.

@@ -482,6 +482,10 @@ class _Accounts(dict):
         return info
 
 
+# The meta of an opening-balance entry (期初余额, `xiaozhang new-year`): it moves no fee.
+OPENING = "opening"
+
+
 def classify(transactions: list[data.Transaction], book: FeeBook) -> list[FeePosting]:
     """The fee postings of the transactions (see the module docstring), in order."""
     return _classify(transactions, book, _accounts_of(book))[0]
@@ -583,7 +587,7 @@ def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Ac
             continue
         for posting in postings:
             info = accounts[posting.account]
-            if info is None:
+            if info is None or OPENING in txn.meta:  # (期初余额: not a fee movement)
                 continue
             number = posting.units.number
             if info[0] <= _AGENCY and number is not None and number < zero:  # the usual case

@@ -1,0 +1,186 @@
+"""`xiaozhang close …` and `xiaozhang new-year` on copies of the bundled school (real files,
+real loader, the real command line through click's runner)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount.core import data
+from click.testing import CliRunner
+
+from xiaozhang import chart
+from xiaozhang.cli import main as cli
+from xiaozhang.io import load
+
+BUNDLED = Path(__file__).resolve().parents[1] / "ledger"
+YEAR_END = dt.date(2025, 12, 31)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture(scope="module")
+def closed_2025(tmp_path_factory) -> Path:
+    """The bundled school with 2025-08 … 2025-12 closed and the 2025 结转 file written."""
+    folder = tmp_path_factory.mktemp("school") / "ledger"
+    shutil.copytree(BUNDLED, folder)
+    main = folder / "main.beancount"
+    refused = run("close", "year", "2025", "--ledger", str(main))
+    assert refused.exit_code == 1 and "以下月份未结账：2025年8月、2025年9月" in refused.output
+    result = run("close", "month", "2025-08", "2025-12", "--ledger", str(main))
+    assert result.exit_code == 0, result.output
+    assert "2025年12月已结账" in result.output
+    result = run("close", "year", "2025", "--ledger", str(main))
+    assert result.exit_code == 0, result.output
+    assert 'include "年结/2025.beancount"' in result.output
+    return main
+
+
+def test_close_month_refuses_a_month_with_errors(tmp_path):
+    folder = tmp_path / "ledger"
+    shutil.copytree(BUNDLED, folder)
+    october = folder / "2025" / "10.beancount"
+    text = october.read_text(encoding="utf-8")
+    october.write_text(text.replace('  approver: "王建国"\n  approved: 2025-10-05\n', "", 1), encoding="utf-8")
+    before = {p: p.read_bytes() for p in folder.rglob("*.beancount")}
+    result = run("close", "month", "2025-09", "2025-11", "--ledger", str(folder / "main.beancount"))
+    assert result.exit_code == 1
+    assert "10.beancount:29: [AP01]" in result.output
+    assert "不能结账：2025年11月及以前未结账的月份有 1 个错误" in result.output
+    assert {p: p.read_bytes() for p in folder.rglob("*.beancount")} == before  # nothing written
+    # an earlier month without errors closes
+    result = run("close", "month", "2025-09", "--ledger", str(folder / "main.beancount"))
+    assert result.exit_code == 0, result.output
+
+
+def test_close_month_refuses_a_month_not_over(tmp_path):
+    folder = tmp_path / "ledger"
+    shutil.copytree(BUNDLED, folder)
+    result = run("close", "month", "2026-11", "--ledger", str(folder / "main.beancount"))
+    assert result.exit_code == 1 and "2026年11月尚未结束（评判日期 2026-10-31）" in result.output
+
+
+def test_close_status_and_again(closed_2025):
+    result = run("close", "status", "--ledger", str(closed_2025))
+    assert "2025年12月  已结账  2026-10-31  陈静" in result.output
+    again = run("close", "month", "2025-12", "--ledger", str(closed_2025))
+    assert again.exit_code == 0 and "2025年12月已结账（2026-10-31），无需重复" in again.output
+
+
+def test_close_year_refuses_twice_and_when_the_file_exists(closed_2025):
+    result = run("close", "year", "2025", "--ledger", str(closed_2025))
+    assert result.exit_code == 1 and "已存在" in result.output
+
+
+def _balances(entries, day, skip_year_end: bool) -> dict[str, Decimal]:
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and entry.date <= day:
+            if skip_year_end and "year-end" in entry.meta and entry.date == YEAR_END:
+                continue
+            for posting in entry.postings:
+                sums[posting.account] += posting.units.number
+    return sums
+
+
+def _canteen_accounts() -> tuple[str, ...]:
+    """From the chart: the accounts opened `canteen: TRUE` (docs/canteen.md)."""
+    return tuple(a.account for a in chart.CHART if dict(a.meta).get("canteen") is True)
+
+
+def test_year_end_carry_forward_zeroes_income_and_expenses(closed_2025, tmp_path):
+    folder = tmp_path / "ledger"
+    shutil.copytree(closed_2025.parent, folder)
+    main = folder / "main.beancount"
+    with main.open("a", encoding="utf-8") as out:
+        out.write('include "年结/2025.beancount"\n')
+    loaded = load(main)
+    assert [str(e.message) for e in loaded.errors] == []
+    after = _balances(loaded.entries, YEAR_END, skip_year_end=False)
+    assert {a: n for a, n in after.items() if a.startswith(("Income:", "Expenses:")) and n} == {}
+    for account in (chart.CURRENT_SURPLUS, chart.YEAR_SURPLUS_DISTRIBUTION):
+        assert after.get(account, Decimal(0)) == 0
+    # independent: 3001's own balance = its balance before + the school's income and expenses
+    # + 3401 + 3501; 300101 = its balance before + the canteen's income and expenses
+    before = _balances(loaded.entries, YEAR_END, skip_year_end=True)
+    canteen = _canteen_accounts()
+
+    def is_canteen(account):
+        return any(account == c or account.startswith(c + ":") for c in canteen)
+
+    school = sum((n for a, n in before.items()
+                  if a.startswith(("Income:", "Expenses:")) and not is_canteen(a)), Decimal(0))
+    canteen_result = sum((n for a, n in before.items()
+                          if a.startswith(("Income:", "Expenses:")) and is_canteen(a)), Decimal(0))
+    assert canteen_result != 0 and school != 0
+    own_3001 = before.get(chart.ACCUMULATED_SURPLUS, Decimal(0)) + school \
+        + before.get(chart.FREE_TRANSFER_EQUITY, Decimal(0)) + before.get(chart.PRIOR_YEAR_ADJUSTMENT, Decimal(0))
+    assert after[chart.ACCUMULATED_SURPLUS] == own_3001
+    assert after[chart.CANTEEN_EQUITY] == before.get(chart.CANTEEN_EQUITY, Decimal(0)) + canteen_result
+    # the budget side: 6xxx / 7xxx zero; 8101 累计结转 and 8202 累计结余 from the postings
+    assert {a: n for a, n in after.items() if a.startswith(("Equity:6", "Equity:7")) and n} == {}
+    fiscal = (chart.BUDGET_FISCAL_INCOME, chart.BUDGET_SPENDING_FISCAL)
+    project = (chart.BUDGET_SPENDING_PROJECT,)
+
+    def total(predicate):
+        return sum((n for a, n in before.items() if predicate(a)), Decimal(0))
+
+    carry_8101 = total(lambda a: a.startswith(fiscal) or a.startswith(chart.FISCAL_CARRYOVER))
+    assert carry_8101 != 0
+    assert after[f"{chart.FISCAL_CARRYOVER}:810107累计结转"] == carry_8101
+    other = total(lambda a: a.startswith(("Equity:6", "Equity:7")) and not a.startswith(fiscal + project))
+    surplus_8202 = other + total(lambda a: a.startswith((chart.OTHER_SURPLUS, chart.SURPLUS_DISTRIBUTION,
+                                                         chart.NON_FISCAL_SURPLUS)))
+    assert surplus_8202 != 0
+    assert after[f"{chart.NON_FISCAL_SURPLUS}:820204累计结余"] == surplus_8202
+    for account in (chart.OTHER_SURPLUS, chart.SURPLUS_DISTRIBUTION):
+        assert after.get(account, Decimal(0)) == 0
+    # the figures in the file, as the accountant reads them
+    text = (folder / "年结" / "2025.beancount").read_text(encoding="utf-8")
+    assert 'custom "year-close" "2025"' in text and "年末结转：本期盈余转入本年盈余分配" in text
+
+
+# -- new-year --------------------------------------------------------------------------------
+def test_new_year_opening_balances_equal_the_old_year_end(tmp_path):
+    """The bundled school up to April 2026 (judged then): 2025 closed and carried forward, then
+    `new-year 2026`.  The new working year and the archive both load clean, and every account's
+    balance on 2025-12-31 in the new year (its opening) equals the old year-end balance."""
+    import re
+
+    folder = tmp_path / "ledger"
+    shutil.copytree(BUNDLED, folder)
+    for month in range(5, 13):
+        (folder / "2026" / f"{month:02d}.beancount").unlink(missing_ok=True)
+    policy = folder / "policy.beancount"
+    policy.write_text(re.sub(r'^\d{4}-\d{2}-\d{2} custom "as-of"', '2026-04-30 custom "as-of"',
+                             policy.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    main = folder / "main.beancount"
+    assert run("close", "month", "2025-08", "2025-12", "--ledger", str(main)).exit_code == 0
+    assert run("close", "year", "2025", "--ledger", str(main)).exit_code == 0
+    with main.open("a", encoding="utf-8") as out:
+        out.write('include "年结/2025.beancount"\n')
+    old = load(main)
+    assert [str(e.message) for e in old.errors] == []
+    old_end = _balances(old.entries, YEAR_END, skip_year_end=False)
+
+    new_folder = tmp_path / "2026"
+    result = run("new-year", "2026", "--out", str(new_folder), "--ledger", str(main))
+    assert result.exit_code == 0, result.output
+    new = load(new_folder / "main.beancount")
+    assert [str(e.message) for e in new.errors] == []
+    opening = _balances(new.entries, YEAR_END, skip_year_end=False)
+    assert {a: n for a, n in opening.items() if n} == {a: n for a, n in old_end.items() if n}
+    assert (new_folder / "2026" / "04.beancount").exists() and not (folder / "2026").exists()
+    # the archive: 2025 only, judged on its last day, read-only
+    archive = load(main)
+    assert [str(e.message) for e in archive.errors] == []
+    assert max(e.date for e in archive.entries if isinstance(e, data.Transaction)) == YEAR_END
+    assert not (main.stat().st_mode & 0o222)
+    refused = run("new-year", "2026", "--out", str(tmp_path / "again"), "--ledger", str(new_folder / "main.beancount"))
+    assert refused.exit_code == 1 and "2025 年没有年结" in refused.output

@@ -1,0 +1,234 @@
+"""新的工作年度: `xiaozhang new-year 2026` writes the next working year's ledger folder.
+
+The old folder becomes the archive of the years before (read-only); the new folder holds:
+
+    main.beancount       the old main file, its year includes before the new year dropped, and
+                         `include "期初.beancount"`
+    期初.beancount        the opening entries, dated 31 December of the old year, from the old
+                         year-end balances (after the 结转, so income and expenses are zero):
+                         期初余额（上年结转）: every balance-sheet account but the ones below,
+                           against 3001 累计盈余;
+                         期初建账：固定资产（类别）: each asset card not disposed of, with its
+                           metadata (transfers applied), 已提折旧 `depreciated` and 已提月数
+                           `depreciated_months` to date, and the category's 1602, against 3001
+                           (the form the asset rules read, docs/assets.md);
+                         食堂期初余额（上年结转）: the canteen's accounts, among themselves (CT01);
+                         预算会计期初余额（上年结转）: the budget accounts, among themselves.
+    accounts, policy, canteen … the other included files, copied (asset transfers before the
+                         new year dropped: they are applied to the cards)
+    2026/ …              month files of the new year and later already in the old folder, moved
+
+The archive keeps the years before, its year includes from the new year on commented out, is
+judged as of 31 December of the old year (its `custom "as-of"` moved there), and its ledger
+files lose their write permission.
+
+Refused when the old year has no `year-close` record (not carried forward) or the target exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import stat
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from xiaozhang import chart
+from xiaozhang.io import Loaded, write_atomic
+from xiaozhang.model import closing, yearend
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.fees import OPENING  # the mark of an opening entry (no fee movement)
+from xiaozhang.model.periods import month_index
+
+OPENING_FILE = "期初.beancount"
+_YEAR_INCLUDE = re.compile(r'^include[ \t]+"(\d{4})/\*\.beancount"[ \t]*\n', re.M)
+_TRANSFER_BLOCK = re.compile(r'^(\d{4}-\d{2}-\d{2}) custom "asset-transfer".*?(?:\n(?=\S)|\Z)', re.M | re.S)
+
+
+class NewYearRefused(Exception):
+    """Why the new year cannot be written (Chinese, for the accountant)."""
+
+
+def _fen(amount: int) -> Decimal:
+    return (Decimal(amount) / 100).quantize(Decimal("0.01"))
+
+
+def opening_text(loaded: Loaded, year: int) -> str:
+    """The opening entries of `year` from the old ledger's balances at the end of `year - 1`."""
+    books = SchoolBooks.of(loaded.entries, loaded.options_map)
+    end = dt.date(year - 1, 12, 31)
+    balances = yearend.balances_at(loaded.entries, end)
+    canteen = yearend.canteen_accounts(books.index.opens)
+    reviewer = str((books.policy.profile(end) or {}).get("accountant") or "会计")
+    main, canteen_legs, budget_legs = [], [], []
+    for (account, currency), amount in sorted(balances.items()):
+        if not amount or account.startswith(("Income:", "Expenses:")):
+            continue
+        if account.startswith(("Assets:1601", "Assets:1602")):
+            continue
+        if chart.is_budget_account(account):
+            budget_legs.append((account, amount, currency))
+        elif any(account == c or account.startswith(c + ":") for c in canteen):
+            canteen_legs.append((account, amount, currency))
+        elif account != chart.ACCUMULATED_SURPLUS:
+            main.append((account, amount, currency))
+    blocks = [_entry(end, "期初余额（上年结转）", reviewer, main, chart.ACCUMULATED_SURPLUS)]
+    blocks += _asset_entries(books, end, reviewer)
+    if canteen_legs:  # the stores apart: with a payable they would read as a purchase
+        stores = [leg for leg in canteen_legs if leg[0].startswith(chart.FOOD_STOCK)]
+        rest = [leg for leg in canteen_legs if leg not in stores and leg[0] != chart.CANTEEN_EQUITY]
+        blocks.append(_entry(end, "食堂期初余额（上年结转）", reviewer, rest, chart.CANTEEN_EQUITY))
+        blocks.append(_entry(end, "食堂期初库存（上年结转）", reviewer, stores, chart.CANTEEN_EQUITY))
+    if budget_legs:
+        blocks.append(_entry(end, "预算会计期初余额（上年结转）", reviewer, budget_legs, None))
+    header = (f"; {year}年度期初余额：由 xiaozhang new-year {year} 根据 {year - 1} 年末（年结后）余额生成。\n"
+              f"; {year - 1} 年及以前的账在原账本（归档，只读）。\n\n")
+    return header + "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def _entry(day, narration, reviewer, legs, balancing: str | None, extra=()) -> str:
+    if not legs and not extra:
+        return ""
+    lines = [f'{day} * "{narration}"', f'  reviewer: "{reviewer}"', f"  {OPENING}: TRUE"]
+    for account, amount, currency in legs:
+        lines.append(f"  {account}  {amount} {currency}")
+    lines += extra
+    if balancing:
+        lines.append(f"  {balancing}")
+    return "\n".join(lines)
+
+
+def _asset_entries(books, end: dt.date, reviewer: str) -> list[str]:
+    register = books.assets
+    last_month = month_index(end)
+    by_account: dict[str, list[str]] = defaultdict(list)
+    accumulated: dict[str, int] = defaultdict(int)
+    for card in register.cards.values():
+        if card.date > end or (card.disposal is not None and card.disposal.date <= end):
+            continue
+        schedule = card.schedule
+        if schedule is not None:
+            taken = schedule.through(last_month)
+            months = card.prior_months + max(0, min(last_month, schedule.end) - schedule.first + 1)
+        else:
+            taken, months = card.prior, card.prior_months
+        meta = {k: v for k, v in card.meta.items()
+                if k not in ("filename", "lineno", "depreciated", "depreciated_months")
+                and not k.startswith("__")}
+        for transfer in card.transfers:
+            if transfer.date <= end:
+                meta.update(transfer.changes)
+        meta["acquired"] = card.acquired
+        meta["depreciated"] = f"{_fen(taken)} CNY"
+        meta["depreciated_months"] = months
+        lines = [f"  {card.account}  {_fen(card.cost)} CNY"]
+        lines += [f"    {key}: {_value(value)}" for key, value in meta.items()]
+        by_account[card.account].append("\n".join(lines))
+        if taken:
+            accumulated[chart.depreciation_account(card.category)] += taken
+    blocks = []
+    for category_code, name in chart.ASSET_CATEGORIES:
+        account = chart.fixed_asset_account(name)
+        cards = by_account.get(account)
+        if not cards:
+            continue
+        extra = list(cards)
+        depreciation = chart.depreciation_account(name) if name in dict(
+            (n, n) for _c, n in chart.ASSET_CATEGORIES) else None
+        if depreciation and accumulated.get(depreciation):
+            extra.append(f"  {depreciation}  {-_fen(accumulated[depreciation])} CNY")
+        blocks.append(_entry(end, f"期初建账：固定资产（{name}）", reviewer, [], chart.ACCUMULATED_SURPLUS,
+                             extra))
+    return blocks
+
+
+def _value(value) -> str:
+    if isinstance(value, str):
+        if re.fullmatch(r"-?\d+(\.\d+)? [A-Z]{3}", value):
+            return value
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def write_new_year(loaded: Loaded, year: int, out: Path, *, archive: bool = True) -> list[Path]:
+    """Write the new working year's folder `out` and make the old folder read-only (see the
+    module docstring); returns the files written.  `archive=False` (the benchmark only,
+    bench/close.py): the old folder is left as it is and the year need not be carried forward
+    (3001 then takes the years' results that were not)."""
+    books = SchoolBooks.of(loaded.entries, loaded.options_map)
+    book = closing.closing_of(books)
+    if archive and (year - 1) not in book.years:
+        raise NewYearRefused(f"{year - 1} 年没有年结（custom \"year-close\"）：请先 xiaozhang close year {year - 1}，"
+                             "把结转文件加入账本")
+    out = Path(out)
+    if out.exists():
+        raise NewYearRefused(f"{out} 已存在：请指定新的目录")
+    main = Path(loaded.options_map.get("filename") or loaded.path)
+    old = main.parent
+    main_text = main.read_text(encoding="utf-8")
+    kept_years = [y for y in _YEAR_INCLUDE.findall(main_text) if int(y) >= year]
+    opening = opening_text(loaded, year)
+    out.mkdir(parents=True)
+    written = []
+
+    def ignore(folder, names):
+        if Path(folder) != old:
+            return []
+        return [n for n in names if (n.isdigit() and len(n) == 4 and int(n) < year)
+                or n == closing_folder() or n.startswith(".") or n == main.name]
+
+    shutil.copytree(old, out, ignore=ignore, dirs_exist_ok=True)
+    for path in out.rglob("*.beancount"):
+        text = path.read_text(encoding="utf-8")
+        trimmed = _TRANSFER_BLOCK.sub(lambda m: m.group(0) if m.group(1) >= f"{year}-01-01" else "", text)
+        if trimmed != text:
+            write_atomic(path, trimmed)
+    new_main = _YEAR_INCLUDE.sub(lambda m: m.group(0) if int(m.group(1)) >= year else "", main_text)
+    new_main = re.sub(r'^include[ \t]+"' + re.escape(closing_folder()) + r'/.*\n', "", new_main, flags=re.M)
+    new_main = new_main.rstrip("\n") + f'\ninclude "{OPENING_FILE}"\n'
+    written.append(write_atomic(out / main.name, new_main))
+    written.append(write_atomic(out / OPENING_FILE, opening))
+    if not archive:
+        return written
+    # the archive: its years from the new year on now live in the new folder
+    archived = _YEAR_INCLUDE.sub(lambda m: (f"; {m.group(0)[:-1]}  （{year} 年起的账已移到新的工作年度）\n"
+                                             if int(m.group(1)) >= year else m.group(0)), main_text)
+    write_atomic(main, archived)
+    for name in kept_years:
+        shutil.rmtree(old / name, ignore_errors=True)
+    pin_archive(old, main, dt.date(year - 1, 12, 31))
+    make_read_only(old)
+    return written
+
+
+def closing_folder() -> str:
+    return yearend.YEAR_END_FOLDER
+
+
+_PIN = re.compile(r'^\d{4}-\d{2}-\d{2}( custom "as-of")', re.M)
+
+
+def pin_archive(folder: Path, main: Path, end: dt.date) -> None:
+    """The archive is judged as of its last day (its 评判日期, xiaozhang.model.asof): deadlines
+    running into the new year are the new year's to meet."""
+    pinned = False
+    for path in folder.rglob("*.beancount"):
+        text = path.read_text(encoding="utf-8")
+        if _PIN.search(text):
+            write_atomic(path, _PIN.sub(lambda m: f"{end}{m.group(1)}", text))
+            pinned = True
+    if not pinned:
+        text = main.read_text(encoding="utf-8")
+        write_atomic(main, text.rstrip("\n") + f'\n\n{end} custom "as-of" "归档：按年末评判"\n')
+
+
+def make_read_only(folder: Path) -> None:
+    """The archive's ledger files lose their write permission (no command changes an archive)."""
+    for path in folder.rglob("*.beancount"):
+        mode = path.stat().st_mode
+        os.chmod(path, mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
