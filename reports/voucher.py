@@ -395,8 +395,8 @@ def rule_problems(errors: Iterable, base_errors: Iterable, entry: data.Transacti
                 message = f"[{parsed.code}] {parsed.message}" if parsed.code else parsed.message
                 found.append(Problem("other", _chinese(message), parsed.code, warning, where))
             continue
-        if not parsed.code:
-            found.extend(Problem(f, m, "", warning) for f, m in _core(parsed.message))
+        if not parsed.code:  # Beancount's own: placed by its English text, worded in Chinese
+            found.extend(Problem(f, m, "", warning) for f, m in _core(str(error.message), parsed.message))
             continue
         message = f"[{parsed.code}] {parsed.message}"
         for field_name in _fields(parsed.code, parsed.message, entry):
@@ -412,11 +412,13 @@ def _fields(code: str, message: str, entry: data.Transaction) -> list[str]:
     return [RULE_FIELDS.get(code, "lines")]
 
 
-def _core(message: str) -> list[tuple[str, str]]:
+def _core(original: str, worded: str) -> list[tuple[str, str]]:
+    """The field and message of one of Beancount's own problems: `original` is its English
+    text, `worded` the Chinese wording of xiaozhang.messages (used when no field fits)."""
     for pattern, field_name, chinese in CORE_MESSAGES:
-        if pattern.search(message):
+        if pattern.search(original):
             return [(field_name, chinese)]
-    return [("form", _chinese(message))]
+    return [("form", _chinese(worded))]
 
 
 def _chinese(message: str) -> str:

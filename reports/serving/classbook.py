@@ -80,6 +80,11 @@ class _Scrubber:
                             links=frozenset(), postings=postings)
 
 
+def _written_at(txn: data.Transaction) -> tuple:
+    meta = txn.meta
+    return meta.get("filename"), meta.get("lineno"), txn.date
+
+
 def class_entries(entries: list, options_map: dict, class_name: str,
                   roster: dict[str, Student]) -> list:
     """The directives of `class_name`'s ledger (see the module docstring)."""
@@ -88,7 +93,9 @@ def class_entries(entries: list, options_map: dict, class_name: str,
     words = {s.name for s in roster.values() if s.class_name != class_name and s.name} | other_sids
     others = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))) if words else None
     books = SchoolBooks.of(entries, options_map)
-    fee_txns = {id(fp.txn): fp.txn for fp in books.fees.postings}
+    # by where it was written, not by object: the books' parts may come from the rules' own
+    # list (SchoolBooks.twin), in which the budget generator later put linked copies
+    fee_txns = {_written_at(fp.txn) for fp in books.fees.postings}
     scrub = _Scrubber(own, roster)
     kept: list = []
     for entry in entries:
@@ -96,7 +103,7 @@ def class_entries(entries: list, options_map: dict, class_name: str,
             kept.append(entry)
         elif isinstance(entry, data.Custom) and entry.type in KEPT_CUSTOMS:
             kept.append(entry)
-        elif isinstance(entry, data.Transaction) and id(entry) in fee_txns:
+        elif isinstance(entry, data.Transaction) and _written_at(entry) in fee_txns:
             refs = _refs(entry)
             text = f"{entry.payee or ''} {entry.narration or ''}"
             if (refs - own) or (others is not None and others.search(text)):

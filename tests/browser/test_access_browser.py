@@ -127,3 +127,26 @@ def test_class_teacher_cannot_open_another_class(server, browser):
         slug = page.url.split("/")[3]
         assert page.goto(f"{base}/{slug}/{path}").status == 403
     page.close()
+
+
+def test_bureau_reads_every_page_and_cannot_save(server, browser):
+    """The 教育局 role: signs in, opens the school's pages (Fava's and ours), and a write sent
+    from its signed-in browser session is refused by the server with the Chinese reason."""
+    base, ledger = server
+    bureau = sign_in(browser, base, "jyj")
+    page = bureau.page
+    assert "区教育局（教育局）" in page.locator("#xz-user").inner_text()
+    slug = page.url.split("/")[3]
+    for path in ("income_statement/", "balance_sheet/", "extension/Compliance/",
+                 "extension/Disclosure/", "extension/FixedAssets/"):
+        assert page.goto(f"{base}/{slug}/{path}", wait_until="networkidle").status == 200, path
+    before = ledger.read_text(encoding="utf-8")
+    answer = page.evaluate("""async (url) => {
+        const response = await fetch(url, {method: "PUT", headers: {"Content-Type": "application/json"},
+            body: JSON.stringify({file_path: "main.beancount", source: "", sha256sum: ""})});
+        return [response.status, await response.text()];
+    }""", f"{base}/{slug}/api/source")
+    assert answer[0] == 403
+    assert "只读角色，不能修改账本" in answer[1]
+    assert ledger.read_text(encoding="utf-8") == before
+    page.close()

@@ -78,8 +78,11 @@ def test_the_pages_script_is_served_by_the_extension(shared):
 def test_account_search_endpoint(shared):
     client, _ledger, _main = shared
     found = client.get(url("accounts?q=" + quote("30201"))).get_json()
+    # 办公费 of teaching (5001) and of 行政及后勤 (5101 单位管理费用), the former first
     assert found == [{"account": OFFICE, "code": "30201", "name": "办公费",
-                      "path": "费用／业务活动费用／商品和服务费用／办公费"}]
+                      "path": "费用／业务活动费用／商品和服务费用／办公费"},
+                     {"account": "Expenses:5101单位管理费用:510102商品和服务费用:30201办公费",
+                      "code": "30201", "name": "办公费", "path": "费用／单位管理费用／商品和服务费用／办公费"}]
     assert client.get(url("accounts?q=" + quote("零余额"))).get_json()[0]["account"] == QUOTA
 
 

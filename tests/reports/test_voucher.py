@@ -105,8 +105,9 @@ def test_account_choices_are_the_open_accounts(ledger):
 def test_search_by_code_name_and_several_words(ledger):
     _main, entries, _options = ledger
     choices = v.account_choices(entries)
-    assert [c.account for c in v.search_accounts(choices, "30201")] == [OFFICE]
-    assert [c.account for c in v.search_accounts(choices, "办公费")] == [OFFICE]
+    admin_office = "Expenses:5101单位管理费用:510102商品和服务费用:30201办公费"  # 行政及后勤
+    assert [c.account for c in v.search_accounts(choices, "30201")] == [OFFICE, admin_office]
+    assert [c.account for c in v.search_accounts(choices, "办公费")] == [OFFICE, admin_office]
     assert v.search_accounts(choices, "零余额")[0].account == QUOTA
     # a code prefix finds the account and its sub-accounts, the account itself first
     found = [c.account for c in v.search_accounts(choices, "1002")]
@@ -244,9 +245,15 @@ def test_a_new_problem_of_another_entry_is_listed_apart(ledger):
     # threshold (5000); the rule reports the later, existing entry (2026/10.beancount line 9)
     form = payment(date="2026-10-14", meta={"approver": "王建国", "approved": "2026-10-13"},
                    lines=[{"account": OFFICE, "debit": "4000.00"}, {"account": QUOTA, "credit": "4000.00"}])
-    assert checked(ledger, form) == [(
+    # and the year's 办公费 (budget 5000.00, counted from the year's start) goes over its budget
+    # at that entry too (BG01, a warning)
+    found = checked(ledger, form)
+    assert found[0] == (
         "other", "[AP09] 疑似拆分采购：2026-10-14 起 10 天内向 明德区晨光文具店 付款 2 笔，"
-                 "每笔未超过询价标准 5000.00 元，合计 5543.71 元超过", "2026/10.beancount:9")]
+                 "每笔未超过询价标准 5000.00 元，合计 5543.71 元超过", "2026/10.beancount:9")
+    assert [(kind, message[:6], where) for kind, message, where in found[1:]] == [
+        ("other", "[BG01]", "2026/10.beancount:9")]
+    assert "累计支出 5543.71 元，超出 543.71 元" in found[1][1]
 
 
 def test_beancounts_own_problems_are_in_chinese():
@@ -262,7 +269,7 @@ def test_beancounts_own_problems_are_in_chinese():
                              Error("Something else entirely")], [], entry)
     assert [(p.field, p.message) for p in found] == [
         ("lines", "借贷不平衡"), ("lines", "科目在该日期未开设或已关闭"),
-        ("form", "账本自身的检查未通过（详见 Fava 的错误页）")]
+        ("form", "Beancount 检查未通过（原文）：Something else entirely")]  # xiaozhang.messages' wording
 
 
 # -- where it goes --------------------------------------------------------------------------------
