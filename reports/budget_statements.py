@@ -17,8 +17,8 @@ and expenditure positive; 收支差额 = 收入 − 支出.
   `budget_project`), columns 年初结转结余, 本年收入, 本年支出, 年末结转结余.
 - `reconciliation(books, year)` — 本年盈余与预算结余的差异情况说明 (附注 (六)): each posting of
   the year's financial entries is classified by the line of the 附注 it belongs to.
-- `spending_detail(books, year)` — 中小学校事业支出明细表 (补充规定 附表1): 事业支出 by 经济分类
-  × 资金来源 (同级财政拨款 / 事业收入 / 非同级财政拨款 / 其他资金) × 基本 / 项目.
+- 中小学校事业支出明细表 (补充规定 附表1) is `reports/school_spending.py` (one definition, shown
+  on both the 财务报表 and the 预算会计 pages); its total equals 会政预01's 事业支出.
 - `invariant(books)` — 资金结存 and its financial accounts at every month end.
 """
 
@@ -360,28 +360,6 @@ def reconciliation(books, year: int) -> Reconciliation:
     return Reconciliation(budget_surplus, items, surplus - budget_surplus - listed, surplus)
 
 
-# -- 补充规定 附表1 ------------------------------------------------------------------------------
-SOURCE_COLUMNS = (dim.SAME_LEVEL_FISCAL, dim.OPERATING, dim.OTHER_LEVEL_FISCAL, dim.OTHER_FUNDS)
-
-
-def spending_detail(books, year: int) -> list[tuple[str, str, dict[tuple[str, str], Decimal]]]:
-    """中小学校事业支出明细表: [(economic code, name, {(source, 基本支出/项目支出): amount})],
-    sorted by code, 事业支出 without the canteen (netted into 食堂净预算收入)."""
-    book = budget_of(books)
-    rows: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
-    for _source, line in book.lines_between(*_year(year)):
-        if not line.account.startswith(chart.BUDGET_OPERATING_SPENDING) \
-                or line.account.startswith(chart.BUDGET_CANTEEN_SPENDING):
-            continue
-        meta = dict(line.meta)
-        source = meta.get("fund") or dim.OTHER_FUNDS
-        if line.account.startswith(chart.BUDGET_SPENDING_FISCAL):
-            source = dim.SAME_LEVEL_FISCAL
-        rows[meta.get("econ") or "399"][(source, meta.get("kind") or dim.BASIC)] += line.number
-    return [(code, dim.economic_name(code) if code != "399" else "未分类", dict(cells))
-            for code, cells in sorted(rows.items())]
-
-
 # -- 资金结存 by month ----------------------------------------------------------------------------
 def invariant(books) -> list[tuple[dt.date, list[tuple[str, Decimal, Decimal]], bool]]:
     """[(month end, [(8001 sub-account name, 资金结存, 对应财务科目)], holds)]."""
@@ -397,7 +375,7 @@ def years(books) -> list[int]:
 
 
 __all__ = ("FUND_SUBS", "Derived", "income_expenditure", "carryover", "fiscal", "reconciliation",
-           "spending_detail", "invariant", "years")
+           "invariant", "years")
 
 
 def income_expenditure_between(books, first: dt.date, last: dt.date) -> list[Line]:
