@@ -144,6 +144,21 @@ def test_year_end_carry_forward_zeroes_income_and_expenses(closed_2025, tmp_path
     # the figures in the file, as the accountant reads them
     text = (folder / "年结" / "2025.beancount").read_text(encoding="utf-8")
     assert 'custom "year-close" "2025"' in text and "年末结转：本期盈余转入本年盈余分配" in text
+    assert 'custom "budget-rule"' not in text  # 3301 / 3302 "不记" are in the policy's table
+
+
+def test_close_year_names_the_rule_lines_a_table_lacks():
+    """The 平行记账 table must keep the financial 结转 (3301, 3302) out of the budget side; the
+    default table has both lines, a table without them gets the lines to add."""
+    from xiaozhang.model import yearend
+    from xiaozhang.model.budget_rules import DEFAULT_RULES, IGNORE, Rule, RuleTable
+
+    full = RuleTable([Rule(a, t, dt.date(2019, 1, 1), None) for a, t, _s, _n in DEFAULT_RULES])
+    assert yearend.missing_rules(full, 2025) == []
+    assert yearend.missing_rules(RuleTable([]), 2025) == []  # no budget side kept
+    lacking = RuleTable([r for r in full.rules if r.account != chart.YEAR_SURPLUS_DISTRIBUTION])
+    assert yearend.missing_rules(lacking, 2025) == [
+        f'2019-01-01 custom "budget-rule" "{chart.YEAR_SURPLUS_DISTRIBUTION}" "{IGNORE}"']
 
 
 # -- new-year --------------------------------------------------------------------------------

@@ -306,6 +306,11 @@ def write_year_end(loaded: Loaded, year: int, by: str | None) -> tuple[Path, lis
     if left and first is not None and first.year < year:
         raise Refused(f"不能年结：{year - 1}年末收入、费用科目仍有余额（{len(left)} 个科目），"
                       f"请先完成 {year - 1} 年的年结")
+    from xiaozhang.model.budget import budget_of
+    missing = yearend.missing_rules(budget_of(books).table, year)
+    if missing:
+        raise Refused("不能年结：平行记账规则表缺少下列行（年末结转分录不生成预算会计分录），请加入 policy.beancount：\n"
+                      + "\n".join(missing))
     canteen = yearend.canteen_accounts(books.index.opens)
     carries = yearend.carry(loaded.entries, year, canteen, yearend.RULES + yearend.BUDGET_RULES)
     body = yearend.render(carries, year)

@@ -36,8 +36,10 @@ is the same table's other rows (`BUDGET_RULES`), after the financial ones:
 
 Not automated (the accountant's judgement, written by hand before `close year`): moving a
 finished project's 结转 into 结余 (8101 三(三)3, 8201 三(六)), 专用结余 (8301), 经营结余 (8401).
-The financial 结转 entries are not budget-accounted: the file carries `custom "budget-rule"`
-lines mapping 3301 and 3302 to "不记" (the 平行记账 table, xiaozhang.model.budget).
+The financial 结转 entries are not budget-accounted: the 平行记账 table maps 3301 and 3302 to
+"不记" (`budget_rules.DEFAULT_RULES`, in the ledger's policy); `missing_rules` names the lines a
+ledger's table lacks, and `close year` refuses until they are added (no generated file carries
+rules).
 
 Every entry carries `year-end: "2025"`; the closing rule leaves such entries dated 12-31 out
 of December's digest and checks them against the year's `custom "year-close"` record instead.
@@ -121,6 +123,22 @@ BUDGET_RULES: tuple[Rule, ...] = (
 NOT_BUDGET_ACCOUNTED = (chart.CURRENT_SURPLUS, chart.YEAR_SURPLUS_DISTRIBUTION)
 
 
+def missing_rules(table, year: int) -> list[str]:
+    """The `custom "budget-rule"` lines the ledger's 平行记账 table lacks for the financial 结转
+    to stay out of the budget side (empty when the table has them, or keeps no budget side)."""
+    from xiaozhang.model.budget_rules import IGNORE, RULE_DIRECTIVE
+
+    if not table.rules:
+        return []
+    day = dt.date(year, 12, 31)
+    missing = []
+    for account in NOT_BUDGET_ACCOUNTED:
+        found = [table.lookup(account, day, debit) for debit in (True, False)]
+        if any(rule is None or rule.target != IGNORE for rule in found):
+            missing.append(f'2019-01-01 custom "{RULE_DIRECTIVE}" "{account}" "{IGNORE}"')
+    return missing
+
+
 class Carry(NamedTuple):
     """One 结转 entry: its rule and postings (account, number, currency)."""
 
@@ -180,13 +198,8 @@ def _under(account: str, roots: tuple[str, ...]) -> bool:
 
 
 def render(carries: list[Carry], year: int) -> str:
-    """The 结转 entries as ledger text (one transaction per rule and currency), after the
-    `budget-rule` lines that keep the financial 结转 out of the budget derivation."""
-    from xiaozhang.model.budget import IGNORE, RULE_DIRECTIVE
-
-    day = dt.date(year, 12, 31)
-    blocks = [f'{day} custom "{RULE_DIRECTIVE}" "{account}" "{IGNORE}"\n  {YEAR_END_KEY}: "{year}"\n'
-              f'  note: "年末结转：不生成预算会计分录（预算会计另行结转）"' for account in NOT_BUDGET_ACCOUNTED]
+    """The 结转 entries as ledger text (one transaction per rule and currency)."""
+    blocks = []
     for item in carries:
         width = max(len(account) for account, _, _ in item.postings) + 4
         lines = [f'{item.date} * "{item.rule.title}"',
