@@ -186,11 +186,15 @@ def final_accounts_document(built: dict, school: str, issued: dt.date) -> Docume
     blocks: list = [Text("一、收入支出决算总表", "h"),
                      Table(["收入", "本年数", "支出（按功能分类）", "本年数"],
                            [[a[0] if a else "", a[1] if a else "", b[0] if b else "", b[1] if b else ""]
-                            for a, b in _zip_longest(summary.income, summary.spending)],
+                            for a, b in _zip_longest(summary.income, summary.spending)]
+                           + ([["年初结转结余", summary.carryover[0], "年末结转结余", summary.carryover[1]]]
+                              if summary.carryover is not None else []),
                            total=["本年收入合计", summary.income_total, "本年支出合计", summary.spending_total]),
                      Text(f"本年收支差额 {summary.income_total - summary.spending_total:,.2f} 元。收入取自收入费用表本年累计数"
-                          "（财务会计口径，食堂净收入在其他收入中）；支出为已支付的支出（收付实现制）。年初、年末结转结余须由预算会计"
-                          "（资金结存、结转结余）填列。", "note"),
+                          "（财务会计口径，食堂净收入在其他收入中）；支出为已支付的支出（收付实现制）。"
+                          + ("年初、年末结转结余取自预算会计（预算结转结余变动表的年初数和年末数；年结后按结转分录后的"
+                             "结转结余科目余额）。" if summary.carryover is not None
+                             else "账本未记预算会计，年初、年末结转结余须另行填列。"), "note"),
                      Text("二、收入决算表", "h"),
                      Table(["项目", "本年数"], [[label, n] for label, n in summary.income],
                            total=["合计", summary.income_total]),

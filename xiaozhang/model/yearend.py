@@ -139,6 +139,61 @@ def missing_rules(table, year: int) -> list[str]:
     return missing
 
 
+# 年末注销 of the unused 零余额账户用款额度 (1011 二（四）: “年末，根据代理银行提供的对账单作注销额度的
+# 相关账务处理，借记‘财政应返还额度——财政授权支付’科目，贷记本科目”; 1011 三: “年末注销单位零余额账户
+# 用款额度后，本科目应无余额”), with its budget side in the same entry (8001: 零余额账户用款额度 →
+# 财政应返还额度), so the 平行记账 generator leaves it alone.  次年恢复 is the next year's entry.
+CANCEL_QUOTA = Rule(f"{FINANCIAL}、{BUDGET}", "年末注销未使用的零余额账户用款额度，转入财政应返还额度",
+                    (chart.code_root(chart.ZERO_BALANCE),), chart.RECEIVABLE_QUOTA,
+                    "1011 零余额账户用款额度 二（四）、三；1201 财政应返还额度")
+
+
+def cancel_quota(entries: list, year: int, budget: bool) -> list["Carry"]:
+    """The 年末注销 entry of `year` when 1011 has a balance at 31 December (one per currency):
+    借 1201 / 贷 1011 and, when the ledger keeps a budget side, 借 800103 / 贷 800101."""
+    day = dt.date(year, 12, 31)
+    per_currency: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
+    for (account, currency), amount in sorted(balances_at(entries, day).items()):
+        if amount and account.startswith(CANCEL_QUOTA.sources):
+            per_currency[currency].append((account, amount))
+    made = []
+    for currency, legs in sorted(per_currency.items()):
+        total = sum((amount for _, amount in legs), ZERO)
+        if not total:
+            continue
+        postings = [(CANCEL_QUOTA.target, total, currency)]
+        postings += [(account, -amount, currency) for account, amount in legs]
+        if budget:
+            postings += [(chart.FUND_BALANCE_RECEIVABLE, total, currency),
+                         (chart.FUND_BALANCE_QUOTA, -total, currency)]
+        made.append(Carry(CANCEL_QUOTA, day, tuple(postings)))
+    return made
+
+
+def quota_left(month_end: dt.date, balances: dict) -> dict:
+    """December's closing balances without a non-zero 1011 (the year-end file's 注销 moves it and
+    asserts zero instead): a month's balances unchanged."""
+    if (month_end.month, month_end.day) != (12, 31):
+        return balances
+    return {key: amount for key, amount in balances.items()
+            if not (amount and key[0].startswith(CANCEL_QUOTA.sources))}
+
+
+def restore_note(carries: list["Carry"], year: int) -> str:
+    """The 次年恢复 entry the accountant writes in January (comment lines of the 结转 file)."""
+    lines = []
+    for item in carries:
+        if item.rule is not CANCEL_QUOTA:
+            continue
+        amount, currency = item.postings[0][1], item.postings[0][2]
+        lines += [f"; 次年恢复额度：收到代理银行的额度恢复到账通知书后，在 {year + 1} 年 1 月的账中记（平行记账规则表生成预算会计",
+                  f"; 借 800101 / 贷 800103）：",
+                  f'; {year + 1}-01-?? * "恢复上年末注销的零余额账户用款额度"',
+                  f";   {chart.ZERO_BALANCE}  {amount} {currency}",
+                  f";   {chart.RECEIVABLE_QUOTA}  {-amount} {currency}"]
+    return "\n".join(lines) + "\n\n" if lines else ""
+
+
 class Carry(NamedTuple):
     """One 结转 entry: its rule and postings (account, number, currency)."""
 
@@ -207,6 +262,10 @@ def render(carries: list[Carry], year: int) -> str:
                  f'  basis: "政府会计制度 {item.rule.basis}"']
         for account, number, currency in item.postings:
             lines.append(f"  {account:<{width}}{number:>16} {currency}")
+        if item.rule is CANCEL_QUOTA:  # 1011 三: no balance after 注销 (December's record leaves it out)
+            lines += ["", *(f"{dt.date(year + 1, 1, 1)} balance {account}  0 {currency}"
+                            for account, number, currency in item.postings
+                            if account.startswith(CANCEL_QUOTA.sources))]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
