@@ -108,8 +108,9 @@ def invariant_doc(books) -> Document:
         sheet="资金结存核对")
 
 
-def documents(books, year: int) -> list[Document]:
-    """The year's budget statements, in the order the page and the files show them."""
-    return [income_expenditure_doc(books, year), carryover_doc(books, year),
-            fiscal_doc(books, year), reconciliation_doc(books, year),
-            spending_detail_doc(books, year)]
+def documents(books, year: int, spending_detail: bool = True) -> list[Document]:
+    """The year's budget statements, in the order the page and the files show them (the 财务报表
+    page leaves 附表1 out: its 附注 shows the same table)."""
+    docs = [income_expenditure_doc(books, year), carryover_doc(books, year),
+            fiscal_doc(books, year), reconciliation_doc(books, year)]
+    return docs + [spending_detail_doc(books, year)] if spending_detail else docs
