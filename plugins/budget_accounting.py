@@ -69,6 +69,7 @@ from beancount.core.amount import Amount
 from xiaozhang.model.books import GENERATED, SchoolBooks
 from xiaozhang.model.budget import GENERATED_BY, budget_of
 from xiaozhang.model.collector import paused_collector
+from xiaozhang.model.generated import BUDGET_LINK_PREFIX
 from xiaozhang.model.money import format_money
 
 __plugins__ = ("generate_budget_entries",)
@@ -109,7 +110,7 @@ def generate_budget_entries(entries, options_map, config=None):
         for members in groups.values():
             date = members[0].source.date
             counters[date] += 1
-            link = f"YS-{date:%Y%m%d}-{counters[date]:04d}"
+            link = f"{BUDGET_LINK_PREFIX}{date:%Y%m%d}-{counters[date]:04d}"
             for derived in members:
                 links[id(derived.source)] = link
             new.append(_entry(members, link, metas))

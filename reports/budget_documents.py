@@ -1,6 +1,7 @@
 """The budget statements as documents (HTML / A4 PDF / xlsx / PNG, `reports/document.py`):
 会政预01, 会政预02, 会政预03, the 差异调节表 and 补充规定 附表1 of one year, and the 资金结存
-check by month.  The figures are `xiaozhang.reports.budget_statements`'s; this module only lays
+check by month.  The figures are `xiaozhang.reports.budget_statements`'s (附表1: `reports/school_spending.py`,
+the one definition, laid out by `statements_documents.school_spending_blocks`); this module only lays
 them out."""
 
 from __future__ import annotations
@@ -83,23 +84,13 @@ def reconciliation_doc(books, year: int) -> Document:
 
 
 def spending_detail_doc(books, year: int) -> Document:
-    columns = ["经济分类", "合计"]
-    keys = []
-    for source in bs.SOURCE_COLUMNS:
-        for kind in (dim.BASIC, dim.PROJECT):
-            columns.append(f"{source}·{kind}")
-            keys.append((source, kind))
-    rows, totals = [], [ZERO] * len(keys)
-    for code, name, cells in bs.spending_detail(books, year):
-        values = [cells.get(key, ZERO) for key in keys]
-        totals = [t + v for t, v in zip(totals, values)]
-        rows.append([f"{code} {name}", sum(values, ZERO), *values])
-    return Document(
-        title="中小学校事业支出明细表",
-        subtitle=f"{_school(books, dt.date(year, 12, 31))} {year}年（《中小学校补充规定》附表1）",
-        info=[("单位", "元")],
-        blocks=[Table(columns, rows, total=["合计", sum(totals, ZERO), *totals])],
-        landscape=True, sheet="事业支出明细表")
+    """补充规定 附表1: the one table of `reports/school_spending.py` (also in the 附注 of 财务报表)."""
+    from xiaozhang.reports.school_spending import build_school_spending
+    from xiaozhang.reports.statements import Period
+    from xiaozhang.reports.statements_documents import school_spending_document
+
+    report = build_school_spending(books.entries, books.options_map, Period(year, 12))
+    return school_spending_document(report, _school(books, dt.date(year, 12, 31)))
 
 
 def invariant_doc(books) -> Document:
@@ -117,8 +108,9 @@ def invariant_doc(books) -> Document:
         sheet="资金结存核对")
 
 
-def documents(books, year: int) -> list[Document]:
-    """The year's budget statements, in the order the page and the files show them."""
-    return [income_expenditure_doc(books, year), carryover_doc(books, year),
-            fiscal_doc(books, year), reconciliation_doc(books, year),
-            spending_detail_doc(books, year)]
+def documents(books, year: int, spending_detail: bool = True) -> list[Document]:
+    """The year's budget statements, in the order the page and the files show them (the 财务报表
+    page leaves 附表1 out: its 附注 shows the same table)."""
+    docs = [income_expenditure_doc(books, year), carryover_doc(books, year),
+            fiscal_doc(books, year), reconciliation_doc(books, year)]
+    return docs + [spending_detail_doc(books, year)] if spending_detail else docs

@@ -9,16 +9,20 @@ and expenditure positive; 收支差额 = 收入 − 支出.
   "其中：食堂净预算收入" under (九)其他预算收入 (补充规定 二（一）、三: the canteen's 预算收支 netted
   into 其他预算收入; its spending is not in 事业支出).
 - `carryover(books, year)` — 预算结转结余变动表 (会政预02): 年初 = the 8101–8501 balances
-  before the year plus the budget surplus of the years not yet closed (no 结转 entries yet);
-  本年收支差额 by 财政拨款 (6001 − 720101) / 其他资金; 年末 split into 财政拨款结转,
-  非财政拨款结转 (720102's projects), 非财政拨款结余.  年末合计 = 8001 资金结存 at year end.
+  before the year (with the 结转 entries of `xiaozhang close year`, `year-end` mark) plus the
+  budget surplus of the years not yet carried forward; 本年收支差额 by 财政拨款 (6001 − 720101)
+  / 其他资金, from the year's lines without its 结转 entries (never counted twice); 年末: once
+  the year is carried forward, the 8101/8102/8201/8202/8301/8401 balances after 结转, else
+  split into 财政拨款结转, 非财政拨款结转 (720102's projects), 非财政拨款结余.  年末合计 = 8001
+  资金结存 at year end.  `carryover_columns` gives the 决算's 年初/年末 结转结余.
+Every "本年" sum leaves the year-end 结转 entries out (`BudgetBook.lines_between(year_end=False)`).
 - `fiscal(books, year)` — 财政拨款预算收入支出表 (会政预03): rows 基本支出 人员经费 /
   日常公用经费 and 项目支出 per project (6001 and 720101 lines by their `budget_class` /
   `budget_project`), columns 年初结转结余, 本年收入, 本年支出, 年末结转结余.
 - `reconciliation(books, year)` — 本年盈余与预算结余的差异情况说明 (附注 (六)): each posting of
   the year's financial entries is classified by the line of the 附注 it belongs to.
-- `spending_detail(books, year)` — 中小学校事业支出明细表 (补充规定 附表1): 事业支出 by 经济分类
-  × 资金来源 (同级财政拨款 / 事业收入 / 非同级财政拨款 / 其他资金) × 基本 / 项目.
+- 中小学校事业支出明细表 (补充规定 附表1) is `reports/school_spending.py` (one definition, shown
+  on both the 财务报表 and the 预算会计 pages); its total equals 会政预01's 事业支出.
 - `invariant(books)` — 资金结存 and its financial accounts at every month end.
 """
 
@@ -32,6 +36,7 @@ from decimal import Decimal
 from xiaozhang import chart
 from xiaozhang.model import dimensions as dim
 from xiaozhang.model.budget import FUND_SUBS, GOVERNMENT_FUND, Derived, budget_of
+from xiaozhang.model.closing import is_year_end
 from xiaozhang.model.generated import GENERATED
 
 ZERO = Decimal(0)
@@ -49,10 +54,11 @@ def _year(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def _sums(book, first: dt.date, last: dt.date) -> dict[str, Decimal]:
-    """{budget account: movement (debit positive)} of the lines dated in [first, last]."""
+def _sums(book, first: dt.date, last: dt.date, year_end: bool = False) -> dict[str, Decimal]:
+    """{budget account: movement (debit positive)} of the lines dated in [first, last]; the
+    year-end 结转 entries (`close year`) only with `year_end` (balances), never in a year's 收支."""
     sums: dict[str, Decimal] = defaultdict(Decimal)
-    for _source, line in book.lines_between(first, last):
+    for _source, line in book.lines_between(first, last, year_end=year_end):
         sums[line.account] += line.number
     return sums
 
@@ -121,7 +127,7 @@ ORDER_01 = (
 
 def _government(book, first: dt.date, last: dt.date) -> Decimal:
     """其中：政府性基金收入: the 6001 lines of government-fund grants (`fund_type`)."""
-    return -sum((line.number for _s, line in book.lines_between(first, last)
+    return -sum((line.number for _s, line in book.lines_between(first, last, year_end=False)
                  if line.account.startswith("Equity:6001")
                  and dict(line.meta).get("fund_type") == GOVERNMENT_FUND), ZERO)
 
@@ -146,7 +152,7 @@ def _split(sums: dict[str, Decimal]) -> tuple[Decimal, Decimal, Decimal]:
 
 
 def _balances_before(book, day: dt.date) -> dict[str, Decimal]:
-    return _sums(book, dt.date.min, day - dt.timedelta(days=1))
+    return _sums(book, dt.date.min, day - dt.timedelta(days=1), year_end=True)
 
 
 def carryover(books, year: int) -> list[Line]:
@@ -179,6 +185,13 @@ def carryover(books, year: int) -> list[Line]:
             other_open -= number
     fiscal_open_total, other_open_total = fiscal_open + adjust_fiscal, other_open + adjust_other
     end = fiscal_open_total + other_open_total + fiscal + project + other
+    closing = [fiscal_open_total + fiscal, ZERO, project, other_open_total + other, ZERO, ZERO]
+    if any(is_year_end(txn) and txn.date == last for txn in book.manual):
+        # the year is carried forward (`close year`): 年末 as the ledger's 8xxx balances say
+        after = _sums(book, dt.date.min, last, year_end=True)
+        closing = [-_under(after, account) for account in YEAR_END_ACCOUNTS]
+        closing[3] -= _under(after, "Equity:8501") + _under(after, "Equity:8701")  # 0 after 结转
+        end = sum(closing, ZERO)
     return [
         Line("一、年初预算结转结余", fiscal_open + other_open),
         Line("（一）财政拨款结转结余", fiscal_open, level=1),
@@ -197,15 +210,34 @@ def carryover(books, year: int) -> list[Line]:
         Line("3.使用专用结余", ZERO, level=2),
         Line("4.支付所得税", ZERO, level=2),
         Line("四、年末预算结转结余", end),
-        Line("（一）财政拨款结转结余", fiscal_open_total + fiscal, level=1),
-        Line("1.财政拨款结转", fiscal_open_total + fiscal, level=2),
-        Line("2.财政拨款结余", ZERO, level=2),
-        Line("（二）其他资金结转结余", other_open_total + project + other, level=1),
-        Line("1.非财政拨款结转", project, level=2),
-        Line("2.非财政拨款结余", other_open_total + other, level=2),
-        Line("3.专用结余", ZERO, level=2),
-        Line("4.经营结余", ZERO, level=2),
+        Line("（一）财政拨款结转结余", closing[0] + closing[1], level=1),
+        Line("1.财政拨款结转", closing[0], level=2),
+        Line("2.财政拨款结余", closing[1], level=2),
+        Line("（二）其他资金结转结余", sum(closing[2:], ZERO), level=1),
+        Line("1.非财政拨款结转", closing[2], level=2),
+        Line("2.非财政拨款结余", closing[3], level=2),
+        Line("3.专用结余", closing[4], level=2),
+        Line("4.经营结余", closing[5], level=2),
     ]
+
+
+# 年末 lines of 会政预02 once the year is carried forward: 8101, 8102, 8201, 8202, 8301, 8401
+YEAR_END_ACCOUNTS = ("Equity:8101", "Equity:8102", "Equity:8201", "Equity:8202", "Equity:8301", "Equity:8401")
+
+
+def carryover_columns(books, year: int, last: dt.date) -> tuple[Decimal, Decimal] | None:
+    """(年初结转结余, 结转结余 at `last`) for the 决算's 收入支出决算总表: 会政预02's 年初 (with 年初余额
+    调整) and, for a whole year, its 年末 (from the 结转 entries once `close year` wrote them), else
+    年初 + the budget 收支差额 to `last`.  None when the ledger keeps no budget side."""
+    book = budget_of(books)
+    if not book.active:
+        return None
+    lines = {l.label: l.current for l in carryover(books, year) if l.level == 0}
+    opening = lines["一、年初预算结转结余"] + lines["二、年初余额调整"]
+    if last >= dt.date(year, 12, 31):
+        return opening, lines["四、年末预算结转结余"]
+    figures = _figures(_sums(book, dt.date(year, 1, 1), last))
+    return opening, opening + figures["三、本年预算收支差额"]
 
 
 # -- 会政预03 -------------------------------------------------------------------------------------
@@ -230,7 +262,7 @@ def _fiscal_key(line) -> str:
 
 def _fiscal_by_row(book, first: dt.date, last: dt.date) -> tuple[dict, dict]:
     income, spending = defaultdict(Decimal), defaultdict(Decimal)
-    for _source, line in book.lines_between(first, last):
+    for _source, line in book.lines_between(first, last, year_end=False):
         if line.account.startswith("Equity:6001"):
             income[_fiscal_key(line)] -= line.number
         elif line.account.startswith(chart.BUDGET_SPENDING_FISCAL):
@@ -360,28 +392,6 @@ def reconciliation(books, year: int) -> Reconciliation:
     return Reconciliation(budget_surplus, items, surplus - budget_surplus - listed, surplus)
 
 
-# -- 补充规定 附表1 ------------------------------------------------------------------------------
-SOURCE_COLUMNS = (dim.SAME_LEVEL_FISCAL, dim.OPERATING, dim.OTHER_LEVEL_FISCAL, dim.OTHER_FUNDS)
-
-
-def spending_detail(books, year: int) -> list[tuple[str, str, dict[tuple[str, str], Decimal]]]:
-    """中小学校事业支出明细表: [(economic code, name, {(source, 基本支出/项目支出): amount})],
-    sorted by code, 事业支出 without the canteen (netted into 食堂净预算收入)."""
-    book = budget_of(books)
-    rows: dict[str, dict] = defaultdict(lambda: defaultdict(Decimal))
-    for _source, line in book.lines_between(*_year(year)):
-        if not line.account.startswith(chart.BUDGET_OPERATING_SPENDING) \
-                or line.account.startswith(chart.BUDGET_CANTEEN_SPENDING):
-            continue
-        meta = dict(line.meta)
-        source = meta.get("fund") or dim.OTHER_FUNDS
-        if line.account.startswith(chart.BUDGET_SPENDING_FISCAL):
-            source = dim.SAME_LEVEL_FISCAL
-        rows[meta.get("econ") or "399"][(source, meta.get("kind") or dim.BASIC)] += line.number
-    return [(code, dim.economic_name(code) if code != "399" else "未分类", dict(cells))
-            for code, cells in sorted(rows.items())]
-
-
 # -- 资金结存 by month ----------------------------------------------------------------------------
 def invariant(books) -> list[tuple[dt.date, list[tuple[str, Decimal, Decimal]], bool]]:
     """[(month end, [(8001 sub-account name, 资金结存, 对应财务科目)], holds)]."""
@@ -397,7 +407,7 @@ def years(books) -> list[int]:
 
 
 __all__ = ("FUND_SUBS", "Derived", "income_expenditure", "carryover", "fiscal", "reconciliation",
-           "spending_detail", "invariant", "years")
+           "invariant", "years")
 
 
 def income_expenditure_between(books, first: dt.date, last: dt.date) -> list[Line]:

@@ -7,8 +7,9 @@ and the 预算会计 accounts left out), read once for all the tables (`build_al
     收入: the 收入费用表's 本年累计 lines (`statements.build_income_statement`, the financial
     basis: 食堂净收入 in 其他收入) grouped as the 决算 lines `INCOME_FINAL_LINES` (财政拨款收入,
     其中政府性基金; 上级补助收入; 事业收入; 经营收入; 附属单位上缴收入; 其他收入 = 4601–4609);
-    支出: the paid spending by 支出功能分类 类 (205 教育支出, 208 社会保障和就业支出 …).  The
-    年初/年末结转结余 columns need the budget side's 结转结余 and are not filled here.
+    支出: the paid spending by 支出功能分类 类 (205 教育支出, 208 社会保障和就业支出 …).  年初/年末
+    结转结余: the budget side's (`budget_statements.carryover_columns`: 会政预02's 年初 and 年末, read
+    from the 结转 entries once `xiaozhang close year` wrote them); none without a budget side.
 支出决算表 (`build_spending_by_function`)
     all money, rows by 支出功能分类, columns 基本支出 — 人员经费, 日常公用经费 — 项目支出, 合计.
 财政拨款收入支出决算表 (`build_fiscal_by_economic_class`)
@@ -132,6 +133,7 @@ class FinalSummary:
     period: Period
     income: tuple[tuple[str, Decimal], ...]  # (line, amount); 其中：政府性基金 after 财政拨款收入
     spending: tuple[tuple[str, Decimal], ...]  # (功能分类 类, amount)
+    carryover: tuple[Decimal, Decimal] | None = None  # (年初结转结余, 年末结转结余), budget side
 
     @property
     def income_total(self) -> Decimal:
@@ -160,7 +162,11 @@ def build_summary(entries, options_map, period: Period, items: list[Spending] | 
     classes: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for item in items if items is not None else spending(entries, options_map, period):
         classes[func_label(item.func[:3]) if item.func else func_label("")] += item.amount
-    return FinalSummary(period, tuple(income), tuple(sorted(classes.items())))
+    from xiaozhang.model.books import SchoolBooks
+    from xiaozhang.reports.budget_statements import carryover_columns
+
+    carried = carryover_columns(SchoolBooks.of(entries, options_map), period.year, period.last)
+    return FinalSummary(period, tuple(income), tuple(sorted(classes.items())), carried)
 
 
 def build_spending_by_economic(entries, options_map, period: Period, items: list[Spending] | None = None) -> Matrix:

@@ -121,7 +121,7 @@ def build_notes(entries: Sequence[data.Directive], options_map: dict, period: Pe
     # the canteen
     books = SchoolBooks.of(entries, options_map)
     accounts = books.canteen.accounts
-    year = account_sums(entries, currency, period.year_start, period.last)
+    year = account_sums(entries, currency, period.year_start, period.last, flows=True)
     offsets = internal_offsets(entries, options_map, period)[1]
     for account, amount in offsets.items():
         year[account] = year.get(account, ZERO) - amount

@@ -30,6 +30,7 @@ from beancount.core import data
 
 from xiaozhang.chart import is_budget_account
 from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.closing import is_year_end
 from xiaozhang.model.periods import month_end, parse_month
 from xiaozhang.reports import statements_lines as lines
 from xiaozhang.reports.statements_lines import Line, code_of
@@ -116,14 +117,19 @@ def posting_amount(posting: data.Posting, currency: str) -> Decimal | None:
     return units.number
 
 
-def account_sums(entries, currency: str, first: dt.date | None, last: dt.date) -> dict[str, Decimal]:
+def account_sums(entries, currency: str, first: dt.date | None, last: dt.date,
+                 flows: bool = False) -> dict[str, Decimal]:
     """Each account's postings from `first` (None: the beginning) to `last`, signed as booked
-    (the 预算会计 accounts left out: `chart.is_budget_account`)."""
+    (the 预算会计 accounts left out: `chart.is_budget_account`).  `flows`: the period's income and
+    expenses, without the year-end 结转 entries (`closing.is_year_end`: they empty the income and
+    expense accounts into 3301, so counted they would zero the year)."""
     sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for txn in transactions_of(entries):
         if txn.date > last:
             break
         if first is not None and txn.date < first:
+            continue
+        if flows and txn.meta and is_year_end(txn):
             continue
         for posting in txn.postings:
             number = posting_amount(posting, currency)
@@ -384,7 +390,7 @@ def build_income_statement(entries: Sequence[data.Directive], options_map: dict,
     internal = internal_offsets(entries, options_map, period)
     for column, first in ((1, period.year_start), (0, period.first)):
         sums = year if column else month
-        for account, amount in account_sums(entries, currency, first, period.last).items():
+        for account, amount in account_sums(entries, currency, first, period.last, flows=True).items():
             root = account.split(":", 1)[0]
             if root not in ("Income", "Expenses"):
                 continue

@@ -124,27 +124,39 @@ def notes_document(notes: Notes, school: str, issued: dt.date, school_spending=N
                             total=["食堂净收入", notes.canteen_net]))
     if school_spending is not None:
         blocks.append(Text("四、中小学校事业支出明细表（补充规定附表1）", "h"))
-        heads = list(school_spending_columns())
-        shown = [(name, values, heading) for name, values, heading in school_spending.rows if heading or any(values)]
-        # 13 amount columns do not fit one A4 width: 合计 and the first two sources, then the other two (续)
-        for title, columns in (("", range(0, 7)), ("附表1（续）", range(7, 13))):
-            blocks.append(Table(["项目", *[heads[i] for i in columns]],
-                                [[name if heading else "　" + name, *[values[i] for i in columns]]
-                                 for name, values, heading in shown],
-                                title=title, total=["合计", *[school_spending.total[i] for i in columns]],
-                                widths=[22, *[12] * len(columns)]))
-        blocks.append(Text("事业支出按收付实现制（已支付的支出），不含食堂（食堂收支净额列入其他预算收入）。只列有金额的明细行；"
-                           "附表1的全部行见使用说明（docs/statements.md）。资金来源、基本支出和项目支出按分录的维度确定。", "note"))
+        blocks += school_spending_blocks(school_spending)
     return Document(title="财务报表附注（主要表格）", subtitle=school, sheet="附注", landscape=school_spending is not None,
                     info=_info(school, f"{period.year}年（截至 {period.last}）"), blocks=blocks,
                     signatures=SIGNATURES, closing=_closing(school, issued),
                     footer=f"{school} 财务报表附注 {period.year}年")
 
 
-def school_spending_columns() -> tuple[str, ...]:
+def school_spending_blocks(report) -> list:
+    """The 中小学校事业支出明细表 (补充规定 附表1, `reports/school_spending.py`) as two tables and a note:
+    the one layout of the table, in the 附注 and on the 预算会计 page and documents."""
     from xiaozhang.reports.school_spending import COLUMNS
 
-    return COLUMNS
+    shown = [(name, values, heading) for name, values, heading in report.rows if heading or any(values)]
+    blocks: list = []
+    # 13 amount columns do not fit one A4 width: 合计 and the first two sources, then the other two (续)
+    for title, columns in (("", range(0, 7)), ("附表1（续）", range(7, 13))):
+        blocks.append(Table(["项目", *[COLUMNS[i] for i in columns]],
+                            [[name if heading else "　" + name, *[values[i] for i in columns]]
+                             for name, values, heading in shown],
+                            title=title, total=["合计", *[report.total[i] for i in columns]],
+                            widths=[22, *[12] * len(columns)]))
+    blocks.append(Text("事业支出按收付实现制（已支付的支出），不含食堂（食堂收支净额列入其他预算收入）。只列有金额的明细行；"
+                       "附表1的全部行见使用说明（docs/statements.md）。资金来源、基本支出和项目支出按分录的维度确定。", "note"))
+    return blocks
+
+
+def school_spending_document(report, school: str) -> Document:
+    """附表1 alone (the 预算会计 documents and page): the same table as in the 附注."""
+    period = report.period
+    return Document(title="中小学校事业支出明细表", subtitle=school, sheet="事业支出明细表", landscape=True,
+                    info=_info(school, f"{period.year}年（截至 {period.last}）")
+                    + [("依据", "《中小学校补充规定》附表1")],
+                    blocks=school_spending_blocks(report))
 
 
 def documents(statements: Sequence, notes: Notes, school: str, issued: dt.date,
@@ -174,11 +186,15 @@ def final_accounts_document(built: dict, school: str, issued: dt.date) -> Docume
     blocks: list = [Text("一、收入支出决算总表", "h"),
                      Table(["收入", "本年数", "支出（按功能分类）", "本年数"],
                            [[a[0] if a else "", a[1] if a else "", b[0] if b else "", b[1] if b else ""]
-                            for a, b in _zip_longest(summary.income, summary.spending)],
+                            for a, b in _zip_longest(summary.income, summary.spending)]
+                           + ([["年初结转结余", summary.carryover[0], "年末结转结余", summary.carryover[1]]]
+                              if summary.carryover is not None else []),
                            total=["本年收入合计", summary.income_total, "本年支出合计", summary.spending_total]),
                      Text(f"本年收支差额 {summary.income_total - summary.spending_total:,.2f} 元。收入取自收入费用表本年累计数"
-                          "（财务会计口径，食堂净收入在其他收入中）；支出为已支付的支出（收付实现制）。年初、年末结转结余须由预算会计"
-                          "（资金结存、结转结余）填列。", "note"),
+                          "（财务会计口径，食堂净收入在其他收入中）；支出为已支付的支出（收付实现制）。"
+                          + ("年初、年末结转结余取自预算会计（预算结转结余变动表的年初数和年末数；年结后按结转分录后的"
+                             "结转结余科目余额）。" if summary.carryover is not None
+                             else "账本未记预算会计，年初、年末结转结余须另行填列。"), "note"),
                      Text("二、收入决算表", "h"),
                      Table(["项目", "本年数"], [[label, n] for label, n in summary.income],
                            total=["合计", summary.income_total]),

@@ -144,6 +144,102 @@ def test_year_end_carry_forward_zeroes_income_and_expenses(closed_2025, tmp_path
     # the figures in the file, as the accountant reads them
     text = (folder / "年结" / "2025.beancount").read_text(encoding="utf-8")
     assert 'custom "year-close" "2025"' in text and "年末结转：本期盈余转入本年盈余分配" in text
+    assert 'custom "budget-rule"' not in text  # 3301 / 3302 "不记" are in the policy's table
+    assert "年末注销" not in text  # the bundled school cancelled its quota itself (2025/12)
+
+
+def test_close_year_names_the_rule_lines_a_table_lacks():
+    """The 平行记账 table must keep the financial 结转 (3301, 3302) out of the budget side; the
+    default table has both lines, a table without them gets the lines to add."""
+    from xiaozhang.model import yearend
+    from xiaozhang.model.budget_rules import DEFAULT_RULES, IGNORE, Rule, RuleTable
+
+    full = RuleTable([Rule(a, t, dt.date(2019, 1, 1), None) for a, t, _s, _n in DEFAULT_RULES])
+    assert yearend.missing_rules(full, 2025) == []
+    assert yearend.missing_rules(RuleTable([]), 2025) == []  # no budget side kept
+    lacking = RuleTable([r for r in full.rules if r.account != chart.YEAR_SURPLUS_DISTRIBUTION])
+    assert yearend.missing_rules(lacking, 2025) == [
+        f'2019-01-01 custom "budget-rule" "{chart.YEAR_SURPLUS_DISTRIBUTION}" "{IGNORE}"']
+
+
+def test_budget_statements_after_the_year_end_carry_forward(closed_2025, tmp_path):
+    """会政预02 and the 决算's 年初/年末 结转结余 read the 结转 entries; the year's 收支 (会政预01,
+    收入费用表) skip them, so including the 结转 file changes no 本年 figure."""
+    from xiaozhang.model.books import SchoolBooks
+    from xiaozhang.reports import budget_statements as bs
+    from xiaozhang.reports import final_accounts, statements
+    from xiaozhang.reports.statements import Period
+
+    folder = tmp_path / "ledger"
+    shutil.copytree(closed_2025.parent, folder)
+    with (folder / "main.beancount").open("a", encoding="utf-8") as out:
+        out.write('include "年结/2025.beancount"\n')
+    loaded, before = load(folder / "main.beancount"), load(closed_2025)
+    assert [str(e.message) for e in loaded.errors] == []
+    books, plain = SchoolBooks.of(loaded.entries, loaded.options_map), SchoolBooks.of(before.entries, before.options_map)
+    for year in (2025, 2026):
+        assert bs.income_expenditure(books, year) == bs.income_expenditure(plain, year)
+        assert bs.fiscal(books, year) == bs.fiscal(plain, year)
+    december = Period(2025, 12)
+    assert statements.build_income_statement(loaded.entries, loaded.options_map, december) == \
+        statements.build_income_statement(before.entries, before.options_map, december)
+    # independent: the balances from the postings after 结转
+    after = _balances(loaded.entries, YEAR_END, skip_year_end=False)
+
+    def balance(prefix):
+        return sum((n for a, n in after.items() if a.startswith(prefix)), Decimal(0))
+
+    fund_balance = balance("Equity:8001")
+    assert fund_balance != 0
+    lines = {(l.label, l.level): l.current for l in bs.carryover(books, 2025)}
+    assert lines[("四、年末预算结转结余", 0)] == fund_balance
+    assert lines[("1.财政拨款结转", 2)] == -balance("Equity:8101")
+    assert lines[("2.非财政拨款结余", 2)] == -balance("Equity:8202")
+    assert lines[("1.非财政拨款结转", 2)] == -balance("Equity:8201")
+    # the same 年末 as before 结转 (computed from the year's 收支), and 2026 opens with it
+    unclosed = {(l.label, l.level): l.current for l in bs.carryover(plain, 2025)}
+    assert unclosed[("四、年末预算结转结余", 0)] == fund_balance
+    opening = {(l.label, l.level): l.current for l in bs.carryover(books, 2026)}
+    assert opening[("一、年初预算结转结余", 0)] + opening[("二、年初余额调整", 0)] == fund_balance
+    summary = final_accounts.build_summary(loaded.entries, loaded.options_map, december)
+    assert summary.carryover is not None and summary.carryover[1] == fund_balance
+
+
+CANCELLATION = """2025-12-31 * "年末注销未使用授权支付额度，转财政应返还额度"
+  voucher: "记-2025-12-122"
+  reviewer: "陈静"
+  Assets:1201财政应返还额度                                       22119.74 CNY
+  Assets:1011零余额账户用款额度                                  -22119.74 CNY
+"""
+
+
+def test_close_year_cancels_the_unused_quota_on_both_sides(tmp_path):
+    """Without the accountant's 年末注销, `close year` writes it (1011 → 1201, 800101 → 800103): after
+    it both 零余额 balances are zero and 1201 / 800103 hold what the bundled school's own 注销 moved."""
+    folder = tmp_path / "ledger"
+    shutil.copytree(BUNDLED, folder)
+    december = folder / "2025" / "12.beancount"
+    text = december.read_text(encoding="utf-8")
+    assert CANCELLATION in text
+    december.write_text(text.replace(CANCELLATION, ""), encoding="utf-8")
+    main = folder / "main.beancount"
+    assert run("close", "month", "2025-08", "2025-12", "--ledger", str(main)).exit_code == 0
+    result = run("close", "year", "2025", "--ledger", str(main))
+    assert result.exit_code == 0, result.output
+    assert "财务会计、预算会计  年末注销未使用的零余额账户用款额度，转入财政应返还额度  4 行" in result.output
+    written = (folder / "年结" / "2025.beancount").read_text(encoding="utf-8")
+    assert "; 2026-01-?? * \"恢复上年末注销的零余额账户用款额度\"" in written
+    with main.open("a", encoding="utf-8") as out:
+        out.write('include "年结/2025.beancount"\n')
+    loaded = load(main)
+    assert [str(e.message) for e in loaded.errors] == []
+    after = _balances(loaded.entries, YEAR_END, skip_year_end=False)
+    bundled = _balances(load(BUNDLED / "main.beancount").entries, YEAR_END, skip_year_end=False)
+    assert after[chart.ZERO_BALANCE] == 0 and after[chart.FUND_BALANCE_QUOTA] == 0
+    assert after[chart.RECEIVABLE_QUOTA] == bundled[chart.RECEIVABLE_QUOTA] != 0
+    assert after[chart.FUND_BALANCE_RECEIVABLE] == after[chart.RECEIVABLE_QUOTA]
+    # a ledger whose 1011 is already zero at 31 December (the bundled school) gets no 注销
+    assert "年末注销" not in (BUNDLED / "main.beancount").read_text(encoding="utf-8")
 
 
 # -- new-year --------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ ONE_DEFINITION = ("month_end", "month_start", "month_index", "parse_month", "par
                   "format_money", "write_atomic", "safe_append", "_write_bytes", "is_warning",
                   "DEFAULT_LEDGER", "MONEY_ROOTS", "read_policy", "over_cap", "code_root",
                   "CASH_ROOT", "TREASURY_ROOT", "AGENCY_ROOT", "ASSET_ROOTS", "SUPPLIER_ROOTS",
-                  "PAYMENT_SOURCES", "GENERATED", "paused_collector", "target_file",
+                  "PAYMENT_SOURCES", "GENERATED", "GENERATED_LINK_PREFIXES", "BUDGET_LINK_PREFIX", "paused_collector", "target_file",
                   "mask_name", "USERS_FILE", "ROUTES")
 
 

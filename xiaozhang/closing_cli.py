@@ -178,7 +178,8 @@ def close_months(loaded: Loaded, months: list[Month], by: str | None, *,
         lines = "\n".join(problem_line(e) for e in blocking)
         raise Refused(f"{lines}\n不能结账：{months[-1].label}及以前未结账的月份有 {len(blocking)} 个错误（见上），"
                       "请先改正（xiaozhang check 查看）")
-    balances = month_end_balances(loaded.entries, months)
+    balances = {month: yearend.quota_left(month.last, found)
+                for month, found in month_end_balances(loaded.entries, months).items()}
     done = []
     for month in months:
         latest = book.latest.get(month)
@@ -306,8 +307,15 @@ def write_year_end(loaded: Loaded, year: int, by: str | None) -> tuple[Path, lis
     if left and first is not None and first.year < year:
         raise Refused(f"不能年结：{year - 1}年末收入、费用科目仍有余额（{len(left)} 个科目），"
                       f"请先完成 {year - 1} 年的年结")
+    from xiaozhang.model.budget import budget_of
+    budget = budget_of(books)
+    missing = yearend.missing_rules(budget.table, year)
+    if missing:
+        raise Refused("不能年结：平行记账规则表缺少下列行（年末结转分录不生成预算会计分录），请加入 policy.beancount：\n"
+                      + "\n".join(missing))
     canteen = yearend.canteen_accounts(books.index.opens)
-    carries = yearend.carry(loaded.entries, year, canteen, yearend.RULES + yearend.BUDGET_RULES)
+    carries = yearend.cancel_quota(loaded.entries, year, budget.active)
+    carries += yearend.carry(loaded.entries, year, canteen, yearend.RULES + yearend.BUDGET_RULES)
     body = yearend.render(carries, year)
     digest, count = year_digest(body)
     main = Path(loaded.options_map.get("filename") or loaded.path)
@@ -315,9 +323,11 @@ def write_year_end(loaded: Loaded, year: int, by: str | None) -> tuple[Path, lis
     if path.exists():
         raise Refused(f"{layout.relative_name(str(main), str(path))} 已存在：请先审核或删除它")
     header = (f"; {year}年末结转（xiaozhang close year {year} 于 {books.as_of} 生成）\n"
-              "; 依据：《政府会计制度》3301 本期盈余、3302 本年盈余分配、3001 累计盈余的科目说明（docs/close.md）。\n"
+              "; 依据：《政府会计制度》1011 零余额账户用款额度、3301 本期盈余、3302 本年盈余分配、3001 累计盈余的科目说明"
+              "（docs/close.md）。\n"
               "; 审核无误后在 main.beancount 中加入本文件的 include；请勿修改（改动会被 [CL04] 报告）。\n\n"
-              f'{dt.date(year, 12, 31)} custom "{closing.YEAR_CLOSE}" "{year}" "{digest}"\n'
+              + yearend.restore_note(carries, year)
+              + f'{dt.date(year, 12, 31)} custom "{closing.YEAR_CLOSE}" "{year}" "{digest}"\n'
               f'  by: "{_quoted(_by(books, by))}"\n  entries: {count}\n\n')
     write_atomic(path, header + body)
     return path, carries

@@ -43,6 +43,7 @@ def test_every_statement_is_drawn_whole(loaded_page, screenshot):
         assert box is not None and box["width"] > 600 and box["height"] > 200
         assert docs.nth(index).evaluate("e => e.scrollWidth <= e.clientWidth")  # nothing cut off
     assert "资产总计" in docs.nth(0).inner_text() and "其中：食堂净收入" in docs.nth(1).inner_text()
+    assert "食堂净预算收入" in page.locator(".xz-budget-docs > section").first.inner_text()  # 会政预01 below
     path = screenshot(page, "statements.png")
     with Image.open(path) as image:
         width, height = image.size

@@ -14,8 +14,6 @@ from xiaozhang.model import assets
 from xiaozhang.model.asset_cards import (
     CATEGORIES,
     DISPOSALS,
-    OWN_FUNDS,
-    PUBLIC_FUNDS,
     SOURCES,
     Schedule,
     is_depreciated,
@@ -101,7 +99,25 @@ def test_the_facts_of_the_categories_come_from_the_chart():
     assert dict(SOURCES)["Equity:3001"] == "期初建账"
     assert DISPOSALS["报废"] == ("Expenses:5301", "5301 资产处置费用")
     assert DISPOSALS["盘亏"] == ("Assets:1902", "1902 待处理财产损溢")
-    assert "Assets:1011" in PUBLIC_FUNDS and "Liabilities:2302" in OWN_FUNDS
+
+
+def test_the_card_fund_follows_the_one_funding_source_rule():
+    """Card.fund answers 财政拨款 exactly when `dimensions.funding_source` (the 附表1 column) says
+    同级财政拨款, including a `fund` mark; bank money and a purchase on credit are 非财政拨款."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    camera = '  Assets:1011零余额账户用款额度\n\n; 投影机'
+    projector = '    procurement: "自行采购"\n  Assets:1011零余额账户用款额度\n\n2025-09-01'
+    assert camera in text and projector in text
+    text = text.replace(camera, '  Assets:1002银行存款:100201基本户\n\n; 投影机')
+    text = text.replace(projector, '    procurement: "自行采购"\n  Liabilities:2302应付账款\n\n2025-09-01')
+    text += "\n2014-01-01 open Liabilities:2302应付账款 CNY\n"
+    entries, errors, options = loader.load_string(text)
+    cards = SchoolBooks.of(entries, options).assets.cards
+    assert (cards["ZC20250001"].fund, cards["ZC20250002"].fund, cards["ZC20250003"].fund) == (
+        "财政拨款", "非财政拨款", "非财政拨款")
+    marked = text.replace('"购数码相机"\n', '"购数码相机"\n  fund: "同级财政拨款"\n')
+    entries, errors, options = loader.load_string(marked)
+    assert SchoolBooks.of(entries, options).assets.cards["ZC20250002"].fund == "财政拨款"
 
 
 def test_last_closed_month():

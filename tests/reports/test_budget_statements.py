@@ -156,14 +156,30 @@ def test_reconciliation_adds_up_with_no_other_difference(school):
         assert items["（3）为购建固定资产等的资本性支出"] == capital
 
 
-def test_spending_detail_adds_up_to_the_operating_spending(school):
+def test_school_spending_detail_adds_up_to_the_operating_spending(school):
+    """附表1 (reports/school_spending.py, the one definition: from the paid financial postings) and the
+    budget side's 事业支出 of 会政预01 (from the generated 7201 lines) are the same money, to the fen."""
+    from xiaozhang.reports.school_spending import build_school_spending
+    from xiaozhang.reports.statements import Period
+
     entries, options, _rules = school
     books = SchoolBooks.of(entries, options)
     for year in (2025, 2026):
-        total = sum((n for _c, _name, cells in bs.spending_detail(books, year)
-                     for n in cells.values()), D(0))
+        report = build_school_spending(entries, options, Period(year, 12))
         lines = {l.label: l.current for l in bs.income_expenditure(books, year)}
-        assert total == lines["（二）事业支出"]
+        assert report.total[0] == lines["（二）事业支出"]
+        assert sum((v[0] for _n, v, heading in report.rows if heading), D(0)) == report.total[0]
+
+
+def test_the_budget_documents_show_the_one_school_spending_table(school):
+    """The 预算会计 documents' 附表1 is the 附注's table (附表1 rows such as 基本工资 and 办公费)."""
+    from xiaozhang.reports.document import render_html
+
+    entries, options, _rules = school
+    books = SchoolBooks.of(entries, options)
+    html = render_html(budget_documents.spending_detail_doc(books, 2026), standalone=False)
+    assert "中小学校事业支出明细表" in html and "一、工资福利支出" in html and "附表1（续）" in html
+    assert not hasattr(bs, "spending_detail")
 
 
 def test_documents_are_written(school, tmp_path):

@@ -25,6 +25,22 @@ def test_page_shows_every_statement_of_the_asked_month(example_fava, example_led
         assert needle in text, needle
 
 
+def test_page_shows_the_budget_statements_of_the_year(example_fava, example_ledger):
+    """The budget statements (会政预01–03, 差异调节表) on the same page, with the figures of
+    reports/budget_statements.py; 附表1 once (in the 附注)."""
+    from xiaozhang.model.books import SchoolBooks
+    from xiaozhang.reports import budget_statements
+
+    text = text_of(get(example_fava, "?period=2026-03"))
+    for needle in ("预算会计报表", "预算收入支出表", "预算结转结余变动表", "财政拨款预算收入支出表", "差异情况说明",
+                   "其中：食堂净预算收入"):
+        assert needle in text, needle
+    books = SchoolBooks.of(example_ledger.entries, example_ledger.options_map)
+    spending = {l.label: l.current for l in budget_statements.income_expenditure(books, 2026)}["（二）事业支出"]
+    assert f"{spending:,.2f}" in text
+    assert text.count("中小学校事业支出明细表") == 1
+
+
 def test_page_defaults_to_the_last_month_and_follows_the_time_filter(example_fava):
     assert "2026年10月" in text_of(get(example_fava))
     assert "2025年12月（年报）" in text_of(get(example_fava, "?time=2025"))

@@ -129,11 +129,9 @@ DISPOSALS: dict[str, tuple[str, str]] = {
         ("无偿调出", chart.FREE_TRANSFER_EQUITY),
         ("盘亏", chart.PENDING_ASSET_LOSS),
     )}
-# 资金来源 of a purchase: public money (the quota, the treasury paying directly, the quota due
-# back), else the school's own money or a payable.
-PUBLIC_FUNDS = tuple(account_code(a) for a in (chart.ZERO_BALANCE, chart.FISCAL_INCOME,
-                                               chart.RECEIVABLE_QUOTA))
-OWN_FUNDS = chart.MONEY_ROOTS + (account_code(chart.ACCOUNTS_PAYABLE),)
+# A purchase on credit: the card's 资金来源 is known when it is bought (非财政拨款), though the
+# paid-spending view (`dimensions.funding_source`) counts it only when paid (`Card.fund`).
+CREDIT_FUNDS = (account_code(chart.ACCOUNTS_PAYABLE),)
 
 
 def minimum_life(category: str, subcategory: str | None) -> int | None:
@@ -402,16 +400,21 @@ class Card:
 
     @property
     def fund(self) -> str:
-        """资金来源: 财政拨款 (from the quota or paid by the treasury), 非财政拨款, or the
-        way it came in (期初建账, 盘盈 …)."""
+        """资金来源: 财政拨款 (同级财政拨款 by `dimensions.funding_source`, the one definition: from
+        the quota, paid by the treasury, the quota due back, or marked `fund`), 非财政拨款 (the
+        other sources of `funding_source`, or bought on credit: `CREDIT_FUNDS`), or the way it
+        came in (期初建账, 盘盈 …).  The one difference from `funding_source`: a purchase on credit
+        has no funding source there (an accrual, counted when paid) but the card records it."""
+        from xiaozhang.model.dimensions import SAME_LEVEL_FISCAL, funding_source
+
         if self.source_kind != PURCHASE:
             return self.source_kind
-        credits = [p.account for p in self.entry.postings
-                   if p.units.number is not None and p.units.number < 0]
         project = self.entry.meta.get("project")
-        if any(a.startswith(PUBLIC_FUNDS) for a in credits):
+        source = funding_source(self.entry)
+        if source == SAME_LEVEL_FISCAL:
             return f"财政拨款（{project}）" if project else "财政拨款"
-        if any(a.startswith(OWN_FUNDS) for a in credits):
+        if source is not None or any(p.account.startswith(CREDIT_FUNDS) for p in self.entry.postings
+                                     if p.units.number is not None and p.units.number < 0):
             return "非财政拨款"
         return "其他"
 

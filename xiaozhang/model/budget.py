@@ -55,6 +55,7 @@ from xiaozhang.model import dimensions as dim
 from xiaozhang.model.budget_rules import (  # noqa: F401  (the table, re-exported for its users)
     DEFAULT_RULES, FUND_SUBS, GENERATED_BY, HELD, IGNORE, KEYWORDS, RULE_DIRECTIVE, RULES_SINCE,
     SIDES, TRANSIT, ZERO, Rule, RuleProblem, RuleTable, default_rules_text, read_rules)
+from xiaozhang.model.closing import is_year_end
 from xiaozhang.model.generated import GENERATED
 from xiaozhang.model.periods import month_end
 
@@ -409,15 +410,18 @@ class BudgetBook:
                 for rule in (table.lookup(p.account, txn.date, p.units.number > ZERO),)]
 
     # -- balances for the reports ----------------------------------------------------------------
-    def lines_between(self, first: dt.date, last: dt.date):
+    def lines_between(self, first: dt.date, last: dt.date, year_end: bool = True):
         """(source, BudgetLine) of the derived and hand-written budget postings dated in
-        [first, last]."""
+        [first, last]; `year_end=False` leaves out the year-end 结转 entries (`closing.is_year_end`,
+        written by `xiaozhang close year`): a year's 收入、支出 are its movements before 结转."""
         for derived in self.derived:
             if first <= derived.source.date <= last:
                 for line in derived.lines:
                     yield derived.source, line
         for txn in self.manual:
             if first <= txn.date <= last:
+                if not year_end and is_year_end(txn):
+                    continue
                 for p in txn.postings:
                     if p.units.number is not None and p.account.startswith(chart.BUDGET_ROOTS):
                         meta = tuple((k, str(v)) for k, v in (p.meta or {}).items()

@@ -45,6 +45,8 @@ DEFAULT_RULES: tuple[tuple[str, str, str | None, str], ...] = (
     (chart.FEES_IN_TRANSIT, TRANSIT, None, "缴费待到账"),
     (chart.TRANSFERS_IN_TRANSIT, TRANSIT, None, "本校账户之间的划转"),
     (chart.ACCUMULATED_SURPLUS, IGNORE, None, "期初建账：预算会计期初余额另记（衔接规定 三）"),
+    (chart.CURRENT_SURPLUS, IGNORE, None, "年末结转（本期盈余）：不生成预算会计分录，预算会计另行结转"),
+    (chart.YEAR_SURPLUS_DISTRIBUTION, IGNORE, None, "年末结转（本年盈余分配）：不生成预算会计分录"),
     ("Income:4101事业收入", chart.BUDGET_OPERATING_INCOME, None, "事业收入（财政专户返还、服务性收费）"),
     (chart.MEAL_INCOME, chart.BUDGET_CANTEEN_INCOME, None, "食堂伙食费"),
     (chart.STAFF_MEAL_INCOME, chart.BUDGET_CANTEEN_INCOME, None, "食堂伙食费"),

@@ -65,7 +65,7 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
-from xiaozhang.model.generated import GENERATED
+from xiaozhang.model.generated import GENERATED, GENERATED_LINK_PREFIXES
 from xiaozhang.model.periods import Month
 
 CLOSE = "month-close"
@@ -77,11 +77,9 @@ FINGERPRINT_BYTES = 4
 # Custom directives that are the records themselves or settings, not the books.
 NOT_BOOKS = frozenset({CLOSE, REOPEN, YEAR_CLOSE, "as-of", "fava-option", "fava-extension"})
 _SKIPPED_TYPES = (data.Balance, data.Price, data.Document)
-# Links a generator adds to the written entries it derives from (copies with one more link):
-# the budget side's `^YS-20260305-0001` (plugins/budget_accounting.py).  Not the books' text:
-# left out of the digest, so the rules (before the generators) and the commands (after them)
+# Links a generator adds to the written entries it derives from (`generated.GENERATED_LINK_PREFIXES`)
+# are left out of the digest, so the rules (before the generators) and the commands (after them)
 # see the same month.
-GENERATED_LINK_PREFIXES = ("YS-",)
 
 # The location keys in a metadata dict's repr (Beancount's parser writes them first).
 _STR = r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""

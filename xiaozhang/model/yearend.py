@@ -36,8 +36,10 @@ is the same table's other rows (`BUDGET_RULES`), after the financial ones:
 
 Not automated (the accountant's judgement, written by hand before `close year`): moving a
 finished project's 结转 into 结余 (8101 三(三)3, 8201 三(六)), 专用结余 (8301), 经营结余 (8401).
-The financial 结转 entries are not budget-accounted: the file carries `custom "budget-rule"`
-lines mapping 3301 and 3302 to "不记" (the 平行记账 table, xiaozhang.model.budget).
+The financial 结转 entries are not budget-accounted: the 平行记账 table maps 3301 and 3302 to
+"不记" (`budget_rules.DEFAULT_RULES`, in the ledger's policy); `missing_rules` names the lines a
+ledger's table lacks, and `close year` refuses until they are added (no generated file carries
+rules).
 
 Every entry carries `year-end: "2025"`; the closing rule leaves such entries dated 12-31 out
 of December's digest and checks them against the year's `custom "year-close"` record instead.
@@ -121,6 +123,77 @@ BUDGET_RULES: tuple[Rule, ...] = (
 NOT_BUDGET_ACCOUNTED = (chart.CURRENT_SURPLUS, chart.YEAR_SURPLUS_DISTRIBUTION)
 
 
+def missing_rules(table, year: int) -> list[str]:
+    """The `custom "budget-rule"` lines the ledger's 平行记账 table lacks for the financial 结转
+    to stay out of the budget side (empty when the table has them, or keeps no budget side)."""
+    from xiaozhang.model.budget_rules import IGNORE, RULE_DIRECTIVE
+
+    if not table.rules:
+        return []
+    day = dt.date(year, 12, 31)
+    missing = []
+    for account in NOT_BUDGET_ACCOUNTED:
+        found = [table.lookup(account, day, debit) for debit in (True, False)]
+        if any(rule is None or rule.target != IGNORE for rule in found):
+            missing.append(f'2019-01-01 custom "{RULE_DIRECTIVE}" "{account}" "{IGNORE}"')
+    return missing
+
+
+# 年末注销 of the unused 零余额账户用款额度 (1011 二（四）: “年末，根据代理银行提供的对账单作注销额度的
+# 相关账务处理，借记‘财政应返还额度——财政授权支付’科目，贷记本科目”; 1011 三: “年末注销单位零余额账户
+# 用款额度后，本科目应无余额”), with its budget side in the same entry (8001: 零余额账户用款额度 →
+# 财政应返还额度), so the 平行记账 generator leaves it alone.  次年恢复 is the next year's entry.
+CANCEL_QUOTA = Rule(f"{FINANCIAL}、{BUDGET}", "年末注销未使用的零余额账户用款额度，转入财政应返还额度",
+                    (chart.code_root(chart.ZERO_BALANCE),), chart.RECEIVABLE_QUOTA,
+                    "1011 零余额账户用款额度 二（四）、三；1201 财政应返还额度")
+
+
+def cancel_quota(entries: list, year: int, budget: bool) -> list["Carry"]:
+    """The 年末注销 entry of `year` when 1011 has a balance at 31 December (one per currency):
+    借 1201 / 贷 1011 and, when the ledger keeps a budget side, 借 800103 / 贷 800101."""
+    day = dt.date(year, 12, 31)
+    per_currency: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
+    for (account, currency), amount in sorted(balances_at(entries, day).items()):
+        if amount and account.startswith(CANCEL_QUOTA.sources):
+            per_currency[currency].append((account, amount))
+    made = []
+    for currency, legs in sorted(per_currency.items()):
+        total = sum((amount for _, amount in legs), ZERO)
+        if not total:
+            continue
+        postings = [(CANCEL_QUOTA.target, total, currency)]
+        postings += [(account, -amount, currency) for account, amount in legs]
+        if budget:
+            postings += [(chart.FUND_BALANCE_RECEIVABLE, total, currency),
+                         (chart.FUND_BALANCE_QUOTA, -total, currency)]
+        made.append(Carry(CANCEL_QUOTA, day, tuple(postings)))
+    return made
+
+
+def quota_left(month_end: dt.date, balances: dict) -> dict:
+    """December's closing balances without a non-zero 1011 (the year-end file's 注销 moves it and
+    asserts zero instead): a month's balances unchanged."""
+    if (month_end.month, month_end.day) != (12, 31):
+        return balances
+    return {key: amount for key, amount in balances.items()
+            if not (amount and key[0].startswith(CANCEL_QUOTA.sources))}
+
+
+def restore_note(carries: list["Carry"], year: int) -> str:
+    """The 次年恢复 entry the accountant writes in January (comment lines of the 结转 file)."""
+    lines = []
+    for item in carries:
+        if item.rule is not CANCEL_QUOTA:
+            continue
+        amount, currency = item.postings[0][1], item.postings[0][2]
+        lines += [f"; 次年恢复额度：收到代理银行的额度恢复到账通知书后，在 {year + 1} 年 1 月的账中记（平行记账规则表生成预算会计",
+                  f"; 借 800101 / 贷 800103）：",
+                  f'; {year + 1}-01-?? * "恢复上年末注销的零余额账户用款额度"',
+                  f";   {chart.ZERO_BALANCE}  {amount} {currency}",
+                  f";   {chart.RECEIVABLE_QUOTA}  {-amount} {currency}"]
+    return "\n".join(lines) + "\n\n" if lines else ""
+
+
 class Carry(NamedTuple):
     """One 结转 entry: its rule and postings (account, number, currency)."""
 
@@ -180,13 +253,8 @@ def _under(account: str, roots: tuple[str, ...]) -> bool:
 
 
 def render(carries: list[Carry], year: int) -> str:
-    """The 结转 entries as ledger text (one transaction per rule and currency), after the
-    `budget-rule` lines that keep the financial 结转 out of the budget derivation."""
-    from xiaozhang.model.budget import IGNORE, RULE_DIRECTIVE
-
-    day = dt.date(year, 12, 31)
-    blocks = [f'{day} custom "{RULE_DIRECTIVE}" "{account}" "{IGNORE}"\n  {YEAR_END_KEY}: "{year}"\n'
-              f'  note: "年末结转：不生成预算会计分录（预算会计另行结转）"' for account in NOT_BUDGET_ACCOUNTED]
+    """The 结转 entries as ledger text (one transaction per rule and currency)."""
+    blocks = []
     for item in carries:
         width = max(len(account) for account, _, _ in item.postings) + 4
         lines = [f'{item.date} * "{item.rule.title}"',
@@ -194,6 +262,10 @@ def render(carries: list[Carry], year: int) -> str:
                  f'  basis: "政府会计制度 {item.rule.basis}"']
         for account, number, currency in item.postings:
             lines.append(f"  {account:<{width}}{number:>16} {currency}")
+        if item.rule is CANCEL_QUOTA:  # 1011 三: no balance after 注销 (December's record leaves it out)
+            lines += ["", *(f"{dt.date(year + 1, 1, 1)} balance {account}  0 {currency}"
+                            for account, number, currency in item.postings
+                            if account.startswith(CANCEL_QUOTA.sources))]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
