@@ -1,0 +1,80 @@
+"""`xiaozhang district`: the bureau's commands over a folder of school ledgers (docs/district.md).
+
+    xiaozhang district check DIR [--workers N] [--store PATH] [--force]
+    xiaozhang district report DIR --out 汇总.xlsx [--store PATH] [--workers N]
+
+`check` brings the store up to date (`store.refresh`: only schools whose files changed are
+loaded again, in parallel worker processes) and prints one line per school; the exit code is 1
+when a school has errors or could not be read.  `report` refreshes the same way, then writes the
+workbook (`workbook.py`) from the store with DuckDB.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from xiaozhang.commands import as_of_option
+
+district_argument = click.argument("district", type=click.Path(exists=True, file_okay=False))
+store_option = click.option("--store", default=None, type=click.Path(file_okay=False),
+                            help="数据存放目录（默认：DIR/.district）")
+workers_option = click.option("--workers", default=None, type=click.IntRange(1),
+                              help="并行进程数（默认：CPU 核数）")
+
+
+@click.group("district")
+def district_group() -> None:
+    """区教育局：多所学校账本的检查与汇总（每所学校一个子目录，内有 main.beancount）。"""
+
+
+def _refresh(district: str, store: str | None, workers: int | None, force: bool):
+    from xiaozhang.reports.district.store import refresh, schools_in
+
+    if not schools_in(district):
+        raise click.ClickException(f"{district} 下没有学校账本：每所学校应是一个子目录，内有 main.beancount")
+    return refresh(district, store, workers=workers or os.cpu_count() or 1, force=force)
+
+
+@district_group.command("check")
+@district_argument
+@store_option
+@workers_option
+@click.option("--force", is_flag=True, help="全部学校重新检查（不看文件是否改动）")
+@as_of_option
+def check_command(district: str, store: str | None, workers: int | None, force: bool) -> None:
+    """检查各校账本（只重新读取有改动的学校），把各校数据存入汇总库。"""
+    done = _refresh(district, store, workers, force)
+    bad = False
+    for school, record in done.records.items():
+        how = "重新检查" if school in done.parsed else "未改动"
+        click.echo(f"{school}：{record['transactions']:,} 笔交易，{record['errors']} 个错误，"
+                   f"{record['warnings']} 个预警（{how}）")
+        bad = bad or record["errors"] > 0
+    for school, message in done.failed.items():
+        click.echo(f"{school}：无法读取（{message}）", err=True)
+    for school in done.removed:
+        click.echo(f"{school}：目录已不存在，已从汇总库删除")
+    click.echo(f"共 {len(done.records) + len(done.failed)} 所学校：重新检查 {len(done.parsed)} 所，"
+               f"未改动 {len(done.unchanged)} 所；汇总库 {done.store}", err=True)
+    if bad or done.failed:
+        sys.exit(1)
+
+
+@district_group.command("report")
+@district_argument
+@store_option
+@workers_option
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出的 xlsx 文件")
+@as_of_option
+def report_command(district: str, store: str | None, workers: int | None, out: str) -> None:
+    """各校情况汇总表、问题分类、全区汇总（xlsx），先更新汇总库。"""
+    from xiaozhang.reports.district.workbook import write
+
+    done = _refresh(district, store, workers, False)
+    for school, message in done.failed.items():
+        click.echo(f"{school}：无法读取（{message}），汇总表中没有这所学校", err=True)
+    written = write(done.store, out)
+    click.echo(f"已写入 {written}")
