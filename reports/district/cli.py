@@ -21,6 +21,8 @@ from xiaozhang.commands import as_of_option
 district_argument = click.argument("district", type=click.Path(exists=True, file_okay=False))
 store_option = click.option("--store", default=None, type=click.Path(file_okay=False),
                             help="数据存放目录（默认：DIR/.district）")
+scheduler_option = click.option("--scheduler", default=None, metavar="ADDRESS",
+                                help="在 Dask 集群上检查（调度器地址，如 tcp://10.0.0.5:8786；见 docs/district.md 第 5 节）")
 workers_option = click.option("--workers", default=None, type=click.IntRange(1),
                               help="并行进程数（默认：CPU 核数）")
 
@@ -30,11 +32,20 @@ def district_group() -> None:
     """区教育局：多所学校账本的检查与汇总（每所学校一个子目录，内有 main.beancount）。"""
 
 
-def _refresh(district: str, store: str | None, workers: int | None, force: bool):
+def _refresh(district: str, store: str | None, workers: int | None, force: bool,
+             scheduler: str | None = None):
     from xiaozhang.reports.district.store import refresh, schools_in
 
     if not schools_in(district):
         raise click.ClickException(f"{district} 下没有学校账本：每所学校应是一个子目录，内有 main.beancount")
+    if scheduler:
+        from xiaozhang.reports.district.cluster import dask_executor
+
+        try:
+            with dask_executor(scheduler) as executor:
+                return refresh(district, store, executor=executor, force=force)
+        except (RuntimeError, OSError) as error:
+            raise click.ClickException(f"Dask 集群 {scheduler}：{error}") from error
     return refresh(district, store, workers=workers or os.cpu_count() or 1, force=force)
 
 
@@ -42,11 +53,13 @@ def _refresh(district: str, store: str | None, workers: int | None, force: bool)
 @district_argument
 @store_option
 @workers_option
+@scheduler_option
 @click.option("--force", is_flag=True, help="全部学校重新检查（不看文件是否改动）")
 @as_of_option
-def check_command(district: str, store: str | None, workers: int | None, force: bool) -> None:
+def check_command(district: str, store: str | None, workers: int | None, scheduler: str | None,
+                  force: bool) -> None:
     """检查各校账本（只重新读取有改动的学校），把各校数据存入汇总库。"""
-    done = _refresh(district, store, workers, force)
+    done = _refresh(district, store, workers, force, scheduler)
     bad = False
     for school, record in done.records.items():
         how = "重新检查" if school in done.parsed else "未改动"
@@ -67,13 +80,15 @@ def check_command(district: str, store: str | None, workers: int | None, force: 
 @district_argument
 @store_option
 @workers_option
+@scheduler_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出的 xlsx 文件")
 @as_of_option
-def report_command(district: str, store: str | None, workers: int | None, out: str) -> None:
+def report_command(district: str, store: str | None, workers: int | None, scheduler: str | None,
+                   out: str) -> None:
     """各校情况汇总表、问题分类、全区汇总（xlsx），先更新汇总库。"""
     from xiaozhang.reports.district.workbook import write
 
-    done = _refresh(district, store, workers, False)
+    done = _refresh(district, store, workers, False, scheduler)
     for school, message in done.failed.items():
         click.echo(f"{school}：无法读取（{message}），汇总表中没有这所学校", err=True)
     written = write(done.store, out)

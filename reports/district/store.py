@@ -115,11 +115,17 @@ def judged_key(pinned: bool, today: dt.date | None = None) -> str:
 
 
 # -- one school (runs in a worker) ---------------------------------------------------------------
-def refresh_school(folder: str, store: str, school: str) -> dict:
-    """Load one school, write its Parquet files; return its manifest record."""
+def refresh_school(folder: str, store: str, school: str, as_of: str | None = None) -> dict:
+    """Load one school, write its Parquet files; return its manifest record.  `as_of`: the
+    command's 评判日期, handed over explicitly (a worker on another machine has its own
+    environment)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    if as_of:
+        os.environ[ENV] = as_of
+    else:
+        os.environ.pop(ENV, None)
     found = extract(folder, school)
     base = Path(store)
     for name in TABLES:
@@ -189,9 +195,13 @@ def refresh(district: str | os.PathLike, store: str | os.PathLike | None = None,
     records = {s: manifest[s] for s in result.unchanged}
     if todo:
         own = executor is None
+        if own:
+            _preload()
         pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo)))) if own else executor
+        as_of = os.environ.get(ENV) or None
         try:
-            futures = {school: pool.submit(refresh_school, str(schools[school]), str(base), school)
+            futures = {school: pool.submit(refresh_school, str(schools[school].resolve()),
+                                           str(base.resolve()), school, as_of)
                        for school in todo}
             for school, future in futures.items():
                 try:
@@ -218,3 +228,14 @@ def refresh(district: str | os.PathLike, store: str | os.PathLike | None = None,
 def _remove(base: Path, school: str) -> None:
     for name in TABLES:
         (base / name / f"{school}.parquet").unlink(missing_ok=True)
+
+
+def _preload() -> None:
+    """Import what every worker needs once, before the workers are forked (Linux), so that each
+    does not import it again (the loader, the rules, the reports read, Parquet)."""
+    import beancount.loader  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    import xiaozhang.plugins.school  # noqa: F401
+    import xiaozhang.reports.assets  # noqa: F401
+    import xiaozhang.reports.compliance  # noqa: F401

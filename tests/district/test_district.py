@@ -181,3 +181,31 @@ def test_check_command_exit_code_and_lines(district):
     empty.mkdir()
     result = CliRunner().invoke(main, ["district", "check", str(empty)])
     assert result.exit_code == 1 and "没有学校账本" in result.output
+
+
+def _store_content(district: Path) -> dict[str, list]:
+    """Every table of the store as sorted rows (without the load's clock)."""
+    con = query.connect(district / ".district")
+    found = {}
+    for name in TABLES:
+        rows = con.execute(f"SELECT * EXCLUDE (loaded_at) FROM {name}" if name == "school"
+                           else f"SELECT * FROM {name}").fetchall()
+        found[name] = sorted(rows, key=repr)
+    return found
+
+
+def test_dask_cluster_gives_the_local_results(template, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    shutil.copytree(template, local)
+    shutil.copytree(template, remote)
+    refresh(local, workers=2)
+    from xiaozhang.reports.district.cluster import dask_executor
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        with dask_executor(cluster) as executor:
+            done = refresh(remote, executor=executor)
+    assert sorted(done.parsed) == sorted(SCHOOLS) and not done.failed
+    assert os.getpid() not in {record["pid"] for record in done.records.values()}
+    assert _store_content(remote) == _store_content(local)
