@@ -93,3 +93,31 @@ def report_command(district: str, store: str | None, workers: int | None, schedu
         click.echo(f"{school}：无法读取（{message}），汇总表中没有这所学校", err=True)
     written = write(done.store, out)
     click.echo(f"已写入 {written}")
+
+
+@district_group.command("serve")
+@district_argument
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+@click.option("--port", default=5050, show_default=True, type=int, help="端口")
+@click.option("--school-url", default=None, metavar="PATTERN",
+              help="各校账本页面的地址，{school} 处填学校目录名，如 http://10.0.0.9/{school}/")
+def serve_command(district: str, store: str | None, host: str, port: int,
+                  school_url: str | None) -> None:
+    """只读网页：各校情况汇总表（可排序）和各校的问题（数据为最近一次 check 的结果）。"""
+    from cheroot.wsgi import Server
+
+    from xiaozhang.reports.district.page import build_app
+    from xiaozhang.reports.district.store import MANIFEST, store_of
+
+    base = store_of(district, store)
+    if not (base / MANIFEST).exists():
+        raise click.ClickException(f"汇总库 {base} 还没有数据：请先运行 xiaozhang district check {district}")
+    if school_url and "{school}" not in school_url:
+        raise click.UsageError("--school-url 应含 {school}，如 http://10.0.0.9/{school}/")
+    click.echo(f"各校情况汇总：http://{host}:{port}/（只读；数据为最近一次 check 的结果）", err=True)
+    server = Server((host, port), build_app(base, school_url))
+    try:
+        server.start()
+    except KeyboardInterrupt:
+        server.stop()

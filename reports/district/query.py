@@ -29,6 +29,8 @@ from pathlib import Path
 from xiaozhang.reports.district.store import TABLES, schema
 
 CLASSES = ("Assets", "Liabilities", "Equity", "Income", "Expenses")
+CLASS_NAMES = {"Assets": "资产", "Liabilities": "负债", "Equity": "净资产", "Income": "收入",
+               "Expenses": "费用"}  # as the workbook and the page print them
 
 
 def connect(store: str | Path):

@@ -14,8 +14,6 @@ from xiaozhang.reports.document import Document, Table, Text, write_xlsx
 from xiaozhang.reports.district import query
 
 CENT = Decimal("0.01")
-CLASS_NAMES = {"Assets": "资产", "Liabilities": "负债", "Equity": "净资产", "Income": "收入",
-               "Expenses": "费用"}
 
 
 def _money(value) -> Decimal | None:
@@ -59,7 +57,7 @@ def documents(con) -> list[Document]:
         title="全区汇总：各类科目发生额合计", sheet="全区汇总",
         info=[("口径", "各校全部分录按科目类别相加（贷方为负），即各校账本同类科目余额之和")],
         blocks=[Table(["科目类别", "币种", "金额", "学校数"],
-                      [[CLASS_NAMES.get(t["class"], t["class"]), t["currency"], _money(t["amount"]),
+                      [[query.CLASS_NAMES.get(t["class"], t["class"]), t["currency"], _money(t["amount"]),
                         t["schools"]] for t in totals])])
     return [per_school, by_class, problem_doc, consolidated]
 

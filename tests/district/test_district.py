@@ -209,3 +209,16 @@ def test_dask_cluster_gives_the_local_results(template, tmp_path):
     assert sorted(done.parsed) == sorted(SCHOOLS) and not done.failed
     assert os.getpid() not in {record["pid"] for record in done.records.values()}
     assert _store_content(remote) == _store_content(local)
+
+
+def test_the_bureau_page_lists_the_schools_and_drills_down(refreshed):
+    from xiaozhang.reports.district.page import build_app
+
+    client = build_app(refreshed / ".district", "http://10.0.0.9/{school}/").test_client()
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.count('href="school/') == 3 and "各校情况汇总" in html
+    school = client.get("/school/c").get_data(as_text=True)
+    assert "FE05" in school and "http://10.0.0.9/c/" in school and "未公示" in school
+    assert client.get("/school/nowhere").status_code == 404
