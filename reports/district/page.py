@@ -10,23 +10,17 @@ disclosures, with a link to the school's own pages when `school_url` is given (a
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
+from xiaozhang.model.money import format_money
 from xiaozhang.reports.district import query
-
-CENT = Decimal("0.01")
-
-
-def _money(value) -> str:
-    return "" if value is None else f"{Decimal(value).quantize(CENT):,.2f}"
 
 
 def build_app(store: str | Path, school_url: str | None = None):
     from flask import Flask, abort, render_template
 
     app = Flask(__name__, template_folder=str(Path(__file__).parent / "templates"))
-    app.jinja_env.filters["money"] = _money
+    app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["class_name"] = lambda name: query.CLASS_NAMES.get(name, name)
 
     def link(school: str) -> str | None:

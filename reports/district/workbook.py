@@ -10,14 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from xiaozhang.model.money import yuan
 from xiaozhang.reports.document import Document, Table, Text, write_xlsx
 from xiaozhang.reports.district import query
 
-CENT = Decimal("0.01")
 
 
 def _money(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(CENT)
+    return None if value is None else yuan(value)
 
 
 def documents(con) -> list[Document]:
@@ -31,7 +31,7 @@ def documents(con) -> list[Document]:
              r["remit_overdue_count"], _money(r["remit_overdue_amount"]), r["disclosures_missing"],
              r["disclosures_late"], _money(r["budget"]), _money(r["budget_actual"]),
              r["budget_used"], r["budget_over"], r["canteen_term"] or "",
-             None if r["canteen_rate"] is None else (Decimal(r["canteen_rate"]) * 100).quantize(CENT),
+             None if r["canteen_rate"] is None else yuan(Decimal(r["canteen_rate"]) * 100),
              r["canteen_over_cap"], _money(r["assets_cost"]), _money(r["assets_depreciation"]),
              _money(r["assets_net"]), "" if r["assets_ok"] is None else ("是" if r["assets_ok"] else "否")]
             for r in schools]

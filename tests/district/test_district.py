@@ -222,3 +222,19 @@ def test_the_bureau_page_lists_the_schools_and_drills_down(refreshed):
     school = client.get("/school/c").get_data(as_text=True)
     assert "FE05" in school and "http://10.0.0.9/c/" in school and "未公示" in school
     assert client.get("/school/nowhere").status_code == 404
+
+
+def test_a_school_is_judged_again_when_its_judging_day_changes(district, monkeypatch):
+    from xiaozhang.model.asof import ENV
+
+    monkeypatch.delenv(ENV, raising=False)
+    refresh(district, workers=2)  # the example schools pin their 评判日期 (custom "as-of")
+    assert refresh(district, workers=2).parsed == []
+    monkeypatch.setenv(ENV, "2027-03-01")  # `--as-of 2027-03-01`: every school judged again
+    done = refresh(district, workers=2)
+    assert sorted(done.parsed) == sorted(SCHOOLS)
+    rows = {r["school"]: r for r in query.per_school(query.connect(district / ".district"))}
+    assert {r["judged"].isoformat() for r in rows.values()} == {"2027-03-01"}
+    assert refresh(district, workers=2).parsed == []
+    monkeypatch.delenv(ENV)  # back to the ledgers' own day
+    assert sorted(refresh(district, workers=2).parsed) == sorted(SCHOOLS)
