@@ -115,10 +115,16 @@ def judged_key(pinned: bool, today: dt.date | None = None) -> str:
 
 
 # -- one school (runs in a worker) ---------------------------------------------------------------
-def refresh_school(folder: str, store: str, school: str, as_of: str | None = None) -> dict:
+def refresh_school(folder: str, store: str, school: str, as_of: str | None = None,
+                   known: tuple[str, ...] = ()) -> dict:
     """Load one school, write its Parquet files; return its manifest record.  `as_of`: the
     command's 评判日期, handed over explicitly (a worker on another machine has its own
-    environment)."""
+    environment); `known`: the files of its last load.
+
+    The digest is taken BEFORE the load (over `known` and every *.beancount of the folder), so
+    a file saved while the school is being read makes the next refresh read it again; only
+    when the load read a file the digest did not cover (one outside the folder, newly
+    included) is it taken again over the files read."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -126,7 +132,9 @@ def refresh_school(folder: str, store: str, school: str, as_of: str | None = Non
         os.environ[ENV] = as_of
     else:
         os.environ.pop(ENV, None)
+    before = digest(Path(folder), known)
     found = extract(folder, school)
+    covered = set(known) | {str(p.relative_to(folder)) for p in Path(folder).rglob("*.beancount")}
     base = Path(store)
     for name in TABLES:
         table = pa.Table.from_pylist(found["tables"][name], schema=schema(name))
@@ -141,7 +149,9 @@ def refresh_school(folder: str, store: str, school: str, as_of: str | None = Non
             Path(temp).unlink(missing_ok=True)
             raise
     summary = found["tables"]["school"][0]
-    return {"digest": digest(Path(folder), found["files"]), "files": found["files"],
+    if not set(found["files"]) <= covered:
+        before = digest(Path(folder), found["files"])
+    return {"digest": before, "files": found["files"],
             "pinned": found["pinned"], "judged": judged_key(found["pinned"]),
             "transactions": summary["transactions"], "errors": summary["errors"],
             "warnings": summary["warnings"], "pid": os.getpid()}
@@ -201,7 +211,8 @@ def refresh(district: str | os.PathLike, store: str | os.PathLike | None = None,
         as_of = os.environ.get(ENV) or None
         try:
             futures = {school: pool.submit(refresh_school, str(schools[school].resolve()),
-                                           str(base.resolve()), school, as_of)
+                                           str(base.resolve()), school, as_of,
+                                           tuple(manifest.get(school, {}).get("files", ())))
                        for school in todo}
             for school, future in futures.items():
                 try:
