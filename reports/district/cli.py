@@ -55,11 +55,24 @@ def _refresh(district: str, store: str | None, workers: int | None, force: bool,
 @workers_option
 @scheduler_option
 @click.option("--force", is_flag=True, help="全部学校重新检查（不看文件是否改动）")
+@click.option("--list", "list_problems", is_flag=True,
+              help="逐条列出各校的问题（学校/文件:行: [代码] 说明）")
 @as_of_option
 def check_command(district: str, store: str | None, workers: int | None, scheduler: str | None,
-                  force: bool) -> None:
+                  force: bool, list_problems: bool) -> None:
     """检查各校账本（只重新读取有改动的学校），把各校数据存入汇总库。"""
     done = _refresh(district, store, workers, force, scheduler)
+    if list_problems:
+        from xiaozhang.reports.district import query
+
+        con = query.connect(done.store)
+        try:
+            for p in query.problem_list(con):
+                code = f"[{p['code']}] " if p["code"] else ""
+                kind = "（预警）" if p["warning"] else ""
+                click.echo(f"{p['school']}/{p['file']}:{p['line']}: {code}{p['message']}{kind}")
+        finally:
+            con.close()
     bad = False
     for school, record in done.records.items():
         how = "重新检查" if school in done.parsed else "未改动"

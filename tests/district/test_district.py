@@ -177,6 +177,9 @@ def test_check_command_exit_code_and_lines(district):
     line = next(line for line in result.output.splitlines() if line.startswith("c："))
     assert "个错误" in line and "，0 个错误" not in line
     assert "a：" in result.output and "共 3 所学校：重新检查 3 所" in result.output
+    listed = CliRunner().invoke(main, ["district", "check", str(district), "--list"])
+    assert listed.exit_code == 1 and "共 3 所学校：重新检查 0 所，未改动 3 所" in listed.output
+    assert "c/2026/06.beancount:" in listed.output and ": [FE05] " in listed.output
     empty = district.parent / "empty"
     empty.mkdir()
     result = CliRunner().invoke(main, ["district", "check", str(empty)])
