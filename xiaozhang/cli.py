@@ -25,6 +25,7 @@ GROUPS: dict[str, str] = {
     "history": "xiaozhang.reports.access_cli:history_command",
     "publish": "xiaozhang.reports.access_cli:publish_command",
     "budget": "xiaozhang.reports.budget_cli:budget_group",
+    "district": "xiaozhang.reports.district.cli:district_group",
 }
 _HELP = {
     "import": "导入银行流水、收费票据、饭卡数据。",
@@ -37,6 +38,7 @@ _HELP = {
     "history": "某张凭证的修改历史：谁、何时、改了什么。",
     "publish": "生成给家长看的公示网站（静态文件，可放在任何网页服务器或 U 盘里）。",
     "budget": "预算会计：预算会计报表（平行记账）。",
+    "district": "区教育局：多所学校账本的检查与汇总（并行、增量，xlsx 汇总表）。",
 }
 # the served application with users (sign-in, roles, audit trail): found by name, like GROUPS
 SERVE_APP = "xiaozhang.reports.serving.app:build"

@@ -1,0 +1,140 @@
+"""The bureau's questions, answered by DuckDB over the district's Parquet store.
+
+DuckDB runs inside the command (embedded: nothing to install or start); each table of the store
+is a view over its files (`<store>/<table>/*.parquet`, one per school).  The figures are the
+schools' own (`extract.py` reads them from each school's model); here they are only counted
+and summed.
+
+Per school (`per_school`)
+    name, transactions, errors and warnings of the load; problems by rule class (the two
+    letters of the rule code, e.g. FE for 收费, TL for 两条线; "" for Beancount's own checks);
+    2103 应缴财政款 still held and the part of it overdue on the 评判日期 (count of receipts,
+    amount); fee-item months whose 收费公示 is missing (deadline passed, no record) or late;
+    budget execution (sum of the 预算控制 lines in force at the end of the data: budget,
+    actual, per cent, lines over budget); the canteen's surplus rate of its last ended term
+    and the number of ended terms over the cap; fixed assets (1601 cost, 1602 accumulated
+    depreciation, net, register = ledger).
+
+Consolidated (`consolidated`)
+    The sum of every school's postings by account class (Assets, Liabilities, Equity, Income,
+    Expenses) and currency: each school's class balances summed, as Beancount keeps them
+    (credits negative).  `by_school_class` gives the same per school.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from xiaozhang.reports.district.store import TABLES, schema
+
+CLASSES = ("Assets", "Liabilities", "Equity", "Income", "Expenses")
+CLASS_NAMES = {"Assets": "资产", "Liabilities": "负债", "Equity": "净资产", "Income": "收入",
+               "Expenses": "费用"}  # as the workbook and the page print them
+
+
+def connect(store: str | Path):
+    """An in-memory DuckDB connection with one view per table of the store."""
+    import duckdb
+
+    base = Path(store)
+    con = duckdb.connect()
+    for name in TABLES:
+        files = base / name
+        if files.is_dir() and any(files.glob("*.parquet")):
+            pattern = str(files / "*.parquet").replace("'", "''")
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{pattern}')")
+        else:  # an empty district: the table with its columns and no rows
+            import pyarrow as pa
+
+            empty = pa.Table.from_pylist([], schema=schema(name))  # noqa: F841  (read by DuckDB)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM empty")
+    return con
+
+
+def _rows(con, sql: str, params=()) -> list[dict]:
+    cursor = con.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+PER_SCHOOL = """
+WITH problem_counts AS (
+    SELECT school, string_agg(class || '×' || n, '、' ORDER BY class) AS by_class
+    FROM (SELECT school, CASE WHEN code = '' THEN '账本' ELSE substr(code, 1, 2) END AS class,
+                 count(*) AS n
+          FROM problems GROUP BY ALL)
+    GROUP BY school
+), remit AS (
+    SELECT school, sum(amount) AS held, count(*) FILTER (WHERE overdue) AS overdue_count,
+           coalesce(sum(amount) FILTER (WHERE overdue), 0) AS overdue_amount
+    FROM remittances GROUP BY school
+), disclosed AS (
+    SELECT school, count(*) FILTER (WHERE overdue) AS missing,
+           count(*) FILTER (WHERE failing AND NOT overdue) AS late
+    FROM disclosures GROUP BY school
+), budget AS (
+    SELECT school, sum(budget) AS budget, sum(actual) AS actual,
+           count(*) FILTER (WHERE actual > budget) AS over
+    FROM budgets GROUP BY school
+), canteen_last AS (
+    SELECT school, arg_max(rate, last) FILTER (WHERE closed) AS rate,
+           arg_max(term, last) FILTER (WHERE closed) AS term,
+           count(*) FILTER (WHERE over_cap) AS over_cap
+    FROM canteen GROUP BY school
+)
+SELECT s.school, s.name, s.transactions, s.errors, s.warnings, s.judged,
+       coalesce(p.by_class, '') AS problems_by_class,
+       coalesce(r.held, 0) AS remit_held, coalesce(r.overdue_count, 0) AS remit_overdue_count,
+       coalesce(r.overdue_amount, 0) AS remit_overdue_amount,
+       coalesce(d.missing, 0) AS disclosures_missing, coalesce(d.late, 0) AS disclosures_late,
+       coalesce(b.budget, 0) AS budget, coalesce(b.actual, 0) AS budget_actual,
+       coalesce(b.over, 0) AS budget_over,
+       c.term AS canteen_term, c.rate AS canteen_rate, coalesce(c.over_cap, 0) AS canteen_over_cap,
+       a.ledger_cost AS assets_cost, a.ledger_depreciation AS assets_depreciation,
+       a.ledger_cost - a.ledger_depreciation AS assets_net, a.ok AS assets_ok
+FROM school s
+LEFT JOIN problem_counts p USING (school)
+LEFT JOIN remit r USING (school)
+LEFT JOIN disclosed d USING (school)
+LEFT JOIN budget b USING (school)
+LEFT JOIN canteen_last c USING (school)
+LEFT JOIN assets a USING (school)
+ORDER BY s.school
+"""
+
+
+def per_school(con) -> list[dict]:
+    """One row per school (module docstring); `budget_used` in per cent (one decimal)."""
+    rows = _rows(con, PER_SCHOOL)
+    for row in rows:
+        budget = row["budget"]
+        row["budget_used"] = (row["budget_actual"] * 100 / budget).quantize(Decimal("0.1")) if budget else None
+    return rows
+
+
+def problems_by_class(con) -> list[dict]:
+    """Problems per school and rule class (errors and warnings apart)."""
+    return _rows(con, """
+        SELECT school, CASE WHEN code = '' THEN '' ELSE substr(code, 1, 2) END AS class,
+               count(*) FILTER (WHERE NOT warning) AS errors, count(*) FILTER (WHERE warning) AS warnings
+        FROM problems GROUP BY ALL ORDER BY school, class""")
+
+
+def consolidated(con) -> list[dict]:
+    """The sum of all schools' postings by account class and currency."""
+    return _rows(con, f"""
+        SELECT class, currency, sum(amount) AS amount, count(DISTINCT school) AS schools
+        FROM postings GROUP BY class, currency
+        ORDER BY list_position({list(CLASSES)}, class) NULLS LAST, class, currency""")
+
+
+def by_school_class(con) -> list[dict]:
+    """Each school's postings summed by account class and currency."""
+    return _rows(con, """SELECT school, class, currency, sum(amount) AS amount
+                         FROM postings GROUP BY ALL ORDER BY school, class, currency""")
+
+
+def problem_list(con) -> list[dict]:
+    return _rows(con, """SELECT school, code, message, file, line, date, warning FROM problems
+                         ORDER BY school, warning, code, file, line""")

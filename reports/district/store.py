@@ -1,0 +1,252 @@
+"""The district's columnar store: one Parquet file per school and table, refreshed by digest.
+
+Layout (under `DIR/.district/`, or the folder given with `--store`)::
+
+    manifest.json              per school: content digest, its ledger files, 评判日期 key
+    <table>/<school>.parquet   the school's rows of each table of `extract.py`
+
+Which schools
+    Every sub-folder of DIR holding a `main.beancount` is one school; its id is the folder's
+    name (sorted by name).  A school whose folder is gone has its files removed.
+
+When a school is read again (incremental refresh)
+    Its content digest is SHA-256 over, in order of name, every file its last load read
+    (`options_map["include"]`: main.beancount and each included file) and every `*.beancount`
+    file under its folder (a new month file that an `include "2026/*.beancount"` would now
+    pick up changes the digest), name and bytes.  A school is loaded again when its digest
+    differs from the manifest's, or when the 评判日期 it was judged on is no longer the one it
+    would be judged on now (the command's `--as-of`; else the ledger's `custom "as-of"`;
+    else today: a school judged by "today" yesterday is judged again, its overdue items may
+    have changed).  A refresh where nothing changed reads no ledger file beyond hashing it.
+
+Work in parallel
+    Each school to read is one task `refresh_school(folder, store)` run in a worker process
+    (`concurrent.futures.ProcessPoolExecutor`, `--workers`); the task loads the ledger, writes
+    its Parquet files (each through a temporary file and a rename) and returns the digest
+    and the files.  Any `concurrent.futures.Executor` does: `refresh(..., executor=...)`
+    takes one (e.g. a Dask distributed client's `get_executor()`).  The manifest is written
+    once, by the caller, at the end (`xiaozhang.io.write_atomic`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xiaozhang.io import write_atomic
+from xiaozhang.model.asof import ENV, parse
+from xiaozhang.reports.district.extract import MAIN, extract
+
+STORE = ".district"
+MANIFEST = "manifest.json"
+PINNED = "ledger"  # the 评判日期 key of a school judged by its own `custom "as-of"`
+
+TABLES = ("school", "postings", "problems", "budgets", "remittances", "fee_items",
+          "disclosures", "canteen", "assets")
+
+
+def schema(name: str):
+    """The Arrow schema of table `name` (money: DECIMAL(38, 10), as Beancount's numbers)."""
+    import pyarrow as pa
+
+    money, day, text = pa.decimal128(38, 10), pa.date32(), pa.string()
+    columns = {
+        "school": [("name", text), ("transactions", pa.int64()), ("errors", pa.int64()),
+                   ("warnings", pa.int64()), ("first_date", day), ("last_date", day),
+                   ("judged", day), ("judged_source", text), ("loaded_at", pa.timestamp("s"))],
+        "postings": [("date", day), ("account", text), ("class", text), ("amount", money),
+                     ("currency", text)],
+        "problems": [("code", text), ("message", text), ("file", text), ("line", pa.int64()),
+                     ("date", day), ("warning", pa.bool_())],
+        "budgets": [("account", text), ("period", text), ("first", day), ("last", day),
+                    ("budget", money), ("actual", money), ("used", money), ("state", text)],
+        "remittances": [("account", text), ("item", text), ("received", day), ("amount", money),
+                        ("deadline", day), ("days_held", pa.int64()), ("overdue", pa.bool_()),
+                        ("file", text), ("line", pa.int64())],
+        "fee_items": [("name", text), ("kind", text), ("standard", money), ("unit", text),
+                      ("account", text), ("scope", text), ("since", day)],
+        "disclosures": [("item", text), ("month", text), ("due", day), ("published", day),
+                        ("state", text), ("failing", pa.bool_()), ("overdue", pa.bool_())],
+        "canteen": [("term", text), ("first", day), ("last", day), ("income", money),
+                    ("cost", money), ("surplus", money), ("rate", money), ("closed", pa.bool_()),
+                    ("over_cap", pa.bool_())],
+        "assets": [("day", day), ("cards_cost", money), ("ledger_cost", money),
+                   ("cards_depreciation", money), ("ledger_depreciation", money),
+                   ("ok", pa.bool_())],
+    }[name]
+    return pa.schema([("school", text), *columns])
+
+
+# -- schools and digests -------------------------------------------------------------------------
+def schools_in(district: str | os.PathLike) -> dict[str, Path]:
+    """The schools of a district folder: sub-folder name -> folder (those with main.beancount)."""
+    root = Path(district)
+    return {path.name: path for path in sorted(root.iterdir())
+            if path.is_dir() and not path.name.startswith(".") and (path / MAIN).is_file()}
+
+
+def digest(folder: Path, files: list[str] | tuple[str, ...] = ()) -> str:
+    """SHA-256 over the named files and every *.beancount under `folder` (module docstring)."""
+    names = set(files) | {str(p.relative_to(folder)) for p in folder.rglob("*.beancount")}
+    hashed = hashlib.sha256()
+    for name in sorted(names):
+        path = folder / name
+        hashed.update(name.encode() + b"\0")
+        try:
+            hashed.update(path.read_bytes())
+        except FileNotFoundError:
+            hashed.update(b"\1missing")
+        hashed.update(b"\0")
+    return hashed.hexdigest()
+
+
+def judged_key(pinned: bool, today: dt.date | None = None) -> str:
+    """What the 评判日期 of a school is now: the command's, the ledger's own, or today."""
+    override = parse(os.environ.get(ENV))
+    if override is not None:
+        return override.isoformat()
+    return PINNED if pinned else (today or dt.date.today()).isoformat()
+
+
+# -- one school (runs in a worker) ---------------------------------------------------------------
+def refresh_school(folder: str, store: str, school: str, as_of: str | None = None,
+                   known: tuple[str, ...] = ()) -> dict:
+    """Load one school, write its Parquet files; return its manifest record.  `as_of`: the
+    command's 评判日期, handed over explicitly (a worker on another machine has its own
+    environment); `known`: the files of its last load.
+
+    The digest is taken BEFORE the load (over `known` and every *.beancount of the folder), so
+    a file saved while the school is being read makes the next refresh read it again; only
+    when the load read a file the digest did not cover (one outside the folder, newly
+    included) is it taken again over the files read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if as_of:
+        os.environ[ENV] = as_of
+    else:
+        os.environ.pop(ENV, None)
+    before = digest(Path(folder), known)
+    found = extract(folder, school)
+    covered = set(known) | {str(p.relative_to(folder)) for p in Path(folder).rglob("*.beancount")}
+    base = Path(store)
+    for name in TABLES:
+        table = pa.Table.from_pylist(found["tables"][name], schema=schema(name))
+        target = base / name / f"{school}.parquet"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(handle)
+        try:
+            pq.write_table(table, temp)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    summary = found["tables"]["school"][0]
+    if not set(found["files"]) <= covered:
+        before = digest(Path(folder), found["files"])
+    return {"digest": before, "files": found["files"],
+            "pinned": found["pinned"], "judged": judged_key(found["pinned"]),
+            "transactions": summary["transactions"], "errors": summary["errors"],
+            "warnings": summary["warnings"], "pid": os.getpid()}
+
+
+# -- the district ----------------------------------------------------------------------------------
+@dataclass
+class Refresh:
+    """What one refresh did: the schools read again, those unchanged, those removed."""
+
+    store: Path
+    parsed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # school -> message
+    records: dict[str, dict] = field(default_factory=dict)  # the manifest after the refresh
+
+
+def store_of(district: str | os.PathLike, store: str | os.PathLike | None = None) -> Path:
+    return Path(store) if store else Path(district) / STORE
+
+
+def read_manifest(store: Path) -> dict[str, dict]:
+    path = store / MANIFEST
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8")).get("schools", {})
+
+
+def stale(schools: dict[str, Path], manifest: dict[str, dict]) -> list[str]:
+    """The schools to read again (module docstring)."""
+    found = []
+    for school, folder in schools.items():
+        record = manifest.get(school)
+        if (record is None or record.get("judged") != judged_key(record.get("pinned", False))
+                or record.get("digest") != digest(folder, record.get("files", ()))):
+            found.append(school)
+    return found
+
+
+def refresh(district: str | os.PathLike, store: str | os.PathLike | None = None, *,
+            workers: int = 1, executor: Executor | None = None, force: bool = False,
+            progress=None) -> Refresh:
+    """Bring the store up to date with the district's ledgers (module docstring)."""
+    base = store_of(district, store)
+    base.mkdir(parents=True, exist_ok=True)
+    schools = schools_in(district)
+    manifest = read_manifest(base)
+    todo = list(schools) if force else stale(schools, manifest)
+    result = Refresh(base, unchanged=[s for s in schools if s not in todo])
+    records = {s: manifest[s] for s in result.unchanged}
+    if todo:
+        own = executor is None
+        if own:
+            _preload()
+        pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo)))) if own else executor
+        as_of = os.environ.get(ENV) or None
+        try:
+            futures = {school: pool.submit(refresh_school, str(schools[school].resolve()),
+                                           str(base.resolve()), school, as_of,
+                                           tuple(manifest.get(school, {}).get("files", ())))
+                       for school in todo}
+            for school, future in futures.items():
+                try:
+                    records[school] = future.result()
+                    result.parsed.append(school)
+                except Exception as error:  # noqa: BLE001  (one school's failure is reported, not fatal)
+                    result.failed[school] = f"{type(error).__name__}: {error}"
+                    _remove(base, school)  # no figures rather than stale ones
+                if progress is not None:
+                    progress(school, school in records and school in result.parsed)
+        finally:
+            if own:
+                pool.shutdown()
+    for school in manifest:
+        if school not in schools:
+            result.removed.append(school)
+            _remove(base, school)
+    result.records = dict(sorted(records.items()))
+    write_atomic(base / MANIFEST, json.dumps({"schools": result.records}, ensure_ascii=False,
+                                             indent=1))
+    return result
+
+
+def _remove(base: Path, school: str) -> None:
+    for name in TABLES:
+        (base / name / f"{school}.parquet").unlink(missing_ok=True)
+
+
+def _preload() -> None:
+    """Import what every worker needs once, before the workers are forked (Linux), so that each
+    does not import it again (the loader, the rules, the reports read, Parquet)."""
+    import beancount.loader  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    import xiaozhang.plugins.school  # noqa: F401
+    import xiaozhang.reports.assets  # noqa: F401
+    import xiaozhang.reports.compliance  # noqa: F401
