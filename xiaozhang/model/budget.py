@@ -298,7 +298,8 @@ class BudgetBook:
                                 func = funcs[txn.date] = dim.default_func(policy, txn.date) or ""
                             if "func" in meta:
                                 func = str(meta["func"])
-                        if first.meta or second.meta:
+                        meta_one, meta_two = first.meta, second.meta
+                        if meta_one and "func" in meta_one or meta_two and "func" in meta_two:
                             lines = (_line(image_one, first, func), _line(image_two, second, func))
                         else:
                             units_one, units_two = first.units, second.units
