@@ -105,6 +105,9 @@ def _run_all(entries, options_map, config):
         _same, found = _run(name, validate, entries, options_map)
         errors.extend(found)
     for name, generate in GENERATORS:
-        entries, found = _run(name, generate, entries, options_map, settings.get(name))
+        result, found = _run(name, generate, entries, options_map, settings.get(name))
+        # the next generator's books share this list's parts without searching for them
+        SchoolBooks.carry(entries, result, options_map)
+        entries = result
         errors.extend(found)
     return entries, errors

@@ -139,3 +139,29 @@ def test_a_filtered_list_has_no_twin():
     _ = books.treasury
     half = [e for e in entries if not isinstance(e, data.Transaction) or e.date.month % 2]
     assert SchoolBooks.of(half).twin is None
+
+
+def test_a_generator_that_only_adds_generated_entries_carries_the_twin():
+    """`SchoolBooks.carry` (the one plugin line, after each generator): the result's books take
+    the rules' books as their twin, and the same transactions and policy as a search would;
+    a result with a written entry added is left to the search (which finds no twin)."""
+    entries, _errors, options = loader.load_file(str(VIOLATIONS))
+    books_module._memo.clear()
+    written = [e for e in entries if SchoolBooks._is_written(e)]
+    books = SchoolBooks.of(written, options)
+    _ = books.treasury  # a part: the books a search would find
+    generated = [e for e in entries if not SchoolBooks._is_written(e)]
+    assert any(isinstance(e, data.Transaction) for e in generated)
+    result = written + generated
+    SchoolBooks.carry(written, result, options)
+    carried = SchoolBooks.of(result, options)
+    assert carried.twin is books
+    assert carried.transactions == [e for e in result if isinstance(e, data.Transaction)]
+    assert carried.policy is books.policy
+    assert carried.treasury is books.treasury
+    searched = list(result)  # the same entries without the carry: the search agrees
+    assert SchoolBooks.of(searched, options).twin in (books, carried)  # (both have the parts)
+    other = written + [written[-1]]  # a written entry added: not carried, and no twin
+    SchoolBooks.carry(written, other, options)
+    assert "twin" not in SchoolBooks.of(other, options).__dict__
+    assert SchoolBooks.of(other, options).twin is None

@@ -215,6 +215,38 @@ class SchoolBooks:
                 return books
         return None
 
+    @classmethod
+    def carry(cls, entries: list, result: list, options_map: dict | None = None) -> None:
+        """A generator turned `entries` into `result`: when `result` is `entries` followed by
+        entries that are not written (`_is_written`: our generated entries), the books of
+        `result` have the very same written entries, and the books of `entries` (or their own
+        twin) are their twin — said here, so that the next generator of the one plugin line
+        does not search the memo and compare two lists of every written entry (`twin`).
+        Anything else (a reordered list, written entries added or replaced) is left to `twin`."""
+        if result is entries:
+            return
+        count = len(entries)
+        if len(result) < count or not all(map(operator.is_, entries, result)):
+            return
+        if any(map(cls._is_written, result[count:])):
+            return
+        books = cls.of(entries, options_map)
+        twin = books.__dict__.get("twin", books) or books  # (a known twin of theirs first)
+        carried = cls.of(result, options_map)
+        if carried is books or carried is twin:
+            return
+        known = carried.__dict__
+        known.setdefault("twin", twin)
+        # what depends on the directives only (the added entries are transactions or balance
+        # assertions), and the transactions in the list's order, without walking the list again
+        for name in ("_policy", "_as_of"):
+            if name in books.__dict__:
+                known.setdefault(name, books.__dict__[name])
+        if "transactions" not in known:
+            kind = data.Transaction
+            known["transactions"] = books.transactions + [
+                entry for entry in result[count:] if isinstance(entry, kind)]
+
     @property
     def fees(self):
         """Fee items, disclosure records and the fee postings (`xiaozhang.model.fees.build`)."""

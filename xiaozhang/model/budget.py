@@ -264,6 +264,7 @@ class BudgetBook:
         static, lookup = table.static, table.lookup
         known = table._static.get  # the cache behind `static`
         split, income = _SPLIT, _INCOME
+        new, keep = tuple.__new__, self.derived.append
         funcs: dict[dt.date, str] = {}  # the profile's 支出功能分类 by date
         # per day: (financial delta, budget delta) per 8001 sub, and the first entry of the
         # day that moves the two sides apart
@@ -299,21 +300,25 @@ class BudgetBook:
                                 func = funcs[txn.date] = dim.default_func(policy, txn.date) or ""
                             if "func" in meta:
                                 func = str(meta["func"])
-                        if first.meta or second.meta:
+                        meta_one, meta_two = first.meta, second.meta
+                        if meta_one and "func" in meta_one or meta_two and "func" in meta_two:
                             lines = (_line(image_one, first, func), _line(image_two, second, func))
                         else:
                             units_one, units_two = first.units, second.units
-                            lines = (BudgetLine(image_one, units_one.number, units_one.currency,
-                                                (("func", func),) if func is not None
-                                                and image_one.startswith(income) else (),
-                                                units_one),
-                                     BudgetLine(image_two, units_two.number, units_two.currency,
-                                                (("func", func),) if func is not None
-                                                and image_two.startswith(income) else (),
-                                                units_two))
-                        self.derived.append(Derived(txn, lines, (lines[0].account, lines[1].account,
-                                                                 lines[0].meta, lines[1].meta,
-                                                                 lines[0].currency)))
+                            # BudgetLine(...) without its Python-level __new__
+                            lines = (new(BudgetLine, (image_one, units_one.number,
+                                                      units_one.currency,
+                                                      (("func", func),) if func is not None
+                                                      and image_one.startswith(income) else (),
+                                                      units_one)),
+                                     new(BudgetLine, (image_two, units_two.number,
+                                                      units_two.currency,
+                                                      (("func", func),) if func is not None
+                                                      and image_two.startswith(income) else (),
+                                                      units_two)))
+                        keep(new(Derived, (txn, lines, (lines[0].account, lines[1].account,
+                                                        lines[0].meta, lines[1].meta,
+                                                        lines[0].currency))))
                         for line in lines:
                             if line.account in fund_subs:
                                 both[line.account] += line.number
