@@ -51,7 +51,8 @@ NINE = ("policy", "approvals", "twolines", "projects", "budgets", "fees", "cante
         "depreciation", "budget_accounting")
 NINE += ("closing",)  # the closing rule (月结锁定), docs/close.md
 NINE_LINES = "".join(f'plugin "xiaozhang.plugins.{name}"\n' for name in NINE)
-PAGES = ("Overview", "Compliance", "Voucher", "FixedAssets", "Canteen", "Disclosure")
+PAGES = ("Overview", "Compliance", "Voucher", "FixedAssets", "Canteen", "Disclosure", "Statements",
+         "BudgetAccounting")
 
 
 def generate(students: int, years: int) -> Path:
@@ -210,7 +211,8 @@ def bench_pages(paths: dict[str, Path], repeat: int) -> list[tuple[str, float, f
     baseline = median_get(f"/{slug}/api/income_statement", times_=max(3, repeat))
     rows = [("Fava /api/income_statement（基线）", baseline, 1.0)]
     labels = {"Overview": "概览", "Compliance": "合规", "Voucher": "录入凭证", "FixedAssets": "固定资产",
-              "Canteen": "食堂", "Disclosure": "收费公示"}
+              "Canteen": "食堂", "Disclosure": "收费公示", "Statements": "财务报表",
+              "BudgetAccounting": "预算会计"}
     for name in PAGES:
         cold = median_get(f"/{slug}/extension/{name}/", before=reload_caches)
         rows.append((f"{labels[name]}页面，账本重新加载后首次打开", cold, cold / baseline))
