@@ -11,7 +11,9 @@ from xiaozhang.importers.base import LedgerIndex, mark_duplicates
 
 from importer_fixtures import FIXTURES, chart_index, importers
 
-SETTINGS = settings(max_examples=150, deadline=None,
+# derandomize: the same examples on every machine, so CI's verdict is the one seen here (a
+# random seed once drew the ambiguous one-day statement described in the overlap test)
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 SEEDS = {".csv": (FIXTURES / "icbc" / "icbc-historydetail-2025-09.csv").read_bytes(),
          ".xls": (FIXTURES / "ccb" / "ccb-detail-2025-10.xls").read_bytes()}
@@ -110,7 +112,12 @@ def test_overlapping_statements_import_every_row_exactly_once(tmp_path, drawn, w
         assert result.errors == [] and result.rows == len(part)
         transactions = [e for e in result.entries if hasattr(e, "postings")]
         assert len(transactions) == len(part)
-        if with_balance:  # the closing balance is the statement's last running balance
+        # A statement of one day, newest first, without serial numbers, whose rows lead to each
+        # other both ways (−15.00 then +15.00 from 0: each row's balance follows from the
+        # other's) cannot tell its own direction: either order is consistent, so its closing
+        # balance is not decided by the file (a wrong one fails Beancount's balance check).
+        ambiguous = newest_first and not with_serial and len({r[0] for r in part}) == 1
+        if with_balance and not ambiguous:  # the closing balance is the statement's last running balance
             assert result.entries[-1].amount.number * 100 == part[-1][5]
         imported += len(transactions) - mark_duplicates(transactions, index)
     assert imported == len(rows)
