@@ -12,8 +12,9 @@ school's loaded entries (one definition; nothing is recomputed here):
                              December: the 年报's 本年数); `income_expenditure`: 上年数
 
 Periods (`periods`): the month of the end of the school's data (月报) and the December of
-every earlier year of its data (年报).  Building the three statements costs a few per cent of
-the school's load per period, so the months in between are not built.
+every earlier year of its data (年报).  Building the three statements costs about 4-5 % of
+the school's load per period (a generated one-year school: 0.03 s for its two periods against
+0.28-0.37 s of load, CPU), so the months in between are not built.
 
 Each line is one row of the store's `statements` table: the form's code, the period
 ("2026-10"), `seq` (the line's place: section × 1000 + its index, so that a line only some

@@ -10,6 +10,7 @@ reports/statements_lines.py's docstring), to the fen.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import json
@@ -215,8 +216,8 @@ def test_the_bureau_reads_and_writes_nothing(gate):
     assert page.status_code == 200 and "区教育局财务科" in page.get_data(as_text=True)
     assert client.post("/").status_code == 403  # read-only
     # a script with HTTP Basic credentials
-    basic = Client(gate).get("/", headers={"Authorization": "Basic " + __import__("base64").b64encode(
-        f"ju:{PASSWORD}".encode()).decode()})
+    token = base64.b64encode(f"ju:{PASSWORD}".encode()).decode()
+    basic = Client(gate).get("/", headers={"Authorization": f"Basic {token}"})
     assert basic.status_code == 200
     school = client.get("/school/c").get_data(as_text=True)
     assert "FE05" in school and "http://10.0.0.9/c/" in school and "statements?school=c" in school
