@@ -15,9 +15,12 @@ import datetime as dt
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -315,19 +318,44 @@ def test_without_a_users_file_the_page_is_open_on_this_machine_only(refreshed, t
 
     app, gate = build(refreshed / ".district", tmp_path / "users.toml")
     assert gate is None and app.test_client().get("/").status_code == 200
-    script = ("import sys; from cheroot import wsgi\n"
-              "created = []\n"
-              "class Server:\n"
-              "    def __init__(self, bind, app): created.append(bind)\n"
-              "    def start(self): print('BIND', created[0]); \n"
-              "    def stop(self): pass\n"
-              "wsgi.Server = Server\n"
-              "from xiaozhang.cli import main\n"
-              "sys.exit(main(['district', 'serve', sys.argv[1], '--host', '0.0.0.0']))\n")
-    result = subprocess.run([sys.executable, "-c", script, str(refreshed)], capture_output=True,
-                            text=True, cwd=ROOT, timeout=120)
-    assert "BIND ('127.0.0.1', 5050)" in result.stdout, result.stderr
-    assert "没有用户文件" in result.stderr
+    # the real command, asked to listen on every interface: it listens on 127.0.0.1 only
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "xiaozhang.cli", "district", "serve", str(refreshed),
+                               "--host", "0.0.0.0", "--port", str(port)], stderr=subprocess.PIPE,
+                              text=True, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None and time.monotonic() < deadline
+            try:
+                with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+                        f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    assert response.status == 200  # no sign-in without a users file
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        assert _listening(port) == {"127.0.0.1"}
+    finally:
+        server.terminate()
+        _out, err = server.communicate(timeout=10)
+    assert "没有用户文件" in err and "只在本机（127.0.0.1）上提供服务" in err
+
+
+def _listening(port: int) -> set[str]:
+    """The local addresses listening on `port` (the kernel's own table, /proc/net/tcp*)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:
+                if len(address) == 8:
+                    found.add(socket.inet_ntoa(bytes.fromhex(address)[::-1]))
+                else:
+                    found.add(address)
+    return found
 
 
 # -- the store's lock -----------------------------------------------------------------------------------
