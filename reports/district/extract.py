@@ -20,6 +20,8 @@ as `xiaozhang check` runs them) and reads the figures the school's own pages sho
                   surplus rate, over the cap or not
     assets        the asset register against the ledger at the end of the data
                   (`reports.assets.reconcile`: cards' cost and depreciation, 1601 and 1602)
+    statements    the school's 资产负债表, 收入费用表 and 预算收入支出表, line by line, built by the
+                  statements' own functions (`forms.py`: which periods, which columns)
     school        one row: name, transactions, errors, warnings, end of the data, 评判日期
 
 Each table is a list of dicts (one per row, with the school's id in `school`); `tables.py`
@@ -48,6 +50,7 @@ def extract(folder: str | os.PathLike, school: str | None = None) -> dict:
     """The school's tables (see the module docstring) and `files` (its ledger files)."""
     from xiaozhang.reports import compliance
     from xiaozhang.reports.assets import reconcile, school_name
+    from xiaozhang.reports.district import forms
 
     folder = Path(folder)
     school = school or folder.name
@@ -101,6 +104,8 @@ def extract(folder: str | os.PathLike, school: str | None = None) -> dict:
                           "rate": _rate(period.tally.rate), "closed": period.closed,
                           "over_cap": period.over_cap}
                          for period in books.canteen.terms]
+
+    tables["statements"] = forms.lines(entries, options_map, books, school)
 
     check = reconcile(books, last)
     tables["assets"] = [{"school": school, "day": check.day, "cards_cost": check.cards_cost,
