@@ -37,8 +37,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from xiaozhang import chart
-from xiaozhang.io import Loaded, write_atomic
+from xiaozhang.io import ARCHIVE_MARK, Loaded, archive_of, write_atomic
 from xiaozhang.model import closing, yearend
+from xiaozhang.model.asset_cards import CARRIED_MONTHLY
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import OPENING  # the mark of an opening entry (no fee movement)
 from xiaozhang.model.periods import month_index
@@ -116,7 +117,7 @@ def _asset_entries(books, end: dt.date, reviewer: str) -> list[str]:
         else:
             taken, months = card.prior, card.prior_months
         meta = {k: v for k, v in card.meta.items()
-                if k not in ("filename", "lineno", "depreciated", "depreciated_months")
+                if k not in ("filename", "lineno", "depreciated", "depreciated_months", CARRIED_MONTHLY)
                 and not k.startswith("__")}
         for transfer in card.transfers:
             if transfer.date <= end:
@@ -124,6 +125,8 @@ def _asset_entries(books, end: dt.date, reviewer: str) -> list[str]:
         meta["acquired"] = card.acquired
         meta["depreciated"] = f"{_fen(taken)} CNY"
         meta["depreciated_months"] = months
+        if schedule is not None and schedule.monthly and taken < card.cost:
+            meta[CARRIED_MONTHLY] = f"{_fen(schedule.monthly)} CNY"  # goes on at the same amount
         lines = [f"  {card.account}  {_fen(card.cost)} CNY"]
         lines += [f"    {key}: {_value(value)}" for key, value in meta.items()]
         by_account[card.account].append("\n".join(lines))
@@ -170,6 +173,11 @@ def write_new_year(loaded: Loaded, year: int, out: Path, *, archive: bool = True
         raise NewYearRefused(f"{out} 已存在：请指定新的目录")
     main = Path(loaded.options_map.get("filename") or loaded.path)
     old = main.parent
+    archived = archive_of(main)
+    if archived is not None:
+        raise NewYearRefused(f"{archived} 已归档（只读）：请在工作年度的账本上运行 new-year")
+    if archive and old.resolve() in (out.resolve(), *out.resolve().parents):
+        raise NewYearRefused(f"新年度目录 {out} 不能在原账本目录 {old} 之内（原目录将归档为只读）")
     main_text = main.read_text(encoding="utf-8")
     kept_years = [y for y in _YEAR_INCLUDE.findall(main_text) if int(y) >= year]
     opening = opening_text(loaded, year)
@@ -203,7 +211,16 @@ def write_new_year(loaded: Loaded, year: int, out: Path, *, archive: bool = True
         shutil.rmtree(old / name, ignore_errors=True)
     pin_archive(old, main, dt.date(year - 1, 12, 31))
     make_read_only(old)
+    mark_archive(old, year, out)  # the last write: from now on no command writes here
     return written
+
+
+def mark_archive(folder: Path, year: int, working: Path) -> Path:
+    """The archive's mark (`xiaozhang.io.ARCHIVE_MARK`): every safe write and `serve` read it."""
+    text = (f"本目录是 {year - 1} 年及以前的归档账本（xiaozhang new-year {year} 生成）：只读。\n"
+            f"可以查看、检查、出报表（xiaozhang serve 以只读方式打开）；任何命令都不会写入本目录。\n"
+            f"{year} 年起的账在工作年度账本：{os.path.relpath(working, folder)}\n")
+    return write_atomic(folder / ARCHIVE_MARK, text)
 
 
 def closing_folder() -> str:
