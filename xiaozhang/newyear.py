@@ -45,6 +45,7 @@ from xiaozhang.model.fees import OPENING  # the mark of an opening entry (no fee
 from xiaozhang.model.periods import month_index
 
 OPENING_FILE = "期初.beancount"
+RESTORES = "restores"  # the 次年恢复 entry: the year whose 注销 it restores
 _YEAR_INCLUDE = re.compile(r'^include[ \t]+"(\d{4})/\*\.beancount"[ \t]*\n', re.M)
 _TRANSFER_BLOCK = re.compile(r'^(\d{4}-\d{2}-\d{2}) custom "asset-transfer".*?(?:\n(?=\S)|\Z)', re.M | re.S)
 
@@ -87,7 +88,26 @@ def opening_text(loaded: Loaded, year: int) -> str:
         blocks.append(_entry(end, "预算会计期初余额（上年结转）", reviewer, budget_legs, None))
     header = (f"; {year}年度期初余额：由 xiaozhang new-year {year} 根据 {year - 1} 年末（年结后）余额生成。\n"
               f"; {year - 1} 年及以前的账在原账本（归档，只读）。\n\n")
-    return header + "\n\n".join(b for b in blocks if b) + "\n"
+    from xiaozhang.model.budget import budget_of
+
+    restored = restoration_text(yearend.restore_quota(loaded.entries, year, budget_of(books).active),
+                                year, reviewer)
+    return header + "\n\n".join(b for b in blocks if b) + "\n" + restored
+
+
+def restoration_text(carries: list, year: int, reviewer: str) -> str:
+    """The 次年恢复 entries (`yearend.restore_quota`), both sides in one entry each."""
+    blocks = []
+    for item in carries:
+        width = max(len(account) for account, _, _ in item.postings) + 4
+        lines = [f'{item.date} * "{item.rule.title}"', f'  reviewer: "{reviewer}"',
+                 f'  basis: "政府会计制度 {item.rule.basis}"', f'  {RESTORES}: "{year - 1}"']
+        lines += [f"  {account:<{width}}{number:>16} {currency}" for account, number, currency in item.postings]
+        blocks.append("\n".join(lines))
+    if not blocks:
+        return ""
+    return (f"\n; 次年恢复：{year - 1} 年末注销的零余额账户用款额度（1011 二（四）、8001 三（八）：下年初作恢复额度的账务处理）。\n"
+            "; 请与代理银行的额度恢复到账通知书核对。\n\n" + "\n\n".join(blocks) + "\n")
 
 
 def _entry(day, narration, reviewer, legs, balancing: str | None, extra=()) -> str:

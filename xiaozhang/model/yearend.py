@@ -180,18 +180,70 @@ def quota_left(month_end: dt.date, balances: dict) -> dict:
 
 
 def restore_note(carries: list["Carry"], year: int) -> str:
-    """The 次年恢复 entry the accountant writes in January (comment lines of the 结转 file)."""
+    """Comment lines of the 结转 file: the 次年恢复 of the 注销 it writes is `new-year`'s."""
     lines = []
     for item in carries:
         if item.rule is not CANCEL_QUOTA:
             continue
         amount, currency = item.postings[0][1], item.postings[0][2]
-        lines += [f"; 次年恢复额度：收到代理银行的额度恢复到账通知书后，在 {year + 1} 年 1 月的账中记（平行记账规则表生成预算会计",
-                  f"; 借 800101 / 贷 800103）：",
-                  f'; {year + 1}-01-?? * "恢复上年末注销的零余额账户用款额度"',
-                  f";   {chart.ZERO_BALANCE}  {amount} {currency}",
-                  f";   {chart.RECEIVABLE_QUOTA}  {-amount} {currency}"]
+        lines += [f"; 次年恢复额度 {amount} {currency}：由 xiaozhang new-year {year + 1} 写入新年度账本（{year + 1}-01-01，"
+                  f"两边：借 1011 / 贷 1201，借 800101 / 贷 800103）；",
+                  "; 新年度账中已记恢复的，不再重复。"]
     return "\n".join(lines) + "\n\n" if lines else ""
+
+
+# 次年恢复 (1011 二（四）: “下年初，单位根据代理银行提供的上年度注销额度恢复到账通知书作恢复额度的相关
+# 账务处理，借记本科目，贷记‘财政应返还额度——财政授权支付’科目”; 8001 三（八）: “下年初……借记本科目
+# （零余额账户用款额度），贷记本科目（财政应返还额度）”), written by `new-year` into the new working year.
+# The 财政直接支付 结余 has no restoration (1201 三（一）: used straight from 1201 when paid): it stays in
+# 1201's opening balance.
+RESTORE_QUOTA = Rule(f"{FINANCIAL}、{BUDGET}", "恢复上年末注销的零余额账户用款额度",
+                     (chart.RECEIVABLE_QUOTA,), chart.ZERO_BALANCE,
+                     "1011 零余额账户用款额度 二（四）；1201 财政应返还额度 三（二）；8001 资金结存 三（八）")
+
+
+def _quota_moves(entries: list, first: dt.date, last: dt.date, sign: int) -> dict[str, Decimal]:
+    """Per currency, what the transactions dated first..last move between 1011 and 1201:
+    sign 1: from 1011 to 1201 (注销), -1: back (恢复); each entry counts the smaller side."""
+    root, receivable_root = chart.code_root(chart.ZERO_BALANCE), chart.code_root(chart.RECEIVABLE_QUOTA)
+    moved: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        if type(entry) is not data.Transaction or not first <= entry.date <= last:
+            continue
+        quota: dict[str, Decimal] = defaultdict(Decimal)
+        receivable: dict[str, Decimal] = defaultdict(Decimal)
+        for posting in entry.postings:
+            units = posting.units
+            if units is None or units.number is None:
+                continue
+            if posting.account.startswith(root):
+                quota[units.currency] -= sign * units.number
+            elif posting.account.startswith(receivable_root):
+                receivable[units.currency] += sign * units.number
+        for currency in quota.keys() & receivable.keys():
+            amount = min(quota[currency], receivable[currency])
+            if amount > 0:
+                moved[currency] += amount
+    return moved
+
+
+def restore_quota(entries: list, year: int, budget: bool) -> list["Carry"]:
+    """The 次年恢复 entries of `year` (dated 1 January): per currency, the quota cancelled on 31
+    December of the year before (the accountant's 注销 or the 结转 file's) less what the entries of
+    `year` already restore; 借 1011 / 贷 1201 and, with a budget side, 借 800101 / 贷 800103."""
+    end = dt.date(year - 1, 12, 31)
+    cancelled = _quota_moves(entries, end, end, 1)
+    restored = _quota_moves(entries, dt.date(year, 1, 1), dt.date(year, 12, 31), -1)
+    made = []
+    for currency, amount in sorted(cancelled.items()):
+        left = amount - restored.get(currency, ZERO)
+        if left <= 0:
+            continue
+        postings = [(chart.ZERO_BALANCE, left, currency), (chart.RECEIVABLE_QUOTA, -left, currency)]
+        if budget:
+            postings += [(chart.FUND_BALANCE_QUOTA, left, currency), (chart.FUND_BALANCE_RECEIVABLE, -left, currency)]
+        made.append(Carry(RESTORE_QUOTA, dt.date(year, 1, 1), tuple(postings)))
+    return made
 
 
 class Carry(NamedTuple):

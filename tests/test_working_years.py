@@ -1,0 +1,140 @@
+"""The example school as working years (`xiaozhang example --working-years`): the archive 2025
+and the working year 2026, made once per module with the real commands, against the one-ledger
+example generated beside it (real files, real loader, the real command line)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from beancount.core import data
+from click.testing import CliRunner
+
+from xiaozhang import chart
+from xiaozhang.cli import main as cli
+from xiaozhang.io import load
+
+ICBC = Path(__file__).resolve().parent / "importers" / "fixtures" / "icbc" / "icbc-historydetail-2025-09.csv"
+END = dt.date(2026, 10, 31)
+YEAR_END = dt.date(2025, 12, 31)
+ZERO = Decimal(0)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("school")
+    result = run("example", "--working-years", "--out", root / "years")
+    assert result.exit_code == 0, result.output
+    assert "2025（归档，只读），2026（工作年度）" in result.output
+    assert run("example", "--out", root / "one").exit_code == 0
+    return {"archive": root / "years" / "2025" / "main.beancount",
+            "working": root / "years" / "2026" / "main.beancount",
+            "one": root / "one" / "main.beancount"}
+
+
+def balances(entries, day: dt.date) -> dict[str, Decimal]:
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and entry.date <= day:
+            for posting in entry.postings:
+                sums[posting.account] += posting.units.number
+    return sums
+
+
+def test_both_years_load_clean(school):
+    working, archive = load(school["working"]), load(school["archive"])
+    assert [str(e.message) for e in working.errors] == []
+    assert [str(e.message) for e in archive.errors] == []
+    assert min(e.date for e in working.transactions) == YEAR_END  # the 期初 entries
+    assert max(e.date for e in archive.transactions) == YEAR_END
+    assert (school["archive"].parent / "年结" / "2025.beancount").exists()
+    assert 'include "年结/2025.beancount"' in school["archive"].read_text(encoding="utf-8")
+
+
+def _canteen() -> tuple[str, ...]:
+    return tuple(a.account for a in chart.CHART if dict(a.meta).get("canteen") is True)
+
+
+def _target(account: str, canteen: tuple[str, ...]) -> str | None:
+    """Where the documented 结转 table (docs/close.md) carries an account's year-end balance;
+    None for the accounts it leaves alone (assets, liabilities, 8001 …)."""
+    def under(*roots):
+        return any(account == r or account.startswith(r + ":") for r in roots)
+
+    if account.startswith(("Income:", "Expenses:")):
+        return chart.CANTEEN_EQUITY if under(*canteen) else chart.ACCUMULATED_SURPLUS
+    if under(chart.CURRENT_SURPLUS, chart.YEAR_SURPLUS_DISTRIBUTION, chart.FREE_TRANSFER_EQUITY,
+             chart.PRIOR_YEAR_ADJUSTMENT):
+        return chart.ACCUMULATED_SURPLUS
+    if under(chart.BUDGET_FISCAL_INCOME, chart.BUDGET_SPENDING_FISCAL) or (
+            under(chart.FISCAL_CARRYOVER) and not account.endswith("810107累计结转")):
+        return f"{chart.FISCAL_CARRYOVER}:810107累计结转"
+    if under(chart.FISCAL_SURPLUS) and not account.endswith("810205累计结余"):
+        return f"{chart.FISCAL_SURPLUS}:810205累计结余"
+    if under(chart.BUDGET_SPENDING_PROJECT) or (
+            under(chart.NON_FISCAL_CARRYOVER) and not account.endswith("820105累计结转")):
+        return f"{chart.NON_FISCAL_CARRYOVER}:820105累计结转"
+    if account.startswith(("Equity:6", "Equity:7")) or under(chart.OTHER_SURPLUS, chart.SURPLUS_DISTRIBUTION) or (
+            under(chart.NON_FISCAL_SURPLUS) and not account.endswith("820204累计结余")):
+        return f"{chart.NON_FISCAL_SURPLUS}:820204累计结余"
+    return None
+
+
+def test_working_year_balances_equal_the_one_ledger(school):
+    """Every account at 2026-10-31, both sides: the working year's balance equals the one-ledger
+    example's, computed here from its postings and the documented 结转 table — a carried account
+    holds 2026's movement only, the account it is carried to its balance plus the 2025 year-end
+    balances carried to it, every other account the same balance."""
+    working = balances(load(school["working"]).entries, END)
+    one_entries = load(school["one"]).entries
+    one, one_2025 = balances(one_entries, END), balances(one_entries, YEAR_END)
+    canteen = _canteen()
+    expected: dict[str, Decimal] = defaultdict(Decimal)
+    for account, amount in one.items():
+        expected[account] += amount
+    for account, amount in one_2025.items():
+        target = _target(account, canteen)
+        if target is not None:
+            expected[account] -= amount
+            expected[target] += amount
+    got = {a: n for a, n in working.items() if n}
+    want = {a: n for a, n in expected.items() if n}
+    assert got == want
+    # the figures are not trivial: both sides, money, assets and the carried net assets
+    for account in (chart.ACCUMULATED_SURPLUS, chart.CANTEEN_EQUITY, f"{chart.NON_FISCAL_SURPLUS}:820204累计结余",
+                    "Assets:1602固定资产累计折旧:160202通用设备", chart.FUND_BALANCE_QUOTA):
+        assert got.get(account, ZERO) != 0
+    assert one_2025[chart.ACCUMULATED_SURPLUS] != got[chart.ACCUMULATED_SURPLUS]
+
+
+def test_archive_is_read_only_to_every_command(school, tmp_path):
+    archive = school["archive"]
+    folder = archive.parent
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    main = str(archive)
+    attempts = {
+        "reopen": run("close", "reopen", "2025-12", "--by", "王建国", "--reason", "补记", "--ledger", main),
+        "year": run("close", "year", "2025", "--ledger", main),
+        "new-year": run("new-year", "2026", "--out", tmp_path / "again", "--ledger", main),
+        "users": run("users", "add", "wang", "--role", "校长", "--password", "x" * 12, "--ledger", main),
+        "import": run("import", "extract", ICBC, "--ledger", main, "-o", folder / "2025" / "09.beancount"),
+    }
+    for name, result in attempts.items():
+        assert result.exit_code != 0, (name, result.output)
+    assert "是归档的年度账本（只读" in attempts["reopen"].output
+    assert "已年结" in attempts["year"].output
+    assert "已归档（只读）" in attempts["new-year"].output
+    assert "是归档的年度账本（只读" in attempts["users"].output
+    assert "是归档的年度账本（只读" in attempts["import"].output
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    assert not (tmp_path / "again").exists()
+    # what does not write still works on the archive: check, status, a report
+    assert run("check", main).exit_code == 0
+    assert "2025年  已年结" in run("close", "status", "--ledger", main).output
