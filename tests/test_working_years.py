@@ -138,3 +138,52 @@ def test_archive_is_read_only_to_every_command(school, tmp_path):
     # what does not write still works on the archive: check, status, a report
     assert run("check", main).exit_code == 0
     assert "2025年  已年结" in run("close", "status", "--ledger", main).output
+
+
+# -- reports that span years: the archive's 历年汇总 -------------------------------------------
+def test_year_summary_is_written_in_both_folders(school):
+    for folder in (school["archive"].parent, school["working"].parent):
+        assert (folder / "历年汇总" / "2025.json").is_file()
+    assert not (school["one"].parent / "历年汇总").exists()
+
+
+def test_utilities_year_over_year_reads_the_archive(school):
+    """水电费同比 of 2026 on the working year (2025 in the archive's summary) equals the same
+    report on the one ledger; last year's September is the one ledger's 2025-09 postings."""
+    from xiaozhang.reports import monthly
+    from xiaozhang.reports.statements import Period
+
+    working, one = load(school["working"]), load(school["one"])
+    for period in (Period(2026, 10), Period(2026, 1)):
+        assert monthly.build_utilities(working.entries, working.options_map, period) == \
+            monthly.build_utilities(one.entries, one.options_map, period)
+    report = monthly.build_utilities(working.entries, working.options_map, Period(2026, 10))
+    september = report.months[8]
+    water = sum((p.units.number for e in one.transactions if (e.date.year, e.date.month) == (2025, 9)
+                 for p in e.postings if p.account.startswith(monthly.WATER)), ZERO)
+    assert september.water_last == water != 0
+    assert report.months[0].water_last is None  # 2025-01: before the school's books began
+
+
+def test_asset_depreciation_of_an_archived_year_reads_the_archive(school):
+    from xiaozhang.model.generated import GENERATED
+    from xiaozhang.reports import asset_years
+
+    working, one = load(school["working"]), load(school["one"])
+    assert asset_years.depreciation_years(working.entries, working.options_map) == \
+        asset_years.depreciation_years(one.entries, one.options_map) == [2025, 2026]
+    for year in (2025, 2026):
+        archived = asset_years.year_depreciation(working.entries, working.options_map, year)
+        whole = asset_years.year_depreciation(one.entries, one.options_map, year)
+        assert archived == whole and archived.ok
+    # independent: the one ledger's generated depreciation of 2025 (debits to the expense)
+    charged = sum((p.units.number for e in one.transactions
+                   if e.date.year == 2025 and e.meta.get(GENERATED) == "depreciation"
+                   for p in e.postings if p.units.number > 0), ZERO)
+    assert archived_total(working) == charged != 0
+
+
+def archived_total(loaded) -> Decimal:
+    from xiaozhang.reports import asset_years
+
+    return asset_years.year_depreciation(loaded.entries, loaded.options_map, 2025).total

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from xiaozhang import chart
 from xiaozhang.io import ARCHIVE_MARK, Loaded, archive_of, write_atomic
-from xiaozhang.model import closing, yearend
+from xiaozhang.model import closing, yearend, yearsummary
 from xiaozhang.model.asset_cards import CARRIED_MONTHLY
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import OPENING  # the mark of an opening entry (no fee movement)
@@ -58,8 +58,9 @@ def _fen(amount: int) -> Decimal:
     return (Decimal(amount) / 100).quantize(Decimal("0.01"))
 
 
-def opening_text(loaded: Loaded, year: int) -> str:
-    """The opening entries of `year` from the old ledger's balances at the end of `year - 1`."""
+def opening_text(loaded: Loaded, year: int, cards: list | None = None) -> str:
+    """The opening entries of `year` from the old ledger's balances at the end of `year - 1`;
+    `cards` (a list) receives the opening cards' total cost and depreciation (fen)."""
     books = SchoolBooks.of(loaded.entries, loaded.options_map)
     end = dt.date(year - 1, 12, 31)
     balances = yearend.balances_at(loaded.entries, end)
@@ -78,7 +79,7 @@ def opening_text(loaded: Loaded, year: int) -> str:
         elif account != chart.ACCUMULATED_SURPLUS:
             main.append((account, amount, currency))
     blocks = [_entry(end, "期初余额（上年结转）", reviewer, main, chart.ACCUMULATED_SURPLUS)]
-    blocks += _asset_entries(books, end, reviewer)
+    blocks += _asset_entries(books, end, reviewer, cards)
     if canteen_legs:  # the stores apart: with a payable they would read as a purchase
         stores = [leg for leg in canteen_legs if leg[0].startswith(chart.FOOD_STOCK)]
         rest = [leg for leg in canteen_legs if leg not in stores and leg[0] != chart.CANTEEN_EQUITY]
@@ -122,8 +123,9 @@ def _entry(day, narration, reviewer, legs, balancing: str | None, extra=()) -> s
     return "\n".join(lines)
 
 
-def _asset_entries(books, end: dt.date, reviewer: str) -> list[str]:
+def _asset_entries(books, end: dt.date, reviewer: str, cards: list | None = None) -> list[str]:
     register = books.assets
+    total_cost = total_taken = 0
     last_month = month_index(end)
     by_account: dict[str, list[str]] = defaultdict(list)
     accumulated: dict[str, int] = defaultdict(int)
@@ -152,6 +154,9 @@ def _asset_entries(books, end: dt.date, reviewer: str) -> list[str]:
         by_account[card.account].append("\n".join(lines))
         if taken:
             accumulated[chart.depreciation_account(card.category)] += taken
+        total_cost, total_taken = total_cost + card.cost, total_taken + taken
+    if cards is not None:
+        cards[:] = [total_cost, total_taken]
     blocks = []
     for category_code, name in chart.ASSET_CATEGORIES:
         account = chart.fixed_asset_account(name)
@@ -200,7 +205,8 @@ def write_new_year(loaded: Loaded, year: int, out: Path, *, archive: bool = True
         raise NewYearRefused(f"新年度目录 {out} 不能在原账本目录 {old} 之内（原目录将归档为只读）")
     main_text = main.read_text(encoding="utf-8")
     kept_years = [y for y in _YEAR_INCLUDE.findall(main_text) if int(y) >= year]
-    opening = opening_text(loaded, year)
+    cards: list = []
+    opening = opening_text(loaded, year, cards)
     out.mkdir(parents=True)
     written = []
 
@@ -221,8 +227,12 @@ def write_new_year(loaded: Loaded, year: int, out: Path, *, archive: bool = True
     new_main = new_main.rstrip("\n") + f'\ninclude "{OPENING_FILE}"\n'
     written.append(write_atomic(out / main.name, new_main))
     written.append(write_atomic(out / OPENING_FILE, opening))
+    summary = yearsummary.summarize(loaded.entries, year - 1, _currency(loaded), _school(books, year - 1),
+                                    (_fen(cards[0]), _fen(cards[1])))
+    written.append(yearsummary.write_summary(out, summary))  # with the earlier years' (copied)
     if not archive:
         return written
+    yearsummary.write_summary(old, summary)
     # the archive: its years from the new year on now live in the new folder
     archived = _YEAR_INCLUDE.sub(lambda m: (f"; {m.group(0)[:-1]}  （{year} 年起的账已移到新的工作年度）\n"
                                              if int(m.group(1)) >= year else m.group(0)), main_text)
@@ -241,6 +251,14 @@ def mark_archive(folder: Path, year: int, working: Path) -> Path:
             f"可以查看、检查、出报表（xiaozhang serve 以只读方式打开）；任何命令都不会写入本目录。\n"
             f"{year} 年起的账在工作年度账本：{os.path.relpath(working, folder)}\n")
     return write_atomic(folder / ARCHIVE_MARK, text)
+
+
+def _currency(loaded: Loaded) -> str:
+    return (loaded.options_map.get("operating_currency") or ["CNY"])[0]
+
+
+def _school(books, year: int) -> str:
+    return str((books.policy.profile(dt.date(year, 12, 31)) or {}).get("name") or "")
 
 
 def closing_folder() -> str:
