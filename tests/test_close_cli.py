@@ -348,3 +348,35 @@ def test_no_cancelled_quota_no_restoration():
     [made] = yearend.restore_quota(before_2026, 2026, False)
     assert made.postings == ((chart.ZERO_BALANCE, Decimal("22119.74"), "CNY"),
                              (chart.RECEIVABLE_QUOTA, Decimal("-22119.74"), "CNY"))
+
+
+def _budget_txn(day: dt.date, legs: list[tuple[str, str]]) -> data.Transaction:
+    from beancount.core.amount import Amount
+
+    postings = [data.Posting(a, Amount(Decimal(n), "CNY"), None, None, None, None) for a, n in legs]
+    return data.Transaction({}, day, "*", None, "经营", data.EMPTY_SET, data.EMPTY_SET, postings)
+
+
+@pytest.mark.parametrize("income, spending, carried", [("-1000.00", "600.00", True), ("-500.00", "800.00", False)])
+def test_business_surplus_carried_when_a_credit_a_loss_stays(income, spending, carried):
+    """8401 三（一）: 经营预算收入 and 经营支出 go to 8401; 三（二）: a credit balance goes on to 8701
+    (and with it to 820204 累计结余), a debit balance (经营亏损) stays in 8401."""
+    from xiaozhang.model import yearend
+
+    money = f"{chart.FUND_BALANCE}:800102货币资金"
+    entries = [_budget_txn(dt.date(2025, 6, 30), [(money, str(-Decimal(income))), ("Equity:6401经营预算收入", income)]),
+               _budget_txn(dt.date(2025, 7, 31), [("Equity:7301经营支出", spending), (money, str(-Decimal(spending)))])]
+    made = yearend.carry(entries, 2025, (), yearend.BUDGET_RULES)
+    after: dict[str, Decimal] = defaultdict(Decimal)
+    for item in made:
+        for account, number, _currency in item.postings:
+            after[account] += number
+    net = Decimal(income) + Decimal(spending)  # negative: a credit (surplus)
+    assert after["Equity:6401经营预算收入"] == -Decimal(income) and after["Equity:7301经营支出"] == -Decimal(spending)
+    business = after[chart.BUSINESS_SURPLUS]
+    accumulated = after[f"{chart.NON_FISCAL_SURPLUS}:820204累计结余"]
+    if carried:
+        assert business == 0 and accumulated == net < 0
+    else:
+        assert business == net > 0 and accumulated == 0
+    assert all(item.rule.target != chart.OTHER_SURPLUS for item in made)  # not through 8501

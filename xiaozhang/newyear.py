@@ -13,14 +13,20 @@ The old folder becomes the archive of the years before (read-only); the new fold
                            `depreciated_months` to date, and the category's 1602, against 3001
                            (the form the asset rules read, docs/assets.md);
                          食堂期初余额（上年结转）: the canteen's accounts, among themselves (CT01);
-                         预算会计期初余额（上年结转）: the budget accounts, among themselves.
+                         预算会计期初余额（上年结转）: the budget accounts, among themselves;
+                         then the 次年恢复 of the quota cancelled on 31 December (dated 1 January,
+                         both sides, `yearend.restore_quota`: less what the new year restores)
+    历年汇总/2025.json    the old year's summary for the reports that span years
+                         (`xiaozhang.model.yearsummary`), with the earlier years' (copied)
     accounts, policy, canteen … the other included files, copied (asset transfers before the
                          new year dropped: they are applied to the cards)
     2026/ …              month files of the new year and later already in the old folder, moved
 
 The archive keeps the years before, its year includes from the new year on commented out, is
-judged as of 31 December of the old year (its `custom "as-of"` moved there), and its ledger
-files lose their write permission.
+judged as of 31 December of the old year (its `custom "as-of"` moved there), gets the summary
+too, its ledger files lose their write permission, and last its mark `归档.txt`
+(`xiaozhang.io.ARCHIVE_MARK`): from then on every safe write into it is refused and `serve`
+opens it read-only.
 
 Refused when the old year has no `year-close` record (not carried forward) or the target exists.
 """

@@ -26,16 +26,19 @@ is the same table's other rows (`BUDGET_RULES`), after the financial ones:
 
     预算会计  财政拨款收支转财政拨款结转 (8101 三(三)1)  6001, 720101 财政拨款支出   810106 本年收支结转
     预算会计  非财政专项支出转非财政拨款结转 (8201 三(四)) 720102                   820104 本年收支结转
+    预算会计  经营收支转经营结余 (8401 三(一))           6401, 7301                8401 经营结余
     预算会计  其他预算收支转其他结余 (8501 二(一); 食堂净预算收入, 补充规定 三) the other 6xxx/7xxx   8501
     预算会计  财政拨款结转明细转累计结转 (8101 三(三)2)    810101–810106            810107 累计结转
     预算会计  财政拨款结余明细转累计结余 (8102 三(三)2)    810201–810204            810205 累计结余
     预算会计  非财政拨款结转明细转累计结转 (8201 三(五))   820101–820104            820105 累计结转
     预算会计  其他结余转非财政拨款结余分配 (8501 二(二))   8501                     8701
+    预算会计  经营结余贷方余额转非财政拨款结余分配 (8401 三(二)) 8401 (a credit only: a loss stays) 8701
     预算会计  非财政拨款结余分配转累计结余 (8701 二(三))   8701                     820204 累计结余
     预算会计  非财政拨款结余明细转累计结余 (8202 三(五))   820201–820203            820204 累计结余
 
 Not automated (the accountant's judgement, written by hand before `close year`): moving a
-finished project's 结转 into 结余 (8101 三(三)3, 8201 三(六)), 专用结余 (8301), 经营结余 (8401).
+finished project's 结转 into 结余 (8101 三(三)3, 8201 三(六)), the 提取 of 专用结余 (8301 三（一）, 借 8701)
+and 专用基金 (3101 三（一）, 借 3302), whose amounts the rules of the school's funds set.
 The financial 结转 entries are not budget-accounted: the 平行记账 table maps 3301 and 3302 to
 "不记" (`budget_rules.DEFAULT_RULES`, in the ledger's policy); `missing_rules` names the lines a
 ledger's table lacks, and `close year` refuses until they are added (no generated file carries
@@ -70,6 +73,7 @@ class Rule(NamedTuple):
     target: str
     basis: str  # the 制度's article, quoted in docs/close.md
     canteen: str = "any"  # "only": the canteen's accounts; "not": all but the canteen's
+    credit_only: bool = False  # carry only a credit balance (8401 三（二）: a loss stays)
 
 
 RULES: tuple[Rule, ...] = (
@@ -95,11 +99,14 @@ def _subs(parent: str, codes: tuple[str, ...]) -> tuple[str, ...]:
 
 _FISCAL_CARRY = f"{chart.FISCAL_CARRYOVER}:810106本年收支结转"
 _NON_FISCAL_CARRY = f"{chart.NON_FISCAL_CARRYOVER}:820104本年收支结转"
+_BUSINESS = ("Equity:6401", "Equity:7301")  # 经营预算收入, 经营支出 (code roots)
 BUDGET_RULES: tuple[Rule, ...] = (
     Rule(BUDGET, "年末结转：财政拨款预算收入、财政拨款支出转入财政拨款结转",
          (chart.BUDGET_FISCAL_INCOME, chart.BUDGET_SPENDING_FISCAL), _FISCAL_CARRY, "8101 财政拨款结转 三（三）1"),
     Rule(BUDGET, "年末结转：非财政拨款专项资金支出转入非财政拨款结转",
          (chart.BUDGET_SPENDING_PROJECT,), _NON_FISCAL_CARRY, "8201 非财政拨款结转 三（四）"),
+    Rule(BUDGET, "年末结转：经营预算收入、经营支出转入经营结余", _BUSINESS, chart.BUSINESS_SURPLUS,
+         "8401 经营结余 三（一）"),
     Rule(BUDGET, "年末结转：其他预算收入、支出（含食堂净预算收入）转入其他结余",
          ("Equity:6", "Equity:7"), chart.OTHER_SURPLUS, "8501 其他结余 二（一）；中小学校补充规定 三"),
     Rule(BUDGET, "年末结转：财政拨款结转各明细转入累计结转",
@@ -113,6 +120,8 @@ BUDGET_RULES: tuple[Rule, ...] = (
          f"{chart.NON_FISCAL_CARRYOVER}:820105累计结转", "8201 非财政拨款结转 三（五）"),
     Rule(BUDGET, "年末结转：其他结余转入非财政拨款结余分配", (chart.OTHER_SURPLUS,),
          chart.SURPLUS_DISTRIBUTION, "8501 其他结余 二（二）"),
+    Rule(BUDGET, "年末结转：经营结余（贷方余额）转入非财政拨款结余分配", (chart.BUSINESS_SURPLUS,),
+         chart.SURPLUS_DISTRIBUTION, "8401 经营结余 三（二）；8701 非财政拨款结余分配 二（一）", credit_only=True),
     Rule(BUDGET, "年末结转：非财政拨款结余分配转入非财政拨款结余（累计结余）", (chart.SURPLUS_DISTRIBUTION,),
          f"{chart.NON_FISCAL_SURPLUS}:820204累计结余", "8701 非财政拨款结余分配 二（三）"),
     Rule(BUDGET, "年末结转：非财政拨款结余各明细转入累计结余",
@@ -281,7 +290,8 @@ def carry(entries: list, year: int, canteen: tuple[str, ...], rules=RULES) -> li
     for rule in rules:
         per_currency: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
         for (account, currency), amount in sorted(balances.items()):
-            if amount and account.startswith(rule.sources) and _selected(rule, account, canteen):
+            if amount and account.startswith(rule.sources) and _selected(rule, account, canteen) \
+                    and not (rule.credit_only and amount > 0):
                 per_currency[currency].append((account, amount))
         for currency, legs in sorted(per_currency.items()):
             total = sum((amount for _, amount in legs), ZERO)
