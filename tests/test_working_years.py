@@ -187,3 +187,18 @@ def archived_total(loaded) -> Decimal:
     from xiaozhang.reports import asset_years
 
     return asset_years.year_depreciation(loaded.entries, loaded.options_map, 2025).total
+
+
+def test_overview_school_year_across_the_archive(school):
+    """The 概览's school year 2025-2026 on the working year: September–December 2025 from the
+    archive's summary, the rest from the ledger — the same months as on the one ledger."""
+    from xiaozhang.reports import overview
+
+    working, one = load(school["working"]), load(school["one"])
+    got = overview.build(working.entries, working.options_map, school_year=2025).months
+    want = overview.build(one.entries, one.options_map, school_year=2025).months
+    assert got == want
+    september = next(m for m in got if m.month == dt.date(2025, 9, 1))
+    income = -sum((p.units.number for e in one.transactions if (e.date.year, e.date.month) == (2025, 9)
+                   for p in e.postings if p.account.startswith("Income:")), ZERO)
+    assert september.income == income != 0
