@@ -202,3 +202,17 @@ def test_overview_school_year_across_the_archive(school):
     income = -sum((p.units.number for e in one.transactions if (e.date.year, e.date.month) == (2025, 9)
                    for p in e.postings if p.account.startswith("Income:")), ZERO)
     assert september.income == income != 0
+
+
+def test_several_years_become_a_chain_of_archives(tmp_path):
+    """`--years 2`: 2024 and 2025 archived in turn (new-year on a working year), 2026 the working
+    year; all three load clean and the working year keeps both years' summaries."""
+    result = run("example", "--working-years", "--years", "2", "--students", "300", "--out", tmp_path / "y")
+    assert result.exit_code == 0, result.output
+    assert "2024、2025（归档，只读），2026（工作年度）" in result.output
+    for year in (2024, 2025, 2026):
+        loaded = load(tmp_path / "y" / str(year) / "main.beancount")
+        assert [str(e.message) for e in loaded.errors] == [], year
+    assert sorted(p.name for p in (tmp_path / "y" / "2026" / "历年汇总").iterdir()) == ["2024.json", "2025.json"]
+    main = (tmp_path / "y" / "2026" / "main.beancount").read_text(encoding="utf-8")
+    assert main.count('include "期初.beancount"') == 1

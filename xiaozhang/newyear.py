@@ -22,8 +22,8 @@ The old folder becomes the archive of the years before (read-only); the new fold
                          new year dropped: they are applied to the cards)
     2026/ …              month files of the new year and later already in the old folder, moved
 
-The archive keeps the years before, its year includes from the new year on commented out, is
-judged as of 31 December of the old year (its `custom "as-of"` moved there), gets the summary
+The archive keeps the years before, its year includes from the new year on commented out, its
+asset transfers from the new year on left out (the new year's files have them), is judged as of 31 December of the old year (its `custom "as-of"` moved there), gets the summary
 too, its ledger files lose their write permission, and last its mark `归档.txt`
 (`xiaozhang.io.ARCHIVE_MARK`): from then on every safe write into it is refused and `serve`
 opens it read-only.
@@ -230,7 +230,8 @@ def write_new_year(loaded: Loaded, year: int, out: Path, *, archive: bool = True
             write_atomic(path, trimmed)
     new_main = _YEAR_INCLUDE.sub(lambda m: m.group(0) if int(m.group(1)) >= year else "", main_text)
     new_main = re.sub(r'^include[ \t]+"' + re.escape(closing_folder()) + r'/.*\n', "", new_main, flags=re.M)
-    new_main = new_main.rstrip("\n") + f'\ninclude "{OPENING_FILE}"\n'
+    new_main = re.sub(r'^include[ \t]+"' + re.escape(OPENING_FILE) + r'"[ \t]*\n', "", new_main, flags=re.M)
+    new_main = new_main.rstrip("\n") + f'\ninclude "{OPENING_FILE}"\n'  # (a working year's own: replaced)
     written.append(write_atomic(out / main.name, new_main))
     written.append(write_atomic(out / OPENING_FILE, opening))
     summary = yearsummary.summarize(loaded.entries, year - 1, _currency(loaded), _school(books, year - 1),
@@ -245,6 +246,13 @@ def write_new_year(loaded: Loaded, year: int, out: Path, *, archive: bool = True
     write_atomic(main, archived)
     for name in kept_years:
         shutil.rmtree(old / name, ignore_errors=True)
+    cutoff = f"{year}-01-01"  # the transfers from the new year on are the new year's (copied there)
+    for path in old.rglob("*.beancount"):
+        text = path.read_text(encoding="utf-8")
+        trimmed = _TRANSFER_BLOCK.sub(lambda m: (f"; {m.group(1)} 的资产内部转移已移到 {year} 年度账本\n\n"
+                                                 if m.group(1) >= cutoff else m.group(0)), text)
+        if trimmed != text:
+            write_atomic(path, trimmed)
     pin_archive(old, main, dt.date(year - 1, 12, 31))
     make_read_only(old)
     mark_archive(old, year, out)  # the last write: from now on no command writes here
