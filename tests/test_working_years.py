@@ -216,3 +216,45 @@ def test_several_years_become_a_chain_of_archives(tmp_path):
     assert sorted(p.name for p in (tmp_path / "y" / "2026" / "历年汇总").iterdir()) == ["2024.json", "2025.json"]
     main = (tmp_path / "y" / "2026" / "main.beancount").read_text(encoding="utf-8")
     assert main.count('include "期初.beancount"') == 1
+
+
+def test_serve_opens_the_archive_read_only(school):
+    """`xiaozhang serve` on the archive: Fava read-only, a save through its API is refused and
+    the file stays as it was (a real server process, real HTTP)."""
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    main = school["archive"]
+    before = main.read_bytes()
+    process = subprocess.Popen([sys.executable, "-m", "xiaozhang.cli", "serve", str(main), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline, home = time.monotonic() + 60, None
+        while home is None:
+            assert process.poll() is None and time.monotonic() < deadline
+            try:
+                with direct.open(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    home = response.url
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.3)
+        base = home.split("/extension/")[0]
+        request = urllib.request.Request(f"{base}/api/source", method="PUT", headers={"Content-Type": "application/json"},
+                                         data=json.dumps({"file_path": str(main), "source": "; x\n",
+                                                          "sha256sum": ""}).encode())
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            direct.open(request, timeout=10)
+        assert refused.value.code in (401, 403)
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0].decode("utf-8", "replace")
+    assert "是归档的年度账本：以只读方式打开" in output
+    assert main.read_bytes() == before
