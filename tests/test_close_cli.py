@@ -380,3 +380,60 @@ def test_business_surplus_carried_when_a_credit_a_loss_stays(income, spending, c
     else:
         assert business == net > 0 and accumulated == 0
     assert all(item.rule.target != chart.OTHER_SURPLUS for item in made)  # not through 8501
+
+
+ADDITION = """
+2025-12-10 * "青禾市明德建筑工程有限公司" "教学楼加固改造"
+  voucher: "记-2025-12-901"
+  handler: "李明华"
+  inspector: "张伟,胡斌"
+  reviewer: "陈静"
+  approver: "王建国"
+  approved: 2025-12-08
+  quotes: 3
+  Assets:1601固定资产:160101房屋及构筑物              36000.00 CNY
+    asset_id: "ZC20060001"
+    addition: "改扩建"
+    life: 55
+  Assets:1002银行存款:100201基本户                    -36000.00 CNY
+"""
+
+
+def test_new_year_carries_a_card_with_an_addition(tmp_path):
+    """A card with an addition (改扩建) and a revised life in the old year: the opening card has
+    the cost with the addition, the revised life and the months run since the card's first month,
+    so the working year depreciates it exactly as the one ledger does (1601 / 1602 and the card's
+    charge in April 2026 compared with the same ledger kept in one piece)."""
+    from xiaozhang.model.books import SchoolBooks
+    from xiaozhang.model.periods import month_index
+
+    whole = tmp_path / "whole"
+    shutil.copytree(BUNDLED, whole)
+    with (whole / "2025" / "12.beancount").open("a", encoding="utf-8") as out:
+        out.write(ADDITION)
+    one = load(whole / "main.beancount")
+    assert [str(e.message) for e in one.errors] == []
+    main = april_school(tmp_path / "years")
+    with (main.parent / "2025" / "12.beancount").open("a", encoding="utf-8") as out:
+        out.write(ADDITION)
+    # December was closed before the addition: reopen, close again, carry forward again
+    assert run("close", "reopen", "2025-12", "--by", "王建国", "--reason", "补记加装", "--ledger", str(main)).exit_code == 0
+    assert run("close", "month", "2025-12", "--ledger", str(main)).exit_code == 0
+    (main.parent / "年结" / "2025.beancount").unlink()
+    main.write_text(main.read_text(encoding="utf-8").replace('include "年结/2025.beancount"\n', ""), encoding="utf-8")
+    result = run("close", "year", "2025", "--ledger", str(main))
+    assert result.exit_code == 0, result.output
+    with main.open("a", encoding="utf-8") as out:
+        out.write('include "年结/2025.beancount"\n')
+    result = run("new-year", "2026", "--out", str(tmp_path / "2026"), "--ledger", str(main))
+    assert result.exit_code == 0, result.output
+    new = load(tmp_path / "2026" / "main.beancount")
+    assert [str(e.message) for e in new.errors] == []
+    april = dt.date(2026, 4, 30)
+    got, want = _balances(new.entries, april, False), _balances(one.entries, april, False)
+    for account in (chart.fixed_asset_account("房屋及构筑物"), chart.depreciation_account("房屋及构筑物")):
+        assert got[account] == want[account], account
+    cards = [SchoolBooks.of(x.entries, x.options_map).assets.cards["ZC20060001"] for x in (new, one)]
+    assert cards[0].cost == cards[1].total_cost and cards[0].life == 55
+    month = month_index(april)
+    assert [c.schedule.charge(month) for c in cards] == [cards[1].schedule.charge(month)] * 2

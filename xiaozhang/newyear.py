@@ -139,11 +139,13 @@ def _asset_entries(books, end: dt.date, reviewer: str, cards: list | None = None
         if card.date > end or (card.disposal is not None and card.disposal.date <= end):
             continue
         schedule = card.schedule
-        if schedule is not None:
+        if schedule is not None:  # months run since the card's first (additions included)
             taken = schedule.through(last_month)
-            months = card.prior_months + max(0, min(last_month, schedule.end) - schedule.first + 1)
+            months = card.prior_months + max(0, min(last_month, schedule.end) - card.first + 1)
         else:
             taken, months = card.prior, card.prior_months
+        cost = card.cost_on(end)  # with the additions (改扩建) made by then
+        revised = [a.life for a in card.additions if a.date <= end]
         meta = {k: v for k, v in card.meta.items()
                 if k not in ("filename", "lineno", "depreciated", "depreciated_months", CARRIED_MONTHLY)
                 and not k.startswith("__")}
@@ -151,16 +153,18 @@ def _asset_entries(books, end: dt.date, reviewer: str, cards: list | None = None
             if transfer.date <= end:
                 meta.update(transfer.changes)
         meta["acquired"] = card.acquired
+        if revised and card.life is not None:
+            meta["life"] = revised[-1]  # the life the last addition set (from the card's first month)
         meta["depreciated"] = f"{_fen(taken)} CNY"
         meta["depreciated_months"] = months
-        if schedule is not None and schedule.monthly and taken < card.cost:
+        if schedule is not None and schedule.monthly and taken < cost:
             meta[CARRIED_MONTHLY] = f"{_fen(schedule.monthly)} CNY"  # goes on at the same amount
-        lines = [f"  {card.account}  {_fen(card.cost)} CNY"]
+        lines = [f"  {card.account}  {_fen(cost)} CNY"]
         lines += [f"    {key}: {_value(value)}" for key, value in meta.items()]
         by_account[card.account].append("\n".join(lines))
         if taken:
             accumulated[chart.depreciation_account(card.category)] += taken
-        total_cost, total_taken = total_cost + card.cost, total_taken + taken
+        total_cost, total_taken = total_cost + cost, total_taken + taken
     if cards is not None:
         cards[:] = [total_cost, total_taken]
     blocks = []
