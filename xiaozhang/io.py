@@ -87,8 +87,13 @@ def problem_line(error) -> str:
 
 
 def write_atomic(path: str | os.PathLike, content: str | bytes, encoding: str = "utf-8") -> Path:
-    """Write `content` to `path` through a temporary file in the same folder and a rename."""
+    """Write `content` to `path` through a temporary file in the same folder and a rename.
+    Refused (`ArchiveRefused`) inside an archived year (`archive_of`)."""
     target = Path(path)
+    archive = archive_of(target)
+    if archive is not None:
+        raise ArchiveRefused(f"{archive} 是归档的年度账本（只读，见其中的 {ARCHIVE_MARK}）：不能写入 {target}。"
+                             "请在工作年度的账本中记账")
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -119,3 +124,25 @@ def append_atomic(path: str | os.PathLike, text: str) -> Path:
     if old and not old.endswith("\n"):
         old += "\n"
     return write_atomic(target, old + text)
+
+
+# -- archived years (xiaozhang new-year, docs/close.md): no command writes into one ----------
+# `new-year` leaves this file in the old ledger folder as its last step; every safe write
+# (`write_atomic`, the one way a command writes a ledger file) and `xiaozhang serve` look for it
+# in the target's folder and the folders above.
+ARCHIVE_MARK = "归档.txt"
+
+
+class ArchiveRefused(PermissionError):
+    """A write into an archived year (Chinese message: which archive, what to do)."""
+
+
+def archive_of(path: str | os.PathLike) -> Path | None:
+    """The archived ledger folder `path` lies in (a folder holding `ARCHIVE_MARK`), or None."""
+    folder = Path(os.path.abspath(path))
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ARCHIVE_MARK).is_file():
+            return candidate
+    return None
