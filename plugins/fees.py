@@ -67,6 +67,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
@@ -76,6 +77,9 @@ from xiaozhang.model.fees import (COLLECTION, SERVICE, FeeBook, grade_name, kind
 __plugins__ = ("validate_fees",)
 
 _NO_META: dict = {}
+# The usual collection's metadata, read in one call, and the keys it does not have.
+_USUAL = itemgetter("item", "student", "class", "invoice")
+_RARE = frozenset(("grade", "topup", "students"))
 
 
 class FeeError(NamedTuple):
@@ -92,14 +96,20 @@ def validate_fees(entries, options_map, config=None):
     # count) — `_Checks` — and the usual transaction (one collection, no problem) is finished
     # inline: no list or dict is built for it.  A receipt number is checked against
     # the numbers used before as its transaction is finished (`first_use`, FE04).
+    # The usual collection — the entry names `item`, `student`, `class` and `invoice` and none
+    # of `grade`, `topup`, `students`; the posting has no metadata of its own — reads its
+    # entry's metadata with one C-level call (`_USUAL`) and is checked once per (item,
+    # version, account, class) (`short`); any other reads key by key, as the rule says.
     outcomes = _Checks(book)
+    short: dict[tuple, tuple] = {}  # (name, version, account, class) -> outcomes[the full key]
     in_force = outcomes.version  # (item, date) -> the key of the item's version in force
     first_use: dict[str, tuple[str, str]] = {}  # 票据号 -> (kind, item) of its first use (FE04)
-    collection, service = COLLECTION, SERVICE
+    collection, service, usual_keys, rare = COLLECTION, SERVICE, _USUAL, _RARE
     current = date = None
     versions: dict[str, Any] = {}  # item -> the key of its version in force on `date`
     found = kinds = first = None  # the transaction's problems, its kinds -> item, (kind, item)
-    tget = None
+    tget = invoice = item = class_name = None
+    usual = False
     for fee in book.postings:
         if fee[4] is not collection and fee[4] != collection:  # role
             continue
@@ -107,7 +117,6 @@ def validate_fees(entries, options_map, config=None):
         if txn is not current:
             if current is not None:
                 if found is None and kinds is None:  # the usual case: no problem, one kind
-                    invoice = current.meta.get("invoice")
                     if invoice and first is not None:
                         earlier = first_use.setdefault(
                             invoice if type(invoice) is str else str(invoice), first)
@@ -115,32 +124,55 @@ def validate_fees(entries, options_map, config=None):
                             _reused(errors, invoice, earlier, first, current)
                 else:
                     _finish(errors, first_use, current, found, kinds, first)
-            current, tget = txn, txn.meta.get
+            current = txn
+            meta = txn.meta
+            tget = meta.get
+            try:
+                item, student, class_name, invoice = usual_keys(meta)
+                usual = rare.isdisjoint(meta) if student else False
+            except KeyError:
+                invoice, usual = tget("invoice"), False
             if txn.date != date:
                 date, versions = txn.date, {}
             found = kinds = first = None
         posting = fee[1]
         pmeta = posting.meta
-        if pmeta is not None and (len(pmeta) > 2 or "lineno" not in pmeta):
-            get = _both(pmeta, txn.meta)  # the posting's own metadata first, then the entry's
+        if usual and (pmeta is None or (len(pmeta) <= 2 and "lineno" in pmeta)):
+            name = item or fee[2]
+            if not fee[6] and fee[3] == service:  # undefined: a student's payment to an income account
+                found = found or []
+                found.append(("FE02*", f"有学号的收款记入收入科目 {posting.account}，而“{name}”"
+                                       "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）"))
+                continue
+            version = versions.get(name)
+            if version is None:
+                version = versions[name] = in_force(name, date)
+            outcome = short.get((name, version, posting.account, class_name))
+            if outcome is None:
+                outcome = short[(name, version, posting.account, class_name)] = outcomes[
+                    (name, version, posting.account, class_name, None, False, True, None)]
         else:
-            get = tget
-        name = get("item") or fee[2]
-        if not fee[6] and fee[3] == service:  # undefined: a student's payment to an income account
-            found = found or []
-            found.append(("FE02*", f"有学号的收款记入收入科目 {posting.account}，而“{name}”"
-                                   "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）"))
-            continue
-        version = versions.get(name)
-        if version is None:
-            version = versions[name] = in_force(name, date)
-        if get("student"):
-            key = (name, version, posting.account, get("class"), get("grade"), get("topup") is True,
-                   True, None)
-        else:
-            key = (name, version, posting.account, get("class"), get("grade"), get("topup") is True,
-                   False, get("students"))
-        kind, problems, want, pair, expected = outcomes[key]
+            if pmeta is not None and (len(pmeta) > 2 or "lineno" not in pmeta):
+                get = _both(pmeta, txn.meta)  # the posting's own metadata first, then the entry's
+            else:
+                get = tget
+            name = get("item") or fee[2]
+            if not fee[6] and fee[3] == service:  # undefined: a student's payment to an income account
+                found = found or []
+                found.append(("FE02*", f"有学号的收款记入收入科目 {posting.account}，而“{name}”"
+                                       "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）"))
+                continue
+            version = versions.get(name)
+            if version is None:
+                version = versions[name] = in_force(name, date)
+            if get("student"):
+                key = (name, version, posting.account, get("class"), get("grade"),
+                       get("topup") is True, True, None)
+            else:
+                key = (name, version, posting.account, get("class"), get("grade"),
+                       get("topup") is True, False, get("students"))
+            outcome = outcomes[key]
+        kind, problems, want, pair, expected = outcome
         if problems or (want is not None and fee[5] != want):
             found = found or []
             if problems:
