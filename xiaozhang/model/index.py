@@ -34,9 +34,17 @@ How a rule reads only its transactions (every list is in the order of the entrie
     for txn in books.index.take(books.index.where(index.meta("project"))): ...
     index.customs("budget"), index.opens
 
-The pass costs about one loop over the postings; everything after it is a C-level filter
-of the masks (the positions grouped by mask), so a rule pays for the transactions it reads, not for
-the 180,000 it skips.
+The pass costs about one loop over the postings; everything after it is decided once per
+distinct mask (a few hundred on the bench ledger, for 180,000 transactions), so a rule pays
+for the transactions it reads, not for the ones it skips.
+
+Developer note (speed, 2026-12-07): the pass also keeps the positions of the transactions
+grouped by mask (`_groups`).  `where` and `touching` test each distinct mask once; a rare
+selection (a quarter of the transactions or fewer: the approvals' payments, the canteen,
+the assets, the projects, the treasury's flows) is the merge of its groups' positions
+(C-level sort of concatenated ascending runs), a large one a single C-level pass over the
+masks.  Before, every `where`/`touching` was a C-level pass over all 180,000 masks, about
+15–25 ms each on the bench ledger, several per rule.
 """
 
 from __future__ import annotations

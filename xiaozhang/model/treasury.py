@@ -313,7 +313,6 @@ class TreasuryBook:
         remit_accounts, agency_accounts = to_remit.accounts, agency.accounts
         agency_lists: dict[str, tuple[list, list]] = {}  # account -> its receipts' lists
         due_of = self._deadline
-        plans: dict[int, tuple | bool] = {}  # a transaction's mask -> `_plan`
         for position in index.where(holdings):
             if position >= next_day_at:
                 while run < last and starts[run + 1] <= position:
@@ -322,42 +321,8 @@ class TreasuryBook:
                     run += 1
                 next_day_at = starts[run + 1] if run < last else len(masks)
             txn = transactions[position]
-            plan = plans.get(masks[position])
-            if plan is None:
-                plan = plans[masks[position]] = self._plan(masks[position])
-            postings = txn.postings
-            if plan and len(postings) == 2:  # the usual receipt: one posting to look at
-                account = plan[1]
-                posting = postings[0]
-                if posting.account != account:
-                    posting = postings[1]
-                amount = posting.units.number
-                if not amount:
-                    continue
-                if plan[0] == _AGENCY:
-                    lists = agency_lists.get(account)
-                    if lists is None or agency.advance:
-                        agency.receive(account, -amount, txn)
-                        held = agency_accounts[account]
-                        agency_lists[account] = (held.cums, held.entries)
-                    else:  # `Lots.receive`, inline: the usual receipt
-                        cums, entries = lists
-                        cums.append(cums[-1] - amount)
-                        entries.append(txn)
-                    continue
-                held = remit_accounts.get(account)
-                if held is None or to_remit.advance or not held.monotone:
-                    to_remit.receive(account, -amount, txn)
-                else:
-                    held.cums.append(held.cums[-1] - amount)
-                    held.entries.append(txn)
-                    due = due_of(txn.date)
-                    if due < held.dues[-1]:
-                        held.monotone = False
-                    held.dues.append(due)
-                continue
             cash = ZERO
-            for posting in postings:
+            for posting in txn.postings:
                 account = posting.account
                 kind = kinds.get(account)
                 if kind is None:
@@ -417,20 +382,6 @@ class TreasuryBook:
             self.agency_items.setdefault(item_name(account), entry.date)
         if entry.meta.get("collection") is True:
             self.collection.setdefault(account, entry.date)
-
-    def _plan(self, mask: int) -> tuple | bool:
-        """(kind, account) when a transaction of this mask with two postings is a receipt
-        into 2103 or 代收费 (a credit, or zero, to one such account) against an account the
-        walk does not look at — the usual fee collection: only that posting is read.  False
-        for any other mask (every posting is read).  Decided once per mask."""
-        kinds, classify = self._kinds, self._classify
-        pairs = self.index.pairs(mask)
-        mine = [(account, side) for account, side in pairs
-                if (kinds[account] if account in kinds else classify(account)) != _OTHER]
-        if len(pairs) == 2 and pairs[0][0] != pairs[1][0] and len(mine) == 1 \
-                and mine[0][1] == CREDIT and kinds[mine[0][0]] in (_AGENCY, _TREASURY):
-            return kinds[mine[0][0]], mine[0][0]
-        return False
 
     def _classify(self, account: str) -> int:
         """What an account is to the walk (2103, 代收费, cash or none of them), computed once."""
