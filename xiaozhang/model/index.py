@@ -230,6 +230,11 @@ class EntryIndex:
                 found |= pair[0] | pair[1] if side == BOTH else pair[side]
         return found
 
+    @property
+    def distinct_masks(self):
+        """The distinct masks of the transactions (a few hundred), in the order first seen."""
+        return self._groups.keys()
+
     def pairs(self, mask: int) -> list[tuple[str, int]]:
         """The (account, side) pairs a mask stands for (side DEBIT or CREDIT; CREDIT is any
         posting that is not a debit), in the order the accounts were first seen."""
