@@ -139,7 +139,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
     current = date = None
     versions: dict[str, Any] = {}  # item -> the key of its version in force on `date`
     found = kinds = first = None  # the transaction's problems, its kinds -> item, (kind, item)
-    tget = invoice = item = class_name = None
+    invoice = item = class_name = last_kind = add = None
     usual = False
     for fee in book.postings:
         if fee[4] is not collection and fee[4] != collection:  # role
@@ -149,11 +149,14 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
             if current is not None:
                 if found is None and kinds is None:  # the usual case: no problem, one kind
                     if invoice and first is not None:
-                        if noting:  # (`_Numbers.note`, inline)
-                            group = first_use.get(first[0])
-                            if group is None:
-                                group = first_use[first[0]] = []
-                            group.append(invoice)
+                        if noting:  # (`_Numbers.note`, inline; the last kind's list at hand)
+                            if first[0] is not last_kind:
+                                last_kind = first[0]
+                                group = first_use.get(last_kind)
+                                if group is None:
+                                    group = first_use[last_kind] = []
+                                add = group.append
+                            add(invoice)
                         else:
                             earlier = first_use.setdefault(
                                 invoice if type(invoice) is str else str(invoice), first)
@@ -163,12 +166,11 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
                     _finish(errors, first_use, current, found, kinds, first)
             current = txn
             meta = txn.meta
-            tget = meta.get
             try:
                 item, student, class_name, invoice = usual_keys(meta)
                 usual = rare.isdisjoint(meta) if student else False
             except KeyError:
-                invoice, usual = tget("invoice"), False
+                invoice, usual = meta.get("invoice"), False
             if txn.date != date:
                 date, versions = txn.date, {}
             found = kinds = first = None
@@ -192,7 +194,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
             if pmeta is not None and (len(pmeta) > 2 or "lineno" not in pmeta):
                 get = _both(pmeta, txn.meta)  # the posting's own metadata first, then the entry's
             else:
-                get = tget
+                get = txn.meta.get
             name = get("item") or fee[2]
             if not fee[6] and fee[3] == service:  # undefined: a student's payment to an income account
                 found = found or []
