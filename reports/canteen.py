@@ -43,7 +43,8 @@ Deadlines
     The notice to parents is due by the 15th of the next month, the statement to the school by
     the 5th (docs/canteen.md).
 
-    entries, errors, options_map = loader.load_file("ledger/main.beancount")
+    loaded = xiaozhang.io.load(xiaozhang.io.DEFAULT_LEDGER)  # no cache, one meaning of warnings
+    entries, errors, options_map = loaded.entries, loaded.problems, loaded.options_map
     month = build(entries, options_map, datetime.date(2025, 10, 1))
     print(month.figures.surplus_rate, month.balance.difference)
 """
@@ -69,7 +70,7 @@ from xiaozhang.model.canteen import (
     is_staff,
     leaf_name,
 )
-from xiaozhang.model.periods import SchoolYear, Term, month_end, month_start, next_month, parse_month
+from xiaozhang.model.periods import Month, SchoolYear, Term, month_end, month_start, next_month, parse_month
 from xiaozhang.reports.render import period_label
 
 ZERO = Decimal(0)
@@ -156,7 +157,7 @@ class CanteenMonth:
 
     @property
     def label(self) -> str:
-        return f"{self.month.year}年{self.month.month}月"
+        return Month.of(self.month).label
 
     @property
     def complete(self) -> bool:

@@ -75,7 +75,8 @@ Privacy
 
 Example::
 
-    entries, _errors, options_map = loader.load_file("ledger/main.beancount")
+    loaded = xiaozhang.io.load(xiaozhang.io.DEFAULT_LEDGER)  # no cache, one meaning of warnings
+    entries, options_map = loaded.entries, loaded.options_map
     roster = read_roster("ledger/students.csv")
     report = build(entries, options_map, roster, "2026-01")
     for item in report.items:
@@ -342,15 +343,15 @@ class Disclosure:
 
     @property
     def period(self) -> str:
-        return f"{self.year}-{self.month:02d}"
+        return Month(self.year, self.month).text
 
     @property
     def period_label(self) -> str:
-        return f"{self.year}年{self.month}月"
+        return Month(self.year, self.month).label
 
     @property
     def month_first(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
+        return Month(self.year, self.month).first
 
     @property
     def final(self) -> bool:

@@ -57,7 +57,8 @@ Pending entries (`pending`)
 
 Example::
 
-    entries, errors, options_map = loader.load_file("ledger/main.beancount")
+    loaded = xiaozhang.io.load(xiaozhang.io.DEFAULT_LEDGER)  # no cache, one meaning of warnings
+    entries, errors, options_map = loaded.entries, loaded.problems, loaded.options_map
     overview = build(entries, options_map)
     for fund in overview.funds:
         print(fund.label, fund.amount)

@@ -17,7 +17,7 @@ import io
 import re
 import threading
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple
 
 from markupsafe import Markup
@@ -32,7 +32,6 @@ FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib; used only if the CJK fon
 INCOME_COLOUR = "#3b7dd8"
 EXPENSES_COLOUR = "#e8833a"
 
-_CENT = Decimal("0.01")
 # A colour nothing else uses; replaced by `currentColor` in the SVG text.
 _TEXT_SENTINEL = "#010203"
 # matplotlib's rcParams are global: one chart at a time (Fava serves from several threads).

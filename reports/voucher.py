@@ -36,6 +36,7 @@ from beancount.core import amount as bc_amount
 from beancount.core import data
 from beancount.parser import printer
 
+from xiaozhang import chart
 from xiaozhang.io import is_warning
 from xiaozhang.layout import (LayoutRefused, included, month_layout, prepare_month_file,  # noqa: F401
                               relative_name, source_path, target_file, with_entry, with_include)
@@ -90,8 +91,7 @@ KIND_ROWS = {
 VOUCHER_PREFIX = "记"
 _VOUCHER = re.compile(r"^(?P<prefix>[^-\s]+)-(?P<year>\d{4})-(?P<month>\d{2})-(?P<number>\d+)$")
 _LEADING_CODE = re.compile(r"^(\d+)(.*)$")
-ROOT_NAMES = {"Assets": "资产", "Liabilities": "负债", "Equity": "净资产", "Income": "收入",
-              "Expenses": "费用"}
+ROOT_NAMES = chart.ROOT_NAMES  # the chart's one naming of its roots
 
 
 @dataclass

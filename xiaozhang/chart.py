@@ -126,6 +126,26 @@ MONEY_ROOTS: tuple[str, ...] = ("Assets:1001", "Assets:1002", "Assets:1011", "As
 # directly (财政直接支付, booked as 财政拨款收入 on the day it is paid).
 PAYMENT_SOURCES: tuple[str, ...] = MONEY_ROOTS + ("Income:4001",)
 
+# == one definition (owner: onedef, issue 12) ==
+# The school's own cash and bank (库存现金, 银行存款, 其他货币资金): the money roots without the
+# zero-balance quota (1011 零余额账户用款额度 is the treasury's money until it is spent).
+CASH_AND_BANK_ROOTS: tuple[str, ...] = tuple(root for root in MONEY_ROOTS
+                                             if root != code_root(ZERO_BALANCE))
+# The five roots of the chart (会计要素) as documents and pages name them.
+ROOT_NAMES: dict[str, str] = {"Assets": "资产", "Liabilities": "负债", "Equity": "净资产",
+                              "Income": "收入", "Expenses": "费用"}
+ROOTS: tuple[str, ...] = tuple(ROOT_NAMES)  # in the chart's order
+
+
+def under(account: str, parents: str | tuple[str, ...]) -> bool:
+    """Is `account` one of `parents` (full names) or below one of them?  (`Assets:1002银行存款`
+    is under itself and has `Assets:1002银行存款:100201基本户` under it, not `Assets:1002银行存款X`.)"""
+    for parent in (parents,) if isinstance(parents, str) else parents:
+        if account == parent or account.startswith(parent + ":"):
+            return True
+    return False
+# == end of one definition ==
+
 # Food categories of the canteen (食材分类): stores and cost have one sub-account each.
 FOOD_CATEGORIES: tuple[tuple[str, str], ...] = (
     ("01", "米面油"),

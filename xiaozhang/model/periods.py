@@ -69,6 +69,11 @@ def next_month(day: dt.date) -> dt.date:
     return month_of_index(month_index(day) + 1)
 
 
+def date_label(day: dt.date) -> str:
+    """A day as documents print it in Chinese: `2026年1月8日` (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 class Month(NamedTuple):
     """A calendar month, e.g. `Month(2026, 3)`, spelt "2026-03"."""
 
