@@ -28,7 +28,7 @@ from beancount.core import data
 from .tabular import (FORMULA, SUFFIXES, FileProblem, ValueProblem, find_header, normalize_name, parse_date,
                       read_sheets)
 from xiaozhang.chart import (AGENCY_ROOT, BANK, BANK_BASIC, BANK_COLLECTION, MONEY_ROOTS,
-                             PAYABLE_TO_TREASURY, SUSPENSE, TREASURY_ROOT)
+                             SUSPENSE, TREASURY_ROOT)
 
 DUPLICATE = "__duplicate__"  # beangulp's and Fava's marker for a duplicate entry
 INTERNAL_ERROR = "导入器内部错误"  # an exception that escaped parsing (the fuzz counts it as a traceback)
@@ -162,7 +162,8 @@ class Batch:
 
 
 def is_non_tax(fee_account: str) -> bool:
-    return fee_account.startswith(PAYABLE_TO_TREASURY)
+    """A fee of 2103 应缴财政款 (by its code, as the rules recognise it: `chart.TREASURY_ROOT`)."""
+    return fee_account.startswith(TREASURY_ROOT)
 
 
 def deposit_account(fee_account: str) -> str:

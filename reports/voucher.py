@@ -37,7 +37,7 @@ from beancount.core import data
 from beancount.parser import printer
 
 from xiaozhang import chart
-from xiaozhang.io import is_warning
+from xiaozhang.io import is_warning, load
 from xiaozhang.layout import (LayoutRefused, included, month_layout, prepare_month_file,  # noqa: F401
                               relative_name, source_path, target_file, with_entry, with_include)
 from xiaozhang.model.money import format_money, yuan
@@ -369,10 +369,8 @@ CORE_MESSAGES = (
 def load_with_draft(main_file: str, text: str):
     """The ledger's files plus `text`, through Beancount's real loader with the ledger's plugins
     (the options and plugins are the main file's; the draft is parsed as a string source)."""
-    from beancount import loader
-
-    # `_load` is the loader's one entry that takes several sources (beancount 3.2, pinned).
-    return loader._load([(str(source_path(main_file)), True), (text, False)], None, None, None)
+    loaded = load(source_path(main_file), draft=text)  # the one load (xiaozhang.io)
+    return loaded.entries, loaded.problems, loaded.options_map
 
 
 def _key(error) -> tuple[str, int, str]:

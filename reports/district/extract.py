@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from beancount.core import data
@@ -140,4 +140,4 @@ def _relative(filename: str, folder: Path) -> str:
 
 def _rate(rate):
     """A surplus rate kept to 1/10000 (0.0523 is 5.23%), as the canteen page prints it."""
-    return None if rate is None else rate.quantize(RATE)
+    return None if rate is None else rate.quantize(RATE, rounding=ROUND_HALF_UP)  # as money.percent

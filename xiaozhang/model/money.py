@@ -58,3 +58,12 @@ def percent(part: Decimal, whole: Decimal, places: str = "0.1") -> Decimal | Non
     if not whole:
         return None
     return (part * HUNDRED / whole).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def format_ratio(ratio: Decimal | None, places: str = "0.01") -> str:
+    """A ratio printed in per cent, rounded half up as `percent` rounds: `0.00125` -> `0.13%`,
+    `0.0523` -> `5.23%`; `None` -> empty.  Documents (`Percent`) and pages (`|ratio`) alike."""
+    if ratio is None:
+        return ""
+    value = (Decimal(ratio) * HUNDRED).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+    return f"{abs(value) if value == 0 else value:,}%"
