@@ -16,13 +16,13 @@ from xiaozhang.commands import DATE, MONTH, ledger_option, load_ledger
 from xiaozhang.model.money import format_money
 
 
-def load(ledger: str):
+def _entries(ledger: str):
     """Load the ledger for a report: (entries, options_map); problems are announced on stderr."""
     loaded = load_ledger(ledger)
     return loaded.entries, loaded.options_map
 
 
-def parse_date(value) -> dt.date:
+def _issued(value) -> dt.date:
     """The date a document carries: the one given, else today (time is the calendar)."""
     return value if isinstance(value, dt.date) else dt.date.today()
 
@@ -48,8 +48,8 @@ def disclosure_command(period, term, class_name, out, ledger, roster, issued, jo
     from xiaozhang.reports.document import DocumentError, write_many
     from xiaozhang.roster import RosterError
 
-    published = parse_date(issued)
-    entries, options_map = load(ledger)
+    published = _issued(issued)
+    entries, options_map = _entries(ledger)
     try:
         students = disclosure.school_roster(entries, ledger, roster)
     except RosterError as error:
@@ -99,9 +99,9 @@ def _monthly_command(name: str) -> click.Command:
         from xiaozhang.reports import monthly
         from xiaozhang.reports.document import DocumentError, write
 
-        made = parse_date(issued)
+        made = _issued(issued)
         when = monthly.Period(period.year, period.month)
-        entries, options_map = load(ledger)
+        entries, options_map = _entries(ledger)
         report = build(entries, options_map, when)
         school = monthly.school_name(entries, when.last)
         target = Path(out)
@@ -130,9 +130,9 @@ def statements_command(period, out, ledger, issued) -> None:
                                    statements_documents)
     from xiaozhang.reports.document import DocumentError, write
 
-    made = parse_date(issued)
+    made = _issued(issued)
     when = statements.Period(period.year, period.month)
-    entries, options_map = load(ledger)
+    entries, options_map = _entries(ledger)
     built = statements_annual.all_statements(entries, options_map, when)
     notes = statement_notes.build_notes(entries, options_map, when)
     school = statements.school_name(entries, when.last)

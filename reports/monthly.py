@@ -91,10 +91,6 @@ def _units(posting: data.Posting, currency: str) -> Decimal | None:
     return units.number
 
 
-def _under(account: str, root: str) -> bool:
-    return account == root or account.startswith(root + ":")
-
-
 # -- 收入费用表: the one line table and build of the statements (reports/statements.py) -----------
 build_income = build_income_statement
 
@@ -173,7 +169,7 @@ def build_spending(entries: Sequence[data.Directive], options_map: dict, period:
         if txn.date < period.year_start:
             continue
         for posting in txn.postings:
-            if _under(posting.account, OFFICE):
+            if chart.under(posting.account, OFFICE):
                 number = _units(posting, currency)
                 if number is not None:
                     report.office_year += number
@@ -389,7 +385,7 @@ def build_utilities(entries: Sequence[data.Directive], options_map: dict, period
             if number is None:
                 continue
             for name, root in (("water", WATER), ("power", POWER)):
-                if _under(posting.account, root):
+                if chart.under(posting.account, root):
                     key = (name, txn.date.year, txn.date.month)
                     sums[key] = sums.get(key, ZERO) + number
 

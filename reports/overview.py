@@ -74,7 +74,7 @@ from typing import NamedTuple
 from beancount.core import account_types, data
 from beancount.parser import options
 
-from xiaozhang.chart import FUND_GROUPS
+from xiaozhang.chart import FUND_GROUPS, under
 from xiaozhang.model.asof import AsOf
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.periods import ONE_DAY, Month, SchoolYear
@@ -284,7 +284,7 @@ def fund_balances(transactions: Sequence[data.Transaction], currency: str, types
             group = groups.get(account, "")
             if group == "":
                 group = groups[account] = next(
-                    (g for _, g in FUND_GROUPS if _is_under(account, g)), None)
+                    (g for _, g in FUND_GROUPS if under(account, g)), None)
             if group is None:
                 continue
             units = posting.units
@@ -313,10 +313,6 @@ def monthly_chart(overview: Overview):
         ],
         title=f"{overview.title}各月收入与费用",
     )
-
-
-def _is_under(account: str, group: str) -> bool:
-    return account == group or account.startswith(group + ":")
 
 
 def pending_entries(entries: Iterable[data.Directive], currency: str) -> tuple[PendingEntry, ...]:
