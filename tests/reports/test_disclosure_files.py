@@ -141,8 +141,13 @@ def test_the_roster_named_in_the_school_profile(tmp_path):
 
 
 def test_bad_input_gets_a_clear_chinese_message(tmp_path):
-    result = run("--period", "2026-1", "--ledger", str(FIXTURE), "--roster", str(ROSTER), "--out", str(tmp_path))
-    assert result.exit_code == 1 and "期间 '2026-1' 的格式应为 年-月" in result.stderr
+    # the month is read as every --period is (xiaozhang.commands.MONTH): `2026-1` is January,
+    # `2026-13` is no month (before: `report disclosure` alone refused `2026-1`)
+    result = run("--period", "2026-13", "--ledger", str(FIXTURE), "--roster", str(ROSTER), "--out", str(tmp_path))
+    assert result.exit_code == 2 and "月份应写成 2026-03 的形式，实际为“2026-13”" in result.stderr
+    result = run("--period", "2026-1", "--ledger", str(FIXTURE), "--roster", str(ROSTER), "--class", "九(9)班",
+                 "--out", str(tmp_path))
+    assert result.exit_code == 1 and "没有班级 九(9)班 的收费" in result.stderr  # January 2026 was read
     result = run("--period", "2026-01", "--ledger", str(FIXTURE), "--roster", str(tmp_path / "无.csv"),
                  "--out", str(tmp_path))
     assert result.exit_code == 1 and "无法读取学生名册" in result.stderr
