@@ -82,7 +82,7 @@ from xiaozhang.messages import chinese
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.budgets import period_label, period_of
 from xiaozhang.model.asof import AsOf
-from xiaozhang.model.money import percent
+from xiaozhang.model.money import ledger_currency, percent
 from xiaozhang.model.periods import Month
 from xiaozhang.model.treasury import deadline, item_name
 from xiaozhang.model.closing import closing_of
@@ -335,7 +335,7 @@ def build(
     books = SchoolBooks.of(entries if isinstance(entries, list) else list(entries), options_map)
     chosen = books if selected is None else SchoolBooks.of(
         selected if isinstance(selected, list) else list(selected), options_map)
-    currency = options_map["operating_currency"][0]
+    currency = ledger_currency(options_map)
     policy = books.policy  # its problems are among `errors` (the policy rule)
     as_of = books.last_date
     day = as_of or datetime.date.today()

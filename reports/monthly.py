@@ -70,7 +70,7 @@ from beancount.core import data
 from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import AGENCY_KIND, COLLECTION, REFUND, SERVICE
-from xiaozhang.model.money import format_money, percent, yuan
+from xiaozhang.model.money import format_money, ledger_currency, percent, yuan
 from xiaozhang.model.periods import date_label
 from xiaozhang.plugins.budgets import PERIODS, BudgetBook, period_label, period_of
 from xiaozhang.reports.compliance import NEAR_SHARE, usage
@@ -160,7 +160,7 @@ def _payment(txn: data.Transaction, amount: Decimal, item: str = "") -> Payment:
 
 
 def build_spending(entries: Sequence[data.Directive], options_map: dict, period: Period) -> SpendingReport:
-    currency = options_map["operating_currency"][0]
+    currency = ledger_currency(options_map)
     book = SchoolBooks.of(entries, options_map).fees
     report = SpendingReport(period)
     for txn in _transactions(entries):
@@ -371,7 +371,7 @@ class UtilitiesReport:
 
 
 def build_utilities(entries: Sequence[data.Directive], options_map: dict, period: Period) -> UtilitiesReport:
-    currency = options_map["operating_currency"][0]
+    currency = ledger_currency(options_map)
     txns = _transactions(entries)
     first = next((t.date.replace(day=1) for t in txns
                   if any(p.account.startswith("Expenses:") for p in t.postings)), period.first)

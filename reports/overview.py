@@ -77,6 +77,7 @@ from beancount.parser import options
 from xiaozhang.chart import FUND_GROUPS, under
 from xiaozhang.model.asof import AsOf
 from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.money import ledger_currency
 from xiaozhang.model.periods import ONE_DAY, Month, SchoolYear
 from xiaozhang.reports.render import (
     EXPENSES_COLOUR,
@@ -178,7 +179,7 @@ def build(
     `period` (first, last day, inclusive) and `selected` are what Fava's filter bar asks (see
     "Filters" in the module docstring); without them the page shows the school year.
     """
-    currency = options_map["operating_currency"][0]
+    currency = ledger_currency(options_map)
     types = options.get_account_types(options_map)
     books = SchoolBooks.of(entries if isinstance(entries, list) else list(entries), options_map)
     chosen = books if selected is None else SchoolBooks.of(

@@ -40,7 +40,7 @@ from xiaozhang import chart
 from xiaozhang.io import is_warning, load
 from xiaozhang.layout import (LayoutRefused, included, month_layout, prepare_month_file,  # noqa: F401
                               relative_name, source_path, target_file, with_entry, with_include)
-from xiaozhang.model.money import format_money, yuan
+from xiaozhang.model.money import format_money, ledger_currency, yuan
 from xiaozhang.plugins.approvals import COMPETITIVE, SIGNATURES
 from xiaozhang.reports.compliance import problem_of
 
@@ -464,7 +464,7 @@ def form_defaults(ledger, today: dt.date | None = None) -> dict[str, Any]:
 
 
 def currency(ledger) -> str:
-    return (ledger.options.get("operating_currency") or ["CNY"])[0]
+    return ledger_currency(ledger.options)
 
 
 def check(ledger, payload: Mapping[str, Any] | None) -> dict[str, Any]:

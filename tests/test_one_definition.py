@@ -88,3 +88,27 @@ def test_the_chart_names_its_roots_and_its_own_cash():
     assert chart.CASH_AND_BANK_ROOTS == ("Assets:1001", "Assets:1002", "Assets:1021")
     assert chart.under(chart.BANK_BASIC, chart.BANK) and chart.under(chart.BANK, (chart.CASH, chart.BANK))
     assert not chart.under("Assets:1002银行存款X", chart.BANK)
+
+
+def test_a_ledger_without_operating_currency_is_kept_in_cny():
+    """The overview, the 合规 page and the monthly reports took `operating_currency[0]` and
+    failed (IndexError) on a ledger without the option; the statements, the canteen and the
+    voucher form took CNY.  One rule now: `money.ledger_currency`."""
+    from beancount import loader
+
+    from xiaozhang.model.money import ledger_currency
+    from xiaozhang.reports import compliance, monthly, overview
+
+    entries, errors, options_map = loader.load_string("""
+2026-01-01 open Assets:1002银行存款:100201基本户
+2026-01-01 open Expenses:5001业务活动费用:500102商品和服务费用:30201办公费
+2026-03-05 * "文具店" "办公用品"
+  Expenses:5001业务活动费用:500102商品和服务费用:30201办公费  120.00 CNY
+  Assets:1002银行存款:100201基本户
+""")
+    assert errors == [] and options_map["operating_currency"] == []
+    assert ledger_currency(options_map) == "CNY" == ledger_currency(None)
+    assert overview.build(entries, options_map).expenses_total == Decimal("120.00")
+    assert compliance.build(entries, errors, options_map) is not None
+    spending = monthly.build_spending(entries, options_map, monthly.Period(2026, 3))
+    assert spending.office_month == Decimal("120.00")

@@ -109,7 +109,7 @@ ONE_DEFINITION = ("month_end", "month_start", "month_index", "parse_month", "par
                   "LONGEST_TERM_DAYS", "SCHOOL_YEAR_FIRST_MONTH", "ONE_DAY", "record_month",
                   "read_as_of", "AsOf", "override_from_environment",
                   # ... money and ratios ...
-                  "from_fen", "ledger_number", "percent", "format_ratio", "CENT",
+                  "from_fen", "ledger_number", "percent", "format_ratio", "CENT", "ledger_currency",
                   # ... files, loads, the CLI's options ...
                   "append_atomic", "replacing", "decode", "TextDecodeError", "load", "Loaded",
                   "problem_line", "ledger_option", "optional_ledger_option", "ledger_argument",

@@ -12,6 +12,11 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 
+def ledger_currency(options_map: dict | None) -> str:
+    """The currency the books are kept in: the ledger's first `operating_currency`, else CNY."""
+    return ((options_map or {}).get("operating_currency") or ["CNY"])[0]
+
+
 def yuan(value) -> Decimal:
     """An amount rounded to the fen, half up: `yuan(12.345)` is `Decimal("12.35")`."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
