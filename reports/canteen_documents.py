@@ -10,7 +10,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from xiaozhang.model.money import yuan
-from xiaozhang.model.periods import date_label
+from xiaozhang.model.periods import Month, date_label
 from xiaozhang.reports.canteen import CanteenMonth, CanteenYear
 from xiaozhang.reports.document import Document, Percent, Table, Text, render_html
 from xiaozhang.reports.render import EXPENSES_COLOUR, INCOME_COLOUR, Series, bar_chart_svg
@@ -71,7 +71,7 @@ def notice_document(month: CanteenMonth) -> Document:
         signatures=SIGNATURES_NOTICE,
         closing=[f"{month.school}", "　　年　　月　　日"],
         footer=f"监督电话：{month.hotline}",
-        sheet=f"伙食费公示{month.month:%Y-%m}",
+        sheet=f"伙食费公示{Month.of(month.month).text}",
         phone=True,
     )
 
@@ -123,7 +123,7 @@ def statement_document(month: CanteenMonth) -> Document:
         blocks=blocks,
         signatures=SIGNATURES_STATEMENT,
         closing=[f"{month.school}食堂", "　　年　　月　　日"],
-        sheet=f"盈亏表{month.month:%Y-%m}",
+        sheet=f"盈亏表{Month.of(month.month).text}",
     )
 
 

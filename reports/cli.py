@@ -81,7 +81,9 @@ def disclosure_command(period, term, class_name, out, ledger, roster, issued, jo
     for note in (n for item in report.items for n in item.notes):
         click.echo(f"  核对提示：{note}", err=True)
     record = report.record(published)
-    click.echo(f"公示后请把下面这一行加入 {published.year}/{published.month:02d} 的账目文件（公示记录，见 docs/disclosure.md）：")
+    place = disclosure.record_place(ledger, options_map["include"], published)  # as the page says it
+    click.echo(f"公示后请把下面这一行加入 {place.name}（公示记录，见 docs/disclosure.md）"
+               + (f"，并在主文件中加上 {place.include}" if place.include else "") + "：")
     click.echo(record)
     sys.stdout.flush()
 

@@ -128,7 +128,7 @@ class Problem:
 
     @property
     def month(self) -> str:
-        return self.date.strftime("%Y-%m") if self.date else UNLOCATED
+        return Month.of(self.date).text if self.date else UNLOCATED
 
     @property
     def rule(self) -> str:

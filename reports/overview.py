@@ -78,13 +78,12 @@ from xiaozhang.chart import FUND_GROUPS, under
 from xiaozhang.model.asof import AsOf
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.money import ledger_currency
-from xiaozhang.model.periods import ONE_DAY, Month, SchoolYear
+from xiaozhang.model.periods import ONE_DAY, Month, SchoolYear, months_between
 from xiaozhang.reports.render import (
     EXPENSES_COLOUR,
     INCOME_COLOUR,
     Series,
     bar_chart_svg,
-    months_between,
     period_label,
 )
 

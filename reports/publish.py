@@ -113,7 +113,7 @@ def publish(entries: list, options_map: dict, roster: dict[str, Student], out: P
     fee_months = _complete_months(disclosure.periods(entries), as_of)
     canteen_months: list[str] = []
     if canteen.canteen_of(entries, options_map).accounts.marked:
-        canteen_months = _complete_months([f"{d:%Y-%m}" for d in canteen.months_with_data(entries, options_map)],
+        canteen_months = _complete_months([Month.of(d).text for d in canteen.months_with_data(entries, options_map)],
                                           as_of)
     by_term: dict[str, list[str]] = {}
     class_months: dict[str, list[tuple[str, str]]] = {}

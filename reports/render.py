@@ -55,15 +55,6 @@ def period_label(first: dt.date, last: dt.date) -> str:
     return f"{first} 至 {last}"
 
 
-def months_between(first: dt.date, last: dt.date) -> tuple[Month, ...]:
-    """The months from the month of `first` to the month of `last`, in order."""
-    months, month = [], Month.of(first)
-    while month.first <= last:
-        months.append(month)
-        month = month.shift(1)
-    return tuple(months)
-
-
 class Series(NamedTuple):
     """One series of a grouped bar chart."""
 

@@ -61,6 +61,9 @@ def test_files_and_the_disclosure_record(fixture_out):
     ])
     assert result.stdout.splitlines()[-1] == (
         '2026-02-09 custom "disclosure" "2026-01" "作业本费" "教辅资料费" "住宿费" "课后服务费"')
+    # where it goes, as the 收费公示 page says it (`disclosure.record_place`): this ledger is one
+    # file, so the record goes in it (the command said "2026/02" for every ledger before)
+    assert f"公示后请把下面这一行加入 {FIXTURE.name}（公示记录" in result.stdout
     assert "作业本费（代收费）：7 人缴费，收取 105.00 元，支出 71.00 元，结余 34.00 元，已退 24.30 元" in result.stdout
     assert "没有学号" in result.stderr  # the class collection without 学号 is pointed out
 

@@ -116,6 +116,15 @@ class Month(NamedTuple):
         return Month(index // 12, index % 12 + 1)
 
 
+def months_between(first: dt.date, last: dt.date) -> tuple[Month, ...]:
+    """The months from the month of `first` to the month of `last`, in order."""
+    months, month = [], Month.of(first)
+    while month.first <= last:
+        months.append(month)
+        month = month.shift(1)
+    return tuple(months)
+
+
 def parse_month(text) -> Month | None:
     """The month spelt "YYYY-MM" (None when malformed): the one parser of `--period`,
     `custom "disclosure"` months and every other month written by a person."""
