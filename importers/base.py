@@ -472,6 +472,25 @@ class TableImporter(XiaozhangImporter):
     def missing_message(self, missing: list[str]) -> str:
         return f"缺少“{'”“'.join(missing)}”列；请导出包含该列的明细"
 
+    def each_row(self, filepath: str, body, col: dict, width: int, index: "LedgerIndex",
+                 result: "FileResult", read, hint: str = "请核对该行"):
+        """(row number, date, `read(number, cells, date)`) of each data row: blank and total rows
+        are counted as skipped; a row that cannot be read (ValueProblem, from the cells or from
+        `read`) is counted, listed as a RowError ending in `hint`, and left out."""
+        for number, cells in body:
+            try:
+                date = self.read_cells(number, cells, col, width, "date", index)
+                if date is None:
+                    result.skipped += 1  # blank and total rows
+                    continue
+                value = read(number, cells, date)
+            except ValueProblem as problem:
+                result.rows += 1
+                result.failed += 1
+                result.errors.append(RowError(filepath, number, f"{problem}；{hint}"))
+                continue
+            yield number, date, value
+
     def read_cells(self, number: int, cells: list[str], col: dict, width: int, date_field: str,
                    index: "LedgerIndex"):
         """The date of a data row (None for a blank or total row); ValueProblem for a bad row:

@@ -106,18 +106,11 @@ class ReceiptImporter(TableImporter):
 
     def read_receipts(self, filepath: str, body, col, width, items, index: LedgerIndex,
                       result: FileResult) -> None:
-        for number, cells in body:
-            try:
-                date = self.read_cells(number, cells, col, width, "date", index)
-                if date is None:
-                    result.skipped += 1  # blank and total rows
-                    continue
-                entry = self.receipt(filepath, number, cells, col, date, items, result)
-            except ValueProblem as problem:
-                result.rows += 1
-                result.failed += 1
-                result.errors.append(RowError(filepath, number, f"{problem}；请核对该票据"))
-                continue
+        def read(number, cells, date):
+            return self.receipt(filepath, number, cells, col, date, items, result)
+
+        for _number, _date, entry in self.each_row(filepath, body, col, width, index, result, read,
+                                                   "请核对该票据"):
             if entry is None:
                 continue
             result.rows += 1
