@@ -56,6 +56,9 @@ from typing import Any, NamedTuple
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from xiaozhang.model import asof, budget_rules, closing
+
+
 class PolicyError(NamedTuple):
     source: dict
     message: str
@@ -419,9 +422,9 @@ def _check_flags(meta: dict) -> str | None:
 # would switch its setting off without a word: a type close to one of these is PL02.  A new
 # type far from all of them (another tool's) is left alone.  An area adding a custom type
 # adds it here.
-KNOWN_CUSTOMS = frozenset((
-    "school", "policy", "budget", "project", "supplier", "stocktake", "as-of", "disclosure", "fee",
-    "asset-transfer", "budget-rule", "month-close", "month-reopen", "year-close",
+KNOWN_CUSTOMS = frozenset((  # the areas' own names, spelt where they are read
+    "school", "policy", "budget", "project", "supplier", "stocktake", asof.DIRECTIVE, "disclosure", "fee",
+    "asset-transfer", budget_rules.RULE_DIRECTIVE, closing.CLOSE, closing.REOPEN, closing.YEAR_CLOSE,
     "fava-option", "fava-extension", "fava-sidebar-link",
 ))
 
