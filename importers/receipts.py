@@ -33,7 +33,8 @@ from decimal import Decimal
 from beancount.core import data
 
 from xiaozhang.chart import (ACCOMMODATION_FEE, AGENCY_FEE_ITEMS, AGENCY_FEES, BANK_BASIC,
-                             BANK_COLLECTION, FEES_IN_TRANSIT, PAYABLE_TO_TREASURY, agency_fee_account)
+                             BANK_COLLECTION, FEES_IN_TRANSIT, PAYABLE_TO_TREASURY, agency_fee_account,
+                             leaf_name)
 
 from .base import FileResult, LedgerIndex, RowError, TableImporter, deposit_account, is_non_tax  # noqa: F401
 
@@ -70,7 +71,7 @@ def fee_items(accounts=()) -> dict[str, str]:
     items = dict(ITEMS)
     for account in accounts:
         if account.startswith(_ITEM_PARENTS):
-            name = account.rsplit(":", 1)[-1].lstrip("0123456789")
+            name = leaf_name(account)
             if name:
                 items[name] = account
     return items

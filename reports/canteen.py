@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from xiaozhang.chart import leaf_name
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.canteen import (
     CARDS,
@@ -68,7 +69,6 @@ from xiaozhang.model.canteen import (
     SupplierRegister,
     Tally,
     is_staff,
-    leaf_name,
 )
 from xiaozhang.model.periods import Month, SchoolYear, Term, month_end, month_start, next_month, parse_month
 from xiaozhang.reports.render import period_label

@@ -141,6 +141,12 @@ ROOT_NAMES: dict[str, str] = {"Assets": "资产", "Liabilities": "负债", "Equi
 ROOTS: tuple[str, ...] = tuple(ROOT_NAMES)  # in the chart's order
 
 
+def leaf_name(account: str) -> str:
+    """`米面油` for `…:0101米面油`, `住宿费` for `Liabilities:2103应缴财政款:210301住宿费`: the last
+    component without its code (a fee item's, a food category's, a sub-account's name)."""
+    return re.sub(r"^\d+", "", account.rsplit(":", 1)[-1])
+
+
 def under(account: str, parents: str | tuple[str, ...]) -> bool:
     """Is `account` one of `parents` (full names) or below one of them?  (`Assets:1002银行存款`
     is under itself and has `Assets:1002银行存款:100201基本户` under it, not `Assets:1002银行存款X`.)"""
