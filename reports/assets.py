@@ -131,8 +131,7 @@ def _in_books_total(register: AssetRegister, day: dt.date) -> tuple[int, int]:
 
 
 def school_name(books: SchoolBooks, day: dt.date) -> str:
-    profile = books.policy.profile(day) or {}
-    return profile.get("name", "")
+    return books.policy.school_name(day)
 
 
 def books_with_cards(entries, options_map=None) -> SchoolBooks:

@@ -285,6 +285,10 @@ def _profile(canteen: CanteenBook) -> dict[str, str]:
     return canteen.policy.profile(canteen.as_of or dt.date.today()) or {}
 
 
+def _school(canteen: CanteenBook) -> str:
+    return canteen.policy.school_name(canteen.as_of or dt.date.today())
+
+
 # -- the month: notice and statement ----------------------------------------------------------
 
 def build(entries, options_map, month: dt.date) -> CanteenMonth:
@@ -301,7 +305,7 @@ def build(entries, options_map, month: dt.date) -> CanteenMonth:
     following = next_month(first)
     profile = _profile(canteen)
     return CanteenMonth(
-        school=profile.get("name", ""),
+        school=_school(canteen),
         month=first,
         figures=figures(canteen, canteen.month(first).tally),
         term_label=term.name if term is not None else "",
@@ -392,7 +396,7 @@ def build_year(entries, options_map, school_year: int | None = None,
     cap = canteen.cap_on(day)
     judged = SchoolBooks.of(entries, options_map).as_of  # the 评判日期: a licence runs out by the calendar
     return CanteenYear(
-        school=_profile(canteen).get("name", ""), school_year=school_year, school_years=years,
+        school=_school(canteen), school_year=school_year, school_years=years,
         months=tuple(months), terms=tuple(terms), cap=cap.percent, mode=cap.mode,
         stock=stock, licences=expiring(canteen.suppliers, judged, notice), notice_days=notice,
         as_of=as_of, stock_on=stock_on, period=period, judged=judged,

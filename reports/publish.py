@@ -109,7 +109,7 @@ def publish(entries: list, options_map: dict, roster: dict[str, Student], out: P
     books = SchoolBooks.of(entries, options_map)
     as_of = books.as_of
     site = Site(Path(out))
-    school = (books.policy.profile(as_of) or {}).get("name", "")
+    school = books.policy.school_name(as_of)
     fee_months = _complete_months(disclosure.periods(entries), as_of)
     canteen_months: list[str] = []
     if canteen.canteen_of(entries, options_map).accounts.marked:

@@ -112,3 +112,24 @@ def test_a_ledger_without_operating_currency_is_kept_in_cny():
     assert compliance.build(entries, errors, options_map) is not None
     spending = monthly.build_spending(entries, options_map, monthly.Period(2026, 3))
     assert spending.office_month == Decimal("120.00")
+
+
+def test_the_school_is_named_one_way():
+    """A document dated before the school's profile printed no name on the asset and canteen
+    documents and the parents' site, and the latest profile's name on the budget documents;
+    `Policy.school_name` decides: the profile in force, else the first one."""
+    from beancount import loader
+
+    from xiaozhang.model.books import SchoolBooks
+
+    entries, errors, options_map = loader.load_string("""
+2025-08-25 custom "school" "青禾市明德区实验小学"
+2026-08-25 custom "school" "青禾市明德区实验学校"
+""")
+    from xiaozhang.reports.assets import school_name
+
+    books = SchoolBooks.of(entries, options_map)
+    policy = books.policy
+    assert policy.school_name(dt.date(2025, 1, 31)) == "青禾市明德区实验小学"
+    assert school_name(books, dt.date(2025, 1, 31)) == "青禾市明德区实验小学"  # was ""
+    assert policy.school_name(dt.date(2026, 9, 1)) == "青禾市明德区实验学校"

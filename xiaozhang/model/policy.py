@@ -142,6 +142,12 @@ class Policy:
     def profile(self, date: dt.date) -> dict[str, str] | None:
         return _as_of(self.profiles, date)
 
+    def school_name(self, date: dt.date) -> str:
+        """The school's name on `date` as documents print it: the profile then in force, else
+        (a date before the first `custom "school"`) the first profile's; "" without any."""
+        profile = self.profile(date) or (self.profiles[0][1] if self.profiles else {})
+        return profile.get("name", "")
+
     def get(self, name: str, date: dt.date) -> Any:
         series = self.values.get(name)
         value = _as_of(series, date) if series else None
