@@ -99,7 +99,7 @@ def test_no_import_cycles():
 ONE_DEFINITION = ("month_end", "month_start", "month_index", "parse_month", "parse_period",
                   "term_id", "next_term_id", "terms_of", "term_ends", "split_fen", "fen", "yuan",
                   "format_money", "write_atomic", "safe_append", "_write_bytes", "is_warning",
-                  "DEFAULT_LEDGER", "MONEY_ROOTS", "read_policy", "over_cap", "code_root",
+                  "DEFAULT_LEDGER", "MAIN_FILE", "MONEY_ROOTS", "read_policy", "over_cap", "code_root",
                   "CASH_ROOT", "TREASURY_ROOT", "AGENCY_ROOT", "ASSET_ROOTS", "SUPPLIER_ROOTS",
                   "PAYMENT_SOURCES", "GENERATED", "GENERATED_LINK_PREFIXES", "BUDGET_LINK_PREFIX", "paused_collector", "target_file",
                   "mask_name", "USERS_FILE", "ROUTES",

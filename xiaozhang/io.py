@@ -22,8 +22,10 @@ from pathlib import Path
 
 from xiaozhang.messages import chinese
 
-# The ledger every command uses unless told otherwise (relative to the working directory).
-DEFAULT_LEDGER = "ledger/main.beancount"
+# A ledger's main file (its folder holds the month files, the roster, users.toml) ...
+MAIN_FILE = "main.beancount"
+# ... and the ledger every command uses unless told otherwise (relative to the working directory).
+DEFAULT_LEDGER = f"ledger/{MAIN_FILE}"
 
 
 def is_warning(error) -> bool:

@@ -38,11 +38,11 @@ from pathlib import Path
 
 from beancount.core import data
 
-from xiaozhang.io import load
+from xiaozhang.io import MAIN_FILE, load
 from xiaozhang.model.asof import LEDGER
 from xiaozhang.model.books import SchoolBooks
 
-MAIN = "main.beancount"
+MAIN = MAIN_FILE  # each school: a folder with its main file
 RATE = Decimal("0.0001")
 
 
