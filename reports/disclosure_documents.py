@@ -188,8 +188,9 @@ def _figures(sheet: ClassSheet, item: str):
 
 
 def chinese_list(text: str) -> str:
-    """`一年级,二年级` -> `一年级、二年级`: an enumeration in running Chinese text takes 、."""
-    return re.sub(r"\s*[,，]\s*", "、", text)
+    """`一年级,二年级` -> `一年级、二年级`: an enumeration in running Chinese text takes 、 (not
+    the thousands separator of an amount, `1,200.00`)."""
+    return re.sub(r"(?<!\d)\s*[,，]\s*|\s*[,，]\s*(?!\d)", "、", text)
 
 
 CLASS_COLUMNS = 12  # item columns per class table: more do not fit on a landscape A4 page

@@ -133,3 +133,11 @@ def test_the_school_is_named_one_way():
     assert policy.school_name(dt.date(2025, 1, 31)) == "青禾市明德区实验小学"
     assert school_name(books, dt.date(2025, 1, 31)) == "青禾市明德区实验小学"  # was ""
     assert policy.school_name(dt.date(2026, 9, 1)) == "青禾市明德区实验学校"
+
+
+def test_a_fee_standard_is_printed_as_money_is():
+    """The fee notices printed a standard with `:.2f` (1200.00) beside amounts printed with
+    `format_money` (1,200.00); the list of grades keeps an amount's separator."""
+    from xiaozhang.reports.disclosure_documents import chinese_list
+
+    assert chinese_list("一年级,二年级 1,200.00") == "一年级、二年级 1,200.00"
