@@ -69,10 +69,10 @@ from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.budgets import PERIODS, BudgetBook, period_label, period_of
 from xiaozhang.model.fees import AGENCY_KIND, COLLECTION, REFUND, SERVICE
 from xiaozhang.model.money import format_money, ledger_currency, percent, yuan
 from xiaozhang.model.periods import date_label
-from xiaozhang.plugins.budgets import PERIODS, BudgetBook, period_label, period_of
 from xiaozhang.reports.compliance import NEAR_SHARE, usage
 from xiaozhang.reports.statements import (  # noqa: F401  (the 收入费用表 and the period, one definition)
     IncomeStatement, Period, ReportError, StatementLine, build_income_statement, school_name)
@@ -280,8 +280,10 @@ def build_budget(entries: Sequence[data.Directive], options_map: dict, period: P
     policy = SchoolBooks.of(entries, options_map).policy
     this_year = [e for e in entries if e.date <= period.last
                  and (not isinstance(e, data.Transaction) or e.date >= period.year_start)]
-    to_date = BudgetBook(policy).run(this_year)
-    before = _year_actuals(BudgetBook(policy).run([e for e in this_year if e.date < period.first]),
+    # the model's budget book as of the month's end and as of the month before (the loaded
+    # books' own `budgets` hold the whole ledger: a quarter or year would include later spending)
+    to_date = BudgetBook().run(this_year)
+    before = _year_actuals(BudgetBook().run([e for e in this_year if e.date < period.first]),
                            period.year)
     actual = _year_actuals(to_date, period.year)
     rows = []
