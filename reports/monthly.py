@@ -52,7 +52,9 @@ Amounts
 水电费同比 (`build_utilities`)
     水费 (30205) and 电费 (30206), with sub-accounts, for each month January through the period
     month, and the same month a year earlier. A month before the first month in which the ledger
-    records any expense has no figure (None, "无记录"), not zero. 增减 = this year − last year;
+    records any expense has no figure (None, "无记录"), not zero. In a working year (docs/close.md)
+    last year's months are read from the archive's year-end summary (`xiaozhang.model.yearsummary`,
+    its first month with an expense likewise). 增减 = this year − last year;
     增减率 = 增减 ÷ last year (none when last year is zero). The comparable total (可比月份合计)
     adds up only the months that have a figure for both years.
 """
@@ -68,6 +70,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from xiaozhang import chart
+from xiaozhang.model import yearsummary
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.budgets import PERIODS, BudgetBook, period_label, period_of
 from xiaozhang.model.fees import AGENCY_KIND, COLLECTION, REFUND, SERVICE
@@ -391,9 +394,15 @@ def build_utilities(entries: Sequence[data.Directive], options_map: dict, period
                     key = (name, txn.date.year, txn.date.month)
                     sums[key] = sums.get(key, ZERO) + number
 
+    # a working year (docs/close.md): last year is in the archive, read from its 历年汇总
+    archived = (yearsummary.summaries_of(SchoolBooks.of(entries, options_map)).get(last_year)
+                if dt.date(last_year, 1, 1) < first else None)
+
     def last(name: str, month: int) -> Decimal | None:
         if dt.date(last_year, month, 1) < first:
-            return None
+            if archived is None or not archived.recorded(month):
+                return None
+            return archived.month_total(month, WATER if name == "water" else POWER)
         return sums.get((name, last_year, month), ZERO)
 
     months = tuple(UtilityMonth(m, sums.get(("water", period.year, m), ZERO), last("water", m),

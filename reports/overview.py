@@ -40,6 +40,8 @@ Monthly income and expenses (`months`)
     expenses (费用) the sum of postings to Expenses accounts, positive. All income and
     expense accounts count, the canteen's own (独立核算) ones included, so this is the
     whole school. `net` = income - expenses (本期盈余 of the month, accrual basis).
+    In a working-year ledger (docs/close.md) the months of an archived year (September to
+    December of the school year begun then) come from the archive's year-end summary.
 
 Filters (Fava's filter bar; the page passes `period` and `selected`)
     `selected` is Fava's filtered list: income, expenses and the pending entries are summed
@@ -75,6 +77,7 @@ from beancount.core import account_types, data
 from beancount.parser import options
 
 from xiaozhang.chart import FUND_GROUPS, under
+from xiaozhang.model import yearsummary
 from xiaozhang.model.asof import AsOf
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.money import ledger_currency
@@ -215,6 +218,7 @@ def build(
                 income[month] -= units.number
             else:
                 expenses[month] += units.number
+    _archived_months(books, months, kind_of, income, expenses)
 
     balances_on = min(period[1], as_of) if period is not None and as_of else as_of
     return Overview(
@@ -234,6 +238,24 @@ def build(
 
 
 INCOME, EXPENSES = 1, 2
+
+
+def _archived_months(books: SchoolBooks, months, kind_of, income: dict, expenses: dict) -> None:
+    """A working-year ledger (docs/close.md): the school year's months in an archived year
+    (2025-09 … 2025-12 of school year 2025 in the 2026 ledger) from the archive's year-end
+    summary (`xiaozhang.model.yearsummary`; the archive's whole month: the filter bar applies to
+    the working year's entries only)."""
+    archived = yearsummary.summaries_of(books)
+    for month in months:
+        summary = archived.get(month.year)
+        if summary is None:
+            continue
+        for account, number in summary.months.get(f"{month.year}-{month.month:02d}", {}).items():
+            kind = kind_of(account)
+            if kind == INCOME:
+                income[month] -= number
+            elif kind == EXPENSES:
+                expenses[month] += number
 
 
 def _account_kinds(types) -> Callable[[str], int]:

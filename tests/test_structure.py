@@ -154,7 +154,7 @@ _ACCOUNT_CODE = re.compile(r"^(Assets|Liabilities|Equity|Income|Expenses):\d")
 RETYPED_ACCOUNTS = {
     "xiaozhang.model.budget_rules": 19, "xiaozhang.reports.budget_statements": 56,
     "xiaozhang.plugins.budget_accounting": 3, "xiaozhang.reports.statement_notes": 4,
-    "xiaozhang.model.treasury": 2, "xiaozhang.model.asset_cards": 2, "xiaozhang.model.yearend": 2,
+    "xiaozhang.model.treasury": 2, "xiaozhang.model.asset_cards": 2, "xiaozhang.model.yearend": 4,
     "xiaozhang.model.budget": 1, "xiaozhang.newyear": 2, "xiaozhang.closing_cli": 1,
     "xiaozhang.plugins.twolines": 1,
 }

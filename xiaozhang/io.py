@@ -101,7 +101,8 @@ def problem_line(error) -> str:
 def write_atomic(path: str | os.PathLike, content: str | bytes, encoding: str = "utf-8", *,
                  mode: int | None = None) -> Path:
     """Write `content` to `path` through a temporary file in the same folder and a rename
-    (`mode`: the new file's permissions, set before it appears; default: the target's own)."""
+    (`mode`: the new file's permissions, set before it appears; default: the target's own).
+    Refused (`ArchiveRefused`) inside an archived year (`archive_of`)."""
     with replacing(path, mode=mode) as temp:
         temp.write_bytes(content.encode(encoding) if isinstance(content, str) else content)
     return Path(path)
@@ -111,8 +112,13 @@ def write_atomic(path: str | os.PathLike, content: str | bytes, encoding: str = 
 def replacing(path: str | os.PathLike, *, mode: int | None = None) -> Iterator[Path]:
     """A temporary file beside `path` for a writer that wants a file name (pyarrow, …): renamed
     over `path` with the target's permissions when the block ends, removed when it fails.  The
-    one way a file is replaced (`write_atomic` writes through it)."""
+    one way a file is replaced (`write_atomic` writes through it); refused (`ArchiveRefused`)
+    inside an archived year (`archive_of`)."""
     target = Path(path)
+    archive = archive_of(target)
+    if archive is not None:
+        raise ArchiveRefused(f"{archive} 是归档的年度账本（只读，见其中的 {ARCHIVE_MARK}）：不能写入 {target}。"
+                             "请在工作年度的账本中记账")
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
@@ -172,3 +178,25 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError:
         raise TextDecodeError("无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）；"
                               "请用 Excel 另存为“CSV UTF-8”或 xlsx 后重试") from None
+
+
+# -- archived years (xiaozhang new-year, docs/close.md): no command writes into one ----------
+# `new-year` leaves this file in the old ledger folder as its last step; every safe write
+# (`write_atomic`, the one way a command writes a ledger file) and `xiaozhang serve` look for it
+# in the target's folder and the folders above.
+ARCHIVE_MARK = "归档.txt"
+
+
+class ArchiveRefused(PermissionError):
+    """A write into an archived year (Chinese message: which archive, what to do)."""
+
+
+def archive_of(path: str | os.PathLike) -> Path | None:
+    """The archived ledger folder `path` lies in (a folder holding `ARCHIVE_MARK`), or None."""
+    folder = Path(os.path.abspath(path))
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / ARCHIVE_MARK).is_file():
+            return candidate
+    return None
