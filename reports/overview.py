@@ -59,7 +59,8 @@ Pending entries (`pending`)
 
 Example::
 
-    entries, errors, options_map = loader.load_file("ledger/main.beancount")
+    loaded = xiaozhang.io.load(xiaozhang.io.DEFAULT_LEDGER)  # no cache, one meaning of warnings
+    entries, errors, options_map = loaded.entries, loaded.problems, loaded.options_map
     overview = build(entries, options_map)
     for fund in overview.funds:
         print(fund.label, fund.amount)
@@ -75,17 +76,17 @@ from typing import NamedTuple
 from beancount.core import account_types, data
 from beancount.parser import options
 
-from xiaozhang.chart import FUND_GROUPS
+from xiaozhang.chart import FUND_GROUPS, under
 from xiaozhang.model import yearsummary
 from xiaozhang.model.asof import AsOf
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.periods import ONE_DAY, Month, SchoolYear
+from xiaozhang.model.money import ledger_currency
+from xiaozhang.model.periods import ONE_DAY, Month, SchoolYear, months_between
 from xiaozhang.reports.render import (
     EXPENSES_COLOUR,
     INCOME_COLOUR,
     Series,
     bar_chart_svg,
-    months_between,
     period_label,
 )
 
@@ -180,7 +181,7 @@ def build(
     `period` (first, last day, inclusive) and `selected` are what Fava's filter bar asks (see
     "Filters" in the module docstring); without them the page shows the school year.
     """
-    currency = options_map["operating_currency"][0]
+    currency = ledger_currency(options_map)
     types = options.get_account_types(options_map)
     books = SchoolBooks.of(entries if isinstance(entries, list) else list(entries), options_map)
     chosen = books if selected is None else SchoolBooks.of(
@@ -305,7 +306,7 @@ def fund_balances(transactions: Sequence[data.Transaction], currency: str, types
             group = groups.get(account, "")
             if group == "":
                 group = groups[account] = next(
-                    (g for _, g in FUND_GROUPS if _is_under(account, g)), None)
+                    (g for _, g in FUND_GROUPS if under(account, g)), None)
             if group is None:
                 continue
             units = posting.units
@@ -334,10 +335,6 @@ def monthly_chart(overview: Overview):
         ],
         title=f"{overview.title}各月收入与费用",
     )
-
-
-def _is_under(account: str, group: str) -> bool:
-    return account == group or account.startswith(group + ":")
 
 
 def pending_entries(entries: Iterable[data.Directive], currency: str) -> tuple[PendingEntry, ...]:

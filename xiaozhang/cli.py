@@ -44,8 +44,6 @@ _HELP = {
 SERVE_APP = "xiaozhang.reports.serving.app:build"
 LOCAL_ONLY = "127.0.0.1"
 
-format_problem = problem_line  # the line `check` prints, under its old name (reports/canteen.py)
-
 
 class SchoolGroup(click.Group):
     """The main group: own commands plus the registered groups, imported on first use."""

@@ -17,7 +17,8 @@ import sys
 
 import click
 
-from xiaozhang.commands import as_of_option
+from xiaozhang.commands import MONTH, as_of_option
+from xiaozhang.model.periods import Month
 
 district_argument = click.argument("district", type=click.Path(exists=True, file_okay=False))
 store_option = click.option("--store", default=None, type=click.Path(file_okay=False),
@@ -104,11 +105,11 @@ def check_command(district: str, store: str | None, workers: int | None, schedul
 @scheduler_option
 @wait_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出的 xlsx 文件")
-@click.option("--period", default=None, metavar="YYYY-MM",
-              help="汇总报表的期间（默认：各校都有的最近一期）")
+@click.option("--period", default=None, type=MONTH,
+              help="汇总报表的期间，如 2026-10（默认：各校都有的最近一期）")
 @as_of_option
 def report_command(district: str, store: str | None, workers: int | None, scheduler: str | None,
-                   wait: bool, out: str, period: str | None) -> None:
+                   wait: bool, out: str, period: Month | None) -> None:
     """各校情况汇总表、问题分类、全区汇总、汇总的资产负债表/收入费用表/预算收入支出表（xlsx），先更新汇总库。"""
     from xiaozhang.reports.district import query
     from xiaozhang.reports.district.workbook import write
@@ -116,16 +117,17 @@ def report_command(district: str, store: str | None, workers: int | None, schedu
     done = _refresh(district, store, workers, False, scheduler, wait)
     for school, message in done.failed.items():
         click.echo(f"{school}：无法读取（{message}），汇总表中没有这所学校", err=True)
-    if period is not None:
+    wanted = period.text if period is not None else None  # as the store spells it
+    if wanted is not None:
         con = query.connect(done.store)
         try:
             known = [p["period"] for p in query.statement_periods(con)]
         finally:
             con.close()
-        if period not in known:
-            raise click.BadParameter(f"汇总库中没有 {period} 的报表（有：{'、'.join(known) or '无'}；"
+        if wanted not in known:
+            raise click.BadParameter(f"汇总库中没有 {wanted} 的报表（有：{'、'.join(known) or '无'}；"
                                      "各校报表取各校数据截止月和以前各年 12 月）", param_hint="--period")
-    written = write(done.store, out, period)
+    written = write(done.store, out, wanted)
     click.echo(f"已写入 {written}")
 
 

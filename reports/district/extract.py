@@ -33,16 +33,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from beancount.core import data
 
-from xiaozhang.io import load
+from xiaozhang.io import MAIN_FILE, load
 from xiaozhang.model.asof import LEDGER
 from xiaozhang.model.books import SchoolBooks
 
-MAIN = "main.beancount"
+MAIN = MAIN_FILE  # each school: a folder with its main file
 RATE = Decimal("0.0001")
 
 
@@ -140,4 +140,4 @@ def _relative(filename: str, folder: Path) -> str:
 
 def _rate(rate):
     """A surplus rate kept to 1/10000 (0.0523 is 5.23%), as the canteen page prints it."""
-    return None if rate is None else rate.quantize(RATE)
+    return None if rate is None else rate.quantize(RATE, rounding=ROUND_HALF_UP)  # as money.percent

@@ -32,7 +32,7 @@ from werkzeug.wrappers import Request, Response
 from xiaozhang.model.money import format_money
 from xiaozhang.reports.district import query, workbook
 from xiaozhang.reports.document import Document, Table, Text, render_html, xlsx_bytes
-from xiaozhang.reports.serving.gate import SIGNIN, SIGNOUT, USER_KEY, Gate, Users
+from xiaozhang.reports.serving.gate import USER_KEY, Gate, Users, refused
 
 READER = "教育局"  # the one role that reads the district's pages
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -153,34 +153,15 @@ class BureauGate(Gate):
 
     def __call__(self, environ: dict, start_response):
         request = Request(environ)
-        if request.path == SIGNIN:
-            return self.signin(request)(environ, start_response)
-        if request.path == SIGNOUT:
-            return self.signout(request)(environ, start_response)
-        user = self.user_of(request)
-        if user is None:
-            return self.unauthorised(request)(environ, start_response)
-        if user.role != READER:
-            return _refused(f"全区汇总只给{READER}角色查看（{user.display}的角色是{user.role}）。")(
-                environ, start_response)
-        if request.method not in ("GET", "HEAD"):
-            return _refused("全区汇总网页是只读的。")(environ, start_response)
-        environ[USER_KEY] = user
-        environ["REMOTE_USER"] = user.login
+        user, answer = self.admit(request)  # sign-in and sign-out as `xiaozhang serve` does them
+        if answer is None and user.role != READER:
+            answer = refused(request, f"全区汇总只给{READER}角色查看（{user.display}的角色是{user.role}）。")
+        elif answer is None and request.method not in ("GET", "HEAD"):
+            answer = refused(request, "全区汇总网页是只读的。")
+        if answer is not None:
+            return answer(environ, start_response)
+        self.hand_on(environ, user)
         return self.app(environ, start_response)
-
-
-def _refused(reason: str) -> Response:
-    html = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>无权查看</title>'
-            f'<body style="font-family:sans-serif;margin:2em"><h1>无权查看</h1><p>{_escape(reason)}</p>'
-            f'<p><a href="{SIGNOUT}">换一个用户登录</a></p></body></html>')
-    return Response(html, status=403, mimetype="text/html")
-
-
-def _escape(text: str) -> str:
-    from markupsafe import escape
-
-    return str(escape(text))
 
 
 def build(store: str | Path, users: str | Path | None, school_url: str | None = None):

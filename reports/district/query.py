@@ -30,14 +30,14 @@ Consolidated statements (`statement_periods`, `consolidated_statement`)
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
+from xiaozhang import chart
+from xiaozhang.model.money import percent
 from xiaozhang.reports.district.store import TABLES, schema
 
-CLASSES = ("Assets", "Liabilities", "Equity", "Income", "Expenses")
-CLASS_NAMES = {"Assets": "资产", "Liabilities": "负债", "Equity": "净资产", "Income": "收入",
-               "Expenses": "费用"}  # as the workbook and the page print them
+CLASSES = chart.ROOTS
+CLASS_NAMES = chart.ROOT_NAMES  # as the workbook and the page print them (the chart's names)
 
 
 def connect(store: str | Path):
@@ -112,11 +112,12 @@ ORDER BY s.school
 
 
 def per_school(con) -> list[dict]:
-    """One row per school (module docstring); `budget_used` in per cent (one decimal)."""
+    """One row per school (module docstring); `budget_used` in per cent (one decimal, half up:
+    `xiaozhang.model.money.percent`, as the school's own budget page rounds it)."""
     rows = _rows(con, PER_SCHOOL)
     for row in rows:
         budget = row["budget"]
-        row["budget_used"] = (row["budget_actual"] * 100 / budget).quantize(Decimal("0.1")) if budget else None
+        row["budget_used"] = percent(row["budget_actual"], budget) if budget else None
     return rows
 
 

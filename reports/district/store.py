@@ -42,13 +42,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xiaozhang.io import write_atomic
-from xiaozhang.model.asof import ENV, parse
+from xiaozhang.io import replacing, write_atomic
+from xiaozhang.model.asof import COMMAND, ENV, override_from_environment, read_as_of
 from xiaozhang.reports.district.extract import MAIN, extract
 from xiaozhang.reports.district.lock import store_lock
 
@@ -123,10 +122,10 @@ def digest(folder: Path, files: list[str] | tuple[str, ...] = ()) -> str:
 
 def judged_key(pinned: bool, today: dt.date | None = None) -> str:
     """What the 评判日期 of a school is now: the command's, the ledger's own, or today."""
-    override = parse(os.environ.get(ENV))
-    if override is not None:
-        return override.isoformat()
-    return PINNED if pinned else (today or dt.date.today()).isoformat()
+    judged, _problems = read_as_of([], override_from_environment(), today)  # the one precedence
+    if pinned and judged.source != COMMAND:
+        return PINNED  # the ledger's own pin: its date is in the files the digest covers
+    return judged.date.isoformat()
 
 
 # -- one school (runs in a worker) ---------------------------------------------------------------
@@ -153,16 +152,8 @@ def refresh_school(folder: str, store: str, school: str, as_of: str | None = Non
     base = Path(store)
     for name in TABLES:
         table = pa.Table.from_pylist(found["tables"][name], schema=schema(name))
-        target = base / name / f"{school}.parquet"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(handle)
-        try:
+        with replacing(base / name / f"{school}.parquet") as temp:  # xiaozhang.io: the one safe write
             pq.write_table(table, temp)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
     summary = found["tables"]["school"][0]
     if not set(found["files"]) <= covered:
         before = digest(Path(folder), found["files"])

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xiaozhang.model.money import yuan
+from xiaozhang.model.periods import Month
 from xiaozhang.reports.document import Document, Table, Text, write_xlsx
 from xiaozhang.reports.district import query
 from xiaozhang.reports.district.forms import FORMS
@@ -30,8 +31,8 @@ def _amount(value, heading: bool):
 
 
 def period_label(period: str) -> str:
-    year, month = period.split("-")
-    return f"{int(year)}年{int(month)}月"
+    """`2026年10月` for the store's period "2026-10" (`Month.label`)."""
+    return Month.parse(period).label
 
 
 def statement_documents(con, period: str | None = None, *, by_school: bool = True,
