@@ -142,6 +142,23 @@ INCOME_LINES = (
     ("（七）非同级财政拨款预算收入", "Equity:6601"),
     ("（八）投资预算收益", "Equity:6602"),
 )
+# （八）其他支出: 7901 and the accounts a school sets apart for its larger items (“单位发生利息支出、
+# 捐赠支出等其他支出金额较大或业务较多的，可单独设置‘7902 利息支出’、‘7903 捐赠支出’等科目”,
+# 7901 其他支出 二); its 其中 lines (编制说明: “根据‘其他支出’科目明细账记录分析填列。单位单设‘利息支出’
+# 科目的，应当根据‘利息支出’科目的本年发生额填列”): the account set apart, or the 7901 sub-accounts
+# named so (e.g. `Equity:7901其他支出:790101利息支出`).
+OTHER_SPENDING = "Equity:79"
+OTHER_SPENDING_DETAIL = (("其中：利息支出", "Equity:7902", "利息支出"), ("捐赠支出", "Equity:7903", "捐赠支出"))
+
+
+def _other_detail(sums: dict[str, Decimal], apart: str, name: str) -> Decimal:
+    """An 其中 line of （八）其他支出: the account set apart (`apart`) and the 7901 sub-accounts
+    whose name says `name`."""
+    return sum((n for a, n in sums.items()
+                if a.startswith(apart) or (a.startswith(chart.BUDGET_OTHER_SPENDING + ":")
+                                           and name in a[len(chart.BUDGET_OTHER_SPENDING):])), ZERO)
+
+
 SPENDING_LINES = (
     ("（一）行政支出", "Equity:7101"),
     ("（二）事业支出", "Equity:7201"),
@@ -150,7 +167,7 @@ SPENDING_LINES = (
     ("（五）对附属单位补助支出", "Equity:7501"),
     ("（六）投资支出", "Equity:7601"),
     ("（七）债务还本支出", "Equity:7701"),
-    ("（八）其他支出", "Equity:7901"),
+    ("（八）其他支出", OTHER_SPENDING),
 )
 
 
@@ -166,8 +183,8 @@ def _figures(sums: dict[str, Decimal]) -> dict[str, Decimal]:
     figures["食堂净预算收入"] = canteen
     for label, prefix in SPENDING_LINES:
         figures[label] = _under(sums, prefix, exclude=chart.BUDGET_CANTEEN_SPENDING)
-    figures["其中：利息支出"] = ZERO
-    figures["捐赠支出"] = ZERO
+    for label, apart, name in OTHER_SPENDING_DETAIL:
+        figures[label] = _other_detail(sums, apart, name)
     income = sum((figures[label] for label, _ in INCOME_LINES), ZERO) + other
     spending = sum((figures[label] for label, _ in SPENDING_LINES), ZERO)
     figures["一、本年预算收入"] = income
