@@ -60,6 +60,8 @@ def net_asset_movements(entries, currency: str, first: dt.date, last: dt.date) -
             cells[("opening", column)] -= number
     column_of: dict[str, str | None] = {}  # account -> its column, None: an asset, a liability
     budget: dict[str, bool] = {}
+    fund_account: dict[str, bool] = {}  # account -> it is 3101 专用基金
+    row_of: dict[tuple, str] = {}  # (account, fund_credit, counter) -> its row (nav_row)
     for txn in transactions_between(entries, first, last):
         postings, columns = [], []
         for p in txn.postings:
@@ -79,7 +81,13 @@ def net_asset_movements(entries, currency: str, first: dt.date, last: dt.date) -
             columns.append(column)
         if all(c == lines.ACCUMULATED for c in columns):
             continue  # within 累计盈余: 结转 vouchers, reclassifications
-        fund = [n for p, n in postings if code_of(p.account) == lines.SPECIAL_FUND_CODE]
+        fund = []
+        for p, n in postings:
+            is_fund = fund_account.get(p.account)
+            if is_fund is None:
+                is_fund = fund_account[p.account] = code_of(p.account) == lines.SPECIAL_FUND_CODE
+            if is_fund:
+                fund.append(n)
         fund_credit = None if not fund else sum(fund, ZERO) < 0
         counter = None
         if fund_credit:
@@ -91,7 +99,10 @@ def net_asset_movements(entries, currency: str, first: dt.date, last: dt.date) -
         for (posting, number), column in zip(postings, columns):
             if column is None:
                 continue
-            row = lines.nav_row(posting.account, fund_credit, counter)
+            key = (posting.account, fund_credit, counter)
+            row = row_of.get(key)
+            if row is None:
+                row = row_of[key] = lines.nav_row(posting.account, fund_credit, counter)
             cells[(row, column)] -= number
     return dict(cells)
 

@@ -70,13 +70,10 @@ class Statements(ReportPage, FavaExtensionBase):
         asked = request.args.get("show", "").strip()
         return asked if asked in PARTS else DEFAULT_PART
 
-    def parts(self) -> list[tuple[str, str, tuple[str, ...]]]:
-        """(key, label, titles of its documents) of every part the page can show (the budget
-        statements only when the ledger keeps a budget side)."""
-        budget = self.cached("statements-budget-active", lambda: budget_of(
-            SchoolBooks.of(self.ledger.all_entries, self.ledger.options)).active)
-        return [(key, label, titles) for key, (label, titles) in PARTS.items()
-                if key != "budget" or budget]
+    @staticmethod
+    def parts() -> list[tuple[str, str, tuple[str, ...]]]:
+        """(key, label, titles of its documents) of every part the page can show."""
+        return [(key, label, titles) for key, (label, titles) in PARTS.items()]
 
     def documents(self, period: statements.Period, part: str = DEFAULT_PART) -> list[tuple[str, Markup]]:
         """(title, HTML) of the statements of one part of the month, as printed."""
