@@ -67,6 +67,7 @@ class _MonthSums:
         manual = {id(txn) for txn in book.manual}
         self.months: dict[tuple[int, int], list] = {}  # (year, month) -> [sums, year-end sums,
         #                                                 government, fiscal income, fiscal spending]
+        read: dict[tuple, tuple[bool, str]] = {}  # a line's meta -> (government fund, 会政预03 row)
         for source, line in book.lines_between(dt.date.min, dt.date.max, year_end=True):
             day = source.date
             month = self.months.get((day.year, day.month))
@@ -78,12 +79,19 @@ class _MonthSums:
             month[1 if closing else 0][account] += line.number
             if closing:
                 continue
-            if account.startswith("Equity:6001"):
-                if dict(line.meta).get("fund_type") == GOVERNMENT_FUND:
+            income = account.startswith("Equity:6001")
+            if not income and not account.startswith(chart.BUDGET_SPENDING_FISCAL):
+                continue
+            found = read.get(line.meta)
+            if found is None:
+                found = read[line.meta] = (dict(line.meta).get("fund_type") == GOVERNMENT_FUND,
+                                           _fiscal_key(line))
+            if income:
+                if found[0]:
                     month[2] -= line.number
-                month[3][_fiscal_key(line)] -= line.number
-            elif account.startswith(chart.BUDGET_SPENDING_FISCAL):
-                month[4][_fiscal_key(line)] += line.number
+                month[3][found[1]] -= line.number
+            else:
+                month[4][found[1]] += line.number
 
     def covering(self, first: dt.date, last: dt.date) -> list | None:
         """The months of [first, last] when it is whole months (None: it is not)."""

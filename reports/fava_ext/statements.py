@@ -15,6 +15,9 @@ whole history, so the account and advanced filters do not apply (the page says s
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+
 from fava.ext import FavaExtensionBase
 from flask import request
 from markupsafe import Markup
@@ -25,7 +28,6 @@ from xiaozhang.model.periods import parse_month
 from xiaozhang.reports import (budget_documents, final_accounts, school_spending, statement_notes, statements,
                                statements_annual, statements_documents)
 from xiaozhang.reports.document import render_html
-from xiaozhang.reports.ledger_sums import ledger_sums
 from xiaozhang.reports.fava_ext.page import ReportPage
 
 
@@ -58,12 +60,23 @@ class Statements(ReportPage, FavaExtensionBase):
         last = SchoolBooks.of(self.ledger.all_entries).last_date
         return statements.Period(last.year, last.month) if last else None
 
-    def months(self) -> list[str]:
-        """The months with transactions, latest first (the month chooser)."""
-        def compute():  # the months of the shared month sums (reports/ledger_sums.py)
-            sums = ledger_sums(self.ledger.all_entries, statements.operating_currency(self.ledger.options))
-            return [f"{start.year}-{start.month:02d}" for start in reversed(sums.starts)]
-        return self.cached("statements-months", compute)
+    def months(self, count: int = 24) -> list[str]:
+        """The last `count` months with transactions, latest first (the month chooser)."""
+        def compute():
+            txns = SchoolBooks.of(self.ledger.all_entries).transactions
+            found: list[str] = []
+            if not txns:
+                return found
+            first, month = txns[0].date.replace(day=1), txns[-1].date.replace(day=1)
+            end = len(txns)
+            while month >= first and len(found) < count:  # backwards, one binary search a month
+                start = bisect.bisect_left(txns, month, hi=end, key=lambda t: t.date)
+                if start < end:
+                    found.append(f"{month.year}-{month.month:02d}")
+                end = start
+                month = (month - dt.timedelta(days=1)).replace(day=1)
+            return found
+        return self.cached(("statements-months", count), compute)
 
     def part(self) -> str:
         """The part asked (`?show=`), else the monthly statements."""
