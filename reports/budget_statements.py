@@ -29,6 +29,8 @@ Every "本年" sum leaves the year-end 结转 entries out (`BudgetBook.lines_bet
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +40,7 @@ from xiaozhang.model import dimensions as dim
 from xiaozhang.model.budget import FUND_SUBS, GOVERNMENT_FUND, Derived, budget_of
 from xiaozhang.model.closing import is_year_end
 from xiaozhang.model.generated import GENERATED
+from xiaozhang.reports.ledger_sums import transactions_between
 
 ZERO = Decimal(0)
 
@@ -54,10 +57,77 @@ def _year(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+class _MonthSums:
+    """The budget lines summed by calendar month, read once per budget book (every statement of
+    the page asks a few whole years or months of the same lines): per month, each budget
+    account's movement (debit positive) apart for the year-end 结转 entries, the 6001 lines of
+    government-fund grants (`_government`) and the 会政预03 rows (`_fiscal_by_row`)."""
+
+    def __init__(self, book) -> None:
+        manual = {id(txn) for txn in book.manual}
+        self.months: dict[tuple[int, int], list] = {}  # (year, month) -> [sums, year-end sums,
+        #                                                 government, fiscal income, fiscal spending]
+        read: dict[tuple, tuple[bool, str]] = {}  # a line's meta -> (government fund, 会政预03 row)
+        for source, line in book.lines_between(dt.date.min, dt.date.max, year_end=True):
+            day = source.date
+            month = self.months.get((day.year, day.month))
+            if month is None:
+                month = self.months[(day.year, day.month)] = [
+                    defaultdict(Decimal), defaultdict(Decimal), ZERO, defaultdict(Decimal), defaultdict(Decimal)]
+            account = line.account
+            closing = id(source) in manual and is_year_end(source)
+            month[1 if closing else 0][account] += line.number
+            if closing:
+                continue
+            income = account.startswith("Equity:6001")
+            if not income and not account.startswith(chart.BUDGET_SPENDING_FISCAL):
+                continue
+            found = read.get(line.meta)
+            if found is None:
+                found = read[line.meta] = (dict(line.meta).get("fund_type") == GOVERNMENT_FUND,
+                                           _fiscal_key(line))
+            if income:
+                if found[0]:
+                    month[2] -= line.number
+                month[3][found[1]] -= line.number
+            else:
+                month[4][found[1]] += line.number
+
+    def covering(self, first: dt.date, last: dt.date) -> list | None:
+        """The months of [first, last] when it is whole months (None: it is not)."""
+        if first.day != 1 or (last != dt.date.max and (last + dt.timedelta(days=1)).day != 1):
+            return None
+        lo, hi = (first.year, first.month), (last.year, last.month)
+        return [month for key, month in self.months.items() if lo <= key <= hi]
+
+
+# per budget book (the books' `budget` part, shared by the pages of one load), held weakly
+_MONTHS: dict[int, tuple[weakref.ref, _MonthSums]] = {}
+_MONTHS_LOCK = threading.Lock()
+
+
+def _months(book) -> _MonthSums:
+    key = id(book)
+    with _MONTHS_LOCK:
+        found = _MONTHS.get(key)
+        if found is not None and found[0]() is book:
+            return found[1]
+        sums = _MonthSums(book)
+        _MONTHS[key] = (weakref.ref(book, lambda _ref, key=key: _MONTHS.pop(key, None)), sums)
+        return sums
+
+
 def _sums(book, first: dt.date, last: dt.date, year_end: bool = False) -> dict[str, Decimal]:
     """{budget account: movement (debit positive)} of the lines dated in [first, last]; the
     year-end 结转 entries (`close year`) only with `year_end` (balances), never in a year's 收支."""
     sums: dict[str, Decimal] = defaultdict(Decimal)
+    months = _months(book).covering(first, last)
+    if months is not None:
+        for month in months:
+            for part in (month[0], month[1]) if year_end else (month[0],):
+                for account, number in part.items():
+                    sums[account] += number
+        return sums
     for _source, line in book.lines_between(first, last, year_end=year_end):
         sums[line.account] += line.number
     return sums
@@ -80,6 +150,23 @@ INCOME_LINES = (
     ("（七）非同级财政拨款预算收入", "Equity:6601"),
     ("（八）投资预算收益", "Equity:6602"),
 )
+# （八）其他支出: 7901 and the accounts a school sets apart for its larger items (“单位发生利息支出、
+# 捐赠支出等其他支出金额较大或业务较多的，可单独设置‘7902 利息支出’、‘7903 捐赠支出’等科目”,
+# 7901 其他支出 二); its 其中 lines (编制说明: “根据‘其他支出’科目明细账记录分析填列。单位单设‘利息支出’
+# 科目的，应当根据‘利息支出’科目的本年发生额填列”): the account set apart, or the 7901 sub-accounts
+# named so (e.g. `Equity:7901其他支出:790101利息支出`).
+OTHER_SPENDING = "Equity:79"
+OTHER_SPENDING_DETAIL = (("其中：利息支出", "Equity:7902", "利息支出"), ("捐赠支出", "Equity:7903", "捐赠支出"))
+
+
+def _other_detail(sums: dict[str, Decimal], apart: str, name: str) -> Decimal:
+    """An 其中 line of （八）其他支出: the account set apart (`apart`) and the 7901 sub-accounts
+    whose name says `name`."""
+    return sum((n for a, n in sums.items()
+                if a.startswith(apart) or (a.startswith(chart.BUDGET_OTHER_SPENDING + ":")
+                                           and name in a[len(chart.BUDGET_OTHER_SPENDING):])), ZERO)
+
+
 SPENDING_LINES = (
     ("（一）行政支出", "Equity:7101"),
     ("（二）事业支出", "Equity:7201"),
@@ -88,7 +175,7 @@ SPENDING_LINES = (
     ("（五）对附属单位补助支出", "Equity:7501"),
     ("（六）投资支出", "Equity:7601"),
     ("（七）债务还本支出", "Equity:7701"),
-    ("（八）其他支出", "Equity:7901"),
+    ("（八）其他支出", OTHER_SPENDING),
 )
 
 
@@ -104,8 +191,8 @@ def _figures(sums: dict[str, Decimal]) -> dict[str, Decimal]:
     figures["食堂净预算收入"] = canteen
     for label, prefix in SPENDING_LINES:
         figures[label] = _under(sums, prefix, exclude=chart.BUDGET_CANTEEN_SPENDING)
-    figures["其中：利息支出"] = ZERO
-    figures["捐赠支出"] = ZERO
+    for label, apart, name in OTHER_SPENDING_DETAIL:
+        figures[label] = _other_detail(sums, apart, name)
     income = sum((figures[label] for label, _ in INCOME_LINES), ZERO) + other
     spending = sum((figures[label] for label, _ in SPENDING_LINES), ZERO)
     figures["一、本年预算收入"] = income
@@ -127,6 +214,9 @@ ORDER_01 = (
 
 def _government(book, first: dt.date, last: dt.date) -> Decimal:
     """其中：政府性基金收入: the 6001 lines of government-fund grants (`fund_type`)."""
+    months = _months(book).covering(first, last)
+    if months is not None:
+        return sum((month[2] for month in months), ZERO)
     return -sum((line.number for _s, line in book.lines_between(first, last, year_end=False)
                  if line.account.startswith("Equity:6001")
                  and dict(line.meta).get("fund_type") == GOVERNMENT_FUND), ZERO)
@@ -262,6 +352,13 @@ def _fiscal_key(line) -> str:
 
 def _fiscal_by_row(book, first: dt.date, last: dt.date) -> tuple[dict, dict]:
     income, spending = defaultdict(Decimal), defaultdict(Decimal)
+    months = _months(book).covering(first, last)
+    if months is not None:
+        for month in months:
+            for sums, part in ((income, month[3]), (spending, month[4])):
+                for key, number in part.items():
+                    sums[key] += number
+        return income, spending
     for _source, line in book.lines_between(first, last, year_end=False):
         if line.account.startswith("Equity:6001"):
             income[_fiscal_key(line)] -= line.number
@@ -363,8 +460,8 @@ def reconciliation(books, year: int) -> Reconciliation:
     derived = {id(d.source.meta) for d in book.derived}  # a linked copy shares the meta
     amounts: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     surplus = ZERO
-    for txn in books.transactions:
-        if not first <= txn.date <= last or txn.meta.get(GENERATED) == "budget":
+    for txn in transactions_between(books.entries, first, last):
+        if txn.meta.get(GENERATED) == "budget":
             continue
         for posting in txn.postings:
             account = posting.account

@@ -21,7 +21,8 @@ from beancount.core import data
 from xiaozhang.chart import is_budget_account
 from xiaozhang.model import dimensions
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.reports.statements import Period, operating_currency, posting_amount
+from xiaozhang.reports.ledger_sums import transactions_between
+from xiaozhang.reports.statements import Period, canteen_accounts, operating_currency, posting_amount
 
 
 @dataclass(frozen=True)
@@ -41,19 +42,18 @@ def spending(entries: Sequence[data.Directive], options_map: dict, period: Perio
     """The paid expenditure postings from 1 January to the period's end (module docstring)."""
     currency = operating_currency(options_map)
     books = SchoolBooks.of(entries, options_map)
-    canteen = books.canteen.accounts
-    for txn in books.transactions:
-        if txn.date > period.last:
-            break
-        if txn.date < period.year_start:
-            continue
+    canteen = canteen_accounts(books)
+    economic_of: dict = {}  # account -> its economic code (dimensions.economic_code), once
+    for txn in transactions_between(entries, period.year_start, period.last):
         for posting in txn.postings:
             number = posting_amount(posting, currency)
             if number is None or number <= 0 or is_budget_account(posting.account):
                 continue
             if canteen.role(posting.account) is not None:
                 continue  # the canteen's own books: netted (食堂净预算收入, 补充规定 三)
-            economic = dimensions.economic_code(posting.account)
+            economic = economic_of.get(posting.account, economic_of)
+            if economic is economic_of:
+                economic = economic_of[posting.account] = dimensions.economic_code(posting.account)
             if economic is None:
                 continue
             source = dimensions.funding_source(txn, posting)

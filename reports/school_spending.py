@@ -12,7 +12,10 @@ Rows: the lines of 附表1 (`ROWS`), grouped by 类 (工资福利支出, 商品�
 1. named by a component of its account (a school that keeps 附表1's detail as sub-accounts, e.g.
    `…:30209物业管理费:学校安保费`, or `…:30218专用材料费:实验耗材费`), else
 2. of its 经济分类 款 code (`BY_CODE`, e.g. 30209 → 其他物业管理费, 30218 → 其他材料费), else
-3. the 类's 其他 line.
+3. the 类's 其他 line;
+and, under 医疗费补助 and 助学金, to the 其中 row (`DETAILS`: 学生医疗费 / 教职工医疗费; 助学金 / 奖学金 /
+书本费 / 伙食补贴 / 学生校外践习津贴) named by a component of its account below the line's
+(`…:30308助学金:奖学金`), shown under its line and not added into the totals.
 Columns: 合计, and for each 资金来源 (同级财政拨款, 事业收入, 非同级财政拨款, 其他资金) 小计, 基本支出,
 项目支出.
 """
@@ -62,6 +65,22 @@ ROWS: tuple[tuple[str, str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = (
         ("文物和陈列品购置", ("31021",)), ("图书购置", ()), ("无形资产购置", ("31022",)),
         ("其他资本性支出", ("31099",)))),
 )
+# The 其中 rows 附表1 lists under two lines of 三、对个人和家庭补助支出 (the school-specific detail:
+# 医疗费补助 “其中：(1)学生医疗费 (2)教职工医疗费”, 助学金 “其中：(1)助学金 (2)奖学金 (3)书本费
+# (4)伙食补贴 (5)学生校外践习津贴”), each shown right below its line, not added into the totals.
+DETAILS: dict[str, tuple[str, ...]] = {
+    "医疗费补助": ("学生医疗费", "教职工医疗费"),
+    "助学金": ("助学金", "奖学金", "书本费", "伙食补贴", "学生校外践习津贴"),
+}
+
+
+def detail_label(line: str, name: str) -> str:
+    """The printed label of an 其中 row: `其中：(1)学生医疗费`, `(2)教职工医疗费` …"""
+    number = DETAILS[line].index(name) + 1
+    return ("其中：" if number == 1 else "") + f"({number}){name}"
+
+
+DETAIL_LABELS = frozenset(detail_label(line, name) for line, names in DETAILS.items() for name in names)
 BY_CODE = {code: name for _, _, lines in ROWS for name, codes in lines for code in codes}
 LINE_NAMES = frozenset(name for _, _, lines in ROWS for name, _ in lines)
 OTHER_LINE = {cls: lines[-1][0] for cls, _, lines in ROWS}
@@ -81,22 +100,44 @@ def line_of(item: Spending) -> str:
     return BY_CODE.get(item.economic) or OTHER_LINE.get(item.economic[:3], "其他商品和服务支出")
 
 
+def detail_of(item: Spending, line: str) -> str | None:
+    """The 其中 row (`DETAILS`) of a paid posting of `line`: a component of its account below the
+    one naming the line (or carrying its economic code) that names the row, e.g.
+    `…:30308助学金:奖学金` → 奖学金, `…:30307医疗费补助:学生医疗费` → 学生医疗费; `…:30308助学金`
+    itself is in no 其中 row."""
+    names = DETAILS.get(line)
+    if names is None:
+        return None
+    components = [c.lstrip("0123456789") for c in item.posting.account.split(":")[1:]]
+    raw = item.posting.account.split(":")[1:]
+    start = next((i + 1 for i, (name, component) in enumerate(zip(components, raw))
+                  if name == line or component.startswith(item.economic)), None)
+    below = components[start:] if start is not None else [c for c in components if c != line]
+    return next((name for name in reversed(below) if name in names), None)
+
+
 @dataclass(frozen=True)
 class SchoolSpending:
     period: Period
     rows: tuple[tuple[str, tuple[Decimal, ...], bool], ...]  # (line, values by COLUMNS, is a 类 line)
     total: tuple[Decimal, ...]
+    details: frozenset[str] = frozenset()  # the 其中 rows (`DETAIL_LABELS`): parts of the line above
+
+    def is_detail(self, label: str) -> bool:
+        return label in self.details
 
 
 def build_school_spending(entries: Sequence, options_map: dict, period: Period,
                           items: list[Spending] | None = None) -> SchoolSpending:
     cells: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO] * len(COLUMNS))
     for item in items if items is not None else spending(entries, options_map, period):
-        row = cells[line_of(item)]
+        line = line_of(item)
+        detail = detail_of(item, line)
         base = 1 + 3 * SOURCES.index(item.source)
-        row[0] += item.amount
-        row[base] += item.amount
-        row[base + (2 if item.kind == dimensions.PROJECT else 1)] += item.amount
+        for row in (cells[line], cells[detail_label(line, detail)]) if detail else (cells[line],):
+            row[0] += item.amount
+            row[base] += item.amount
+            row[base + (2 if item.kind == dimensions.PROJECT else 1)] += item.amount
     rows = []
     total = [ZERO] * len(COLUMNS)
     for _cls, heading, lines in ROWS:
@@ -106,7 +147,10 @@ def build_school_spending(entries: Sequence, options_map: dict, period: Period,
             values = cells.get(name, [ZERO] * len(COLUMNS))
             group = [a + b for a, b in zip(group, values)]
             detail.append((name, tuple(values), False))
+            for part in DETAILS.get(name, ()):
+                label = detail_label(name, part)
+                detail.append((label, tuple(cells.get(label, [ZERO] * len(COLUMNS))), False))
         rows.append((heading, tuple(group), True))
         rows += detail
         total = [a + b for a, b in zip(total, group)]
-    return SchoolSpending(period, tuple(rows), tuple(total))
+    return SchoolSpending(period, tuple(rows), tuple(total), DETAIL_LABELS)

@@ -26,8 +26,9 @@ from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.reports.statements import (Period, posting_amount, operating_currency, account_sums, internal_offsets,
-                                          year_opening)
+from xiaozhang.reports.ledger_sums import transactions_between
+from xiaozhang.reports.statements import (Period, account_sums, canteen_accounts, canteen_transactions, internal_offsets,
+                                          operating_currency, posting_amount, year_opening)
 
 ZERO = Decimal(0)
 
@@ -78,13 +79,10 @@ def build_notes(entries: Sequence[data.Directive], options_map: dict, period: Pe
     # fixed assets: movements of the year by category
     moves: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])  # account -> [debits, credits]
     first = opening + dt.timedelta(days=1)
-    for txn in SchoolBooks.of(entries).transactions:
-        if txn.date > period.last:
-            break
-        if txn.date < first:
-            continue
+    roots = (chart.FIXED_ASSETS, chart.ACCUM_DEPRECIATION)
+    for txn in transactions_between(entries, first, period.last):
         for posting in txn.postings:
-            if posting.account.startswith((chart.FIXED_ASSETS, chart.ACCUM_DEPRECIATION)):
+            if posting.account.startswith(roots):
                 number = posting_amount(posting, currency)
                 if number is not None:
                     moves[posting.account][0 if number > 0 else 1] += abs(number)
@@ -120,7 +118,7 @@ def build_notes(entries: Sequence[data.Directive], options_map: dict, period: Pe
 
     # the canteen
     books = SchoolBooks.of(entries, options_map)
-    accounts = books.canteen.accounts
+    accounts = canteen_accounts(books)
     year = account_sums(entries, currency, period.year_start, period.last, flows=True)
     offsets = internal_offsets(entries, options_map, period)[1]
     for account, amount in offsets.items():
@@ -136,9 +134,8 @@ def build_notes(entries: Sequence[data.Directive], options_map: dict, period: Pe
                                    (amount,)))
     offset = sum((-n for a, n in offsets.items() if accounts.role(a) is not None), ZERO) + ZERO
     internal = 0
-    for txn in books.touching("canteen"):
-        if period.year_start <= txn.date <= period.last:
-            inside = [accounts.role(p.account) is not None for p in txn.postings]
-            if any(inside) and not all(inside):
-                internal += 1
+    for txn in canteen_transactions(entries, accounts, period.year_start, period.last):
+        inside = [accounts.role(p.account) is not None for p in txn.postings]
+        if any(inside) and not all(inside):
+            internal += 1
     return Notes(period, tuple(money), tuple(fixed), tuple(canteen), net, internal, offset)

@@ -24,15 +24,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 
 from beancount.core import data
 
-from xiaozhang.chart import is_budget_account
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.closing import is_year_end
+from xiaozhang.model.canteen import MARK as CANTEEN_MARK, CanteenAccounts
 from xiaozhang.model.periods import month_end, parse_month
 from xiaozhang.reports import statements_lines as lines
+from xiaozhang.reports.ledger_sums import ledger_sums, opens, report_cache, transactions_between
 from xiaozhang.reports.statements_lines import Line, code_of
 
 ZERO = Decimal(0)
@@ -60,7 +61,7 @@ class Period:
     def first(self) -> dt.date:
         return dt.date(self.year, self.month, 1)
 
-    @property
+    @cached_property
     def last(self) -> dt.date:
         return month_end(self.first)
 
@@ -122,20 +123,9 @@ def account_sums(entries, currency: str, first: dt.date | None, last: dt.date,
     """Each account's postings from `first` (None: the beginning) to `last`, signed as booked
     (the 预算会计 accounts left out: `chart.is_budget_account`).  `flows`: the period's income and
     expenses, without the year-end 结转 entries (`closing.is_year_end`: they empty the income and
-    expense accounts into 3301, so counted they would zero the year)."""
-    sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for txn in transactions_of(entries):
-        if txn.date > last:
-            break
-        if first is not None and txn.date < first:
-            continue
-        if flows and txn.meta and is_year_end(txn):
-            continue
-        for posting in txn.postings:
-            number = posting_amount(posting, currency)
-            if number is not None and not is_budget_account(posting.account):
-                sums[posting.account] += number
-    return dict(sums)
+    expense accounts into 3301, so counted they would zero the year).  Read from the one pass of
+    `reports/ledger_sums.py` (each account by month, built once per loaded entries list)."""
+    return ledger_sums(entries, currency).sums(first, last, flows)
 
 
 def year_opening(entries, year: int) -> dt.date:
@@ -322,7 +312,30 @@ class IncomeStatement:
 
 
 def _marked(books: SchoolBooks, key: str) -> tuple[str, ...]:
-    return tuple(books.index.marked(key))
+    """The accounts opened with `key: TRUE` (as the model's index lists them, `index.marked`;
+    read from the `open` entries here, without building the index of every transaction)."""
+    return tuple(e.account for e in opens(books.entries) if e.meta and e.meta.get(key) is True)
+
+
+def canteen_accounts(books: SchoolBooks) -> CanteenAccounts:
+    """The canteen's accounts (`xiaozhang.model.canteen.CanteenAccounts`: marked `canteen: TRUE`
+    on their `open`, with their sub-accounts), as the canteen model reads them, without building
+    the canteen model (its tally, suppliers, stocktakes) for a statement."""
+    cache = report_cache(books)
+    found = cache.get("canteen-accounts")
+    if found is None:
+        found = cache["canteen-accounts"] = CanteenAccounts(_marked(books, CANTEEN_MARK))
+    return found
+
+
+def canteen_transactions(entries, accounts: CanteenAccounts, first: dt.date,
+                         last: dt.date) -> list[data.Transaction]:
+    """The transactions dated in [first, last] with a posting on the canteen's books."""
+    if not accounts.marked:
+        return []
+    role = accounts.role
+    return [txn for txn in transactions_between(entries, first, last)
+            if any(role(p.account) is not None for p in txn.postings)]
 
 
 def _under_any(account: str, roots: tuple[str, ...]) -> bool:
@@ -353,16 +366,12 @@ def internal_offsets(entries, options_map: dict, period: Period) -> tuple[dict[s
     affected)."""
     currency = operating_currency(options_map)
     books = SchoolBooks.of(entries, options_map)
-    accounts = books.canteen.accounts
+    accounts = canteen_accounts(books)
     month: dict[str, Decimal] = defaultdict(lambda: ZERO)
     year: dict[str, Decimal] = defaultdict(lambda: ZERO)
     if not accounts.marked:
         return dict(month), dict(year)
-    for txn in books.touching("canteen"):
-        if txn.date > period.last:
-            break
-        if txn.date < period.year_start:
-            continue
+    for txn in canteen_transactions(entries, accounts, period.year_start, period.last):
         flows = [(p.account, posting_amount(p, currency)) for p in txn.postings
                  if p.account.startswith(("Income:", "Expenses:"))]
         flows = [(a, n) for a, n in flows if n is not None]
@@ -381,7 +390,7 @@ def build_income_statement(entries: Sequence[data.Directive], options_map: dict,
                            period: Period) -> IncomeStatement:
     currency = operating_currency(options_map)
     books = SchoolBooks.of(entries, options_map)
-    canteen = books.canteen.accounts
+    canteen = canteen_accounts(books)
     government = _marked(books, lines.GOVERNMENT_FUND)
     month: dict[str, Decimal] = defaultdict(lambda: ZERO)
     year: dict[str, Decimal] = defaultdict(lambda: ZERO)

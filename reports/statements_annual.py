@@ -21,8 +21,9 @@ from beancount.core import data
 
 from xiaozhang.chart import is_budget_account
 from xiaozhang.reports import statements_lines as lines
-from xiaozhang.reports.statements import (Period, Row, posting_amount, operating_currency, resolve_totals, transactions_of,
-                                          build_balance_sheet, build_income_statement, year_opening)
+from xiaozhang.reports.ledger_sums import transactions_between
+from xiaozhang.reports.statements import (Period, Row, account_sums, build_balance_sheet, build_income_statement,
+                                          operating_currency, posting_amount, resolve_totals, year_opening)
 from xiaozhang.reports.statements_lines import code_of
 
 ZERO = Decimal(0)
@@ -50,23 +51,43 @@ class NetAssetsStatement:
 
 def net_asset_movements(entries, currency: str, first: dt.date, last: dt.date) -> dict[tuple[str, str], Decimal]:
     """(row, column) → amount (increase positive) of the postings from `first` to `last`, by
-    `statements_lines.nav_row`; the opening balances (`opening`) are those before `first`."""
+    `statements_lines.nav_row`; the opening balances (`opening`) are those before `first`
+    (each account's sum from `statements.account_sums`, by its column)."""
     cells: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for txn in transactions_of(entries):
-        if txn.date > last:
-            break
-        postings = [(p, posting_amount(p, currency)) for p in txn.postings]
-        postings = [(p, n) for p, n in postings if n is not None and not is_budget_account(p.account)]
-        if txn.date < first:
-            for posting, number in postings:
-                column = lines.nav_column(posting.account)
-                if column is not None:
-                    cells[("opening", column)] -= number
-            continue
-        columns = [lines.nav_column(p.account) for p, _ in postings]
+    for account, number in account_sums(entries, currency, None, first - dt.timedelta(days=1)).items():
+        column = lines.nav_column(account)
+        if column is not None:
+            cells[("opening", column)] -= number
+    column_of: dict[str, str | None] = {}  # account -> its column, None: an asset, a liability
+    budget: dict[str, bool] = {}
+    fund_account: dict[str, bool] = {}  # account -> it is 3101 专用基金
+    row_of: dict[tuple, str] = {}  # (account, fund_credit, counter) -> its row (nav_row)
+    for txn in transactions_between(entries, first, last):
+        postings, columns = [], []
+        for p in txn.postings:
+            units = p.units
+            if units is None or units.number is None or units.currency != currency:
+                continue
+            account = p.account
+            left_out = budget.get(account)
+            if left_out is None:
+                left_out = budget[account] = is_budget_account(account)
+            if left_out:
+                continue
+            postings.append((p, units.number))
+            column = column_of.get(account, column_of)
+            if column is column_of:
+                column = column_of[account] = lines.nav_column(account)
+            columns.append(column)
         if all(c == lines.ACCUMULATED for c in columns):
             continue  # within 累计盈余: 结转 vouchers, reclassifications
-        fund = [n for p, n in postings if code_of(p.account) == lines.SPECIAL_FUND_CODE]
+        fund = []
+        for p, n in postings:
+            is_fund = fund_account.get(p.account)
+            if is_fund is None:
+                is_fund = fund_account[p.account] = code_of(p.account) == lines.SPECIAL_FUND_CODE
+            if is_fund:
+                fund.append(n)
         fund_credit = None if not fund else sum(fund, ZERO) < 0
         counter = None
         if fund_credit:
@@ -78,7 +99,10 @@ def net_asset_movements(entries, currency: str, first: dt.date, last: dt.date) -
         for (posting, number), column in zip(postings, columns):
             if column is None:
                 continue
-            row = lines.nav_row(posting.account, fund_credit, counter)
+            key = (posting.account, fund_credit, counter)
+            row = row_of.get(key)
+            if row is None:
+                row = row_of[key] = lines.nav_row(posting.account, fund_credit, counter)
             cells[(row, column)] -= number
     return dict(cells)
 
@@ -138,25 +162,40 @@ def cash_flows(entries, currency: str, first: dt.date, last: dt.date) -> tuple[d
     from `first` to `last`, and the change of the cash accounts over those days."""
     values: dict[str, Decimal] = defaultdict(lambda: ZERO)
     change = ZERO
-    for txn in transactions_of(entries):
-        if txn.date > last:
-            break
-        if txn.date < first:
-            continue
-        postings = [(p.account, posting_amount(p, currency)) for p in txn.postings
-                    if not is_budget_account(p.account)]
-        postings = [(a, n) for a, n in postings if n is not None]
-        cash = [n for a, n in postings if is_cash(a)]
+    kind_of: dict[str, int] = {}  # account -> 0: left out (budget), 1: cash, 2: 4001, 3: other
+    category_of: dict = {}
+    for txn in transactions_between(entries, first, last):
+        postings = []
+        cash = []
+        fiscal = False
+        for p in txn.postings:
+            number = posting_amount(p, currency)
+            if number is None:
+                continue
+            account = p.account
+            kind = kind_of.get(account)
+            if kind is None:
+                kind = kind_of[account] = (0 if is_budget_account(account) else 1 if is_cash(account)
+                                           else 2 if code_of(account) == lines.FISCAL_INCOME else 3)
+            if kind == 0:
+                continue
+            postings.append((account, number))
+            if kind == 1:
+                cash.append(number)
+            elif kind == 2:
+                fiscal = True
         if cash:
             change += sum(cash, ZERO)
-            counters = [(a, n) for a, n in postings if not is_cash(a)]
-        elif any(code_of(a) == lines.FISCAL_INCOME for a, _ in postings):
+            counters = [(a, n) for a, n in postings if kind_of[a] != 1]
+        elif fiscal:
             counters = postings  # 财政直接支付: received from and paid by the treasury at once
         else:
             continue
         for account, number in counters:
             flow = -number  # into the school's cash when positive
-            category = lines.cash_category(account)
+            category = category_of.get(account, category_of)
+            if category is category_of:
+                category = category_of[account] = lines.cash_category(account)
             if isinstance(category, tuple):
                 key = category[0] if flow > 0 else category[1]
             else:

@@ -141,7 +141,8 @@ def school_spending_blocks(report) -> list:
     # 13 amount columns do not fit one A4 width: 合计 and the first two sources, then the other two (续)
     for title, columns in (("", range(0, 7)), ("附表1（续）", range(7, 13))):
         blocks.append(Table(["项目", *[COLUMNS[i] for i in columns]],
-                            [[name if heading else "　" + name, *[values[i] for i in columns]]
+                            [[name if heading else ("　　" if report.is_detail(name) else "　") + name,
+                              *[values[i] for i in columns]]
                              for name, values, heading in shown],
                             title=title, total=["合计", *[report.total[i] for i in columns]],
                             widths=[22, *[12] * len(columns)]))

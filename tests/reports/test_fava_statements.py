@@ -26,19 +26,44 @@ def test_page_shows_every_statement_of_the_asked_month(example_fava, example_led
 
 
 def test_page_shows_the_budget_statements_of_the_year(example_fava, example_ledger):
-    """The budget statements (会政预01–03, 差异调节表) on the same page, with the figures of
-    reports/budget_statements.py; 附表1 once (in the 附注)."""
+    """The budget statements (会政预01–03, 差异调节表) in the page's part 预算会计报表 (`?show=budget`),
+    with the figures of reports/budget_statements.py; 附表1 once, in the part 附注."""
     from xiaozhang.model.books import SchoolBooks
     from xiaozhang.reports import budget_statements
 
-    text = text_of(get(example_fava, "?period=2026-03"))
+    text = text_of(get(example_fava, "?period=2026-03&show=budget"))
     for needle in ("预算会计报表", "预算收入支出表", "预算结转结余变动表", "财政拨款预算收入支出表", "差异情况说明",
                    "其中：食堂净预算收入"):
         assert needle in text, needle
     books = SchoolBooks.of(example_ledger.entries, example_ledger.options_map)
     spending = {l.label: l.current for l in budget_statements.income_expenditure(books, 2026)}["（二）事业支出"]
     assert f"{spending:,.2f}" in text
-    assert text.count("中小学校事业支出明细表") == 1
+    notes = text_of(get(example_fava, "?period=2026-03&show=notes"))
+    assert "一、工资福利支出" in notes and "一、工资福利支出" not in text  # 附表1: in the 附注 only
+
+
+def test_each_part_shows_its_statements_and_links_the_others(example_fava, example_ledger):
+    """The page opens on the monthly statements (资产负债表, 收入费用表) and computes only those; each
+    other part (`?show=`) is one link away, with its statement and the month kept."""
+    from xiaozhang.reports import statements_annual
+
+    entries, options = example_ledger.entries, example_ledger.options_map
+    html = get(example_fava, "?period=2026-03")
+    for key in ("net_assets", "cash_flow", "notes", "final", "budget"):
+        assert f"?period=2026-03&amp;show={key}" in html, key
+    first = text_of(html)
+    assert "资产总计" in first and "其中：食堂净收入" in first
+    assert "五、本年年末余额" not in first and "一、日常活动产生的现金流量" not in first
+    nav = statements_annual.build_net_assets(entries, options, Period(2026, 3))
+    for key, needles in (("net_assets", ("五、本年年末余额", f"{nav.row('closing').values[3]:,.2f}")),
+                         ("cash_flow", ("一、日常活动产生的现金流量",)),
+                         ("notes", ("一、货币资金", "二、固定资产", "中小学校事业支出明细表")),
+                         ("final", ("一、收入支出决算总表", "七、财政拨款“三公”经费支出情况"))):
+        text = text_of(get(example_fava, f"?period=2026-03&show={key}"))
+        for needle in needles:
+            assert needle in text, (key, needle)
+        assert "资产总计" not in text, key
+    assert "资产总计" in text_of(get(example_fava, "?period=2026-03&show=nonsense"))  # unknown: the first part
 
 
 def test_page_defaults_to_the_last_month_and_follows_the_time_filter(example_fava):
