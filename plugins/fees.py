@@ -77,9 +77,9 @@ from xiaozhang.model.fees import (COLLECTION, SERVICE, FeeBook, grade_name, kind
 __plugins__ = ("validate_fees",)
 
 _NO_META: dict = {}
-# The usual collection's metadata, read in one call, and the keys it does not have.
+# The usual collection's metadata, read in one call; it has none of `grade`, `topup`,
+# `students` (tested key by key in `_collections`).
 _USUAL = itemgetter("item", "student", "class", "invoice")
-_RARE = frozenset(("grade", "topup", "students"))
 
 
 class FeeError(NamedTuple):
@@ -135,7 +135,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
     outcomes = _Checks(book)
     short: dict[tuple, tuple] = {}  # (name, version, account, class) -> outcomes[the full key]
     in_force = outcomes.version  # (item, date) -> the key of the item's version in force
-    collection, service, usual_keys, rare = COLLECTION, SERVICE, _USUAL, _RARE
+    collection, service, usual_keys = COLLECTION, SERVICE, _USUAL
     current = date = None
     versions: dict[str, Any] = {}  # item -> the key of its version in force on `date`
     found = kinds = first = None  # the transaction's problems, its kinds -> item, (kind, item)
@@ -168,7 +168,8 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
             meta = txn.meta
             try:
                 item, student, class_name, invoice = usual_keys(meta)
-                usual = rare.isdisjoint(meta) if student else False
+                usual = (student and "grade" not in meta and "topup" not in meta
+                         and "students" not in meta)  # (key by key: a set's isdisjoint walks the dict)
             except KeyError:
                 invoice, usual = meta.get("invoice"), False
             if txn.date != date:
