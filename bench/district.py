@@ -73,16 +73,19 @@ def generate(args, root: Path) -> list:
     schools = district.plan(args.schools, args.seed, args.students, args.years)
     if args.full_size:
         schools = [replace(s, students=args.students) for s in schools]
-    if args.reuse and (root / district.MANIFEST).exists():
+    marker = root.parent / "generated-with.json"  # what the district in --work was made from
+    made_from = json.dumps([args.schools, args.seed, args.students, args.years, args.full_size])
+    if args.reuse and (root / district.MANIFEST).exists() and marker.exists() \
+            and marker.read_text() == made_from:
         written = district.read_manifest(root)
-        if [replace(s, details="") for s in written] == schools:
-            print(f"reusing {root} ({len(written)} schools)", flush=True)
-            return written
+        print(f"reusing {root} ({len(written)} schools)", flush=True)
+        return written
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         done = list(pool.map(district.generate_school, [root] * len(schools), schools, chunksize=4))
     district.write_manifest(root, done)
+    marker.write_text(made_from)
     return done
 
 

@@ -114,17 +114,21 @@ def plan(count: int, seed: int = ExampleConfig.seed, students: int = ExampleConf
 def generate_school(out: Path, school: School) -> School:
     """Write one school into `out/<school.school>`; returns it with the details of its problem.
 
-    A small school may draw no boarder, hence no 住宿费 to remit late: then the next seed of
-    the school (+ 100000) is drawn, and the manifest gives the seed used."""
-    for attempt in range(10):
-        generated = run(school.config)
+    When the school cannot be made, it is drawn again with the next seed (+ 100000) and 9
+    students fewer (the manifest gives the seed and size used): a small school may draw no
+    boarder, hence no 住宿费 to remit late; and the single-school generator asserts its own
+    books — its canteen under the surplus cap every month (`CanteenBooks.check_surplus`) —,
+    which some sizes miss whatever the seed (e.g. 350, 450 or 775 students: July 2026 over
+    8%; a bug of the canteen's generator, reported)."""
+    for _attempt in range(10):
         try:
+            generated = run(school.config)
             details = make_problem(generated.example, school.problem) if school.problem else ""
             break
-        except LookupError:
-            school = replace(school, seed=school.seed + 100000)
+        except (LookupError, AssertionError):
+            school = replace(school, seed=school.seed + 100000, students=max(60, school.students - 9))
     else:
-        raise ValueError(f"{school.school}：无法生成有意设置的问题 {school.problem}")
+        raise ValueError(f"{school.school}：无法生成（试了 10 次）")
     write(Path(out) / school.school,
           ledger_files(generated.example, generated.canteen, generated.assets))
     return replace(school, details=details)
