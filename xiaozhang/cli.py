@@ -164,11 +164,15 @@ def check(ledger: str) -> None:
 @click.option("--seed", default=None, type=int, help="随机种子（默认 2025）")
 @click.option("--working-years", is_flag=True,
               help="按工作年度生成：逐年月结、年结、new-year（DIR/2025 归档，DIR/2026 工作年度；docs/close.md）")
+@click.option("--district", default=None, type=click.IntRange(1), metavar="N",
+              help="生成一个区的 N 所学校（每校一个子目录，--students 为最大学校的人数；见 docs/district.md）")
 def example(out: str, students: int | None, years: int | None, seed: int | None,
-            working_years: bool) -> None:
+            working_years: bool, district: int | None) -> None:
     """生成示例学校账本（确定性：同样的参数得到同样的文件）。"""
     from xiaozhang import example as generator
 
+    if district:
+        return _example_district(out, district, students, years, seed)
     try:
         config = generator.ExampleConfig.make(students=students, years=years, seed=seed)
     except ValueError as error:
@@ -185,6 +189,20 @@ def example(out: str, students: int | None, years: int | None, seed: int | None,
         return
     written = generator.generate(Path(out), config)
     click.echo(f"已写入 {len(written)} 个文件到 {out}")
+
+
+def _example_district(out: str, count: int, students: int | None, years: int | None,
+                      seed: int | None) -> None:
+    from xiaozhang.example import district
+
+    try:
+        schools = district.generate(Path(out), count, **{k: v for k, v in (
+            ("seed", seed), ("students", students), ("years", years)) if v is not None})
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    problems = sum(1 for s in schools if s.problem)
+    click.echo(f"已写入 {len(schools)} 所学校到 {out}（其中 {problems} 所有意设置了问题，"
+               f"见 {out}/{district.MANIFEST}）")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,7 +62,8 @@ def run(config: ExampleConfig) -> Generated:
     for year, month in months:
         school.monthly(ex, year, month)
     canteen = CanteenBooks(ex)
-    canteen.run()
+    if config.canteen:  # a school without a canteen: its register stays empty
+        canteen.run()
     budget.opening(ex)  # after the canteen's opening: the money of all the opening entries
     for school_year in ex.school_years:
         school.yearly_projects(ex, school_year)

@@ -4,12 +4,13 @@ the registers and the roster, each written whole through `xiaozhang.io.write_ato
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 from xiaozhang import chart
 from xiaozhang.example.assets import FixedAssets
 from xiaozhang.example.canteen import CanteenBooks, canteen_policy
-from xiaozhang.example.config import END, ExampleConfig
+from xiaozhang.example.config import BANKS, END, ExampleConfig
 from xiaozhang.example.context import (
     DIRECTOR_LIMIT,
     MEETING_THRESHOLDS,
@@ -35,7 +36,7 @@ def main_file(config: ExampleConfig, years: list[int]) -> str:
         imports = (f'{config.start} custom "fava-option" "import-config" "../importers/fava_import.py"\n'
                    f'{config.start} custom "fava-option" "import-dirs" "../imports"\n')
     return f"""{HEADER}
-option "title" "{SCHOOL['name']}（示例）"
+option "title" "{config.name or SCHOOL['name']}（示例）"
 option "operating_currency" "CNY"
 option "render_commas" "TRUE"
 option "booking_method" "STRICT"
@@ -62,12 +63,28 @@ include "assets.beancount"
 def accounts_file(config: ExampleConfig) -> str:
     opened = dt.date(config.start.year - 10, 1, 1)
     out = [HEADER, "; 会计科目表（政府会计制度，科目编码+科目名称）\n\n"]
+    basic = basic_account(config)
     for definition in chart.CHART:
         out.append(f"{opened} open {definition.account} CNY\n")
         out.append(f"  description: {quote(definition.description)}\n")
         for key, value in definition.meta:
+            if definition.account == chart.BANK_BASIC:
+                value = basic.get(key, value)
             out.append(f"  {key}: {render_value(value)}\n")
     return "".join(out)
+
+
+def basic_account(config: ExampleConfig) -> dict[str, str]:
+    """The 基本户's bank and account number when not the chart's: a school of the district
+    (named, or at another bank of `BANKS`) has its own number, drawn from its seed."""
+    if config.bank == ExampleConfig.bank and not config.name:
+        return {}
+    branch, digits = BANKS[config.bank]
+    rng = random.Random(f"{config.seed}-bank")
+    number = "".join(str(rng.randrange(10)) for _ in range(digits))
+    if config.bank == "abc":  # written with the branch prefix, as 18-…
+        number = f"{number[:2]}-{number[2:]}"
+    return {"bank": branch, "bank_account": number}
 
 
 def policy_file(ex: Example) -> str:
@@ -77,7 +94,7 @@ def policy_file(ex: Example) -> str:
     s = SCHOOL
     return f"""{HEADER}
 ; 学校基本信息（按日期生效；人员变动时新增一条）
-{start} custom "school" "{s['name']}"
+{start} custom "school" "{config.name or s['name']}"
   principal: "{s['principal']}"
   director: "{s['director']}"
   accountant: "{s['accountant']}"
@@ -116,7 +133,7 @@ def policy_file(ex: Example) -> str:
 {start} custom "policy" "admin-depts" "办公室、校长室、总务处、财务室"
 
 ; 食堂：伙食结余率上限（%，每月和每学期）、大宗食材标准（定点采购、双人验收）、证照到期提醒天数
-""" + canteen_policy(start) + """
+""" + (canteen_policy(start) if config.canteen else "; （本校没有食堂）\n") + """
 ; 学期结束日（代收费在其后 settle-days 天内结清）
 """ + term_policies(ex) + """
 ; 收费项目：名称、性质、收费标准；计费单位、范围、依据、是否自愿、结算方式、科目（见 docs/disclosure.md）
