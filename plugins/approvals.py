@@ -87,10 +87,6 @@ SPLIT_THRESHOLDS = (("quote-threshold", "询价标准"), ("meeting-threshold", "
                     ("procurement-threshold", "政府采购限额"))
 
 
-def _under(account: str, roots: tuple[str, ...]) -> bool:
-    return account.startswith(roots)
-
-
 def _names(value: Any) -> set[str]:
     return {name.strip() for name in str(value or "").split(",") if name.strip()}
 
@@ -144,7 +140,7 @@ def validate_approvals(entries, options_map, config=None):
         if missing:
             report(txn, "AP01", f"付款缺少{'、'.join(missing)}（一支笔审批，收支须有审批手续）")
         if not meta.get("inspector") and any(
-                _under(a, ASSET_ROOTS) or a in needs_inspection for a in debits):
+                a.startswith(ASSET_ROOTS) or a in needs_inspection for a in debits):
             report(txn, "AP02", "物资、资产或工程缺少验收人 inspector（经手人、验收人、审核人三人签字）")
         approver = meta.get("approver")
         if approver:

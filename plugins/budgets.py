@@ -62,14 +62,6 @@ class BudgetWarning(NamedTuple):
     warning = True
 
 
-class BudgetBook(model.BudgetBook):
-    """`BudgetBook(policy).run(entries)`, the spelling reports/monthly.py still uses; the
-    budget book of a loaded ledger is `SchoolBooks.of(entries).budgets`."""
-
-    def __init__(self, policy: Policy | None = None) -> None:
-        super().__init__()
-
-
 def errors_of(book: model.BudgetBook, policy: Policy) -> list:
     """BG02 for each malformed directive, BG01 for each overrun, in the order found."""
     errors: list = []

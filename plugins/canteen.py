@@ -100,6 +100,7 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
+from xiaozhang.chart import leaf_name
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.canteen import (
     CARDS,
@@ -115,7 +116,6 @@ from xiaozhang.model.canteen import (
     CanteenBook,
     is_staff,
     kinds_of,
-    leaf_name,
 )
 from xiaozhang.model.money import percent
 from xiaozhang.model.periods import month_start

@@ -91,11 +91,11 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
+from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import FeeBook, is_refund
 from xiaozhang.model.index import CREDIT
 from xiaozhang.model.periods import LONGEST_TERM_DAYS, calendar_stops
-from xiaozhang.model.periods import term_ends  # noqa: F401  (reports/disclosure.py imports it here)
 from xiaozhang.model.treasury import (  # noqa: F401  (deadline, item_name: the names reports import)
     AGENCY, CASH_AND_BANK, OUT_OF_2103, OUT_OF_AGENCY, SPENDS, TO_INCOME, TREASURY, CashOver, Flow,
     Overdue, TreasuryBook, Unsettled, YearEndHeld, deadline, item_name)
@@ -117,6 +117,7 @@ MAX_SETTLE_DAYS = 60
 GENERIC = ("其他", "其它")  # a 2103 sub-account "其他" names no fee an income account could carry
 TREASURY_WORDS = ("财政", "国库", "金库")  # 国家金库…支库 is the treasury
 RETURN_WORDS = ("返还", "核拨")  # 财政专户核拨返还: the school's share comes back as income
+_FISCAL_INCOME = chart.code_root(chart.FISCAL_INCOME)  # 4001 财政拨款收入
 _RETURNED = re.compile("|".join(map(re.escape, RETURN_WORDS)))
 
 
@@ -126,7 +127,7 @@ def _error(entry, code: str, message: str) -> TwoLinesError:
 
 def _fee_income(account: str) -> bool:
     """An income account a fee could be credited to (not 4001 财政拨款, not a 返还)."""
-    return account.startswith("Income:") and not account.startswith("Income:4001") \
+    return account.startswith("Income:") and not account.startswith(_FISCAL_INCOME) \
         and "返还" not in account
 
 

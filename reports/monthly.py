@@ -35,7 +35,7 @@ Amounts
 
 预算执行 (`build_budget`)
     One row per budgeted account (Fava's `custom "budget"`), the line in force at the month's
-    end. Actual spending is what `plugins.budgets.BudgetBook` counts (the account and its
+    end. Actual spending is what `xiaozhang.model.budgets.BudgetBook` counts (the account and its
     sub-accounts, debits minus credits, pending included), run on the year's entries up to the
     month's end and up to the previous month's end: 本月 = the difference, 本年累计 = the first.
     The year's budget is each month's share of the line in force on its first day (yearly ÷ 12,

@@ -121,7 +121,11 @@ ONE_DEFINITION = ("month_end", "month_start", "month_index", "parse_month", "par
                   "fixed_asset_account", "depreciation_account", "food_stock_account",
                   "food_cost_account", "agency_fee_account",
                   # ... the policy and the books
-                  "POLICY_KEYS", "Policy", "SchoolBooks")
+                  "POLICY_KEYS", "Policy", "SchoolBooks",
+                  # checked again after chartclean (issue 12): copies removed from treasury, fees,
+                  # canteen, dimensions, newyear, the plugins and the reports
+                  "leaf_name", "item_name", "CASH_AND_BANK", "OWN_MONEY_ROOTS", "_fen")
+
 
 
 def _defined_value(node) -> bool:
@@ -154,9 +158,7 @@ _ACCOUNT_CODE = re.compile(r"^(Assets|Liabilities|Equity|Income|Expenses):\d")
 RETYPED_ACCOUNTS = {
     "xiaozhang.model.budget_rules": 19, "xiaozhang.reports.budget_statements": 59,
     "xiaozhang.plugins.budget_accounting": 3, "xiaozhang.reports.statement_notes": 4,
-    "xiaozhang.model.treasury": 2, "xiaozhang.model.asset_cards": 2, "xiaozhang.model.yearend": 4,
-    "xiaozhang.model.budget": 1, "xiaozhang.newyear": 2, "xiaozhang.closing_cli": 1,
-    "xiaozhang.plugins.twolines": 1,
+    "xiaozhang.model.yearend": 4, "xiaozhang.model.budget": 1,
 }
 
 

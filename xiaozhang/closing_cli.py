@@ -27,7 +27,7 @@ from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.periods import Month
 
 # The accounts whose month-end balances a closing record asserts: money, 2103, 2307.
-ASSERTED_ROOTS: tuple[str, ...] = chart.MONEY_ROOTS + (chart.TREASURY_ROOT, "Liabilities:2307")
+ASSERTED_ROOTS: tuple[str, ...] = chart.MONEY_ROOTS + (chart.TREASURY_ROOT, chart.code_root(chart.OTHER_PAYABLES))
 YEAR_END_FOLDER = yearend.YEAR_END_FOLDER
 
 

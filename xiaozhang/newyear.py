@@ -44,10 +44,11 @@ from pathlib import Path
 
 from xiaozhang import chart
 from xiaozhang.io import ARCHIVE_MARK, Loaded, archive_of, write_atomic
-from xiaozhang.model import closing, yearend, yearsummary
+from xiaozhang.model import asof, closing, yearend, yearsummary
 from xiaozhang.model.asset_cards import CARRIED_MONTHLY
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import OPENING  # the mark of an opening entry (no fee movement)
+from xiaozhang.model.money import from_fen
 from xiaozhang.model.periods import month_index
 
 OPENING_FILE = "期初.beancount"
@@ -60,8 +61,7 @@ class NewYearRefused(Exception):
     """Why the new year cannot be written (Chinese, for the accountant)."""
 
 
-def _fen(amount: int) -> Decimal:
-    return (Decimal(amount) / 100).quantize(Decimal("0.01"))
+_fen = from_fen
 
 
 def opening_text(loaded: Loaded, year: int, cards: list | None = None) -> str:
@@ -76,7 +76,7 @@ def opening_text(loaded: Loaded, year: int, cards: list | None = None) -> str:
     for (account, currency), amount in sorted(balances.items()):
         if not amount or account.startswith(("Income:", "Expenses:")):
             continue
-        if account.startswith(("Assets:1601", "Assets:1602")):
+        if account.startswith((chart.code_root(chart.FIXED_ASSETS), chart.code_root(chart.ACCUM_DEPRECIATION))):
             continue
         if chart.is_budget_account(account):
             budget_legs.append((account, amount, currency))
@@ -283,7 +283,7 @@ def closing_folder() -> str:
     return yearend.YEAR_END_FOLDER
 
 
-_PIN = re.compile(r'^\d{4}-\d{2}-\d{2}( custom "as-of")', re.M)
+_PIN = re.compile(rf'^\d{{4}}-\d{{2}}-\d{{2}}( custom "{re.escape(asof.DIRECTIVE)}")', re.M)
 
 
 def pin_archive(folder: Path, main: Path, end: dt.date) -> None:
@@ -297,7 +297,7 @@ def pin_archive(folder: Path, main: Path, end: dt.date) -> None:
             pinned = True
     if not pinned:
         text = main.read_text(encoding="utf-8")
-        write_atomic(main, text.rstrip("\n") + f'\n\n{end} custom "as-of" "归档：按年末评判"\n')
+        write_atomic(main, text.rstrip("\n") + f'\n\n{end} custom "{asof.DIRECTIVE}" "归档：按年末评判"\n')
 
 
 def make_read_only(folder: Path) -> None:

@@ -23,6 +23,7 @@ from xiaozhang.example.fees import fee_items_text
 from xiaozhang.example.people import SCHOOL, roster_file
 from xiaozhang.example.school import budgets
 from xiaozhang.io import write_atomic
+from xiaozhang.model.asof import DIRECTIVE as AS_OF
 from xiaozhang.model.budget import default_rules_text
 
 
@@ -107,7 +108,7 @@ def policy_file(ex: Example) -> str:
 ; 评判日期：各项期限（待审批超期、非税收入上缴、代收费结算、收费公示、食堂月结）按这一天判断。
 ; 示例账本记到 {END}，固定评判日期，检查结果不随时间变化；学校自己的账本不写这一行，
 ; 即按今天判断（见 docs/conventions.md）
-{END} custom "as-of" "评判日期"
+{END} custom "{AS_OF}" "评判日期"
 
 ; 审批权限（一支笔）：角色及其审批限额；不写限额表示不限（超过三重一大标准另需集体决策）
 {start} custom "policy" "approval-tier" "director" {DIRECTOR_LIMIT:.2f} CNY

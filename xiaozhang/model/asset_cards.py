@@ -115,8 +115,8 @@ SOURCES: tuple[tuple[str, str], ...] = (
     (account_code(chart.ACCUMULATED_SURPLUS), OPENING),
     (account_code(chart.PENDING_ASSET_LOSS), "盘盈"),
     (account_code(chart.FREE_TRANSFER_EQUITY), "无偿调入"),
-    ("Income:4603", "接受捐赠"),  # 4603 捐赠收入 (not in the chart's named accounts)
-    ("Assets:1613", "在建工程转入"),  # 1613 在建工程 (idem)
+    (account_code(chart.DONATION_INCOME), "接受捐赠"),
+    (account_code(chart.CONSTRUCTION_IN_PROGRESS), "在建工程转入"),
 )
 # 改扩建: an addition to an existing card (its added cost, in the year of the addition)
 ADDITION = "改扩建"

@@ -51,10 +51,10 @@ from beancount.core import convert, data
 from beancount.core.amount import Amount
 
 from xiaozhang.chart import MONEY_ROOTS
-from xiaozhang.model.periods import Term, judged_terms, month_end, month_start, next_month
+from xiaozhang.model.money import HUNDRED, ledger_currency
+from xiaozhang.model.periods import Month, Term, judged_terms, month_end, month_start, next_month
 
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
 
 # The metadata key on an `open` that puts an account (and its sub-accounts) in the canteen's books.
 MARK = "canteen"
@@ -80,11 +80,6 @@ COST_ROLES = frozenset((FOOD_COST, LABOUR_COST, COST))
 
 STAFF_WORDS = ("教职工", "教工", "职工")
 _CODE = re.compile(r"^\d+")
-
-
-def leaf_name(account: str) -> str:
-    """`米面油` for `…:0101米面油` (the last component without its code)."""
-    return _CODE.sub("", account.rsplit(":", 1)[-1])
 
 
 def _component_code(account: str) -> str:
@@ -377,7 +372,7 @@ class CanteenBook:
         self.books = books
         self.policy = books.policy
         options = books.options_map or {}
-        self.currency: str = (options.get("operating_currency") or ["CNY"])[0]
+        self.currency: str = ledger_currency(options)
         # the books' one-pass index (xiaozhang.model.index) lists the opens, the customs by
         # type and the transactions touching the canteen's accounts
         index = books.index
@@ -623,7 +618,7 @@ class CanteenBook:
             closed = self.month_over(first)
             cap = self.cap_on(last)
             cached = self._months[first] = PeriodTally(
-                f"{first.year}年{first.month}月", tally, closed, cap,
+                Month.of(first).label, tally, closed, cap,
                 closed and over_cap(tally.rate, cap, per_term=False))
         return cached
 

@@ -65,6 +65,7 @@ from typing import Any, NamedTuple
 
 from beancount.core import data
 
+from xiaozhang.model import asof
 from xiaozhang.model.generated import GENERATED, GENERATED_LINK_PREFIXES
 from xiaozhang.model.periods import Month
 
@@ -75,7 +76,7 @@ YEAR_END_KEY = "year-end"  # meta of every 结转 entry (the year): checked by t
 VERSION = "v1"
 FINGERPRINT_BYTES = 4
 # Custom directives that are the records themselves or settings, not the books.
-NOT_BOOKS = frozenset({CLOSE, REOPEN, YEAR_CLOSE, "as-of", "fava-option", "fava-extension"})
+NOT_BOOKS = frozenset({CLOSE, REOPEN, YEAR_CLOSE, asof.DIRECTIVE, "fava-option", "fava-extension"})
 _SKIPPED_TYPES = (data.Balance, data.Price, data.Document)
 # Links a generator adds to the written entries it derives from (`generated.GENERATED_LINK_PREFIXES`)
 # are left out of the digest, so the rules (before the generators) and the commands (after them)

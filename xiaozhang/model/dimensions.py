@@ -192,7 +192,7 @@ FUND_KEY = "fund"
 FISCAL_ROOTS = tuple(chart.code_root(a) for a in (chart.ZERO_BALANCE, chart.RECEIVABLE_QUOTA,
                                                   chart.FISCAL_INCOME))
 # The school's own money (货币资金 other than the quota).
-OWN_MONEY_ROOTS = tuple(r for r in chart.MONEY_ROOTS if r != chart.code_root(chart.ZERO_BALANCE))
+OWN_MONEY_ROOTS = chart.CASH_AND_BANK_ROOTS
 
 FISCAL, NON_FISCAL_PROJECT, OTHER = "财政拨款", "非财政专项", "其他资金"
 FUND_NATURES = (FISCAL, NON_FISCAL_PROJECT, OTHER)

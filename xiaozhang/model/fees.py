@@ -88,7 +88,6 @@ WHOLE_SCHOOL = "全校"
 # The roles of a fee posting.
 COLLECTION, SPENDING, REFUND = "collection", "spending", "refund"
 
-_CODE = re.compile(r"^\d+")
 _CLASS = re.compile(r"^(.+?)[（(]\s*\d+\s*[)）]\s*班$")
 _SPLIT = re.compile(r"[,，、;；\s]+")
 
@@ -121,9 +120,8 @@ def grade_name(value: str) -> str:
     return value if value.endswith("年级") else value + "年级"
 
 
-def item_name(account: str) -> str:
-    """`作业本费` for `Liabilities:2307其他应付款:230701代收费:01作业本费`."""
-    return _CODE.sub("", account.rsplit(":", 1)[-1])
+# `作业本费` for `Liabilities:2307其他应付款:230701代收费:01作业本费`.
+item_name = chart.leaf_name
 
 
 def is_refund(txn: data.Transaction, posting: data.Posting) -> bool:
@@ -219,7 +217,7 @@ class DisclosureRecord:
 
     @property
     def period(self) -> str:
-        return f"{self.year}-{self.month:02d}"
+        return Month(self.year, self.month).text
 
 
 class FeePosting(NamedTuple):
@@ -265,7 +263,7 @@ class DueDisclosure(NamedTuple):
 
     @property
     def period(self) -> str:
-        return f"{self.year}-{self.month:02d}"
+        return Month(self.year, self.month).text
 
     @property
     def late(self) -> bool:

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import re
 from bisect import bisect_right
 from decimal import Decimal
 from operator import attrgetter
@@ -65,10 +64,9 @@ from xiaozhang.model.policy import Policy
 # TREASURY (2103 应缴财政款), AGENCY (230701 代收费), CASH (1001 库存现金), see model/index.py.
 CASH = CASH_ROOT
 # Money the rules accept on the other side of a remittance or a refund (not the quota 1011).
-CASH_AND_BANK = tuple(root for root in chart.MONEY_ROOTS if root != "Assets:1011")
-SPENDING = ("Expenses:",) + ASSET_ROOTS + ("Liabilities:2302",)
+CASH_AND_BANK = chart.CASH_AND_BANK_ROOTS
+SPENDING = ("Expenses:",) + ASSET_ROOTS + (chart.code_root(chart.ACCOUNTS_PAYABLE),)
 NON_TAX_DEFAULT = ("住宿费", "学费", "保教费")
-_CODE = re.compile(r"^\d+")
 _ALWAYS = dt.date.min  # the default non-tax items are known from the first day
 _UNKNOWN = object()
 _date = attrgetter("date")
@@ -79,9 +77,8 @@ _OTHER, _TREASURY, _AGENCY, _CASH = range(4)
 SPENDS, TO_INCOME, OUT_OF_2103, OUT_OF_AGENCY = 1, 2, 4, 8
 
 
-def item_name(account: str) -> str:
-    """`住宿费` for `Liabilities:2103应缴财政款:210301住宿费` (the leaf without its code)."""
-    return _CODE.sub("", account.rsplit(":", 1)[-1])
+# `住宿费` for `Liabilities:2103应缴财政款:210301住宿费` (the leaf without its code).
+item_name = chart.leaf_name
 
 
 def deadline(policy: Policy, received: dt.date) -> dt.date:
