@@ -18,9 +18,7 @@ _INDENT = ("", "　", "　　")
 
 
 def _school(books, day: dt.date) -> str:
-    profile = books.policy.profile(day) or (books.policy.profiles[-1][1] if books.policy.profiles
-                                            else {})
-    return profile.get("name", "")
+    return books.policy.school_name(day)
 
 
 def _lines(lines, previous: bool = True) -> list[list]:

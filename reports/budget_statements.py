@@ -43,6 +43,7 @@ from xiaozhang.model.generated import GENERATED
 from xiaozhang.reports.ledger_sums import transactions_between
 
 ZERO = Decimal(0)
+_code = chart.code_root  # `Equity:6001` for `Equity:6001财政拨款预算收入`
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class _MonthSums:
             month[1 if closing else 0][account] += line.number
             if closing:
                 continue
-            income = account.startswith("Equity:6001")
+            income = account.startswith(_code(chart.BUDGET_FISCAL_INCOME))
             if not income and not account.startswith(chart.BUDGET_SPENDING_FISCAL):
                 continue
             found = read.get(line.meta)
@@ -133,30 +134,32 @@ def _sums(book, first: dt.date, last: dt.date, year_end: bool = False) -> dict[s
     return sums
 
 
-def _under(sums: dict[str, Decimal], prefix: str, exclude: str | None = None) -> Decimal:
-    return sum((n for a, n in sums.items() if (a == prefix or a.startswith(prefix + ":")
-                                               or a.startswith(prefix))
-                and not (exclude and a.startswith(exclude))), ZERO)
+def _total(sums: dict[str, Decimal], prefix: str, exclude: str | None = None) -> Decimal:
+    """The sum of the accounts starting with `prefix` (a code root: sub-accounts included), but
+    those starting with `exclude`."""
+    return sum((n for a, n in sums.items()
+                if a.startswith(prefix) and not (exclude and a.startswith(exclude))), ZERO)
 
 
 # -- 会政预01 -------------------------------------------------------------------------------------
 INCOME_LINES = (
-    ("（一）财政拨款预算收入", "Equity:6001"),
-    ("（二）事业预算收入", "Equity:6101"),
-    ("（三）上级补助预算收入", "Equity:6201"),
-    ("（四）附属单位上缴预算收入", "Equity:6301"),
-    ("（五）经营预算收入", "Equity:6401"),
-    ("（六）债务预算收入", "Equity:6501"),
-    ("（七）非同级财政拨款预算收入", "Equity:6601"),
-    ("（八）投资预算收益", "Equity:6602"),
+    ("（一）财政拨款预算收入", _code(chart.BUDGET_FISCAL_INCOME)),
+    ("（二）事业预算收入", _code(chart.BUDGET_OPERATING_INCOME)),
+    ("（三）上级补助预算收入", _code(chart.BUDGET_SUPERIOR_INCOME)),
+    ("（四）附属单位上缴预算收入", _code(chart.BUDGET_AFFILIATE_INCOME)),
+    ("（五）经营预算收入", _code(chart.BUDGET_BUSINESS_INCOME)),
+    ("（六）债务预算收入", _code(chart.BUDGET_DEBT_INCOME)),
+    ("（七）非同级财政拨款预算收入", _code(chart.BUDGET_OTHER_FISCAL_INCOME)),
+    ("（八）投资预算收益", _code(chart.BUDGET_INVESTMENT_INCOME)),
 )
 # （八）其他支出: 7901 and the accounts a school sets apart for its larger items (“单位发生利息支出、
 # 捐赠支出等其他支出金额较大或业务较多的，可单独设置‘7902 利息支出’、‘7903 捐赠支出’等科目”,
 # 7901 其他支出 二); its 其中 lines (编制说明: “根据‘其他支出’科目明细账记录分析填列。单位单设‘利息支出’
 # 科目的，应当根据‘利息支出’科目的本年发生额填列”): the account set apart, or the 7901 sub-accounts
 # named so (e.g. `Equity:7901其他支出:790101利息支出`).
-OTHER_SPENDING = "Equity:79"
-OTHER_SPENDING_DETAIL = (("其中：利息支出", "Equity:7902", "利息支出"), ("捐赠支出", "Equity:7903", "捐赠支出"))
+OTHER_SPENDING = _code(chart.BUDGET_OTHER_SPENDING)[:-2]
+OTHER_SPENDING_DETAIL = (("其中：利息支出", _code(chart.BUDGET_INTEREST_SPENDING), "利息支出"),
+                         ("捐赠支出", _code(chart.BUDGET_DONATION_SPENDING), "捐赠支出"))
 
 
 def _other_detail(sums: dict[str, Decimal], apart: str, name: str) -> Decimal:
@@ -168,29 +171,29 @@ def _other_detail(sums: dict[str, Decimal], apart: str, name: str) -> Decimal:
 
 
 SPENDING_LINES = (
-    ("（一）行政支出", "Equity:7101"),
-    ("（二）事业支出", "Equity:7201"),
-    ("（三）经营支出", "Equity:7301"),
-    ("（四）上缴上级支出", "Equity:7401"),
-    ("（五）对附属单位补助支出", "Equity:7501"),
-    ("（六）投资支出", "Equity:7601"),
-    ("（七）债务还本支出", "Equity:7701"),
+    ("（一）行政支出", _code(chart.BUDGET_ADMIN_SPENDING)),
+    ("（二）事业支出", _code(chart.BUDGET_OPERATING_SPENDING)),
+    ("（三）经营支出", _code(chart.BUDGET_BUSINESS_SPENDING)),
+    ("（四）上缴上级支出", _code(chart.BUDGET_TO_SUPERIOR_SPENDING)),
+    ("（五）对附属单位补助支出", _code(chart.BUDGET_AFFILIATE_SPENDING)),
+    ("（六）投资支出", _code(chart.BUDGET_INVESTMENT_SPENDING)),
+    ("（七）债务还本支出", _code(chart.BUDGET_DEBT_REPAYMENT)),
     ("（八）其他支出", OTHER_SPENDING),
 )
 
 
 def _figures(sums: dict[str, Decimal]) -> dict[str, Decimal]:
-    canteen = -_under(sums, chart.BUDGET_CANTEEN_INCOME) - _under(sums, chart.BUDGET_CANTEEN_SPENDING)
-    figures = {label: -_under(sums, prefix) for label, prefix in INCOME_LINES}
+    canteen = -_total(sums, chart.BUDGET_CANTEEN_INCOME) - _total(sums, chart.BUDGET_CANTEEN_SPENDING)
+    figures = {label: -_total(sums, prefix) for label, prefix in INCOME_LINES}
     figures["其中：政府性基金收入"] = ZERO  # from the lines' fund_type (`_government`)
-    other = -_under(sums, "Equity:6609", exclude=chart.BUDGET_CANTEEN_INCOME) + canteen
+    other = -_total(sums, _code(chart.BUDGET_OTHER_INCOME), exclude=chart.BUDGET_CANTEEN_INCOME) + canteen
     figures["（九）其他预算收入"] = other
-    figures["其中：利息预算收入"] = -_under(sums, chart.BUDGET_INTEREST_INCOME)
-    figures["捐赠预算收入"] = -_under(sums, chart.BUDGET_DONATION_INCOME)
-    figures["租金预算收入"] = -_under(sums, chart.BUDGET_RENT_INCOME)
+    figures["其中：利息预算收入"] = -_total(sums, chart.BUDGET_INTEREST_INCOME)
+    figures["捐赠预算收入"] = -_total(sums, chart.BUDGET_DONATION_INCOME)
+    figures["租金预算收入"] = -_total(sums, chart.BUDGET_RENT_INCOME)
     figures["食堂净预算收入"] = canteen
     for label, prefix in SPENDING_LINES:
-        figures[label] = _under(sums, prefix, exclude=chart.BUDGET_CANTEEN_SPENDING)
+        figures[label] = _total(sums, prefix, exclude=chart.BUDGET_CANTEEN_SPENDING)
     for label, apart, name in OTHER_SPENDING_DETAIL:
         figures[label] = _other_detail(sums, apart, name)
     income = sum((figures[label] for label, _ in INCOME_LINES), ZERO) + other
@@ -218,7 +221,7 @@ def _government(book, first: dt.date, last: dt.date) -> Decimal:
     if months is not None:
         return sum((month[2] for month in months), ZERO)
     return -sum((line.number for _s, line in book.lines_between(first, last, year_end=False)
-                 if line.account.startswith("Equity:6001")
+                 if line.account.startswith(_code(chart.BUDGET_FISCAL_INCOME))
                  and dict(line.meta).get("fund_type") == GOVERNMENT_FUND), ZERO)
 
 
@@ -235,14 +238,21 @@ def income_expenditure(books, year: int) -> list[Line]:
 # -- 会政预02 -------------------------------------------------------------------------------------
 def _split(sums: dict[str, Decimal]) -> tuple[Decimal, Decimal, Decimal]:
     """(财政拨款 收支差额, 非财政专项 收支差额, 其他资金 收支差额) of budget movements."""
-    fiscal = -_under(sums, "Equity:6001") - _under(sums, chart.BUDGET_SPENDING_FISCAL)
-    project = -_under(sums, chart.BUDGET_SPENDING_PROJECT)  # non-fiscal project income: none apart
-    total = -sum((n for a, n in sums.items() if a.startswith(("Equity:6", "Equity:7"))), ZERO)
+    fiscal = -_total(sums, _code(chart.BUDGET_FISCAL_INCOME)) - _total(sums, chart.BUDGET_SPENDING_FISCAL)
+    project = -_total(sums, chart.BUDGET_SPENDING_PROJECT)  # non-fiscal project income: none apart
+    total = -sum((n for a, n in sums.items() if a.startswith((chart.BUDGET_INCOME_ROOT, chart.BUDGET_SPENDING_ROOT))), ZERO)
     return fiscal, project, total - fiscal - project
 
 
 def _balances_before(book, day: dt.date) -> dict[str, Decimal]:
     return _sums(book, dt.date.min, day - dt.timedelta(days=1), year_end=True)
+
+
+# the 结转结余 groups by their two-digit code: 81 财政拨款, 82 非财政拨款, 83 专用, 84 经营, 85 其他
+_CARRIED_GROUPS = tuple(_code(account)[:-2] for account in (
+    chart.FISCAL_CARRYOVER, chart.NON_FISCAL_CARRYOVER, chart.SPECIAL_SURPLUS, chart.BUSINESS_SURPLUS,
+    chart.OTHER_SURPLUS))
+_FISCAL_GROUP = _CARRIED_GROUPS[0]
 
 
 def carryover(books, year: int) -> list[Line]:
@@ -251,25 +261,24 @@ def carryover(books, year: int) -> list[Line]:
     first, last = _year(year)
     before = _balances_before(book, first)
     fiscal_before, project_before, other_before = _split(before)
-    fiscal_open = fiscal_before - _under(before, "Equity:8101") - _under(before, "Equity:8102")
-    other_open = (project_before + other_before - _under(before, "Equity:8201")
-                  - _under(before, "Equity:8202") - _under(before, "Equity:8301")
-                  - _under(before, "Equity:8401") - _under(before, "Equity:8501"))
+    fiscal_open = fiscal_before - _total(before, _code(chart.FISCAL_CARRYOVER)) - _total(before, _code(chart.FISCAL_SURPLUS))
+    other_open = (project_before + other_before - _total(before, _code(chart.NON_FISCAL_CARRYOVER))
+                  - _total(before, _code(chart.NON_FISCAL_SURPLUS)) - _total(before, _code(chart.SPECIAL_SURPLUS))
+                  - _total(before, _code(chart.BUSINESS_SURPLUS)) - _total(before, _code(chart.OTHER_SURPLUS)))
     movements = _sums(book, first, last)
     fiscal, project, other = _split(movements)
     # 结转结余 written during the year by hand: the opening of a school that starts mid-year
     # (衔接规定 三) is 年初; the 年初余额调整 sub-accounts are 年初余额调整
     adjust_fiscal = adjust_other = ZERO
     for account, number in movements.items():
-        if not account.startswith(("Equity:81", "Equity:82", "Equity:83", "Equity:84",
-                                   "Equity:85")):
+        if not account.startswith(_CARRIED_GROUPS):
             continue
         if account.endswith("年初余额调整"):
-            if account.startswith("Equity:81"):
+            if account.startswith(_FISCAL_GROUP):
                 adjust_fiscal -= number
             else:
                 adjust_other -= number
-        elif account.startswith("Equity:81"):
+        elif account.startswith(_FISCAL_GROUP):
             fiscal_open -= number
         else:
             other_open -= number
@@ -279,8 +288,8 @@ def carryover(books, year: int) -> list[Line]:
     if any(is_year_end(txn) and txn.date == last for txn in book.manual):
         # the year is carried forward (`close year`): 年末 as the ledger's 8xxx balances say
         after = _sums(book, dt.date.min, last, year_end=True)
-        closing = [-_under(after, account) for account in YEAR_END_ACCOUNTS]
-        closing[3] -= _under(after, "Equity:8501") + _under(after, "Equity:8701")  # 0 after 结转
+        closing = [-_total(after, account) for account in YEAR_END_ACCOUNTS]
+        closing[3] -= _total(after, _code(chart.OTHER_SURPLUS)) + _total(after, _code(chart.SURPLUS_DISTRIBUTION))  # 0 after 结转
         end = sum(closing, ZERO)
     return [
         Line("一、年初预算结转结余", fiscal_open + other_open),
@@ -312,7 +321,9 @@ def carryover(books, year: int) -> list[Line]:
 
 
 # 年末 lines of 会政预02 once the year is carried forward: 8101, 8102, 8201, 8202, 8301, 8401
-YEAR_END_ACCOUNTS = ("Equity:8101", "Equity:8102", "Equity:8201", "Equity:8202", "Equity:8301", "Equity:8401")
+YEAR_END_ACCOUNTS = tuple(_code(account) for account in (
+    chart.FISCAL_CARRYOVER, chart.FISCAL_SURPLUS, chart.NON_FISCAL_CARRYOVER, chart.NON_FISCAL_SURPLUS,
+    chart.SPECIAL_SURPLUS, chart.BUSINESS_SURPLUS))
 
 
 def carryover_columns(books, year: int, last: dt.date) -> tuple[Decimal, Decimal] | None:
@@ -360,7 +371,7 @@ def _fiscal_by_row(book, first: dt.date, last: dt.date) -> tuple[dict, dict]:
                     sums[key] += number
         return income, spending
     for _source, line in book.lines_between(first, last, year_end=False):
-        if line.account.startswith("Equity:6001"):
+        if line.account.startswith(_code(chart.BUDGET_FISCAL_INCOME)):
             income[_fiscal_key(line)] -= line.number
         elif line.account.startswith(chart.BUDGET_SPENDING_FISCAL):
             spending[_fiscal_key(line)] += line.number
@@ -403,17 +414,17 @@ RECONCILIATION_ITEMS = (
     (LESS_EXPENSE, "（3）确认的资产处置费用（处置资产价值）"),
     (LESS_EXPENSE, "（4）应付款项、预付账款确认的费用"),
 )
-_CAPITAL = ("Assets:1601", "Assets:1611", "Assets:1613", "Assets:1701")
-_STOCK = ("Assets:1302",)
-_BORROWING = ("Liabilities:2001", "Liabilities:2501")
+_CAPITAL = (_code(chart.FIXED_ASSETS), _code(chart.ENGINEERING_MATERIALS), _code(chart.CONSTRUCTION_IN_PROGRESS), _code(chart.INTANGIBLE_ASSETS))
+_STOCK = (_code(chart.INVENTORY),)
+_BORROWING = (_code(chart.SHORT_TERM_BORROWING), _code(chart.LONG_TERM_BORROWING))
 
 
 def _budget_only_item(account: str, image: str) -> tuple[str, str] | None:
     """The 附注 line of a posting whose budget image is not an income or expense of its own."""
-    if image.startswith("Equity:6"):
+    if image.startswith(chart.BUDGET_INCOME_ROOT):
         item = 7 if account.startswith(_BORROWING) else 6
         return RECONCILIATION_ITEMS[item]
-    if image.startswith("Equity:7"):
+    if image.startswith(chart.BUDGET_SPENDING_ROOT):
         if account.startswith(_CAPITAL):
             return RECONCILIATION_ITEMS[4]
         if account.startswith(_STOCK):
@@ -434,7 +445,7 @@ def _financial_only_item(txn, posting) -> tuple[str, str]:
         return RECONCILIATION_ITEMS[0]
     if any(a.startswith(_STOCK) for a in credits):
         return RECONCILIATION_ITEMS[8]
-    if any(a.startswith(("Assets:1602", "Assets:1702")) for a in credits):
+    if any(a.startswith((_code(chart.ACCUM_DEPRECIATION), _code(chart.ACCUM_AMORTISATION))) for a in credits):
         return RECONCILIATION_ITEMS[9]
     if posting.account.startswith(chart.code_root(chart.ASSET_DISPOSAL_EXPENSE)):
         return RECONCILIATION_ITEMS[10]
@@ -475,7 +486,7 @@ def reconciliation(books, year: int) -> Reconciliation:
                 item = _budget_only_item(account, image)
                 if item is not None:  # budget income is a credit, budget spending a debit
                     number = posting.units.number
-                    amounts[item] += -number if image.startswith("Equity:6") else number
+                    amounts[item] += -number if image.startswith(chart.BUDGET_INCOME_ROOT) else number
             continue
         if any(p.account.startswith(chart.BUDGET_ROOTS) for p in txn.postings):
             continue  # hand-written: both sides as written (其他事项差异 if they differ)

@@ -71,6 +71,8 @@ from xiaozhang.reports.render import money
 from xiaozhang.io import write_atomic
 from xiaozhang.model.money import format_ratio
 
+DASH = "——"  # a cell the form leaves empty (statements, the district's workbook)
+
 
 class DocumentError(Exception):
     """A document cannot be written (missing font, bad output path); the message is for the user."""

@@ -51,8 +51,9 @@ class Notes:
     offset: Decimal = ZERO  # the canteen's net income from internal business, left out (抵销)
 
 
-_MONEY_NOTE = (("库存现金", "Assets:1001"), ("银行存款", "Assets:1002"), ("零余额账户用款额度", "Assets:1011"),
-               ("其他货币资金", "Assets:1021"))
+# chart.MONEY_ROOTS in the chart's order: 1001, 1002, 1011, 1021
+_MONEY_NOTE = tuple(zip(("库存现金", "银行存款", "零余额账户用款额度", "其他货币资金"), chart.MONEY_ROOTS,
+                        strict=True))
 
 
 def _balance(balances: dict[str, Decimal], root: str, *, trust: bool | None = False) -> Decimal:

@@ -29,8 +29,10 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from xiaozhang import chart
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.canteen import MARK as CANTEEN_MARK, CanteenAccounts
+from xiaozhang.model.money import ledger_currency
 from xiaozhang.model.periods import month_end, parse_month
 from xiaozhang.reports import statements_lines as lines
 from xiaozhang.reports.ledger_sums import ledger_sums, opens, report_cache, transactions_between
@@ -102,8 +104,7 @@ class Row:
         return ZERO if found is None else found
 
 
-def operating_currency(options_map: dict) -> str:
-    return (options_map.get("operating_currency") or ["CNY"])[0]
+operating_currency = ledger_currency  # the name the statements modules import
 
 
 def transactions_of(entries) -> list[data.Transaction]:
@@ -152,7 +153,7 @@ def resolve_totals(table: Sequence[Line], values: dict[str, Decimal]) -> dict[st
 # -- 资产负债表 --------------------------------------------------------------------------------------
 _ASSET_BY_CODE = {c: line.key for line in lines.ASSET_LINES for c in line.codes}
 _LIABILITY_BY_CODE = {c: line.key for line in lines.LIABILITY_LINES for c in line.codes}
-_TRUST_MONEY = ("1001", "1002")
+_TRUST_MONEY = (code_of(chart.CASH), code_of(chart.BANK))  # 1001, 1002
 
 
 def balance_line(account: str, this_year: bool) -> tuple[str, int] | None:
@@ -446,4 +447,5 @@ def build_income_statement(entries: Sequence[data.Directive], options_map: dict,
 
 
 def school_name(entries, day: dt.date) -> str:
-    return (SchoolBooks.of(entries).policy.profile(day) or {}).get("name", "")
+    """The school's name on `day` (`Policy.school_name`: before the first profile, the first's)."""
+    return SchoolBooks.of(entries).policy.school_name(day)

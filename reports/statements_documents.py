@@ -11,12 +11,13 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from xiaozhang.reports.document import Document, Table, Text
+from xiaozhang.model.money import format_money
+from xiaozhang.model.periods import date_label
+from xiaozhang.reports.document import DASH, Document, Table, Text
 from xiaozhang.reports.statement_notes import Notes
 from xiaozhang.reports.statements import BalanceSheet, IncomeStatement, Period, Row
 from xiaozhang.reports.statements_annual import CashFlowStatement, NetAssetsStatement
 
-DASH = "——"
 SIGNATURES = ("单位负责人", "会计主管", "制表")
 
 
@@ -31,7 +32,7 @@ def _info(school: str, day: str) -> list[tuple[str, str]]:
 
 
 def _closing(school: str, issued: dt.date) -> list[str]:
-    return [school, f"{issued.year}年{issued.month}月{issued.day}日"]
+    return [school, date_label(issued)]
 
 
 def _label(row: Row) -> str:
@@ -59,7 +60,7 @@ def balance_sheet_document(sheet: BalanceSheet, school: str, issued: dt.date) ->
         notes.append(Text("以下科目不属于本表任何项目，已列入其他流动资产或其他流动负债：" + "、".join(sheet.unlisted), "note"))
     return Document(
         title="资产负债表", subtitle=f"会政财01表　{school}", sheet="资产负债表",
-        info=_info(school, f"{sheet.period.last.year}年{sheet.period.last.month}月{sheet.period.last.day}日"),
+        info=_info(school, date_label(sheet.period.last)),
         blocks=[Table(["资产", "期末余额", "年初余额", "负债和净资产", "期末余额", "年初余额"], rows,
                       widths=[30, 15, 15, 26, 15, 15]), *notes],
         signatures=SIGNATURES, closing=_closing(school, issued), landscape=True,
@@ -108,16 +109,16 @@ def notes_document(notes: Notes, school: str, issued: dt.date, school_spending=N
                      Table(["项目", "期末余额", "年初余额"], [[r.label, *r.values] for r in money],
                            total=[total.label, *total.values])]
     for row in trust:
-        blocks.append(Text(f"{row.label}：期末 {row.values[0]:,.2f} 元，年初 {row.values[1]:,.2f} 元。"))
+        blocks.append(Text(f"{row.label}：期末 {format_money(row.values[0])} 元，年初 {format_money(row.values[1])} 元。"))
     blocks += [Text("二、固定资产", "h"),
                Table(["项目", "年初余额", "本期增加额", "本期减少额", "期末余额"],
                      [[r.label if r.heading else "　" + r.label, *r.values] for r in notes.fixed_assets])]
     blocks.append(Text("三、食堂财务信息纳入学校财务报表的说明", "h"))
     blocks.append(Text(
         f"学校食堂实行独立核算（账簿中标记为食堂的科目）。按《中小学校执行〈政府会计制度〉的补充规定》三，食堂本年收入和费用相抵后的"
-        f"净额 {notes.canteen_net:,.2f} 元并入收入费用表“其他收入”，单独列示于“其中：食堂净收入”；食堂的资产、负债已并入资产负债表"
+        f"净额 {format_money(notes.canteen_net)} 元并入收入费用表“其他收入”，单独列示于“其中：食堂净收入”；食堂的资产、负债已并入资产负债表"
         f"相应项目。本年食堂与学校之间的内部业务 {notes.internal} 笔"
-        + (f"（学校对食堂的补助、学校在食堂就餐等），其中食堂一方的收支净额 {notes.offset:,.2f} 元与学校一方的费用（收入）"
+        + (f"（学校对食堂的补助、学校在食堂就餐等），其中食堂一方的收支净额 {format_money(notes.offset)} 元与学校一方的费用（收入）"
            "相互抵销，不列入收入费用表；内部资金往来在资产负债表中相互抵销。" if notes.internal else "，无需抵销。")))
     if notes.canteen:
         blocks.append(Table(["食堂收入、费用科目", "本年数"], [[r.label, *r.values] for r in notes.canteen],
@@ -191,7 +192,7 @@ def final_accounts_document(built: dict, school: str, issued: dt.date) -> Docume
                            + ([["年初结转结余", summary.carryover[0], "年末结转结余", summary.carryover[1]]]
                               if summary.carryover is not None else []),
                            total=["本年收入合计", summary.income_total, "本年支出合计", summary.spending_total]),
-                     Text(f"本年收支差额 {summary.income_total - summary.spending_total:,.2f} 元。收入取自收入费用表本年累计数"
+                     Text(f"本年收支差额 {format_money(summary.income_total - summary.spending_total)} 元。收入取自收入费用表本年累计数"
                           "（财务会计口径，食堂净收入在其他收入中）；支出为已支付的支出（收付实现制）。"
                           + ("年初、年末结转结余取自预算会计（预算结转结余变动表的年初数和年末数；年结后按结转分录后的"
                              "结转结余科目余额）。" if summary.carryover is not None
@@ -214,7 +215,7 @@ def final_accounts_document(built: dict, school: str, issued: dt.date) -> Docume
                      total=["合计", sangong.total]),
                Text("支出按收付实现制：已支付的费用、应付职工薪酬、固定资产和库存物品（计提在支付时计入）；资金来源按支付的账户"
                     "（零余额账户、财政直接支付为同级财政拨款，学校自有资金为事业收入，或按 fund 元数据）。“三公”经费只计财政拨款"
-                    f"安排的支出；其他资金支付的同类支出 {sangong.other_funds:,.2f} 元不计入。", "note")]
+                    f"安排的支出；其他资金支付的同类支出 {format_money(sangong.other_funds)} 元不计入。", "note")]
     return Document(title="决算表与“三公”经费", subtitle=school, sheet="决算",
                     info=_info(school, f"{period.year}年（截至 {period.last}）"), blocks=blocks,
                     signatures=SIGNATURES, closing=_closing(school, issued), landscape=True,

@@ -133,6 +133,12 @@ def test_the_school_is_named_one_way():
     assert policy.school_name(dt.date(2025, 1, 31)) == "青禾市明德区实验小学"
     assert school_name(books, dt.date(2025, 1, 31)) == "青禾市明德区实验小学"  # was ""
     assert policy.school_name(dt.date(2026, 9, 1)) == "青禾市明德区实验学校"
+    # the financial statements printed no name before the first profile either, and the budget
+    # documents printed the latest profile's (实验学校) there
+    from xiaozhang.reports import budget_documents, statements
+
+    assert statements.school_name(entries, dt.date(2025, 1, 31)) == "青禾市明德区实验小学"  # was ""
+    assert budget_documents._school(books, dt.date(2024, 12, 31)) == "青禾市明德区实验小学"
 
 
 def test_a_fee_standard_is_printed_as_money_is():

@@ -124,7 +124,7 @@ ONE_DEFINITION = ("month_end", "month_start", "month_index", "parse_month", "par
                   "POLICY_KEYS", "Policy", "SchoolBooks",
                   # checked again after chartclean (issue 12): copies removed from treasury, fees,
                   # canteen, dimensions, newyear, the plugins and the reports
-                  "leaf_name", "item_name", "CASH_AND_BANK", "OWN_MONEY_ROOTS", "_fen")
+                  "leaf_name", "item_name", "CASH_AND_BANK", "OWN_MONEY_ROOTS", "_fen", "DASH")
 
 
 
@@ -156,9 +156,9 @@ _ACCOUNT_CODE = re.compile(r"^(Assets|Liabilities|Equity|Income|Expenses):\d")
 # to other areas (the budget and period-close code) and must use `xiaozhang.chart`'s names;
 # the counts may only fall.  Every other module retypes none.
 RETYPED_ACCOUNTS = {
-    "xiaozhang.model.budget_rules": 19, "xiaozhang.reports.budget_statements": 59,
-    "xiaozhang.plugins.budget_accounting": 3, "xiaozhang.reports.statement_notes": 4,
-    "xiaozhang.model.yearend": 4, "xiaozhang.model.budget": 1,
+    "xiaozhang.model.budget_rules": 19,
+    "xiaozhang.plugins.budget_accounting": 3,
+    "xiaozhang.model.budget": 1,
 }
 
 

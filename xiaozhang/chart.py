@@ -331,6 +331,33 @@ SURPLUS_DISTRIBUTION = "Equity:8701非财政拨款结余分配"
 BUDGET_INCOME_ROOT, BUDGET_SPENDING_ROOT, BUDGET_BALANCE_ROOT = BUDGET_ROOTS
 # -- end of one definition
 
+# == the other budget accounts of the 制度 (owner: chartclean, issue 12): named here so that the
+# budget statements and the year-end carry refer to them; not opened in the bundled chart (a
+# primary school has no 经营 or 债务 business), so not in `_budget_chart`
+BUDGET_SUPERIOR_INCOME = "Equity:6201上级补助预算收入"
+BUDGET_AFFILIATE_INCOME = "Equity:6301附属单位上缴预算收入"
+BUDGET_BUSINESS_INCOME = "Equity:6401经营预算收入"
+BUDGET_DEBT_INCOME = "Equity:6501债务预算收入"
+BUDGET_OTHER_FISCAL_INCOME = "Equity:6601非同级财政拨款预算收入"
+BUDGET_INVESTMENT_INCOME = "Equity:6602投资预算收益"
+BUDGET_ADMIN_SPENDING = "Equity:7101行政支出"
+BUDGET_BUSINESS_SPENDING = "Equity:7301经营支出"
+BUDGET_TO_SUPERIOR_SPENDING = "Equity:7401上缴上级支出"
+BUDGET_AFFILIATE_SPENDING = "Equity:7501对附属单位补助支出"
+BUDGET_INVESTMENT_SPENDING = "Equity:7601投资支出"
+BUDGET_DEBT_REPAYMENT = "Equity:7701债务还本支出"
+# accounts a school may set apart from 7901 其他支出 (7901 其他支出 二)
+BUDGET_INTEREST_SPENDING = "Equity:7902利息支出"
+BUDGET_DONATION_SPENDING = "Equity:7903捐赠支出"
+# financial accounts the budget reconciliation (会政预 附注) recognises by their code
+INVENTORY = "Assets:1302库存物品"
+ENGINEERING_MATERIALS = "Assets:1611工程物资"
+INTANGIBLE_ASSETS = "Assets:1701无形资产"
+ACCUM_AMORTISATION = "Assets:1702无形资产累计摊销"
+SHORT_TERM_BORROWING = "Liabilities:2001短期借款"
+LONG_TERM_BORROWING = "Liabilities:2501长期借款"
+# == end of the other budget accounts
+
 
 def is_budget_account(account: str) -> bool:
     """A 预算会计 account (6xxx / 7xxx / 8xxx under `Equity:`)."""
@@ -418,7 +445,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a("Assets:1218其他应收款", "其他应收款：职工借款等"),
         a(FEES_IN_TRANSIT, "缴费待到账：已开票据、银行尚未到账的学生缴费（导入票据时借记，银行入账时贷记）"),
         a(TRANSFERS_IN_TRANSIT, "资金划转在途：学校本单位账户之间的划转，转出和转入两边的流水各记一次，两边都导入后为零"),
-        a("Assets:1302库存物品", "库存物品：低值易耗品、材料"),
+        a(INVENTORY, "库存物品：低值易耗品、材料"),
         a(FOOD_STOCK, "食堂食材库存：入库、出库（领料）、月末盘存", _CANTEEN),
     ]
     chart += [a(food_stock_account(n), f"食堂食材库存——{n}") for _, n in FOOD_CATEGORIES]
@@ -430,10 +457,10 @@ def _build_chart() -> tuple[AccountDef, ...]:
     chart += [a(depreciation_account(n), f"累计折旧——{n}")
               for _, n in ASSET_CATEGORIES if n not in ("文物和陈列品", "图书档案")]
     chart += [
-        a("Assets:1611工程物资", "工程物资"),
+        a(ENGINEERING_MATERIALS, "工程物资"),
         a(CONSTRUCTION_IN_PROGRESS, "在建工程"),
-        a("Assets:1701无形资产", "无形资产"),
-        a("Assets:1702无形资产累计摊销", "无形资产累计摊销"),
+        a(INTANGIBLE_ASSETS, "无形资产"),
+        a(ACCUM_AMORTISATION, "无形资产累计摊销"),
         a("Assets:1891受托代理资产", "受托代理资产"),
         a(PENDING_ASSET_LOSS, "待处理财产损溢：盘盈盘亏、报损待批"),
         a("Liabilities:2101应交增值税", "应交增值税"),

@@ -13,11 +13,10 @@ from pathlib import Path
 
 from xiaozhang.model.money import yuan
 from xiaozhang.model.periods import Month
-from xiaozhang.reports.document import Document, Table, Text, write_xlsx
+from xiaozhang.reports.document import DASH, Document, Table, Text, write_xlsx
 from xiaozhang.reports.district import query
 from xiaozhang.reports.district.forms import FORMS
 
-DASH = "——"  # a cell the form leaves empty
 
 
 def money_cell(value) -> Decimal | None:

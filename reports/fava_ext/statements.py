@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.budget import budget_of
-from xiaozhang.model.periods import parse_month
+from xiaozhang.model.periods import Month, parse_month
 from xiaozhang.reports import (budget_documents, final_accounts, school_spending, statement_notes, statements,
                                statements_annual, statements_documents)
 from xiaozhang.reports.document import render_html
@@ -72,7 +72,7 @@ class Statements(ReportPage, FavaExtensionBase):
             while month >= first and len(found) < count:  # backwards, one binary search a month
                 start = bisect.bisect_left(txns, month, hi=end, key=lambda t: t.date)
                 if start < end:
-                    found.append(f"{month.year}-{month.month:02d}")
+                    found.append(Month.of(month).text)
                 end = start
                 month = (month - dt.timedelta(days=1)).replace(day=1)
             return found

@@ -32,10 +32,10 @@ from xiaozhang.example.assets import FixedAssets
 from xiaozhang.example.canteen import CanteenBooks
 from xiaozhang.example.config import END, ExampleConfig
 from xiaozhang.example.context import Example
-from xiaozhang.example.dates import months_between
 from xiaozhang.example.entries import display_width
 from xiaozhang.example.fees import FeeBooks
 from xiaozhang.example.files import accounts_file, ledger_files, write
+from xiaozhang.model.periods import months_between
 
 __all__ = ("ExampleConfig", "Generated", "accounts_file", "display_width", "generate", "run")
 

@@ -18,16 +18,14 @@ from xiaozhang.example.context import Example
 from xiaozhang.example.dates import (
     is_holiday,
     month_days,
-    months_between,
     school_days,
     school_year_of,
-    school_year_on,
     weekday_on_or_after,
 )
 from xiaozhang.example.entries import HEADER, Txn, merge, quote
 from xiaozhang.example.people import ACCOUNTANT, DIRECTOR, KEEPER, PRINCIPAL, TEACHERS
 from xiaozhang.model.money import CENT, yuan
-from xiaozhang.model.periods import Term
+from xiaozhang.model.periods import SchoolYear, Term, months_between
 
 MEAL_PRICE = Decimal("6.50")  # 午餐 元/餐
 STAFF_MEAL_PRICE = Decimal("8.00")  # 教职工午餐 元/餐, at cost (no subsidy)
@@ -199,7 +197,7 @@ class CanteenBooks:
                 self.register.append(self.record(supplier, dt.date(school_year, 8, 20), school_year))
             for issued, _number, _expiry in supplier.food_licences[1:]:
                 if first <= issued <= last:
-                    year = school_year_on(issued)
+                    year = SchoolYear.of(issued).year
                     self.register.append(self.record(supplier, issued, year, renewal=True))
         self.register.sort(key=lambda record: record[0])
 
@@ -378,7 +376,7 @@ class CanteenBooks:
                     amount += price * quantity
             if amount <= 0:
                 continue
-            contract = supplier.contract(school_year_on(day))[0]
+            contract = supplier.contract(SchoolYear.of(day).year)[0]
             self.stock[category] += amount
             self.delivered.setdefault((day.year, day.month), {}).setdefault(supplier, []).append(amount)
             self.book(Txn(day, "*", supplier.name, f"食堂{category}入库：{'、'.join(lines)}", [
@@ -459,7 +457,7 @@ class CanteenBooks:
         previous = (day.replace(day=1) - dt.timedelta(days=1))
         for supplier, amounts in self.delivered.pop((previous.year, previous.month), {}).items():
             total = sum(amounts, Decimal(0))
-            year = school_year_on(previous)
+            year = SchoolYear.of(previous).year
             contract = supplier.contract(year)[0]
             meta = self.ex.approvals(day, total, handler=DIRECTOR, rng=self.rng)
             meta += [("supplier", supplier.name), ("procurement", "公开招标"), ("contract", contract),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xiaozhang.model.periods import Term, calendar_name, next_month, term_id
+from xiaozhang.model.periods import SchoolYear, Term, calendar_name, next_month, term_id
 
 # (month, day) of the earliest start and end of each term, autumn then spring
 AUTUMN_START, AUTUMN_END = (9, 1), (1, 16)
@@ -49,16 +49,6 @@ def month_days(year: int, month: int) -> list[dt.date]:
     return [first + dt.timedelta(days=n) for n in range((next_month(first) - first).days)]
 
 
-def months_between(first: dt.date, last: dt.date) -> list[tuple[int, int]]:
-    """(year, month) of every month from the month of `first` to the month of `last`."""
-    months = []
-    day = first
-    while day <= last:
-        months.append((day.year, day.month))
-        day = next_month(day)
-    return months
-
-
 def teaching_term(start: dt.date, end: dt.date) -> Term:
     """The term taught from `start` to `end`, with the model's id and calendar name."""
     ident = term_id(end)
@@ -79,12 +69,6 @@ def is_autumn(term: Term) -> bool:
     return term.start.month >= AUTUMN_START[0]
 
 
-def school_year_on(day: dt.date) -> int:
-    """The year the school year of `day` begins: 2025 from September 2025 to August 2026
-    (contracts and tenders run from one summer to the next)."""
-    return day.year if day.month >= AUTUMN_START[0] else day.year - 1
-
-
 def school_year_of(term: Term) -> int:
     """The year its school year begins (2025 for both terms of 2025-2026)."""
-    return school_year_on(term.start)
+    return SchoolYear.of(term.start).year

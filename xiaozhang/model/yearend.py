@@ -99,7 +99,7 @@ def _subs(parent: str, codes: tuple[str, ...]) -> tuple[str, ...]:
 
 _FISCAL_CARRY = f"{chart.FISCAL_CARRYOVER}:810106本年收支结转"
 _NON_FISCAL_CARRY = f"{chart.NON_FISCAL_CARRYOVER}:820104本年收支结转"
-_BUSINESS = ("Equity:6401", "Equity:7301")  # 经营预算收入, 经营支出 (code roots)
+_BUSINESS = (chart.code_root(chart.BUDGET_BUSINESS_INCOME), chart.code_root(chart.BUDGET_BUSINESS_SPENDING))
 BUDGET_RULES: tuple[Rule, ...] = (
     Rule(BUDGET, "年末结转：财政拨款预算收入、财政拨款支出转入财政拨款结转",
          (chart.BUDGET_FISCAL_INCOME, chart.BUDGET_SPENDING_FISCAL), _FISCAL_CARRY, "8101 财政拨款结转 三（三）1"),
@@ -108,7 +108,7 @@ BUDGET_RULES: tuple[Rule, ...] = (
     Rule(BUDGET, "年末结转：经营预算收入、经营支出转入经营结余", _BUSINESS, chart.BUSINESS_SURPLUS,
          "8401 经营结余 三（一）"),
     Rule(BUDGET, "年末结转：其他预算收入、支出（含食堂净预算收入）转入其他结余",
-         ("Equity:6", "Equity:7"), chart.OTHER_SURPLUS, "8501 其他结余 二（一）；中小学校补充规定 三"),
+         (chart.BUDGET_INCOME_ROOT, chart.BUDGET_SPENDING_ROOT), chart.OTHER_SURPLUS, "8501 其他结余 二（一）；中小学校补充规定 三"),
     Rule(BUDGET, "年末结转：财政拨款结转各明细转入累计结转",
          _subs(chart.FISCAL_CARRYOVER, ("810101", "810102", "810103", "810104", "810105", "810106")),
          f"{chart.FISCAL_CARRYOVER}:810107累计结转", "8101 财政拨款结转 三（三）2"),
@@ -307,11 +307,7 @@ def carry(entries: list, year: int, canteen: tuple[str, ...], rules=RULES) -> li
 def _selected(rule: Rule, account: str, canteen: tuple[str, ...]) -> bool:
     if rule.canteen == "any":
         return True
-    return _under(account, canteen) == (rule.canteen == "only")
-
-
-def _under(account: str, roots: tuple[str, ...]) -> bool:
-    return any(account == root or account.startswith(root + ":") for root in roots)
+    return chart.under(account, canteen) == (rule.canteen == "only")
 
 
 def render(carries: list[Carry], year: int) -> str:
