@@ -339,10 +339,6 @@ def canteen_transactions(entries, accounts: CanteenAccounts, first: dt.date,
             if any(role(p.account) is not None for p in txn.postings)]
 
 
-def _under_any(account: str, roots: tuple[str, ...]) -> bool:
-    return any(account == r or account.startswith(r + ":") for r in roots)
-
-
 def income_line(account: str, canteen, government: tuple[str, ...]) -> tuple[str, bool]:
     """(line code, government fund) of an income or expense account on the 收入费用表: its
     first-level code, or CANTEEN_CODE for the canteen's own income and expenses (`canteen`:
@@ -351,7 +347,7 @@ def income_line(account: str, canteen, government: tuple[str, ...]) -> tuple[str
     if canteen.role(account) is not None:
         return CANTEEN_CODE, False
     code = code_of(account)
-    return code or account.split(":", 2)[1], code == lines.FISCAL_INCOME and _under_any(account, government)
+    return code or account.split(":", 2)[1], code == lines.FISCAL_INCOME and chart.under(account, government)
 
 
 def internal_offsets(entries, options_map: dict, period: Period) -> tuple[dict[str, Decimal], dict[str, Decimal]]:

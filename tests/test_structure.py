@@ -124,7 +124,8 @@ ONE_DEFINITION = ("month_end", "month_start", "month_index", "parse_month", "par
                   "POLICY_KEYS", "Policy", "SchoolBooks",
                   # checked again after chartclean (issue 12): copies removed from treasury, fees,
                   # canteen, dimensions, newyear, the plugins and the reports
-                  "leaf_name", "item_name", "CASH_AND_BANK", "OWN_MONEY_ROOTS", "_fen", "DASH")
+                  "leaf_name", "item_name", "CASH_AND_BANK", "OWN_MONEY_ROOTS", "_fen", "DASH",
+                  "months_between", "HUNDRED", "operating_currency", "_under", "_under_any")
 
 
 

@@ -222,6 +222,12 @@ def test_bg02_a_line_that_could_never_be_reached():
     _entries, found, _ = loader.load_string(HEADER + option + misspelt + negative + currency)
     assert "没有开设" in found[0].message and "不能为负数" in found[1].message
     assert "RMB 不是账本的记账币种 CNY" in found[2].message
+    # without `operating_currency` the books are kept in CNY (`money.ledger_currency`, docs/
+    # conventions.md §10): an RMB line was not checked there and never applied
+    errors, at = run(currency, spend("2025-03-01", "150.00", account=REPAIR))
+    assert errors == [("BG02", at[0], STOP)]
+    _entries, found, _ = loader.load_string(HEADER + currency)
+    assert "RMB 不是账本的记账币种 CNY" in found[0].message
     # a parent account that is only opened through its sub-accounts, and a zero line, are fine
     errors, at = run(option, budget("2025-01-01", "Expenses:5001业务活动费用", "yearly", "100000.00"),
                      budget("2025-01-01", TRAVEL, "yearly", "0.00"))

@@ -35,6 +35,7 @@ from beancount.core import account as account_lib, data
 from beancount.core.amount import Amount
 
 from xiaozhang.model.index import EntryIndex, directives_first
+from xiaozhang.model.money import ledger_currency
 
 # The frequencies of Fava's budget directive and their Chinese names.
 PERIODS = {"daily": "日", "weekly": "周", "monthly": "月", "quarterly": "季", "yearly": "年"}
@@ -132,13 +133,12 @@ class BudgetBook:
     _covering: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _since: dict[str, list[dt.date]] = field(default_factory=dict)  # the lines' dates
 
-    currency: str | None = None  # the books' operating currency (None: not checked)
+    currency: str | None = None  # the books' currency (`money.ledger_currency`; None: not checked)
 
     @classmethod
     def build(cls, books) -> "BudgetBook":
         """The part `SchoolBooks.budgets`."""
-        currencies = (books.options_map or {}).get("operating_currency") or [None]
-        return cls(currency=currencies[0]).run(books.entries, books.index)
+        return cls(currency=ledger_currency(books.options_map)).run(books.entries, books.index)
 
     def run(self, entries: list, index: EntryIndex | None = None) -> "BudgetBook":
         index = index or EntryIndex(entries)
