@@ -39,7 +39,6 @@ import re
 import shutil
 import stat
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 from xiaozhang import chart
