@@ -63,13 +63,15 @@ def load(path: str | os.PathLike) -> Loaded:
     Python's cycle collector is paused during the load (`xiaozhang.model.collector`): the
     loader builds a million small acyclic objects, and every full collection walks all of
     them again — about 40% of Beancount's own load time on the bench ledger
-    (docs/performance.md).  Our rules run inside that pause too."""
+    (docs/performance.md).  Our rules run inside that pause too.  The loaded objects stay
+    frozen afterwards (`freezing_collector`): later collections, and the one at the end of
+    the process, do not walk them again (a fifth of `xiaozhang check` on a working year)."""
     from beancount import loader
 
-    from xiaozhang.model.collector import paused_collector
+    from xiaozhang.model.collector import freezing_collector
 
     # Beancount's `_load` takes absolute file names only (as `load_file` makes them).
-    with paused_collector():
+    with freezing_collector():
         entries, problems, options_map = loader._load(  # noqa: SLF001  (Beancount's uncached load)
             [(os.path.abspath(path), True)], None, None, None)
     return Loaded(str(path), entries, problems, options_map)

@@ -165,3 +165,30 @@ def test_a_generator_that_only_adds_generated_entries_carries_the_twin():
     SchoolBooks.carry(written, other, options)
     assert "twin" not in SchoolBooks.of(other, options).__dict__
     assert SchoolBooks.of(other, options).twin is None
+
+
+def test_a_load_leaves_no_reference_cycles():
+    """The one plugin line leaves the loaded objects frozen (`freezing_collector`), where the
+    cycle collector never looks: a reload frees the earlier load only if nothing of it is in
+    a reference cycle.  A whole load of the bundled school, its books let go: no garbage cycle
+    holds an entry or a model object (only reference counting is needed to free it)."""
+    import gc
+
+    gc.unfreeze()
+    gc.collect()  # a clean slate: earlier tests' garbage
+    entries, _errors, _options = loader._load(  # noqa: SLF001  (uncached, as Fava loads)
+        [(str(ROOT / "ledger" / "main.beancount"), True)], None, None, None)
+    assert gc.get_freeze_count() > len(entries)  # the rules left the load frozen
+    assert any(isinstance(e, data.Transaction) and "__xiaozhang__" in e.meta for e in entries)
+    del entries, _errors, _options
+    books_module.forget()
+    gc.unfreeze()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        gc.collect()
+        kept = [type(o).__module__ + "." + type(o).__qualname__ for o in gc.garbage
+                if type(o).__module__.startswith(("xiaozhang", "plugins", "beancount"))]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert kept == []

@@ -39,21 +39,24 @@ def paused_collector():
 
 
 
+
 @contextlib.contextmanager
 def freezing_collector():
-    """The one plugin line in Beancount's own process (`bean-check`, Fava): as
-    `paused_collector`, but on exit everything that exists — the loaded ledger and the school
-    model — stays frozen (`gc.freeze()`): the full collections of Beancount's steps after the
-    plugins (and of Fava's pages afterwards) no longer walk the two million objects of the load
-    again, which cost about one full collection's time, 1.4 s on the bench ledger
+    """A whole load (`xiaozhang.io.load`) or the one plugin line in Beancount's own process
+    (`bean-check`, Fava): as `paused_collector`, but on exit everything that exists — the
+    loaded ledger and the school model — stays frozen (`gc.freeze()`): the full collections
+    of Beancount's steps after the plugins, of Fava afterwards, of the next load's parser and
+    the one when the process ends no longer walk the two million objects of the load again
     (docs/performance.md).
 
-    Frozen objects are still freed when nobody refers to them any more (reference counting);
-    only a reference cycle among them would never be collected.  The school model has none
-    once its books are let go (`SchoolBooks.release`, when the memo drops them), and
-    Beancount's entries have none, so a reload (Fava) frees the earlier load as before:
-    measured in docs/performance.md (resident memory over repeated loads in one process).
-    Inside another pause (`xiaozhang check` pauses the whole load) nothing more is done."""
+    Frozen objects are still freed when nobody refers to them any more (reference counting),
+    but a reference cycle among them would never be collected.  Beancount's entries have no
+    cycles, and neither has the school model once the memo lets its books go
+    (`SchoolBooks.release` drops the parts, which refer back to their books; no part refers to
+    itself — tests/model/test_books.py checks it on a whole load): so an earlier load is freed
+    when Fava drops it and the memo lets its books go, and the memory does not grow from load
+    to load (measured in docs/performance.md).  Inside another pause (`xiaozhang check` pauses
+    the whole load) nothing more is done."""
     if not gc.isenabled():
         yield
         return
