@@ -89,9 +89,10 @@ def _run(name, function, entries, options_map, config=None):
 def run_school_rules(entries, options_map, config=None):
     """Every rule of 校账 over one school model, then the generated entries.
 
-    The cycle collector is paused while the rules run (`xiaozhang.model.collector`): they
-    allocate many small, short-lived objects and make no cycles worth collecting; pausing
-    saves a quarter of the rules' time on the bench ledger (docs/performance.md)."""
+    The cycle collector is paused while the rules run and the load is left frozen afterwards
+    (`xiaozhang.model.collector.freezing_collector`): the rules allocate many small objects
+    and make no cycles; Beancount's steps after the plugins and the process's end then do not
+    walk the loaded ledger again (docs/performance.md)."""
     with freezing_collector():
         return _run_all(entries, options_map, config)
 
