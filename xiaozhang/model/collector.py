@@ -8,6 +8,11 @@ and by the model parts that read many entries (`xiaozhang.model.assets.build`), 
 listed alone keeps the gain, and by our commands' load (`xiaozhang.io.load`) around the whole
 of Beancount's load: Beancount's parser and booking make no cycles either, and the collector's
 full collections are about 40% of its load time on the bench ledger (docs/performance.md).
+
+The one plugin line and our commands' load use `freezing_collector`: after them the loaded
+objects stay frozen, so no later collection (Beancount's steps after the plugins, Fava, the
+process's end) walks them again; that is safe because neither Beancount's entries nor the
+school model have reference cycles (tests/model/test_books.py).
 """
 
 from __future__ import annotations
