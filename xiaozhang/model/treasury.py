@@ -44,10 +44,9 @@ Events (`walk()`, in the order they happen; `events` is the same as a list)
 
 from __future__ import annotations
 
-import functools
-
 import collections
 import datetime as dt
+import functools
 import re
 from bisect import bisect_right
 from decimal import Decimal
