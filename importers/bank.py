@@ -44,6 +44,7 @@ from pathlib import Path
 from beancount.core import data
 
 from xiaozhang.chart import FEES_IN_TRANSIT, SUSPENSE, TRANSFERS_IN_TRANSIT
+from xiaozhang.model.periods import ONE_DAY
 
 from .base import (FileResult, LedgerIndex, RowError, XiaozhangImporter, account_number, check_date,
                    check_row, date_range, note_sheet_without_header, typical_length)
@@ -53,7 +54,6 @@ from .tabular import (FORMULA, PLACEHOLDER, SUFFIXES, FileProblem, Header, Sheet
                       normalize_name, parse_amount, parse_date, read_sheets, statement_period)
 
 CURRENCY = "CNY"
-ONE_DAY = dt.timedelta(days=1)
 
 # Field → header names (normalised, see tabular.normalize_name), in order of preference.
 FIELDS: dict[str, tuple[str, ...]] = {

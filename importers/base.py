@@ -28,7 +28,7 @@ from beancount.core import data
 from .tabular import (FORMULA, SUFFIXES, FileProblem, ValueProblem, find_header, normalize_name, parse_date,
                       read_sheets)
 from xiaozhang.chart import (AGENCY_ROOT, BANK, BANK_BASIC, BANK_COLLECTION, MONEY_ROOTS,
-                             PAYABLE_TO_TREASURY, SUSPENSE, TREASURY_ROOT)
+                             SUSPENSE, TREASURY_ROOT)
 
 DUPLICATE = "__duplicate__"  # beangulp's and Fava's marker for a duplicate entry
 INTERNAL_ERROR = "导入器内部错误"  # an exception that escaped parsing (the fuzz counts it as a traceback)
@@ -162,7 +162,8 @@ class Batch:
 
 
 def is_non_tax(fee_account: str) -> bool:
-    return fee_account.startswith(PAYABLE_TO_TREASURY)
+    """A fee of 2103 应缴财政款 (by its code, as the rules recognise it: `chart.TREASURY_ROOT`)."""
+    return fee_account.startswith(TREASURY_ROOT)
 
 
 def deposit_account(fee_account: str) -> str:
@@ -470,6 +471,25 @@ class TableImporter(XiaozhangImporter):
 
     def missing_message(self, missing: list[str]) -> str:
         return f"缺少“{'”“'.join(missing)}”列；请导出包含该列的明细"
+
+    def each_row(self, filepath: str, body, col: dict, width: int, index: "LedgerIndex",
+                 result: "FileResult", read, hint: str = "请核对该行"):
+        """(row number, date, `read(number, cells, date)`) of each data row: blank and total rows
+        are counted as skipped; a row that cannot be read (ValueProblem, from the cells or from
+        `read`) is counted, listed as a RowError ending in `hint`, and left out."""
+        for number, cells in body:
+            try:
+                date = self.read_cells(number, cells, col, width, "date", index)
+                if date is None:
+                    result.skipped += 1  # blank and total rows
+                    continue
+                value = read(number, cells, date)
+            except ValueProblem as problem:
+                result.rows += 1
+                result.failed += 1
+                result.errors.append(RowError(filepath, number, f"{problem}；{hint}"))
+                continue
+            yield number, date, value
 
     def read_cells(self, number: int, cells: list[str], col: dict, width: int, date_field: str,
                    index: "LedgerIndex"):

@@ -21,7 +21,9 @@ from beangulp import extract as bg_extract
 from beangulp import identify as bg_identify
 from beangulp import utils as bg_utils
 
-from xiaozhang.io import DEFAULT_LEDGER, append_atomic
+from xiaozhang.chart import BANK_BASIC
+from xiaozhang.commands import optional_ledger_option
+from xiaozhang.io import append_atomic
 
 from .base import DUPLICATE, FileResult, LedgerIndex, RowError, closing_balance_problem, mark_duplicates
 from .config import ledger_importers
@@ -59,11 +61,9 @@ def _rows_in(entry) -> int:
 
 def _setup(ledger: str | None, account: str | None, rules_path: str | None):
     """Index of the ledger (then dropped: only bank_ref/invoice/balances stay), rules, importers."""
-    if ledger is None and Path(DEFAULT_LEDGER).is_file():
-        ledger = DEFAULT_LEDGER
     index = LedgerIndex.from_ledger(ledger) if ledger else LedgerIndex()
     if account and not account.startswith(("Assets:", "Liabilities:")):
-        raise click.UsageError(f"--account 应为完整科目名，如 Assets:1002银行存款:100201基本户，而不是“{account}”")
+        raise click.UsageError(f"--account 应为完整科目名，如 {BANK_BASIC}，而不是“{account}”")
     if account and index.accounts and account not in index.accounts:
         raise click.UsageError(f"--account 科目“{account}”没有在账本中开立")
     try:
@@ -231,8 +231,7 @@ def render(output) -> str:
 safe_append = append_atomic  # the one safe write (xiaozhang.io); kept under its old name
 
 
-LEDGER_OPTION = click.option("--ledger", type=click.Path(exists=True, dir_okay=False),
-                             help="账本（用于按 bank_account 识别账户、按 bank_ref/票据号去重）；默认 ledger/main.beancount")
+LEDGER_OPTION = optional_ledger_option("用于按 bank_account 识别账户、按 bank_ref/票据号去重")
 ACCOUNT_OPTION = click.option("--account", help="强制导入到该科目（不按文件中的账号识别）")
 RULES_OPTION = click.option("--rules", type=click.Path(exists=True, dir_okay=False),
                             help="归类规则文件（默认：账本目录下的 import-rules.toml，否则内置规则）")

@@ -106,18 +106,8 @@ class MealCardImporter(TableImporter):
 
     def read_records(self, filepath: str, body, col, width, days: dict, index: LedgerIndex,
                      result: FileResult) -> None:
-        for number, cells in body:
-            try:
-                date = self.read_cells(number, cells, col, width, "date", index)
-                if date is None:
-                    result.skipped += 1  # blank and total rows
-                    continue
-                kind, amount, card = self.record(cells, col)
-            except ValueProblem as problem:
-                result.rows += 1
-                result.failed += 1
-                result.errors.append(RowError(filepath, number, f"{problem}；请核对该行"))
-                continue
+        for number, date, (kind, amount, card) in self.each_row(
+                filepath, body, col, width, index, result, lambda _n, cells, _d: self.record(cells, col)):
             result.rows += 1
             days.setdefault((date, kind), []).append((filepath, number, abs(amount), card))
 

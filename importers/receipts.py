@@ -33,7 +33,8 @@ from decimal import Decimal
 from beancount.core import data
 
 from xiaozhang.chart import (ACCOMMODATION_FEE, AGENCY_FEE_ITEMS, AGENCY_FEES, BANK_BASIC,
-                             BANK_COLLECTION, FEES_IN_TRANSIT, PAYABLE_TO_TREASURY, agency_fee_account)
+                             BANK_COLLECTION, FEES_IN_TRANSIT, PAYABLE_TO_TREASURY, agency_fee_account,
+                             leaf_name)
 
 from .base import FileResult, LedgerIndex, RowError, TableImporter, deposit_account, is_non_tax  # noqa: F401
 
@@ -70,7 +71,7 @@ def fee_items(accounts=()) -> dict[str, str]:
     items = dict(ITEMS)
     for account in accounts:
         if account.startswith(_ITEM_PARENTS):
-            name = account.rsplit(":", 1)[-1].lstrip("0123456789")
+            name = leaf_name(account)
             if name:
                 items[name] = account
     return items
@@ -106,18 +107,11 @@ class ReceiptImporter(TableImporter):
 
     def read_receipts(self, filepath: str, body, col, width, items, index: LedgerIndex,
                       result: FileResult) -> None:
-        for number, cells in body:
-            try:
-                date = self.read_cells(number, cells, col, width, "date", index)
-                if date is None:
-                    result.skipped += 1  # blank and total rows
-                    continue
-                entry = self.receipt(filepath, number, cells, col, date, items, result)
-            except ValueProblem as problem:
-                result.rows += 1
-                result.failed += 1
-                result.errors.append(RowError(filepath, number, f"{problem}；请核对该票据"))
-                continue
+        def read(number, cells, date):
+            return self.receipt(filepath, number, cells, col, date, items, result)
+
+        for _number, _date, entry in self.each_row(filepath, body, col, width, index, result, read,
+                                                   "请核对该票据"):
             if entry is None:
                 continue
             result.rows += 1

@@ -22,6 +22,10 @@ from html.parser import HTMLParser
 from decimal import Decimal
 from pathlib import Path
 
+from xiaozhang.io import TextDecodeError, decode
+from xiaozhang.model.money import CENT
+from xiaozhang.model.periods import Month
+
 MAX_HEADER_SCAN = 40  # title and account lines above the header stay well below this
 # Bounded work: a statement is at most this big (a year of a busy account is a few MB) ...
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -41,29 +45,6 @@ class FileProblem(Exception):
 
 
 Row = tuple[int, list[str]]
-
-
-def decode(raw: bytes) -> str:
-    """BOM → strict UTF-8 → GB18030 (a superset of GBK), as Chinese exports require."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise FileProblem(f"文件以 UTF-8 BOM 开头，但第 {error.start} 字节不是有效的 UTF-8") from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise FileProblem("文件以 UTF-16 BOM 开头，但内容不是有效的 UTF-16") from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise FileProblem("无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）；"
-                          "请用 Excel 另存为“CSV UTF-8”或 xlsx 后重试") from None
 
 
 _BREAKS = re.compile(r"\s*[\r\n]+\s*")
@@ -279,7 +260,10 @@ def _read_html(text: str) -> list[Sheet]:
 
 
 def _read_text(raw: bytes) -> list[Sheet]:
-    text = decode(raw)
+    try:
+        text = decode(raw)  # the one reading of an exported file (xiaozhang.io)
+    except TextDecodeError as error:
+        raise FileProblem(str(error)) from None
     if "\x00" in text:
         raise FileProblem("文件含有空字符（NUL），不是文本表格；如是 Excel 文件请另存为 xlsx")
     if _looks_like_html(text):
@@ -462,7 +446,6 @@ def find_header(rows: list[Row], must: tuple[tuple[str, ...], ...],
 # -- values ------------------------------------------------------------------------------
 
 PLACEHOLDER = re.compile(r"^[-—–_*\s]*$")
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e12")  # 一万亿: more is a damaged cell, not a school's payment
 # A well-formed amount: optional sign and currency (`¥`, `CNY`, `RMB`, `人民币`) before or after
 # it, digits with thousands separators in groups of three, a decimal point; accounting
@@ -524,8 +507,8 @@ def statement_period(texts) -> tuple[dt.date, dt.date] | None:
             except ValueError:
                 continue
             # a card statement of a month lists the month before it (billing day mid-month)
-            days += [(first - dt.timedelta(days=1)).replace(day=1),
-                     (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)]
+            month = Month.of(first)
+            days += [month.shift(-1).first, month.last]
     return (min(days), max(days)) if days else None
 
 

@@ -62,7 +62,7 @@ from beancount.core.amount import Amount
 
 from xiaozhang import chart
 from xiaozhang.model import uses
-from xiaozhang.model.assets import AssetError, AssetRegister, Card, straight_line
+from xiaozhang.model.assets import AssetError, AssetRegister, Card
 from xiaozhang.model.books import GENERATED, SchoolBooks
 from xiaozhang.model.collector import paused_collector
 from xiaozhang.model.money import from_fen
@@ -147,8 +147,7 @@ def build_entries(register: AssetRegister, currency: str, per_asset: bool = Fals
                 groups.setdefault((card.category, run[-1]), []).append(run)
             continue
         first, stop = card.first, card.stop
-        monthly, count, remainder = straight_line(card.cost - card.prior,
-                                                  card.life * 12 - card.prior_months)
+        monthly, count, remainder = card.first_line
         end = first + count - (0 if remainder else 1)
         if stop is not None and stop < end:
             end = stop

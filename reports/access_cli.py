@@ -3,16 +3,41 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
 
-from xiaozhang.commands import ledger_option
+from xiaozhang.commands import ledger_option, optional_ledger_option
+from xiaozhang.io import DEFAULT_LEDGER
 
 
 @click.group("users")
 def users_group() -> None:
     """用户与角色：增加用户、设置口令（xiaozhang serve 据此登录）。"""
+
+
+def users_options(command):
+    """`--users FILE` (the users file itself; it may not exist yet, e.g. a district's
+    `全区账本/users.toml`) or `--ledger` (the `users.toml` beside the main ledger file), given
+    to the command as one parameter `path`."""
+
+    def with_path(*args, users: str | None = None, ledger: str | None = None, **kwargs):
+        from xiaozhang.reports.serving.users import users_file
+
+        if users is not None:
+            path = Path(users)
+        elif ledger is not None:
+            path = users_file(ledger)
+        else:
+            raise click.UsageError(f"找不到账本 {DEFAULT_LEDGER}：请用 --ledger 写明账本，"
+                                   "或用 --users 写明用户文件（如 全区账本/users.toml）")
+        return command(*args, path=path, **kwargs)
+
+    with_path = functools.wraps(command)(with_path)
+    with_path = optional_ledger_option("用户文件是其目录下的 users.toml")(with_path)
+    return click.option("--users", "users", default=None, type=click.Path(dir_okay=False),
+                        help="用户文件本身（可以还不存在，如 全区账本/users.toml；写了就不看 --ledger）")(with_path)
 
 
 def _ask_password(password: str | None) -> str:
@@ -27,12 +52,11 @@ def _ask_password(password: str | None) -> str:
 @click.option("--name", default="", help="姓名（页面和修改历史中显示），如 王会计")
 @click.option("--class", "class_name", default="", help="班主任的班级，如 三(2)班")
 @click.option("--password", default=None, help="口令（不写则提示输入；写在命令行会留在命令历史里）")
-@ledger_option
-def add(login: str, role: str, name: str, class_name: str, password: str | None, ledger: str) -> None:
-    """增加一个用户（口令只存加盐散列）。"""
-    from xiaozhang.reports.serving.users import UsersError, add_user, users_file
+@users_options
+def add(login: str, role: str, name: str, class_name: str, password: str | None, path: Path) -> None:
+    """增加一个用户（口令只存加盐散列；用户文件不存在时新建）。"""
+    from xiaozhang.reports.serving.users import UsersError, add_user
 
-    path = users_file(ledger)
     try:
         user = add_user(path, login, role, _ask_password(password), name=name, class_name=class_name)
     except UsersError as error:
@@ -44,25 +68,24 @@ def add(login: str, role: str, name: str, class_name: str, password: str | None,
 @users_group.command("passwd")
 @click.argument("login")
 @click.option("--password", default=None, help="新口令（不写则提示输入）")
-@ledger_option
-def passwd(login: str, password: str | None, ledger: str) -> None:
+@users_options
+def passwd(login: str, password: str | None, path: Path) -> None:
     """设置（重设）一个用户的口令；已登录的会话随之失效。"""
-    from xiaozhang.reports.serving.users import UsersError, set_password, users_file
+    from xiaozhang.reports.serving.users import UsersError, set_password
 
     try:
-        user = set_password(users_file(ledger), login, _ask_password(password))
+        user = set_password(path, login, _ask_password(password))
     except UsersError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"已设置用户 {user.login} 的口令")
 
 
 @users_group.command("list")
-@ledger_option
-def list_users(ledger: str) -> None:
+@users_options
+def list_users(path: Path) -> None:
     """列出用户和角色（不显示口令）。"""
-    from xiaozhang.reports.serving.users import UsersError, read_users, users_file
+    from xiaozhang.reports.serving.users import UsersError, read_users
 
-    path = users_file(ledger)
     try:
         users = read_users(path)
     except UsersError as error:

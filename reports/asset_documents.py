@@ -6,19 +6,16 @@ school model); `xiaozhang.reports.document` writes them as HTML, A4 PDF, xlsx an
 
 from __future__ import annotations
 
-import datetime as dt
 
 from markupsafe import Markup
 
 from xiaozhang.model.asset_cards import OPENING
+from xiaozhang.model.money import format_money
+from xiaozhang.model.periods import date_label
 from xiaozhang.reports.asset_years import ChangeRow, ChangesTable, DepreciationTable
 from xiaozhang.reports.assets import ZERO, Register
 from xiaozhang.reports.document import Document, Table, Text
 from xiaozhang.reports.render import EXPENSES_COLOUR, INCOME_COLOUR, Series, bar_chart_svg
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def register_document(register: Register, ledger: str = ""):
@@ -59,7 +56,7 @@ def register_document(register: Register, ledger: str = ""):
     info = [("截至", register.day.isoformat()), ("范围", register.scope)]
     title = "资产卡片清单" + (f"（{register.location}）" if one_place else "")
     return Document(title=title, subtitle=register.school, info=info, blocks=blocks,
-                    signatures=signatures, closing=[register.school, _day(register.day)],
+                    signatures=signatures, closing=[register.school, date_label(register.day)],
                     landscape=True, sheet="资产卡片清单")
 
 
@@ -80,8 +77,8 @@ def depreciation_document(table: DepreciationTable, ledger: str = ""):
                           sum((d.net for d in table.lines), ZERO)])
     agree = "一致" if table.total == table.ledger_total else "不一致，请财务室核对"
     blocks = [summary, detail,
-              Text(f"本期计提合计 {table.total:,.2f} 元；账上记录的固定资产折旧费"
-                   f"同期合计 {table.ledger_total:,.2f} 元，{agree}。", "note"),
+              Text(f"本期计提合计 {format_money(table.total)} 元；账上记录的固定资产折旧费"
+                   f"同期合计 {format_money(table.ledger_total)} 元，{agree}。", "note"),
               Text(table.reconciliation.sentence(), "note"),
               Text("折旧方法：年限平均法，按月计提，不留残值；月折旧额 =（原值－已提折旧）÷ 剩余月数，"
                    "四舍五入到分，最后一个月计提余额。文物和陈列品、图书档案、动植物、土地不计提折旧。",
@@ -90,7 +87,7 @@ def depreciation_document(table: DepreciationTable, ledger: str = ""):
     info = [("期间", period)]
     return Document(title="固定资产折旧计提表", subtitle=table.school, info=info, blocks=blocks,
                     signatures=["制表（会计）", "审核（总务主任）"],
-                    closing=[table.school, _day(table.period_end)], landscape=True,
+                    closing=[table.school, date_label(table.period_end)], landscape=True,
                     sheet="折旧计提表")
 
 
@@ -124,18 +121,18 @@ def changes_document(table: ChangesTable, ledger: str = ""):
         blocks.append(Text(f"本期没有发生：{'、'.join(omitted)}。", "note"))
     balanced = all(r.balanced for r in table.rows)
     if table.opened:
-        blocks.append(Text(f"本年为建账年度：{_day(table.opened)}建账，建账时录入的资产原值和已提折旧列为"
+        blocks.append(Text(f"本年为建账年度：{date_label(table.opened)}建账，建账时录入的资产原值和已提折旧列为"
                            "期初数（不作本年增加），本表自建账日起编制；以后各年以上年末数为年初数。", "note"))
     blocks.append(Text(f"各类别：{opening}原值＋本年增加－本年减少＝年末原值；{opening}累计折旧＋本年计提＋带入－处置转出"
                        f"＝年末累计折旧（{'已逐行核对' if balanced else '有不平的行，请检查'}）。", "note"))
     blocks.append(Text(f"{opening}：" + table.opening.sentence().removeprefix("与总账核对"), "note"))
     blocks.append(Text("年末：" + table.closing.sentence().removeprefix("与总账核对"), "note"))
-    period = (f"{_day(table.opened or table.start)}{'（建账）' if table.opened else ''}至{_day(table.end)}"
+    period = (f"{date_label(table.opened or table.start)}{'（建账）' if table.opened else ''}至{date_label(table.end)}"
               + ("" if table.complete else "（本年尚未结束）"))
     info = [("期间", period)]
     return Document(title="固定资产增减变动表", subtitle=f"{table.school}　{table.year}年度",
                     info=info, blocks=blocks, signatures=["单位负责人", "财务负责人", "制表人"],
-                    closing=[table.school, _day(table.end)], landscape=True, sheet="增减变动表")
+                    closing=[table.school, date_label(table.end)], landscape=True, sheet="增减变动表")
 
 
 def category_chart(register: Register) -> Markup:

@@ -34,7 +34,8 @@ from beancount.core import data
 
 from xiaozhang import chart
 from xiaozhang.model.asset_cards import ADDITION, OPENING
-from xiaozhang.model.assets import CATEGORIES, DISPOSALS, SOURCE_ORDER
+from xiaozhang.model import yearsummary
+from xiaozhang.model.assets import CATEGORIES, DEPRECIATION, DISPOSALS, FIXED, SOURCE_ORDER
 from xiaozhang.model.books import GENERATED, SchoolBooks
 from xiaozhang.model.money import from_fen
 from xiaozhang.model.periods import month_end, month_index, month_of_index
@@ -157,20 +158,46 @@ def build_depreciation(entries, options_map=None, year: int | None = None,
 def year_depreciation(entries, options_map=None, year: int | None = None
                       ) -> DepreciationTable | None:
     """The depreciation of `year` by category and month, without the per-asset lines (the
-    page); None when the year has no depreciation (or the ledger no cards)."""
+    page); None when the year has no depreciation (or the ledger no cards).  An archived year
+    of a working-year ledger (docs/close.md) is read from its year-end summary."""
+    if year is not None:
+        archived = yearsummary.summaries_of(SchoolBooks.of(entries, options_map)).get(year)
+        if archived is not None:
+            return archived_depreciation(archived) if archived.depreciation else None
     try:
         return build_depreciation(entries, options_map, year, detail=False)
     except AssetReportError:
         return None
 
 
+def archived_depreciation(summary: yearsummary.YearSummary) -> DepreciationTable:
+    """折旧计提表 of an archived year (without the per-asset lines) from its 历年汇总: the year's
+    generated depreciation by category and month, the register reconciled at 31 December as the
+    archive recorded it (its cards, its 1601 / 1602)."""
+    months = tuple(range(1, 13))
+    per_category = {c: tuple(summary.depreciation.get(f"{summary.year}-{m:02d}", {}).get(c, ZERO)
+                             for m in months) for c in CATEGORIES}
+    by_category = tuple((c, amounts, sum(amounts, ZERO)) for c, amounts in per_category.items()
+                        if any(amounts))
+    month_totals = tuple(sum((per_category[c][i] for c in CATEGORIES), ZERO) for i in range(12))
+    total = sum(month_totals, ZERO)
+    day = dt.date(summary.year, 12, 31)
+    reconciliation = Reconciliation(day, summary.cards_cost, summary.balance(FIXED),
+                                    summary.cards_depreciation, -summary.balance(DEPRECIATION))
+    return DepreciationTable(summary.year, summary.school, months, by_category, month_totals, total, (),
+                             total, reconciliation)
+
+
 def depreciation_years(entries, options_map=None) -> list[int]:
-    """The years with depreciation in the books (the page's year links)."""
-    register = SchoolBooks.of(entries, options_map).assets
+    """The years with depreciation in the books (the page's year links), and the archived years'
+    with depreciation (a working-year ledger, from their year-end summaries)."""
+    books = SchoolBooks.of(entries, options_map)
+    register = books.assets
+    archived = {y for y, s in yearsummary.summaries_of(books).items() if s.depreciation}
     firsts = [c.first for c in register.cards.values() if c.schedule is not None]
     if not firsts or register.horizon is None:
-        return []
-    return list(range(min(firsts) // 12, register.horizon // 12 + 1))
+        return sorted(archived)
+    return sorted(archived | set(range(min(firsts) // 12, register.horizon // 12 + 1)))
 
 
 # -- 固定资产增减变动表 ---------------------------------------------------------------------

@@ -28,7 +28,8 @@ The annual tables are built in `xiaozhang.reports.asset_years`, the documents in
 
 Example::
 
-    entries, errors, options_map = loader.load_file("ledger/main.beancount")
+    loaded = xiaozhang.io.load(xiaozhang.io.DEFAULT_LEDGER)  # no cache, one meaning of warnings
+    entries, errors, options_map = loaded.entries, loaded.problems, loaded.options_map
     register = build_register(entries, options_map, location="三(2)班教室")
     register.reconciliation.ok   # True when cards and ledger agree
 """
@@ -53,7 +54,7 @@ from xiaozhang.model.assets import (
 )
 from xiaozhang import chart
 from xiaozhang.model.books import GENERATED, SchoolBooks
-from xiaozhang.model.money import from_fen
+from xiaozhang.model.money import format_money, from_fen, yuan
 from xiaozhang.model.periods import Month, month_end, month_index, month_of_index
 
 ZERO = Decimal("0.00")
@@ -82,13 +83,13 @@ class Reconciliation:
 
     def sentence(self) -> str:
         """The statement the reports print."""
-        head = (f"与总账核对（截至 {self.day}）：卡片原值合计 {self.cards_cost:,.2f} 元，"
-                f"1601 固定资产余额 {self.ledger_cost:,.2f} 元；卡片累计折旧合计 "
-                f"{self.cards_depreciation:,.2f} 元，1602 累计折旧余额 {self.ledger_depreciation:,.2f} 元。")
+        head = (f"与总账核对（截至 {self.day}）：卡片原值合计 {format_money(self.cards_cost)} 元，"
+                f"1601 固定资产余额 {format_money(self.ledger_cost)} 元；卡片累计折旧合计 "
+                f"{format_money(self.cards_depreciation)} 元，1602 累计折旧余额 {format_money(self.ledger_depreciation)} 元。")
         if self.ok:
             return head + "账卡相符。"
-        return head + (f"不相符：原值差 {self.cards_cost - self.ledger_cost:,.2f} 元，累计折旧差 "
-                       f"{self.cards_depreciation - self.ledger_depreciation:,.2f} 元，"
+        return head + (f"不相符：原值差 {format_money(self.cards_cost - self.ledger_cost)} 元，累计折旧差 "
+                       f"{format_money(self.cards_depreciation - self.ledger_depreciation)} 元，"
                        "请运行 xiaozhang check 查看资产卡片的问题。")
 
 
@@ -130,8 +131,7 @@ def _in_books_total(register: AssetRegister, day: dt.date) -> tuple[int, int]:
 
 
 def school_name(books: SchoolBooks, day: dt.date) -> str:
-    profile = books.policy.profile(day) or {}
-    return profile.get("name", "")
+    return books.policy.school_name(day)
 
 
 def books_with_cards(entries, options_map=None) -> SchoolBooks:
@@ -179,7 +179,7 @@ class CardRow:
 
     @property
     def unit(self) -> Decimal:
-        return (self.cost / self.quantity).quantize(Decimal("0.01"))
+        return yuan(self.cost / self.quantity)
 
 
 @dataclass(frozen=True)

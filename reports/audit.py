@@ -34,6 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from xiaozhang.io import write_atomic
 from xiaozhang.reports.serving.users import USERS_FILE
 
 COMMITTER = ("xiaozhang serve", "serve@xiaozhang")
@@ -82,7 +83,7 @@ def prepare(ledger: str | Path) -> str:
     _git(folder, "init", "-q")
     ignore = folder / ".gitignore"
     lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.exists() else []
-    ignore.write_text("\n".join([*lines, *[n for n in IGNORED if n not in lines]]) + "\n", encoding="utf-8")
+    write_atomic(ignore, "\n".join([*lines, *[n for n in IGNORED if n not in lines]]) + "\n")
     _git(folder, "add", "-A")
     _git(folder, "commit", "-q", "-m", "建立会计档案：账本的起点", "--allow-empty")
     return f"修改历史：在 {folder} 新建了 git 仓库并提交了现有账本；以后每次保存记入其中。"

@@ -43,7 +43,8 @@ Deadlines
     The notice to parents is due by the 15th of the next month, the statement to the school by
     the 5th (docs/canteen.md).
 
-    entries, errors, options_map = loader.load_file("ledger/main.beancount")
+    loaded = xiaozhang.io.load(xiaozhang.io.DEFAULT_LEDGER)  # no cache, one meaning of warnings
+    entries, errors, options_map = loaded.entries, loaded.problems, loaded.options_map
     month = build(entries, options_map, datetime.date(2025, 10, 1))
     print(month.figures.surplus_rate, month.balance.difference)
 """
@@ -55,6 +56,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from xiaozhang.chart import leaf_name
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.canteen import (
     CARDS,
@@ -67,9 +69,8 @@ from xiaozhang.model.canteen import (
     SupplierRegister,
     Tally,
     is_staff,
-    leaf_name,
 )
-from xiaozhang.model.periods import SchoolYear, Term, month_end, month_start, next_month, parse_month
+from xiaozhang.model.periods import Month, SchoolYear, Term, month_end, month_start, next_month, parse_month
 from xiaozhang.reports.render import period_label
 
 ZERO = Decimal(0)
@@ -156,7 +157,7 @@ class CanteenMonth:
 
     @property
     def label(self) -> str:
-        return f"{self.month.year}年{self.month.month}月"
+        return Month.of(self.month).label
 
     @property
     def complete(self) -> bool:
@@ -284,6 +285,10 @@ def _profile(canteen: CanteenBook) -> dict[str, str]:
     return canteen.policy.profile(canteen.as_of or dt.date.today()) or {}
 
 
+def _school(canteen: CanteenBook) -> str:
+    return canteen.policy.school_name(canteen.as_of or dt.date.today())
+
+
 # -- the month: notice and statement ----------------------------------------------------------
 
 def build(entries, options_map, month: dt.date) -> CanteenMonth:
@@ -300,7 +305,7 @@ def build(entries, options_map, month: dt.date) -> CanteenMonth:
     following = next_month(first)
     profile = _profile(canteen)
     return CanteenMonth(
-        school=profile.get("name", ""),
+        school=_school(canteen),
         month=first,
         figures=figures(canteen, canteen.month(first).tally),
         term_label=term.name if term is not None else "",
@@ -391,7 +396,7 @@ def build_year(entries, options_map, school_year: int | None = None,
     cap = canteen.cap_on(day)
     judged = SchoolBooks.of(entries, options_map).as_of  # the 评判日期: a licence runs out by the calendar
     return CanteenYear(
-        school=_profile(canteen).get("name", ""), school_year=school_year, school_years=years,
+        school=_school(canteen), school_year=school_year, school_years=years,
         months=tuple(months), terms=tuple(terms), cap=cap.percent, mode=cap.mode,
         stock=stock, licences=expiring(canteen.suppliers, judged, notice), notice_days=notice,
         as_of=as_of, stock_on=stock_on, period=period, judged=judged,

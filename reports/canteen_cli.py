@@ -35,7 +35,7 @@ def report(month: Month, out: str, ledger: str, formats: tuple[str, ...]) -> Non
         raise click.ClickException(f"{ledger}：账本中没有标明 canteen: TRUE 的食堂科目，无法编制食堂报表")
     months = canteen.months_with_data(entries, options_map)
     if month.first not in months:
-        known = "、".join(f"{m:%Y-%m}" for m in months[-3:])
+        known = "、".join(Month.of(m).text for m in months[-3:])
         raise click.ClickException(f"{ledger}：{month.label} 没有食堂收支记录"
                                    + (f"（最近有记录的月份：{known}）" if known else ""))
     figures = canteen.build(entries, options_map, month.first)

@@ -5,11 +5,12 @@ HTML, A4 PDF, xlsx and PNG by reports/document.py).
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from markupsafe import Markup
 
+from xiaozhang.model.money import yuan
+from xiaozhang.model.periods import Month, date_label
 from xiaozhang.reports.canteen import CanteenMonth, CanteenYear
 from xiaozhang.reports.document import Document, Percent, Table, Text, render_html
 from xiaozhang.reports.render import EXPENSES_COLOUR, INCOME_COLOUR, Series, bar_chart_svg
@@ -20,10 +21,6 @@ SIGNATURES_STATEMENT = ("会计", "总务主任", "校长")
 
 def _rate(value: Decimal | None):
     return Percent(value) if value is not None else "—"
-
-
-def _date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _term_info(month: CanteenMonth) -> list[tuple[str, str]]:
@@ -37,10 +34,10 @@ def notice_document(month: CanteenMonth) -> Document:
     cap = f"{'±' if month.mode == 'kindergarten' else '≤'}{month.cap}%"
     meals = Table(["就餐人员", "就餐人次", "日均就餐人数", "每餐标准（元）"], [
         ["学生", m.meals_students, round(m.meals_students / m.days_served) if m.days_served else 0,
-         (m.income_of("学生伙食费") / m.meals_students).quantize(Decimal("0.01"))
+         yuan(m.income_of("学生伙食费") / m.meals_students)
          if m.meals_students else None],
         ["教职工", m.meals_staff, round(m.meals_staff / m.days_served) if m.days_served else 0,
-         (m.income_of("教职工伙食费") / m.meals_staff).quantize(Decimal("0.01"))
+         yuan(m.income_of("教职工伙食费") / m.meals_staff)
          if m.meals_staff else None],
     ], title=f"一、就餐情况（本月供餐 {m.days_served} 天）",
         total=["合计", m.meals_students + m.meals_staff, None, None])
@@ -63,18 +60,18 @@ def notice_document(month: CanteenMonth) -> Document:
         blocks.append(Text(f"注：本月有 {m.unknown_meals_entries} 笔就餐消费没有人次记录，就餐人次不完整。",
                            style="note"))
     if not month.complete:
-        blocks.append(Text(f"注：账目只记到 {_date(month.as_of) if month.as_of else '—'}，本月尚未结束，数字不是最终数。",
+        blocks.append(Text(f"注：账目只记到 {date_label(month.as_of) if month.as_of else '—'}，本月尚未结束，数字不是最终数。",
                            style="note"))
     return Document(
         title="伙食费收支公示",
         subtitle=f"{month.school}食堂 {month.label}",
-        info=_term_info(month) + [("公示期间", f"{_date(m.first)} 至 {_date(m.last)}"),
-                                  ("公示时间", f"{_date(month.disclosure_due)}前张贴，公示不少于 7 天")],
+        info=_term_info(month) + [("公示期间", f"{date_label(m.first)} 至 {date_label(m.last)}"),
+                                  ("公示时间", f"{date_label(month.disclosure_due)}前张贴，公示不少于 7 天")],
         blocks=blocks,
         signatures=SIGNATURES_NOTICE,
         closing=[f"{month.school}", "　　年　　月　　日"],
         footer=f"监督电话：{month.hotline}",
-        sheet=f"伙食费公示{month.month:%Y-%m}",
+        sheet=f"伙食费公示{Month.of(month.month).text}",
         phone=True,
     )
 
@@ -109,24 +106,24 @@ def statement_document(month: CanteenMonth) -> Document:
     left += [[None, None]] * (height - len(left))
     right += [[None, None]] * (height - len(right))
     balance = Table(["资产", "期末余额（元）", "负债和净资产", "期末余额（元）"],
-                    [a + r for a, r in zip(left, right)], title=f"二、资产负债（{_date(b.date)}）",
+                    [a + r for a, r in zip(left, right)], title=f"二、资产负债（{date_label(b.date)}）",
                     total=["资产合计", b.assets_total, "负债和净资产合计",
                            b.liabilities_total + b.net_assets_total])
     check = ("资产合计等于负债和净资产合计，食堂账目自身平衡。" if b.difference == 0 else
              f"资产合计与负债和净资产合计相差 {b.difference} 元：有食堂与学校资金混记的分录，请财务室核对。")
     blocks = [pnl, balance, Text(check, style="note")]
     if not month.complete:
-        blocks.append(Text(f"注：账目只记到 {_date(month.as_of) if month.as_of else '—'}，本月尚未结束。",
+        blocks.append(Text(f"注：账目只记到 {date_label(month.as_of) if month.as_of else '—'}，本月尚未结束。",
                            style="note"))
     return Document(
         title="食堂收支盈亏表",
         subtitle=f"{month.school}食堂 {month.label}",
-        info=_term_info(month) + [("编报期限", f"{_date(month.statement_due)}前报学校"),
+        info=_term_info(month) + [("编报期限", f"{date_label(month.statement_due)}前报学校"),
                                   ("核算方式", "食堂独立核算")],
         blocks=blocks,
         signatures=SIGNATURES_STATEMENT,
         closing=[f"{month.school}食堂", "　　年　　月　　日"],
-        sheet=f"盈亏表{month.month:%Y-%m}",
+        sheet=f"盈亏表{Month.of(month.month).text}",
     )
 
 

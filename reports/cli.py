@@ -12,17 +12,17 @@ from pathlib import Path
 
 import click
 
-from xiaozhang.commands import DATE, ledger_option, load_ledger
-from xiaozhang.io import DEFAULT_LEDGER  # noqa: F401  (the one default; imported from here by older code)
+from xiaozhang.commands import DATE, MONTH, ledger_option, load_ledger
+from xiaozhang.model.money import format_money
 
 
-def load(ledger: str):
+def _entries(ledger: str):
     """Load the ledger for a report: (entries, options_map); problems are announced on stderr."""
     loaded = load_ledger(ledger)
     return loaded.entries, loaded.options_map
 
 
-def parse_date(value) -> dt.date:
+def _issued(value) -> dt.date:
     """The date a document carries: the one given, else today (time is the calendar)."""
     return value if isinstance(value, dt.date) else dt.date.today()
 
@@ -33,7 +33,7 @@ def report_group() -> None:
 
 
 @report_group.command("disclosure")
-@click.option("--period", required=True, help="公示的月份，如 2025-12")
+@click.option("--period", required=True, type=MONTH, help="公示的月份，如 2025-12")
 @click.option("--term", default=None, help="学期，如 2025-2026-1（默认：该月所在的学期；1 月为上学期的结算）")
 @click.option("--class", "class_name", default=None, help="只生成这个班级的公示和个人结算单，如 三(2)班")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
@@ -44,25 +44,24 @@ def report_group() -> None:
 @click.option("--jobs", default=None, type=int, help="并行进程数（默认：CPU 核数）")
 def disclosure_command(period, term, class_name, out, ledger, roster, issued, jobs) -> None:
     """月末收费公示、代收费结算清单、班级公示和个人结算单。"""
-    from xiaozhang.model.money import format_money
     from xiaozhang.reports import disclosure, disclosure_documents
     from xiaozhang.reports.document import DocumentError, write_many
     from xiaozhang.roster import RosterError
 
-    published = parse_date(issued)
-    entries, options_map = load(ledger)
+    published = _issued(issued)
+    entries, options_map = _entries(ledger)
     try:
         students = disclosure.school_roster(entries, ledger, roster)
     except RosterError as error:
         raise click.ClickException(str(error)) from error
     try:
-        report = disclosure.build(entries, options_map, students, period, term=term,
+        report = disclosure.build(entries, options_map, students, period.text, term=term,
                                   class_name=class_name, ledger=ledger)
     except disclosure.DisclosureError as error:
         raise click.ClickException(str(error)) from error
     if class_name and not report.classes:
         known = "、".join(c.class_name for c in disclosure.build(
-            entries, options_map, students, period, term=report.term.id).classes)
+            entries, options_map, students, period.text, term=report.term.id).classes)
         raise click.ClickException(f"{report.term.label}没有班级 {class_name} 的收费（有：{known}）")
     if not report.items:
         click.echo(f"{report.period_label}（{report.term.label}）没有收费项目的收付，无需公示。")
@@ -82,7 +81,9 @@ def disclosure_command(period, term, class_name, out, ledger, roster, issued, jo
     for note in (n for item in report.items for n in item.notes):
         click.echo(f"  核对提示：{note}", err=True)
     record = report.record(published)
-    click.echo(f"公示后请把下面这一行加入 {published.year}/{published.month:02d} 的账目文件（公示记录，见 docs/disclosure.md）：")
+    place = disclosure.record_place(ledger, options_map["include"], published)  # as the page says it
+    click.echo(f"公示后请把下面这一行加入 {place.name}（公示记录，见 docs/disclosure.md）"
+               + (f"，并在主文件中加上 {place.include}" if place.include else "") + "：")
     click.echo(record)
     sys.stdout.flush()
 
@@ -92,7 +93,7 @@ def _monthly_command(name: str) -> click.Command:
 
     stem, build, document, help_text = REPORTS[name]
 
-    @click.option("--period", required=True, help="月份，如 2026-03")
+    @click.option("--period", required=True, type=MONTH, help="月份，如 2026-03")
     @click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
     @ledger_option
     @click.option("--date", "issued", default=None, type=DATE, help="报表日期（默认：今天）")
@@ -100,12 +101,9 @@ def _monthly_command(name: str) -> click.Command:
         from xiaozhang.reports import monthly
         from xiaozhang.reports.document import DocumentError, write
 
-        made = parse_date(issued)
-        try:
-            when = monthly.Period.parse(period)
-        except monthly.ReportError as error:
-            raise click.ClickException(str(error)) from error
-        entries, options_map = load(ledger)
+        made = _issued(issued)
+        when = monthly.Period(period.year, period.month)
+        entries, options_map = _entries(ledger)
         report = build(entries, options_map, when)
         school = monthly.school_name(entries, when.last)
         target = Path(out)
@@ -124,7 +122,7 @@ for _name in ("spending", "budget", "utilities", "income"):
 
 
 @report_group.command("statements")
-@click.option("--period", required=True, help="月份，如 2026-10（12 月为年报）")
+@click.option("--period", required=True, type=MONTH, help="月份，如 2026-10（12 月为年报）")
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
 @ledger_option
 @click.option("--date", "issued", default=None, type=DATE, help="报表日期（默认：今天）")
@@ -134,12 +132,9 @@ def statements_command(period, out, ledger, issued) -> None:
                                    statements_documents)
     from xiaozhang.reports.document import DocumentError, write
 
-    made = parse_date(issued)
-    try:
-        when = statements.Period.parse(period)
-    except statements.ReportError as error:
-        raise click.ClickException(str(error)) from error
-    entries, options_map = load(ledger)
+    made = _issued(issued)
+    when = statements.Period(period.year, period.month)
+    entries, options_map = _entries(ledger)
     built = statements_annual.all_statements(entries, options_map, when)
     notes = statement_notes.build_notes(entries, options_map, when)
     school = statements.school_name(entries, when.last)
@@ -153,6 +148,6 @@ def statements_command(period, out, ledger, issued) -> None:
     except DocumentError as error:
         raise click.ClickException(str(error)) from error
     sheet = built[0]
-    click.echo(f"{school} {when.label}财务报表：资产负债表（资产总计 {sheet.line('assets_total').values[0]:,.2f} 元，"
+    click.echo(f"{school} {when.label}财务报表：资产负债表（资产总计 {format_money(sheet.line('assets_total').values[0])} 元，"
                f"{'平衡' if sheet.balanced else '不平衡'}）、收入费用表、净资产变动表、现金流量表、附注、决算表，"
                f"已写入 {target}（.html/.pdf/.xlsx/.png）")

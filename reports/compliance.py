@@ -60,7 +60,8 @@ Filters (Fava's filter bar; the page passes `period` and `selected`)
 
 Example::
 
-    entries, errors, options_map = loader.load_file("ledger/main.beancount")
+    loaded = xiaozhang.io.load(xiaozhang.io.DEFAULT_LEDGER)  # no cache, one meaning of warnings
+    entries, errors, options_map = loaded.entries, loaded.problems, loaded.options_map
     report = build(entries, errors, options_map)
     for group in report.errors.by_rule:
         print(group.code, group.name, group.count)
@@ -72,7 +73,7 @@ import datetime
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from beancount.core import data
 
@@ -81,6 +82,8 @@ from xiaozhang.messages import chinese
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.budgets import period_label, period_of
 from xiaozhang.model.asof import AsOf
+from xiaozhang.model.money import ledger_currency, percent
+from xiaozhang.model.periods import Month
 from xiaozhang.model.treasury import deadline, item_name
 from xiaozhang.model.closing import closing_of
 from xiaozhang.plugins import RULES
@@ -93,7 +96,6 @@ UNKNOWN_RULE = "其他规则"
 NORMAL, NEAR, USED_UP, OVER = "正常", "接近（≥90%）", "已用完", "超支"
 NEAR_SHARE = Decimal("0.9")
 _CODE = re.compile(r"^\[([A-Z]{2}\d{2})\]\s*")
-_TENTH = Decimal("0.1")
 
 
 def usage(actual: Decimal, limit: Decimal) -> tuple[Decimal | None, str]:
@@ -107,7 +109,7 @@ def usage(actual: Decimal, limit: Decimal) -> tuple[Decimal | None, str]:
         state = NEAR if actual >= limit * NEAR_SHARE else NORMAL
     if limit <= 0:
         return None, state
-    return (actual * 100 / limit).quantize(_TENTH, rounding=ROUND_HALF_UP), state
+    return percent(actual, limit), state
 
 
 # -- problems --------------------------------------------------------------------------------
@@ -126,7 +128,7 @@ class Problem:
 
     @property
     def month(self) -> str:
-        return self.date.strftime("%Y-%m") if self.date else UNLOCATED
+        return Month.of(self.date).text if self.date else UNLOCATED
 
     @property
     def rule(self) -> str:
@@ -154,8 +156,7 @@ class MonthGroup:
     def label(self) -> str:
         if self.month == UNLOCATED:
             return UNLOCATED
-        year, month = self.month.split("-")
-        return f"{year}年{int(month)}月"
+        return Month.parse(self.month).label
 
     @property
     def count(self) -> int:
@@ -334,7 +335,7 @@ def build(
     books = SchoolBooks.of(entries if isinstance(entries, list) else list(entries), options_map)
     chosen = books if selected is None else SchoolBooks.of(
         selected if isinstance(selected, list) else list(selected), options_map)
-    currency = options_map["operating_currency"][0]
+    currency = ledger_currency(options_map)
     policy = books.policy  # its problems are among `errors` (the policy rule)
     as_of = books.last_date
     day = as_of or datetime.date.today()

@@ -75,7 +75,8 @@ Privacy
 
 Example::
 
-    entries, _errors, options_map = loader.load_file("ledger/main.beancount")
+    loaded = xiaozhang.io.load(xiaozhang.io.DEFAULT_LEDGER)  # no cache, one meaning of warnings
+    entries, options_map = loaded.entries, loaded.options_map
     roster = read_roster("ledger/students.csv")
     report = build(entries, options_map, roster, "2026-01")
     for item in report.items:
@@ -97,7 +98,7 @@ from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import (COLLECTION, REFUND, DueDisclosure, FeeBook, FeeItem,
                                   FeePosting, Scope, grade_name, grade_of_class,
                                   record_month)
-from xiaozhang.model.money import ZERO, fen, from_fen, split_fen
+from xiaozhang.model.money import ZERO, fen, format_money, from_fen, split_fen
 from xiaozhang.model.periods import Month, Term
 from xiaozhang.roster import RosterError, Student, mask_name, read_roster, roster_for
 
@@ -252,13 +253,13 @@ class ItemSheet:
         for standard in self.standards:
             scope = Scope.parse(standard.scope)
             if scope is not None and scope.contains(None, grade):
-                return f"{standard.amount:.2f}"
+                return format_money(standard.amount)
         return self.standard_text()
 
     def standard_text(self) -> str:
         if len(self.standards) == 1:
-            return f"{self.standards[0].amount:.2f}"
-        return "；".join(f"{s.scope} {s.amount:.2f}" for s in self.standards)
+            return format_money(self.standards[0].amount)
+        return "；".join(f"{s.scope} {format_money(s.amount)}" for s in self.standards)
 
     def refund_groups(self) -> list[tuple[str, int, Decimal, Decimal]]:
         """Per grade: (grade, payers, lowest settlement, highest settlement)."""
@@ -342,15 +343,15 @@ class Disclosure:
 
     @property
     def period(self) -> str:
-        return f"{self.year}-{self.month:02d}"
+        return Month(self.year, self.month).text
 
     @property
     def period_label(self) -> str:
-        return f"{self.year}年{self.month}月"
+        return Month(self.year, self.month).label
 
     @property
     def month_first(self) -> dt.date:
-        return dt.date(self.year, self.month, 1)
+        return Month(self.year, self.month).first
 
     @property
     def final(self) -> bool:

@@ -14,15 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from xiaozhang.model.money import ZERO, format_money
+from xiaozhang.model.periods import date_label
 from xiaozhang.reports.disclosure import ClassSheet, Disclosure, ItemSheet, StudentStatement
 from xiaozhang.reports.document import (Document, Table, Text, pdf_bytes, phone_png, render_html,
                                         safe_filename, xlsx_bytes)
 
 SIGNATURES = ("经办人", "审核人（会计）", "校长")
-
-
-def _cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def refund_of(amount: Decimal) -> Decimal | None:
@@ -53,14 +50,14 @@ def _common(report: Disclosure, issued: dt.date) -> dict:
     hotline = report.school.get("hotline", "")
     info = [
         ("学期", report.term.title),
-        ("期间", f"本月 {_cn_date(report.month_first)}至{_cn_date(report.as_of)}；"
-                 f"本学期累计至{_cn_date(report.as_of)}（含开学前的收付）"),
+        ("期间", f"本月 {date_label(report.month_first)}至{date_label(report.as_of)}；"
+                 f"本学期累计至{date_label(report.as_of)}（含开学前的收付）"),
         ("金额单位", "元"),
     ]
     return {
         "info": info,
         "signatures": SIGNATURES,
-        "closing": [f"{school}（盖章）", f"公示日期：{_cn_date(issued)}"],
+        "closing": [f"{school}（盖章）", f"公示日期：{date_label(issued)}"],
         "footer": f"{school}  监督/投诉电话：{hotline}",
     }
 
@@ -191,8 +188,9 @@ def _figures(sheet: ClassSheet, item: str):
 
 
 def chinese_list(text: str) -> str:
-    """`一年级,二年级` -> `一年级、二年级`: an enumeration in running Chinese text takes 、."""
-    return re.sub(r"\s*[,，]\s*", "、", text)
+    """`一年级,二年级` -> `一年级、二年级`: an enumeration in running Chinese text takes 、 (not
+    the thousands separator of an amount, `1,200.00`)."""
+    return re.sub(r"(?<!\d)\s*[,，]\s*|\s*[,，]\s*(?!\d)", "、", text)
 
 
 CLASS_COLUMNS = 12  # item columns per class table: more do not fit on a landscape A4 page

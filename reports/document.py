@@ -69,6 +69,7 @@ import jinja2
 
 from xiaozhang.reports.render import money
 from xiaozhang.io import write_atomic
+from xiaozhang.model.money import format_ratio
 
 
 class DocumentError(Exception):
@@ -81,7 +82,7 @@ class Percent(NamedTuple):
     value: Decimal
 
     def __str__(self) -> str:
-        return f"{self.value * 100:,.2f}%"
+        return format_ratio(self.value)  # half up, as xiaozhang.model.money rounds
 
 
 Cell = Union[str, int, Decimal, Percent, None]

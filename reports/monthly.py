@@ -52,7 +52,9 @@ Amounts
 水电费同比 (`build_utilities`)
     水费 (30205) and 电费 (30206), with sub-accounts, for each month January through the period
     month, and the same month a year earlier. A month before the first month in which the ledger
-    records any expense has no figure (None, "无记录"), not zero. 增减 = this year − last year;
+    records any expense has no figure (None, "无记录"), not zero. In a working year (docs/close.md)
+    last year's months are read from the archive's year-end summary (`xiaozhang.model.yearsummary`,
+    its first month with an expense likewise). 增减 = this year − last year;
     增减率 = 增减 ÷ last year (none when last year is zero). The comparable total (可比月份合计)
     adds up only the months that have a figure for both years.
 """
@@ -63,20 +65,22 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from beancount.core import data
 
 from xiaozhang import chart
+from xiaozhang.model import yearsummary
 from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.budgets import PERIODS, BudgetBook, period_label, period_of
 from xiaozhang.model.fees import AGENCY_KIND, COLLECTION, REFUND, SERVICE
-from xiaozhang.plugins.budgets import PERIODS, BudgetBook, period_label, period_of
+from xiaozhang.model.money import format_money, ledger_currency, percent, yuan
+from xiaozhang.model.periods import date_label
 from xiaozhang.reports.compliance import NEAR_SHARE, usage
 from xiaozhang.reports.statements import (  # noqa: F401  (the 收入费用表 and the period, one definition)
     IncomeStatement, Period, ReportError, StatementLine, build_income_statement, school_name)
 
 ZERO = Decimal("0")
-_TENTH = Decimal("0.1")
 
 
 def _transactions(entries) -> list[data.Transaction]:
@@ -88,10 +92,6 @@ def _units(posting: data.Posting, currency: str) -> Decimal | None:
     if units is None or units.number is None or units.currency != currency:
         return None
     return units.number
-
-
-def _under(account: str, root: str) -> bool:
-    return account == root or account.startswith(root + ":")
 
 
 # -- 收入费用表: the one line table and build of the statements (reports/statements.py) -----------
@@ -163,7 +163,7 @@ def _payment(txn: data.Transaction, amount: Decimal, item: str = "") -> Payment:
 
 
 def build_spending(entries: Sequence[data.Directive], options_map: dict, period: Period) -> SpendingReport:
-    currency = options_map["operating_currency"][0]
+    currency = ledger_currency(options_map)
     book = SchoolBooks.of(entries, options_map).fees
     report = SpendingReport(period)
     for txn in _transactions(entries):
@@ -172,7 +172,7 @@ def build_spending(entries: Sequence[data.Directive], options_map: dict, period:
         if txn.date < period.year_start:
             continue
         for posting in txn.postings:
-            if _under(posting.account, OFFICE):
+            if chart.under(posting.account, OFFICE):
                 number = _units(posting, currency)
                 if number is not None:
                     report.office_year += number
@@ -263,13 +263,12 @@ class BudgetReport:
     @property
     def elapsed(self) -> Decimal:
         """序时进度: the share of the year gone by at the month's end, in per cent."""
-        return (Decimal(self.period.month) * 100 / 12).quantize(_TENTH, rounding=ROUND_HALF_UP)
+        return percent(Decimal(self.period.month), Decimal(12))
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
-    if whole <= 0:
-        return None
-    return (part * 100 / whole).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    """Per cent of a positive `whole` (`xiaozhang.model.money.percent`); None otherwise."""
+    return percent(part, whole) if whole > 0 else None
 
 
 def _year_actuals(book: BudgetBook, year: int) -> dict[str, Decimal]:
@@ -284,8 +283,10 @@ def build_budget(entries: Sequence[data.Directive], options_map: dict, period: P
     policy = SchoolBooks.of(entries, options_map).policy
     this_year = [e for e in entries if e.date <= period.last
                  and (not isinstance(e, data.Transaction) or e.date >= period.year_start)]
-    to_date = BudgetBook(policy).run(this_year)
-    before = _year_actuals(BudgetBook(policy).run([e for e in this_year if e.date < period.first]),
+    # the model's budget book as of the month's end and as of the month before (the loaded
+    # books' own `budgets` hold the whole ledger: a quarter or year would include later spending)
+    to_date = BudgetBook().run(this_year)
+    before = _year_actuals(BudgetBook().run([e for e in this_year if e.date < period.first]),
                            period.year)
     actual = _year_actuals(to_date, period.year)
     rows = []
@@ -297,9 +298,9 @@ def build_budget(entries: Sequence[data.Directive], options_map: dict, period: P
         for month in range(1, 13):
             in_force = to_date.line_as_of(account, dt.date(period.year, month, 1))
             shares.append(in_force.amount.number * _MONTHLY_SHARE[in_force.frequency] if in_force else ZERO)
-        year_budget = sum(shares, ZERO).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        year_budget = yuan(sum(shares, ZERO))
         used, _state = usage(actual.get(account, ZERO), year_budget)
-        month_budget = shares[period.month - 1].quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        month_budget = yuan(shares[period.month - 1])
         month_actual = actual.get(account, ZERO) - before.get(account, ZERO)
         if line.frequency in ("monthly", "quarterly", "yearly"):
             # the period the budget-control rule (BG01) checks: the line's own month, quarter
@@ -312,7 +313,7 @@ def build_budget(entries: Sequence[data.Directive], options_map: dict, period: P
             control = (period.label, month_budget, month_actual)
         rows.append(BudgetRow(
             account, line.frequency, line.amount.number, year_budget, month_budget,
-            sum(shares[:period.month], ZERO).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+            yuan(sum(shares[:period.month], ZERO)),
             month_actual, actual.get(account, ZERO), used,
             budget_state(control[2], control[1], month_actual > month_budget),
             control[0], control[1], control[2], _percent(control[2], control[1])))
@@ -375,7 +376,7 @@ class UtilitiesReport:
 
 
 def build_utilities(entries: Sequence[data.Directive], options_map: dict, period: Period) -> UtilitiesReport:
-    currency = options_map["operating_currency"][0]
+    currency = ledger_currency(options_map)
     txns = _transactions(entries)
     first = next((t.date.replace(day=1) for t in txns
                   if any(p.account.startswith("Expenses:") for p in t.postings)), period.first)
@@ -389,13 +390,19 @@ def build_utilities(entries: Sequence[data.Directive], options_map: dict, period
             if number is None:
                 continue
             for name, root in (("water", WATER), ("power", POWER)):
-                if _under(posting.account, root):
+                if chart.under(posting.account, root):
                     key = (name, txn.date.year, txn.date.month)
                     sums[key] = sums.get(key, ZERO) + number
 
+    # a working year (docs/close.md): last year is in the archive, read from its 历年汇总
+    archived = (yearsummary.summaries_of(SchoolBooks.of(entries, options_map)).get(last_year)
+                if dt.date(last_year, 1, 1) < first else None)
+
     def last(name: str, month: int) -> Decimal | None:
         if dt.date(last_year, month, 1) < first:
-            return None
+            if archived is None or not archived.recorded(month):
+                return None
+            return archived.month_total(month, WATER if name == "water" else POWER)
         return sums.get((name, last_year, month), ZERO)
 
     months = tuple(UtilityMonth(m, sums.get(("water", period.year, m), ZERO), last("water", m),
@@ -419,7 +426,7 @@ def _info(period: Period, school: str, ledger: str, *, year: bool = True) -> lis
 
 
 def _closing(school: str, issued: dt.date) -> list[str]:
-    return [school, f"{issued.year}年{issued.month}月{issued.day}日"]
+    return [school, date_label(issued)]
 
 
 def income_document(report: IncomeStatement, school: str, ledger: str, issued: dt.date):
@@ -455,7 +462,7 @@ def spending_document(report: SpendingReport, school: str, ledger: str, issued: 
                             total=["本月合计", None, None, None, None, report.office_month]))
     else:
         blocks.append(Text("本月没有办公费支出。"))
-    blocks.append(Text(f"本年累计办公费支出 {report.office_year:,.2f} 元。"))
+    blocks.append(Text(f"本年累计办公费支出 {format_money(report.office_year)} 元。"))
     blocks.append(Text("二、代收费", "h"))
     if report.agency:
         rows = [[r.item, r.collected, r.paid, r.refunded, r.year_collected, r.year_paid, r.year_refunded,

@@ -40,6 +40,8 @@ Monthly income and expenses (`months`)
     expenses (费用) the sum of postings to Expenses accounts, positive. All income and
     expense accounts count, the canteen's own (独立核算) ones included, so this is the
     whole school. `net` = income - expenses (本期盈余 of the month, accrual basis).
+    In a working-year ledger (docs/close.md) the months of an archived year (September to
+    December of the school year begun then) come from the archive's year-end summary.
 
 Filters (Fava's filter bar; the page passes `period` and `selected`)
     `selected` is Fava's filtered list: income, expenses and the pending entries are summed
@@ -57,7 +59,8 @@ Pending entries (`pending`)
 
 Example::
 
-    entries, errors, options_map = loader.load_file("ledger/main.beancount")
+    loaded = xiaozhang.io.load(xiaozhang.io.DEFAULT_LEDGER)  # no cache, one meaning of warnings
+    entries, errors, options_map = loaded.entries, loaded.problems, loaded.options_map
     overview = build(entries, options_map)
     for fund in overview.funds:
         print(fund.label, fund.amount)
@@ -73,16 +76,17 @@ from typing import NamedTuple
 from beancount.core import account_types, data
 from beancount.parser import options
 
-from xiaozhang.chart import FUND_GROUPS
+from xiaozhang.chart import FUND_GROUPS, under
+from xiaozhang.model import yearsummary
 from xiaozhang.model.asof import AsOf
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.periods import ONE_DAY, Month, SchoolYear
+from xiaozhang.model.money import ledger_currency
+from xiaozhang.model.periods import ONE_DAY, Month, SchoolYear, months_between
 from xiaozhang.reports.render import (
     EXPENSES_COLOUR,
     INCOME_COLOUR,
     Series,
     bar_chart_svg,
-    months_between,
     period_label,
 )
 
@@ -177,7 +181,7 @@ def build(
     `period` (first, last day, inclusive) and `selected` are what Fava's filter bar asks (see
     "Filters" in the module docstring); without them the page shows the school year.
     """
-    currency = options_map["operating_currency"][0]
+    currency = ledger_currency(options_map)
     types = options.get_account_types(options_map)
     books = SchoolBooks.of(entries if isinstance(entries, list) else list(entries), options_map)
     chosen = books if selected is None else SchoolBooks.of(
@@ -214,6 +218,7 @@ def build(
                 income[month] -= units.number
             else:
                 expenses[month] += units.number
+    _archived_months(books, months, kind_of, income, expenses)
 
     balances_on = min(period[1], as_of) if period is not None and as_of else as_of
     return Overview(
@@ -233,6 +238,24 @@ def build(
 
 
 INCOME, EXPENSES = 1, 2
+
+
+def _archived_months(books: SchoolBooks, months, kind_of, income: dict, expenses: dict) -> None:
+    """A working-year ledger (docs/close.md): the school year's months in an archived year
+    (2025-09 … 2025-12 of school year 2025 in the 2026 ledger) from the archive's year-end
+    summary (`xiaozhang.model.yearsummary`; the archive's whole month: the filter bar applies to
+    the working year's entries only)."""
+    archived = yearsummary.summaries_of(books)
+    for month in months:
+        summary = archived.get(month.year)
+        if summary is None:
+            continue
+        for account, number in summary.months.get(f"{month.year}-{month.month:02d}", {}).items():
+            kind = kind_of(account)
+            if kind == INCOME:
+                income[month] -= number
+            elif kind == EXPENSES:
+                expenses[month] += number
 
 
 def _account_kinds(types) -> Callable[[str], int]:
@@ -283,7 +306,7 @@ def fund_balances(transactions: Sequence[data.Transaction], currency: str, types
             group = groups.get(account, "")
             if group == "":
                 group = groups[account] = next(
-                    (g for _, g in FUND_GROUPS if _is_under(account, g)), None)
+                    (g for _, g in FUND_GROUPS if under(account, g)), None)
             if group is None:
                 continue
             units = posting.units
@@ -312,10 +335,6 @@ def monthly_chart(overview: Overview):
         ],
         title=f"{overview.title}各月收入与费用",
     )
-
-
-def _is_under(account: str, group: str) -> bool:
-    return account == group or account.startswith(group + ":")
 
 
 def pending_entries(entries: Iterable[data.Directive], currency: str) -> tuple[PendingEntry, ...]:

@@ -109,11 +109,11 @@ def publish(entries: list, options_map: dict, roster: dict[str, Student], out: P
     books = SchoolBooks.of(entries, options_map)
     as_of = books.as_of
     site = Site(Path(out))
-    school = (books.policy.profile(as_of) or {}).get("name", "")
+    school = books.policy.school_name(as_of)
     fee_months = _complete_months(disclosure.periods(entries), as_of)
     canteen_months: list[str] = []
     if canteen.canteen_of(entries, options_map).accounts.marked:
-        canteen_months = _complete_months([f"{d:%Y-%m}" for d in canteen.months_with_data(entries, options_map)],
+        canteen_months = _complete_months([Month.of(d).text for d in canteen.months_with_data(entries, options_map)],
                                           as_of)
     by_term: dict[str, list[str]] = {}
     class_months: dict[str, list[tuple[str, str]]] = {}

@@ -17,7 +17,7 @@ import io
 import re
 import threading
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple
 
 from markupsafe import Markup
@@ -32,7 +32,6 @@ FALLBACK_FONT = "DejaVu Sans"  # ships with matplotlib; used only if the CJK fon
 INCOME_COLOUR = "#3b7dd8"
 EXPENSES_COLOUR = "#e8833a"
 
-_CENT = Decimal("0.01")
 # A colour nothing else uses; replaced by `currentColor` in the SVG text.
 _TEXT_SENTINEL = "#010203"
 # matplotlib's rcParams are global: one chart at a time (Fava serves from several threads).
@@ -54,15 +53,6 @@ def period_label(first: dt.date, last: dt.date) -> str:
     if (first, last) == (school_year.first, school_year.last):
         return school_year.label
     return f"{first} 至 {last}"
-
-
-def months_between(first: dt.date, last: dt.date) -> tuple[Month, ...]:
-    """The months from the month of `first` to the month of `last`, in order."""
-    months, month = [], Month.of(first)
-    while month.first <= last:
-        months.append(month)
-        month = month.shift(1)
-    return tuple(months)
 
 
 class Series(NamedTuple):

@@ -40,7 +40,7 @@ from xiaozhang.importers.tabular import (
 )
 from xiaozhang.model.assets import CATEGORIES, STATUSES, AssetRegister, Card
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.money import from_fen
+from xiaozhang.model.money import from_fen, ledger_number
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "asset_id": ("资产编号", "asset_id", "编号", "卡片编号"),
@@ -251,7 +251,7 @@ def _surplus(item: Counted, day: dt.date, note: str, number: int) -> str:
     asset_id = item.asset_id or f"PY{day:%Y%m%d}{number:03d}"
     lines = [f'{day} ! "盘盈：{extra.get("name", "")}"',
              f"  note: {_quote(note + '发现账外实物；估价入账，批准后借 1902、贷 3501 以前年度盈余调整')}",
-             f"  {account}  {value:.2f} CNY",
+             f"  {account}  {ledger_number(value)} CNY",
              f"    asset_id: {_quote(asset_id)}"]
     for key in ("name", "category", "subcategory", "model"):
         if extra.get(key):
@@ -263,7 +263,7 @@ def _surplus(item: Counted, day: dt.date, note: str, number: int) -> str:
                             ("dept", extra.get("dept", ""))):
         if value_text:
             lines.append(f"    {key}: {_quote(value_text)}")
-    lines.append(f"  {chart.PENDING_ASSET_LOSS}  {-value:.2f} CNY")
+    lines.append(f"  {chart.PENDING_ASSET_LOSS}  {ledger_number(-value)} CNY")
     return "\n".join(lines) + "\n"
 
 

@@ -36,10 +36,11 @@ from beancount.core import amount as bc_amount
 from beancount.core import data
 from beancount.parser import printer
 
-from xiaozhang.io import is_warning
+from xiaozhang import chart
+from xiaozhang.io import is_warning, load
 from xiaozhang.layout import (LayoutRefused, included, month_layout, prepare_month_file,  # noqa: F401
                               relative_name, source_path, target_file, with_entry, with_include)
-from xiaozhang.model.money import format_money, yuan
+from xiaozhang.model.money import format_money, ledger_currency, yuan
 from xiaozhang.plugins.approvals import COMPETITIVE, SIGNATURES
 from xiaozhang.reports.compliance import problem_of
 
@@ -90,8 +91,7 @@ KIND_ROWS = {
 VOUCHER_PREFIX = "记"
 _VOUCHER = re.compile(r"^(?P<prefix>[^-\s]+)-(?P<year>\d{4})-(?P<month>\d{2})-(?P<number>\d+)$")
 _LEADING_CODE = re.compile(r"^(\d+)(.*)$")
-ROOT_NAMES = {"Assets": "资产", "Liabilities": "负债", "Equity": "净资产", "Income": "收入",
-              "Expenses": "费用"}
+ROOT_NAMES = chart.ROOT_NAMES  # the chart's one naming of its roots
 
 
 @dataclass
@@ -369,10 +369,8 @@ CORE_MESSAGES = (
 def load_with_draft(main_file: str, text: str):
     """The ledger's files plus `text`, through Beancount's real loader with the ledger's plugins
     (the options and plugins are the main file's; the draft is parsed as a string source)."""
-    from beancount import loader
-
-    # `_load` is the loader's one entry that takes several sources (beancount 3.2, pinned).
-    return loader._load([(str(source_path(main_file)), True), (text, False)], None, None, None)
+    loaded = load(source_path(main_file), draft=text)  # the one load (xiaozhang.io)
+    return loaded.entries, loaded.problems, loaded.options_map
 
 
 def _key(error) -> tuple[str, int, str]:
@@ -466,7 +464,7 @@ def form_defaults(ledger, today: dt.date | None = None) -> dict[str, Any]:
 
 
 def currency(ledger) -> str:
-    return (ledger.options.get("operating_currency") or ["CNY"])[0]
+    return ledger_currency(ledger.options)
 
 
 def check(ledger, payload: Mapping[str, Any] | None) -> dict[str, Any]:

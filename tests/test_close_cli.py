@@ -228,7 +228,7 @@ def test_close_year_cancels_the_unused_quota_on_both_sides(tmp_path):
     assert result.exit_code == 0, result.output
     assert "财务会计、预算会计  年末注销未使用的零余额账户用款额度，转入财政应返还额度  4 行" in result.output
     written = (folder / "年结" / "2025.beancount").read_text(encoding="utf-8")
-    assert "; 2026-01-?? * \"恢复上年末注销的零余额账户用款额度\"" in written
+    assert "; 次年恢复额度 22119.74 CNY：由 xiaozhang new-year 2026 写入新年度账本" in written
     with main.open("a", encoding="utf-8") as out:
         out.write('include "年结/2025.beancount"\n')
     loaded = load(main)
@@ -243,10 +243,18 @@ def test_close_year_cancels_the_unused_quota_on_both_sides(tmp_path):
 
 
 # -- new-year --------------------------------------------------------------------------------
-def test_new_year_opening_balances_equal_the_old_year_end(tmp_path):
-    """The bundled school up to April 2026 (judged then): 2025 closed and carried forward, then
-    `new-year 2026`.  The new working year and the archive both load clean, and every account's
-    balance on 2025-12-31 in the new year (its opening) equals the old year-end balance."""
+RESTORATION = """2026-01-01 * "青禾市明德区财政局" "恢复上年度财政应返还额度"
+  voucher: "记-2026-01-002"
+  reviewer: "陈静"
+  Assets:1011零余额账户用款额度                                   22119.74 CNY
+  Assets:1201财政应返还额度                                      -22119.74 CNY
+
+"""
+
+
+def april_school(tmp_path: Path, restored: bool = True) -> Path:
+    """The bundled school up to April 2026 (judged then), 2025 closed, carried forward and the
+    结转 file included; `restored=False`: without the school's own 次年恢复 of January."""
     import re
 
     folder = tmp_path / "ledger"
@@ -256,11 +264,25 @@ def test_new_year_opening_balances_equal_the_old_year_end(tmp_path):
     policy = folder / "policy.beancount"
     policy.write_text(re.sub(r'^\d{4}-\d{2}-\d{2} custom "as-of"', '2026-04-30 custom "as-of"',
                              policy.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    if not restored:
+        january = folder / "2026" / "01.beancount"
+        text = january.read_text(encoding="utf-8")
+        assert RESTORATION in text
+        january.write_text(text.replace(RESTORATION, ""), encoding="utf-8")
     main = folder / "main.beancount"
     assert run("close", "month", "2025-08", "2025-12", "--ledger", str(main)).exit_code == 0
     assert run("close", "year", "2025", "--ledger", str(main)).exit_code == 0
     with main.open("a", encoding="utf-8") as out:
         out.write('include "年结/2025.beancount"\n')
+    return main
+
+
+def test_new_year_opening_balances_equal_the_old_year_end(tmp_path):
+    """`new-year 2026` on the school up to April 2026.  The new working year and the archive both
+    load clean, and every account's balance on 2025-12-31 in the new year (its opening) equals the
+    old year-end balance; the school restored its quota itself in January: no 次年恢复 written."""
+    main = april_school(tmp_path)
+    folder = main.parent
     old = load(main)
     assert [str(e.message) for e in old.errors] == []
     old_end = _balances(old.entries, YEAR_END, skip_year_end=False)
@@ -273,6 +295,7 @@ def test_new_year_opening_balances_equal_the_old_year_end(tmp_path):
     opening = _balances(new.entries, YEAR_END, skip_year_end=False)
     assert {a: n for a, n in opening.items() if n} == {a: n for a, n in old_end.items() if n}
     assert (new_folder / "2026" / "04.beancount").exists() and not (folder / "2026").exists()
+    assert "恢复上年末注销" not in (new_folder / "期初.beancount").read_text(encoding="utf-8")
     # the archive: 2025 only, judged on its last day, read-only
     archive = load(main)
     assert [str(e.message) for e in archive.errors] == []
@@ -280,3 +303,137 @@ def test_new_year_opening_balances_equal_the_old_year_end(tmp_path):
     assert not (main.stat().st_mode & 0o222)
     refused = run("new-year", "2026", "--out", str(tmp_path / "again"), "--ledger", str(new_folder / "main.beancount"))
     assert refused.exit_code == 1 and "2025 年没有年结" in refused.output
+
+
+def test_new_year_restores_the_cancelled_quota_on_both_sides(tmp_path):
+    """Without the school's own 次年恢复, `new-year` writes it (2026-01-01, 借 1011 / 贷 1201 and
+    借 800101 / 贷 800103): the working year loads clean and on 2026-04-30 1011, 1201 and 8001's
+    accounts hold what the bundled school (which restored the quota itself) holds."""
+    main = april_school(tmp_path, restored=False)
+    new_folder = tmp_path / "2026"
+    result = run("new-year", "2026", "--out", str(new_folder), "--ledger", str(main))
+    assert result.exit_code == 0, result.output
+    text = (new_folder / "期初.beancount").read_text(encoding="utf-8")
+    assert text.count('"恢复上年末注销的零余额账户用款额度"') == 1 and 'restores: "2025"' in text
+    new = load(new_folder / "main.beancount")
+    assert [str(e.message) for e in new.errors] == []
+    april = dt.date(2026, 4, 30)
+    got = _balances(new.entries, april, skip_year_end=False)
+    bundled = _balances(load(BUNDLED / "main.beancount").entries, april, skip_year_end=False)
+    for account in (chart.ZERO_BALANCE, chart.RECEIVABLE_QUOTA, chart.FUND_BALANCE_QUOTA,
+                    chart.FUND_BALANCE_RECEIVABLE):
+        assert got[account] == bundled[account], account
+    # independent: the restoration is what the December 注销 moved, on both sides
+    restoration = [e for e in new.entries if isinstance(e, data.Transaction) and "restores" in e.meta]
+    assert len(restoration) == 1
+    legs = {p.account: p.units.number for p in restoration[0].postings}
+    cancelled = -Decimal(CANCELLATION.split()[-2])  # its 1011 line: 贷 1011
+    assert legs == {chart.ZERO_BALANCE: cancelled, chart.RECEIVABLE_QUOTA: -cancelled,
+                    chart.FUND_BALANCE_QUOTA: cancelled, chart.FUND_BALANCE_RECEIVABLE: -cancelled}
+
+
+def test_no_cancelled_quota_no_restoration():
+    """A year-end without 注销 (the bundled ledger without its December 注销 entry) gives no 次年恢复;
+    with it, the restoration is the 注销 less what January already restored (here: all of it)."""
+    from xiaozhang.model import yearend
+
+    entries = load(BUNDLED / "main.beancount").entries
+    without = [e for e in entries if not (isinstance(e, data.Transaction) and e.date == YEAR_END
+                                          and e.narration == "年末注销未使用授权支付额度，转财政应返还额度")]
+    assert len(without) < len(entries)  # the 注销 (and the budget entry generated from it)
+    january = [e for e in without if not (isinstance(e, data.Transaction) and e.date.year == 2026)]
+    assert yearend.restore_quota(january, 2026, True) == []
+    assert yearend.restore_quota(entries, 2026, True) == []  # the school restored it itself
+    before_2026 = [e for e in entries if e.date.year < 2026]
+    [made] = yearend.restore_quota(before_2026, 2026, False)
+    assert made.postings == ((chart.ZERO_BALANCE, Decimal("22119.74"), "CNY"),
+                             (chart.RECEIVABLE_QUOTA, Decimal("-22119.74"), "CNY"))
+
+
+def _budget_txn(day: dt.date, legs: list[tuple[str, str]]) -> data.Transaction:
+    from beancount.core.amount import Amount
+
+    postings = [data.Posting(a, Amount(Decimal(n), "CNY"), None, None, None, None) for a, n in legs]
+    return data.Transaction({}, day, "*", None, "经营", data.EMPTY_SET, data.EMPTY_SET, postings)
+
+
+@pytest.mark.parametrize("income, spending, carried", [("-1000.00", "600.00", True), ("-500.00", "800.00", False)])
+def test_business_surplus_carried_when_a_credit_a_loss_stays(income, spending, carried):
+    """8401 三（一）: 经营预算收入 and 经营支出 go to 8401; 三（二）: a credit balance goes on to 8701
+    (and with it to 820204 累计结余), a debit balance (经营亏损) stays in 8401."""
+    from xiaozhang.model import yearend
+
+    money = f"{chart.FUND_BALANCE}:800102货币资金"
+    entries = [_budget_txn(dt.date(2025, 6, 30), [(money, str(-Decimal(income))), ("Equity:6401经营预算收入", income)]),
+               _budget_txn(dt.date(2025, 7, 31), [("Equity:7301经营支出", spending), (money, str(-Decimal(spending)))])]
+    made = yearend.carry(entries, 2025, (), yearend.BUDGET_RULES)
+    after: dict[str, Decimal] = defaultdict(Decimal)
+    for item in made:
+        for account, number, _currency in item.postings:
+            after[account] += number
+    net = Decimal(income) + Decimal(spending)  # negative: a credit (surplus)
+    assert after["Equity:6401经营预算收入"] == -Decimal(income) and after["Equity:7301经营支出"] == -Decimal(spending)
+    business = after[chart.BUSINESS_SURPLUS]
+    accumulated = after[f"{chart.NON_FISCAL_SURPLUS}:820204累计结余"]
+    if carried:
+        assert business == 0 and accumulated == net < 0
+    else:
+        assert business == net > 0 and accumulated == 0
+    assert all(item.rule.target != chart.OTHER_SURPLUS for item in made)  # not through 8501
+
+
+ADDITION = """
+2025-12-10 * "青禾市明德建筑工程有限公司" "教学楼加固改造"
+  voucher: "记-2025-12-901"
+  handler: "李明华"
+  inspector: "张伟,胡斌"
+  reviewer: "陈静"
+  approver: "王建国"
+  approved: 2025-12-08
+  quotes: 3
+  Assets:1601固定资产:160101房屋及构筑物              36000.00 CNY
+    asset_id: "ZC20060001"
+    addition: "改扩建"
+    life: 55
+  Assets:1002银行存款:100201基本户                    -36000.00 CNY
+"""
+
+
+def test_new_year_carries_a_card_with_an_addition(tmp_path):
+    """A card with an addition (改扩建) and a revised life in the old year: the opening card has
+    the cost with the addition, the revised life and the months run since the card's first month,
+    so the working year depreciates it exactly as the one ledger does (1601 / 1602 and the card's
+    charge in April 2026 compared with the same ledger kept in one piece)."""
+    from xiaozhang.model.books import SchoolBooks
+    from xiaozhang.model.periods import month_index
+
+    whole = tmp_path / "whole"
+    shutil.copytree(BUNDLED, whole)
+    with (whole / "2025" / "12.beancount").open("a", encoding="utf-8") as out:
+        out.write(ADDITION)
+    one = load(whole / "main.beancount")
+    assert [str(e.message) for e in one.errors] == []
+    main = april_school(tmp_path / "years")
+    with (main.parent / "2025" / "12.beancount").open("a", encoding="utf-8") as out:
+        out.write(ADDITION)
+    # December was closed before the addition: reopen, close again, carry forward again
+    assert run("close", "reopen", "2025-12", "--by", "王建国", "--reason", "补记加装", "--ledger", str(main)).exit_code == 0
+    assert run("close", "month", "2025-12", "--ledger", str(main)).exit_code == 0
+    (main.parent / "年结" / "2025.beancount").unlink()
+    main.write_text(main.read_text(encoding="utf-8").replace('include "年结/2025.beancount"\n', ""), encoding="utf-8")
+    result = run("close", "year", "2025", "--ledger", str(main))
+    assert result.exit_code == 0, result.output
+    with main.open("a", encoding="utf-8") as out:
+        out.write('include "年结/2025.beancount"\n')
+    result = run("new-year", "2026", "--out", str(tmp_path / "2026"), "--ledger", str(main))
+    assert result.exit_code == 0, result.output
+    new = load(tmp_path / "2026" / "main.beancount")
+    assert [str(e.message) for e in new.errors] == []
+    april = dt.date(2026, 4, 30)
+    got, want = _balances(new.entries, april, False), _balances(one.entries, april, False)
+    for account in (chart.fixed_asset_account("房屋及构筑物"), chart.depreciation_account("房屋及构筑物")):
+        assert got[account] == want[account], account
+    cards = [SchoolBooks.of(x.entries, x.options_map).assets.cards["ZC20060001"] for x in (new, one)]
+    assert cards[0].cost == cards[1].total_cost and cards[0].life == 55
+    month = month_index(april)
+    assert [c.schedule.charge(month) for c in cards] == [cards[1].schedule.charge(month)] * 2

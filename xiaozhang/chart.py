@@ -124,7 +124,37 @@ SUPPLIER_ROOTS: tuple[str, ...] = ("Liabilities:2302", AGENCY_ROOT)  # 应付账
 MONEY_ROOTS: tuple[str, ...] = ("Assets:1001", "Assets:1002", "Assets:1011", "Assets:1021")
 # What a payment can be paid from: the school's money, or the treasury paying a supplier
 # directly (财政直接支付, booked as 财政拨款收入 on the day it is paid).
-PAYMENT_SOURCES: tuple[str, ...] = MONEY_ROOTS + ("Income:4001",)
+PAYMENT_SOURCES: tuple[str, ...] = MONEY_ROOTS + (code_root(FISCAL_INCOME),)
+
+# == one definition (owner: onedef, issue 12) ==
+# Accounts other modules named by retyping them (never again: refer to these).
+OTHER_PAYABLES = "Liabilities:2307其他应付款"
+DONATION_INCOME = "Income:4603捐赠收入"
+CONSTRUCTION_IN_PROGRESS = "Assets:1613在建工程"
+# The school's own cash and bank (库存现金, 银行存款, 其他货币资金): the money roots without the
+# zero-balance quota (1011 零余额账户用款额度 is the treasury's money until it is spent).
+CASH_AND_BANK_ROOTS: tuple[str, ...] = tuple(root for root in MONEY_ROOTS
+                                             if root != code_root(ZERO_BALANCE))
+# The five roots of the chart (会计要素) as documents and pages name them.
+ROOT_NAMES: dict[str, str] = {"Assets": "资产", "Liabilities": "负债", "Equity": "净资产",
+                              "Income": "收入", "Expenses": "费用"}
+ROOTS: tuple[str, ...] = tuple(ROOT_NAMES)  # in the chart's order
+
+
+def leaf_name(account: str) -> str:
+    """`米面油` for `…:0101米面油`, `住宿费` for `Liabilities:2103应缴财政款:210301住宿费`: the last
+    component without its code (a fee item's, a food category's, a sub-account's name)."""
+    return re.sub(r"^\d+", "", account.rsplit(":", 1)[-1])
+
+
+def under(account: str, parents: str | tuple[str, ...]) -> bool:
+    """Is `account` one of `parents` (full names) or below one of them?  (`Assets:1002银行存款`
+    is under itself and has `Assets:1002银行存款:100201基本户` under it, not `Assets:1002银行存款X`.)"""
+    for parent in (parents,) if isinstance(parents, str) else parents:
+        if account == parent or account.startswith(parent + ":"):
+            return True
+    return False
+# == end of one definition ==
 
 # Food categories of the canteen (食材分类): stores and cost have one sub-account each.
 FOOD_CATEGORIES: tuple[tuple[str, str], ...] = (
@@ -297,6 +327,11 @@ OTHER_SURPLUS = "Equity:8501其他结余"
 SURPLUS_DISTRIBUTION = "Equity:8701非财政拨款结余分配"
 
 
+# -- one definition (owner: onedef): the three budget roots by name (6xxx 预算收入, 7xxx 预算支出, 8xxx 预算结余)
+BUDGET_INCOME_ROOT, BUDGET_SPENDING_ROOT, BUDGET_BALANCE_ROOT = BUDGET_ROOTS
+# -- end of one definition
+
+
 def is_budget_account(account: str) -> bool:
     """A 预算会计 account (6xxx / 7xxx / 8xxx under `Equity:`)."""
     return account.startswith(BUDGET_ROOTS)
@@ -396,7 +431,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
               for _, n in ASSET_CATEGORIES if n not in ("文物和陈列品", "图书档案")]
     chart += [
         a("Assets:1611工程物资", "工程物资"),
-        a("Assets:1613在建工程", "在建工程"),
+        a(CONSTRUCTION_IN_PROGRESS, "在建工程"),
         a("Assets:1701无形资产", "无形资产"),
         a("Assets:1702无形资产累计摊销", "无形资产累计摊销"),
         a("Assets:1891受托代理资产", "受托代理资产"),
@@ -415,7 +450,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(ACCOUNTS_PAYABLE, "应付账款"),
         a(CANTEEN_PAYABLE, "食堂应付货款：定点供应商送货入库后按月结算", _CANTEEN),
         a("Liabilities:2305预收账款", "预收账款"),
-        a("Liabilities:2307其他应付款", "其他应付款"),
+        a(OTHER_PAYABLES, "其他应付款"),
         a(AGENCY_FEES, "代收费：代收代付款项，不属学校收入，期末结算清退"),
     ]
     chart += [a(agency_fee_account(c), f"代收费——{n}") for c, n in AGENCY_FEE_ITEMS.items()]
@@ -442,7 +477,7 @@ def _build_chart() -> tuple[AccountDef, ...]:
         a(AFTER_SCHOOL_INCOME, "事业收入——课后服务费收入（服务性收费，单独核算）"),
         a(STAFF_MEAL_INCOME, "教职工伙食费收入：教职工就餐刷卡确认的伙食费（食堂独立核算）", _CANTEEN),
         a("Income:4201上级补助收入", "上级补助收入"),
-        a("Income:4603捐赠收入", "捐赠收入"),
+        a(DONATION_INCOME, "捐赠收入"),
         a(INTEREST_INCOME, "利息收入：银行存款利息"),
         a(RENT_INCOME, "租金收入：门面出租"),
         a("Income:4609其他收入", "其他收入"),

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from xiaozhang.commands import as_of_option, ledger_argument
-from xiaozhang.io import load, problem_line
+from xiaozhang.io import ArchiveRefused, archive_of, load, problem_line
 
 # name -> "module:attribute" of the area's click group (see xiaozhang/commands.py)
 GROUPS: dict[str, str] = {
@@ -44,8 +44,6 @@ _HELP = {
 SERVE_APP = "xiaozhang.reports.serving.app:build"
 LOCAL_ONLY = "127.0.0.1"
 
-format_problem = problem_line  # the line `check` prints, under its old name (reports/canteen.py)
-
 
 class SchoolGroup(click.Group):
     """The main group: own commands plus the registered groups, imported on first use."""
@@ -59,6 +57,12 @@ class SchoolGroup(click.Group):
             module, _, attribute = GROUPS[name].partition(":")
             command = getattr(importlib.import_module(module), attribute)
         return command
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ArchiveRefused as refused:  # any command writing into an archived year (io.py)
+            raise click.ClickException(str(refused)) from refused
 
     def format_commands(self, ctx, formatter) -> None:
         rows = []
@@ -91,6 +95,9 @@ def main() -> None:
 def serve(ledger: str, host: str, port: int, read_only: bool, proxy: str | None,
           user_header: str) -> None:
     """用 Fava 打开账本（含校账扩展页面）；账本目录有 users.toml 时须登录，按角色授权（docs/access.md）。"""
+    if archive_of(ledger) is not None and not read_only:  # an archived year (docs/close.md)
+        read_only = True
+        click.echo(f"{ledger} 是归档的年度账本：以只读方式打开。", err=True)
     module, _, attribute = SERVE_APP.partition(":")
     serving = importlib.import_module(module)
     users = serving.users_file(ledger)
@@ -155,7 +162,10 @@ def check(ledger: str) -> None:
 @click.option("--students", default=None, type=int, help="学生人数（默认 1200）")
 @click.option("--years", default=None, type=int, help="学年数（默认：2025-09-01 至 2026-10-31）")
 @click.option("--seed", default=None, type=int, help="随机种子（默认 2025）")
-def example(out: str, students: int | None, years: int | None, seed: int | None) -> None:
+@click.option("--working-years", is_flag=True,
+              help="按工作年度生成：逐年月结、年结、new-year（DIR/2025 归档，DIR/2026 工作年度；docs/close.md）")
+def example(out: str, students: int | None, years: int | None, seed: int | None,
+            working_years: bool) -> None:
     """生成示例学校账本（确定性：同样的参数得到同样的文件）。"""
     from xiaozhang import example as generator
 
@@ -163,6 +173,16 @@ def example(out: str, students: int | None, years: int | None, seed: int | None)
         config = generator.ExampleConfig.make(students=students, years=years, seed=seed)
     except ValueError as error:
         raise click.UsageError(str(error)) from error
+    if working_years:
+        from xiaozhang.example.workyears import WorkingYearsFailed, generate_working_years
+
+        try:
+            folders = generate_working_years(Path(out), config)
+        except WorkingYearsFailed as failed:
+            raise click.ClickException(str(failed)) from failed
+        click.echo(f"已写入 {len(folders)} 个年度账本到 {out}：" + "、".join(f.name for f in folders[:-1])
+                   + f"（归档，只读），{folders[-1].name}（工作年度）")
+        return
     written = generator.generate(Path(out), config)
     click.echo(f"已写入 {len(written)} 个文件到 {out}")
 

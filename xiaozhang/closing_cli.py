@@ -150,16 +150,22 @@ def close_month(first: Month, last: Month | None, by: str | None, ledger: str) -
     months = [first]
     while last is not None and months[-1] < last:
         months.append(months[-1].shift(1))
-    loaded = load(ledger)
-    written = close_months(loaded, months, by)
+    written, problems = close_and_recheck(ledger, months, by)
     for line in written:
         click.echo(line)
-    check = load(ledger)
-    problems = [e for e in check.errors if str(e.message).startswith("[CL") or "Balance" in type(e).__name__]
     if problems:
         for problem in problems:
             click.echo(problem_line(problem), err=True)
         raise Refused("写入后复查发现问题（见上），请检查账本")
+
+
+def close_and_recheck(ledger: str | Path, months: list[Month], by: str | None) -> tuple[list[str], list]:
+    """`close month`: write the records of `months`, then load again and return what was done
+    and the problems the written records show (closing rule, balance assertions)."""
+    written = close_months(load(ledger), months, by)
+    check = load(ledger)
+    problems = [e for e in check.errors if str(e.message).startswith("[CL") or "Balance" in type(e).__name__]
+    return written, problems
 
 
 def close_months(loaded: Loaded, months: list[Month], by: str | None, *,
@@ -331,6 +337,16 @@ def write_year_end(loaded: Loaded, year: int, by: str | None) -> tuple[Path, lis
               f'  by: "{_quoted(_by(books, by))}"\n  entries: {count}\n\n')
     write_atomic(path, header + body)
     return path, carries
+
+
+def include_year_end(main: Path, path: Path) -> Path:
+    """The accountant's step after review: `include "年结/2025.beancount"` at the end of main
+    (safe write; nothing when the line is there already)."""
+    line = f'include "{layout.relative_name(str(main), str(path))}"'
+    text = main.read_text(encoding="utf-8")
+    if line not in text.splitlines():
+        write_atomic(main, text.rstrip("\n") + f"\n{line}\n")
+    return main
 
 
 def year_digest(body: str) -> tuple[str, int]:

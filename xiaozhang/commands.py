@@ -26,6 +26,19 @@ ledger_option = click.option(
     type=click.Path(exists=True, dir_okay=False), help="账本（主文件 main.beancount）")
 
 
+def _default_when_present(ctx, param, value: str | None) -> str | None:
+    if value is None and os.path.isfile(DEFAULT_LEDGER):
+        return DEFAULT_LEDGER
+    return value
+
+
+def optional_ledger_option(purpose: str):
+    """`--ledger` for a command that also runs without a ledger (the importers): the file given,
+    else `DEFAULT_LEDGER` when it exists in the working directory, else None."""
+    return click.option("--ledger", default=None, callback=_default_when_present,
+                        type=click.Path(exists=True, dir_okay=False),
+                        help=f"账本（{purpose}）；默认 {DEFAULT_LEDGER}（存在时）")
+
 
 def ledger_argument(command):
     """`[LEDGER]` as an argument (as `bean-check` and `fava` take it) or `--ledger`, given to

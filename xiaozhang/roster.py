@@ -17,6 +17,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from xiaozhang.io import TextDecodeError, decode
+
 ROSTER_FILE = "students.csv"
 COLUMNS = {"sid": "学号", "name": "姓名", "grade": "年级", "class": "班级"}
 
@@ -44,15 +46,10 @@ def mask_name(name: str) -> str:
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            return raw.decode("gb18030")
-        except UnicodeDecodeError as error:
-            raise RosterError(f"{path}: 无法识别文件编码（应为 UTF-8 或 GBK/GB18030）") from error
+        return decode(raw)  # the one reading of an exported file (xiaozhang.io)
+    except TextDecodeError as error:
+        raise RosterError(f"{path}: {error}") from error
 
 
 def read_roster(path: str | Path) -> dict[str, Student]:

@@ -20,6 +20,8 @@ as `xiaozhang check` runs them) and reads the figures the school's own pages sho
                   surplus rate, over the cap or not
     assets        the asset register against the ledger at the end of the data
                   (`reports.assets.reconcile`: cards' cost and depreciation, 1601 and 1602)
+    statements    the school's 资产负债表, 收入费用表 and 预算收入支出表, line by line, built by the
+                  statements' own functions (`forms.py`: which periods, which columns)
     school        one row: name, transactions, errors, warnings, end of the data, 评判日期
 
 Each table is a list of dicts (one per row, with the school's id in `school`); `tables.py`
@@ -31,16 +33,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from beancount.core import data
 
-from xiaozhang.io import load
+from xiaozhang.io import MAIN_FILE, load
 from xiaozhang.model.asof import LEDGER
 from xiaozhang.model.books import SchoolBooks
 
-MAIN = "main.beancount"
+MAIN = MAIN_FILE  # each school: a folder with its main file
 RATE = Decimal("0.0001")
 
 
@@ -48,6 +50,7 @@ def extract(folder: str | os.PathLike, school: str | None = None) -> dict:
     """The school's tables (see the module docstring) and `files` (its ledger files)."""
     from xiaozhang.reports import compliance
     from xiaozhang.reports.assets import reconcile, school_name
+    from xiaozhang.reports.district import forms
 
     folder = Path(folder)
     school = school or folder.name
@@ -102,6 +105,8 @@ def extract(folder: str | os.PathLike, school: str | None = None) -> dict:
                           "over_cap": period.over_cap}
                          for period in books.canteen.terms]
 
+    tables["statements"] = forms.lines(entries, options_map, books, school)
+
     check = reconcile(books, last)
     tables["assets"] = [{"school": school, "day": check.day, "cards_cost": check.cards_cost,
                          "ledger_cost": check.ledger_cost,
@@ -135,4 +140,4 @@ def _relative(filename: str, folder: Path) -> str:
 
 def _rate(rate):
     """A surplus rate kept to 1/10000 (0.0523 is 5.23%), as the canteen page prints it."""
-    return None if rate is None else rate.quantize(RATE)
+    return None if rate is None else rate.quantize(RATE, rounding=ROUND_HALF_UP)  # as money.percent

@@ -19,18 +19,25 @@ Consolidated (`consolidated`)
     The sum of every school's postings by account class (Assets, Liabilities, Equity, Income,
     Expenses) and currency: each school's class balances summed, as Beancount keeps them
     (credits negative).  `by_school_class` gives the same per school.
+
+Consolidated statements (`statement_periods`, `consolidated_statement`)
+    The 资产负债表, 收入费用表 and 预算收入支出表 of the district for a period: each line is the sum
+    over the schools of that line of each school's own statement (`forms.py` extracts them;
+    lines are matched by their key), both amounts; `schools` on each line counts the schools
+    that have it.  `statement_by_school` gives each school's lines, for the per-school columns.
+    The default period (`default_period`) is the latest one every school has.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
+from xiaozhang import chart
+from xiaozhang.model.money import percent
 from xiaozhang.reports.district.store import TABLES, schema
 
-CLASSES = ("Assets", "Liabilities", "Equity", "Income", "Expenses")
-CLASS_NAMES = {"Assets": "资产", "Liabilities": "负债", "Equity": "净资产", "Income": "收入",
-               "Expenses": "费用"}  # as the workbook and the page print them
+CLASSES = chart.ROOTS
+CLASS_NAMES = chart.ROOT_NAMES  # as the workbook and the page print them (the chart's names)
 
 
 def connect(store: str | Path):
@@ -105,11 +112,12 @@ ORDER BY s.school
 
 
 def per_school(con) -> list[dict]:
-    """One row per school (module docstring); `budget_used` in per cent (one decimal)."""
+    """One row per school (module docstring); `budget_used` in per cent (one decimal, half up:
+    `xiaozhang.model.money.percent`, as the school's own budget page rounds it)."""
     rows = _rows(con, PER_SCHOOL)
     for row in rows:
         budget = row["budget"]
-        row["budget_used"] = (row["budget_actual"] * 100 / budget).quantize(Decimal("0.1")) if budget else None
+        row["budget_used"] = percent(row["budget_actual"], budget) if budget else None
     return rows
 
 
@@ -138,3 +146,41 @@ def by_school_class(con) -> list[dict]:
 def problem_list(con) -> list[dict]:
     return _rows(con, """SELECT school, code, message, file, line, date, warning FROM problems
                          ORDER BY school, warning, code, file, line""")
+
+
+# -- consolidated statements ------------------------------------------------------------------------
+def statement_periods(con) -> list[dict]:
+    """The periods of the store's statements, latest first, with the number of schools."""
+    return _rows(con, """SELECT period, count(DISTINCT school) AS schools FROM statements
+                         GROUP BY period ORDER BY period DESC""")
+
+
+def default_period(con) -> str | None:
+    """The latest period every school has (else the latest there is)."""
+    found = statement_periods(con)
+    if not found:
+        return None
+    total = con.execute("SELECT count(*) FROM school").fetchone()[0]
+    return next((p["period"] for p in found if p["schools"] >= total), found[0]["period"])
+
+
+def consolidated_statement(con, form: str, period: str, school: str | None = None) -> list[dict]:
+    """The district's statement `form` ("会政财01" …) for `period`: per line, the sum of the
+    schools' amounts (module docstring); `school`: that school's own lines only."""
+    return _rows(con, """
+        SELECT key, arg_min(label, seq) AS label, min(seq) AS seq, bool_or(heading) AS heading,
+               bool_or(total) AS total, bool_or(detail) AS detail,
+               sum(amount1) AS amount1, sum(amount2) AS amount2, count(DISTINCT school) AS schools
+        FROM statements WHERE form = $form AND period = $period
+             AND ($school IS NULL OR school = $school)
+        GROUP BY key ORDER BY seq, key""", {"form": form, "period": period, "school": school})
+
+
+def statement_by_school(con, form: str, period: str) -> dict[str, dict[str, tuple]]:
+    """{school: {line key: (amount1, amount2)}} of statement `form` for `period`."""
+    found: dict[str, dict[str, tuple]] = {}
+    for school, key, first, second in con.execute(
+            "SELECT school, key, amount1, amount2 FROM statements WHERE form = ? AND period = ? "
+            "ORDER BY school, seq", [form, period]).fetchall():
+        found.setdefault(school, {})[key] = (first, second)
+    return found

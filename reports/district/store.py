@@ -17,7 +17,15 @@ When a school is read again (incremental refresh)
     differs from the manifest's, or when the 评判日期 it was judged on is no longer the one it
     would be judged on now (the command's `--as-of`; else the ledger's `custom "as-of"`;
     else today: a school judged by "today" yesterday is judged again, its overdue items may
-    have changed).  A refresh where nothing changed reads no ledger file beyond hashing it.
+    have changed), or when its record was written by an older version of the extraction
+    (`VERSION`: a new table must be filled for every school).  A refresh where nothing changed
+    reads no ledger file beyond hashing it.
+
+One refresh at a time
+    The whole refresh holds the store's lock (`lock.py`): a second refresh of the same store
+    stops with a Chinese message (`StoreBusy`) or, with `wait`, waits its turn.  Readers (the
+    page, the workbook) need no lock: every Parquet file is replaced by a rename, and the
+    manifest last.
 
 Work in parallel
     Each school to read is one task `refresh_school(folder, store)` run in a worker process
@@ -34,21 +42,24 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xiaozhang.io import write_atomic
-from xiaozhang.model.asof import ENV, parse
+from xiaozhang.io import replacing, write_atomic
+from xiaozhang.model.asof import COMMAND, ENV, override_from_environment, read_as_of
 from xiaozhang.reports.district.extract import MAIN, extract
+from xiaozhang.reports.district.lock import store_lock
 
 STORE = ".district"
 MANIFEST = "manifest.json"
 PINNED = "ledger"  # the 评判日期 key of a school judged by its own `custom "as-of"`
 
 TABLES = ("school", "postings", "problems", "budgets", "remittances", "fee_items",
-          "disclosures", "canteen", "assets")
+          "disclosures", "canteen", "assets", "statements")
+# the version of what a school's extraction holds: a store written by an older version is read
+# again in full (a new table would otherwise be missing for the schools that did not change)
+VERSION = 2
 
 
 def schema(name: str):
@@ -79,6 +90,9 @@ def schema(name: str):
         "assets": [("day", day), ("cards_cost", money), ("ledger_cost", money),
                    ("cards_depreciation", money), ("ledger_depreciation", money),
                    ("ok", pa.bool_())],
+        "statements": [("form", text), ("period", text), ("seq", pa.int64()), ("key", text),
+                       ("label", text), ("heading", pa.bool_()), ("total", pa.bool_()),
+                       ("detail", pa.bool_()), ("amount1", money), ("amount2", money)],
     }[name]
     return pa.schema([("school", text), *columns])
 
@@ -108,10 +122,10 @@ def digest(folder: Path, files: list[str] | tuple[str, ...] = ()) -> str:
 
 def judged_key(pinned: bool, today: dt.date | None = None) -> str:
     """What the 评判日期 of a school is now: the command's, the ledger's own, or today."""
-    override = parse(os.environ.get(ENV))
-    if override is not None:
-        return override.isoformat()
-    return PINNED if pinned else (today or dt.date.today()).isoformat()
+    judged, _problems = read_as_of([], override_from_environment(), today)  # the one precedence
+    if pinned and judged.source != COMMAND:
+        return PINNED  # the ledger's own pin: its date is in the files the digest covers
+    return judged.date.isoformat()
 
 
 # -- one school (runs in a worker) ---------------------------------------------------------------
@@ -138,20 +152,12 @@ def refresh_school(folder: str, store: str, school: str, as_of: str | None = Non
     base = Path(store)
     for name in TABLES:
         table = pa.Table.from_pylist(found["tables"][name], schema=schema(name))
-        target = base / name / f"{school}.parquet"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(handle)
-        try:
+        with replacing(base / name / f"{school}.parquet") as temp:  # xiaozhang.io: the one safe write
             pq.write_table(table, temp)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
     summary = found["tables"]["school"][0]
     if not set(found["files"]) <= covered:
         before = digest(Path(folder), found["files"])
-    return {"digest": before, "files": found["files"],
+    return {"version": VERSION, "digest": before, "files": found["files"],
             "pinned": found["pinned"], "judged": judged_key(found["pinned"]),
             "transactions": summary["transactions"], "errors": summary["errors"],
             "warnings": summary["warnings"], "pid": os.getpid()}
@@ -186,7 +192,8 @@ def stale(schools: dict[str, Path], manifest: dict[str, dict]) -> list[str]:
     found = []
     for school, folder in schools.items():
         record = manifest.get(school)
-        if (record is None or record.get("judged") != judged_key(record.get("pinned", False))
+        if (record is None or record.get("version") != VERSION
+                or record.get("judged") != judged_key(record.get("pinned", False))
                 or record.get("digest") != digest(folder, record.get("files", ()))):
             found.append(school)
     return found
@@ -194,10 +201,17 @@ def stale(schools: dict[str, Path], manifest: dict[str, dict]) -> list[str]:
 
 def refresh(district: str | os.PathLike, store: str | os.PathLike | None = None, *,
             workers: int = 1, executor: Executor | None = None, force: bool = False,
-            progress=None) -> Refresh:
-    """Bring the store up to date with the district's ledgers (module docstring)."""
+            progress=None, wait: bool = False) -> Refresh:
+    """Bring the store up to date with the district's ledgers (module docstring); one refresh
+    of a store at a time (`lock.store_lock`: `StoreBusy`, or `wait` for the other one)."""
     base = store_of(district, store)
     base.mkdir(parents=True, exist_ok=True)
+    with store_lock(base, wait):
+        return _refresh(district, base, workers, executor, force, progress)
+
+
+def _refresh(district, base: Path, workers: int, executor: Executor | None, force: bool,
+             progress) -> Refresh:
     schools = schools_in(district)
     manifest = read_manifest(base)
     todo = list(schools) if force else stale(schools, manifest)
@@ -250,3 +264,5 @@ def _preload() -> None:
     import xiaozhang.plugins.school  # noqa: F401
     import xiaozhang.reports.assets  # noqa: F401
     import xiaozhang.reports.compliance  # noqa: F401
+    import xiaozhang.reports.budget_statements  # noqa: F401
+    import xiaozhang.reports.statements  # noqa: F401

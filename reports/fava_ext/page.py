@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from fava.core.filters import FilterError
 from flask import g, request
 
+from xiaozhang.model.money import format_ratio
 from xiaozhang.reports.render import money
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -144,5 +145,5 @@ class ReportPage:
     def jinja_env(self) -> jinja2.Environment:
         env = super().jinja_env  # type: ignore[misc]
         # The overlay shares Fava's filter dict: copy it before adding ours.
-        env.filters = {**env.filters, "money": money, "account_name": account_name}
+        env.filters = {**env.filters, "money": money, "ratio": format_ratio, "account_name": account_name}
         return env

@@ -31,8 +31,9 @@ from pathlib import Path
 from beancount.core import data
 from beancount.parser import printer
 
-from xiaozhang.io import write_atomic
+from xiaozhang.io import MAIN_FILE, write_atomic
 from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.money import ledger_currency
 from xiaozhang.roster import ROSTER_FILE, Student, roster_for
 
 KEPT_CUSTOMS = {"fee", "policy", "school", "disclosure", "as-of"}
@@ -113,10 +114,10 @@ def class_entries(entries: list, options_map: dict, class_name: str,
     return kept
 
 
-def _header(title: str, class_name: str) -> str:
+def _header(title: str, class_name: str, currency: str) -> str:
     return (f'; 由 xiaozhang serve 为{class_name}班主任生成的班级账本（只含本班的收费数据，只读）。\n'
             f'option "title" "{title} {class_name}"\n'
-            'option "operating_currency" "CNY"\n'
+            f'option "operating_currency" "{currency}"\n'
             'option "booking_method" "STRICT"\n'
             '1970-01-01 custom "fava-option" "language" "zh"\n'
             '1970-01-01 custom "fava-option" "locale" "zh_CN"\n'
@@ -130,11 +131,11 @@ def write_class_ledger(entries: list, options_map: dict, roster: dict[str, Stude
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     chosen = class_entries(entries, options_map, class_name, roster)
     text = io.StringIO()
-    text.write(_header(options_map.get("title", ""), class_name))
+    text.write(_header(options_map.get("title", ""), class_name, ledger_currency(options_map)))
     for entry in data.sorted(chosen):
         text.write(printer.format_entry(entry))
         text.write("\n")
-    main = folder / "main.beancount"
+    main = folder / MAIN_FILE
     write_atomic(main, text.getvalue())
     profiles = SchoolBooks.of(entries, options_map).policy.profiles
     roster_path = roster_for(main, profiles[-1][1] if profiles else None)

@@ -139,17 +139,29 @@ class Gate:
             request.headers.get("X-Forwarded-Proto", "").lower() == "https"
 
     # -- the WSGI call -----------------------------------------------------------------------
-    def __call__(self, environ: dict, start_response):
-        request = Request(environ)
+    def admit(self, request: Request) -> tuple[User | None, Response | None]:
+        """Signing in and out, and who asks: (the user, None) to go on, else (None, the answer)."""
         if request.path == SIGNIN:
-            return self.signin(request)(environ, start_response)
+            return None, self.signin(request)
         if request.path == SIGNOUT:
-            return self.signout(request)(environ, start_response)
+            return None, self.signout(request)
         user = self.user_of(request)
         if user is None:
-            return self.unauthorised(request)(environ, start_response)
+            return None, self.unauthorised(request)
+        return user, None
+
+    @staticmethod
+    def hand_on(environ: dict, user: User) -> None:
+        """The signed-in user, as the app behind the gate sees it."""
         environ[USER_KEY] = user
         environ["REMOTE_USER"] = user.login
+
+    def __call__(self, environ: dict, start_response):
+        request = Request(environ)
+        user, answer = self.admit(request)
+        if answer is not None:
+            return answer(environ, start_response)
+        self.hand_on(environ, user)
         role = access.ROLE[user.role]
         if request.path == HISTORY:
             return self.history(request, user, role)(environ, start_response)
@@ -162,7 +174,7 @@ class Gate:
             reason = f"班主任只能查看本班（{user.class_name}）的收费公示"
         reason = reason or self.traversal(request)
         if reason:
-            return _refused(request, reason)(environ, start_response)
+            return refused(request, reason)(environ, start_response)
         if not role.everything and endpoint == "index":
             slug = (view_args or {}).get("bfile") or _first_slug(app)
             return Response(status=302, headers={"Location": f"/{slug}/extension/{access.CLASS_TEACHER_PAGE}/"})(
@@ -204,7 +216,7 @@ class Gate:
     def history(self, request: Request, user: User, role: access.Role) -> Response:
         """修改历史: a voucher's changes (`?voucher=记-2026-10-012`), else the latest saves."""
         if not role.everything:
-            return _refused(request, "班主任只能查看本班的收费公示页面")
+            return refused(request, "班主任只能查看本班的收费公示页面")
         from xiaozhang.reports import audit
 
         voucher = request.args.get("voucher", "").strip()
@@ -312,7 +324,8 @@ def _json(status: int, message: str) -> Response:
                     mimetype="application/json")
 
 
-def _refused(request: Request, reason: str) -> Response:
+def refused(request: Request, reason: str) -> Response:
+    """403 with the reason: JSON for the API, else the page that says why (refused.html)."""
     if _wants_json(request) or request.method != "GET":
         return _json(403, reason)
     html = _TEMPLATES.get_template("refused.html").render(reason=reason)

@@ -103,8 +103,7 @@ def write_users(path: str | Path, users: dict[str, User]) -> None:
         for key, value in (("name", user.name), ("role", user.role), ("class", user.class_name),
                            ("password", user.password)):
             lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}\n")
-    write_atomic(Path(path), "".join(lines))
-    Path(path).chmod(0o600)  # hashes only, but no one else's business
+    write_atomic(Path(path), "".join(lines), mode=0o600)  # hashes only, but no one else's business
 
 
 def hash_password(password: str) -> str:

@@ -208,3 +208,50 @@ def platform_fonts() -> Callable[[Page, str], set[str]]:
         return {font["familyName"] for font in fonts}
 
     return fonts_of
+
+
+@pytest.fixture(scope="module")
+def loaded_page(request, server, open_page):
+    """The module's page, opened once per module: `server` + the module's `OPENS` (path and
+    query), ready when its `READY` selector shows. A module that needs more set-up or clean-up
+    defines its own `loaded_page`."""
+    module = request.module
+    watched = open_page(server + module.OPENS)
+    watched.page.wait_for_selector(module.READY)
+    yield watched
+    watched.page.close()
+
+
+@pytest.fixture(scope="session")
+def clean_page() -> Callable[[Watched, str], None]:
+    """`clean_page(watched, title)`: no console error, no request outside 127.0.0.1, and the
+    page's title starts with `title`."""
+
+    def check(watched: Watched, title: str) -> None:
+        assert watched.problems == []
+        assert watched.outside == []
+        assert watched.page.title().startswith(title)
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def drawn_screenshot(screenshot) -> Callable[[Page, str, int, int], Path]:
+    """`drawn_screenshot(page, name, min_width, min_height)`: the whole page to
+    tests/artifacts/<name>, checked to be at least that large and not blank (many colours, at
+    most 97% near-white: text, tables and charts were drawn)."""
+    from PIL import Image
+
+    def take(page: Page, name: str, min_width: int, min_height: int) -> Path:
+        path = screenshot(page, name)
+        with Image.open(path) as image:
+            rgb = image.convert("RGB")
+            width, height = rgb.size
+            assert width >= min_width and height >= min_height, (width, height)
+            colours = rgb.getcolors(maxcolors=1 << 20)
+            assert colours is not None and len(colours) > 200
+            white = sum(count for count, colour in colours if min(colour) >= 245)
+            assert white / (width * height) < 0.97
+        return path
+
+    return take

@@ -21,34 +21,16 @@ def page_url(server: str, query: str = "") -> str:
     return f"{server}/{quote(SLUG)}/extension/Compliance/{query}"
 
 
-@pytest.fixture(scope="module")
-def loaded_page(server, open_page):
-    watched = open_page(page_url(server))
-    watched.page.wait_for_selector(".xz-compliance .xz-problems")
-    yield watched
-    watched.page.close()
+OPENS = f"/{quote(SLUG)}/extension/Compliance/"
+READY = ".xz-compliance .xz-problems"  # the `loaded_page` fixture (conftest.py) waits for it
 
 
-def test_no_console_errors(loaded_page):
-    page, problems, outside = loaded_page
-    assert problems == []
-    assert outside == []
-    assert page.title().startswith("合规")
+def test_no_console_errors(loaded_page, clean_page):
+    clean_page(loaded_page, "合规")
 
 
-def test_screenshot_is_not_blank(loaded_page, screenshot):
-    page, _problems, _outside = loaded_page
-    from PIL import Image
-
-    path = screenshot(page, "compliance.png")
-    with Image.open(path) as image:
-        rgb = image.convert("RGB")
-        width, height = rgb.size
-        assert width >= 1000 and height >= 1500  # six sections, all drawn
-        colours = rgb.getcolors(maxcolors=1 << 20)
-        assert colours is not None and len(colours) > 200
-        white = sum(count for count, colour in colours if min(colour) >= 245)
-        assert white / (width * height) < 0.97
+def test_screenshot_is_not_blank(loaded_page, drawn_screenshot):
+    drawn_screenshot(loaded_page.page, "compliance.png", 1000, 1500)  # six sections, all drawn
 
 
 def test_problems_are_grouped_by_month(loaded_page):

@@ -25,33 +25,16 @@ def page_url(server: str, query: str = "") -> str:
     return f"{server}/{quote(SLUG)}/extension/Disclosure/{query}"
 
 
-@pytest.fixture(scope="module")
-def loaded_page(server, open_page):
-    watched = open_page(page_url(server, "?period=2026-01&class=" + quote("一(1)班")))
-    watched.page.wait_for_selector("#class-notice .xz-notice table")
-    yield watched
-    watched.page.close()
+OPENS = f"/{quote(SLUG)}/extension/Disclosure/?period=2026-01&class={quote('一(1)班')}"
+READY = "#class-notice .xz-notice table"  # the `loaded_page` fixture (conftest.py) waits for it
 
 
-def test_no_console_errors(loaded_page):
-    page, problems, outside = loaded_page
-    assert problems == [] and outside == []
-    assert page.title().startswith("收费公示")
+def test_no_console_errors(loaded_page, clean_page):
+    clean_page(loaded_page, "收费公示")
 
 
-def test_screenshot_is_not_blank(loaded_page, screenshot):
-    page, _problems, _outside = loaded_page
-    from PIL import Image
-
-    path = screenshot(page, "disclosure.png")
-    with Image.open(path) as image:
-        rgb = image.convert("RGB")
-        width, height = rgb.size
-        assert width >= 1000 and height >= 2000  # status, school notice and class notice
-        colours = rgb.getcolors(maxcolors=1 << 20)
-        assert colours is not None and len(colours) > 200
-        white = sum(count for count, colour in colours if min(colour) >= 245)
-        assert white / (width * height) < 0.97
+def test_screenshot_is_not_blank(loaded_page, drawn_screenshot):
+    drawn_screenshot(loaded_page.page, "disclosure.png", 1000, 2000)  # status, school notice and class notice
 
 
 def test_the_class_notice_is_masked(loaded_page):

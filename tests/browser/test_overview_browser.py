@@ -17,35 +17,16 @@ SERVES = FIXTURE  # the `server` fixture (tests/browser/conftest.py) serves it
 SLUG = "校账测试小学"  # from the fixture's `option "title"`
 
 
-@pytest.fixture(scope="module")
-def loaded_page(server, open_page):
-    """The overview page, loaded."""
-    watched = open_page(f"{server}/{quote(SLUG)}/extension/Overview/")
-    watched.page.wait_for_selector(".xz-overview figure svg")
-    yield watched
-    watched.page.close()
+OPENS = f"/{quote(SLUG)}/extension/Overview/"
+READY = ".xz-overview figure svg"  # the `loaded_page` fixture (conftest.py) waits for it
 
 
-def test_no_console_errors(loaded_page):
-    page, problems, outside = loaded_page
-    assert problems == []
-    assert outside == []
-    assert page.title().startswith("概览")
+def test_no_console_errors(loaded_page, clean_page):
+    clean_page(loaded_page, "概览")
 
 
-def test_screenshot_is_not_blank(loaded_page, screenshot):
-    page, _problems, _outside = loaded_page
-    from PIL import Image
-
-    path = screenshot(page, "overview.png")
-    with Image.open(path) as image:
-        rgb = image.convert("RGB")
-        width, height = rgb.size
-        assert width >= 1000 and height >= 800
-        colours = rgb.getcolors(maxcolors=1 << 20)
-        assert colours is not None and len(colours) > 200
-        white = sum(count for count, colour in colours if min(colour) >= 245)
-        assert white / (width * height) < 0.97  # text, tables and bars are drawn
+def test_screenshot_is_not_blank(loaded_page, drawn_screenshot):
+    drawn_screenshot(loaded_page.page, "overview.png", 1000, 800)  # text, tables and bars
 
 
 def test_chart_is_visible(loaded_page):

@@ -88,6 +88,24 @@ def test_as01_an_opening_card_needs_its_acquisition_date_and_depreciation_taken(
     assert errors == [("AS01", card_line(incomplete, starts[1]))]
 
 
+def test_as01_monthly_depreciation_only_as_a_positive_amount_on_an_opening_card():
+    """`monthly_depreciation` (written by `xiaozhang new-year`) is read by the depreciation
+    schedule: a malformed value, or one on a card that is not an opening card, is reported
+    instead of being ignored."""
+    opening_card = dict(credit=OPENING, supplier=None, invoice=None, procurement=None,
+                        acquired=dt.date(2022, 3, 10), depreciated="3000.00 CNY",
+                        depreciated_months=36, prior="3000.00")
+    good = card("2025-08-31", "6000.00", monthly_depreciation="83.33 CNY", **opening_card)
+    text = card("2025-08-31", "6000.00", "ZC20250002", monthly_depreciation="八十三",
+                **opening_card)
+    zero = card("2025-08-31", "6000.00", "ZC20250003", monthly_depreciation="0.00 CNY",
+                **opening_card)
+    bought = card("2025-09-24", "5200.00", "ZC20250004", monthly_depreciation="72.22 CNY")
+    errors, _, starts = run(good, text, zero, bought)
+    assert errors == [("AS01", card_line(part, start))
+                      for part, start in zip((text, zero, bought), starts[1:])]
+
+
 def test_as01_books_need_no_life_or_subcategory():
     books = card("2025-10-10", "20000.00", category="图书档案", subcategory=None, life=None,
                  quantity=1, model="各类少儿读物")

@@ -61,6 +61,9 @@ def test_files_and_the_disclosure_record(fixture_out):
     ])
     assert result.stdout.splitlines()[-1] == (
         '2026-02-09 custom "disclosure" "2026-01" "作业本费" "教辅资料费" "住宿费" "课后服务费"')
+    # where it goes, as the 收费公示 page says it (`disclosure.record_place`): this ledger is one
+    # file, so the record goes in it (the command said "2026/02" for every ledger before)
+    assert f"公示后请把下面这一行加入 {FIXTURE.name}（公示记录" in result.stdout
     assert "作业本费（代收费）：7 人缴费，收取 105.00 元，支出 71.00 元，结余 34.00 元，已退 24.30 元" in result.stdout
     assert "没有学号" in result.stderr  # the class collection without 学号 is pointed out
 
@@ -141,8 +144,13 @@ def test_the_roster_named_in_the_school_profile(tmp_path):
 
 
 def test_bad_input_gets_a_clear_chinese_message(tmp_path):
-    result = run("--period", "2026-1", "--ledger", str(FIXTURE), "--roster", str(ROSTER), "--out", str(tmp_path))
-    assert result.exit_code == 1 and "期间 '2026-1' 的格式应为 年-月" in result.stderr
+    # the month is read as every --period is (xiaozhang.commands.MONTH): `2026-1` is January,
+    # `2026-13` is no month (before: `report disclosure` alone refused `2026-1`)
+    result = run("--period", "2026-13", "--ledger", str(FIXTURE), "--roster", str(ROSTER), "--out", str(tmp_path))
+    assert result.exit_code == 2 and "月份应写成 2026-03 的形式，实际为“2026-13”" in result.stderr
+    result = run("--period", "2026-1", "--ledger", str(FIXTURE), "--roster", str(ROSTER), "--class", "九(9)班",
+                 "--out", str(tmp_path))
+    assert result.exit_code == 1 and "没有班级 九(9)班 的收费" in result.stderr  # January 2026 was read
     result = run("--period", "2026-01", "--ledger", str(FIXTURE), "--roster", str(tmp_path / "无.csv"),
                  "--out", str(tmp_path))
     assert result.exit_code == 1 and "无法读取学生名册" in result.stderr

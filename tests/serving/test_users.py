@@ -11,9 +11,9 @@ from xiaozhang.reports.serving.users import (UsersError, add_user, authenticate,
                                              set_password)
 
 
-def run(*args, input_text=None):
+def run(*args, input_text=None, cwd=None):
     return subprocess.run([sys.executable, "-m", "xiaozhang.cli", *args], capture_output=True,
-                          text=True, input=input_text)
+                          text=True, input=input_text, cwd=cwd)
 
 
 def test_the_file_holds_salted_hashes_only(tmp_path):
@@ -70,6 +70,25 @@ def test_users_commands(tmp_path):
     prompted = run("users", "passwd", "zhang", "--ledger", str(ledger), input_text="新的口令口令口令\n新的口令口令口令\n")
     assert prompted.returncode == 0, prompted.stderr
     assert authenticate(read_users(tmp_path / "users.toml"), "zhang", "新的口令口令口令")
+
+
+def test_users_file_given_itself_may_not_exist_yet(tmp_path):
+    """A district's users file (`全区账本/users.toml`) is given as `--users` and created by the
+    first `users add`: no `touch`, no ledger (the working folder has none)."""
+    district = tmp_path / "全区账本"
+    district.mkdir()
+    path = district / "users.toml"
+    added = run("users", "add", "jyj", "--role", "教育局", "--name", "区教育局财务科",
+                "--password", "口令口令口令口令", "--users", str(path), cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert read_users(path)["jyj"].role == "教育局" and (path.stat().st_mode & 0o077) == 0
+    listed = run("users", "list", "--users", str(path), cwd=tmp_path)
+    assert "jyj\t区教育局财务科\t教育局" in listed.stdout
+    changed = run("users", "passwd", "jyj", "--password", "另一个口令口令口令", "--users", str(path), cwd=tmp_path)
+    assert changed.returncode == 0 and authenticate(read_users(path), "jyj", "另一个口令口令口令")
+    # neither --users nor --ledger, and no ledger/main.beancount here: say what to write
+    lost = run("users", "list", cwd=tmp_path)
+    assert lost.returncode == 2 and "--users" in lost.stderr and "--ledger" in lost.stderr
 
 
 def test_serve_without_users_binds_to_localhost_only(tmp_path):

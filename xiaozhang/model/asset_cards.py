@@ -170,6 +170,34 @@ def straight_line(base: int, months: int) -> tuple[int, int, int]:
     return monthly, count, base - count * monthly
 
 
+# -- a working year's opening card: the monthly amount carried on (xiaozhang.newyear) ---------
+# `xiaozhang new-year` writes each card with its 已提折旧 / 已提月数 to the old year's end and the
+# monthly amount it was charged (`monthly_depreciation: 333.00 CNY`): the schedule goes on with
+# that amount, so the new working year charges exactly what the one ledger would have (a new
+# straight line over the months left would round differently by a fen).
+CARRIED_MONTHLY = "monthly_depreciation"
+
+
+def carried_monthly(meta: dict) -> int | None:
+    """The monthly amount in fen a card carries on from the year before, or None."""
+    value = meta.get(CARRIED_MONTHLY)
+    number = getattr(value, "number", None)
+    if number is None:
+        return None
+    monthly = int(round(number * 100))
+    return monthly if monthly > 0 else None
+
+
+def continued(base: int, months: int, monthly: int) -> tuple[int, int, int]:
+    """(monthly, count, last) of a schedule that goes on at `monthly` over `months` months:
+    the months but the last at `monthly`, the last taking the remainder (`straight_line`'s
+    shape; fewer full months when `monthly` would overshoot `base`)."""
+    if base <= 0 or months <= 0:
+        return 0, 0, 0
+    count = months - 1 if monthly * (months - 1) <= base else base // monthly
+    return monthly, count, base - count * monthly
+
+
 class Schedule(NamedTuple):
     """Monthly straight-line depreciation of one card, in fen (no residual value).
 
@@ -321,9 +349,7 @@ class Card:
         if not self.depreciates:
             return None
         if self.computed is None:
-            schedule = Schedule.straight_line(self.cost - self.prior,
-                                              self.life * 12 - self.prior_months,
-                                              self.first, self.prior, self.stop)
+            schedule = Schedule(self.first, *self.first_line, self.prior, self.stop)
             cost = self.cost
             for addition in self.additions:
                 cost += addition.cost
@@ -335,6 +361,16 @@ class Card:
                     cost - taken, self.months_left(addition)), taken, self.stop, previous)
             self.computed = schedule
         return self.computed
+
+    @property
+    def first_line(self) -> tuple[int, int, int]:
+        """(monthly, count, last) of the schedule's first run: the cost less the depreciation
+        before the books over the months left, or at the monthly amount a working year's opening
+        card carries on (`carried_monthly`).  One definition: `schedule` and the depreciation
+        generator's fast path (plugins/depreciation.py) read it."""
+        base, months = self.cost - self.prior, self.life * 12 - self.prior_months
+        carried = carried_monthly(self.meta)
+        return continued(base, months, carried) if carried else straight_line(base, months)
 
     def months_left(self, addition: Addition) -> int:
         """The months of depreciation left from an addition's first month: its life in

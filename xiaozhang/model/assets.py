@@ -28,6 +28,7 @@ from beancount.core.amount import Amount
 from xiaozhang import chart
 from xiaozhang.model.asset_cards import (  # noqa: F401  (the names the rules and reports import)
     BATCH_CATEGORIES,
+    CARRIED_MONTHLY,
     CATEGORIES,
     DEPRECIATION,
     LIFE_RULES,
@@ -77,7 +78,7 @@ PURCHASE_REQUIRED = (("supplier", "供应商"), ("invoice", "发票号"), ("proc
 BASE_KEYS = frozenset(key for key, _label in REQUIRED)
 PURCHASE_KEYS = BASE_KEYS | {key for key, _label in PURCHASE_REQUIRED}
 CARD_KEYS = ("asset_id", "category", "subcategory", "quantity", "life", "status", "acquired",
-             "depreciated", "depreciated_months", "nominal", "addition")
+             "depreciated", "depreciated_months", "nominal", "addition", CARRIED_MONTHLY)
 CARD_KEY_SET = PURCHASE_KEYS | set(CARD_KEYS) | {"name", "model"}
 # the required values of a card that has every required key (index: is it a purchase)
 REQUIRED_VALUES = (operator.itemgetter(*BASE_KEYS), operator.itemgetter(*PURCHASE_KEYS))
@@ -308,7 +309,7 @@ class AssetRegister(CardChecks):
         else:
             meta = {**txn.meta, **own} if own else txn.meta
         (asset_id, category, subcategory, quantity_value, life_value, status, acquired,
-         prior_amount, prior_months_value, nominal, addition) = map(meta.get, CARD_KEYS)
+         prior_amount, prior_months_value, nominal, addition, carried_value) = map(meta.get, CARD_KEYS)
         if type(asset_id) is not str:
             asset_id = text(asset_id)
         if addition is not None:
@@ -365,6 +366,14 @@ class AssetRegister(CardChecks):
             prior_months = _non_negative_int(prior_months_value)
             if prior_months is None:
                 problems.append(f"已提月数 depreciated_months 应为非负整数，实际为 {prior_months_value!r}")
+        if carried_value is not None:  # written by `xiaozhang new-year` on a working year's opening cards
+            carried = _amount(carried_value)
+            if kind != OPENING or not depreciable:
+                problems.append("原来的月折旧额 monthly_depreciation 只能写在要计提折旧的期初卡片上"
+                                "（由 xiaozhang new-year 写入），请删去")
+            elif carried is None or carried <= 0:
+                problems.append("原来的月折旧额 monthly_depreciation 应为正的金额（如 722.22 CNY），"
+                                f"实际为 {carried_value!r}")
         if problems:
             self.report(source, "AS01", f"资产卡片 {asset_id}：" + "；".join(problems), txn)
 

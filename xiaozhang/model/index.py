@@ -34,9 +34,17 @@ How a rule reads only its transactions (every list is in the order of the entrie
     for txn in books.index.take(books.index.where(index.meta("project"))): ...
     index.customs("budget"), index.opens
 
-The pass costs about one loop over the postings; everything after it is a C-level filter
-of the masks (`itertools.compress`), so a rule pays for the transactions it reads, not for
-the 180,000 it skips.
+The pass costs about one loop over the postings; everything after it is decided once per
+distinct mask (a few hundred on the bench ledger, for 180,000 transactions), so a rule pays
+for the transactions it reads, not for the ones it skips.
+
+Developer note (speed, 2026-12-07): the pass also keeps the positions of the transactions
+grouped by mask (`_groups`).  `where` and `touching` test each distinct mask once; a rare
+selection (a quarter of the transactions or fewer: the approvals' payments, the canteen,
+the assets, the projects, the treasury's flows) is the merge of its groups' positions
+(C-level sort of concatenated ascending runs), a large one a single C-level pass over the
+masks.  Before, every `where`/`touching` was a C-level pass over all 180,000 masks, about
+15–25 ms each on the bench ledger, several per rule.
 """
 
 from __future__ import annotations
@@ -44,7 +52,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from itertools import compress
+from itertools import chain, compress
 from typing import NamedTuple
 
 from beancount.core import data
@@ -118,8 +126,11 @@ class EntryIndex:
 
         get = bits.get
         keep, note = transactions.append, masks.append
-        same = {}  # one int object per distinct mask: a few hundred, not one per transaction
-        shared = same.setdefault
+        # the positions of the transactions by their mask (one int object per distinct mask:
+        # a few hundred, not one per transaction): what `where` and `touching` read
+        groups: dict[int, tuple[int, list[int]]] = {}  # mask -> (mask, positions)
+        group_of = groups.get
+        at = 0  # the position of the next transaction
         Transaction, Open, Custom = data.Transaction, data.Open, data.Custom
         zero, key, key_bit = _ZERO, META_KEY, _META_BIT
         day = None
@@ -157,10 +168,15 @@ class EntryIndex:
                             mask |= key_bit
                 if entry.date != day:
                     day = entry.date
-                    day_starts.append(len(transactions))
+                    day_starts.append(at)
                     days.append(day)
                 keep(entry)
-                note(shared(mask, mask))
+                group = group_of(mask)
+                if group is None:
+                    group = groups[mask] = (mask, [])
+                note(group[0])
+                group[1].append(at)
+                at += 1
             elif kind is Open:
                 opens.append(entry)
             elif kind is Custom:
@@ -168,6 +184,7 @@ class EntryIndex:
                 all_customs.append(entry)
         self.transactions = transactions
         self.masks = masks
+        self._groups = {mask: positions for mask, positions in groups.values()}
         self.opens = opens
         self._customs = customs
         self.all_customs = all_customs
@@ -213,6 +230,11 @@ class EntryIndex:
                 found |= pair[0] | pair[1] if side == BOTH else pair[side]
         return found
 
+    @property
+    def distinct_masks(self):
+        """The distinct masks of the transactions (a few hundred), in the order first seen."""
+        return self._groups.keys()
+
     def pairs(self, mask: int) -> list[tuple[str, int]]:
         """The (account, side) pairs a mask stands for (side DEBIT or CREDIT; CREDIT is any
         posting that is not a debit), in the order the accounts were first seen."""
@@ -232,13 +254,7 @@ class EntryIndex:
         """Positions (ascending) of the transactions whose mask meets every given mask."""
         if not all_of:
             return list(range(len(self.masks)))
-        masks = self.masks
-        first = all_of[0]
-        positions = list(compress(range(len(masks)), map(first.__and__, masks)))
-        for other in all_of[1:]:
-            positions = list(compress(positions, map(other.__and__, map(masks.__getitem__,
-                                                                        positions))))
-        return positions
+        return self._select(range(len(self.masks)), all_of)
 
     def take(self, positions: list[int]) -> list[data.Transaction]:
         transactions = self.transactions
@@ -249,7 +265,21 @@ class EntryIndex:
         wanted = 0
         for role in roles:
             wanted |= self.mask(role, side)
-        return list(compress(self.transactions, map(wanted.__and__, self.masks)))
+        return self._select(self.transactions, (wanted,))
+
+    def _select(self, items, all_of: tuple[int, ...]) -> list:
+        """The `items` (the transactions, or their positions) whose mask meets every mask of
+        `all_of`.  What a mask meets is decided once per distinct mask (a few hundred); the
+        few transactions of a rare selection are taken from the positions grouped by mask,
+        most of the transactions in one C-level pass over the masks."""
+        groups = self._groups
+        chosen = [mask for mask in groups if all(mask & wanted for wanted in all_of)]
+        if not chosen:
+            return []
+        if sum(len(groups[mask]) for mask in chosen) * 4 > len(self.masks):
+            return list(compress(items, map(set(chosen).__contains__, self.masks)))
+        positions = _merged([groups[mask] for mask in chosen])
+        return positions if type(items) is range else list(map(items.__getitem__, positions))
 
     def customs(self, type_: str) -> list[data.Custom]:
         """The `custom "<type_>"` entries, in order."""
@@ -275,6 +305,16 @@ class EntryIndex:
             run += 1
         if days:
             yield -1, (days[last], None)
+
+
+def _merged(runs: list[list[int]]) -> list[int]:
+    """The positions of several ascending runs, in one ascending list (C-level: a sort of
+    concatenated runs merges them)."""
+    if len(runs) == 1:
+        return list(runs[0])
+    merged = list(chain.from_iterable(runs))
+    merged.sort()
+    return merged
 
 
 def directives_first(directives: list, transactions: list) -> Iterator:

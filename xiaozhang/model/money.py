@@ -12,6 +12,11 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 
+def ledger_currency(options_map: dict | None) -> str:
+    """The currency the books are kept in: the ledger's first `operating_currency`, else CNY."""
+    return ((options_map or {}).get("operating_currency") or ["CNY"])[0]
+
+
 def yuan(value) -> Decimal:
     """An amount rounded to the fen, half up: `yuan(12.345)` is `Decimal("12.35")`."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -58,3 +63,12 @@ def percent(part: Decimal, whole: Decimal, places: str = "0.1") -> Decimal | Non
     if not whole:
         return None
     return (part * HUNDRED / whole).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def format_ratio(ratio: Decimal | None, places: str = "0.01") -> str:
+    """A ratio printed in per cent, rounded half up as `percent` rounds: `0.00125` -> `0.13%`,
+    `0.0523` -> `5.23%`; `None` -> empty.  Documents (`Percent`) and pages (`|ratio`) alike."""
+    if ratio is None:
+        return ""
+    value = (Decimal(ratio) * HUNDRED).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+    return f"{abs(value) if value == 0 else value:,}%"

@@ -69,6 +69,11 @@ def next_month(day: dt.date) -> dt.date:
     return month_of_index(month_index(day) + 1)
 
 
+def date_label(day: dt.date) -> str:
+    """A day as documents print it in Chinese: `2026年1月8日` (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 class Month(NamedTuple):
     """A calendar month, e.g. `Month(2026, 3)`, spelt "2026-03"."""
 
@@ -109,6 +114,15 @@ class Month(NamedTuple):
     def shift(self, months: int) -> "Month":
         index = self.year * 12 + self.month - 1 + months
         return Month(index // 12, index % 12 + 1)
+
+
+def months_between(first: dt.date, last: dt.date) -> tuple[Month, ...]:
+    """The months from the month of `first` to the month of `last`, in order."""
+    months, month = [], Month.of(first)
+    while month.first <= last:
+        months.append(month)
+        month = month.shift(1)
+    return tuple(months)
 
 
 def parse_month(text) -> Month | None:

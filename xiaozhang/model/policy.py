@@ -56,6 +56,9 @@ from typing import Any, NamedTuple
 from beancount.core import data
 from beancount.core.amount import Amount
 
+from xiaozhang.model import asof, budget_rules, closing
+
+
 class PolicyError(NamedTuple):
     source: dict
     message: str
@@ -138,6 +141,12 @@ class Policy:
 
     def profile(self, date: dt.date) -> dict[str, str] | None:
         return _as_of(self.profiles, date)
+
+    def school_name(self, date: dt.date) -> str:
+        """The school's name on `date` as documents print it: the profile then in force, else
+        (a date before the first `custom "school"`) the first profile's; "" without any."""
+        profile = self.profile(date) or (self.profiles[0][1] if self.profiles else {})
+        return profile.get("name", "")
 
     def get(self, name: str, date: dt.date) -> Any:
         series = self.values.get(name)
@@ -419,9 +428,9 @@ def _check_flags(meta: dict) -> str | None:
 # would switch its setting off without a word: a type close to one of these is PL02.  A new
 # type far from all of them (another tool's) is left alone.  An area adding a custom type
 # adds it here.
-KNOWN_CUSTOMS = frozenset((
-    "school", "policy", "budget", "project", "supplier", "stocktake", "as-of", "disclosure", "fee",
-    "asset-transfer", "budget-rule", "month-close", "month-reopen", "year-close",
+KNOWN_CUSTOMS = frozenset((  # the areas' own names, spelt where they are read
+    "school", "policy", "budget", "project", "supplier", "stocktake", asof.DIRECTIVE, "disclosure", "fee",
+    "asset-transfer", budget_rules.RULE_DIRECTIVE, closing.CLOSE, closing.REOPEN, closing.YEAR_CLOSE,
     "fava-option", "fava-extension", "fava-sidebar-link",
 ))
 

@@ -50,7 +50,6 @@ import functools
 import re
 from bisect import bisect_right
 from decimal import Decimal
-from itertools import compress
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -284,12 +283,9 @@ class TreasuryBook:
                 yield event
 
     def flows_where(self, *all_of: int) -> list[int]:
-        """The positions of the flows whose transaction's mask meets every given mask (C-level
-        filters over `flow_positions`)."""
-        positions, masks = self.flow_positions, self.index.masks
-        for mask in all_of:
-            positions = list(compress(positions, map(mask.__and__, map(masks.__getitem__, positions))))
-        return positions
+        """The positions of the flows whose transaction's mask meets every given mask (the
+        index's positions grouped by mask)."""
+        return self.index.where(self._flows, *all_of)  # (`flow_positions` is `where(flows)`)
 
     def role_mask(self, bit: int) -> int:
         """The index mask of one Flow bit (e.g. all credits to income for TO_INCOME)."""
@@ -313,6 +309,7 @@ class TreasuryBook:
         flows = 0
         for _bit, role in self._roles:
             flows |= role
+        self._flows = flows
         self.flow_positions = index.where(flows)
         holdings = index.mask("treasury") | index.mask("agency") | index.mask("cash")
         masks, transactions = index.masks, index.transactions

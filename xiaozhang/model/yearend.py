@@ -26,16 +26,19 @@ is the same table's other rows (`BUDGET_RULES`), after the financial ones:
 
     预算会计  财政拨款收支转财政拨款结转 (8101 三(三)1)  6001, 720101 财政拨款支出   810106 本年收支结转
     预算会计  非财政专项支出转非财政拨款结转 (8201 三(四)) 720102                   820104 本年收支结转
+    预算会计  经营收支转经营结余 (8401 三(一))           6401, 7301                8401 经营结余
     预算会计  其他预算收支转其他结余 (8501 二(一); 食堂净预算收入, 补充规定 三) the other 6xxx/7xxx   8501
     预算会计  财政拨款结转明细转累计结转 (8101 三(三)2)    810101–810106            810107 累计结转
     预算会计  财政拨款结余明细转累计结余 (8102 三(三)2)    810201–810204            810205 累计结余
     预算会计  非财政拨款结转明细转累计结转 (8201 三(五))   820101–820104            820105 累计结转
     预算会计  其他结余转非财政拨款结余分配 (8501 二(二))   8501                     8701
+    预算会计  经营结余贷方余额转非财政拨款结余分配 (8401 三(二)) 8401 (a credit only: a loss stays) 8701
     预算会计  非财政拨款结余分配转累计结余 (8701 二(三))   8701                     820204 累计结余
     预算会计  非财政拨款结余明细转累计结余 (8202 三(五))   820201–820203            820204 累计结余
 
 Not automated (the accountant's judgement, written by hand before `close year`): moving a
-finished project's 结转 into 结余 (8101 三(三)3, 8201 三(六)), 专用结余 (8301), 经营结余 (8401).
+finished project's 结转 into 结余 (8101 三(三)3, 8201 三(六)), the 提取 of 专用结余 (8301 三（一）, 借 8701)
+and 专用基金 (3101 三（一）, 借 3302), whose amounts the rules of the school's funds set.
 The financial 结转 entries are not budget-accounted: the 平行记账 table maps 3301 and 3302 to
 "不记" (`budget_rules.DEFAULT_RULES`, in the ledger's policy); `missing_rules` names the lines a
 ledger's table lacks, and `close year` refuses until they are added (no generated file carries
@@ -70,6 +73,7 @@ class Rule(NamedTuple):
     target: str
     basis: str  # the 制度's article, quoted in docs/close.md
     canteen: str = "any"  # "only": the canteen's accounts; "not": all but the canteen's
+    credit_only: bool = False  # carry only a credit balance (8401 三（二）: a loss stays)
 
 
 RULES: tuple[Rule, ...] = (
@@ -95,11 +99,14 @@ def _subs(parent: str, codes: tuple[str, ...]) -> tuple[str, ...]:
 
 _FISCAL_CARRY = f"{chart.FISCAL_CARRYOVER}:810106本年收支结转"
 _NON_FISCAL_CARRY = f"{chart.NON_FISCAL_CARRYOVER}:820104本年收支结转"
+_BUSINESS = ("Equity:6401", "Equity:7301")  # 经营预算收入, 经营支出 (code roots)
 BUDGET_RULES: tuple[Rule, ...] = (
     Rule(BUDGET, "年末结转：财政拨款预算收入、财政拨款支出转入财政拨款结转",
          (chart.BUDGET_FISCAL_INCOME, chart.BUDGET_SPENDING_FISCAL), _FISCAL_CARRY, "8101 财政拨款结转 三（三）1"),
     Rule(BUDGET, "年末结转：非财政拨款专项资金支出转入非财政拨款结转",
          (chart.BUDGET_SPENDING_PROJECT,), _NON_FISCAL_CARRY, "8201 非财政拨款结转 三（四）"),
+    Rule(BUDGET, "年末结转：经营预算收入、经营支出转入经营结余", _BUSINESS, chart.BUSINESS_SURPLUS,
+         "8401 经营结余 三（一）"),
     Rule(BUDGET, "年末结转：其他预算收入、支出（含食堂净预算收入）转入其他结余",
          ("Equity:6", "Equity:7"), chart.OTHER_SURPLUS, "8501 其他结余 二（一）；中小学校补充规定 三"),
     Rule(BUDGET, "年末结转：财政拨款结转各明细转入累计结转",
@@ -113,6 +120,8 @@ BUDGET_RULES: tuple[Rule, ...] = (
          f"{chart.NON_FISCAL_CARRYOVER}:820105累计结转", "8201 非财政拨款结转 三（五）"),
     Rule(BUDGET, "年末结转：其他结余转入非财政拨款结余分配", (chart.OTHER_SURPLUS,),
          chart.SURPLUS_DISTRIBUTION, "8501 其他结余 二（二）"),
+    Rule(BUDGET, "年末结转：经营结余（贷方余额）转入非财政拨款结余分配", (chart.BUSINESS_SURPLUS,),
+         chart.SURPLUS_DISTRIBUTION, "8401 经营结余 三（二）；8701 非财政拨款结余分配 二（一）", credit_only=True),
     Rule(BUDGET, "年末结转：非财政拨款结余分配转入非财政拨款结余（累计结余）", (chart.SURPLUS_DISTRIBUTION,),
          f"{chart.NON_FISCAL_SURPLUS}:820204累计结余", "8701 非财政拨款结余分配 二（三）"),
     Rule(BUDGET, "年末结转：非财政拨款结余各明细转入累计结余",
@@ -180,18 +189,70 @@ def quota_left(month_end: dt.date, balances: dict) -> dict:
 
 
 def restore_note(carries: list["Carry"], year: int) -> str:
-    """The 次年恢复 entry the accountant writes in January (comment lines of the 结转 file)."""
+    """Comment lines of the 结转 file: the 次年恢复 of the 注销 it writes is `new-year`'s."""
     lines = []
     for item in carries:
         if item.rule is not CANCEL_QUOTA:
             continue
         amount, currency = item.postings[0][1], item.postings[0][2]
-        lines += [f"; 次年恢复额度：收到代理银行的额度恢复到账通知书后，在 {year + 1} 年 1 月的账中记（平行记账规则表生成预算会计",
-                  f"; 借 800101 / 贷 800103）：",
-                  f'; {year + 1}-01-?? * "恢复上年末注销的零余额账户用款额度"',
-                  f";   {chart.ZERO_BALANCE}  {amount} {currency}",
-                  f";   {chart.RECEIVABLE_QUOTA}  {-amount} {currency}"]
+        lines += [f"; 次年恢复额度 {amount} {currency}：由 xiaozhang new-year {year + 1} 写入新年度账本（{year + 1}-01-01，"
+                  f"两边：借 1011 / 贷 1201，借 800101 / 贷 800103）；",
+                  "; 新年度账中已记恢复的，不再重复。"]
     return "\n".join(lines) + "\n\n" if lines else ""
+
+
+# 次年恢复 (1011 二（四）: “下年初，单位根据代理银行提供的上年度注销额度恢复到账通知书作恢复额度的相关
+# 账务处理，借记本科目，贷记‘财政应返还额度——财政授权支付’科目”; 8001 三（八）: “下年初……借记本科目
+# （零余额账户用款额度），贷记本科目（财政应返还额度）”), written by `new-year` into the new working year.
+# The 财政直接支付 结余 has no restoration (1201 三（一）: used straight from 1201 when paid): it stays in
+# 1201's opening balance.
+RESTORE_QUOTA = Rule(f"{FINANCIAL}、{BUDGET}", "恢复上年末注销的零余额账户用款额度",
+                     (chart.RECEIVABLE_QUOTA,), chart.ZERO_BALANCE,
+                     "1011 零余额账户用款额度 二（四）；1201 财政应返还额度 三（二）；8001 资金结存 三（八）")
+
+
+def _quota_moves(entries: list, first: dt.date, last: dt.date, sign: int) -> dict[str, Decimal]:
+    """Per currency, what the transactions dated first..last move between 1011 and 1201:
+    sign 1: from 1011 to 1201 (注销), -1: back (恢复); each entry counts the smaller side."""
+    root, receivable_root = chart.code_root(chart.ZERO_BALANCE), chart.code_root(chart.RECEIVABLE_QUOTA)
+    moved: dict[str, Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        if type(entry) is not data.Transaction or not first <= entry.date <= last:
+            continue
+        quota: dict[str, Decimal] = defaultdict(Decimal)
+        receivable: dict[str, Decimal] = defaultdict(Decimal)
+        for posting in entry.postings:
+            units = posting.units
+            if units is None or units.number is None:
+                continue
+            if posting.account.startswith(root):
+                quota[units.currency] -= sign * units.number
+            elif posting.account.startswith(receivable_root):
+                receivable[units.currency] += sign * units.number
+        for currency in quota.keys() & receivable.keys():
+            amount = min(quota[currency], receivable[currency])
+            if amount > 0:
+                moved[currency] += amount
+    return moved
+
+
+def restore_quota(entries: list, year: int, budget: bool) -> list["Carry"]:
+    """The 次年恢复 entries of `year` (dated 1 January): per currency, the quota cancelled on 31
+    December of the year before (the accountant's 注销 or the 结转 file's) less what the entries of
+    `year` already restore; 借 1011 / 贷 1201 and, with a budget side, 借 800101 / 贷 800103."""
+    end = dt.date(year - 1, 12, 31)
+    cancelled = _quota_moves(entries, end, end, 1)
+    restored = _quota_moves(entries, dt.date(year, 1, 1), dt.date(year, 12, 31), -1)
+    made = []
+    for currency, amount in sorted(cancelled.items()):
+        left = amount - restored.get(currency, ZERO)
+        if left <= 0:
+            continue
+        postings = [(chart.ZERO_BALANCE, left, currency), (chart.RECEIVABLE_QUOTA, -left, currency)]
+        if budget:
+            postings += [(chart.FUND_BALANCE_QUOTA, left, currency), (chart.FUND_BALANCE_RECEIVABLE, -left, currency)]
+        made.append(Carry(RESTORE_QUOTA, dt.date(year, 1, 1), tuple(postings)))
+    return made
 
 
 class Carry(NamedTuple):
@@ -229,7 +290,8 @@ def carry(entries: list, year: int, canteen: tuple[str, ...], rules=RULES) -> li
     for rule in rules:
         per_currency: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
         for (account, currency), amount in sorted(balances.items()):
-            if amount and account.startswith(rule.sources) and _selected(rule, account, canteen):
+            if amount and account.startswith(rule.sources) and _selected(rule, account, canteen) \
+                    and not (rule.credit_only and amount > 0):
                 per_currency[currency].append((account, amount))
         for currency, legs in sorted(per_currency.items()):
             total = sum((amount for _, amount in legs), ZERO)
