@@ -99,7 +99,7 @@ def main() -> None:
     baseline = median_time(lambda: get(f"/{slug}/api/income_statement"), args.repeat)
     def reload_caches() -> None:
         """What a reload clears: the school model of the old entries and the page's caches."""
-        books._memo.clear()
+        books.forget()
         page.after_load_file()
 
     cold = median_time(lambda: get(f"/{slug}/extension/Canteen/"), args.repeat, before=reload_caches)

@@ -61,6 +61,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from itertools import compress
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -75,6 +76,7 @@ from xiaozhang.model.money import format_money
 __plugins__ = ("generate_budget_entries",)
 
 Transaction, Posting, EMPTY = data.Transaction, data.Posting, data.EMPTY_SET
+_NUMBER = itemgetter(1)  # BudgetLine.number
 
 
 class BudgetError(NamedTuple):
@@ -91,14 +93,13 @@ def generate_budget_entries(entries, options_map, config=None):
         errors = problems(book)
         if not book.derived:
             return entries, errors
-        links: dict[int, str] = {}
         # one budget entry per group of sources of one day with the same payee, narration
         # and budget lines (e.g. a day's after-school fee receipts): 合并 like the vendors'
         # 预算分录合并选项 "摘要不同不允许合并"; every source carries the group's link
         groups: dict[tuple, list] = {}
         for derived in book.derived:
             source = derived.source
-            key = (source.date, source.payee, source.narration, derived.key)
+            key = (source.date, source.payee, source.narration, derived.shape or derived.key)
             found = groups.get(key)
             if found is None:
                 groups[key] = [derived]
@@ -107,26 +108,32 @@ def generate_budget_entries(entries, options_map, config=None):
         new = []
         counters: dict = defaultdict(int)
         metas: dict = {}
+        links: dict[int, frozenset] = {}  # id(source) -> the source's links with the group's
         for members in groups.values():
             date = members[0].source.date
             counters[date] += 1
             link = f"{BUDGET_LINK_PREFIX}{date:%Y%m%d}-{counters[date]:04d}"
+            alone = frozenset((link,))  # shared by the group's sources without links of their own
             for derived in members:
-                links[id(derived.source)] = link
-            new.append(_entry(members, link, metas))
-        # the positions of the sources (a C-level pass), then a linked copy of each
+                source = derived.source
+                links[id(source)] = source.links | alone if source.links else alone
+            new.append(_entry(members, alone, metas))
+        # The sources must carry the link too (Fava finds linked entries by the entries' own
+        # links: the link is visible both ways only so): a copy of each with its links, in its
+        # place (positions by a C-level pass; tuple.__new__ skips the Python-level __new__).
         out = list(entries)
         marks = list(map(links.get, map(id, entries)))
+        build = tuple.__new__
         for position in compress(range(len(out)), marks):
-            e = out[position]  # a copy of the source with the shared link (never mutated)
-            out[position] = Transaction(e.meta, e.date, e.flag, e.payee, e.narration, e.tags,
-                                        e.links | {marks[position]}, e.postings)
+            e = out[position]  # never mutated: the copy replaces it in the returned list
+            out[position] = build(Transaction, (e.meta, e.date, e.flag, e.payee, e.narration,
+                                                e.tags, marks[position], e.postings))
         out += new
         share_parts(books, out, options_map)
     return out, errors
 
 
-def _entry(members: list, link: str, metas: dict) -> data.Transaction:
+def _entry(members: list, links: frozenset, metas: dict) -> data.Transaction:
     """The budget entry of one source, or of a group of alike sources (amounts summed)."""
     source = members[0].source
     meta = {"filename": source.meta.get("filename"), "lineno": source.meta.get("lineno"),
@@ -136,6 +143,7 @@ def _entry(members: list, link: str, metas: dict) -> data.Transaction:
         meta["sources"] = Decimal(len(members))
         narration = f"{narration}（{len(members)} 笔合并）"
     postings = []
+    lines = [m.lines for m in members] if len(members) > 1 else None
     for position, line in enumerate(members[0].lines):
         posting_meta = metas.get(line.meta, False)
         if posting_meta is False:  # one dict per distinct set of dimensions, shared
@@ -143,10 +151,9 @@ def _entry(members: list, link: str, metas: dict) -> data.Transaction:
         if len(members) == 1:
             units = line.units or Amount(line.number, line.currency)
         else:
-            units = Amount(sum(m.lines[position].number for m in members), line.currency)
+            units = Amount(sum(map(_NUMBER, map(itemgetter(position), lines))), line.currency)
         postings.append(Posting(line.account, units, None, None, None, posting_meta))
-    return Transaction(meta, source.date, "*", source.payee, narration, EMPTY,
-                       frozenset((link,)), postings)
+    return Transaction(meta, source.date, "*", source.payee, narration, EMPTY, links, postings)
 
 
 def share_parts(books: SchoolBooks, entries: list, options_map) -> None:

@@ -27,7 +27,7 @@ import traceback
 from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.collector import paused_collector
+from xiaozhang.model.collector import freezing_collector
 from xiaozhang.plugins import (approvals, assets, budget_accounting, budgets, canteen,
                                depreciation, fees, policy, projects, twolines)
 from xiaozhang.plugins import closing
@@ -89,10 +89,11 @@ def _run(name, function, entries, options_map, config=None):
 def run_school_rules(entries, options_map, config=None):
     """Every rule of 校账 over one school model, then the generated entries.
 
-    The cycle collector is paused while the rules run (`xiaozhang.model.collector`): they
-    allocate many small, short-lived objects and make no cycles worth collecting; pausing
-    saves a quarter of the rules' time on the bench ledger (docs/performance.md)."""
-    with paused_collector():
+    The cycle collector is paused while the rules run and the load is left frozen afterwards
+    (`xiaozhang.model.collector.freezing_collector`): the rules allocate many small objects
+    and make no cycles; Beancount's steps after the plugins and the process's end then do not
+    walk the loaded ledger again (docs/performance.md)."""
+    with freezing_collector():
         return _run_all(entries, options_map, config)
 
 

@@ -79,7 +79,7 @@ def test_the_rules_and_the_compliance_page_read_the_same_model_parts(monkeypatch
             lambda cls, books, original=original: built.append(cls.__name__) or original(cls, books)))
     entries, errors, options = loader.load_file(str(VIOLATIONS))
     entries = list(entries)  # a list of our own: nothing built for it yet
-    books_module._memo.clear()  # (and no books of the load to share them with)
+    books_module.forget()  # (and no books of the load to share them with)
     built.clear()  # (the load built the parts of the rules' own list)
     books = SchoolBooks.of(entries, options)
     _same, found = twolines.validate_two_lines(entries, options)
@@ -106,7 +106,7 @@ def test_fava_pages_share_the_model_the_rules_built_during_the_load():
 
     from xiaozhang.reports import compliance
 
-    books_module._memo.clear()
+    books_module.forget()
     app = create_app([str(EXAMPLE)], load=True)
     _slug, ledger = next(iter(app.config["LEDGERS"].items()))
     page = SchoolBooks.of(ledger.all_entries, ledger.options)
@@ -123,7 +123,7 @@ def test_fava_pages_share_the_model_the_rules_built_during_the_load():
         assert getattr(page, name) is computed[name], name
     shared = compliance.build(ledger.all_entries, ledger.errors, ledger.options)
 
-    books_module._memo.clear()  # afresh: Fava's list alone, no twin
+    books_module.forget()  # afresh: Fava's list alone, no twin
     fresh_books = SchoolBooks.of(ledger.all_entries, ledger.options)
     assert fresh_books.twin is None
     for name in names:
@@ -146,7 +146,7 @@ def test_a_generator_that_only_adds_generated_entries_carries_the_twin():
     the rules' books as their twin, and the same transactions and policy as a search would;
     a result with a written entry added is left to the search (which finds no twin)."""
     entries, _errors, options = loader.load_file(str(VIOLATIONS))
-    books_module._memo.clear()
+    books_module.forget()
     written = [e for e in entries if SchoolBooks._is_written(e)]
     books = SchoolBooks.of(written, options)
     _ = books.treasury  # a part: the books a search would find
@@ -165,3 +165,30 @@ def test_a_generator_that_only_adds_generated_entries_carries_the_twin():
     SchoolBooks.carry(written, other, options)
     assert "twin" not in SchoolBooks.of(other, options).__dict__
     assert SchoolBooks.of(other, options).twin is None
+
+
+def test_a_load_leaves_no_reference_cycles():
+    """The one plugin line leaves the loaded objects frozen (`freezing_collector`), where the
+    cycle collector never looks: a reload frees the earlier load only if nothing of it is in
+    a reference cycle.  A whole load of the bundled school, its books let go: no garbage cycle
+    holds an entry or a model object (only reference counting is needed to free it)."""
+    import gc
+
+    gc.unfreeze()
+    gc.collect()  # a clean slate: earlier tests' garbage
+    entries, _errors, _options = loader._load(  # noqa: SLF001  (uncached, as Fava loads)
+        [(str(ROOT / "ledger" / "main.beancount"), True)], None, None, None)
+    assert gc.get_freeze_count() > len(entries)  # the rules left the load frozen
+    assert any(isinstance(e, data.Transaction) and "__xiaozhang__" in e.meta for e in entries)
+    del entries, _errors, _options
+    books_module.forget()
+    gc.unfreeze()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        gc.collect()
+        kept = [type(o).__module__ + "." + type(o).__qualname__ for o in gc.garbage
+                if type(o).__module__.startswith(("xiaozhang", "plugins", "beancount"))]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert kept == []

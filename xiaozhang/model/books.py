@@ -48,6 +48,16 @@ _memo: OrderedDict[int, "SchoolBooks"] = OrderedDict()
 _memo_lock = threading.Lock()
 
 
+def forget() -> None:
+    """Let go of every memoised books (releasing them, `SchoolBooks.release`): a new load
+    shares no part with an earlier one (the benchmarks, the tests)."""
+    with _memo_lock:
+        released = list(_memo.values())
+        _memo.clear()
+    for books in released:
+        books.release()
+
+
 class SchoolBooks:
     """The school model of one entries list (see the module docstring)."""
 
@@ -71,8 +81,23 @@ class SchoolBooks:
             books = cls(entries, options_map)
             _memo[key] = books  # the memo holds the list, so its id cannot be reused meanwhile
             while len(_memo) > _MEMO_SIZE:
-                _memo.popitem(last=False)
+                _memo.popitem(last=False)[1].release()
             return books
+
+    _MADE_OF = frozenset(("entries", "options_map", "_length", "_as_of_override"))
+
+    def release(self) -> None:
+        """Drop what the books computed (parts, index, policy, twin), keeping what they are made
+        of: asked again, they compute it again.  Called when the memo lets the books go.
+
+        Some parts keep their books (to compute more on demand), so books and parts refer to
+        each other; dropping the parts here breaks that cycle, and the books, their parts and
+        the entries they hold are freed as soon as nobody else holds them — without the cycle
+        collector, which does not look at objects frozen by `xiaozhang.model.collector`
+        (`freezing_collector`, the one plugin line)."""
+        known = self.__dict__
+        for name in [name for name in known if name not in self._MADE_OF]:
+            del known[name]
 
     # -- the 评判日期 -------------------------------------------------------------------------
     @cached_property

@@ -198,6 +198,7 @@ def _line(image: str, posting: data.Posting, func: str | None) -> BudgetLine:
 
 
 _SPLIT = (chart.BUDGET_OPERATING_SPENDING, chart.BUDGET_FISCAL_INCOME)
+_NOTHING = ()  # `BudgetBook._plan`: the pair's two postings cancel on the budget side
 _INCOME = "Equity:6"
 _SPENDING_BY_NATURE = {dim.FISCAL: chart.BUDGET_SPENDING_FISCAL,
                        dim.NON_FISCAL_PROJECT: chart.BUDGET_SPENDING_PROJECT,
@@ -262,9 +263,9 @@ class BudgetBook:
         fund_subs = FUND_SUBS
         budget_roots = chart.BUDGET_ROOTS
         static, lookup = table.static, table.lookup
-        known = table._static.get  # the cache behind `static`
-        split, income = _SPLIT, _INCOME
         new, keep = tuple.__new__, self.derived.append
+        plans: dict[tuple[str, str], tuple | None] = {}  # per account pair (`_plan`)
+        func_metas: dict[str, tuple] = {}  # one (("func", code),) per code, shared
         funcs: dict[dt.date, str] = {}  # the profile's 支出功能分类 by date
         # per day: (financial delta, budget delta) per 8001 sub, and the first entry of the
         # day that moves the two sides apart
@@ -279,50 +280,50 @@ class BudgetBook:
                                         defaultdict(Decimal)]
             financial, budget, both = day[0], day[1], day[3]
             postings = txn.postings
-            if len(postings) == 2:  # most entries: a fast path for two static lines
+            if len(postings) == 2:  # most entries: a fast path, decided once per account pair
                 first, second = postings
-                one = known(first.account, False)
-                if one is False:
-                    one = static(first.account)
-                two = known(second.account, False)
-                if two is False:
-                    two = static(second.account)
-                if one is not None and two is not None and one.is_cash | two.is_cash:
-                    image_one, image_two = one.image, two.image
-                    if image_one is not None and image_two is not None \
-                            and image_one not in split and image_two not in split:
-                        if image_one == image_two:
-                            continue  # e.g. cash banked: nothing moves
-                        func = None
-                        if image_one.startswith(income) or image_two.startswith(income):
-                            func = funcs.get(txn.date)
-                            if func is None:
-                                func = funcs[txn.date] = dim.default_func(policy, txn.date) or ""
-                            if "func" in meta:
-                                func = str(meta["func"])
-                        meta_one, meta_two = first.meta, second.meta
-                        if meta_one and "func" in meta_one or meta_two and "func" in meta_two:
-                            lines = (_line(image_one, first, func), _line(image_two, second, func))
-                        else:
-                            units_one, units_two = first.units, second.units
-                            # BudgetLine(...) without its Python-level __new__
-                            lines = (new(BudgetLine, (image_one, units_one.number,
-                                                      units_one.currency,
-                                                      (("func", func),) if func is not None
-                                                      and image_one.startswith(income) else (),
-                                                      units_one)),
-                                     new(BudgetLine, (image_two, units_two.number,
-                                                      units_two.currency,
-                                                      (("func", func),) if func is not None
-                                                      and image_two.startswith(income) else (),
-                                                      units_two)))
-                        keep(new(Derived, (txn, lines, (lines[0].account, lines[1].account,
-                                                        lines[0].meta, lines[1].meta,
-                                                        lines[0].currency))))
-                        for line in lines:
-                            if line.account in fund_subs:
-                                both[line.account] += line.number
-                        continue
+                pair = (first.account, second.account)
+                plan = plans.get(pair, False)
+                if plan is False:
+                    plan = plans[pair] = self._plan(pair)
+                if plan is not None:
+                    if plan is _NOTHING:
+                        continue  # e.g. cash banked: nothing moves
+                    image_one, image_two, income_one, income_two, sub_one, sub_two = plan
+                    func_meta = ()
+                    func = None
+                    if income_one or income_two:
+                        func = funcs.get(txn.date)
+                        if func is None:
+                            func = funcs[txn.date] = dim.default_func(policy, txn.date) or ""
+                        if "func" in meta:
+                            func = str(meta["func"])
+                        func_meta = func_metas.get(func)
+                        if func_meta is None:
+                            func_meta = func_metas[func] = (("func", func),)
+                    meta_one, meta_two = first.meta, second.meta
+                    if meta_one and "func" in meta_one or meta_two and "func" in meta_two:
+                        lines = (_line(image_one, first, func), _line(image_two, second, func))
+                        keep(new(Derived, (txn, lines, (image_one, image_two, lines[0].meta,
+                                                        lines[1].meta, lines[0].currency))))
+                        number_one, number_two = lines[0].number, lines[1].number
+                    else:
+                        units_one, units_two = first.units, second.units
+                        number_one, number_two = units_one.number, units_two.number
+                        meta_one = func_meta if income_one else ()
+                        meta_two = func_meta if income_two else ()
+                        # BudgetLine(...) and Derived(...) without their Python-level __new__
+                        keep(new(Derived, (txn, (
+                            new(BudgetLine, (image_one, number_one, units_one.currency, meta_one,
+                                             units_one)),
+                            new(BudgetLine, (image_two, number_two, units_two.currency, meta_two,
+                                             units_two))),
+                            (image_one, image_two, meta_one, meta_two, units_one.currency))))
+                    if sub_one:
+                        both[image_one] += number_one
+                    if sub_two:
+                        both[image_two] += number_two
+                    continue
             resolved = []
             manual = False
             for posting in txn.postings:
@@ -371,6 +372,23 @@ class BudgetBook:
             if day[2] is None and any(local.values()):
                 day[2] = txn  # the first entry of the day that moves the two sides apart
         self._months(days, last)
+
+    def _plan(self, pair: tuple[str, str]):
+        """How the walk derives a two-posting transaction on these two accounts, decided once
+        per pair: None (not by the fast path: a line depends on the date or side, a posting has
+        no line or is 不记, no cash moves, or a line is split by the funding source or
+        project), `_NOTHING` (both postings map to one budget account: nothing moves, e.g. cash
+        banked), or (image one, image two, is 预算收入 one, two, is an 8001 sub one, two)."""
+        one, two = map(self.table.static, pair)
+        if one is None or two is None or not (one.is_cash or two.is_cash):
+            return None
+        image_one, image_two = one.image, two.image
+        if image_one is None or image_two is None or image_one in _SPLIT or image_two in _SPLIT:
+            return None
+        if image_one == image_two:
+            return _NOTHING
+        return (image_one, image_two, image_one.startswith(_INCOME), image_two.startswith(_INCOME),
+                image_one in FUND_SUBS, image_two in FUND_SUBS)
 
     def _months(self, days: dict, last: dt.date | None) -> None:
         if not days:

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import functools
 from bisect import bisect_right
 from decimal import Decimal
 from operator import attrgetter
@@ -164,6 +165,14 @@ class CashOver(NamedTuple):
     limit: Decimal
 
 
+def _due(deadlines: dict, policy: Policy, day: dt.date) -> dt.date:
+    """The remittance deadline of money collected on `day` (cached in `deadlines`)."""
+    found = deadlines.get(day)
+    if found is None:
+        found = deadlines[day] = deadline(policy, day)
+    return found
+
+
 class TreasuryBook:
     """One pass over the entries: the lots of 2103 and 代收费, the cash, the events."""
 
@@ -172,7 +181,9 @@ class TreasuryBook:
         self.policy = policy
         self.as_of = as_of  # the 评判日期: the last day checked (None: the last entry's day)
         self._deadlines: dict[dt.date, dt.date] = {}
-        self.to_remit = Lots(self._deadline)  # 2103 应缴财政款
+        # 2103 应缴财政款; its deadlines without a bound method of the book: no reference cycle
+        # (the books' parts are freed by reference counting, xiaozhang.model.collector)
+        self.to_remit = Lots(functools.partial(_due, self._deadlines, policy))
         self.agency = Lots()  # 230701 代收费
         self._found: list[tuple[int, tuple]] = []  # (position it comes before, event)
         self._at = 0  # the position of the transaction the next event comes before
@@ -218,10 +229,7 @@ class TreasuryBook:
         return since is not None and since <= day
 
     def _deadline(self, day: dt.date) -> dt.date:
-        found = self._deadlines.get(day)
-        if found is None:
-            found = self._deadlines[day] = deadline(self.policy, day)
-        return found
+        return _due(self._deadlines, self.policy, day)
 
     def _limit(self, day: dt.date) -> int:
         found = self._limits.get(day)
