@@ -55,11 +55,12 @@ STORE = ".district"
 MANIFEST = "manifest.json"
 PINNED = "ledger"  # the 评判日期 key of a school judged by its own `custom "as-of"`
 
-TABLES = ("school", "postings", "problems", "budgets", "remittances", "fee_items",
+TABLES = ("school", "postings", "sums", "problems", "budgets", "remittances", "fee_items",
           "disclosures", "canteen", "assets", "statements")
 # the version of what a school's extraction holds: a store written by an older version is read
 # again in full (a new table would otherwise be missing for the schools that did not change)
-VERSION = 2
+# (3: the `sums` table; no canteen rows for a school without a canteen)
+VERSION = 3
 
 
 def schema(name: str):
@@ -73,6 +74,8 @@ def schema(name: str):
                    ("judged", day), ("judged_source", text), ("loaded_at", pa.timestamp("s"))],
         "postings": [("date", day), ("account", text), ("class", text), ("amount", money),
                      ("currency", text)],
+        "sums": [("month", day), ("account", text), ("class", text), ("amount", money),
+                 ("currency", text), ("postings", pa.int64())],
         "problems": [("code", text), ("message", text), ("file", text), ("line", pa.int64()),
                      ("date", day), ("warning", pa.bool_())],
         "budgets": [("account", text), ("period", text), ("first", day), ("last", day),
