@@ -115,6 +115,14 @@ def test_month_sums_are_the_postings_summed_per_account_and_month(refreshed, own
         assert got == dict(expected)
 
 
+def test_the_summary_rows_are_the_per_school_query_over_the_whole_store(refreshed):
+    from xiaozhang.reports.district.summary import PER_SCHOOL
+
+    con = query.connect(refreshed / ".district")
+    assert con.execute(PER_SCHOOL).fetchall() == con.execute(
+        "SELECT * FROM summary ORDER BY school").fetchall()
+
+
 def test_per_school_figures_are_the_schools_own_pages(refreshed, own):
     rows = {row["school"]: row for row in query.per_school(query.connect(refreshed / ".district"))}
     for school, (entries, errors, options_map) in own.items():
