@@ -7,6 +7,9 @@ as `xiaozhang check` runs them) and reads the figures the school's own pages sho
                   depreciation): date, account, its class (Assets, Liabilities, Equity, Income,
                   Expenses: the first component), amount and currency, as Beancount holds them
                   (a credit is negative)
+    sums          the postings summed per account, currency and month (`month` is its first
+                  day), with their number: the consolidated totals read these (a few thousand
+                  rows a school instead of every posting), the same sums to the fen
     problems      the load's problems (`reports.compliance.problem_of`: code, message, file, line,
                   warning or error)
     budgets       the 预算控制 lines of the compliance page (`reports.compliance.budget_rows`, on
@@ -17,7 +20,8 @@ as `xiaozhang check` runs them) and reads the figures the school's own pages sho
     disclosures   each fee item's month with fee postings and its 收费公示 state
                   (`books.fees.status`, rule FE05)
     canteen       the canteen's tally per term (`books.canteen.terms`): income, cost, surplus,
-                  surplus rate, over the cap or not
+                  surplus rate, over the cap or not; no rows for a school without a canteen
+                  (no posting to a canteen account: the bureau shows it as 无食堂)
     assets        the asset register against the ledger at the end of the data
                   (`reports.assets.reconcile`: cards' cost and depreciation, 1601 and 1602)
     statements    the school's 资产负债表, 收入费用表 and 预算收入支出表, line by line, built by the
@@ -70,6 +74,8 @@ def extract(folder: str | os.PathLike, school: str | None = None) -> dict:
                              "class": posting.account.split(":", 1)[0],
                              "amount": posting.units.number, "currency": posting.units.currency})
 
+    tables["sums"] = month_sums(postings)
+
     problems = [compliance.problem_of(error) for error in loaded.problems]
     tables["problems"] = [{"school": school, "code": p.code, "message": p.message,
                            "file": _relative(p.filename, folder), "line": p.lineno,
@@ -103,7 +109,7 @@ def extract(folder: str | os.PathLike, school: str | None = None) -> dict:
                           "cost": period.tally.cost, "surplus": period.tally.surplus,
                           "rate": _rate(period.tally.rate), "closed": period.closed,
                           "over_cap": period.over_cap}
-                         for period in books.canteen.terms]
+                         for period in books.canteen.terms] if books.canteen.days else []
 
     tables["statements"] = forms.lines(entries, options_map, books, school)
 
@@ -121,6 +127,22 @@ def extract(folder: str | os.PathLike, school: str | None = None) -> dict:
                          "loaded_at": dt.datetime.now().replace(microsecond=0)}]
     return {"school": school, "tables": tables, "files": ledger_files(options_map, folder),
             "pinned": judged.source == LEDGER}
+
+
+def month_sums(postings: list[dict]) -> list[dict]:
+    """The `sums` table of the postings' rows (module docstring): exact Decimal sums."""
+    found: dict[tuple, list] = {}
+    for row in postings:
+        key = (row["date"].replace(day=1), row["account"], row["currency"])
+        total = found.get(key)
+        if total is None:
+            found[key] = [row["school"], row["class"], row["amount"], 1]
+        else:
+            total[2] += row["amount"]
+            total[3] += 1
+    return [{"school": school, "month": month, "account": account, "class": account_class,
+             "amount": amount, "currency": currency, "postings": count}
+            for (month, account, currency), (school, account_class, amount, count) in sorted(found.items())]
 
 
 def ledger_files(options_map: dict, folder: Path) -> list[str]:

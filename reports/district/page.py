@@ -99,7 +99,7 @@ def build_app(store: str | Path, school_url: str | None = None):
         with query.connect(store) as con:
             return page("district.html", schools=query.per_school(con),
                         totals=query.consolidated(con), link=link,
-                        period=query.default_period(con))
+                        period=query.default_period(con), canteen_none=query.CANTEEN_NONE)
 
     @app.get("/xlsx")
     def index_xlsx():

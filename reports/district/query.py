@@ -12,13 +12,16 @@ Per school (`per_school`)
     amount); fee-item months whose 收费公示 is missing (deadline passed, no record) or late;
     budget execution (sum of the 预算控制 lines in force at the end of the data: budget,
     actual, per cent, lines over budget); the canteen's surplus rate of its last ended term
-    and the number of ended terms over the cap; fixed assets (1601 cost, 1602 accumulated
+    and the number of ended terms over the cap (`canteen` false: the school has no canteen,
+    no canteen rows; `CANTEEN_NONE` is how the tables show it); fixed assets (1601 cost, 1602 accumulated
     depreciation, net, register = ledger).
 
 Consolidated (`consolidated`)
     The sum of every school's postings by account class (Assets, Liabilities, Equity, Income,
     Expenses) and currency: each school's class balances summed, as Beancount keeps them
-    (credits negative).  `by_school_class` gives the same per school.
+    (credits negative).  `by_school_class` gives the same per school.  Both read the `sums`
+    table (each school's postings summed per account, currency and month when it was read:
+    `extract.month_sums`), not the postings one by one.
 
 Consolidated statements (`statement_periods`, `consolidated_statement`)
     The 资产负债表, 收入费用表 and 预算收入支出表 of the district for a period: each line is the sum
@@ -37,6 +40,7 @@ from xiaozhang.model.money import percent
 from xiaozhang.reports.district.store import TABLES, schema
 
 CLASSES = chart.ROOTS
+CANTEEN_NONE = "无食堂"  # a school without a canteen, in the per-school tables
 CLASS_NAMES = chart.ROOT_NAMES  # as the workbook and the page print them (the chart's names)
 
 
@@ -65,56 +69,14 @@ def _rows(con, sql: str, params=()) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-PER_SCHOOL = """
-WITH problem_counts AS (
-    SELECT school, string_agg(class || '×' || n, '、' ORDER BY class) AS by_class
-    FROM (SELECT school, CASE WHEN code = '' THEN '账本' ELSE substr(code, 1, 2) END AS class,
-                 count(*) AS n
-          FROM problems GROUP BY ALL)
-    GROUP BY school
-), remit AS (
-    SELECT school, sum(amount) AS held, count(*) FILTER (WHERE overdue) AS overdue_count,
-           coalesce(sum(amount) FILTER (WHERE overdue), 0) AS overdue_amount
-    FROM remittances GROUP BY school
-), disclosed AS (
-    SELECT school, count(*) FILTER (WHERE overdue) AS missing,
-           count(*) FILTER (WHERE failing AND NOT overdue) AS late
-    FROM disclosures GROUP BY school
-), budget AS (
-    SELECT school, sum(budget) AS budget, sum(actual) AS actual,
-           count(*) FILTER (WHERE actual > budget) AS over
-    FROM budgets GROUP BY school
-), canteen_last AS (
-    SELECT school, arg_max(rate, last) FILTER (WHERE closed) AS rate,
-           arg_max(term, last) FILTER (WHERE closed) AS term,
-           count(*) FILTER (WHERE over_cap) AS over_cap
-    FROM canteen GROUP BY school
-)
-SELECT s.school, s.name, s.transactions, s.errors, s.warnings, s.judged,
-       coalesce(p.by_class, '') AS problems_by_class,
-       coalesce(r.held, 0) AS remit_held, coalesce(r.overdue_count, 0) AS remit_overdue_count,
-       coalesce(r.overdue_amount, 0) AS remit_overdue_amount,
-       coalesce(d.missing, 0) AS disclosures_missing, coalesce(d.late, 0) AS disclosures_late,
-       coalesce(b.budget, 0) AS budget, coalesce(b.actual, 0) AS budget_actual,
-       coalesce(b.over, 0) AS budget_over,
-       c.term AS canteen_term, c.rate AS canteen_rate, coalesce(c.over_cap, 0) AS canteen_over_cap,
-       a.ledger_cost AS assets_cost, a.ledger_depreciation AS assets_depreciation,
-       a.ledger_cost - a.ledger_depreciation AS assets_net, a.ok AS assets_ok
-FROM school s
-LEFT JOIN problem_counts p USING (school)
-LEFT JOIN remit r USING (school)
-LEFT JOIN disclosed d USING (school)
-LEFT JOIN budget b USING (school)
-LEFT JOIN canteen_last c USING (school)
-LEFT JOIN assets a USING (school)
-ORDER BY s.school
-"""
 
 
 def per_school(con) -> list[dict]:
     """One row per school (module docstring); `budget_used` in per cent (one decimal, half up:
-    `xiaozhang.model.money.percent`, as the school's own budget page rounds it)."""
-    rows = _rows(con, PER_SCHOOL)
+    `xiaozhang.model.money.percent`, as the school's own budget page rounds it).  The rows are
+    the `summary` table: `summary.PER_SCHOOL` run over each school's own tables when it was
+    read (one small file a school to read here, not seven)."""
+    rows = _rows(con, "SELECT * FROM summary ORDER BY school")
     for row in rows:
         budget = row["budget"]
         row["budget_used"] = percent(row["budget_actual"], budget) if budget else None
@@ -130,17 +92,18 @@ def problems_by_class(con) -> list[dict]:
 
 
 def consolidated(con) -> list[dict]:
-    """The sum of all schools' postings by account class and currency."""
+    """The sum of all schools' postings by account class and currency (from the `sums` table:
+    the postings summed per school, account and month)."""
     return _rows(con, f"""
         SELECT class, currency, sum(amount) AS amount, count(DISTINCT school) AS schools
-        FROM postings GROUP BY class, currency
+        FROM sums GROUP BY class, currency
         ORDER BY list_position({list(CLASSES)}, class) NULLS LAST, class, currency""")
 
 
 def by_school_class(con) -> list[dict]:
     """Each school's postings summed by account class and currency."""
     return _rows(con, """SELECT school, class, currency, sum(amount) AS amount
-                         FROM postings GROUP BY ALL ORDER BY school, class, currency""")
+                         FROM sums GROUP BY ALL ORDER BY school, class, currency""")
 
 
 def problem_list(con) -> list[dict]:

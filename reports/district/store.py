@@ -3,7 +3,8 @@
 Layout (under `DIR/.district/`, or the folder given with `--store`)::
 
     manifest.json              per school: content digest, its ledger files, 评判日期 key
-    <table>/<school>.parquet   the school's rows of each table of `extract.py`
+    <table>/<school>.parquet   the school's rows of each table of `extract.py`, and its row
+                               of the bureau's per-school table (`summary`: `summary.py`)
 
 Which schools
     Every sub-folder of DIR holding a `main.beancount` is one school; its id is the folder's
@@ -44,26 +45,32 @@ import json
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from xiaozhang.io import replacing, write_atomic
 from xiaozhang.model.asof import COMMAND, ENV, override_from_environment, read_as_of
 from xiaozhang.reports.district.extract import MAIN, extract
 from xiaozhang.reports.district.lock import store_lock
+from xiaozhang.reports.district.summary import summarise
 
 STORE = ".district"
 MANIFEST = "manifest.json"
 PINNED = "ledger"  # the 评判日期 key of a school judged by its own `custom "as-of"`
 
-TABLES = ("school", "postings", "problems", "budgets", "remittances", "fee_items",
-          "disclosures", "canteen", "assets", "statements")
+EXTRACTED = ("school", "postings", "sums", "problems", "budgets", "remittances", "fee_items",
+             "disclosures", "canteen", "assets", "statements")
+TABLES = (*EXTRACTED, "summary")  # summary: the per-school row (`summary.py`), from the others
 # the version of what a school's extraction holds: a store written by an older version is read
 # again in full (a new table would otherwise be missing for the schools that did not change)
-VERSION = 2
+# (3: the `sums` table, no canteen rows for a school without a canteen; 4: the `summary` table)
+VERSION = 4
 
 
 def schema(name: str):
     """The Arrow schema of table `name` (money: DECIMAL(38, 10), as Beancount's numbers)."""
+    if name == "summary":
+        return _summary_schema()
     import pyarrow as pa
 
     money, day, text = pa.decimal128(38, 10), pa.date32(), pa.string()
@@ -73,6 +80,8 @@ def schema(name: str):
                    ("judged", day), ("judged_source", text), ("loaded_at", pa.timestamp("s"))],
         "postings": [("date", day), ("account", text), ("class", text), ("amount", money),
                      ("currency", text)],
+        "sums": [("month", day), ("account", text), ("class", text), ("amount", money),
+                 ("currency", text), ("postings", pa.int64())],
         "problems": [("code", text), ("message", text), ("file", text), ("line", pa.int64()),
                      ("date", day), ("warning", pa.bool_())],
         "budgets": [("account", text), ("period", text), ("first", day), ("last", day),
@@ -95,6 +104,14 @@ def schema(name: str):
                        ("detail", pa.bool_()), ("amount1", money), ("amount2", money)],
     }[name]
     return pa.schema([("school", text), *columns])
+
+
+@cache
+def _summary_schema():
+    """The columns DuckDB gives `summary.PER_SCHOOL` over the extracted tables (run on empty ones)."""
+    import pyarrow as pa
+
+    return summarise({name: pa.Table.from_pylist([], schema=schema(name)) for name in EXTRACTED}).schema
 
 
 # -- schools and digests -------------------------------------------------------------------------
@@ -150,10 +167,12 @@ def refresh_school(folder: str, store: str, school: str, as_of: str | None = Non
     found = extract(folder, school)
     covered = set(known) | {str(p.relative_to(folder)) for p in Path(folder).rglob("*.beancount")}
     base = Path(store)
+    tables = {name: pa.Table.from_pylist(found["tables"][name], schema=schema(name))
+              for name in EXTRACTED}
+    tables["summary"] = summarise(tables).cast(schema("summary"))  # the school's per-school row
     for name in TABLES:
-        table = pa.Table.from_pylist(found["tables"][name], schema=schema(name))
         with replacing(base / name / f"{school}.parquet") as temp:  # xiaozhang.io: the one safe write
-            pq.write_table(table, temp)
+            pq.write_table(tables[name], temp)
     summary = found["tables"]["school"][0]
     if not set(found["files"]) <= covered:
         before = digest(Path(folder), found["files"])
@@ -259,6 +278,7 @@ def _preload() -> None:
     """Import what every worker needs once, before the workers are forked (Linux), so that each
     does not import it again (the loader, the rules, the reports read, Parquet)."""
     import beancount.loader  # noqa: F401
+    import duckdb  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
     import xiaozhang.plugins.school  # noqa: F401

@@ -79,9 +79,10 @@ def documents(con, period: str | None = None) -> list[Document]:
              r["problems_by_class"] or "无", str(r["judged"]), money_cell(r["remit_held"]),
              r["remit_overdue_count"], money_cell(r["remit_overdue_amount"]), r["disclosures_missing"],
              r["disclosures_late"], money_cell(r["budget"]), money_cell(r["budget_actual"]),
-             r["budget_used"], r["budget_over"], r["canteen_term"] or "",
+             r["budget_used"], r["budget_over"],
+             (r["canteen_term"] or "") if r["canteen"] else query.CANTEEN_NONE,
              None if r["canteen_rate"] is None else yuan(Decimal(r["canteen_rate"]) * 100),
-             r["canteen_over_cap"], money_cell(r["assets_cost"]), money_cell(r["assets_depreciation"]),
+             r["canteen_over_cap"] if r["canteen"] else None, money_cell(r["assets_cost"]), money_cell(r["assets_depreciation"]),
              money_cell(r["assets_net"]), "" if r["assets_ok"] is None else ("是" if r["assets_ok"] else "否")]
             for r in schools]
     per_school = Document(

@@ -99,6 +99,30 @@ def test_consolidated_totals_are_the_sum_of_the_schools_own(refreshed, own):
     assert all(row["schools"] == 3 for row in query.consolidated(con))
 
 
+def test_month_sums_are_the_postings_summed_per_account_and_month(refreshed, own):
+    con = query.connect(refreshed / ".district")
+    for school, (entries, _errors, _options) in own.items():
+        expected: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
+        for entry in entries:
+            if isinstance(entry, data.Transaction):
+                for posting in entry.postings:
+                    key = (entry.date.replace(day=1), posting.account, posting.units.currency)
+                    expected[key][0] += posting.units.number
+                    expected[key][1] += 1
+        got = {(month, account, currency): [amount, count] for month, account, currency, amount, count
+               in con.execute("SELECT month, account, currency, amount, postings FROM sums "
+                              "WHERE school = ?", [school]).fetchall()}
+        assert got == dict(expected)
+
+
+def test_the_summary_rows_are_the_per_school_query_over_the_whole_store(refreshed):
+    from xiaozhang.reports.district.summary import PER_SCHOOL
+
+    con = query.connect(refreshed / ".district")
+    assert con.execute(PER_SCHOOL).fetchall() == con.execute(
+        "SELECT * FROM summary ORDER BY school").fetchall()
+
+
 def test_per_school_figures_are_the_schools_own_pages(refreshed, own):
     rows = {row["school"]: row for row in query.per_school(query.connect(refreshed / ".district"))}
     for school, (entries, errors, options_map) in own.items():

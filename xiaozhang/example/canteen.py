@@ -54,6 +54,9 @@ STOCK_LOSS = {"米面油": ((0.0, 0.002), "大米、面粉受潮报损"), "肉�
 CANTEEN_INSPECTOR_PAIRS = (f"{TEACHERS[5]},{TEACHERS[6]}", f"{TEACHERS[7]},{TEACHERS[4]}")
 CANTEEN_SURPLUS_CAP = Decimal("8")  # 伙食结余率上限 % (seed 002)
 CANTEEN_BULK_THRESHOLD = Decimal("1000.00")
+# the month's rate before its stocktake stays this far under the cap (a stocktake gain, at most
+# 30 元 of 调味品, cannot push it over): `CanteenBooks.staffed`
+SURPLUS_MARGIN = Decimal("1")
 
 
 @dataclass(frozen=True)
@@ -421,11 +424,22 @@ class CanteenBooks:
             amount = yuan(Decimal(rate) * meals * Decimal(str(rng.uniform(0.95, 1.05))))
             self.pay(day, payee, f"{month}月食堂{what}", chart.CANTEEN_FUEL, amount, handler=DIRECTOR)
         students = sum(diners[d][0] for d in days) / len(days)
-        workers = max(3, round(students / 85))
+        workers = self.staffed(day, max(3, round(students / 85)), len(days))
         wages = CANTEEN_WORKER_DAY * workers * len(days)
         meta = self.ex.approvals(day, wages, handler=DIRECTOR, rng=rng) + [("staff", workers)]
         self.book(Txn(day, "*", "食堂从业人员", f"{month}月食堂从业人员工资（{workers}人×{len(days)}天）",
                       merge(meta), [(chart.CANTEEN_LABOUR, wages), (BANK_CANTEEN, -wages)]))
+
+    def staffed(self, day: dt.date, workers: int, days: int) -> int:
+        """The month's kitchen staff: one more worker (a longer shift, 临时帮厨) while the month
+        would end within SURPLUS_MARGIN of the cap (small schools: the staff is rounded down,
+        and a short month such as July's last days has little food cost).  The bundled
+        school's months never need it, so its ledger does not change."""
+        income, cost = self.tally.get((day.year, day.month), (Decimal(0), Decimal(0)))
+        while income and (income - cost - CANTEEN_WORKER_DAY * workers * days) * 100 \
+                >= (CANTEEN_SURPLUS_CAP - SURPLUS_MARGIN) * income:
+            workers += 1
+        return workers
 
     def stocktake(self, day: dt.date) -> None:
         """月末盘存: shrinkage (and now and then a small gain) booked with its cause, then the count."""
