@@ -47,7 +47,7 @@ from xiaozhang.model import asof, closing, yearend, yearsummary
 from xiaozhang.model.asset_cards import CARRIED_MONTHLY
 from xiaozhang.model.books import SchoolBooks
 from xiaozhang.model.fees import OPENING  # the mark of an opening entry (no fee movement)
-from xiaozhang.model.money import from_fen
+from xiaozhang.model.money import from_fen, ledger_currency
 from xiaozhang.model.periods import month_index
 
 OPENING_FILE = "期初.beancount"
@@ -237,7 +237,8 @@ def write_new_year(loaded: Loaded, year: int, out: Path, *, archive: bool = True
     new_main = new_main.rstrip("\n") + f'\ninclude "{OPENING_FILE}"\n'  # (a working year's own: replaced)
     written.append(write_atomic(out / main.name, new_main))
     written.append(write_atomic(out / OPENING_FILE, opening))
-    summary = yearsummary.summarize(loaded.entries, year - 1, _currency(loaded), _school(books, year - 1),
+    summary = yearsummary.summarize(loaded.entries, year - 1, ledger_currency(loaded.options_map),
+                                    books.policy.school_name(dt.date(year - 1, 12, 31)),
                                     (_fen(cards[0]), _fen(cards[1])))
     written.append(yearsummary.write_summary(out, summary))  # with the earlier years' (copied)
     if not archive:
@@ -268,14 +269,6 @@ def mark_archive(folder: Path, year: int, working: Path) -> Path:
             f"可以查看、检查、出报表（xiaozhang serve 以只读方式打开）；任何命令都不会写入本目录。\n"
             f"{year} 年起的账在工作年度账本：{os.path.relpath(working, folder)}\n")
     return write_atomic(folder / ARCHIVE_MARK, text)
-
-
-def _currency(loaded: Loaded) -> str:
-    return (loaded.options_map.get("operating_currency") or ["CNY"])[0]
-
-
-def _school(books, year: int) -> str:
-    return str((books.policy.profile(dt.date(year, 12, 31)) or {}).get("name") or "")
 
 
 def closing_folder() -> str:
