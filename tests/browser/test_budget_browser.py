@@ -16,19 +16,12 @@ SERVES = ROOT / "ledger" / "main.beancount"  # the `server` fixture (tests/brows
 SLUG = "青禾市明德区实验小学示例"
 
 
-@pytest.fixture(scope="module")
-def loaded_page(server, open_page):
-    watched = open_page(f"{server}/{quote(SLUG)}/extension/BudgetAccounting/?year=2026")
-    watched.page.wait_for_selector(".xz-budget table.xz-invariant")
-    yield watched
-    watched.page.close()
+OPENS = f"/{quote(SLUG)}/extension/BudgetAccounting/?year=2026"
+READY = ".xz-budget table.xz-invariant"  # the `loaded_page` fixture (conftest.py) waits for it
 
 
-def test_no_console_errors(loaded_page):
-    page, problems, outside = loaded_page
-    assert problems == []
-    assert outside == []
-    assert page.title().startswith("预算会计")
+def test_no_console_errors(loaded_page, clean_page):
+    clean_page(loaded_page, "预算会计")
 
 
 def test_statements_and_the_monthly_check_are_shown(loaded_page):

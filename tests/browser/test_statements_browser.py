@@ -17,19 +17,12 @@ SERVES = ROOT / "ledger" / "main.beancount"  # the `server` fixture (tests/brows
 SLUG = "青禾市明德区实验小学示例"  # Fava's slug of the option "title"
 
 
-@pytest.fixture(scope="module")
-def loaded_page(server, open_page):
-    watched = open_page(f"{server}/{quote(SLUG)}/extension/Statements/?period=2026-10")
-    watched.page.wait_for_selector(".xz-statements .xz-doc table")
-    yield watched
-    watched.page.close()
+OPENS = f"/{quote(SLUG)}/extension/Statements/?period=2026-10"
+READY = ".xz-statements .xz-doc table"  # the `loaded_page` fixture (conftest.py) waits for it
 
 
-def test_no_console_errors(loaded_page):
-    page, problems, outside = loaded_page
-    assert problems == []
-    assert outside == []
-    assert page.title().startswith("财务报表")
+def test_no_console_errors(loaded_page, clean_page):
+    clean_page(loaded_page, "财务报表")
 
 
 def _drawn_whole(sections) -> None:
