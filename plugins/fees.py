@@ -88,6 +88,12 @@ class FeeError(NamedTuple):
     entry: Any
 
 
+
+def _undefined_item(account: str, name: str) -> str:
+    """FE02: a student's payment to an income account for an item that is not defined."""
+    return (f"有学号的收款记入收入科目 {account}，而“{name}”"
+            "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）")
+
 def validate_fees(entries, options_map, config=None):
     book = SchoolBooks.of(entries, options_map).fees  # the policy's problems: xiaozhang.plugins.policy
     errors = [FeeError(entry.meta, f"[FE06] {message}", entry) for entry, message in book.problems]
@@ -181,8 +187,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
             name = item or fee[2]
             if not fee[6] and fee[3] == service:  # undefined: a student's payment to an income account
                 found = found or []
-                found.append(("FE02*", f"有学号的收款记入收入科目 {posting.account}，而“{name}”"
-                                       "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）"))
+                found.append(("FE02*", _undefined_item(posting.account, name)))
                 continue
             version = versions.get(name)
             if version is None:
@@ -199,8 +204,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
             name = get("item") or fee[2]
             if not fee[6] and fee[3] == service:  # undefined: a student's payment to an income account
                 found = found or []
-                found.append(("FE02*", f"有学号的收款记入收入科目 {posting.account}，而“{name}”"
-                                       "不是已定义的收费项目（服务性收费须先定义并公示，方可收取）"))
+                found.append(("FE02*", _undefined_item(posting.account, name)))
                 continue
             version = versions.get(name)
             if version is None:
