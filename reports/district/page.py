@@ -106,12 +106,16 @@ def build_app(store: str | Path, school_url: str | None = None):
         with query.connect(store) as con:
             return download(workbook.documents(con), "全区汇总.xlsx")
 
+    def statement_docs(con):
+        """The statements the query string asks for (the page and its download show the same)."""
+        args = statement_args(con)
+        return args, workbook.statement_documents(con, args["period"], by_school=args["by_school"],
+                                                  school=args["school"])
+
     @app.get("/statements")
     def statements():
         with query.connect(store) as con:
-            args = statement_args(con)
-            docs = workbook.statement_documents(con, args["period"], by_school=args["by_school"],
-                                                school=args["school"])
+            args, docs = statement_docs(con)
             return page("district_statements.html", docs=[render_html(d, standalone=False) for d in docs],
                         query=request.query_string.decode("ascii", "replace"),
                         label=workbook.period_label, **args)
@@ -119,9 +123,7 @@ def build_app(store: str | Path, school_url: str | None = None):
     @app.get("/statements/xlsx")
     def statements_xlsx():
         with query.connect(store) as con:
-            args = statement_args(con)
-            docs = workbook.statement_documents(con, args["period"], by_school=args["by_school"],
-                                                school=args["school"])
+            args, docs = statement_docs(con)
             if not docs:
                 abort(404)
             return download(docs, f"{args['school'] or '全区'}报表{args['period']}.xlsx")

@@ -31,18 +31,8 @@ def paused_collector():
     without counting them towards the next full collection (measured: one full collection
     less over the whole ledger in Beancount's steps after the plugins).  Nested use is free:
     inside a pause nothing more is done."""
-    if not gc.isenabled():
+    with _paused(keep_frozen=False):
         yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        gc.enable()
-
-
 
 
 @contextlib.contextmanager
@@ -62,6 +52,15 @@ def freezing_collector():
     when Fava drops it and the memo lets its books go, and the memory does not grow from load
     to load (measured in docs/performance.md).  Inside another pause (`xiaozhang check` pauses
     the whole load) nothing more is done."""
+    with _paused(keep_frozen=True):
+        yield
+
+
+@contextlib.contextmanager
+def _paused(keep_frozen: bool):
+    """The collector disabled inside; on exit everything that exists is frozen (moved out of
+    the collector's generations), and thawed again into the oldest one unless `keep_frozen`.
+    Nothing is done inside another pause."""
     if not gc.isenabled():
         yield
         return
@@ -70,4 +69,6 @@ def freezing_collector():
         yield
     finally:
         gc.freeze()
+        if not keep_frozen:
+            gc.unfreeze()
         gc.enable()
