@@ -114,22 +114,18 @@ class EntryIndex:
         all_customs: list[data.Custom] = []
         day_starts: list[int] = []
         days: list[dt.date] = []
-        bits: dict[str, tuple[int, int]] = {}
-        flags: dict[str, int] = {}
-        accounts: list[str] = []
-
-        def new_account(account: str) -> tuple[int, int]:
-            at = _FIRST_ACCOUNT_BIT + 2 * len(accounts)
-            accounts.append(account)
-            pair = bits[account] = (1 << at, 1 << (at + 1))
-            return pair
-
-        get = bits.get
-        keep, note = transactions.append, masks.append
+        self._bits: dict[str, tuple[int, int]] = {}  # account -> (debit bit, other bit)
+        self._flags: dict[str, int] = {}
         # the positions of the transactions by their mask (one int object per distinct mask:
-        # a few hundred, not one per transaction): what `where` and `touching` read
-        groups: dict[int, tuple[int, list[int]]] = {}  # mask -> (mask, positions)
-        group_of = groups.get
+        # a few dozen, not one per transaction): what `where` and `touching` read
+        groups: dict[int, list[int]] = {}
+        # the usual transaction, two postings: (flag, first account, first is a debit, second
+        # account, second is a debit) -> (its mask without the meta bit, the positions of that
+        # mask), decided once per shape (a few dozen on the bench ledger)
+        shapes: dict[tuple, tuple[int, list[int]]] = {}
+        shape_of, group_of = shapes.get, groups.get
+        keep, note = transactions.append, masks.append
+        walk = self._walk
         at = 0  # the position of the next transaction
         Transaction, Open, Custom = data.Transaction, data.Open, data.Custom
         zero, key, key_bit = _ZERO, META_KEY, _META_BIT
@@ -137,45 +133,39 @@ class EntryIndex:
         for entry in entries:
             kind = type(entry)
             if kind is Transaction:
-                mask = flags.get(entry.flag)
-                if mask is None:
-                    mask = flags[entry.flag] = 1 << (1 + len(flags))
-                meta = entry.meta
-                if meta and key in meta:
-                    mask |= key_bit
-                postings = entry.postings
-                if len(postings) == 2:  # most entries: unrolled
-                    first, second = postings
-                    pair = get(first.account) or new_account(first.account)
-                    number = first.units.number
-                    mask |= pair[0] if number is not None and number > zero else pair[1]
-                    pair = get(second.account) or new_account(second.account)
-                    number = second.units.number
-                    mask |= pair[0] if number is not None and number > zero else pair[1]
-                    meta = first.meta
-                    if meta and key in meta:
+                try:  # the usual transaction: two postings with numbers, meta dicts
+                    first, second = entry.postings
+                    shape = (entry.flag, first.account, first.units.number > zero,
+                             second.account, second.units.number > zero)
+                    marked = key in entry.meta or key in first.meta or key in second.meta
+                except (ValueError, TypeError):  # not two postings, a None number or meta
+                    shape = None
+                found = shape_of(shape)
+                if found is None:  # a shape not seen yet, or not the usual transaction
+                    mask = walk(entry)
+                    if shape is None:
+                        marked = self._marked_by_key(entry)
+                    if marked:
                         mask |= key_bit
-                    meta = second.meta
-                    if meta and key in meta:
-                        mask |= key_bit
+                    positions = group_of(mask)
+                    if positions is None:
+                        positions = groups[mask] = []
+                    if shape is not None and not marked:
+                        shapes[shape] = (mask, positions)
+                elif marked:
+                    mask = found[0] | key_bit
+                    positions = group_of(mask)
+                    if positions is None:
+                        positions = groups[mask] = []
                 else:
-                    for posting in postings:
-                        pair = get(posting.account) or new_account(posting.account)
-                        number = posting.units.number
-                        mask |= pair[0] if number is not None and number > zero else pair[1]
-                        meta = posting.meta
-                        if meta and key in meta:
-                            mask |= key_bit
+                    mask, positions = found
                 if entry.date != day:
                     day = entry.date
                     day_starts.append(at)
                     days.append(day)
                 keep(entry)
-                group = group_of(mask)
-                if group is None:
-                    group = groups[mask] = (mask, [])
-                note(group[0])
-                group[1].append(at)
+                note(mask)
+                positions.append(at)
                 at += 1
             elif kind is Open:
                 opens.append(entry)
@@ -184,16 +174,45 @@ class EntryIndex:
                 all_customs.append(entry)
         self.transactions = transactions
         self.masks = masks
-        self._groups = {mask: positions for mask, positions in groups.values()}
+        self._groups = groups
         self.opens = opens
         self._customs = customs
         self.all_customs = all_customs
         self.day_starts = day_starts
         self.days = days
-        self._bits = bits
-        self._flags = flags
         self._masks: dict[tuple, int] = {}
         self._marked: dict[str, list[str]] = {}
+
+    def _walk(self, txn: data.Transaction) -> int:
+        """The bits of a transaction's flag and postings (not the meta bit), giving an account
+        or a flag seen for the first time its bits (in the order first seen)."""
+        flags, bits = self._flags, self._bits
+        mask = flags.get(txn.flag)
+        if mask is None:
+            mask = flags[txn.flag] = 1 << (1 + len(flags))
+        zero = _ZERO
+        for posting in txn.postings:
+            account = posting.account
+            pair = bits.get(account)
+            if pair is None:
+                at = _FIRST_ACCOUNT_BIT + 2 * len(bits)
+                pair = bits[account] = (1 << at, 1 << (at + 1))
+            number = posting.units.number
+            mask |= pair[0] if number is not None and number > zero else pair[1]
+        return mask
+
+    @staticmethod
+    def _marked_by_key(txn: data.Transaction) -> bool:
+        """Whether the transaction or one of its postings has `META_KEY` in its meta."""
+        key = META_KEY
+        meta = txn.meta
+        if meta and key in meta:
+            return True
+        for posting in txn.postings:
+            meta = posting.meta
+            if meta and key in meta:
+                return True
+        return False
 
     # -- masks -----------------------------------------------------------------------------
     def flag(self, flag: str) -> int:

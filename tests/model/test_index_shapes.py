@@ -1,0 +1,102 @@
+"""The entry index's masks do not depend on how the pass computes them: the usual
+two-posting transaction is decided once per shape (flag, accounts, debit or not), every
+other transaction posting by posting.  Here each mask is checked against an independent
+computation from the postings, on transactions made to hit every branch: a number None or
+zero, a meta None, the `project` key on the transaction or on either posting, one, three and
+no postings, a new account first seen in a long transaction, a new flag."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from beancount.core import data
+from beancount.core.amount import Amount
+
+from xiaozhang.model.index import CREDIT, DEBIT, EntryIndex
+
+CASH, BANK, OFFICE, FEES, EQUITY = ("Assets:1001库存现金", "Assets:1002银行存款:100201基本户",
+                                    "Expenses:5001业务活动费用:500102商品和服务费用:30201办公费",
+                                    "Income:4101事业收入:410103课后服务费收入", "Equity:3001累计盈余")
+
+
+def posting(account, number, meta=None):
+    units = Amount(None if number is None else Decimal(number), "CNY")
+    return data.Posting(account, units, None, None, None, meta)
+
+
+def txn(day, postings, flag="*", meta=None, narration=""):
+    meta = {"filename": "t.beancount", "lineno": day} if meta is None else meta
+    return data.Transaction(meta, dt.date(2025, 9, day), flag, None, narration,
+                            frozenset(), frozenset(), postings)
+
+
+def pmeta(**extra):
+    return {"filename": "t.beancount", "lineno": 1, **extra}
+
+
+ENTRIES = [
+    data.Open({"filename": "t.beancount", "lineno": 1}, dt.date(2025, 1, 1), CASH, None, None),
+    txn(1, [posting(BANK, "300.00", pmeta()), posting(FEES, "-300.00", pmeta())]),
+    txn(1, [posting(BANK, "200.00", pmeta()), posting(FEES, "-200.00", pmeta())]),  # same shape
+    txn(2, [posting(OFFICE, "50.00", pmeta(project="图书角")), posting(CASH, "-50.00", pmeta())]),
+    txn(2, [posting(OFFICE, "60.00", pmeta()), posting(CASH, "-60.00", pmeta(project="图书角"))]),
+    txn(2, [posting(OFFICE, "70.00", pmeta()), posting(CASH, "-70.00", pmeta())],
+        meta={"filename": "t.beancount", "lineno": 9, "project": "图书角"}),
+    txn(2, [posting(OFFICE, "80.00", pmeta()), posting(CASH, "-80.00", pmeta())]),  # no project
+    txn(3, [posting(OFFICE, "0.00", None), posting(CASH, "0.00", None)]),  # zero, meta None
+    txn(3, [posting(OFFICE, "5.00", pmeta()), posting(CASH, None, pmeta())]),  # number None
+    txn(3, [posting(OFFICE, "5.00", pmeta()), posting(CASH, "-5.00", pmeta())], meta={}),
+    txn(4, [posting(CASH, "10.00", pmeta()), posting(BANK, "5.00", pmeta()),
+            posting(EQUITY, "-15.00", pmeta(project="期初"))]),  # EQUITY first seen here
+    txn(4, [posting(EQUITY, "-1.00", pmeta()), posting(CASH, "1.00", pmeta())], flag="!"),
+    txn(4, [posting(EQUITY, "-1.00", pmeta()), posting(CASH, "1.00", pmeta())], flag="#"),
+    txn(5, [posting(CASH, "1.00", pmeta())]),  # one posting (an unbalanced entry still counts)
+    txn(5, []),
+    data.Custom({"filename": "t.beancount", "lineno": 2}, dt.date(2025, 9, 5), "budget", []),
+    txn(6, [posting(BANK, "300.00", pmeta()), posting(FEES, "-300.00", pmeta())]),
+    txn(6, [posting(BANK, "-1.00", pmeta()), posting(FEES, "1.00", pmeta())]),  # reversed signs
+]
+
+
+def expected_mask(index, entry):
+    """The mask from the postings, one by one (`mask_of` per account and side)."""
+    mask = index.flag(entry.flag)
+    for p in entry.postings:
+        side = DEBIT if p.units.number is not None and p.units.number > 0 else CREDIT
+        mask |= index.mask_of(lambda account, p=p: account == p.account, side)
+    keyed = [entry.meta] + [p.meta for p in entry.postings]
+    if any(meta and "project" in meta for meta in keyed):
+        mask |= index.meta("project")
+    return mask
+
+
+def test_every_mask_is_the_or_of_its_postings_bits():
+    index = EntryIndex(ENTRIES)
+    transactions = [e for e in ENTRIES if isinstance(e, data.Transaction)]
+    assert index.transactions == transactions
+    assert index.masks == [expected_mask(index, t) for t in transactions]
+    # the zero and the None numbers are on the credit side, the project key anywhere counts
+    assert [i for i, m in enumerate(index.masks) if m & index.meta("project")] == [2, 3, 4, 9]
+    assert index.masks[0] == index.masks[1] == index.masks[14]
+    assert index.masks[0] != index.masks[15]
+
+
+def test_bits_are_given_in_the_order_accounts_and_flags_are_first_seen():
+    index = EntryIndex(ENTRIES)
+    assert [account for account, side in index.pairs(-1) if side == DEBIT] == [
+        BANK, FEES, OFFICE, CASH, EQUITY]
+    assert index.flag("*") < index.flag("!") < index.flag("#")
+    # each account's two bits follow those of the accounts seen before it
+    bits = [index.mask_of(lambda a, x=x: a == x, DEBIT) for x in (BANK, FEES, OFFICE, CASH, EQUITY)]
+    assert bits == sorted(bits)
+
+
+def test_groups_hold_the_positions_of_each_mask_in_order_first_seen():
+    index = EntryIndex(ENTRIES)
+    firsts = list(dict.fromkeys(index.masks))
+    assert list(index.distinct_masks) == firsts
+    for mask in firsts:
+        assert index._groups[mask] == [i for i, m in enumerate(index.masks) if m == mask]
+    assert index.days == [dt.date(2025, 9, d) for d in (1, 2, 3, 4, 5, 6)]
+    assert index.day_starts == [0, 2, 6, 9, 12, 14]
