@@ -161,23 +161,31 @@ def validate_canteen(entries, options_map, config=None):
     stocktakes = canteen.stocktakes
     next_count, count_total = 0, len(stocktakes)
     thresholds: dict[dt.date, Decimal] = {}  # canteen-bulk-threshold by day
+    names: dict[Any, list[str]] = {}  # inspector value -> the names (`_names`), read once per value
+    months: dict[dt.date, dict] = {}  # day -> its month's entry in `moved`
 
+    day = None
     for order, (txn, roles, kinds, imbalance) in enumerate(canteen.transactions, 1):
-        day = txn.date
-        # the stocktakes dated before this day (a count sees the whole of its day)
-        while next_count < count_total and stocktakes[next_count].entry.date < day:
-            _check_count(stocktakes[next_count], counted, report)
-            next_count += 1
+        if txn.date != day:
+            day = txn.date
+            # the stocktakes dated before this day (a count sees the whole of its day)
+            while next_count < count_total and stocktakes[next_count].entry.date < day:
+                _check_count(stocktakes[next_count], counted, report)
+                next_count += 1
         # cash meal sales: CT02, not also CT01
-        if not (kinds & _MEAL_INCOME_CREDIT and _check_meal_income(txn, roles, report)):
+        if not (kinds & _MEAL_INCOME_CREDIT and _check_meal_income(txn, roles, kinds, report)):
             if imbalance:
                 _check_balanced(txn, imbalance, report)
         if kinds & _STOCK:
-            _check_stock(txn, order, roles, kinds, moved, report)
+            if not kinds & _EQUITY:  # opening balances (期初, against the canteen's equity) are no movement
+                month = months.get(day)
+                if month is None:
+                    month = months[day] = moved[month_start(day)]
+                _check_stock(txn, order, roles, kinds, month, report)
         elif kinds & _FOOD_COST_DEBIT and kinds & _SOURCE_CREDIT:
             report(txn, "CT09", "食材未入库直接列入成本：食材须先入库（1302 库存食材），再领料出库")
-        if txn.flag not in _NOT_COMPLETE and kinds & _SOURCE_CREDIT and kinds & _BOUGHT:
-            _check_purchase(txn, roles, kinds, canteen, thresholds, report)
+        if kinds & _SOURCE_CREDIT and kinds & _BOUGHT and txn.flag not in _NOT_COMPLETE:
+            _check_purchase(txn, roles, kinds, canteen, thresholds, names, report)
     while next_count < count_total:
         _check_count(stocktakes[next_count], counted, report)
         next_count += 1
@@ -222,6 +230,7 @@ _EQUITY = kinds_of((EQUITY,))
 _ISSUED_TO = kinds_of((FOOD_COST, COST))  # where stores issued go (领料出库)
 _BOUGHT = kinds_of((STOCK, FOOD_COST, COST), DEBIT)  # a purchase debits these
 _FOOD_BOUGHT = kinds_of((STOCK, FOOD_COST), DEBIT)
+_MEAL_SALE = _MEAL_INCOME_CREDIT | kinds_of((CARDS,), DEBIT)  # meal income paid from the meal cards
 
 
 def _check_balanced(txn, unbalanced: dict[str, Decimal], report) -> None:
@@ -231,8 +240,17 @@ def _check_balanced(txn, unbalanced: dict[str, Decimal], report) -> None:
                             "不能在一笔分录里互相抵用（学校与食堂之间的款项两边各自平衡）")
 
 
-def _check_meal_income(txn, roles, report) -> bool:
+def _check_meal_income(txn, roles, kinds, report) -> bool:
     """CT02; True when meal income came from outside the meal cards (reported once, as CT02)."""
+    if kinds == _MEAL_SALE and len(roles) == len(txn.postings):
+        # the usual sale: every posting is the canteen's, the meal income credited and the meal
+        # cards debited, nothing else; only the students' and the staff's may be mixed
+        staff = {is_staff(p.account) for p, r in roles if r == MEAL_INCOME}
+        for posting, role in roles:
+            if role == CARDS and {is_staff(posting.account)} != staff:
+                report(txn, "CT02", _SPLIT)
+                return False
+        return False
     income = [p for p, r in roles if r == MEAL_INCOME and p.units.number < 0]
     if not income:
         return False
@@ -246,17 +264,18 @@ def _check_meal_income(txn, roles, report) -> bool:
                                 "食堂售饭一律不收现金")
             return True
         if {is_staff(posting.account)} != staff:
-            report(txn, "CT02", "学生与教职工伙食分开核算：学生伙食费收入只能来自学生饭卡，"
-                                "教职工伙食费收入只能来自教职工饭卡")
+            report(txn, "CT02", _SPLIT)
             return False
     return False
 
 
-def _check_stock(txn, order, roles, kinds, moved, report) -> None:
-    """CT09 for a transaction moving the stores (`kinds` has a stores posting)."""
-    if kinds & _EQUITY:
-        return  # opening balances (期初, against the canteen's equity) are not a movement
-    month = moved[month_start(txn.date)]
+_SPLIT = "学生与教职工伙食分开核算：学生伙食费收入只能来自学生饭卡，教职工伙食费收入只能来自教职工饭卡"
+
+
+def _check_stock(txn, order, roles, kinds, month, report) -> None:
+    """CT09 for a transaction moving the stores (`kinds` has a stores posting, not the
+    canteen's equity); `month`: the stores accounts moved in its month (account -> (order, txn)),
+    for CT11."""
     for posting, role in roles:
         if role == STOCK:
             month[posting.account] = (order, txn)
@@ -278,20 +297,31 @@ def _check_stock(txn, order, roles, kinds, moved, report) -> None:
                         "或盘存调整（stocktake 写明原因）")
 
 
-def _check_purchase(txn, roles, kinds, canteen: CanteenBook, thresholds, report) -> None:
+def _check_purchase(txn, roles, kinds, canteen: CanteenBook, thresholds, names, report) -> None:
     """CT05–CT08 for a `*` purchase (`kinds` has a credit to money or a payable and a debit to
     the stores or a cost)."""
-    if not txn.meta.get("invoice"):
+    meta = txn.meta
+    if not meta.get("invoice"):
         report(txn, "CT08", "食堂采购没有发票号 invoice（索证索票：每笔采购须有发票）")
     if not kinds & _FOOD_BOUGHT:
         return
-    food = sum((p.units.number for p, r in roles
-                if (r == STOCK or r == FOOD_COST) and p.units.number > 0), ZERO)
-    threshold = thresholds.get(txn.date)
+    food = ZERO
+    for posting, role in roles:
+        if role == STOCK or role == FOOD_COST:
+            number = posting.units.number
+            if number > 0:
+                food += number
+    day = txn.date
+    threshold = thresholds.get(day)
     if threshold is None:
-        threshold = thresholds[txn.date] = canteen.policy.get("canteen-bulk-threshold", txn.date).number
+        threshold = thresholds[day] = canteen.policy.get("canteen-bulk-threshold", day).number
     bulk = food >= threshold
-    inspectors = _names(txn.meta.get("inspector"))
+    inspector = meta.get("inspector")
+    inspectors = names.get(inspector) if isinstance(inspector, str) else None
+    if inspectors is None:
+        inspectors = _names(inspector)
+        if isinstance(inspector, str):
+            names[inspector] = inspectors
     if bulk and len(inspectors) < 2:
         report(txn, "CT07", f"大宗食材（{food} 元，标准 {threshold} 元）须两人以上验收，"
                             f"inspector 现为 {len(inspectors)} 人（双人联检）")

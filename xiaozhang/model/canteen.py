@@ -222,16 +222,24 @@ class SupplierRegister:
     """The suppliers by name, each name's records in date order."""
 
     by_name: dict[str, list[Supplier]] = field(default_factory=dict)
+    # name -> the dates of its records, in order (made on first use, dropped by `add`)
+    _since: dict[str, list[dt.date]] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, supplier: Supplier) -> None:
         records = self.by_name.setdefault(supplier.name, [])
         records.append(supplier)
         records.sort(key=lambda s: s.since)
+        self._since.pop(supplier.name, None)
 
     def as_of(self, name: str, day: dt.date) -> Supplier | None:
         """The record of `name` in force on `day` (None: not registered by then)."""
-        records = self.by_name.get(name, [])
-        index = bisect.bisect_right([s.since for s in records], day)
+        records = self.by_name.get(name)
+        if not records:
+            return None
+        since = self._since.get(name)
+        if since is None:
+            since = self._since[name] = [s.since for s in records]
+        index = bisect.bisect_right(since, day)
         return records[index - 1] if index else None
 
     def current(self, day: dt.date) -> list[Supplier]:
@@ -271,6 +279,11 @@ def kinds_of(roles, side: int | None = None) -> int:
         bits = KIND_BITS[role]
         found |= bits[side] if side is not None else bits[0] | bits[1] | bits[2]
     return found
+
+
+# what a canteen posting feeds in the pass (`CanteenBook._plan`): the running stores balance,
+# the meal cards' balance, the meals and the day's income, the day's income
+_STOCK, _CARDS, _MEAL, _INCOME = "stock", "cards", "meal", "income"
 
 
 class CanteenTransaction(NamedTuple):
@@ -403,6 +416,7 @@ class CanteenBook:
         self.wrong_side: list[WrongSide] = []  # stores below zero, meal cards in debit (`_end_of_day`)
         self._on_wrong_side: set[str] = set()
         self._months: dict[dt.date, PeriodTally] = {}
+        self._month_pieces: dict[dt.date, tuple] = {}  # month -> its days in one piece (`tally`)
         self._read(books.touching("canteen") if self.accounts.marked else [], counts)
         self.days: list[dt.date] = sorted(self.by_day)
         opened = {e.account for e in opens if self.accounts.role(e.account) is not None}
@@ -414,40 +428,44 @@ class CanteenBook:
     def _read(self, transactions: list[data.Transaction], counts: list[data.Custom]) -> None:
         """The one pass over the transactions touching the canteen's accounts: their postings
         by day, the meals, and each stocktake at the end of its day."""
-        resolve = self.accounts.role
-        known = self.accounts._cache.get  # the roles resolved so far: most postings stop here
         currency = self.currency
-        by_day, keep = self.by_day, self.transactions.append
-        kind_bits, get_weight = KIND_BITS, convert.get_weight
+        by_day, keep, new = self.by_day, self.transactions.append, tuple.__new__
+        meals, unknown_meals, last_income = self.meals, self.unknown_meals, self.last_income
+        zero, get_weight, Transaction = ZERO, convert.get_weight, CanteenTransaction
+        # account -> (role, its KIND_BITS, what its postings feed) or None: not the canteen's
+        plans: dict[str, tuple | None] = {}
+        plan_of, planned = plans.get, self._plan
         stock: dict[str, Decimal] = defaultdict(Decimal)  # running balance per stores account
         counted, count_total = 0, len(counts)  # the stocktakes read so far
         # the stores and meal-card accounts moved today: their balances are judged at the day's end
         balances: dict[str, Decimal] = defaultdict(Decimal)  # running, stores and meal cards
         moved: dict[str, Any] = {}  # account -> the day's last transaction taking it to the wrong side
-        day = None
+        day = sums = None
         for entry in transactions:
             today = entry.date
             if today != day:
                 if moved:
                     self._end_of_day(day, moved, balances)
                 day = today
-            if counted < count_total and counts[counted].date < today:
-                counted = self._count(counts, counted, today, stock)
-            found = None
-            sums = None
+                sums = by_day.get(today)  # the day's sums (made at its first posting in the currency)
+                # the stocktakes dated before this day see every transaction before it
+                if counted < count_total and counts[counted].date < today:
+                    counted = self._count(counts, counted, today, stock)
+            found = []
             income = False
             consumption = None
             kinds = 0
-            balance = ZERO  # the weights of the canteen postings, in the first currency met
+            balance = zero  # the weights of the canteen postings, in the first currency met
             balance_currency = None
             other_currencies = None
             for posting in entry.postings:
-                role = known(posting.account, _UNKNOWN)
-                if role is None:
+                account = posting.account
+                plan = plan_of(account, _UNKNOWN)
+                if plan is None:
                     continue
-                if role is _UNKNOWN:
-                    role = resolve(posting.account)
-                    if role is None:
+                if plan is _UNKNOWN:
+                    plan = plans[account] = planned(account)
+                    if plan is None:
                         continue
                 units = posting.units
                 if units is None:
@@ -455,60 +473,75 @@ class CanteenBook:
                 number = units.number
                 if number is None:
                     continue
-                if found is None:
-                    found = []
+                role, bits, feed = plan
                 found.append((posting, role))
-                bits = kind_bits[role]
-                kinds |= bits[0] if number > 0 else bits[1] if number < 0 else bits[2]
-                weight = units if posting.cost is None and posting.price is None \
-                    else get_weight(posting)
-                if balance_currency is None or weight.currency == balance_currency:
-                    balance_currency = weight.currency
-                    balance += weight.number
+                kinds |= bits[0] if number > zero else bits[1] if number < zero else bits[2]
+                unit = units.currency
+                if posting.cost is None and posting.price is None:
+                    weight_currency, weight = unit, number
+                else:
+                    weight = get_weight(posting)
+                    weight_currency, weight = weight.currency, weight.number
+                if balance_currency is None or weight_currency == balance_currency:
+                    balance_currency = weight_currency
+                    balance += weight
                 else:
                     if other_currencies is None:
                         other_currencies = defaultdict(Decimal)
-                    other_currencies[weight.currency] += weight.number
-                if units.currency != currency:
+                    other_currencies[weight_currency] += weight
+                if unit != currency:
                     continue
                 if sums is None:
-                    sums = by_day.get(today)
-                    if sums is None:
-                        sums = by_day[today] = defaultdict(Decimal)
-                sums[posting.account] += number
-                if role == STOCK or role == CARDS:
-                    if role == STOCK:
-                        stock[posting.account] += number
-                    before = balances[posting.account]
-                    after = balances[posting.account] = before + number
-                    # the transaction taking it to the wrong side (stores below zero, cards in debit)
-                    if (after < 0 <= before) if role == STOCK else (after > 0 >= before):
-                        moved[posting.account] = entry
-                    else:
-                        moved.setdefault(posting.account, entry)
-                elif role in INCOME_ROLES:
+                    sums = by_day[today] = defaultdict(Decimal)
+                sums[account] += number
+                if feed is None:
+                    continue
+                if feed is _MEAL:
                     income = True
-                    if role == MEAL_INCOME and number < 0:
-                        consumption = is_staff(posting.account)
-            if found is None:
+                    if number < zero:
+                        consumption = is_staff(account)
+                elif feed is _INCOME:
+                    income = True
+                else:  # the stores or the meal cards
+                    if feed is _STOCK:
+                        stock[account] += number
+                    before = balances[account]
+                    after = balances[account] = before + number
+                    # the transaction taking it to the wrong side (stores below zero, cards in debit)
+                    if (after < zero <= before) if feed is _STOCK else (after > zero >= before):
+                        moved[account] = entry
+                    elif account not in moved:
+                        moved[account] = entry
+            if not found:
                 continue
             imbalance = None
             if balance or other_currencies:
                 totals = {balance_currency: balance, **(other_currencies or {})}
                 imbalance = {c: n for c, n in totals.items() if n != 0} or None
-            keep(CanteenTransaction(entry, tuple(found), kinds, imbalance))
+            keep(new(Transaction, (entry, tuple(found), kinds, imbalance)))
             if income:
-                self.last_income[today] = entry
+                last_income[today] = entry
             if consumption is not None:
-                served = self.meals.setdefault(today, [0, 0])  # a day served, even without a count
+                served = meals.get(today)  # a day served, even without a count
+                if served is None:
+                    served = meals[today] = [0, 0]
                 records = entry.meta.get("records")
                 if isinstance(records, (int, Decimal)):
                     served[1 if consumption else 0] += int(records)
                 else:
-                    self.unknown_meals[today] = self.unknown_meals.get(today, 0) + 1
+                    unknown_meals[today] = unknown_meals.get(today, 0) + 1
         if moved:
             self._end_of_day(day, moved, balances)
         self._count(counts, counted, None, stock)
+
+    def _plan(self, account: str) -> tuple | None:
+        """What `_read` does with a posting on `account`: (role, KIND_BITS of the role, what
+        it feeds: `_STOCK`, `_CARDS`, `_MEAL`, `_INCOME` or None); None: not the canteen's."""
+        role = self.accounts.role(account)
+        if role is None:
+            return None
+        feed = {STOCK: _STOCK, CARDS: _CARDS, MEAL_INCOME: _MEAL, OTHER_INCOME: _INCOME}.get(role)
+        return role, KIND_BITS[role], feed
 
     def _end_of_day(self, day: dt.date, moved: dict[str, Any], balances: dict[str, Decimal]) -> None:
         """A stores account below zero (more issued than received) or a meal-card account in
@@ -580,16 +613,15 @@ class CanteenBook:
         totals: dict[str, Decimal] = defaultdict(Decimal)
         last_income = None
         students = staff = served = unknown = 0
-        for day in self._days(first, last):
-            for account, amount in self.by_day[day].items():
+        for sums, income_entry, meals, without_count in self._pieces(first, last):
+            for account, amount in sums.items():
                 totals[account] += amount
-            last_income = self.last_income.get(day, last_income)
-            meals = self.meals.get(day)
-            if meals is not None:
-                students += meals[0]
-                staff += meals[1]
-                served += 1
-            unknown += self.unknown_meals.get(day, 0)
+            if income_entry is not None:
+                last_income = income_entry
+            students += meals[0]
+            staff += meals[1]
+            served += meals[2]
+            unknown += without_count
         income = meal_income = food_cost = other_cost = ZERO
         for account, amount in totals.items():
             role = self.accounts.role(account)
@@ -603,6 +635,53 @@ class CanteenBook:
                 other_cost += amount
         return Tally(first, last, dict(totals), income, meal_income, food_cost, other_cost,
                      students, staff, served, unknown, last_income)
+
+    def _pieces(self, first: dt.date, last: dt.date):
+        """The days from `first` to `last` as pieces (sums by account, the last transaction
+        posting to income, [students, staff, days served], entries without a count): a whole
+        calendar month in one piece (`_month_piece`), the days of a month cut by `first` or
+        `last` one by one.  Sums over months equal the sums over their days (exact decimal
+        additions, in the same order of accounts)."""
+        days = self.days
+        if not days:
+            return
+        first, last = max(first, days[0]), min(last, days[-1])
+        month = month_start(first)
+        while month <= last:
+            end = month_end(month)
+            if first <= month and end <= last:
+                yield self._month_piece(month)
+            else:
+                for day in self._days(max(first, month), min(last, end)):
+                    yield self._day_piece(day)
+            month = next_month(month)
+
+    def _day_piece(self, day: dt.date) -> tuple:
+        meals = self.meals.get(day)
+        return (self.by_day[day], self.last_income.get(day),
+                (meals[0], meals[1], 1) if meals is not None else (0, 0, 0),
+                self.unknown_meals.get(day, 0))
+
+    def _month_piece(self, month: dt.date) -> tuple:
+        """The days of a calendar month (`month` its first day) in one piece (`_pieces`)."""
+        piece = self._month_pieces.get(month)
+        if piece is None:
+            totals: dict[str, Decimal] = defaultdict(Decimal)
+            last_income = None
+            students = staff = served = unknown = 0
+            for day in self._days(month, month_end(month)):
+                sums, income_entry, meals, without_count = self._day_piece(day)
+                for account, amount in sums.items():
+                    totals[account] += amount
+                if income_entry is not None:
+                    last_income = income_entry
+                students += meals[0]
+                staff += meals[1]
+                served += meals[2]
+                unknown += without_count
+            piece = self._month_pieces[month] = (dict(totals), last_income,
+                                                 (students, staff, served), unknown)
+        return piece
 
     def cap_on(self, day: dt.date) -> SurplusCap:
         return SurplusCap(self.policy.get("canteen-surplus-cap", day),
