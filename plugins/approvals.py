@@ -117,6 +117,10 @@ def validate_approvals(entries, options_map, config=None):
     quote_exempt = {a for a, meta in opens.items() if meta.get("quote_exempt") is True}
     as_of = books.as_of
     recent: dict[str, collections.deque] = collections.defaultdict(collections.deque)
+    # the policy as of a day, read once per day (most payments share their day with others)
+    limits: dict[dt.date, tuple] = {}  # day -> meeting, procurement and quote thresholds
+    tiers: dict[dt.date, list] = {}  # day -> who may approve up to what (`_check_tier`)
+    windows: dict[dt.date, tuple] = {}  # day -> split window and thresholds (`_check_split`)
 
     def report(txn, code, message):
         errors.append(ApprovalError(txn.meta, f"[{code}] {message}", txn))
@@ -144,18 +148,21 @@ def validate_approvals(entries, options_map, config=None):
             report(txn, "AP02", "物资、资产或工程缺少验收人 inspector（经手人、验收人、审核人三人签字）")
         approver = meta.get("approver")
         if approver:
-            _check_tier(txn, amount, approver, policy, report)
-        meeting_limit = policy.get("meeting-threshold", date)
+            _check_tier(txn, amount, approver, policy, tiers, report)
+        found = limits.get(date)
+        if found is None:
+            found = limits[date] = (policy.get("meeting-threshold", date),
+                                    policy.get("procurement-threshold", date),
+                                    policy.get("quote-threshold", date))
+        meeting_limit, procurement_limit, quote_limit = found
         if amount > meeting_limit.number and not meta.get("meeting"):
             report(txn, "AP04", f"金额 {amount} 元超过三重一大标准 {meeting_limit.number} 元，"
                                 "缺少集体决策会议纪要 meeting")
-        procurement_limit = policy.get("procurement-threshold", date)
         if amount > procurement_limit.number and (
                 meta.get("procurement") not in COMPETITIVE or not meta.get("contract")):
             report(txn, "AP05", f"金额 {amount} 元超过政府采购限额 {procurement_limit.number} 元，"
                                 "须写明采购方式 procurement（政府采购/公开招标）和合同号 contract")
         exempt = all(a in quote_exempt for a in debits)
-        quote_limit = policy.get("quote-threshold", date)
         if (amount > quote_limit.number and not exempt
                 and meta.get("procurement") not in NO_QUOTES_NEEDED
                 and not _at_least_three(meta.get("quotes"))):
@@ -175,7 +182,7 @@ def validate_approvals(entries, options_map, config=None):
             if clashes:
                 report(txn, "AP08", f"经手人 {handler} 同时是{'、'.join(clashes)}（不相容职务分离）")
         if txn.payee and not exempt:
-            _check_split(txn, amount, policy, recent[txn.payee], report)
+            _check_split(txn, amount, policy, windows, recent[txn.payee], report)
     return entries, errors
 
 
@@ -186,10 +193,14 @@ def _at_least_three(value: Any) -> bool:
         return False
 
 
-def _check_tier(txn, amount, approver, policy, report) -> None:
-    profile = policy.profile(txn.date) or {}
-    tiers = policy.approval_tiers(txn.date)
-    allowed = [(profile.get(t.role), t.limit) for t in tiers] or [(profile.get("principal"), None)]
+def _check_tier(txn, amount, approver, policy, tiers, report) -> None:
+    """AP03; `tiers`: day -> who may approve up to what that day (filled here)."""
+    allowed = tiers.get(txn.date)
+    if allowed is None:
+        profile = policy.profile(txn.date) or {}
+        allowed = tiers[txn.date] = ([(profile.get(t.role), t.limit)
+                                      for t in policy.approval_tiers(txn.date)]
+                                     or [(profile.get("principal"), None)])
     for person, limit in allowed:
         if person == approver and (limit is None or amount <= limit.number):
             return
@@ -205,9 +216,15 @@ def _contract(txn) -> str | None:
     return links[0] if links else None
 
 
-def _check_split(txn, amount, policy, window: collections.deque, report) -> None:
-    """Payments to one payee inside the window: each under a threshold, together over it."""
-    days = policy.get("split-window-days", txn.date)
+def _check_split(txn, amount, policy, windows, window: collections.deque, report) -> None:
+    """Payments to one payee inside the window: each under a threshold, together over it.
+    `windows`: day -> the window's days and the thresholds that day (filled here)."""
+    found = windows.get(txn.date)
+    if found is None:
+        found = windows[txn.date] = (
+            policy.get("split-window-days", txn.date),
+            [(label, policy.get(key, txn.date).number) for key, label in SPLIT_THRESHOLDS])
+    days, thresholds = found
     while window and (txn.date - window[0][0]).days >= days:
         window.popleft()
     contract = _contract(txn)
@@ -215,8 +232,7 @@ def _check_split(txn, amount, policy, window: collections.deque, report) -> None
     window.append((txn.date, amount, contract))
     if not earlier:
         return
-    for key, label in SPLIT_THRESHOLDS:
-        limit = policy.get(key, txn.date).number
+    for label, limit in thresholds:
         if amount > limit:
             continue
         parts = [a for _, a in earlier if a <= limit]

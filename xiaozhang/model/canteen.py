@@ -440,14 +440,26 @@ class CanteenBook:
         # the stores and meal-card accounts moved today: their balances are judged at the day's end
         balances: dict[str, Decimal] = defaultdict(Decimal)  # running, stores and meal cards
         moved: dict[str, Any] = {}  # account -> the day's last transaction taking it to the wrong side
-        day = sums = None
+        # the calendar months' pieces (`_month_piece`), added up as the days come (kept when
+        # they come in order): month -> [sums, last income, students, staff, days served,
+        # entries without a count]
+        pieces: dict[dt.date, list] = {}
+        in_order = True
+        day = sums = piece = month_sums = None
         for entry in transactions:
             today = entry.date
             if today != day:
                 if moved:
                     self._end_of_day(day, moved, balances)
+                if day is not None and today < day:
+                    in_order = False
                 day = today
                 sums = by_day.get(today)  # the day's sums (made at its first posting in the currency)
+                month = today.replace(day=1)
+                piece = pieces.get(month)
+                if piece is None:
+                    piece = pieces[month] = [defaultdict(Decimal), None, 0, 0, 0, 0]
+                month_sums = piece[0]
                 # the stocktakes dated before this day see every transaction before it
                 if counted < count_total and counts[counted].date < today:
                     counted = self._count(counts, counted, today, stock)
@@ -494,6 +506,7 @@ class CanteenBook:
                 if sums is None:
                     sums = by_day[today] = defaultdict(Decimal)
                 sums[account] += number
+                month_sums[account] += number
                 if feed is None:
                     continue
                 if feed is _MEAL:
@@ -520,18 +533,24 @@ class CanteenBook:
                 imbalance = {c: n for c, n in totals.items() if n != 0} or None
             keep(new(Transaction, (entry, tuple(found), kinds, imbalance)))
             if income:
-                last_income[today] = entry
+                last_income[today] = piece[1] = entry
             if consumption is not None:
                 served = meals.get(today)  # a day served, even without a count
                 if served is None:
                     served = meals[today] = [0, 0]
+                    piece[4] += 1
                 records = entry.meta.get("records")
                 if isinstance(records, (int, Decimal)):
                     served[1 if consumption else 0] += int(records)
+                    piece[3 if consumption else 2] += int(records)
                 else:
                     unknown_meals[today] = unknown_meals.get(today, 0) + 1
+                    piece[5] += 1
         if moved:
             self._end_of_day(day, moved, balances)
+        if in_order:  # the same sums as the month's days added up (exact decimal additions)
+            self._month_pieces.update(
+                (month, (dict(p[0]), p[1], (p[2], p[3], p[4]), p[5])) for month, p in pieces.items())
         self._count(counts, counted, None, stock)
 
     def _plan(self, account: str) -> tuple | None:
@@ -548,14 +567,16 @@ class CanteenBook:
         debit (more eaten than paid in) at the end of `day`: a `WrongSide`, once per run of
         such days (`wrong_side`), at the day's last transaction that took it to the wrong side
         (the day's first movement if it was there all day)."""
+        on_wrong_side, role = self._on_wrong_side, self.accounts.role
         for account, entry in moved.items():
             balance = balances[account]
-            wrong = balance < 0 if self.accounts.role(account) == STOCK else balance > 0
-            if wrong and account not in self._on_wrong_side:
-                self._on_wrong_side.add(account)
-                self.wrong_side.append(WrongSide(entry, account, balance, day))
-            elif not wrong:
-                self._on_wrong_side.discard(account)
+            wrong = balance < ZERO if role(account) == STOCK else balance > ZERO
+            if wrong:
+                if account not in on_wrong_side:
+                    on_wrong_side.add(account)
+                    self.wrong_side.append(WrongSide(entry, account, balance, day))
+            elif on_wrong_side:
+                on_wrong_side.discard(account)
         moved.clear()
 
     def _count(self, counts: list[data.Custom], start: int, before: dt.date | None,
@@ -669,16 +690,18 @@ class CanteenBook:
             totals: dict[str, Decimal] = defaultdict(Decimal)
             last_income = None
             students = staff = served = unknown = 0
-            for day in self._days(month, month_end(month)):
-                sums, income_entry, meals, without_count = self._day_piece(day)
-                for account, amount in sums.items():
+            by_day, incomes, meals_of, unknown_of = (self.by_day, self.last_income, self.meals,
+                                                     self.unknown_meals)
+            for day in self._days(month, month_end(month)):  # as `_day_piece` reads a day
+                for account, amount in by_day[day].items():
                     totals[account] += amount
-                if income_entry is not None:
-                    last_income = income_entry
-                students += meals[0]
-                staff += meals[1]
-                served += meals[2]
-                unknown += without_count
+                last_income = incomes.get(day, last_income)
+                meals = meals_of.get(day)
+                if meals is not None:
+                    students += meals[0]
+                    staff += meals[1]
+                    served += 1
+                unknown += unknown_of.get(day, 0)
             piece = self._month_pieces[month] = (dict(totals), last_income,
                                                  (students, staff, served), unknown)
         return piece
