@@ -108,6 +108,13 @@ def payment_amount(txn: data.Transaction) -> Decimal | None:
 
 
 def validate_approvals(entries, options_map, config=None):
+    """The rule (see the module docstring).
+
+    Developer note (speed, 2026-12-07): the policy thresholds (三重一大, 政府采购, 询价), the
+    approval tiers and the split window are read once per day (dicts below), not per payment:
+    on the bench ledger 4,742 payments asked the policy 21,475 times.  `bench/rules.py
+    --ledger /work/benchledger/school --repeat 3`: approvals 0.043 / 0.045 s on main, 0.042 /
+    0.043 s after (the rest is reading each payment's postings and meta)."""
     books = SchoolBooks.of(entries, options_map)
     policy = books.policy  # its problems are reported once, by xiaozhang.plugins.policy
     errors: list[ApprovalError] = []

@@ -45,6 +45,28 @@ the assets, the projects, the treasury's flows) is the merge of its groups' posi
 (C-level sort of concatenated ascending runs), a large one a single C-level pass over the
 masks.  Before, every `where`/`touching` was a C-level pass over all 180,000 masks, about
 15–25 ms each on the bench ledger, several per rule.
+
+Developer note (speed, 2026-12-07, the pass itself): the usual transaction (two postings,
+numbers, meta dicts: 179,450 of 180,294 on the bench ledger) is decided once per shape —
+(flag, first account, first is a debit, second account, second is a debit) -> (mask, its
+group) — with one dict lookup; the `project` key is still tested on the transaction and both
+postings (in the same `try`: a None number or meta, or not two postings, falls back to
+`_walk`, posting by posting).  A shape seen for the first time is walked like any other
+transaction, so accounts and flags get their bits in the order first seen and every mask,
+group and bit is the one the posting-by-posting pass gave (tests/model/test_index_shapes.py
+checks each mask against the postings).  Measured with `bench/rules.py --ledger
+/work/benchledger/school --repeat 3` (CPU, the smallest of 3; shared two-core machine, main
+and this branch run alternately, twice): index 0.294 / 0.296 s on main, 0.273 / 0.263 s
+after (−8 to −11%); interleaved in one process (20 runs each, the smallest) 0.297 s before,
+0.273 s after; cache-hot (2,000 entries, 200 runs) 0.69 µs → 0.56 µs per entry.  The pass is bound by memory, not by the interpreter: every transaction
+reads about fifteen objects that are not in the cache (the transaction, its postings tuple,
+two postings, two amounts, two numbers, three meta dicts and their key tables, its date) —
+`perf` puts a third of the pass in `tuplegetter_descr_get`, the first touch of each field —
+and every one of them is needed for the masks (the sign of each number, the `project` key
+on any posting), so about 1.4 µs per transaction stays whatever the loop does.  Grouping the
+loads, column passes with `map`/`itemgetter` (each column reads the same objects again: 0.47
+s in all) and deciding the second posting's side from the first's sign (not exact: a
+zero or an unbalanced entry) were tried and dropped.
 """
 
 from __future__ import annotations
