@@ -803,3 +803,30 @@ def test_tl11_a_term_end_left_out_is_reported_at_the_first_agency_fee_of_the_lon
     assert errors == [("TL07", at[1])]
     assert run(other("2025-12-01"), agency("2026-03-02", "15.00"), pay_provider("2026-06-20", "15.00"),
                other("2026-10-31"), policy=fall + spring)[0] == []
+
+
+# -- the usual collection, read once per index mask (xiaozhang/model/treasury.py, `_plan`) ----
+
+def test_collections_in_several_postings_or_in_another_order_are_each_a_receipt():
+    """A transaction of the usual collection's accounts (bank debit, one 2103 or 代收费 item
+    credited) is read for its postings on the item: a collection booked in two postings on
+    the item is two receipts, the item's posting may come first, a zero posting is none."""
+    split = txn("2025-09-02", "收取住宿费（两笔）", (BASIC, "300.00"), (DORM, "-100.00"),
+                (DORM, "-200.00"), item="住宿费", student="202001024", **{"class": "六(1)班"})
+    reversed_ = txn("2025-09-03", "收取住宿费", (DORM, "-50.00"), (BASIC, "50.00"),
+                    item="住宿费", student="202001025", **{"class": "六(1)班"})
+    zero = txn("2025-09-03", "收取住宿费（免交）", (BASIC, "50.00"), (DORM, "0.00"), (DORM, "-50.00"),
+               item="住宿费", student="202001026", **{"class": "六(1)班"})
+    books_split = txn("2025-09-04", "代收作业本费（两笔）", (AGENCY_BANK, "30.00"), (BOOKS, "-10.00"),
+                      (BOOKS, "-20.00"), item="作业本费", student="202001024", **{"class": "六(1)班"})
+    parts = [collect("2025-09-01"), split, reversed_, zero, agency("2025-09-04", "15.00"), books_split,
+             remit("2025-09-05", "450.00"), pay_provider("2025-12-20", "15.00"), other("2026-03-15")]
+    errors, at = run(*parts, policy=DAYS5)
+    # 2103: the 09-01 fee is remitted on time; 09-02 (300.00 in two postings, due 09-07) and
+    # 09-03 (50.00, and 50.00 beside a zero posting, due 09-08) are found late together on
+    # the next day with an entry (12-20): 400.00 at 09-02, not again at the year end (TL05).
+    # 代收费: 15.00 + 30.00 (two postings) collected, 15.00 paid: 30.00 unsettled, at 09-04
+    assert errors == [("TL04", at[1]), ("TL07", at[5])]
+    found = messages(*parts, policy=DAYS5)
+    assert "截至 2025-12-20 仍有 400.00 元超期未缴" in found[0]
+    assert "仍有 30.00 元未结清" in found[1]
