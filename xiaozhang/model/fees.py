@@ -65,7 +65,7 @@ from beancount.core import account as account_lib, data
 from beancount.core.amount import Amount
 
 from xiaozhang import chart
-from xiaozhang.model.index import CREDIT
+from xiaozhang.model.index import CREDIT, DEBIT
 from xiaozhang.model.periods import Month, parse_month
 
 
@@ -379,7 +379,7 @@ class FeeBook:
         plans = _Plans(index, accounts, wanted)
         found, self._first_movements = _classify(
             index.transactions, self, accounts, index.masks,
-            {mask: plans[mask] for mask in index.distinct_masks})
+            {mask: plans[mask] for mask in index.distinct_masks}, index.credits, index.credit_numbers)
         return found
 
     @cached_property
@@ -521,7 +521,7 @@ class _Plans(dict):
     """mask (`EntryIndex.masks`) -> the usual collection it stands for, decided once per mask.
 
     A transaction of two postings whose mask is one credit (or zero) to an item's account or
-    an account under 230701 and one posting on an account the classifier does not look at is
+    an account under 230701 and one debit to an account the classifier does not look at is
     the usual fee transaction: its fee posting is the one on that account, a collection when
     its number is not zero.  The plan is (that account, item name, kind, defined); None for
     every other mask (the transaction is classified posting by posting)."""
@@ -540,7 +540,8 @@ class _Plans(dict):
         plan = None
         if len(pairs) == 2:
             mine = [(account, side) for account, side in pairs if self.accounts[account] is not None]
-            if len(mine) == 1 and mine[0][1] == CREDIT:
+            others = [side for account, side in pairs if self.accounts[account] is None]
+            if len(mine) == 1 and mine[0][1] == CREDIT and others == [DEBIT]:
                 info = self.accounts[mine[0][0]]
                 if info[0] <= _AGENCY and pairs[0][0] != pairs[1][0]:
                     plan = (mine[0][0], info[1], info[2], info[3])
@@ -549,7 +550,8 @@ class _Plans(dict):
 
 
 def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Accounts,
-              masks: list[int] | None = None, plans: _Plans | None = None
+              masks: list[int] | None = None, plans: _Plans | None = None,
+              credits: list | None = None, numbers: list | None = None,
               ) -> tuple[list[FeePosting], dict[tuple[str, int, int], data.Transaction]]:
     """The fee postings, and the first transaction of each (item, year, month) with a defined
     one, in the order of those first ones (`FeeBook.status`).
@@ -570,17 +572,14 @@ def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Ac
     zero, collection = _ZERO, COLLECTION
     day = month = seen = None
     if masks is None:
-        masks, plans = repeat(0), {0: None}
-    for txn, mask in zip(transactions, masks):
+        masks, plans, credits, numbers = repeat(0), {0: None}, repeat(None), repeat(None)
+    for txn, mask, posting, number in zip(transactions, masks, credits, numbers):
         plan = plans[mask]
         if plan is False:  # no posting on an account the classifier looks at
             continue
-        postings = txn.postings
-        if plan is not None and len(postings) == 2:  # the usual fee transaction
-            posting = postings[0]
-            if posting.account != plan[0]:
-                posting = postings[1]
-            number = posting.units.number
+        if plan is not None and posting is not None:  # the usual fee transaction
+            # (the index's posting that is not a debit: by the mask, the one on the plan's
+            # account; its number as the index read it)
             if not number:  # a credit by the mask: a collection unless zero
                 continue
             name, defined = plan[1], plan[3]
@@ -596,7 +595,7 @@ def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Ac
                     seen.add(name)
                     first[(name, *month)] = txn
             continue
-        for posting in postings:
+        for posting in txn.postings:
             info = accounts[posting.account]
             if info is None or OPENING in txn.meta:  # (期初余额: not a fee movement)
                 continue

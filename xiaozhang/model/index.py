@@ -10,6 +10,12 @@ same entries list) walks the entries once and keeps
   `project` on the transaction or on any of its postings has a bit (`meta("project")`);
 - `opens` (Open entries, in order), `customs(type)` (Custom entries of one type, in order),
   `all_customs` (every Custom entry, in order: what a reader of several types walks);
+- `credits`, `credit_numbers`: per transaction of two postings (with numbers and meta
+  dicts), the posting that is not a debit (the second, unless the second is a debit) and its
+  number; None for any other transaction.  The pass has read them already; a walk over the
+  usual collections (`xiaozhang.model.fees`, `xiaozhang.model.treasury`) reads the amount
+  here instead of through the transaction, its postings and their amounts again — on the
+  bench ledger that reading, not the Python code, is most of such a walk's time;
 - the day runs: `day_starts[i]` is the position of the first transaction of the i-th run
   of one date, `days[i]` that date — what a walk that acts "at the end of each day" needs
   when it reads only a few of the transactions (`day_boundaries`).
@@ -147,6 +153,9 @@ class EntryIndex:
         shapes: dict[tuple, tuple[int, list[int]]] = {}
         shape_of, group_of = shapes.get, groups.get
         keep, note = transactions.append, masks.append
+        credits: list[data.Posting | None] = []
+        credit_numbers: list[Decimal | None] = []
+        keep_credit, keep_number = credits.append, credit_numbers.append
         walk = self._walk
         at = 0  # the position of the next transaction
         Transaction, Open, Custom = data.Transaction, data.Open, data.Custom
@@ -157,11 +166,17 @@ class EntryIndex:
             if kind is Transaction:
                 try:  # the usual transaction: two postings with numbers, meta dicts
                     first, second = entry.postings
-                    shape = (entry.flag, first.account, first.units.number > zero,
-                             second.account, second.units.number > zero)
+                    number = second.units.number
+                    debit = number > zero
+                    other = first.units.number
+                    shape = (entry.flag, first.account, other > zero, second.account, debit)
+                    if debit:  # the posting that is not a debit, and its number
+                        credit, number = first, other
+                    else:
+                        credit = second
                     marked = key in entry.meta or key in first.meta or key in second.meta
                 except (ValueError, TypeError):  # not two postings, a None number or meta
-                    shape = None
+                    shape = credit = number = None
                 found = shape_of(shape)
                 if found is None:  # a shape not seen yet, or not the usual transaction
                     mask = walk(entry)
@@ -188,6 +203,8 @@ class EntryIndex:
                 keep(entry)
                 note(mask)
                 positions.append(at)
+                keep_credit(credit)
+                keep_number(number)
                 at += 1
             elif kind is Open:
                 opens.append(entry)
@@ -196,6 +213,8 @@ class EntryIndex:
                 all_customs.append(entry)
         self.transactions = transactions
         self.masks = masks
+        self.credits = credits
+        self.credit_numbers = credit_numbers
         self._groups = groups
         self.opens = opens
         self._customs = customs

@@ -347,6 +347,7 @@ class TreasuryBook:
         remit_accounts, agency_accounts = to_remit.accounts, agency.accounts
         agency_lists: dict[str, tuple[list, list]] = {}  # account -> its receipts' lists
         due_of = self._deadline
+        credit_numbers = index.credit_numbers  # two postings: the one not a debit's number
         for position in index.where(holdings):
             if position >= next_day_at:
                 while run < last and starts[run + 1] <= position:
@@ -354,16 +355,12 @@ class TreasuryBook:
                     self._end_of_day(days[run], days[run + 1])
                     run += 1
                 next_day_at = starts[run + 1] if run < last else len(masks)
-            txn = transactions[position]
-            postings = txn.postings
             account = plans[masks[position]]
-            if account is not None and len(postings) == 2:  # the usual receipt (`_plan`)
-                posting = postings[1]
-                if posting.account != account:
-                    posting = postings[0]
-                amount = posting.units.number
+            if account is not None and credit_numbers[position] is not None:
+                amount = credit_numbers[position]  # the usual receipt (`_plan`)
                 if not amount:
                     continue
+                txn = transactions[position]
                 if kinds[account] == _AGENCY:
                     lists = agency_lists.get(account)
                     if lists is None or agency.advance:
@@ -386,8 +383,9 @@ class TreasuryBook:
                         held.monotone = False
                     held.dues.append(due)
                 continue
+            txn = transactions[position]
             cash = ZERO
-            for posting in postings:
+            for posting in txn.postings:
                 account = posting.account
                 kind = kinds.get(account)
                 if kind is None:
@@ -434,6 +432,8 @@ class TreasuryBook:
                 if (kinds[account] if account in kinds else self._classify(account))]
         if len(mine) != 1 or mine[0][1] != CREDIT or kinds[mine[0][0]] == _CASH:
             return None
+        if any(side != DEBIT for account, side in pairs if account != mine[0][0]):
+            return None  # (the other posting a debit: the credited number is the account's)
         return mine[0][0]
 
     def _open(self, entry: data.Open) -> None:
