@@ -57,10 +57,14 @@ class Disclosure(ReportPage, FavaExtensionBase):
     def status(self) -> list[DueDisclosure]:
         """Every (item, month) with movements, latest month first (the model's FE05 status);
         within the time filter."""
-        return disclosure_report.status(self.ledger.all_entries, self.filter_period())
+        within = self.filter_period()
+        return self.cached(("disclosure-status", within), lambda: disclosure_report.status(
+            self.ledger.all_entries, within))
 
     def periods(self) -> list[str]:
-        return disclosure_report.periods(self.ledger.all_entries, self.filter_period())
+        within = self.filter_period()
+        return self.cached(("disclosure-periods", within), lambda: disclosure_report.periods(
+            self.ledger.all_entries, within))
 
     def roster(self):
         return self.cached("disclosure-roster", lambda: disclosure_report.roster_or_problem(
@@ -72,7 +76,9 @@ class Disclosure(ReportPage, FavaExtensionBase):
         asked = request.args.get("period", "")
         if asked in self.periods():
             return asked
-        return disclosure_report.default_period(self.ledger.all_entries, self.filter_period())
+        within = self.filter_period()
+        return self.cached(("disclosure-default", within), lambda: disclosure_report.default_period(
+            self.ledger.all_entries, within))
 
     def term(self) -> str | None:
         return request.args.get("term") or None
