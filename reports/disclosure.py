@@ -285,7 +285,9 @@ class Figures(NamedTuple):
 
     @classmethod
     def of(cls, payer: Payer) -> "Figures":
-        return cls(payer.paid, payer.share, payer.settlement, payer.refunded, payer.outstanding)
+        paid, share, refunded = payer.paid, payer.share, payer.refunded
+        settlement = paid - share  # (`Payer.settlement` and `.outstanding`, inline)
+        return cls(paid, share, settlement, refunded, settlement - refunded)
 
 
 @dataclass(frozen=True)
@@ -620,16 +622,21 @@ def term_fees(book: FeeBook, term: Term, until: dt.date) -> list[FeePosting]:
         return [fee for fee in postings[first:last_] if named in fee[0].meta]
 
     found: list[FeePosting] = []
-    terms: dict[tuple, str] = {}  # (its `term`, date, debit) -> the term (`term_of_posting`)
     ident, of_posting = term.id, book.term_of_posting
+    day, known = None, [None, None]  # without a `term`: the term of a credit, of a debit on `day`
     for fee in chain(naming(0, start), islice(postings, start, stop), naming(stop, end)):
         if not fee[6]:  # defined
             continue
         txn = fee[0]
-        key = (txn.meta.get(named), txn.date, fee[1].units.number > 0)
-        name = terms.get(key)
-        if name is None:
-            name = terms[key] = of_posting(fee)
+        if named in txn.meta:
+            name = of_posting(fee)
+        else:  # `term_of_posting` of the day and the side, asked once per day and side
+            if txn.date != day:
+                day, known = txn.date, [None, None]
+            debit = fee[1].units.number > 0
+            name = known[debit]
+            if name is None:
+                name = known[debit] = of_posting(fee)
         if name == ident:
             found.append(fee)
     return found
