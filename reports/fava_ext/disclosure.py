@@ -20,6 +20,21 @@ the month's end), so it cannot be cut to the filter: the page says so at its top
 and advanced filters do not apply (a notice lists every item and every payer), and the page
 says so too. Everything is read from the model of all entries (the disclosure records are dated
 after their month, the policy before the filter's first day).
+
+Developer note (speed, 2026-12-07): the page's first open after a reload read every fee posting
+grouped by term (`FeeBook.by_term`) and built every family's statement, and asked the status
+and the months again for each of its ~11 uses.  Now the report reads the shown term's postings
+only (`disclosure.term_fees`), builds the statements when asked (the page never shows them), and
+the page keeps the status, the months and the default month per load and filter (`cached`).
+Measured on the bench ledger (180,000 transactions), one script modelled on `bench/run.py`
+`bench_pages`: `create_app` on `bench/out/school-variants/main-one.beancount`,
+`XIAOZHANG_AS_OF=2026-10-31`, each open after `ledger.load_file()`, median of 3 against Fava's
+`/api/income_statement` in the same process; the code before and after run alternately, twice:
+before 1.43× and 0.77× wall (1.23× and 1.25× CPU), after 0.83× and 0.60× wall (0.84× and
+0.60× CPU; ≈ 0.36-0.46 s for a baseline of ≈ 0.55-0.60 s).  What is left is mostly the
+school model of Fava's list: finding the rules' books (`SchoolBooks.twin`, ≈ 0.1 s), reading
+its policy, 评判日期 and transactions (≈ 0.03 s).  The same figure in the benchmark's table:
+`.venv/bin/python bench/run.py --ledger <the bench ledger's folder>`, row 收费公示.
 """
 
 from __future__ import annotations
