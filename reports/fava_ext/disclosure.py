@@ -20,6 +20,21 @@ the month's end), so it cannot be cut to the filter: the page says so at its top
 and advanced filters do not apply (a notice lists every item and every payer), and the page
 says so too. Everything is read from the model of all entries (the disclosure records are dated
 after their month, the policy before the filter's first day).
+
+Developer note (speed, 2026-12-07): the page's first open after a reload read every fee posting
+grouped by term (`FeeBook.by_term`) and built every family's statement, and asked the status
+and the months again for each of its ~11 uses.  Now the report reads the shown term's postings
+only (`disclosure.term_fees`), builds the statements when asked (the page never shows them), and
+the page keeps the status, the months and the default month per load and filter (`cached`).
+Measured on the bench ledger (180,000 transactions), one script modelled on `bench/run.py`
+`bench_pages`: `create_app` on `bench/out/school-variants/main-one.beancount`,
+`XIAOZHANG_AS_OF=2026-10-31`, each open after `ledger.load_file()`, median of 3 against Fava's
+`/api/income_statement` in the same process; the code before and after run alternately, twice:
+before 1.43× and 0.77× wall (1.23× and 1.25× CPU), after 0.83× and 0.60× wall (0.84× and
+0.60× CPU; ≈ 0.36-0.46 s for a baseline of ≈ 0.55-0.60 s).  What is left is mostly the
+school model of Fava's list: finding the rules' books (`SchoolBooks.twin`, ≈ 0.1 s), reading
+its policy, 评判日期 and transactions (≈ 0.03 s).  The same figure in the benchmark's table:
+`.venv/bin/python bench/run.py --ledger <the bench ledger's folder>`, row 收费公示.
 """
 
 from __future__ import annotations
@@ -57,10 +72,14 @@ class Disclosure(ReportPage, FavaExtensionBase):
     def status(self) -> list[DueDisclosure]:
         """Every (item, month) with movements, latest month first (the model's FE05 status);
         within the time filter."""
-        return disclosure_report.status(self.ledger.all_entries, self.filter_period())
+        within = self.filter_period()
+        return self.cached(("disclosure-status", within), lambda: disclosure_report.status(
+            self.ledger.all_entries, within))
 
     def periods(self) -> list[str]:
-        return disclosure_report.periods(self.ledger.all_entries, self.filter_period())
+        within = self.filter_period()
+        return self.cached(("disclosure-periods", within), lambda: disclosure_report.periods(
+            self.ledger.all_entries, within))
 
     def roster(self):
         return self.cached("disclosure-roster", lambda: disclosure_report.roster_or_problem(
@@ -72,7 +91,9 @@ class Disclosure(ReportPage, FavaExtensionBase):
         asked = request.args.get("period", "")
         if asked in self.periods():
             return asked
-        return disclosure_report.default_period(self.ledger.all_entries, self.filter_period())
+        within = self.filter_period()
+        return self.cached(("disclosure-default", within), lambda: disclosure_report.default_period(
+            self.ledger.all_entries, within))
 
     def term(self) -> str | None:
         return request.args.get("term") or None

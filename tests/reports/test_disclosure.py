@@ -287,3 +287,72 @@ def test_a_remainder_of_seven_fen_never_refunds_more_than_the_balance():
     notice = disclosure_documents.school_notice(report, dt.date(2026, 2, 9))
     rule = " ".join(b.text for b in notice.blocks if isinstance(b, disclosure_documents.Text))
     assert "除不尽时每生分摊进为一分" in rule and "作业本费 0.03 元" in rule
+
+
+# -- only the chosen term's postings are read (speed, 2026-12-07) ------------------------------
+NAMED_TERMS = """
+2025-12-20 * "收作业本费（下学期，预收）"
+  student: "2025010101"
+  class: "一(1)班"
+  item: "作业本费"
+  term: "2025-2026-2"
+  Assets:1002银行存款:100203代收费专户  15.00 CNY
+  Liabilities:2307其他应付款:230701代收费:01作业本费  -15.00 CNY
+
+2026-03-05 * "补收作业本费（上学期）"
+  student: "2025010102"
+  class: "一(1)班"
+  item: "作业本费"
+  term: "2025-2026-1"
+  Assets:1002银行存款:100203代收费专户  15.00 CNY
+  Liabilities:2307其他应付款:230701代收费:01作业本费  -15.00 CNY
+
+2026-01-18 * "一(1)班学生家长" "作业本费清退（结算期内）"
+  class: "一(1)班"
+  refund_each: 0.10 CNY
+  Liabilities:2307其他应付款:230701代收费:01作业本费  0.30 CNY
+  Assets:1002银行存款:100203代收费专户  -0.30 CNY
+"""
+
+
+def test_a_terms_postings_are_the_same_read_alone_or_grouped_by_term():
+    """`term_fees` reads only the postings that can belong to the term (its dates, its
+    settlement, the entries naming a `term`): the same as `FeeBook.by_term`, for every term
+    and every month's end — with postings naming their term before and after it, and a
+    settlement refund after the term's end."""
+    from beancount.loader import load_string
+
+    from xiaozhang.model.books import SchoolBooks
+    from xiaozhang.model.periods import Month
+
+    text = FIXTURE.read_text(encoding="utf-8") + NAMED_TERMS
+    entries, errors, options_map = load_string(text)
+    books = SchoolBooks.of(entries, options_map)
+    book = books.fees
+    assert "by_term" not in book.__dict__
+    first, last = books.transactions[0].date, dt.date(2026, 6, 30)
+    ends = [Month(year, month).last for year in (first.year, first.year + 1)
+            for month in range(1, 13) if first <= Month(year, month).last <= last]
+    alone = {(term.id, end): disclosure.term_fees(book, term, end)
+             for term in books.terms for end in ends}
+    assert "by_term" not in book.__dict__  # read alone: not grouped
+    grouped = book.by_term
+    named = {fee.txn.narration for fees in grouped.values() for fee in fees}
+    assert {"收作业本费（下学期，预收）", "补收作业本费（上学期）", "作业本费清退（结算期内）"} <= named
+    for (ident, end), fees in alone.items():
+        expected = [fee for fee in grouped.get(ident, []) if fee.date <= end]
+        assert fees == expected, (ident, end)
+        term = next(t for t in books.terms if t.id == ident)
+        assert disclosure.term_fees(book, term, end) == expected  # from `by_term` now
+    spring = [fee.txn.narration for fee in alone[("2025-2026-2", dt.date(2026, 3, 31))]]
+    assert spring[0] == "收作业本费（下学期，预收）"  # dated in the autumn term
+    autumn = [fee.txn.narration for fee in alone[("2025-2026-1", dt.date(2026, 3, 31))]]
+    assert autumn[-2:] == ["退作业本费（王芳芳家长）", "补收作业本费（上学期）"]
+    assert "作业本费清退（结算期内）" in autumn
+
+
+def test_the_statements_are_built_when_first_asked(loaded):
+    report = disclosure.build(*loaded, read_roster(ROSTER), "2026-01")
+    assert "statements" not in report.__dict__
+    assert [s.sid for s in report.statements][:2] == ["2025010101", "2025010102"]
+    assert report.statements is report.statements
