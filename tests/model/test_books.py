@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import textwrap
 from pathlib import Path
 
 from beancount import loader
@@ -165,6 +167,43 @@ def test_a_generator_that_only_adds_generated_entries_carries_the_twin():
     SchoolBooks.carry(written, other, options)
     assert "twin" not in SchoolBooks.of(other, options).__dict__
     assert SchoolBooks.of(other, options).twin is None
+
+
+def test_a_list_differing_only_in_balance_copies_is_a_twin_and_shares_the_policy():
+    """What Fava keeps after a load is the rules' last list with Beancount's copies of the
+    balance assertions: found as the twin in one pass (`_same_but_checks`), with the policy
+    and 评判日期 handed over; a list with a written transaction replaced by an equal copy, or
+    with one entry fewer, is not the same list."""
+    entries, errors, options = loader.load_string(textwrap.dedent("""
+        option "operating_currency" "CNY"
+        2025-01-01 open Assets:1002银行存款:100201基本户 CNY
+        2025-01-01 open Income:4001财政拨款收入 CNY
+        2025-01-01 custom "policy" "disclosure-days" 20
+        2025-03-01 * "拨款"
+          Assets:1002银行存款:100201基本户   100.00 CNY
+          Income:4001财政拨款收入          -100.00 CNY
+        2025-03-02 balance Assets:1002银行存款:100201基本户  100.00 CNY
+        2025-03-03 * "拨款"
+          Assets:1002银行存款:100201基本户    50.00 CNY
+          Income:4001财政拨款收入           -50.00 CNY
+    """))
+    assert not errors, errors
+    books_module.forget()
+    rules = SchoolBooks.of(entries, options)
+    _ = rules.treasury  # a part: what makes the books a candidate
+    assert rules.policy.get("disclosure-days", dt.date(2025, 6, 1)) == 20
+    at = next(i for i, e in enumerate(entries) if isinstance(e, data.Balance))
+    fava = list(entries)
+    fava[at] = entries[at]._replace(meta=dict(entries[at].meta))  # Beancount's copy
+    page = SchoolBooks.of(fava, options)
+    assert page.twin is rules
+    assert page.__dict__["_policy"] is rules.__dict__["_policy"]  # handed over, not read again
+    assert page.treasury is rules.treasury
+    txn = next(i for i, e in enumerate(entries) if isinstance(e, data.Transaction))
+    other = list(entries)
+    other[txn] = entries[txn]._replace(meta=dict(entries[txn].meta))  # a written entry replaced
+    assert SchoolBooks.of(other, options).twin is None
+    assert SchoolBooks.of(entries[:-1], options).twin is None  # one entry fewer
 
 
 def test_a_load_leaves_no_reference_cycles():

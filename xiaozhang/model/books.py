@@ -33,6 +33,7 @@ import operator
 import threading
 from collections import OrderedDict
 from functools import cached_property
+from itertools import compress
 from typing import Any
 
 from beancount.core import data
@@ -235,10 +236,34 @@ class SchoolBooks:
         for books in candidates:
             if first is None or books._first_written is not first:
                 continue
+            if self._same_but_checks(books.entries):
+                return self._share_directives(books)
             mine, theirs = self.written, books.written
             if len(theirs) == len(mine) and all(map(operator.is_, theirs, mine)):
-                return books
+                return self._share_directives(books)
         return None
+
+    def _same_but_checks(self, theirs: list) -> bool:
+        """Whether `theirs` holds this list's very entries in the same order, except balance
+        assertions (Beancount's checks replace those by copies): what Fava keeps after a load
+        is the rules' last list so, unless Beancount inserted padding.  One C-level pass
+        instead of two lists of the written entries (≈ 0.1 s on the bench ledger, paid by
+        the first page opened after every reload)."""
+        mine = self.entries
+        if len(theirs) != len(mine):
+            return False
+        balance = data.Balance
+        return all(type(mine[at]) is balance and type(theirs[at]) is balance
+                   for at in compress(range(len(mine)), map(operator.is_not, theirs, mine)))
+
+    def _share_directives(self, twin: "SchoolBooks") -> "SchoolBooks":
+        """The twin's policy and 评判日期 (they depend on the written directives only), as
+        `carry` hands them on; returns the twin."""
+        known = self.__dict__
+        for name in ("_policy", "_as_of"):
+            if name in twin.__dict__ and name not in known:
+                known[name] = twin.__dict__[name]
+        return twin
 
     @classmethod
     def carry(cls, entries: list, result: list, options_map: dict | None = None) -> None:
