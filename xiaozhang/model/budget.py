@@ -45,6 +45,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from beancount.core import data
@@ -188,16 +190,26 @@ def _derive(txn: data.Transaction, resolved: list, table: RuleTable,
     return Derived(txn, lines)
 
 
-def _line(image: str, posting: data.Posting, func: str | None) -> BudgetLine:
-    """The image of one posting on a budget account that takes no dimension but `func`."""
-    units = posting.units
+def _shaped_lines(source: data.Transaction, shape: tuple) -> tuple[BudgetLine, BudgetLine]:
+    """The lines of a two-posting transaction derived by a plan (`BudgetBook._plan`), from its
+    shape (image one, image two, meta one, meta two, currency)."""
+    new = tuple.__new__  # BudgetLine(...) without its Python-level __new__
+    units_one, units_two = source.postings[0].units, source.postings[1].units
+    return (new(BudgetLine, (shape[0], units_one.number, units_one.currency, shape[2], units_one)),
+            new(BudgetLine, (shape[1], units_two.number, units_two.currency, shape[3], units_two)))
+
+
+def _line_meta(image: str, posting: data.Posting, func: str | None) -> tuple:
+    """The meta of the image of one posting on a budget account that takes no dimension but
+    `func` (a `func` on the posting wins)."""
     if posting.meta and "func" in posting.meta:
         func = str(posting.meta["func"])
-    meta = (("func", func),) if func is not None and image.startswith(_INCOME) else ()
-    return BudgetLine(image, units.number, units.currency, meta, units)
+    return (("func", func),) if func is not None and image.startswith(_INCOME) else ()
 
 
 _SPLIT = (chart.BUDGET_OPERATING_SPENDING, chart.BUDGET_FISCAL_INCOME)
+_POSTINGS, _UNITS, _NUMBER = attrgetter("postings"), attrgetter("units"), attrgetter("number")
+_LINE_NUMBER = itemgetter(1)  # BudgetLine.number
 _NOTHING = ()  # `BudgetBook._plan`: the pair's two postings cancel on the budget side
 _INCOME = "Equity:6"
 _SPENDING_BY_NATURE = {dim.FISCAL: chart.BUDGET_SPENDING_FISCAL,
@@ -222,17 +234,68 @@ def _is_personnel(txn: data.Transaction, table: RuleTable) -> bool:
 class BudgetBook:
     table: RuleTable
     rule_problems: list[RuleProblem] = field(default_factory=list)
-    derived: list[Derived] = field(default_factory=list)
+    # the sources of the derived entries by (date, payee, narration, `Derived.key`), in the
+    # order first seen: alike entries of a day, merged into one budget entry (`merged_lines`)
+    merged: dict[tuple, list[data.Transaction]] = field(default_factory=dict)
     unclassified: list[Unclassified] = field(default_factory=list)
     manual: list[data.Transaction] = field(default_factory=list)
     unbalanced: list[UnbalancedManual] = field(default_factory=list)
-    months: list[MonthState] = field(default_factory=list)
     breaks: list[Break] = field(default_factory=list)
+    # the derived entries as the walk keeps them (`derived` builds them on demand): each source
+    # with its shape (two postings mapped by a plan, `_plan`) or its `Derived` (by id: `_general`)
+    _sources: list[data.Transaction] = field(default_factory=list, repr=False)
+    _shapes: list = field(default_factory=list, repr=False)
+    _general: dict[int, Derived] = field(default_factory=dict, repr=False)
+    # per month end: its rows without the derived entries, which move both sides alike (`months`)
+    _sides: list[MonthState] = field(default_factory=list, repr=False)
 
     @property
     def active(self) -> bool:
         """Budget accounting is on: the ledger has a rule table."""
         return bool(self.table.rules)
+
+    @cached_property
+    def derived(self) -> list[Derived]:
+        """The budget image of each derived transaction, in the order of the transactions."""
+        new = tuple.__new__  # Derived(...) without its Python-level __new__
+        return [shape if type(shape) is Derived else new(Derived, (
+            source, _shaped_lines(source, shape), shape))
+            for source, shape in zip(self._sources, self._shapes)]
+
+    def merged_lines(self, key: tuple, sources: list) -> list[BudgetLine]:
+        """The budget lines of one group of `merged`: its first source's lines, the amounts
+        summed over the group (`units` None), a single source's lines as they are."""
+        shape = key[3]
+        if type(shape[0]) is str:  # a plan's shape: the lines follow the two postings
+            if len(sources) == 1:
+                return list(_shaped_lines(sources[0], shape))
+            postings = list(map(_POSTINGS, sources))
+            return [BudgetLine(shape[at], sum(map(_NUMBER, map(_UNITS, map(
+                        itemgetter(at), postings)))), postings[0][at].units.currency,
+                               shape[at + 2]) for at in (0, 1)]
+        lines = [self._general[id(source)].lines for source in sources]
+        if len(lines) == 1:
+            return list(lines[0])
+        return [line._replace(number=sum(map(_LINE_NUMBER, map(itemgetter(at), lines))),
+                              units=None) for at, line in enumerate(lines[0])]
+
+    @cached_property
+    def months(self) -> list[MonthState]:
+        """资金结存 at every month end: both sides per 8001 sub, the derived entries included."""
+        moved: dict[dt.date, dict[str, Decimal]] = {}  # per month end, per 8001 sub
+        for derived in self.derived:
+            for line in derived.lines:
+                if line.account in FUND_SUBS:
+                    sums = moved.setdefault(month_end(derived.source.date), {})
+                    sums[line.account] = sums.get(line.account, ZERO) + line.number
+        total = {s: ZERO for s in FUND_SUBS}
+        found = []
+        for end, rows in self._sides:
+            for sub, number in moved.get(end, {}).items():
+                total[sub] += number
+            found.append(MonthState(end, tuple((s, b + total[s], f + total[s])
+                                               for s, b, f in rows)))
+        return found
 
     @classmethod
     def build(cls, books) -> "BudgetBook":
@@ -263,22 +326,27 @@ class BudgetBook:
         fund_subs = FUND_SUBS
         budget_roots = chart.BUDGET_ROOTS
         static, lookup = table.static, table.lookup
-        new, keep = tuple.__new__, self.derived.append
+        sources, shapes = self._sources, self._shapes
+        keep, shaped = sources.append, shapes.append
+        merged = self.merged
+        alike = merged.get
         plans: dict[tuple[str, str], tuple | None] = {}  # per account pair (`_plan`)
         func_metas: dict[str, tuple] = {}  # one (("func", code),) per code, shared
         funcs: dict[dt.date, str] = {}  # the profile's 支出功能分类 by date
         # per day: (financial delta, budget delta) per 8001 sub, and the first entry of the
-        # day that moves the two sides apart
+        # day that moves the two sides apart (a derived entry moves both sides alike: it is
+        # counted only by `months`)
         days: dict[dt.date, list] = {}
+        seen: list[dt.date] = []  # the days walked (our own entries left out)
+        today = None
         for txn in txns:
             meta = txn.meta
             if meta and GENERATED in meta:
                 continue  # our own budget entries (a list after the plugin): the model has them
-            day = days.get(txn.date)
-            if day is None:
-                day = days[txn.date] = [defaultdict(Decimal), defaultdict(Decimal), None,
-                                        defaultdict(Decimal)]
-            financial, budget, both = day[0], day[1], day[3]
+            date = txn.date
+            if date != today:
+                today = date
+                seen.append(date)
             postings = txn.postings
             if len(postings) == 2:  # most entries: a fast path, decided once per account pair
                 first, second = postings
@@ -289,13 +357,13 @@ class BudgetBook:
                 if plan is not None:
                     if plan is _NOTHING:
                         continue  # e.g. cash banked: nothing moves
-                    image_one, image_two, income_one, income_two, sub_one, sub_two = plan
+                    image_one, image_two, income_one, income_two = plan
                     func_meta = ()
                     func = None
                     if income_one or income_two:
-                        func = funcs.get(txn.date)
+                        func = funcs.get(date)
                         if func is None:
-                            func = funcs[txn.date] = dim.default_func(policy, txn.date) or ""
+                            func = funcs[date] = dim.default_func(policy, date) or ""
                         if "func" in meta:
                             func = str(meta["func"])
                         func_meta = func_metas.get(func)
@@ -303,30 +371,27 @@ class BudgetBook:
                             func_meta = func_metas[func] = (("func", func),)
                     meta_one, meta_two = first.meta, second.meta
                     if meta_one and "func" in meta_one or meta_two and "func" in meta_two:
-                        lines = (_line(image_one, first, func), _line(image_two, second, func))
-                        keep(new(Derived, (txn, lines, (image_one, image_two, lines[0].meta,
-                                                        lines[1].meta, lines[0].currency))))
-                        number_one, number_two = lines[0].number, lines[1].number
+                        shape = (image_one, image_two, _line_meta(image_one, first, func),
+                                 _line_meta(image_two, second, func), first.units.currency)
                     else:
-                        units_one, units_two = first.units, second.units
-                        number_one, number_two = units_one.number, units_two.number
-                        meta_one = func_meta if income_one else ()
-                        meta_two = func_meta if income_two else ()
-                        # BudgetLine(...) and Derived(...) without their Python-level __new__
-                        keep(new(Derived, (txn, (
-                            new(BudgetLine, (image_one, number_one, units_one.currency, meta_one,
-                                             units_one)),
-                            new(BudgetLine, (image_two, number_two, units_two.currency, meta_two,
-                                             units_two))),
-                            (image_one, image_two, meta_one, meta_two, units_one.currency))))
-                    if sub_one:
-                        both[image_one] += number_one
-                    if sub_two:
-                        both[image_two] += number_two
+                        shape = (image_one, image_two, func_meta if income_one else (),
+                                 func_meta if income_two else (), first.units.currency)
+                    keep(txn)
+                    shaped(shape)
+                    key = (date, txn.payee, txn.narration, shape)
+                    members = alike(key)
+                    if members is None:
+                        merged[key] = [txn]
+                    else:
+                        members.append(txn)
                     continue
+            day = days.get(date)
+            if day is None:
+                day = days[date] = [defaultdict(Decimal), defaultdict(Decimal), None]
+            financial, budget = day[0], day[1]
             resolved = []
             manual = False
-            for posting in txn.postings:
+            for posting in postings:
                 number = posting.units.number
                 if number is None:
                     continue
@@ -335,14 +400,13 @@ class BudgetBook:
                     manual = True
                     continue
                 resolved.append((posting, static(account)
-                                 or lookup(account, txn.date, number > ZERO)))
+                                 or lookup(account, date, number > ZERO)))
             result = None if manual else _derive(txn, resolved, table, policy)
             if type(result) is Derived:
-                # a derived entry moves each 8001 sub-account as its financial accounts move
-                self.derived.append(result)
-                for line in result.lines:
-                    if line.account in fund_subs:
-                        both[line.account] += line.number
+                keep(txn)
+                shaped(result)
+                self._general[id(txn)] = result
+                merged.setdefault((date, txn.payee, txn.narration, result.key), []).append(txn)
                 continue
             if type(result) is Unclassified:
                 # reported as YS01 and left out of the 资金结存 check until it is classified
@@ -358,7 +422,7 @@ class BudgetBook:
             if manual:
                 self.manual.append(txn)
                 residual = ZERO
-                for posting in txn.postings:
+                for posting in postings:
                     account, number = posting.account, posting.units.number
                     if number is None or not account.startswith(budget_roots):
                         continue
@@ -371,14 +435,15 @@ class BudgetBook:
                     self.unbalanced.append(UnbalancedManual(txn, residual))
             if day[2] is None and any(local.values()):
                 day[2] = txn  # the first entry of the day that moves the two sides apart
-        self._months(days, last)
+        if seen:
+            self._months(days, min(seen), max(seen), last)
 
     def _plan(self, pair: tuple[str, str]):
         """How the walk derives a two-posting transaction on these two accounts, decided once
         per pair: None (not by the fast path: a line depends on the date or side, a posting has
         no line or is 不记, no cash moves, or a line is split by the funding source or
         project), `_NOTHING` (both postings map to one budget account: nothing moves, e.g. cash
-        banked), or (image one, image two, is 预算收入 one, two, is an 8001 sub one, two)."""
+        banked), or (image one, image two, is 预算收入 one, two)."""
         one, two = map(self.table.static, pair)
         if one is None or two is None or not (one.is_cash or two.is_cash):
             return None
@@ -387,42 +452,45 @@ class BudgetBook:
             return None
         if image_one == image_two:
             return _NOTHING
-        return (image_one, image_two, image_one.startswith(_INCOME), image_two.startswith(_INCOME),
-                image_one in FUND_SUBS, image_two in FUND_SUBS)
+        return (image_one, image_two, image_one.startswith(_INCOME), image_two.startswith(_INCOME))
 
-    def _months(self, days: dict, last: dt.date | None) -> None:
-        if not days:
-            return
+    def _months(self, days: dict, first: dt.date, last_day: dt.date,
+                last: dt.date | None) -> None:
+        """The month ends from the first day walked to the last (or `last`): both sides of each
+        8001 sub without the derived entries (`_sides`), and the breaks (`Break`)."""
         ordered = sorted(days.items())
-        end = month_end(ordered[0][0])
-        final = month_end(max(ordered[-1][0], last or ordered[-1][0]))
+        end = month_end(first)
+        final = month_end(max(last_day, last or last_day))
         fin = {s: ZERO for s in FUND_SUBS}
         bud = {s: ZERO for s in FUND_SUBS}
         since: dict[str, tuple[dt.date, data.Transaction] | None] = {s: None for s in FUND_SUBS}
         reported: set[str] = set()
+        broken = []
         position = 0
         while end <= final:
             while position < len(ordered) and ordered[position][0] <= end:
-                date, (financial, budget, first, both) = ordered[position]
+                date, (financial, budget, first_txn) = ordered[position]
                 position += 1
                 for sub in FUND_SUBS:
                     before = fin[sub] - bud[sub]
-                    moved = both.get(sub, ZERO)  # derived entries move both sides alike
-                    fin[sub] += financial.get(sub, ZERO) + moved
-                    bud[sub] += budget.get(sub, ZERO) + moved
+                    fin[sub] += financial.get(sub, ZERO)
+                    bud[sub] += budget.get(sub, ZERO)
                     after = fin[sub] - bud[sub]
                     if after == ZERO:
                         since[sub] = None
                     elif before == ZERO or since[sub] is None:
-                        since[sub] = (date, first)  # the day the difference arose
+                        since[sub] = (date, first_txn)  # the day the difference arose
             rows = tuple((s, bud[s], fin[s]) for s in FUND_SUBS)
-            self.months.append(MonthState(end, rows))
+            self._sides.append(MonthState(end, rows))
             for sub, b, f in rows:
                 if b != f and sub not in reported:
                     reported.add(sub)
-                    day, txn = since[sub] or (end, None)
-                    self.breaks.append(Break(end, sub, b, f, day, txn))
+                    broken.append((len(self._sides) - 1, sub, since[sub] or (end, None)))
             end = month_end(end + dt.timedelta(days=1))
+        for at, sub, (day, txn) in broken:  # with the derived entries: as `months` shows them
+            month = self.months[at]
+            _sub, b, f = next(row for row in month.rows if row[0] == sub)
+            self.breaks.append(Break(month.month_end, sub, b, f, day, txn))
 
     def images(self, txn: data.Transaction) -> list[tuple[data.Posting, str | None]]:
         """Each posting of a (derived) transaction with the budget account its line maps it
