@@ -59,6 +59,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import add, itemgetter
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -73,6 +75,8 @@ from xiaozhang.model.money import format_money
 __plugins__ = ("generate_budget_entries",)
 
 Transaction, Posting, EMPTY = data.Transaction, data.Posting, data.EMPTY_SET
+# a Transaction's fields before its links (meta … tags), its links, its postings
+_HEAD, _LINKS, _POSTINGS = itemgetter(slice(0, 6)), itemgetter(6), itemgetter(7)
 
 
 class BudgetError(NamedTuple):
@@ -101,15 +105,21 @@ def generate_budget_entries(entries, options_map, config=None):
         metas: dict = {}
         copies: dict[int, data.Transaction] = {}  # id(source) -> its copy with the group's link
         build = tuple.__new__
-        for key, sources in book.merged.items():
-            date = key[0]
+        for key, group in book.merged.items():
+            date, sources = key[0], group[0]
             count = counters[date] = counters.get(date, 0) + 1
             alone = frozenset((f"{BUDGET_LINK_PREFIX}{date:%Y%m%d}-{count:04d}",))
-            for e in sources:  # alone: shared by the sources without links of their own
+            if len(sources) > 1:  # a group at once, in C-level passes (its sources are close)
+                copies.update(zip(map(id, sources), map(build, repeat(Transaction), map(
+                    add, map(_HEAD, sources), zip(repeat(alone), map(_POSTINGS, sources))))))
+                linked = list(compress(sources, map(_LINKS, sources)))
+            else:
+                linked = sources
+            for e in linked:  # alone: shared by the sources without links of their own
                 copies[id(e)] = build(Transaction, (e.meta, e.date, e.flag, e.payee, e.narration,
                                                     e.tags, e.links | alone if e.links else alone,
                                                     e.postings))
-            new.append(_entry(sources, book.merged_lines(key, sources), alone, metas))
+            new.append(_entry(sources, book.merged_lines(key, group), alone, metas))
         out = list(map(copies.get, map(id, entries), entries))
         out += new
         share_parts(books, out, options_map)

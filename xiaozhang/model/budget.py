@@ -46,7 +46,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import NamedTuple
 
 from beancount.core import data
@@ -199,6 +199,14 @@ def _shaped_lines(source: data.Transaction, shape: tuple) -> tuple[BudgetLine, B
             new(BudgetLine, (shape[1], units_two.number, units_two.currency, shape[3], units_two)))
 
 
+def _func_meta(func: str, known: dict[str, tuple]) -> tuple:
+    """(("func", func),), one tuple per code (`known`)."""
+    found = known.get(func)
+    if found is None:
+        found = known[func] = (("func", func),)
+    return found
+
+
 def _line_meta(image: str, posting: data.Posting, func: str | None) -> tuple:
     """The meta of the image of one posting on a budget account that takes no dimension but
     `func` (a `func` on the posting wins)."""
@@ -208,8 +216,7 @@ def _line_meta(image: str, posting: data.Posting, func: str | None) -> tuple:
 
 
 _SPLIT = (chart.BUDGET_OPERATING_SPENDING, chart.BUDGET_FISCAL_INCOME)
-_POSTINGS, _UNITS, _NUMBER = attrgetter("postings"), attrgetter("units"), attrgetter("number")
-_LINE_NUMBER = itemgetter(1)  # BudgetLine.number
+_NUMBER = itemgetter(1)  # BudgetLine.number
 _NOTHING = ()  # `BudgetBook._plan`: the pair's two postings cancel on the budget side
 _INCOME = "Equity:6"
 _SPENDING_BY_NATURE = {dim.FISCAL: chart.BUDGET_SPENDING_FISCAL,
@@ -234,9 +241,11 @@ def _is_personnel(txn: data.Transaction, table: RuleTable) -> bool:
 class BudgetBook:
     table: RuleTable
     rule_problems: list[RuleProblem] = field(default_factory=list)
-    # the sources of the derived entries by (date, payee, narration, `Derived.key`), in the
-    # order first seen: alike entries of a day, merged into one budget entry (`merged_lines`)
-    merged: dict[tuple, list[data.Transaction]] = field(default_factory=dict)
+    # the derived entries by (date, payee, narration, `Derived.key`), in the order first seen:
+    # alike entries of a day, merged into one budget entry (`merged_lines`); each group is
+    # [its sources in order, for a plan's shape the sums of their first and second postings'
+    # numbers (else None, None)]
+    merged: dict[tuple, list] = field(default_factory=dict)
     unclassified: list[Unclassified] = field(default_factory=list)
     manual: list[data.Transaction] = field(default_factory=list)
     unbalanced: list[UnbalancedManual] = field(default_factory=list)
@@ -262,21 +271,20 @@ class BudgetBook:
             source, _shaped_lines(source, shape), shape))
             for source, shape in zip(self._sources, self._shapes)]
 
-    def merged_lines(self, key: tuple, sources: list) -> list[BudgetLine]:
+    def merged_lines(self, key: tuple, group: list) -> list[BudgetLine]:
         """The budget lines of one group of `merged`: its first source's lines, the amounts
         summed over the group (`units` None), a single source's lines as they are."""
-        shape = key[3]
+        shape, (sources, sum_one, sum_two) = key[3], group
         if type(shape[0]) is str:  # a plan's shape: the lines follow the two postings
             if len(sources) == 1:
                 return list(_shaped_lines(sources[0], shape))
-            postings = list(map(_POSTINGS, sources))
-            return [BudgetLine(shape[at], sum(map(_NUMBER, map(_UNITS, map(
-                        itemgetter(at), postings)))), postings[0][at].units.currency,
-                               shape[at + 2]) for at in (0, 1)]
+            one, two = sources[0].postings  # (ZERO +: the exponent and sign of `sum`'s 0 + …)
+            return [BudgetLine(shape[0], ZERO + sum_one, one.units.currency, shape[2]),
+                    BudgetLine(shape[1], ZERO + sum_two, two.units.currency, shape[3])]
         lines = [self._general[id(source)].lines for source in sources]
         if len(lines) == 1:
             return list(lines[0])
-        return [line._replace(number=sum(map(_LINE_NUMBER, map(itemgetter(at), lines))),
+        return [line._replace(number=sum(map(_NUMBER, map(itemgetter(at), lines))),
                               units=None) for at, line in enumerate(lines[0])]
 
     @cached_property
@@ -332,7 +340,7 @@ class BudgetBook:
         alike = merged.get
         plans: dict[tuple[str, str], tuple | None] = {}  # per account pair (`_plan`)
         func_metas: dict[str, tuple] = {}  # one (("func", code),) per code, shared
-        funcs: dict[dt.date, str] = {}  # the profile's 支出功能分类 by date
+        day_meta = None  # that of the profile's 支出功能分类 on `today`
         # per day: (financial delta, budget delta) per 8001 sub, and the first entry of the
         # day that moves the two sides apart (a derived entry moves both sides alike: it is
         # counted only by `months`)
@@ -345,7 +353,7 @@ class BudgetBook:
                 continue  # our own budget entries (a list after the plugin): the model has them
             date = txn.date
             if date != today:
-                today = date
+                today, day_meta = date, None
                 seen.append(date)
             postings = txn.postings
             if len(postings) == 2:  # most entries: a fast path, decided once per account pair
@@ -361,29 +369,32 @@ class BudgetBook:
                     func_meta = ()
                     func = None
                     if income_one or income_two:
-                        func = funcs.get(date)
-                        if func is None:
-                            func = funcs[date] = dim.default_func(policy, date) or ""
                         if "func" in meta:
-                            func = str(meta["func"])
-                        func_meta = func_metas.get(func)
-                        if func_meta is None:
-                            func_meta = func_metas[func] = (("func", func),)
+                            func_meta = _func_meta(str(meta["func"]), func_metas)
+                        else:
+                            func_meta = day_meta
+                            if func_meta is None:
+                                func_meta = day_meta = _func_meta(
+                                    dim.default_func(policy, date) or "", func_metas)
+                        func = func_meta[0][1]
                     meta_one, meta_two = first.meta, second.meta
+                    units = first.units
                     if meta_one and "func" in meta_one or meta_two and "func" in meta_two:
                         shape = (image_one, image_two, _line_meta(image_one, first, func),
-                                 _line_meta(image_two, second, func), first.units.currency)
+                                 _line_meta(image_two, second, func), units.currency)
                     else:
                         shape = (image_one, image_two, func_meta if income_one else (),
-                                 func_meta if income_two else (), first.units.currency)
+                                 func_meta if income_two else (), units.currency)
                     keep(txn)
                     shaped(shape)
                     key = (date, txn.payee, txn.narration, shape)
-                    members = alike(key)
-                    if members is None:
-                        merged[key] = [txn]
+                    group = alike(key)
+                    if group is None:
+                        merged[key] = [[txn], units.number, second.units.number]
                     else:
-                        members.append(txn)
+                        group[0].append(txn)
+                        group[1] += units.number
+                        group[2] += second.units.number
                     continue
             day = days.get(date)
             if day is None:
@@ -406,7 +417,12 @@ class BudgetBook:
                 keep(txn)
                 shaped(result)
                 self._general[id(txn)] = result
-                merged.setdefault((date, txn.payee, txn.narration, result.key), []).append(txn)
+                key = (date, txn.payee, txn.narration, result.key)
+                group = alike(key)
+                if group is None:
+                    merged[key] = [[txn], None, None]
+                else:
+                    group[0].append(txn)
                 continue
             if type(result) is Unclassified:
                 # reported as YS01 and left out of the 资金结存 check until it is classified
