@@ -50,41 +50,18 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from beancount.core import data
-from beancount.core.amount import Amount
 
 from xiaozhang import chart
 from xiaozhang.model import dimensions as dim
 from xiaozhang.model.budget_rules import (  # noqa: F401  (the table, re-exported for its users)
     DEFAULT_RULES, FUND_SUBS, GENERATED_BY, HELD, IGNORE, KEYWORDS, RULE_DIRECTIVE, RULES_SINCE,
     SIDES, TRANSIT, ZERO, Rule, RuleProblem, RuleTable, default_rules_text, read_rules)
+from xiaozhang.model.budget_derive import (  # noqa: F401  (re-exported for its users)
+    GOVERNMENT_FUND, INCOME_PREFIX, SPLIT, BudgetLine, Derived, Unclassified, derive,
+    derive_resolved, line_meta, shaped_lines, shared_func_meta)
 from xiaozhang.model.closing import is_year_end
 from xiaozhang.model.generated import GENERATED
 from xiaozhang.model.periods import month_end
-
-GOVERNMENT_FUND = "政府性基金"  # `fund_type` of a 6001 line from a government-fund 4001 account
-
-# -- derivation ----------------------------------------------------------------------------------
-class BudgetLine(NamedTuple):
-    account: str
-    number: Decimal
-    currency: str
-    meta: tuple[tuple[str, str], ...]  # func, econ, kind, budget_project, budget_class, fund
-    units: Amount | None = None  # the source posting's amount when it is the line's only one
-
-
-class Derived(NamedTuple):
-    source: data.Transaction
-    lines: tuple[BudgetLine, ...]
-    shape: tuple = ()  # the lines without their amounts: alike entries of a day are merged
-
-    @property
-    def key(self) -> tuple:
-        return self.shape or tuple([(l.account, l.currency, l.meta) for l in self.lines])
-
-
-class Unclassified(NamedTuple):
-    txn: data.Transaction
-    postings: tuple[data.Posting, ...]
 
 
 class UnbalancedManual(NamedTuple):
@@ -110,130 +87,8 @@ class MonthState(NamedTuple):
         return all(b == f for _, b, f in self.rows)
 
 
-def derive(txn: data.Transaction, table: RuleTable, policy) -> Derived | Unclassified | None:
-    """The budget image of one financial transaction (module docstring), or None."""
-    resolved = []
-    for posting in txn.postings:
-        number = posting.units.number
-        if number is not None:
-            resolved.append((posting, table.lookup(posting.account, txn.date, number > ZERO)))
-    return _derive(txn, resolved, table, policy)
-
-
-def _derive(txn: data.Transaction, resolved: list, table: RuleTable,
-            policy) -> Derived | Unclassified | None:
-    """`derive` over the postings with their lines already looked up."""
-    mapped = []
-    missing = []
-    cash = False
-    for posting, rule in resolved:
-        if posting.units.number == ZERO:
-            continue
-        if rule is None:
-            missing.append(posting)
-            continue
-        if rule.image is None:  # 不记
-            return None
-        cash = cash or rule.is_cash
-        mapped.append((posting, rule.image))
-    if not cash:
-        return None
-    if missing:
-        return Unclassified(txn, tuple(missing))
-    sums: dict[tuple, list] = {}  # (account, currency, meta) -> [number, units or None]
-    personnel = None
-    txn_func = None
-    for posting, image in mapped:
-        units = posting.units
-        number = units.number
-        meta: tuple = ()
-        account = image
-        if image in _SPLIT:  # 7201 事业支出 and 6001 (not a sub-account given): the dimensions
-            if txn_func is None:
-                txn_func = dim.func_of(txn, None, policy) or ""
-            func = str(posting.meta["func"]) if posting.meta and "func" in posting.meta \
-                else txn_func
-            kind = dim.spending_kind(txn, posting)
-            project = dim.project_of(txn, posting) or ""
-            if image == chart.BUDGET_OPERATING_SPENDING:
-                source = dim.funding_source(txn, posting)
-                account = _SPENDING_BY_NATURE[dim.fund_nature(source, project or None)]
-                code = dim.economic_code(posting.account) or ""
-                meta = (("func", func), ("econ", code), ("kind", kind),
-                        ("budget_project", project),
-                        ("budget_class", dim.basic_class(code) if kind == dim.BASIC else ""),
-                        ("fund", source or ""))
-            else:
-                account = chart.BUDGET_FISCAL_BASIC if kind == dim.BASIC \
-                    else chart.BUDGET_FISCAL_PROJECT
-                if personnel is None:
-                    personnel = _is_personnel(txn, table)
-                government = table.government and posting.account.startswith(table.government)
-                meta = (("func", func), ("kind", kind), ("budget_project", project),
-                        ("budget_class", (dim.PERSONNEL if personnel else dim.PUBLIC_USE)
-                         if kind == dim.BASIC else ""),
-                        ("fund_type", GOVERNMENT_FUND if government else ""))
-        elif image.startswith(_INCOME):
-            if txn_func is None:
-                txn_func = dim.func_of(txn, None, policy) or ""
-            meta = (("func", txn_func),)
-        key = (account, units.currency, meta)
-        found = sums.get(key)
-        if found is None:
-            sums[key] = [number, units]  # one posting: its amount object serves the image
-        else:
-            found[0] += number
-            found[1] = None
-    lines = tuple(BudgetLine(a, n, c, m, u) for (a, c, m), (n, u) in sums.items() if n != ZERO)
-    if not lines:
-        return None
-    return Derived(txn, lines)
-
-
-def _shaped_lines(source: data.Transaction, shape: tuple) -> tuple[BudgetLine, BudgetLine]:
-    """The lines of a two-posting transaction derived by a plan (`BudgetBook._plan`), from its
-    shape (image one, image two, meta one, meta two, currency)."""
-    new = tuple.__new__  # BudgetLine(...) without its Python-level __new__
-    units_one, units_two = source.postings[0].units, source.postings[1].units
-    return (new(BudgetLine, (shape[0], units_one.number, units_one.currency, shape[2], units_one)),
-            new(BudgetLine, (shape[1], units_two.number, units_two.currency, shape[3], units_two)))
-
-
-def _func_meta(func: str, known: dict[str, tuple]) -> tuple:
-    """(("func", func),), one tuple per code (`known`)."""
-    found = known.get(func)
-    if found is None:
-        found = known[func] = (("func", func),)
-    return found
-
-
-def _line_meta(image: str, posting: data.Posting, func: str | None) -> tuple:
-    """The meta of the image of one posting on a budget account that takes no dimension but
-    `func` (a `func` on the posting wins)."""
-    if posting.meta and "func" in posting.meta:
-        func = str(posting.meta["func"])
-    return (("func", func),) if func is not None and image.startswith(_INCOME) else ()
-
-
-_SPLIT = (chart.BUDGET_OPERATING_SPENDING, chart.BUDGET_FISCAL_INCOME)
 _NUMBER = itemgetter(1)  # BudgetLine.number
 _NOTHING = ()  # `BudgetBook._plan`: the pair's two postings cancel on the budget side
-_INCOME = "Equity:6"
-_SPENDING_BY_NATURE = {dim.FISCAL: chart.BUDGET_SPENDING_FISCAL,
-                       dim.NON_FISCAL_PROJECT: chart.BUDGET_SPENDING_PROJECT,
-                       dim.OTHER: chart.BUDGET_SPENDING_OTHER}
-
-
-def _is_personnel(txn: data.Transaction, table: RuleTable) -> bool:
-    """6001 基本支出 of an entry: 人员经费 when every spending posting of it is 301 / 303
-    (财政直接支付工资), else 日常公用经费 (授权支付额度到账); `budget_class` on the entry wins."""
-    given = txn.meta.get("budget_class")
-    if given in (dim.PERSONNEL, dim.PUBLIC_USE):
-        return given == dim.PERSONNEL
-    codes = [dim.economic_code(p.account) for p in txn.postings
-             if p.units.number is not None and p.units.number > ZERO]
-    codes = [c for c in codes if c]
-    return bool(codes) and all(dim.basic_class(c) == dim.PERSONNEL for c in codes)
 
 
 # -- the book ------------------------------------------------------------------------------------
@@ -268,7 +123,7 @@ class BudgetBook:
         """The budget image of each derived transaction, in the order of the transactions."""
         new = tuple.__new__  # Derived(...) without its Python-level __new__
         return [shape if type(shape) is Derived else new(Derived, (
-            source, _shaped_lines(source, shape), shape))
+            source, shaped_lines(source, shape), shape))
             for source, shape in zip(self._sources, self._shapes)]
 
     def merged_lines(self, key: tuple, group: list) -> list[BudgetLine]:
@@ -277,7 +132,7 @@ class BudgetBook:
         shape, (sources, sum_one, sum_two) = key[3], group
         if type(shape[0]) is str:  # a plan's shape: the lines follow the two postings
             if len(sources) == 1:
-                return list(_shaped_lines(sources[0], shape))
+                return list(shaped_lines(sources[0], shape))
             one, two = sources[0].postings  # (ZERO +: the exponent and sign of `sum`'s 0 + …)
             return [BudgetLine(shape[0], ZERO + sum_one, one.units.currency, shape[2]),
                     BudgetLine(shape[1], ZERO + sum_two, two.units.currency, shape[3])]
@@ -370,18 +225,18 @@ class BudgetBook:
                     func = None
                     if income_one or income_two:
                         if "func" in meta:
-                            func_meta = _func_meta(str(meta["func"]), func_metas)
+                            func_meta = shared_func_meta(str(meta["func"]), func_metas)
                         else:
                             func_meta = day_meta
                             if func_meta is None:
-                                func_meta = day_meta = _func_meta(
+                                func_meta = day_meta = shared_func_meta(
                                     dim.default_func(policy, date) or "", func_metas)
                         func = func_meta[0][1]
                     meta_one, meta_two = first.meta, second.meta
                     units = first.units
                     if meta_one and "func" in meta_one or meta_two and "func" in meta_two:
-                        shape = (image_one, image_two, _line_meta(image_one, first, func),
-                                 _line_meta(image_two, second, func), units.currency)
+                        shape = (image_one, image_two, line_meta(image_one, first, func),
+                                 line_meta(image_two, second, func), units.currency)
                     else:
                         shape = (image_one, image_two, func_meta if income_one else (),
                                  func_meta if income_two else (), units.currency)
@@ -412,7 +267,7 @@ class BudgetBook:
                     continue
                 resolved.append((posting, static(account)
                                  or lookup(account, date, number > ZERO)))
-            result = None if manual else _derive(txn, resolved, table, policy)
+            result = None if manual else derive_resolved(txn, resolved, table, policy)
             if type(result) is Derived:
                 keep(txn)
                 shaped(result)
@@ -464,11 +319,12 @@ class BudgetBook:
         if one is None or two is None or not (one.is_cash or two.is_cash):
             return None
         image_one, image_two = one.image, two.image
-        if image_one is None or image_two is None or image_one in _SPLIT or image_two in _SPLIT:
+        if image_one is None or image_two is None or image_one in SPLIT or image_two in SPLIT:
             return None
         if image_one == image_two:
             return _NOTHING
-        return (image_one, image_two, image_one.startswith(_INCOME), image_two.startswith(_INCOME))
+        return (image_one, image_two, image_one.startswith(INCOME_PREFIX),
+                image_two.startswith(INCOME_PREFIX))
 
     def _months(self, days: dict, first: dt.date, last_day: dt.date,
                 last: dt.date | None) -> None:
