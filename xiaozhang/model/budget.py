@@ -201,6 +201,9 @@ class BudgetBook:
         # counted only by `months`)
         days: dict[dt.date, list] = {}
         seen: list[dt.date] = []  # the days walked (our own entries left out)
+        # the last group of a plan's shape and what its key was made of: alike entries come
+        # in runs (a day's fee receipts), the next of a run goes to it without building its key
+        run: tuple = (None,) * 8
         today = None
         for txn in txns:
             meta = txn.meta
@@ -237,15 +240,25 @@ class BudgetBook:
                     if meta_one and "func" in meta_one or meta_two and "func" in meta_two:
                         shape = (image_one, image_two, line_meta(image_one, first, func),
                                  line_meta(image_two, second, func), units.currency)
+                        group = alike((date, txn.payee, txn.narration, shape))
+                    elif plan is run[0] and func_meta is run[1] and date == run[2] and \
+                            units.currency == run[3] and txn.narration == run[4] and \
+                            txn.payee == run[5]:  # the same key as the previous one's
+                        shape, group = run[6], run[7]
                     else:
                         shape = (image_one, image_two, func_meta if income_one else (),
                                  func_meta if income_two else (), units.currency)
+                        group = alike((date, txn.payee, txn.narration, shape))
+                        if group is None:
+                            group = merged[(date, txn.payee, txn.narration, shape)] = [
+                                [], ZERO, ZERO]
+                        run = (plan, func_meta, date, units.currency, txn.narration, txn.payee,
+                               shape, group)
                     keep(txn)
                     shaped(shape)
-                    key = (date, txn.payee, txn.narration, shape)
-                    group = alike(key)
                     if group is None:
-                        merged[key] = [[txn], units.number, second.units.number]
+                        merged[(date, txn.payee, txn.narration, shape)] = [
+                            [txn], units.number, second.units.number]
                     else:
                         group[0].append(txn)
                         group[1] += units.number
