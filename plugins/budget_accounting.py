@@ -108,7 +108,7 @@ def generate_budget_entries(entries, options_map, config=None):
         for key, group in book.merged.items():
             date, sources = key[0], group[0]
             count = counters[date] = counters.get(date, 0) + 1
-            alone = frozenset((f"{BUDGET_LINK_PREFIX}{date:%Y%m%d}-{count:04d}",))
+            alone = frozenset((_link(date, count),))
             if len(sources) > 1:  # a group at once, in C-level passes (its sources are close)
                 copies.update(zip(map(id, sources), map(build, repeat(Transaction), map(
                     add, map(_HEAD, sources), zip(repeat(alone), map(_POSTINGS, sources))))))
@@ -124,6 +124,14 @@ def generate_budget_entries(entries, options_map, config=None):
         out += new
         share_parts(books, out, options_map)
     return out, errors
+
+
+def _link(date, count: int) -> str:
+    """`YS-20260305-0001`: the link of the `count`-th budget entry of a day (the date's digits
+    without strftime, slow; a year before 1000 as strftime writes it)."""
+    if date.year >= 1000:
+        return f"{BUDGET_LINK_PREFIX}{date.year}{date.month:02d}{date.day:02d}-{count:04d}"
+    return f"{BUDGET_LINK_PREFIX}{date:%Y%m%d}-{count:04d}"
 
 
 def _entry(sources: list, lines: list, links: frozenset, metas: dict) -> data.Transaction:
