@@ -60,6 +60,7 @@ from xiaozhang.model.budget_derive import (  # noqa: F401  (re-exported for its 
     GOVERNMENT_FUND, INCOME_PREFIX, SPLIT, BudgetLine, Derived, Unclassified, derive,
     derive_resolved, line_meta, shaped_lines, shared_func_meta)
 from xiaozhang.model.closing import is_year_end
+from xiaozhang.model.collector import paused_collector
 from xiaozhang.model.generated import GENERATED
 from xiaozhang.model.periods import month_end
 
@@ -120,11 +121,13 @@ class BudgetBook:
 
     @cached_property
     def derived(self) -> list[Derived]:
-        """The budget image of each derived transaction, in the order of the transactions."""
+        """The budget image of each derived transaction, in the order of the transactions
+        (built when first asked: a report; the collector paused, as the plugins pause it)."""
         new = tuple.__new__  # Derived(...) without its Python-level __new__
-        return [shape if type(shape) is Derived else new(Derived, (
-            source, shaped_lines(source, shape), shape))
-            for source, shape in zip(self._sources, self._shapes)]
+        with paused_collector():
+            return [shape if type(shape) is Derived else new(Derived, (
+                source, shaped_lines(source, shape), shape))
+                for source, shape in zip(self._sources, self._shapes)]
 
     def merged_lines(self, key: tuple, group: list) -> list[BudgetLine]:
         """The budget lines of one group of `merged`: its first source's lines, the amounts
@@ -144,13 +147,24 @@ class BudgetBook:
 
     @cached_property
     def months(self) -> list[MonthState]:
-        """资金结存 at every month end: both sides per 8001 sub, the derived entries included."""
+        """资金结存 at every month end: both sides per 8001 sub, the derived entries included
+        (their 8001 movements summed per group of `merged`, then per month)."""
         moved: dict[dt.date, dict[str, Decimal]] = {}  # per month end, per 8001 sub
-        for derived in self.derived:
-            for line in derived.lines:
-                if line.account in FUND_SUBS:
-                    sums = moved.setdefault(month_end(derived.source.date), {})
-                    sums[line.account] = sums.get(line.account, ZERO) + line.number
+        ends: dict[dt.date, dt.date] = {}
+        for key, (sources, sum_one, sum_two) in self.merged.items():
+            end = ends.get(key[0])
+            if end is None:
+                end = ends[key[0]] = month_end(key[0])
+            sums = moved.setdefault(end, {})
+            shape = key[3]
+            if type(shape[0]) is str:  # a plan's shape: the group's sums
+                lines = ((shape[0], sum_one), (shape[1], sum_two))
+            else:
+                lines = [(line.account, line.number) for source in sources
+                         for line in self._general[id(source)].lines]
+            for account, number in lines:
+                if account in FUND_SUBS:
+                    sums[account] = sums.get(account, ZERO) + number
         total = {s: ZERO for s in FUND_SUBS}
         found = []
         for end, rows in self._sides:
