@@ -151,7 +151,9 @@ def _entry(sources: list, lines: list, links: frozenset, metas: dict) -> data.Tr
         posting_meta = metas.get(line.meta, False)
         if posting_meta is False:  # one dict per distinct set of dimensions, shared
             posting_meta = metas[line.meta] = {k: v for k, v in line.meta if v} or None
-        units = line.units or build(Amount, (line.number, line.currency))
+        units = line.units  # (not `or`: Amount has a Python-level __bool__)
+        if units is None:
+            units = build(Amount, (line.number, line.currency))
         postings.append(build(Posting, (line.account, units, None, None, None, posting_meta)))
     return build(Transaction, (meta, source.date, "*", source.payee, narration, EMPTY, links,
                                postings))

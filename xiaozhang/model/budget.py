@@ -37,6 +37,22 @@ Derivation (one transaction)
     800102 ↔ 1001 + 1002 + 1021 + the 代管 and 在途 accounts (whose credit balances reduce it).
     `months` holds both sides per month end; `breaks` the first month end each sub-account
     differs, with the day the difference arose and the entry of that day (YS02).
+
+Developer note (speed, 2026-12-07)
+    The walk (one pass) no longer builds a `Derived` and two `BudgetLine`s per usual source (two
+    postings mapped by a plan, `_plan`): it keeps the source with its shape and puts it into
+    its group of `merged` (alike entries of a day, one budget entry each) with the sums of its
+    two postings; the next entry of a run of alike ones (a day's fee receipts) joins the run's
+    group without building its key.  A derived entry moves both sides of 8001 alike, so the
+    walk counts only the other entries for the invariant (`breaks`) and `months` adds the
+    groups' 8001 sums when asked; `derived` is built when a report first asks (collector
+    paused).  The plugin writes each group's link without strftime and copies a group's sources
+    in C-level passes; the derivation of one transaction is in `xiaozhang.model.budget_derive`.
+    Bench ledger (44,881 sources, 3,682 budget entries, output identical):
+    `python bench/rules.py --ledger /work/benchledger/school --repeat 3`, line budget_accounting:
+    0.282 s CPU on main before, 0.164 s expected after (ratio 0.58, main and branch alternating in
+    that loop, same run: 0.353 s → 0.205 s on the loaded machine); the 预算会计 page's reads
+    (years, the four statements, the invariant) take as long as on main (0.45 s each).
 """
 
 from __future__ import annotations
