@@ -48,11 +48,12 @@ Developer note (speed, 2026-12-07)
     groups' 8001 sums when asked; `derived` is built when a report first asks (collector
     paused).  The plugin writes each group's link without strftime and copies a group's sources
     in C-level passes; the derivation of one transaction is in `xiaozhang.model.budget_derive`.
-    Bench ledger (44,881 sources, 3,682 budget entries, output identical):
+    Bench ledger (44,881 sources, 3,682 budget entries; output identical, entry order too):
     `python bench/rules.py --ledger /work/benchledger/school --repeat 3`, line budget_accounting:
-    0.282 s CPU on main before, 0.164 s expected after (ratio 0.58, main and branch alternating in
-    that loop, same run: 0.353 s → 0.205 s on the loaded machine); the 预算会计 page's reads
-    (years, the four statements, the invariant) take as long as on main (0.45 s each).
+    main 0.282 s CPU (before, quiet machine) → 0.198–0.208 s on a loaded machine where main
+    measured 0.361–0.422 s; main and branch alternating in that loop, one process: 0.340 →
+    0.198–0.222 s (ratio ≈ 0.6).  The 预算会计 page's reads (years, the four statements, the
+    invariant) take as long as on main (0.45 s, the same run).
 """
 
 from __future__ import annotations
