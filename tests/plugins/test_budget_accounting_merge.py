@@ -133,3 +133,18 @@ def test_the_model_built_on_demand_matches_the_loaded_entries():
     last = {sub: budget for sub, budget, _f in book.months[-1].rows}
     assert last[M] == D("1000.00") + D("560.00") + D("120.00")  # the cash drawn moves nothing
     assert last[chart.FUND_BALANCE_QUOTA] == D("-80.00")
+
+
+def test_a_func_on_a_posting_starts_another_group_unless_its_line_is_alike():
+    on_income = (f'2026-03-02 * "家长" "收课后服务费"\n  {BASIC}  280.00 CNY\n'
+                 f'  {AFTER_SCHOOL}  -280.00 CNY\n    func: "2050299"\n\n')
+    on_bank = (f'2026-03-02 * "家长" "收课后服务费"\n  {BASIC}  280.00 CNY\n    func: "2050299"\n'
+               f'  {AFTER_SCHOOL}  -280.00 CNY\n\n')
+    # the bank's image (8001) takes no func: that line is alike, the entry joins the run
+    entries, errors, _ = load(receipt("280.00") + on_income + on_bank + receipt("280.00"))
+    assert errors == []
+    made = generated(entries)
+    assert [(money(e), e.postings[1].meta) for e in made] == [
+        (D("840.00"), {"func": "2050202"}), (D("280.00"), {"func": "2050299"})]
+    assert [sorted(s.links) for s in sources(entries)] == [
+        ["YS-20260302-0001"], ["YS-20260302-0002"], ["YS-20260302-0001"], ["YS-20260302-0001"]]
