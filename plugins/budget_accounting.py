@@ -58,10 +58,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
-from itertools import compress
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import add, itemgetter
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -76,7 +75,8 @@ from xiaozhang.model.money import format_money
 __plugins__ = ("generate_budget_entries",)
 
 Transaction, Posting, EMPTY = data.Transaction, data.Posting, data.EMPTY_SET
-_NUMBER = itemgetter(1)  # BudgetLine.number
+# a Transaction's fields before its links (meta … tags), its links, its postings
+_HEAD, _LINKS, _POSTINGS = itemgetter(slice(0, 6)), itemgetter(6), itemgetter(7)
 
 
 class BudgetError(NamedTuple):
@@ -91,69 +91,72 @@ def generate_budget_entries(entries, options_map, config=None):
         books = SchoolBooks.of(entries, options_map)
         book = budget_of(books)
         errors = problems(book)
-        if not book.derived:
+        if not book.merged:  # (`book.derived` would build every derived entry)
             return entries, errors
         # one budget entry per group of sources of one day with the same payee, narration
-        # and budget lines (e.g. a day's after-school fee receipts): 合并 like the vendors'
-        # 预算分录合并选项 "摘要不同不允许合并"; every source carries the group's link
-        groups: dict[tuple, list] = {}
-        for derived in book.derived:
-            source = derived.source
-            key = (source.date, source.payee, source.narration, derived.shape or derived.key)
-            found = groups.get(key)
-            if found is None:
-                groups[key] = [derived]
-            else:
-                found.append(derived)
+        # and budget lines (`BudgetBook.merged`, e.g. a day's after-school fee receipts): 合并
+        # like the vendors' 预算分录合并选项 "摘要不同不允许合并"; every source carries the
+        # group's link.  The sources must carry the link too (Fava finds linked entries by the
+        # entries' own links: the link is visible both ways only so): a copy of each with its
+        # links replaces it (by its id, in one C-level pass; tuple.__new__ skips the
+        # Python-level __new__; the source itself is never mutated).
         new = []
-        counters: dict = defaultdict(int)
+        counters: dict = {}
         metas: dict = {}
-        links: dict[int, frozenset] = {}  # id(source) -> the source's links with the group's
-        for members in groups.values():
-            date = members[0].source.date
-            counters[date] += 1
-            link = f"{BUDGET_LINK_PREFIX}{date:%Y%m%d}-{counters[date]:04d}"
-            alone = frozenset((link,))  # shared by the group's sources without links of their own
-            for derived in members:
-                source = derived.source
-                links[id(source)] = source.links | alone if source.links else alone
-            new.append(_entry(members, alone, metas))
-        # The sources must carry the link too (Fava finds linked entries by the entries' own
-        # links: the link is visible both ways only so): a copy of each with its links, in its
-        # place (positions by a C-level pass; tuple.__new__ skips the Python-level __new__).
-        out = list(entries)
-        marks = list(map(links.get, map(id, entries)))
+        copies: dict[int, data.Transaction] = {}  # id(source) -> its copy with the group's link
         build = tuple.__new__
-        for position in compress(range(len(out)), marks):
-            e = out[position]  # never mutated: the copy replaces it in the returned list
-            out[position] = build(Transaction, (e.meta, e.date, e.flag, e.payee, e.narration,
-                                                e.tags, marks[position], e.postings))
+        for key, group in book.merged.items():
+            date, sources = key[0], group[0]
+            count = counters[date] = counters.get(date, 0) + 1
+            alone = frozenset((_link(date, count),))
+            if len(sources) > 1:  # a group at once, in C-level passes (its sources are close)
+                copies.update(zip(map(id, sources), map(build, repeat(Transaction), map(
+                    add, map(_HEAD, sources), zip(repeat(alone), map(_POSTINGS, sources))))))
+                linked = list(compress(sources, map(_LINKS, sources)))
+            else:
+                linked = sources
+            for e in linked:  # alone: shared by the sources without links of their own
+                copies[id(e)] = build(Transaction, (e.meta, e.date, e.flag, e.payee, e.narration,
+                                                    e.tags, e.links | alone if e.links else alone,
+                                                    e.postings))
+            new.append(_entry(sources, book.merged_lines(key, group), alone, metas))
+        out = list(map(copies.get, map(id, entries), entries))
         out += new
         share_parts(books, out, options_map)
     return out, errors
 
 
-def _entry(members: list, links: frozenset, metas: dict) -> data.Transaction:
-    """The budget entry of one source, or of a group of alike sources (amounts summed)."""
-    source = members[0].source
+def _link(date, count: int) -> str:
+    """`YS-20260305-0001`: the link of the `count`-th budget entry of a day (the date's digits
+    without strftime, slow; a year before 1000 as strftime writes it)."""
+    if date.year >= 1000:
+        return f"{BUDGET_LINK_PREFIX}{date.year}{date.month:02d}{date.day:02d}-{count:04d}"
+    return f"{BUDGET_LINK_PREFIX}{date:%Y%m%d}-{count:04d}"
+
+
+def _entry(sources: list, lines: list, links: frozenset, metas: dict) -> data.Transaction:
+    """The budget entry of one source, or of a group of alike sources (`lines`: their budget
+    lines, amounts summed: `BudgetBook.merged_lines`).  (Amount, Posting and Transaction by
+    tuple.__new__: their fields are known to be right.)"""
+    source = sources[0]
     meta = {"filename": source.meta.get("filename"), "lineno": source.meta.get("lineno"),
             GENERATED: GENERATED_BY}
     narration = source.narration
-    if len(members) > 1:
-        meta["sources"] = Decimal(len(members))
-        narration = f"{narration}（{len(members)} 笔合并）"
+    if len(sources) > 1:
+        meta["sources"] = Decimal(len(sources))
+        narration = f"{narration}（{len(sources)} 笔合并）"
+    build = tuple.__new__
     postings = []
-    lines = [m.lines for m in members] if len(members) > 1 else None
-    for position, line in enumerate(members[0].lines):
+    for line in lines:
         posting_meta = metas.get(line.meta, False)
         if posting_meta is False:  # one dict per distinct set of dimensions, shared
             posting_meta = metas[line.meta] = {k: v for k, v in line.meta if v} or None
-        if len(members) == 1:
-            units = line.units or Amount(line.number, line.currency)
-        else:
-            units = Amount(sum(map(_NUMBER, map(itemgetter(position), lines))), line.currency)
-        postings.append(Posting(line.account, units, None, None, None, posting_meta))
-    return Transaction(meta, source.date, "*", source.payee, narration, EMPTY, links, postings)
+        units = line.units  # (not `or`: Amount has a Python-level __bool__)
+        if units is None:
+            units = build(Amount, (line.number, line.currency))
+        postings.append(build(Posting, (line.account, units, None, None, None, posting_meta)))
+    return build(Transaction, (meta, source.date, "*", source.payee, narration, EMPTY, links,
+                               postings))
 
 
 def share_parts(books: SchoolBooks, entries: list, options_map) -> None:
