@@ -159,7 +159,6 @@ _ACCOUNT_CODE = re.compile(r"^(Assets|Liabilities|Equity|Income|Expenses):\d")
 RETYPED_ACCOUNTS = {
     "xiaozhang.model.budget_rules": 19,
     "xiaozhang.plugins.budget_accounting": 3,
-    "xiaozhang.model.budget": 1,
 }
 
 
