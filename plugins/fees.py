@@ -147,7 +147,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
     found = kinds = first = None  # the transaction's problems, its kinds -> item, (kind, item)
     invoice = item = class_name = last_kind = add = None
     usual = False
-    for fee in book.postings:
+    for fee, account in zip(book.postings, book.bare_accounts):
         if fee[4] is not collection and fee[4] != collection:  # role
             continue
         txn = fee[0]
@@ -181,22 +181,27 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
             if txn.date != date:
                 date, versions = txn.date, {}
             found = kinds = first = None
-        posting = fee[1]
-        pmeta = posting.meta
-        if usual and (pmeta is None or (len(pmeta) <= 2 and "lineno" in pmeta)):
+        if account is None:  # (not known bare by the index: the posting is read)
+            posting = fee[1]
+            pmeta = posting.meta
+            if pmeta is None or (len(pmeta) <= 2 and "lineno" in pmeta):
+                account = posting.account
+        if usual and account is not None:  # the usual collection, its posting bare
             name = item or fee[2]
             if not fee[6] and fee[3] == service:  # undefined: a student's payment to an income account
                 found = found or []
-                found.append(("FE02*", _undefined_item(posting.account, name)))
+                found.append(("FE02*", _undefined_item(account, name)))
                 continue
             version = versions.get(name)
             if version is None:
                 version = versions[name] = in_force(name, date)
-            outcome = short.get((name, version, posting.account, class_name))
+            outcome = short.get((name, version, account, class_name))
             if outcome is None:
-                outcome = short[(name, version, posting.account, class_name)] = outcomes[
-                    (name, version, posting.account, class_name, None, False, True, None)]
+                outcome = short[(name, version, account, class_name)] = outcomes[
+                    (name, version, account, class_name, None, False, True, None)]
         else:
+            posting = fee[1]
+            pmeta = posting.meta
             if pmeta is not None and (len(pmeta) > 2 or "lineno" not in pmeta):
                 get = _both(pmeta, txn.meta)  # the posting's own metadata first, then the entry's
             else:

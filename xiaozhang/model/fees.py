@@ -377,10 +377,19 @@ class FeeBook:
         index = self._books.index
         wanted = index.mask_of(lambda account: accounts[account] is not None)
         plans = _Plans(index, accounts, wanted)
-        found, self._first_movements = _classify(
+        found, self._first_movements, self._bare = _classify(
             index.transactions, self, accounts, index.masks,
-            {mask: plans[mask] for mask in index.distinct_masks}, index.credits, index.credit_numbers)
+            {mask: plans[mask] for mask in index.distinct_masks}, index.credits, index.credit_numbers,
+            index.credit_plain)
         return found
+
+    @property
+    def bare_accounts(self) -> list[str | None]:
+        """Per fee posting (aligned with `postings`): the account of a usual collection whose
+        posting has no metadata of its own (the index read it: `EntryIndex.credit_plain`),
+        else None — what the fee rule would otherwise read the posting again for."""
+        self.postings  # noqa: B018
+        return self._bare
 
     @cached_property
     def by_term(self) -> dict[str, list[FeePosting]]:
@@ -551,8 +560,8 @@ class _Plans(dict):
 
 def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Accounts,
               masks: list[int] | None = None, plans: _Plans | None = None,
-              credits: list | None = None, numbers: list | None = None,
-              ) -> tuple[list[FeePosting], dict[tuple[str, int, int], data.Transaction]]:
+              credits: list | None = None, numbers: list | None = None, plain: list | None = None,
+              ) -> tuple[list[FeePosting], dict[tuple[str, int, int], data.Transaction], list]:
     """The fee postings, and the first transaction of each (item, year, month) with a defined
     one, in the order of those first ones (`FeeBook.status`).
 
@@ -572,8 +581,11 @@ def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Ac
     zero, collection = _ZERO, COLLECTION
     day = month = seen = None
     if masks is None:
-        masks, plans, credits, numbers = repeat(0), {0: None}, repeat(None), repeat(None)
-    for txn, mask, posting, number in zip(transactions, masks, credits, numbers):
+        masks, plans, credits, numbers, plain = (repeat(0), {0: None}, repeat(None), repeat(None),
+                                                 repeat(None))
+    bare: list[str | None] = []  # per fee posting: its account when usual and bare (`bare_accounts`)
+    mark = bare.append
+    for txn, mask, posting, number, alone in zip(transactions, masks, credits, numbers, plain):
         plan = plans[mask]
         if plan is False:  # no posting on an account the classifier looks at
             continue
@@ -584,6 +596,7 @@ def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Ac
                 continue
             name, defined = plan[1], plan[3]
             append(new(FeePosting, (txn, posting, name, plan[2], collection, -number, defined)))
+            mark(plan[0] if alone else None)
             if defined:  # the first of its item's month (as below)
                 if txn.date != day:
                     day = txn.date
@@ -609,6 +622,7 @@ def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Ac
                     continue
                 append(fee)
                 name, defined = fee[2], fee[6]
+            mark(None)
             if defined:  # the first of its item's month (FE05, the 收费公示 page)
                 if txn.date != day:
                     day = txn.date
@@ -619,7 +633,7 @@ def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Ac
                 if name not in seen:
                     seen.add(name)
                     first[(name, *month)] = txn
-    return found, first
+    return found, first, bare
 
 
 def _classify_one(txn: data.Transaction, posting: data.Posting, info: tuple, number,

@@ -12,7 +12,8 @@ same entries list) walks the entries once and keeps
   `all_customs` (every Custom entry, in order: what a reader of several types walks);
 - `credits`, `credit_numbers`: per transaction of two postings (with numbers and meta
   dicts), the posting that is not a debit (the second, unless the second is a debit) and its
-  number; None for any other transaction.  The pass has read them already; a walk over the
+  number; `credit_plain`: whether that posting has no metadata of its own (only the file
+  and line Beancount gives every posting); None for any other transaction.  The pass has read them already; a walk over the
   usual collections (`xiaozhang.model.fees`, `xiaozhang.model.treasury`) reads the amount
   here instead of through the transaction, its postings and their amounts again — on the
   bench ledger that reading, not the Python code, is most of such a walk's time;
@@ -155,7 +156,8 @@ class EntryIndex:
         keep, note = transactions.append, masks.append
         credits: list[data.Posting | None] = []
         credit_numbers: list[Decimal | None] = []
-        keep_credit, keep_number = credits.append, credit_numbers.append
+        plain: list[bool | None] = []
+        keep_credit, keep_number, keep_plain = credits.append, credit_numbers.append, plain.append
         walk = self._walk
         at = 0  # the position of the next transaction
         Transaction, Open, Custom = data.Transaction, data.Open, data.Custom
@@ -175,8 +177,10 @@ class EntryIndex:
                     else:
                         credit = second
                     marked = key in entry.meta or key in first.meta or key in second.meta
+                    bare = credit.meta
+                    bare = len(bare) <= 2 and "lineno" in bare
                 except (ValueError, TypeError):  # not two postings, a None number or meta
-                    shape = credit = number = None
+                    shape = credit = number = bare = None
                 found = shape_of(shape)
                 if found is None:  # a shape not seen yet, or not the usual transaction
                     mask = walk(entry)
@@ -205,6 +209,7 @@ class EntryIndex:
                 positions.append(at)
                 keep_credit(credit)
                 keep_number(number)
+                keep_plain(bare)
                 at += 1
             elif kind is Open:
                 opens.append(entry)
@@ -215,6 +220,7 @@ class EntryIndex:
         self.masks = masks
         self.credits = credits
         self.credit_numbers = credit_numbers
+        self.credit_plain = plain
         self._groups = groups
         self.opens = opens
         self._customs = customs
