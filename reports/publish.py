@@ -111,6 +111,7 @@ def publish(entries: list, options_map: dict, roster: dict[str, Student], out: P
     site = Site(Path(out))
     school = books.policy.school_name(as_of)
     fee_months = _complete_months(disclosure.periods(entries), as_of)
+    books.fees.by_term  # grouped once: each month's build cuts its term's list (`term_fees`)
     canteen_months: list[str] = []
     if canteen.canteen_of(entries, options_map).accounts.marked:
         canteen_months = _complete_months([Month.of(d).text for d in canteen.months_with_data(entries, options_map)],
