@@ -1,306 +1,80 @@
-"""The canteen (食堂, 独立核算) in the school model: its accounts, suppliers, stocktakes and tally.
+"""The canteen (食堂, 独立核算) in the school model: its book and the one pass that makes it.
 
-The one place that decides which accounts are the canteen's and what each is for, how the
-supplier register and the stocktakes read, and what the canteen earned and spent in a month
-or a term.  The canteen rules (plugins/canteen.py), the monthly notice and statement
-(reports/canteen.py) and the Fava page 食堂 all read `SchoolBooks.of(entries).canteen`, built
-by `build(books)` in one pass over the transactions touching the canteen's accounts
-(listed by the books' one-pass index, `xiaozhang.model.index`).
+The one place that decides what the canteen earned and spent in a month or a term.  The
+canteen rules (plugins/canteen.py), the monthly notice and statement (reports/canteen.py) and
+the Fava page 食堂 all read `SchoolBooks.of(entries).canteen`, built by `build(books)` in one
+pass over the transactions touching the canteen's accounts (listed by the books' one-pass
+index, `xiaozhang.model.index`).  What the book is made of lives beside it, one concern a
+module; their names are importable from here as well:
 
-The canteen's accounts
-    The accounts marked `canteen: TRUE` on their `open`, and their sub-accounts.  Among them
-    the use of an account is recognised by its code and name: the school's money
-    (`chart.MONEY_ROOTS`), 1302 stores, 2302 payables; a liability named 饭卡 holds the meal
-    cards, an income named 伙食费 is meal income (any other canteen income is other income),
-    an expense named 食材 is food cost and one named 人工 labour; a meal card or meal income
-    named 教职工 is the staff's, otherwise the students'.
+    xiaozhang.model.canteen_accounts    which accounts are the canteen's and what each is for
+                                        (the roles, `CanteenAccounts`, the kind bits)
+    xiaozhang.model.canteen_suppliers   the supplier register (`custom "supplier"`)
+    xiaozhang.model.canteen_stocktakes  the stocktakes (`custom "stocktake"`)
+    xiaozhang.model.canteen_tally       the tally of a period (what each figure means: income,
+                                        costs, surplus, rate) and the surplus cap (`over_cap`)
 
-The tally of a period (a month, a term, any days)
-    income       the credits to the canteen's income accounts (meal and other income), positive
-    meal income  the part of it from meals (伙食费)
-    food cost    the canteen's expense accounts named 食材 (food issued from the stores and
-                 stocktake differences; buying into the stores is no cost)
-    other cost   the other canteen expense accounts (燃料水电, 人工, 其他)
-    surplus      income − food cost − other cost
-    surplus rate surplus ÷ income, a fraction (0.05 is 5%); None without income
-    Only postings in the ledger's operating currency count.  Months are calendar months; terms
-    are the books' terms (`xiaozhang.model.periods.terms`: the `term-end` policies, else 31
-    January and 31 July), continued to the 评判日期 (`periods.judged_terms`).  A month is over
-    when its last day is on or before the 评判日期 (`books.as_of`); a term has ended when its
-    end is — whether or not the books reach that day.
-
-The surplus cap (`over_cap`)
-    `canteen-surplus-cap` is a percent (8 is 8%), `canteen-surplus-mode` "school" or
-    "kindergarten", both as in force on the period's last day.  "school": a month's or a
-    term's surplus rate may not exceed the cap; "kindergarten": a term's surplus or loss rate
-    (its absolute value) may not exceed the cap, months are not held to it.
+The book (`CanteenBook`)
+    `transactions`: each transaction with canteen postings (`CanteenTransaction`: the postings
+    with their roles, their kinds, what they leave unbalanced); the sums per account by day;
+    the meals by day; the stocktakes beside the book balance; `wrong_side`: stores below zero
+    or meal cards in debit at a day's end; `suppliers`; and the tallies: `tally(first, last)`,
+    `month(...)`, `months`, `terms` (`PeriodTally`).  Months are calendar months; terms are the
+    books' terms continued to the 评判日期 (`periods.judged_terms`).  A month is over when its
+    last day is on or before the 评判日期 (`books.as_of`); a term has ended when its end is —
+    whether or not the books reach that day.
 
 Developer note (speed, 2026-12-07): the pass reads each canteen posting once through a plan
 per account (`_plan`: role, kind bits, what it feeds — stores, meal cards, meals, income),
-reads the stocktakes when a new day starts (a count sees every transaction before its day,
-as before), makes `CanteenTransaction` with `tuple.__new__`, and keeps each calendar month's
-sums, last income and meal counts as it goes (when the transactions come in date order, as
-a load gives them; otherwise the months are added up from the days on first use).  A tally
-(`tally`, the terms) adds whole-month pieces and the days of the months it cuts: the same
-sums, in the same order of accounts (exact decimal additions; tests/plugins/
-test_canteen_tally_pieces.py checks months, terms and a cut period against the postings, and
-a book built out of date order).  The rule (plugins/canteen.py) decides the usual meal sale
-(meal cards debited, meal income credited, nothing else) from its kinds without reading the
-numbers again, reads the inspectors once per distinct value and the stocktakes once per day,
-and the supplier register keeps its dates per name (`SupplierRegister.as_of`).  Measured with
-`bench/rules.py --ledger /work/benchledger/school --repeat 3` (CPU, the smallest of 3, main
-and this branch run alternately, twice): canteen 0.105 / 0.106 s on main, 0.086 / 0.085 s
-after (−19%).  In one process, interleaved (10 runs each): the book 61.8 → 55.3 ms before
-the month sums moved into the pass, the months and terms 17.0 → 4.9 ms.  What is left is
-the pass itself, bound by memory like the index's (`xiaozhang.model.index`): about 2 µs per
-canteen posting (8,870 transactions, 21,017 postings), most of it the first touch of each
-transaction, posting, amount and number.
+reads the stocktakes when a new day starts (`canteen_stocktakes.read_stocktakes`: a count sees
+every transaction before its day, as before), makes `CanteenTransaction` with `tuple.__new__`,
+and keeps each calendar month's sums, last income and meal counts as it goes (when the
+transactions come in date order, as a load gives them; otherwise the months are added up from
+the days on first use).  A tally (`tally`, the terms) adds whole-month pieces and the days of
+the months it cuts: the same sums, in the same order of accounts (exact decimal additions;
+tests/plugins/test_canteen_tally_pieces.py checks months, terms and a cut period against the
+postings, and a book built out of date order).  The rule (plugins/canteen.py) decides the usual
+meal sale (meal cards debited, meal income credited, nothing else) from its kinds without
+reading the numbers again, reads the inspectors once per distinct value and the stocktakes once
+per day, and the supplier register keeps its dates per name
+(`canteen_suppliers.SupplierRegister.as_of`).  Measured with `bench/rules.py --ledger
+/work/benchledger/school --repeat 3` (CPU, the smallest of 3, main and this branch run
+alternately, twice): canteen 0.105 / 0.106 s on main, 0.086 / 0.085 s after (−19%).  In one
+process, interleaved (10 runs each): the book 61.8 → 55.3 ms before the month sums moved into
+the pass, the months and terms 17.0 → 4.9 ms.  What is left is the pass itself, bound by memory
+like the index's (`xiaozhang.model.index`): about 2 µs per canteen posting (8,870 transactions,
+21,017 postings), most of it the first touch of each transaction, posting,
+amount and number.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any, NamedTuple
 
 from beancount.core import convert, data
-from beancount.core.amount import Amount
 
-from xiaozhang.chart import MONEY_ROOTS
-from xiaozhang.model.money import HUNDRED, ledger_currency
-from xiaozhang.model.periods import Month, Term, judged_terms, month_end, month_start, next_month
+# the canteen's concerns, one a module; their names stay importable from here (the rules, the
+# reports and the tests import them from xiaozhang.model.canteen)
+from xiaozhang.model.canteen_accounts import (  # noqa: F401  (re-exported for its users)
+    _UNKNOWN, CARDS, COST, COST_ROLES, CREDIT, DEBIT, EQUITY, FOOD_COST, INCOME_ROLES, KIND_BITS,
+    LABOUR_COST, MARK, MEAL_INCOME, MONEY, OTHER, OTHER_INCOME, PAYABLE, ROLES, STAFF_WORDS, STOCK,
+    ZERO_POSTING, CanteenAccounts, account_role, is_staff, kinds_of)
+from xiaozhang.model.canteen_stocktakes import Stocktake, read_stocktakes
+from xiaozhang.model.canteen_suppliers import (  # noqa: F401  (re-exported for its users)
+    LONG_TERM, SUPPLIER_DATES, SUPPLIER_TEXT, Supplier, SupplierRegister, read_register, read_supplier)
+from xiaozhang.model.canteen_tally import PeriodTally, SurplusCap, Tally, over_cap
+from xiaozhang.model.money import ledger_currency
+from xiaozhang.model.periods import Month, judged_terms, month_end, month_start, next_month
 
 ZERO = Decimal(0)
 
-# The metadata key on an `open` that puts an account (and its sub-accounts) in the canteen's books.
-MARK = "canteen"
 
-# -- the canteen's accounts and what each is for ---------------------------------------------------
-
-MONEY = "money"
-STOCK = "stock"
-PAYABLE = "payable"
-CARDS = "cards"
-EQUITY = "equity"
-MEAL_INCOME = "meal_income"
-OTHER_INCOME = "other_income"
-FOOD_COST = "food_cost"
-LABOUR_COST = "labour_cost"
-COST = "cost"
-OTHER = "other"
-ROLES = (MONEY, STOCK, PAYABLE, CARDS, EQUITY, MEAL_INCOME, OTHER_INCOME, FOOD_COST, LABOUR_COST,
-         COST, OTHER)
-
-INCOME_ROLES = frozenset((MEAL_INCOME, OTHER_INCOME))
-COST_ROLES = frozenset((FOOD_COST, LABOUR_COST, COST))
-
-STAFF_WORDS = ("教职工", "教工", "职工")
-_CODE = re.compile(r"^\d+")
-
-
-def _component_code(account: str) -> str:
-    parts = account.split(":")
-    match = _CODE.match(parts[1]) if len(parts) > 1 else None
-    return match.group(0) if match else ""
-
-
-def account_role(account: str) -> str:
-    """The use of a canteen account (see the module docstring)."""
-    root = account.split(":", 1)[0]
-    code = _component_code(account)
-    if root == "Assets":
-        if account.startswith(MONEY_ROOTS):
-            return MONEY
-        if code.startswith("1302"):
-            return STOCK
-        return OTHER
-    if root == "Liabilities":
-        if "饭卡" in account:
-            return CARDS
-        if code.startswith("2302"):
-            return PAYABLE
-        return OTHER
-    if root == "Equity":
-        return EQUITY
-    if root == "Income":
-        return MEAL_INCOME if "伙食费" in account else OTHER_INCOME
-    if root == "Expenses":
-        if "食材" in account:
-            return FOOD_COST
-        if "人工" in account:
-            return LABOUR_COST
-        return COST
-    return OTHER
-
-
-_STAFF: dict[str, bool] = {}  # account -> is_staff (accounts are few; asked per posting)
-
-
-def is_staff(account: str) -> bool:
-    """A staff (教职工) meal-card or meal-income account; otherwise the students'."""
-    staff = _STAFF.get(account)
-    if staff is None:
-        staff = _STAFF[account] = any(word in account for word in STAFF_WORDS)
-    return staff
-
-
-_UNKNOWN = object()
-
-
-class CanteenAccounts:
-    """The canteen's accounts: marked `canteen: TRUE` on their `open`, sub-accounts included."""
-
-    def __init__(self, marked: set[str] | frozenset[str]):
-        self.marked = frozenset(marked)
-        self._cache: dict[str, str | None] = {}
-
-    def role(self, account: str) -> str | None:
-        """The account's role if it is the canteen's, else None."""
-        role = self._cache.get(account, _UNKNOWN)
-        if role is _UNKNOWN:
-            parts = account.split(":")
-            inside = any(":".join(parts[:i]) in self.marked for i in range(len(parts), 0, -1))
-            role = account_role(account) if inside else None
-            self._cache[account] = role
-        return role
-
-
-# -- the supplier register (custom "supplier") ----------------------------------------------------
-
-@dataclass(frozen=True)
-class Supplier:
-    """One `custom "supplier"` record, in force from its date until a later one for the name."""
-
-    name: str
-    since: dt.date
-    licence: str
-    licence_expiry: dt.date | None  # None: 长期 (no expiry)
-    food_licence: str
-    food_licence_expiry: dt.date
-    contract: str
-    contract_start: dt.date
-    contract_end: dt.date
-    goods: str
-    entry: Any
-
-    def stale(self) -> str | None:
-        """What had already run out on the record's own date (a licence expired, the contract
-        ended), Chinese; None when the record was valid the day it was written."""
-        ended = [f"{label} {day} 已过" for label, day in (
-            ("营业执照有效期", self.licence_expiry), ("食品经营许可证有效期", self.food_licence_expiry),
-            ("合同结束日", self.contract_end)) if day is not None and day < self.since]
-        if not ended:
-            return None
-        return (f"供应商 {self.name} 的登记（{self.since}）在登记之日已不能供货：{'，'.join(ended)}；"
-                "核对日期（常见是年份写错），换证或续签后按新证照登记")
-
-    def problems_on(self, day: dt.date) -> list[str]:
-        """What makes this supplier unusable on `day` (empty: licences valid, in contract)."""
-        problems = []
-        if self.licence_expiry is not None and day > self.licence_expiry:
-            problems.append(f"营业执照 {self.licence} 已于 {self.licence_expiry} 到期")
-        if day > self.food_licence_expiry:
-            problems.append(f"食品经营许可证 {self.food_licence} 已于 {self.food_licence_expiry} 到期")
-        if not self.contract_start <= day <= self.contract_end:
-            problems.append(f"不在合同 {self.contract} 期内（{self.contract_start} 至 {self.contract_end}）")
-        return problems
-
-
-SUPPLIER_TEXT = ("licence", "food_licence", "contract")
-SUPPLIER_DATES = ("food_licence_expiry", "contract_start", "contract_end")
-LONG_TERM = ("长期", "永久", "无固定期限")
-
-
-def read_supplier(entry: data.Custom) -> tuple[Supplier | None, str | None]:
-    """The supplier of a `custom "supplier"` entry, or what is wrong with it (Chinese)."""
-    meta = entry.meta
-    if not entry.values or not isinstance(entry.values[0].value, str) or not entry.values[0].value:
-        return None, "供应商登记 custom \"supplier\" 后面应写供应商名称"
-    name = entry.values[0].value
-    missing = [k for k in SUPPLIER_TEXT if not isinstance(meta.get(k), str) or not meta.get(k)]
-    missing += [k for k in SUPPLIER_DATES if not isinstance(meta.get(k), dt.date)]
-    expiry = meta.get("licence_expiry")
-    if not (isinstance(expiry, dt.date) or expiry in LONG_TERM):
-        missing.append("licence_expiry")
-    if missing:
-        return None, (f"供应商 {name} 的登记缺少或写错：{'、'.join(missing)}（证照号码写文字，"
-                      "有效期和合同起止写日期，营业执照长期有效写 \"长期\"）")
-    if meta["contract_start"] > meta["contract_end"]:
-        return None, f"供应商 {name} 的合同开始日期晚于结束日期"
-    return Supplier(name, entry.date, meta["licence"],
-                    expiry if isinstance(expiry, dt.date) else None, meta["food_licence"],
-                    meta["food_licence_expiry"], meta["contract"], meta["contract_start"],
-                    meta["contract_end"], str(meta.get("goods", "")), entry), None
-
-
-@dataclass
-class SupplierRegister:
-    """The suppliers by name, each name's records in date order."""
-
-    by_name: dict[str, list[Supplier]] = field(default_factory=dict)
-    # name -> the dates of its records, in order (made on first use, dropped by `add`)
-    _since: dict[str, list[dt.date]] = field(default_factory=dict, repr=False, compare=False)
-
-    def add(self, supplier: Supplier) -> None:
-        records = self.by_name.setdefault(supplier.name, [])
-        records.append(supplier)
-        records.sort(key=lambda s: s.since)
-        self._since.pop(supplier.name, None)
-
-    def as_of(self, name: str, day: dt.date) -> Supplier | None:
-        """The record of `name` in force on `day` (None: not registered by then)."""
-        records = self.by_name.get(name)
-        if not records:
-            return None
-        since = self._since.get(name)
-        if since is None:
-            since = self._since[name] = [s.since for s in records]
-        index = bisect.bisect_right(since, day)
-        return records[index - 1] if index else None
-
-    def current(self, day: dt.date) -> list[Supplier]:
-        """Each supplier's record in force on `day` (registered by then), by name."""
-        found = [self.as_of(name, day) for name in sorted(self.by_name)]
-        return [s for s in found if s is not None]
-
-
-# -- stocktakes (custom "stocktake") and the canteen's transactions --------------------------------
-
-@dataclass(frozen=True)
-class Stocktake:
-    """A `custom "stocktake"`: the counted amount of a stores account at the end of its day,
-    beside the book balance then (the account and its sub-accounts).  `account` is None when
-    the record is not `custom "stocktake" <canteen stores account> <amount>`."""
-
-    entry: data.Custom
-    account: str | None
-    counted: Decimal | None
-    book: Decimal | None
-
-    @property
-    def month(self) -> dt.date:
-        return month_start(self.entry.date)
-
-
-# What kinds of canteen postings a transaction has, as bits (`CanteenTransaction.kinds`): per
-# role one bit for a debit (number > 0), one for a credit (< 0) and one for a zero posting.
-KIND_BITS = {role: (1 << 3 * i, 2 << 3 * i, 4 << 3 * i) for i, role in enumerate(ROLES)}
-DEBIT, CREDIT, ZERO_POSTING = 0, 1, 2
-
-
-def kinds_of(roles, side: int | None = None) -> int:
-    """The bits of the postings of `roles` on one side (DEBIT, CREDIT, ZERO_POSTING) or any."""
-    found = 0
-    for role in roles:
-        bits = KIND_BITS[role]
-        found |= bits[side] if side is not None else bits[0] | bits[1] | bits[2]
-    return found
-
+# -- the canteen's transactions --------------------------------------------------------------------
 
 # what a canteen posting feeds in the pass (`CanteenBook._plan`): the running stores balance,
 # the meal cards' balance, the meals and the day's income, the day's income
@@ -328,75 +102,6 @@ class WrongSide(NamedTuple):
     day: dt.date
 
 
-# -- the tally -------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Tally:
-    """What the canteen earned and spent from `first` to `last` (see the module docstring)."""
-
-    first: dt.date
-    last: dt.date
-    sums: dict[str, Decimal]  # canteen account -> sum of its postings (signed as in the ledger)
-    income: Decimal
-    meal_income: Decimal
-    food_cost: Decimal
-    other_cost: Decimal
-    meals_students: int  # the `records` of the meal-income entries (就餐人次)
-    meals_staff: int
-    days_served: int  # days with meal income
-    unknown_meals_entries: int  # meal-income entries without `records`
-    last_income: Any  # the period's last transaction posting to canteen income (where a rule reports)
-
-    @property
-    def cost(self) -> Decimal:
-        return self.food_cost + self.other_cost
-
-    @property
-    def surplus(self) -> Decimal:
-        return self.income - self.cost
-
-    @property
-    def rate(self) -> Decimal | None:
-        """The surplus rate, a fraction (0.05 is 5%); None without income."""
-        return self.surplus / self.income if self.income else None
-
-    @property
-    def food_cost_ratio(self) -> Decimal | None:
-        """Food cost ÷ meal income (食材成本率), a fraction; None without meal income."""
-        return self.food_cost / self.meal_income if self.meal_income else None
-
-
-class SurplusCap(NamedTuple):
-    """The surplus cap in force on a day: `canteen-surplus-cap` (a percent) and its mode."""
-
-    percent: Decimal
-    mode: str  # "school" | "kindergarten"
-
-
-def over_cap(rate: Decimal | None, cap: SurplusCap, *, per_term: bool) -> bool:
-    """Whether a surplus rate (a fraction) breaks the cap: the one test of rules CT03/CT04 and
-    of the pages ("school": above the cap, months and terms; "kindergarten": its absolute
-    value above the cap, terms only)."""
-    if rate is None:
-        return False
-    limit = cap.percent / HUNDRED
-    if cap.mode == "kindergarten":
-        return per_term and abs(rate) > limit
-    return rate > limit
-
-
-@dataclass(frozen=True)
-class PeriodTally:
-    """A month or a term: its tally, whether it is over, and whether it broke the cap."""
-
-    name: str  # "2025年10月" or the term's name
-    tally: Tally
-    closed: bool  # the month is over / the term has ended by the 评判日期
-    cap: SurplusCap  # as in force on the period's last day
-    over_cap: bool  # closed and over the cap (`over_cap`)
-    term: Term | None = None  # the term (None for a month)
-
-
 # -- the canteen's books ---------------------------------------------------------------------------
 
 class CanteenBook:
@@ -413,21 +118,8 @@ class CanteenBook:
         opens = index.opens
         suppliers, counts = index.customs("supplier"), index.customs("stocktake")
         self.accounts = CanteenAccounts({e.account for e in opens if e.meta.get(MARK) is True})
-        self.suppliers = SupplierRegister()
-        self.supplier_problems: list[tuple[data.Custom, str]] = []  # (entry, what is wrong)
-        for entry in suppliers:
-            supplier, problem = read_supplier(entry)
-            if not problem and any(s.since == supplier.since
-                                   for s in self.suppliers.by_name.get(supplier.name, ())):
-                problem = (f"供应商 {supplier.name} 在 {supplier.since} 已登记过，同一天只能登记一条"
-                           "（此条不予采用；换证、续签请另起日期登记）")
-            if problem:
-                self.supplier_problems.append((entry, problem))
-            else:
-                self.suppliers.add(supplier)
-                stale = supplier.stale()
-                if stale:  # wrong from its first day: said at the record, not only at a purchase
-                    self.supplier_problems.append((entry, stale))
+        # the supplier register, and the records with what is wrong with them (entry, Chinese)
+        self.suppliers, self.supplier_problems = read_register(suppliers)
         self.stocktakes: list[Stocktake] = []
         self.transactions: list[CanteenTransaction] = []
         self.by_day: dict[dt.date, dict[str, Decimal]] = {}
@@ -483,7 +175,7 @@ class CanteenBook:
                 month_sums = piece[0]
                 # the stocktakes dated before this day see every transaction before it
                 if counted < count_total and counts[counted].date < today:
-                    counted = self._count(counts, counted, today, stock)
+                    counted = read_stocktakes(self.stocktakes, self.accounts, counts, counted, today, stock)
             found = []
             income = False
             consumption = None
@@ -572,7 +264,7 @@ class CanteenBook:
         if in_order:  # the same sums as the month's days added up (exact decimal additions)
             self._month_pieces.update(
                 (month, (dict(p[0]), p[1], (p[2], p[3], p[4]), p[5])) for month, p in pieces.items())
-        self._count(counts, counted, None, stock)
+        read_stocktakes(self.stocktakes, self.accounts, counts, counted, None, stock)
 
     def _plan(self, account: str) -> tuple | None:
         """What `_read` does with a posting on `account`: (role, KIND_BITS of the role, what
@@ -599,26 +291,6 @@ class CanteenBook:
             elif on_wrong_side:
                 on_wrong_side.discard(account)
         moved.clear()
-
-    def _count(self, counts: list[data.Custom], start: int, before: dt.date | None,
-               stock: dict[str, Decimal]) -> int:
-        """Read the stocktakes from `start` dated before `before` (None: all the rest) against
-        the running stores balances; the position of the first one left."""
-        position = start
-        while position < len(counts) and (before is None or counts[position].date < before):
-            entry = counts[position]
-            position += 1
-            values = entry.values
-            if (len(values) != 2 or not isinstance(values[0].value, str)
-                    or self.accounts.role(values[0].value) != STOCK
-                    or not isinstance(values[1].value, Amount)
-                    or values[1].value.number is None or values[1].value.number < 0):
-                self.stocktakes.append(Stocktake(entry, None, None, None))
-                continue
-            account = values[0].value
-            book = sum((n for a, n in stock.items() if a == account or a.startswith(account + ":")), ZERO)
-            self.stocktakes.append(Stocktake(entry, account, values[1].value.number, book))
-        return position
 
     # -- the books' dates ------------------------------------------------------------------------
     @property
@@ -651,7 +323,7 @@ class CanteenBook:
         return totals
 
     def tally(self, first: dt.date, last: dt.date) -> Tally:
-        """The tally of the days from `first` to `last` (see the module docstring)."""
+        """The tally of the days from `first` to `last` (`xiaozhang.model.canteen_tally`)."""
         totals: dict[str, Decimal] = defaultdict(Decimal)
         last_income = None
         students = staff = served = unknown = 0
