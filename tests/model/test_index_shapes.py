@@ -100,3 +100,33 @@ def test_groups_hold_the_positions_of_each_mask_in_order_first_seen():
         assert index._groups[mask] == [i for i, m in enumerate(index.masks) if m == mask]
     assert index.days == [dt.date(2025, 9, d) for d in (1, 2, 3, 4, 5, 6)]
     assert index.day_starts == [0, 2, 6, 9, 12, 14]
+
+
+def test_the_credit_columns_and_the_single_credit_decision():
+    """`credits`, `credit_numbers`, `credit_plain`: per transaction of two postings (numbers, meta
+    dicts) the posting that is not a debit, its number, and whether it has no metadata of its
+    own; None otherwise.  `single_credit` names the credited account of a mask exactly when
+    the credit column holds the posting on that account."""
+    index = EntryIndex(ENTRIES)
+    for position, entry in enumerate(index.transactions):
+        postings = entry.postings
+        usual = (len(postings) == 2 and entry.meta is not None
+                 and all(p.meta is not None and p.units.number is not None for p in postings))
+        if not usual:
+            assert (index.credits[position], index.credit_numbers[position],
+                    index.credit_plain[position]) == (None, None, None), position
+            continue
+        credit = postings[0] if postings[1].units.number > 0 else postings[1]
+        assert index.credits[position] is credit, position
+        assert index.credit_numbers[position] is credit.units.number, position
+        assert index.credit_plain[position] == (set(credit.meta) == {"filename", "lineno"}), position
+    fees = index.masks[1]  # bank debited, fee income credited
+    assert index.single_credit(fees, lambda account: account == FEES) == FEES
+    assert index.credits[1].account == FEES
+    assert index.single_credit(fees, lambda account: account == BANK) is None  # BANK is the debit
+    assert index.single_credit(fees, lambda account: True) is None  # both "own"
+    reversed_signs = index.masks[-1]  # fee income debited: no single credit to it
+    assert index.single_credit(reversed_signs, lambda account: account == FEES) is None
+    assert index.single_credit(reversed_signs, lambda account: account == BANK) == BANK
+    zeros = index.masks[6]  # two zero postings: neither is a debit
+    assert index.single_credit(zeros, lambda account: account == OFFICE) is None

@@ -65,7 +65,6 @@ from beancount.core import account as account_lib, data
 from beancount.core.amount import Amount
 
 from xiaozhang import chart
-from xiaozhang.model.index import CREDIT, DEBIT
 from xiaozhang.model.periods import Month, parse_month
 
 
@@ -545,15 +544,12 @@ class _Plans(dict):
         if self.looked_at is not None and not mask & self.looked_at:
             self[mask] = False  # no posting on an account the classifier looks at: no fee
             return False
-        pairs = self.index.pairs(mask)
         plan = None
-        if len(pairs) == 2:
-            mine = [(account, side) for account, side in pairs if self.accounts[account] is not None]
-            others = [side for account, side in pairs if self.accounts[account] is None]
-            if len(mine) == 1 and mine[0][1] == CREDIT and others == [DEBIT]:
-                info = self.accounts[mine[0][0]]
-                if info[0] <= _AGENCY and pairs[0][0] != pairs[1][0]:
-                    plan = (mine[0][0], info[1], info[2], info[3])
+        account = self.index.single_credit(mask, lambda account: self.accounts[account] is not None)
+        if account is not None:
+            info = self.accounts[account]
+            if info[0] <= _AGENCY:
+                plan = (account, info[1], info[2], info[3])
         self[mask] = plan
         return plan
 

@@ -307,6 +307,21 @@ class EntryIndex:
         return [(account, side) for account, pair in self._bits.items()
                 for side in (DEBIT, CREDIT) if mask & pair[side]]
 
+    def single_credit(self, mask: int, mine: Callable[[str], bool]) -> str | None:
+        """The account `mine` says is its own, when the mask is the usual one-credit transaction:
+        two accounts, that one credited (or zero) and the other, not its own, debited.  A
+        transaction of that mask with two postings then has `credits[i]` on that account and
+        `credit_numbers[i]` its number (what the fee classifier and the treasury walk read
+        instead of the postings); None for any other mask."""
+        pairs = self.pairs(mask)
+        if len(pairs) != 2 or pairs[0][0] == pairs[1][0]:
+            return None
+        own = [pair for pair in pairs if mine(pair[0])]
+        if len(own) != 1 or own[0][1] != CREDIT:
+            return None
+        other = pairs[1] if pairs[0] is own[0] else pairs[0]
+        return own[0][0] if other[1] == DEBIT else None
+
     def marked(self, key: str) -> list[str]:
         """The accounts opened with `key: TRUE` (their sub-accounts are not listed)."""
         found = self._marked.get(key)

@@ -424,17 +424,10 @@ class TreasuryBook:
         zero — under 2103 or 代收费, the other neither 2103, 代收费 nor cash: a fee collection;
         with two postings, the transaction is one posting on that account and one that the
         walk does not read); None: read it posting by posting."""
-        pairs = index.pairs(mask)
-        if len(pairs) != 2 or pairs[0][0] == pairs[1][0]:
-            return None
         kinds = self._kinds
-        mine = [(account, side) for account, side in pairs
-                if (kinds[account] if account in kinds else self._classify(account))]
-        if len(mine) != 1 or mine[0][1] != CREDIT or kinds[mine[0][0]] == _CASH:
-            return None
-        if any(side != DEBIT for account, side in pairs if account != mine[0][0]):
-            return None  # (the other posting a debit: the credited number is the account's)
-        return mine[0][0]
+        account = index.single_credit(
+            mask, lambda account: kinds[account] if account in kinds else self._classify(account))
+        return None if account is None or kinds[account] == _CASH else account
 
     def _open(self, entry: data.Open) -> None:
         account = entry.account
