@@ -135,6 +135,26 @@ def test_fe03_outside_the_scope_or_cannot_tell():
         "[FE03] 五(1)班 不在教辅资料费的收费范围（一年级,二年级、三年级,四年级）内"]
 
 
+def test_a_collection_posting_with_its_own_metadata_is_read_first():
+    """A posting's own `class` or `item` comes before its entry's, also in the usual collection
+    (two postings; the entry names `item`, `student`, `class` and `invoice`), whose amount and
+    account the rule otherwise takes from the entry index without reading the posting again
+    (`EntryIndex.credit_plain` says whether the posting has metadata of its own)."""
+    def with_posting_meta(amount, name, account, invoice, **meta):
+        lines = collect("2025-09-02", amount, account, name, invoice=f'"{invoice}"').rstrip("\n")
+        return "\n".join([lines] + [f"    {k}: {v}" for k, v in meta.items()]) + "\n"
+
+    errors, at = run(
+        with_posting_meta("34.50", "教辅资料费", WORKBOOK, "2500000301", **{"class": '"五(1)班"'}),
+        with_posting_meta("34.50", "教辅资料费", WORKBOOK, "2500000302", **{"class": '"三(1)班"'}),
+        with_posting_meta("26.80", "教辅资料费", WORKBOOK, "2500000303", **{"class": '"一(1)班"'}),
+        with_posting_meta("15.00", "作业本费", HOMEWORK, "2500000304", item='"校服费"'),
+    )
+    # the entries say 三(2)班 and their own item: 五(1)班 is out of scope, 一(1)班 pays the
+    # 一年级 standard, 校服费 is not defined
+    assert errors == [("FE03", at[0]), ("FE02", at[3])]
+
+
 def test_fe04_kinds_mixed_in_one_entry_or_one_receipt():
     mixed = textwrap.dedent(f"""\
         2025-09-02 * "收住宿费、作业本费"
