@@ -421,7 +421,8 @@ class TreasuryBook:
     def _plan(self, index: EntryIndex, mask: int) -> str | None:
         """What a transaction of this index mask does, decided once per mask: the account it
         receives into, when the mask is the usual receipt (two accounts, one credited — or
-        zero — under 2103 or 代收费, the other neither 2103, 代收费 nor cash: a fee collection;
+        zero — under 2103 or 代收费, the other, debited, neither 2103, 代收费 nor cash: a fee
+        collection, `EntryIndex.single_credit`;
         with two postings, the transaction is one posting on that account and one that the
         walk does not read); None: read it posting by posting."""
         kinds = self._kinds
