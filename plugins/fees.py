@@ -66,6 +66,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from decimal import Decimal
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -121,124 +122,161 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
     item) of its first use (FE04 checked as each transaction is finished), or `_Numbers`
     (the numbers only noted by kind; no FE04 reuse error is reported).
 
+    One walk over the classifier's result (`FeeBook.classified`), in the order of the
+    transactions: the usual collections (index positions) and, between them, the other
+    collections, a transaction at a time (`_Transaction`).  A collection is checked once per
+    (item, version of the item in force, account, class, grade, topup, student or head count)
+    — `_Checks`.  The usual collection — the entry names `item`, `student`, `class` and
+    `invoice` and none of `grade`, `topup`, `students`; its posting has no metadata of its own
+    (`EntryIndex.credit_plain`) — is finished inline: its entry's metadata is read with one
+    C-level call (`_USUAL`), its check is keyed by (item, version, account, class), its amount
+    is the index's number, its date the index's day run; any other collection is read key by
+    key, posting first, as the rule says.
+
     Developer note (speed, 2026-12-07): on the bench ledger (167,000 collections) the exact
     `first_use.setdefault` of every receipt number was a quarter of the rule's time; noting
     the numbers by kind and testing the kinds' sets for a common number once
-    (`_Numbers.crossed`, C-level) costs a list append each.  The usual collection's metadata
-    is read with one `itemgetter` call, and its check is keyed by (item, version, account,
-    class) instead of the full eight-part key."""
-    # One pass over the collections of the fee model.  A collection is checked once per
-    # (item, version of the item in force, account, class, grade, topup, student or head
-    # count) — `_Checks` — and the usual transaction (one collection, no problem) is finished
-    # inline: no list or dict is built for it.  A receipt number is checked against
-    # the numbers used before as its transaction is finished (`first_use`, FE04).
-    # The usual collection — the entry names `item`, `student`, `class` and `invoice` and none
-    # of `grade`, `topup`, `students`; the posting has no metadata of its own — reads its
-    # entry's metadata with one C-level call (`_USUAL`) and is checked once per (item,
-    # version, account, class) (`short`); any other reads key by key, as the rule says.
+    (`_Numbers.crossed`, C-level) costs a list append each.  Walking the index positions of
+    the usual collections instead of a `FeePosting` per collection (built by the classifier,
+    then read here) leaves out a tuple, a negated amount and the transaction's date per
+    collection."""
     errors: list[FeeError] = []
     noting = type(first_use) is _Numbers
     outcomes = _Checks(book)
-    short: dict[tuple, tuple] = {}  # (name, version, account, class) -> outcomes[the full key]
+    general = _Transaction(book, outcomes, errors, first_use)
+    short: dict[tuple, tuple] = {}  # (name, version, account, class) -> (outcome, -its amount)
     in_force = outcomes.version  # (item, date) -> the key of the item's version in force
-    collection, service, usual_keys = COLLECTION, SERVICE, _USUAL
-    current = date = None
+    usual_keys = _USUAL
+    found = book.classified
+    index = book.index
+    masks, transactions, numbers, plain = (index.masks, index.transactions, index.credit_numbers,
+                                           index.credit_plain)
+    starts, days, end = index.day_starts, index.days, len(index.masks)
+    plans, others = found.plans, found.others
+    at, count = 0, len(others)
+    next_other = others[0][0] if others else end  # the position of the next other collection
+    next_day = 0  # the position where the day after `date` starts
+    date = None
     versions: dict[str, Any] = {}  # item -> the key of its version in force on `date`
-    found = kinds = first = None  # the transaction's problems, its kinds -> item, (kind, item)
-    invoice = item = class_name = last_kind = add = None
-    usual = False
-    for fee, account in zip(book.postings, book.bare_accounts):
-        if fee[4] is not collection and fee[4] != collection:  # role
+    last_kind = add = None
+    for position in found.usual:
+        if position > next_other:  # the other collections before this one, in order
+            at = general.walk(others, at, position)
+            next_other = others[at][0] if at < count else end
+        if position >= next_day:  # another day (the index's day runs)
+            run = bisect_right(starts, position) - 1
+            next_day = starts[run + 1] if run + 1 < len(starts) else end
+            date, versions = days[run], {}
+        plan = plans[masks[position]]
+        txn = transactions[position]
+        meta = txn.meta
+        try:
+            item, student, class_name, invoice = usual_keys(meta)
+            usual = (student and plain[position] and "grade" not in meta and "topup" not in meta
+                     and "students" not in meta)  # (key by key: a set's isdisjoint walks the dict)
+        except KeyError:
+            usual = False
+        if not usual:
+            general.check(txn, [index.credits[position]], [(plan, -numbers[position])], date)
             continue
-        txn = fee[0]
-        if txn is not current:
-            if current is not None:
-                if found is None and kinds is None:  # the usual case: no problem, one kind
-                    if invoice and first is not None:
-                        if noting:  # (`_Numbers.note`, inline; the last kind's list at hand)
-                            if first[0] is not last_kind:
-                                last_kind = first[0]
-                                group = first_use.get(last_kind)
-                                if group is None:
-                                    group = first_use[last_kind] = []
-                                add = group.append
-                            add(invoice)
-                        else:
-                            earlier = first_use.setdefault(
-                                invoice if type(invoice) is str else str(invoice), first)
-                            if earlier[0] != first[0]:
-                                _reused(errors, invoice, earlier, first, current)
-                else:
-                    _finish(errors, first_use, current, found, kinds, first)
-            current = txn
-            meta = txn.meta
-            try:
-                item, student, class_name, invoice = usual_keys(meta)
-                usual = (student and "grade" not in meta and "topup" not in meta
-                         and "students" not in meta)  # (key by key: a set's isdisjoint walks the dict)
-            except KeyError:
-                invoice, usual = meta.get("invoice"), False
-            if txn.date != date:
-                date, versions = txn.date, {}
-            found = kinds = first = None
-        if account is None:  # (not known bare by the index: the posting is read)
-            posting = fee[1]
-            pmeta = posting.meta
-            if pmeta is None or (len(pmeta) <= 2 and "lineno" in pmeta):
-                account = posting.account
-        if usual and account is not None:  # the usual collection, its posting bare
-            name = item or fee[2]
-            if not fee[6] and fee[3] == service:  # undefined: a student's payment to an income account
-                found = found or []
-                found.append(("FE02*", _undefined_item(account, name)))
-                continue
-            version = versions.get(name)
-            if version is None:
-                version = versions[name] = in_force(name, date)
-            outcome = short.get((name, version, account, class_name))
-            if outcome is None:
-                outcome = short[(name, version, account, class_name)] = outcomes[
-                    (name, version, account, class_name, None, False, True, None)]
-        else:
-            posting = fee[1]
+        name = item or plan[1]
+        version = versions.get(name)
+        if version is None:
+            version = versions[name] = in_force(name, date)
+        checked = short.get((name, version, plan[0], class_name))
+        if checked is None:
+            outcome = outcomes[(name, version, plan[0], class_name, None, False, True, None)]
+            checked = short[(name, version, plan[0], class_name)] = (
+                outcome, None if outcome[2] is None else -outcome[2])
+        outcome, wanted = checked
+        kind, problems, want, pair, expected = outcome
+        if problems or (want is not None and numbers[position] != wanted):
+            amount = -numbers[position]
+            if problems:
+                found_here = list(problems)
+            else:
+                found_here = [_wrong_amount(name, amount, *expected)]
+            if kind is None:  # the item is not defined then
+                pair = (plan[2], name)
+            _finish(errors, first_use, txn, found_here, None, pair)
+        elif invoice and pair is not None:
+            if noting:  # (`_Numbers.note`, inline; the last kind's list at hand)
+                if pair[0] is not last_kind:
+                    last_kind = pair[0]
+                    group = first_use.get(last_kind)
+                    if group is None:
+                        group = first_use[last_kind] = []
+                    add = group.append
+                add(invoice)
+            else:
+                _receipt(errors, first_use, invoice, pair, txn)
+    general.walk(others, at, end)
+    return errors
+
+
+class _Transaction:
+    """FE01–FE04 of one transaction's collections read key by key (the posting's metadata
+    first, then its entry's): the collections that are not the usual one (`_collections`)."""
+
+    def __init__(self, book: FeeBook, outcomes: "_Checks", errors: list, first_use) -> None:
+        self.outcomes, self.errors, self.first_use = outcomes, errors, first_use
+
+    def walk(self, others: list, at: int, until: int) -> int:
+        """Check the collections of `others` from `at` whose transactions are before position
+        `until`, a transaction at a time; the position in `others` after them."""
+        count = len(others)
+        while at < count and others[at][0] < until:
+            position, fee = others[at]
+            postings, plans = [], []
+            while at < count and others[at][0] == position:
+                fee = others[at][1]
+                if fee[4] is COLLECTION or fee[4] == COLLECTION:  # role
+                    postings.append(fee[1])
+                    plans.append(((fee[1].account, fee[2], fee[3], fee[6]), fee[5]))
+                at += 1
+            if postings:
+                self.check(fee[0], postings, plans, fee[0].date)
+        return at
+
+    def check(self, txn, postings: list, plans: list, date) -> None:
+        """The collections of `txn`: its postings, and per posting ((account, item, kind,
+        defined), amount); their problems, then the mixed kinds, then the receipt number."""
+        found = kinds = first = None
+        outcomes = self.outcomes
+        for posting, ((account, item, kind_of_account, defined), amount) in zip(postings, plans):
             pmeta = posting.meta
             if pmeta is not None and (len(pmeta) > 2 or "lineno" not in pmeta):
                 get = _both(pmeta, txn.meta)  # the posting's own metadata first, then the entry's
             else:
                 get = txn.meta.get
-            name = get("item") or fee[2]
-            if not fee[6] and fee[3] == service:  # undefined: a student's payment to an income account
+            name = get("item") or item
+            if not defined and kind_of_account == SERVICE:  # a student's payment to an income account
                 found = found or []
                 found.append(("FE02*", _undefined_item(posting.account, name)))
                 continue
-            version = versions.get(name)
-            if version is None:
-                version = versions[name] = in_force(name, date)
+            version = outcomes.version(name, date)
             if get("student"):
                 key = (name, version, posting.account, get("class"), get("grade"),
                        get("topup") is True, True, None)
             else:
                 key = (name, version, posting.account, get("class"), get("grade"),
                        get("topup") is True, False, get("students"))
-            outcome = outcomes[key]
-        kind, problems, want, pair, expected = outcome
-        if problems or (want is not None and fee[5] != want):
-            found = found or []
-            if problems:
-                found += problems
-            else:
-                found.append(_wrong_amount(name, fee[5], *expected))
-            if kind is None:  # the item is not defined then
-                kind, pair = fee[3], (fee[3], name)
-        if first is None:
-            first = pair
-        elif kind != first[0] and (kinds is None or kind not in kinds):
-            if kinds is None:
-                kinds = {first[0]: first[1]}
-            kinds[kind] = name
-    if current is not None:
-        _finish(errors, first_use, current, found, kinds, first)
-    return errors
+            kind, problems, want, pair, expected = outcomes[key]
+            if problems or (want is not None and amount != want):
+                found = found or []
+                if problems:
+                    found += problems
+                else:
+                    found.append(_wrong_amount(name, amount, *expected))
+                if kind is None:  # the item is not defined then
+                    kind, pair = kind_of_account, (kind_of_account, name)
+            if first is None:
+                first = pair
+            elif kind != first[0] and (kinds is None or kind not in kinds):
+                if kinds is None:
+                    kinds = {first[0]: first[1]}
+                kinds[kind] = name
+        _finish(self.errors, self.first_use, txn, found, kinds, first)
 
 
 def _finish(errors, first_use, txn, found, kinds, first) -> None:

@@ -55,10 +55,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from itertools import repeat
+from itertools import count
 from typing import Any, NamedTuple
 
 from beancount.core import account as account_lib, data
@@ -364,9 +365,15 @@ class FeeBook:
         return list(self.definitions)
 
     # -- postings ------------------------------------------------------------------------------
+    @property
+    def index(self):
+        """The school model's index of the entries (`xiaozhang.model.index.EntryIndex`)."""
+        return self._books.index
+
     @cached_property
-    def postings(self) -> list[FeePosting]:
-        """Every fee posting of the books, in the order of the entries.
+    def classified(self) -> "Classified":
+        """The fee postings as the classifier leaves them (`Classified`): the usual collections
+        as index positions, the others as `FeePosting`s; what the fee rule walks.
 
         Only the transactions with a posting on an account the classifier looks at are read:
         what an account is is decided once per account, for the index's accounts and the
@@ -376,19 +383,32 @@ class FeeBook:
         index = self._books.index
         wanted = index.mask_of(lambda account: accounts[account] is not None)
         plans = _Plans(index, accounts, wanted)
-        found, self._first_movements, self._bare = _classify(
-            index.transactions, self, accounts, index.masks,
-            {mask: plans[mask] for mask in index.distinct_masks}, index.credits, index.credit_numbers,
-            index.credit_plain)
+        found = _classify(index, self, accounts, {mask: plans[mask] for mask in index.distinct_masks})
+        self._first_movements = found.first
         return found
 
-    @property
-    def bare_accounts(self) -> list[str | None]:
-        """Per fee posting (aligned with `postings`): the account of a usual collection whose
-        posting has no metadata of its own (the index read it: `EntryIndex.credit_plain`),
-        else None — what the fee rule would otherwise read the posting again for."""
-        self.postings  # noqa: B018
-        return self._bare
+    @cached_property
+    def postings(self) -> list[FeePosting]:
+        """Every fee posting of the books, in the order of the entries (the usual collections
+        of `classified` made into `FeePosting`s here, on first use)."""
+        found = self.classified
+        index = self._books.index
+        transactions, masks, credits, numbers = (index.transactions, index.masks, index.credits,
+                                                 index.credit_numbers)
+        plans, others = found.plans, found.others
+        new = tuple.__new__  # FeePosting(...) without its Python-level __new__
+        postings: list[FeePosting] = []
+        append = postings.append
+        at, count = 0, len(others)
+        for position in found.usual:
+            while at < count and others[at][0] < position:
+                append(others[at][1])
+                at += 1
+            plan = plans[masks[position]]
+            append(new(FeePosting, (transactions[position], credits[position], plan[1], plan[2],
+                                    COLLECTION, -numbers[position], plan[3])))
+        postings += [fee for _position, fee in others[at:]]
+        return postings
 
     @cached_property
     def by_term(self) -> dict[str, list[FeePosting]]:
@@ -453,7 +473,7 @@ class FeeBook:
             for name in record.items:
                 key = (name, record.year, record.month)
                 published[key] = min(record.date, published.get(key, record.date))
-        self.postings  # noqa: B018  (the classifier notes each item's first movement of a month)
+        self.classified  # noqa: B018  (the classifier notes each item's first movement of a month)
         first = self._first_movements
         rows = []
         for (name, year, month), txn in first.items():
@@ -497,11 +517,6 @@ class _Accounts(dict):
 
 # The meta of an opening-balance entry (期初余额, `xiaozhang new-year`): it moves no fee.
 OPENING = "opening"
-
-
-def classify(transactions: list[data.Transaction], book: FeeBook) -> list[FeePosting]:
-    """The fee postings of the transactions (see the module docstring), in order."""
-    return _classify(transactions, book, _accounts_of(book))[0]
 
 
 def _accounts_of(book: FeeBook) -> _Accounts:
@@ -555,55 +570,65 @@ class _Plans(dict):
         return plan
 
 
-def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Accounts,
-              masks: list[int] | None = None, plans: _Plans | None = None,
-              credits: list | None = None, numbers: list | None = None, plain: list | None = None,
-              ) -> tuple[list[FeePosting], dict[tuple[str, int, int], data.Transaction], list]:
-    """The fee postings, and the first transaction of each (item, year, month) with a defined
-    one, in the order of those first ones (`FeeBook.status`).
+class Classified(NamedTuple):
+    """The fee postings of the books as the classifier found them (`FeeBook.classified`).
+
+    `usual`: the index positions (ascending) of the usual collections — two postings, a credit
+    of a number that is not zero to an item's account or an account under 230701 and a debit
+    to an account the classifier does not look at (`_Plans`); the transaction's fee posting is
+    the index's `credits[position]`, its amount `-credit_numbers[position]`, and
+    `plans[masks[position]]` is (that account, the item, the kind, defined).  No `FeePosting`
+    is built for them unless `FeeBook.postings` is read.  `others`: every other fee posting
+    with the position of its transaction, in order.  `first`: the first transaction of each
+    (item, year, month) with a defined fee posting, in the order of those first ones."""
+
+    usual: list[int]
+    plans: dict[int, Any]
+    others: list[tuple[int, FeePosting]]
+    first: dict[tuple[str, int, int], data.Transaction]
+
+
+def _classify(index, book: FeeBook, accounts: _Accounts, plans: dict) -> Classified:
+    """The fee postings (`Classified`) of the index's transactions.
 
     One pass.  What an account is (a defined item's, under 230701 or 2103, income, expense,
     none of these) is decided once per account (`accounts`): a posting on another account
-    costs one dict lookup.  With the index's masks of the transactions, what a transaction
-    is is decided once per mask (`_Plans`): the usual fee transaction (a collection to an
-    item's account against a bank account) costs one lookup, its other posting none.  The
-    usual fee posting is built inline; the others are decided by `_classify_one`."""
+    costs one dict lookup.  What a transaction is is decided once per index mask (`plans`,
+    `_Plans`): a transaction on no account the classifier looks at costs one lookup; the
+    usual collection costs one lookup more and its position, read from the index's columns
+    (the credited posting's number, the day runs for its month) without reading the
+    transaction; the others are read posting by posting (`_classify_one`)."""
     service = {name for name in book.definitions if book.kind(name) == SERVICE}
     definitions = book.definitions
-    found: list[FeePosting] = []
-    append = found.append
+    usual: list[int] = []
+    keep = usual.append
+    others: list[tuple[int, FeePosting]] = []
     new = tuple.__new__  # FeePosting(...) without its Python-level __new__: one call less per posting
     first: dict[tuple[str, int, int], data.Transaction] = {}  # (item, year, month) -> txn
     months: dict[tuple[int, int], set[str]] = {}  # (year, month) -> the items seen in it
     zero, collection = _ZERO, COLLECTION
-    day = month = seen = None
-    if masks is None:
-        masks, plans, credits, numbers, plain = (repeat(0), {0: None}, repeat(None), repeat(None),
-                                                 repeat(None))
-    bare: list[str | None] = []  # per fee posting: its account when usual and bare (`bare_accounts`)
-    mark = bare.append
-    for txn, mask, posting, number, alone in zip(transactions, masks, credits, numbers, plain):
+    starts, days = index.day_starts, index.days
+    next_day = 0  # the position where the day after the current one starts
+    month = seen = None
+    for position, txn, mask, posting, number in zip(count(), index.transactions, index.masks,
+                                                    index.credits, index.credit_numbers):
         plan = plans[mask]
         if plan is False:  # no posting on an account the classifier looks at
             continue
-        if plan is not None and posting is not None:  # the usual fee transaction
-            # (the index's posting that is not a debit: by the mask, the one on the plan's
-            # account; its number as the index read it)
+        if position >= next_day:  # another day (the index's day runs): its month
+            run = bisect_right(starts, position) - 1
+            next_day = starts[run + 1] if run + 1 < len(starts) else len(index.masks)
+            month = (days[run].year, days[run].month)
+            seen = months.get(month)
+            if seen is None:
+                seen = months[month] = set()
+        if plan is not None and posting is not None:  # the usual collection (`Classified`)
             if not number:  # a credit by the mask: a collection unless zero
                 continue
-            name, defined = plan[1], plan[3]
-            append(new(FeePosting, (txn, posting, name, plan[2], collection, -number, defined)))
-            mark(plan[0] if alone else None)
-            if defined:  # the first of its item's month (as below)
-                if txn.date != day:
-                    day = txn.date
-                    month = (day.year, day.month)
-                    seen = months.get(month)
-                    if seen is None:
-                        seen = months[month] = set()
-                if name not in seen:
-                    seen.add(name)
-                    first[(name, *month)] = txn
+            keep(position)
+            if plan[3] and plan[1] not in seen:  # defined: the first of its item's month
+                seen.add(plan[1])
+                first[(plan[1], *month)] = txn
             continue
         for posting in txn.postings:
             info = accounts[posting.account]
@@ -612,25 +637,17 @@ def _classify(transactions: list[data.Transaction], book: FeeBook, accounts: _Ac
             number = posting.units.number
             if info[0] <= _AGENCY and number is not None and number < zero:  # the usual case
                 name, defined = info[1], info[3]
-                append(new(FeePosting, (txn, posting, name, info[2], collection, -number, defined)))
+                fee = new(FeePosting, (txn, posting, name, info[2], collection, -number, defined))
             else:
                 fee = _classify_one(txn, posting, info, number, service, definitions)
                 if fee is None:
                     continue
-                append(fee)
                 name, defined = fee[2], fee[6]
-            mark(None)
-            if defined:  # the first of its item's month (FE05, the 收费公示 page)
-                if txn.date != day:
-                    day = txn.date
-                    month = (day.year, day.month)
-                    seen = months.get(month)
-                    if seen is None:
-                        seen = months[month] = set()
-                if name not in seen:
-                    seen.add(name)
-                    first[(name, *month)] = txn
-    return found, first, bare
+            others.append((position, fee))
+            if defined and name not in seen:  # the first of its item's month (FE05, 收费公示)
+                seen.add(name)
+                first[(name, *month)] = txn
+    return Classified(usual, plans, others, first)
 
 
 def _classify_one(txn: data.Transaction, posting: data.Posting, info: tuple, number,
