@@ -167,6 +167,9 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
             run = bisect_right(starts, position) - 1
             next_day = starts[run + 1] if run + 1 < len(starts) else end
             date, versions = days[run], {}
+        number = numbers[position]
+        if not number:  # (zero: no fee posting)
+            continue
         plan = plans[masks[position]]
         txn = transactions[position]
         meta = txn.meta
@@ -177,7 +180,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
         except KeyError:
             usual = False
         if not usual:
-            general.check(txn, [index.credits[position]], [(plan, -numbers[position])], date)
+            general.check(txn, [index.credits[position]], [(plan, -number)], date)
             continue
         name = item or plan[1]
         version = versions.get(name)
@@ -190,8 +193,8 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
                 outcome, None if outcome[2] is None else -outcome[2])
         outcome, wanted = checked
         kind, problems, want, pair, expected = outcome
-        if problems or (want is not None and numbers[position] != wanted):
-            amount = -numbers[position]
+        if problems or (want is not None and number != wanted):
+            amount = -number
             if problems:
                 found_here = list(problems)
             else:

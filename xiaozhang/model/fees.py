@@ -55,17 +55,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from itertools import count
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from beancount.core import account as account_lib, data
 from beancount.core.amount import Amount
 
 from xiaozhang import chart
+from xiaozhang.model.index import merged_positions
 from xiaozhang.model.periods import Month, parse_month
 
 
@@ -404,9 +405,12 @@ class FeeBook:
             while at < count and others[at][0] < position:
                 append(others[at][1])
                 at += 1
+            number = numbers[position]
+            if not number:  # (no fee posting)
+                continue
             plan = plans[masks[position]]
             append(new(FeePosting, (transactions[position], credits[position], plan[1], plan[2],
-                                    COLLECTION, -numbers[position], plan[3])))
+                                    COLLECTION, -number, plan[3])))
         postings += [fee for _position, fee in others[at:]]
         return postings
 
@@ -501,6 +505,7 @@ def read_fees(entries: list) -> tuple[FeeBook, list[tuple[data.Custom, str]]]:
 # -- the classifier ----------------------------------------------------------------------------
 _ITEM, _AGENCY, _TREASURY, _INCOME, _EXPENSE = range(5)
 _ZERO = Decimal(0)
+_first = itemgetter(0)
 
 
 class _Accounts(dict):
@@ -574,10 +579,11 @@ class Classified(NamedTuple):
     """The fee postings of the books as the classifier found them (`FeeBook.classified`).
 
     `usual`: the index positions (ascending) of the usual collections — two postings, a credit
-    of a number that is not zero to an item's account or an account under 230701 and a debit
-    to an account the classifier does not look at (`_Plans`); the transaction's fee posting is
-    the index's `credits[position]`, its amount `-credit_numbers[position]`, and
-    `plans[masks[position]]` is (that account, the item, the kind, defined).  No `FeePosting`
+    to an item's account or an account under 230701 and a debit to an account the classifier
+    does not look at (`_Plans`); the transaction's fee posting is the index's
+    `credits[position]`, its amount `-credit_numbers[position]`, and `plans[masks[position]]`
+    is (that account, the item, the kind, defined).  A position whose number is zero is no fee
+    posting: its readers skip it (the classifier does not read the numbers).  No `FeePosting`
     is built for them unless `FeeBook.postings` is read.  `others`: every other fee posting
     with the position of its transaction, in order.  `first`: the first transaction of each
     (item, year, month) with a defined fee posting, in the order of those first ones."""
@@ -591,45 +597,54 @@ class Classified(NamedTuple):
 def _classify(index, book: FeeBook, accounts: _Accounts, plans: dict) -> Classified:
     """The fee postings (`Classified`) of the index's transactions.
 
-    One pass.  What an account is (a defined item's, under 230701 or 2103, income, expense,
-    none of these) is decided once per account (`accounts`): a posting on another account
-    costs one dict lookup.  What a transaction is is decided once per index mask (`plans`,
-    `_Plans`): a transaction on no account the classifier looks at costs one lookup; the
-    usual collection costs one lookup more and its position, read from the index's columns
-    (the credited posting's number, the day runs for its month) without reading the
-    transaction; the others are read posting by posting (`_classify_one`)."""
+    What an account is (a defined item's, under 230701 or 2103, income, expense, none of
+    these) is decided once per account (`accounts`), what a transaction is once per index mask
+    (`plans`, `_Plans`), and the transactions are taken by mask from the index's positions
+    grouped by mask: those on no account the classifier looks at are not visited.  The usual
+    collections of a mask are kept as the index's positions of the mask (the transactions of
+    a mask in `EntryIndex.irregular_masks` that are not two postings with numbers are read
+    posting by posting), the first of each month found by bisection over the index's months;
+    the other transactions are read posting by posting (`_classify_one`)."""
     service = {name for name in book.definitions if book.kind(name) == SERVICE}
     definitions = book.definitions
-    usual: list[int] = []
-    keep = usual.append
-    others: list[tuple[int, FeePosting]] = []
-    new = tuple.__new__  # FeePosting(...) without its Python-level __new__: one call less per posting
-    first: dict[tuple[str, int, int], data.Transaction] = {}  # (item, year, month) -> txn
-    months: dict[tuple[int, int], set[str]] = {}  # (year, month) -> the items seen in it
-    zero, collection = _ZERO, COLLECTION
-    starts, days = index.day_starts, index.days
-    next_day = 0  # the position where the day after the current one starts
-    month = seen = None
-    for position, txn, mask, posting, number in zip(count(), index.transactions, index.masks,
-                                                    index.credits, index.credit_numbers):
-        plan = plans[mask]
+    numbers, transactions = index.credit_numbers, index.transactions
+    irregular = index.irregular_masks
+    months = index.months()
+    starts = [start for start, _month in months] + [len(index.masks)]
+    usual: list[list[int]] = []  # per mask of a usual collection: its collections' positions
+    rest: list[list[int]] = []  # per other mask: its positions (read posting by posting)
+    candidates: list[tuple[int, str, tuple[int, int]]] = []  # (position, item, month) of firsts
+    for mask, plan in plans.items():
         if plan is False:  # no posting on an account the classifier looks at
             continue
-        if position >= next_day:  # another day (the index's day runs): its month
-            run = bisect_right(starts, position) - 1
-            next_day = starts[run + 1] if run + 1 < len(starts) else len(index.masks)
-            month = (days[run].year, days[run].month)
-            seen = months.get(month)
-            if seen is None:
-                seen = months[month] = set()
-        if plan is not None and posting is not None:  # the usual collection (`Classified`)
-            if not number:  # a credit by the mask: a collection unless zero
-                continue
-            keep(position)
-            if plan[3] and plan[1] not in seen:  # defined: the first of its item's month
-                seen.add(plan[1])
-                first[(plan[1], *month)] = txn
+        positions = index.positions(mask)
+        if plan is None:
+            rest.append(positions)
             continue
+        if mask in irregular:  # (some not two postings with numbers: read posting by posting)
+            found = list(map(numbers.__getitem__, positions))
+            rest.append([p for p, number in zip(positions, found) if number is None])
+            kept = [p for p, number in zip(positions, found) if number is not None]
+        else:
+            kept = positions
+        usual.append(kept)
+        if plan[3] and kept:  # defined: the first of its item's months
+            at = 0
+            for which, (start, month) in enumerate(months):
+                at = bisect_left(kept, start, at)
+                if at == len(kept):
+                    break
+                while at < len(kept) and kept[at] < starts[which + 1]:
+                    if numbers[kept[at]]:  # (zero: no fee posting)
+                        candidates.append((kept[at], plan[1], month))
+                        break
+                    at += 1
+    others: list[tuple[int, FeePosting]] = []
+    new = tuple.__new__  # FeePosting(...) without its Python-level __new__: one call less per posting
+    zero, collection = _ZERO, COLLECTION
+    seen: set[tuple] = set()  # (item, month) of the others, seen
+    for position in merged_positions(rest) if rest else ():
+        txn = transactions[position]
         for posting in txn.postings:
             info = accounts[posting.account]
             if info is None or OPENING in txn.meta:  # (期初余额: not a fee movement)
@@ -644,10 +659,17 @@ def _classify(index, book: FeeBook, accounts: _Accounts, plans: dict) -> Classif
                     continue
                 name, defined = fee[2], fee[6]
             others.append((position, fee))
-            if defined and name not in seen:  # the first of its item's month (FE05, 收费公示)
-                seen.add(name)
-                first[(name, *month)] = txn
-    return Classified(usual, plans, others, first)
+            if defined and (name, txn.date.year, txn.date.month) not in seen:
+                seen.add((name, txn.date.year, txn.date.month))
+                candidates.append((position, name, (txn.date.year, txn.date.month)))
+    # the first transaction of each (item, month), in the order of those first ones (a stable
+    # sort: one transaction's items in the order of its postings)
+    candidates.sort(key=_first)
+    first: dict[tuple[str, int, int], data.Transaction] = {}
+    for position, name, (year, month) in candidates:
+        if (name, year, month) not in first:
+            first[(name, year, month)] = transactions[position]
+    return Classified(merged_positions(usual) if usual else [], plans, others, first)
 
 
 def _classify_one(txn: data.Transaction, posting: data.Posting, info: tuple, number,

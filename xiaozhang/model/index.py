@@ -13,7 +13,9 @@ same entries list) walks the entries once and keeps
 - `credits`, `credit_numbers`: per transaction of two postings (with numbers and meta
   dicts), the posting that is not a debit (the second, unless the second is a debit) and its
   number; `credit_plain`: whether that posting has no metadata of its own (only the file
-  and line Beancount gives every posting); None for any other transaction.  The pass has read them already; a walk over the
+  and line Beancount gives every posting); None for any other transaction;
+  `irregular_masks`: the masks of those other transactions (a mask not in it has a
+  posting and a number in `credits` and `credit_numbers` for every transaction);  The pass has read them already; a walk over the
   usual collections (`xiaozhang.model.fees`, `xiaozhang.model.treasury`) reads the amount
   here instead of through the transaction, its postings and their amounts again — on the
   bench ledger that reading, not the Python code, is most of such a walk's time;
@@ -158,6 +160,7 @@ class EntryIndex:
         credit_numbers: list[Decimal | None] = []
         plain: list[bool | None] = []
         keep_credit, keep_number, keep_plain = credits.append, credit_numbers.append, plain.append
+        irregular: set[int] = set()  # the masks of transactions whose `credits` entry is None
         walk = self._walk
         at = 0  # the position of the next transaction
         Transaction, Open, Custom = data.Transaction, data.Open, data.Custom
@@ -191,7 +194,9 @@ class EntryIndex:
                     positions = group_of(mask)
                     if positions is None:
                         positions = groups[mask] = []
-                    if shape is not None and not marked:
+                    if shape is None:
+                        irregular.add(mask)
+                    elif not marked:
                         shapes[shape] = (mask, positions)
                 elif marked:
                     mask = found[0] | key_bit
@@ -221,6 +226,7 @@ class EntryIndex:
         self.credits = credits
         self.credit_numbers = credit_numbers
         self.credit_plain = plain
+        self.irregular_masks = irregular
         self._groups = groups
         self.opens = opens
         self._customs = customs
@@ -301,6 +307,23 @@ class EntryIndex:
         """The distinct masks of the transactions (a few hundred), in the order first seen."""
         return self._groups.keys()
 
+    def positions(self, mask: int) -> list[int]:
+        """The positions (ascending) of the transactions whose mask is exactly `mask` (the
+        index's own list: not to be changed)."""
+        return self._groups.get(mask, [])
+
+    def months(self) -> list[tuple[int, tuple[int, int]]]:
+        """(the position of its first transaction, (year, month)) of each month with
+        transactions, in order (from the day runs)."""
+        found: list[tuple[int, tuple[int, int]]] = []
+        last = None
+        for start, day in zip(self.day_starts, self.days):
+            month = (day.year, day.month)
+            if month != last:
+                found.append((start, month))
+                last = month
+        return found
+
     def pairs(self, mask: int) -> list[tuple[str, int]]:
         """The (account, side) pairs a mask stands for (side DEBIT or CREDIT; CREDIT is any
         posting that is not a debit), in the order the accounts were first seen."""
@@ -359,7 +382,7 @@ class EntryIndex:
             return []
         if sum(len(groups[mask]) for mask in chosen) * 4 > len(self.masks):
             return list(compress(items, map(set(chosen).__contains__, self.masks)))
-        positions = _merged([groups[mask] for mask in chosen])
+        positions = merged_positions([groups[mask] for mask in chosen])
         return positions if type(items) is range else list(map(items.__getitem__, positions))
 
     def customs(self, type_: str) -> list[data.Custom]:
@@ -388,7 +411,7 @@ class EntryIndex:
             yield -1, (days[last], None)
 
 
-def _merged(runs: list[list[int]]) -> list[int]:
+def merged_positions(runs: list[list[int]]) -> list[int]:
     """The positions of several ascending runs, in one ascending list (C-level: a sort of
     concatenated runs merges them)."""
     if len(runs) == 1:
