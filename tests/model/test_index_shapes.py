@@ -130,3 +130,20 @@ def test_the_credit_columns_and_the_single_credit_decision():
     assert index.single_credit(reversed_signs, lambda account: account == BANK) == BANK
     zeros = index.masks[6]  # two zero postings: neither is a debit
     assert index.single_credit(zeros, lambda account: account == OFFICE) is None
+
+
+def test_irregular_masks_positions_and_months():
+    """`irregular_masks`: exactly the masks of the transactions whose credit columns are None
+    (not two postings with numbers and meta dicts); `positions(mask)`: that mask's positions;
+    `months()`: the first position of each month."""
+    index = EntryIndex(ENTRIES)
+    odd = {index.masks[p] for p, credit in enumerate(index.credits) if credit is None}
+    assert odd and index.irregular_masks == odd
+    for mask in index.distinct_masks:
+        assert index.positions(mask) == [p for p, m in enumerate(index.masks) if m == mask]
+    assert index.positions(1 << 60) == []
+    later = data.Transaction({"filename": "t.beancount", "lineno": 99}, dt.date(2025, 10, 1), "*",
+                             None, "", frozenset(), frozenset(),
+                             [posting(BANK, "1.00", pmeta()), posting(FEES, "-1.00", pmeta())])
+    index = EntryIndex(ENTRIES + [later])
+    assert index.months() == [(0, (2025, 9)), (len(index.masks) - 1, (2025, 10))]

@@ -258,3 +258,22 @@ def test_the_version_of_an_item_in_force_is_one_list_for_all_its_dates():
     assert book.in_force("作业本费", dt.date(2025, 8, 1)) == []
     assert book.item_for("作业本费", dt.date(2026, 3, 1), "一(1)班", None) == (spring[0], True)
     assert book.item_in(autumn, "一(1)班", None) == (autumn[0], True)
+
+
+def test_the_usual_collections_are_kept_as_positions_and_the_first_movements_keep_their_order():
+    """`FeeBook.classified`: the usual collections (one credit to an item's or a 230701 account
+    against one debit) as index positions, every other fee posting built; `status` lists each
+    (item, month) at its first movement, in the order of those first ones, whichever of the
+    two the first one is (January: a refund read posting by posting, then a usual collection)."""
+    entries, options = load()
+    books = SchoolBooks.of(entries, options)
+    found = books.fees.classified
+    narrations = [books.index.transactions[p].narration for p in found.usual]
+    assert narrations == ["收作业本费", "收校服费", "收住宿费", "收课后服务费",
+                          "收作业本费（下学期）", "收作业本费"]
+    assert [fee.txn.narration for _position, fee in found.others][:2] == ["收兴趣班费", "支付作业本款"]
+    assert [(r.item, r.period, r.first.narration) for r in books.fees.status] == [
+        ("作业本费", "2025-09", "收作业本费"), ("住宿费", "2025-09", "收住宿费"),
+        ("课后服务费", "2025-09", "收课后服务费"), ("住宿费", "2025-10", "上缴住宿费"),
+        ("作业本费", "2026-01", "清退作业本费"), ("作业本费", "2026-02", "结清作业本款"),
+        ("作业本费", "2026-03", "收作业本费")]
