@@ -1,0 +1,86 @@
+"""The usual 代收费 receipts are added to the lots in bulk (`xiaozhang.model.treasury._Pending`),
+not one by one in the walk.  The lots must be what adding every receipt and payment one by one,
+in the order of the entries, gives: the same cumulative sums and receipts per account, the
+accounts made in the order of their first receipt, zero receipts left out, and a payment that
+ran ahead of the receipts (an advance, booked to the parent account) paid back by the receipts
+that follow it in order, across the sub-accounts."""
+
+from __future__ import annotations
+
+import textwrap
+
+from beancount import loader
+
+from xiaozhang import chart
+from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.lots import Lots
+
+BANK = chart.BANK_BASIC
+BOOKS = chart.agency_fee_account("01")
+INSURANCE = f"{chart.AGENCY_FEES}:03保险费"
+PARENT = chart.AGENCY_FEES
+
+
+def receipt(day, account, amount, narration="收费"):
+    return f"""
+    2025-{day} * "{narration}"
+      {BANK}  {amount} CNY
+      {account}  -{amount} CNY"""
+
+
+LEDGER = textwrap.dedent(f"""\
+    option "operating_currency" "CNY"
+    2025-01-01 open {BANK}
+    2025-01-01 open {PARENT}
+    2025-01-01 open {BOOKS}
+    2025-01-01 open {INSURANCE}
+    """) + textwrap.dedent("".join([
+    receipt("09-01", INSURANCE, "50.00"),
+    receipt("09-01", BOOKS, "15.00"),
+    receipt("09-02", BOOKS, "0.00", "零"),
+    receipt("09-02", BOOKS, "15.00"),
+    f"""
+    2025-09-03 * "支付保险费（超过已收）"
+      {PARENT}  100.00 CNY
+      {BANK}  -100.00 CNY""",
+    receipt("09-04", BOOKS, "15.00"),
+    receipt("09-04", INSURANCE, "50.00"),
+    receipt("09-05", INSURANCE, "50.00"),
+    f"""
+    2025-09-06 * "支付作业本款"
+      {BOOKS}  20.00 CNY
+      {BANK}  -20.00 CNY""",
+    receipt("09-07", BOOKS, "15.00"),
+]))
+
+
+def one_by_one(entries) -> Lots:
+    """The lots of every 代收费 posting, one by one in the order of the entries."""
+    lots = Lots()
+    for entry in entries:
+        for posting in getattr(entry, "postings", ()):
+            if not posting.account.startswith(PARENT) or not posting.units.number:
+                continue
+            if posting.units.number < 0:
+                lots.receive(posting.account, -posting.units.number, entry)
+            else:
+                lots.pay(posting.account, posting.units.number)
+    return lots
+
+
+def test_the_bulk_receipts_give_the_lots_of_one_by_one():
+    entries, errors, options = loader.load_string(LEDGER)
+    assert errors == []
+    book = SchoolBooks.of(entries, options).treasury
+    expected = one_by_one(entries)
+    got = book.agency
+    assert list(got.accounts) == list(expected.accounts) == [INSURANCE, BOOKS]
+    for account, held in expected.accounts.items():
+        mine = got.accounts[account]
+        assert mine.cums == held.cums, account
+        assert [e.narration for e in mine.entries] == [e.narration for e in held.entries], account
+        assert mine.paid == held.paid, account  # (`reported`: the walk's checks, not compared)
+    assert got.advance == expected.advance == {}
+    # 100.00 paid on 3 September with 80.00 held: 20.00 ahead, paid back in order by the
+    # receipts of 4 September, 15.00 of books first, then 5.00 of insurance
+    assert (got.accounts[BOOKS].paid, got.accounts[INSURANCE].paid) == (15 + 15 + 15 + 20, 50 + 5)
