@@ -599,6 +599,7 @@ class _Pending:
         self._runs: dict[str, list[list[int]]] = {}
         self._accounts: list[tuple[str, list[int]]] = []  # (account, positions), by first receipt
         self._done: dict[str, int] = {}  # account -> how many of its receipts are in the lots
+        self._next = 1 << 62  # the position of the first receipt not in the lots yet
 
     def add(self, account: str, positions: list[int]) -> None:
         self._runs.setdefault(account, []).append(positions)
@@ -607,9 +608,12 @@ class _Pending:
         found = [(account, merged_positions(runs)) for account, runs in self._runs.items()]
         self._accounts = sorted((item for item in found if item[1]), key=lambda item: item[1][0])
         self._done = {account: 0 for account, _positions in self._accounts}
+        self._next = self._first_left()
 
     def flush(self, until: int) -> None:
         """Add the receipts before position `until` to the lots."""
+        if until <= self._next:  # (no receipt before `until` left)
+            return
         lots, numbers, transactions, done = self.lots, self.numbers, self.transactions, self._done
         if lots.advance:  # one by one, in the order of the entries (a receipt pays the advance)
             chosen = []
@@ -620,12 +624,13 @@ class _Pending:
             for position, account in sorted(chosen):
                 if numbers[position]:
                     lots.receive(account, -numbers[position], transactions[position])
+            self._next = self._first_left()
             return
         for account, positions in self._accounts:
             start = done[account]
-            end = bisect_left(positions, until, start)
-            if end == start:
+            if start == len(positions) or positions[start] >= until:  # (none before `until`)
                 continue
+            end = bisect_left(positions, until, start)
             done[account] = end
             chunk = positions[start:end]
             chunk = list(compress(chunk, map(numbers.__getitem__, chunk)))  # (zero: no receipt)
@@ -638,3 +643,10 @@ class _Pending:
                 cums.append(-next(amounts))
             cums += islice(accumulate(amounts, sub, initial=cums[-1]), 1, None)
             held.entries += map(transactions.__getitem__, chunk)
+        self._next = self._first_left()
+
+    def _first_left(self) -> int:
+        """The position of the first receipt not yet in the lots (a large number: none)."""
+        done = self._done
+        return min((positions[done[account]] for account, positions in self._accounts
+                    if done[account] < len(positions)), default=1 << 62)
