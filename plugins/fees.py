@@ -66,6 +66,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_right
 from decimal import Decimal
 from operator import itemgetter
@@ -144,8 +145,12 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
     noting = type(first_use) is _Numbers
     outcomes = _Checks(book)
     general = _Transaction(book, outcomes, errors, first_use)
-    short: dict[tuple, tuple] = {}  # (name, version, account, class) -> (outcome, -its amount)
-    in_force = outcomes.version  # (item, date) -> the key of the item's version in force
+    # (name, account, class) -> (-the amount expected, the outcome) of the usual collection,
+    # while the items' versions in force stay the same (`FeeBook.version_dates`); None as the
+    # amount: something is wrong (a problem, or no amount to compare)
+    short: dict[tuple, tuple] = {}
+    changes = book.version_dates
+    holds_until = None  # the first date on which `short` no longer holds (None: to the end)
     usual_keys = _USUAL
     found = book.classified
     index = book.index
@@ -156,53 +161,56 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
     at, count = 0, len(others)
     next_other = others[0][0] if others else end  # the position of the next other collection
     next_day = 0  # the position where the day after `date` starts
+    edge = 0  # the smaller of the two: where the walk has something else to do first
     date = None
-    versions: dict[str, Any] = {}  # item -> the key of its version in force on `date`
     last_kind = add = None
     for position in found.usual:
-        if position > next_other:  # the other collections before this one, in order
-            at = general.walk(others, at, position)
-            next_other = others[at][0] if at < count else end
-        if position >= next_day:  # another day (the index's day runs)
-            run = bisect_right(starts, position) - 1
-            next_day = starts[run + 1] if run + 1 < len(starts) else end
-            date, versions = days[run], {}
+        if position >= edge:
+            if position > next_other:  # the other collections before this one, in order
+                at = general.walk(others, at, position)
+                next_other = others[at][0] if at < count else end
+            if position >= next_day:  # another day (the index's day runs)
+                run = bisect_right(starts, position) - 1
+                next_day = starts[run + 1] if run + 1 < len(starts) else end
+                date = days[run]
+                if holds_until is None or date >= holds_until:  # (first, or a version changed)
+                    short.clear()
+                    after = bisect_right(changes, date)
+                    holds_until = changes[after] if after < len(changes) else dt.date.max
+            edge = next_other if next_other < next_day else next_day
         number = numbers[position]
         if not number:  # (zero: no fee posting)
             continue
         plan = plans[masks[position]]
-        txn = transactions[position]
-        meta = txn.meta
+        meta = transactions[position].meta
         try:
             item, student, class_name, invoice = usual_keys(meta)
-            usual = (student and plain[position] and "grade" not in meta and "topup" not in meta
-                     and "students" not in meta)  # (key by key: a set's isdisjoint walks the dict)
         except KeyError:
-            usual = False
-        if not usual:
-            general.check(txn, [index.credits[position]], [(plan, -number)], date)
+            student = None
+        if not student or not plain[position] or "grade" in meta or "topup" in meta \
+                or "students" in meta:  # (key by key: a set's isdisjoint walks the dict)
+            general.check(transactions[position], [index.credits[position]], [(plan, -number)], date)
             continue
         name = item or plan[1]
-        version = versions.get(name)
-        if version is None:
-            version = versions[name] = in_force(name, date)
-        checked = short.get((name, version, plan[0], class_name))
+        checked = short.get((name, plan[0], class_name))
         if checked is None:
+            version = outcomes.version(name, date)
             outcome = outcomes[(name, version, plan[0], class_name, None, False, True, None)]
-            checked = short[(name, version, plan[0], class_name)] = (
-                outcome, None if outcome[2] is None else -outcome[2])
-        outcome, wanted = checked
-        kind, problems, want, pair, expected = outcome
-        if problems or (want is not None and number != wanted):
-            amount = -number
-            if problems:
-                found_here = list(problems)
-            else:
-                found_here = [_wrong_amount(name, amount, *expected)]
-            if kind is None:  # the item is not defined then
-                pair = (plan[2], name)
-            _finish(errors, first_use, txn, found_here, None, pair)
-        elif invoice and pair is not None:
+            wanted = -outcome[2] if outcome[2] is not None and not outcome[1] else None
+            checked = (wanted, outcome)
+            if type(version) is int:  # (defined: the same outcome while the version holds; not
+                short[(name, plan[0], class_name)] = checked  # defined: the date is in the message)
+        if number != checked[0]:  # (a Decimal is never equal to None)
+            kind, problems, want, pair, expected = checked[1]
+            if problems or want is not None:
+                amount = -number
+                found_here = list(problems) if problems else [_wrong_amount(name, amount, *expected)]
+                if kind is None:  # the item is not defined then
+                    pair = (plan[2], name)
+                _finish(errors, first_use, transactions[position], found_here, None, pair)
+                continue
+        pair = checked[1][3]
+        if invoice and pair is not None:
             if noting:  # (`_Numbers.note`, inline; the last kind's list at hand)
                 if pair[0] is not last_kind:
                     last_kind = pair[0]
@@ -212,7 +220,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
                     add = group.append
                 add(invoice)
             else:
-                _receipt(errors, first_use, invoice, pair, txn)
+                _receipt(errors, first_use, invoice, pair, transactions[position])
     general.walk(others, at, end)
     return errors
 

@@ -10,6 +10,7 @@ import datetime as dt
 import textwrap
 from decimal import Decimal
 
+import pytest
 from beancount import loader
 from school import SCHOOL_PROFILE, pinned
 
@@ -57,6 +58,9 @@ def collect(date, amount, account=HOMEWORK, item="作业本费", student="202503
     lines = [f'{date} * "代收{item}"'] + [f"  {k}: {v}" for k, v in meta.items() if v]
     lines += [f"  {bank}  {amount} CNY", f"  {account}  -{amount} CNY"]
     return "\n".join(lines) + "\n"
+
+
+_collect = collect  # (the helper, for tests that wrap it)
 
 
 def disclosure(date, period, *items):
@@ -278,10 +282,19 @@ def test_read_fees_and_scopes():
     assert scope.contains(None, "三年级") and scope.contains(None, None) is None
 
 
-def test_a_check_is_reused_only_within_one_version_of_the_item():
+@pytest.mark.parametrize("receipts", [False, True])
+def test_a_check_is_reused_only_within_one_version_of_the_item(receipts):
     """The rule checks a collection once per version of its item in force (not per date):
     the same collection is right before a new standard and wrong after it, and a collection
-    before any definition names its own date."""
+    before any definition names its own date.  With receipt numbers the collections are the
+    usual ones (`item`, `student`, `class`, `invoice`), checked on the rule's short path."""
+    numbered = iter(range(1000, 2000))
+
+    def collect(date, amount, **extra):
+        if receipts:
+            extra.setdefault("invoice", f'"{next(numbered)}"')
+        return _collect(date, amount, **extra)
+
     assert messages(
         collect("2025-08-20", "15.00"),
         collect("2025-08-21", "15.00"),
@@ -289,6 +302,7 @@ def test_a_check_is_reused_only_within_one_version_of_the_item():
         collect("2025-10-09", "15.00"),
         fee("2026-02-01", "作业本费", "代收", "18.00", HOMEWORK),
         collect("2026-02-25", "15.00"),
+        collect("2026-02-26", "18.00"),
         collect("2026-03-02", "18.00"),
         collect("2026-03-03", "15.00", student=None, students="2"),
         collect("2026-03-04", "36.00", student=None, students="2"),

@@ -358,6 +358,12 @@ class FeeBook:
         self._versions.clear()
         self._item_for.clear()
 
+    @cached_property
+    def version_dates(self) -> list[dt.date]:
+        """The dates on which some item's definitions in force change (`in_force`): every
+        definition's date, sorted.  Between two of them every item's version is the same."""
+        return sorted({item.since for items in self.definitions.values() for item in items})
+
     def kind(self, name: str) -> str | None:
         items = self.definitions.get(name)
         return items[0].kind if items else None
