@@ -148,3 +148,54 @@ def test_a_func_on_a_posting_starts_another_group_unless_its_line_is_alike():
         (D("840.00"), {"func": "2050202"}), (D("280.00"), {"func": "2050299"})]
     assert [sorted(s.links) for s in sources(entries)] == [
         ["YS-20260302-0001"], ["YS-20260302-0002"], ["YS-20260302-0001"], ["YS-20260302-0001"]]
+
+
+def test_sources_are_replaced_in_place_after_another_generator_and_by_identity_otherwise(monkeypatch):
+    """The budget plugin puts each source's linked copy where the rules' index saw the source
+    (`EntryIndex.entry_positions`) when the list is the rules' list followed by generated
+    entries (`SchoolBooks.carry`, the one plugin line); on any other list (here: the same
+    entries, one balance assertion replaced by a copy, as Fava's list is) it finds them by
+    identity.  Both give the same list."""
+    from plugins import budget_accounting as plugin
+    from xiaozhang.model import books as books_module
+    from xiaozhang.model.generated import GENERATED
+
+    text = (OPENS + PROFILE + default_rules_text() + receipt("300.00") + receipt("300.00")
+            + receipt("50.00", narration="收其他", date="2026-03-03")
+            + f"2026-03-04 balance {BASIC} 650.00 CNY\n")
+    rules_list, errors, options = loader.load_string(text)
+    assert errors == []
+    searched = []  # the lists the plugin looked through by identity
+    by_identity_of = plugin._by_identity
+    monkeypatch.setattr(plugin, "_by_identity",
+                        lambda book, links, entries: searched.append(entries) or by_identity_of(book, links, entries))
+    books_module.forget()
+    SchoolBooks.of(rules_list, options).index  # noqa: B018  (the rules' index)
+    extra = data.Transaction({"filename": "<gen>", "lineno": 0, GENERATED: "depreciation"},
+                             dt.date(2026, 3, 31), "*", None, "折旧", data.EMPTY_SET, data.EMPTY_SET, [])
+    carried = rules_list + [extra]
+    SchoolBooks.carry(rules_list, carried, options)
+    assert SchoolBooks.of(carried, options).positions_hold
+    in_place, errors = plugin.generate_budget_entries(carried, options)
+    assert errors == [] and searched == []
+    balance_at = next(i for i, e in enumerate(rules_list) if isinstance(e, data.Balance))
+    elsewhere = list(carried)
+    elsewhere[balance_at] = elsewhere[balance_at]._replace(meta=dict(elsewhere[balance_at].meta))
+    assert not SchoolBooks.of(elsewhere, options).positions_hold
+    by_identity, errors = plugin.generate_budget_entries(elsewhere, options)
+    assert errors == [] and searched == [elsewhere]
+
+    def shape(entries):
+        return [(type(e).__name__, getattr(e, "narration", None), sorted(getattr(e, "links", ())))
+                for e in entries]
+
+    assert shape(in_place) == shape(by_identity)
+    linked = [e for e in in_place if isinstance(e, data.Transaction) and e.links]
+    assert [e.narration for e in linked if not e.meta.get("__xiaozhang__")] == [
+        "收课后服务费", "收课后服务费", "收其他"]
+    # the copies stand where their sources stood; everything else is the very same object
+    for before, after in zip(carried, in_place):
+        if isinstance(before, data.Transaction) and before.narration.startswith("收"):
+            assert after is not before and after.meta is before.meta and after.links
+        else:
+            assert after is before
