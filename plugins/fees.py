@@ -145,9 +145,10 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
     noting = type(first_use) is _Numbers
     outcomes = _Checks(book)
     general = _Transaction(book, outcomes, errors, first_use)
-    # (name, account, class) -> (-the amount expected, the outcome) of the usual collection,
-    # while the items' versions in force stay the same (`FeeBook.version_dates`); None as the
-    # amount: something is wrong (a problem, or no amount to compare)
+    # (name, account, class) -> (-the amount expected, the kind, the outcome) of the usual
+    # collection while the items' versions in force stay the same (`FeeBook.version_dates`);
+    # None as the amount: something is wrong (a problem), or nothing to compare quickly (no
+    # amount, or zero: a zero number is no fee posting and is skipped on the slow path)
     short: dict[tuple, tuple] = {}
     changes = book.version_dates
     holds_until = None  # the first date on which `short` no longer holds (None: to the end)
@@ -178,9 +179,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
                     after = bisect_right(changes, date)
                     holds_until = changes[after] if after < len(changes) else dt.date.max
             edge = next_other if next_other < next_day else next_day
-        number = numbers[position]
-        if not number:  # (zero: no fee posting)
-            continue
+        number = numbers[position]  # (zero: no fee posting, tested where it matters)
         plan = plans[masks[position]]
         meta = transactions[position].meta
         try:
@@ -189,19 +188,23 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
             student = None
         if not student or not plain[position] or "grade" in meta or "topup" in meta \
                 or "students" in meta:  # (key by key: a set's isdisjoint walks the dict)
-            general.check(transactions[position], [index.credits[position]], [(plan, -number)], date)
+            if number:
+                general.check(transactions[position], [index.credits[position]], [(plan, -number)],
+                              date)
             continue
         name = item or plan[1]
         checked = short.get((name, plan[0], class_name))
         if checked is None:
             version = outcomes.version(name, date)
             outcome = outcomes[(name, version, plan[0], class_name, None, False, True, None)]
-            wanted = -outcome[2] if outcome[2] is not None and not outcome[1] else None
-            checked = (wanted, outcome)
+            wanted = -outcome[2] if outcome[2] and not outcome[1] else None
+            checked = (wanted, None if outcome[3] is None else outcome[3][0], outcome)
             if type(version) is int:  # (defined: the same outcome while the version holds; not
                 short[(name, plan[0], class_name)] = checked  # defined: the date is in the message)
         if number != checked[0]:  # (a Decimal is never equal to None)
-            kind, problems, want, pair, expected = checked[1]
+            if not number:
+                continue
+            kind, problems, want, pair, expected = checked[2]
             if problems or want is not None:
                 amount = -number
                 found_here = list(problems) if problems else [_wrong_amount(name, amount, *expected)]
@@ -209,18 +212,18 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
                     pair = (plan[2], name)
                 _finish(errors, first_use, transactions[position], found_here, None, pair)
                 continue
-        pair = checked[1][3]
-        if invoice and pair is not None:
+        kind = checked[1]  # (that of the outcome's (kind, item); None: none)
+        if invoice and kind is not None:
             if noting:  # (`_Numbers.note`, inline; the last kind's list at hand)
-                if pair[0] is not last_kind:
-                    last_kind = pair[0]
+                if kind is not last_kind:
+                    last_kind = kind
                     group = first_use.get(last_kind)
                     if group is None:
                         group = first_use[last_kind] = []
                     add = group.append
                 add(invoice)
             else:
-                _receipt(errors, first_use, invoice, pair, transactions[position])
+                _receipt(errors, first_use, invoice, checked[2][3], transactions[position])
     general.walk(others, at, end)
     return errors
 
