@@ -73,6 +73,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
+from xiaozhang.model.index import own_meta
 from xiaozhang.model.fees import (COLLECTION, SERVICE, FeeBook, grade_name, kind_label,
                                   read_fees)  # noqa: F401  (read_fees: the model's reader)
 
@@ -259,7 +260,7 @@ class _Transaction:
         outcomes = self.outcomes
         for posting, ((account, item, kind_of_account, defined), amount) in zip(postings, plans):
             pmeta = posting.meta
-            if pmeta is not None and (len(pmeta) > 2 or "lineno" not in pmeta):
+            if own_meta(pmeta):
                 get = _both(pmeta, txn.meta)  # the posting's own metadata first, then the entry's
             else:
                 get = txn.meta.get
