@@ -270,7 +270,9 @@ class BudgetBook:
                         func = func_meta[0][1]
                     meta_one, meta_two = first.meta, second.meta
                     units = first.units
-                    if meta_one and "func" in meta_one or meta_two and "func" in meta_two:
+                    # (a posting's own keys only: `index.own_meta`, inline)
+                    if (meta_one and len(meta_one) > 2 and "func" in meta_one
+                            or meta_two and len(meta_two) > 2 and "func" in meta_two):
                         shape = (image_one, image_two, line_meta(image_one, first, func),
                                  line_meta(image_two, second, func), units.currency)
                         group = alike((date, txn.payee, txn.narration, shape))
