@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from itertools import chain, islice
 
 from xiaozhang.model.fees import FeeBook, FeePosting
 from xiaozhang.model.periods import Term
@@ -59,20 +58,25 @@ def term_fees(book: FeeBook, term: Term, until: dt.date) -> list[FeePosting]:
     if grouped is not None:
         fees = grouped.get(term.id, [])
         return fees[:bisect_right(fees, until, key=_fee_date)]
-    postings = book.postings
     last = until if term.settle_until is None else min(until, term.settle_until)
-    end = bisect_right(postings, until, key=_fee_date)  # [start, stop) the dates; [0, end) read
-    start = min(end, bisect_left(postings, term.start, key=_fee_date))
-    stop = max(start, bisect_right(postings, last, key=_fee_date))
+    index = book.index  # the positions of the dates (the index's day runs)
+    starts, days, count = index.day_starts, index.days, len(index.transactions)
+
+    def first_after(day: dt.date, inclusive: bool) -> int:
+        run = (bisect_left if inclusive else bisect_right)(days, day)
+        return starts[run] if run < len(starts) else count
+
+    end = first_after(until, False)  # [start, stop) the dates; [0, end) read
+    start = min(end, first_after(term.start, True))
+    stop = max(start, first_after(last, False))
     named = "term"  # the entry names its term: it may be dated anywhere
-
-    def naming(first: int, last_: int) -> list[FeePosting]:
-        return [fee for fee in postings[first:last_] if named in fee[0].meta]
-
+    # only these fee postings are made (`FeeBook.postings_in`): the term's dates, and the
+    # entries that name a term elsewhere
+    postings = book.postings_in(start, stop, end, named)
     found: list[FeePosting] = []
     ident, of_posting = term.id, book.term_of_posting
     day, known = None, [None, None]  # without a `term`: the term of a credit, of a debit on `day`
-    for fee in chain(naming(0, start), islice(postings, start, stop), naming(stop, end)):
+    for fee in postings:
         if not fee[6]:  # defined
             continue
         txn = fee[0]

@@ -399,15 +399,44 @@ class FeeBook:
         """Every fee posting of the books, in the order of the entries (the usual collections
         of `classified` made into `FeePosting`s here, on first use)."""
         found = self.classified
+        return self._built(found.usual, found.others)
+
+    def postings_in(self, lo: int, hi: int, until: int, naming: str) -> list[FeePosting]:
+        """The fee postings of the transactions at index positions [lo, hi), and of those at
+        [0, lo) and [hi, until) whose entry's metadata has the key `naming`, in order — only
+        these are made into `FeePosting`s (a page that needs one term's: `term_fees`)."""
+        found, index = self.classified, self._books.index
+        transactions = index.transactions
+        usual, others = found.usual, found.others
+        at, ends = bisect_left, (bisect_left(usual, lo), bisect_left(usual, hi),
+                                 bisect_left(usual, until))
+        first, middle, last = usual[:ends[0]], usual[ends[0]:ends[1]], usual[ends[1]:ends[2]]
+
+        def named(positions):
+            return [p for p in positions if naming in transactions[p].meta]
+
+        chosen_usual = named(first) + middle + named(last)
+        keys = [fee[0] for fee in others]
+        o_lo, o_hi = at(keys, lo), at(keys, hi)
+        o_until = at(keys, until)
+        chosen_others = ([item for item in others[:o_lo] if naming in item[1][0].meta]
+                         + others[o_lo:o_hi]
+                         + [item for item in others[o_hi:o_until] if naming in item[1][0].meta])
+        return self._built(chosen_usual, chosen_others)
+
+    def _built(self, usual: list[int], others: list[tuple[int, FeePosting]]) -> list[FeePosting]:
+        """The fee postings of the usual collections at `usual` (index positions, ascending)
+        and of `others` ((position, posting), ascending), merged in order."""
+        found = self.classified
         index = self._books.index
         transactions, masks, credits, numbers = (index.transactions, index.masks, index.credits,
                                                  index.credit_numbers)
-        plans, others = found.plans, found.others
+        plans = found.plans
         new = tuple.__new__  # FeePosting(...) without its Python-level __new__
         postings: list[FeePosting] = []
         append = postings.append
         at, count = 0, len(others)
-        for position in found.usual:
+        for position in usual:
             while at < count and others[at][0] < position:
                 append(others[at][1])
                 at += 1
