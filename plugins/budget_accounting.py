@@ -58,10 +58,9 @@
 
 from __future__ import annotations
 
-from collections import deque
 from decimal import Decimal
 from itertools import compress, repeat
-from operator import add, is_, itemgetter
+from operator import add, itemgetter
 from typing import Any, NamedTuple
 
 from beancount.core import data
@@ -99,70 +98,32 @@ def generate_budget_entries(entries, options_map, config=None):
         # like the vendors' 预算分录合并选项 "摘要不同不允许合并"; every source carries the
         # group's link.  The sources must carry the link too (Fava finds linked entries by the
         # entries' own links: the link is visible both ways only so): a copy of each with its
-        # links replaces it, put where the rules' index says it is (`_in_place`), else found
-        # by its id in one C-level pass over the list (`_by_identity`); the source itself is
-        # never mutated.
+        # links replaces it (by its id, in one C-level pass; tuple.__new__ skips the
+        # Python-level __new__; the source itself is never mutated).
         new = []
         counters: dict = {}
         metas: dict = {}
-        links = []  # per group of `merged`: its link (a frozenset of one)
+        copies: dict[int, data.Transaction] = {}  # id(source) -> its copy with the group's link
+        build = tuple.__new__
         for key, group in book.merged.items():
             date, sources = key[0], group[0]
             count = counters[date] = counters.get(date, 0) + 1
             alone = frozenset((_link(date, count),))
-            links.append(alone)
+            if len(sources) > 1:  # a group at once, in C-level passes (its sources are close)
+                copies.update(zip(map(id, sources), map(build, repeat(Transaction), map(
+                    add, map(_HEAD, sources), zip(repeat(alone), map(_POSTINGS, sources))))))
+                linked = list(compress(sources, map(_LINKS, sources)))
+            else:
+                linked = sources
+            for e in linked:  # alone: shared by the sources without links of their own
+                copies[id(e)] = build(Transaction, (e.meta, e.date, e.flag, e.payee, e.narration,
+                                                    e.tags, e.links | alone if e.links else alone,
+                                                    e.postings))
             new.append(_entry(sources, book.merged_lines(key, group), alone, metas))
-        out = _in_place(books, book, links, entries)
-        if out is None:
-            out = _by_identity(book, links, entries)
+        out = list(map(copies.get, map(id, entries), entries))
         out += new
         share_parts(books, out, options_map)
     return out, errors
-
-
-def _copies(sources: list, alone: frozenset):
-    """The copies of one group's sources with the group's link, in the sources' order: a
-    group at once in C-level passes (its sources are close), then those with links of their
-    own again (the link added to theirs).  (tuple.__new__ skips the Python-level __new__; a
-    source itself is never changed.)"""
-    build = tuple.__new__
-    if len(sources) > 1:
-        copies = list(map(build, repeat(Transaction), map(
-            add, map(_HEAD, sources), zip(repeat(alone), map(_POSTINGS, sources)))))
-        own = list(compress(range(len(sources)), map(_LINKS, sources)))
-    else:
-        copies, own = [None], [0]
-    for at in own:
-        e = sources[at]
-        copies[at] = build(Transaction, (e.meta, e.date, e.flag, e.payee, e.narration, e.tags,
-                                         e.links | alone if e.links else alone, e.postings))
-    return copies
-
-
-def _in_place(books: SchoolBooks, book, links: list, entries: list) -> list | None:
-    """`entries` with each source replaced by its copy, put in place by the rules' index's
-    entry positions (`SchoolBooks.positions_hold`, `EntryIndex.entry_positions`); None when
-    they are not this list's positions (then `_by_identity`)."""
-    if not books.positions_hold:
-        return None
-    spots = (books.twin or books).index.entry_positions
-    out = list(entries)
-    at, put = out.__getitem__, out.__setitem__
-    for group, alone in zip(book.merged.values(), links):
-        sources, where = group[0], list(map(spots.__getitem__, group[3]))
-        if not all(map(is_, map(at, where), sources)):  # (not where the index says: by identity)
-            return None
-        deque(map(put, where, _copies(sources, alone)), maxlen=0)
-    return out
-
-
-def _by_identity(book, links: list, entries: list) -> list:
-    """`entries` with each source replaced by its copy, found by identity (one pass)."""
-    copies: dict[int, data.Transaction] = {}  # id(source) -> its copy with the group's link
-    for group, alone in zip(book.merged.values(), links):
-        sources = group[0]
-        copies.update(zip(map(id, sources), _copies(sources, alone)))
-    return list(map(copies.get, map(id, entries), entries))
 
 
 def _link(date, count: int) -> str:

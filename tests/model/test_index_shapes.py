@@ -151,10 +151,3 @@ def test_irregular_masks_positions_and_months():
                              [posting(BANK, "1.00", pmeta()), posting(FEES, "-1.00", pmeta())])
     index = EntryIndex(ENTRIES + [later])
     assert index.months() == [(0, (2025, 9)), (len(index.masks) - 1, (2025, 10))]
-
-
-def test_entry_positions_are_the_transactions_places_in_the_entries():
-    index = EntryIndex(ENTRIES)
-    assert len(index.entry_positions) == len(index.transactions)
-    assert all(ENTRIES[spot] is txn for spot, txn in zip(index.entry_positions, index.transactions))
-    assert index.entry_positions[0] == 1  # (an Open first)

@@ -243,13 +243,6 @@ class SchoolBooks:
                 return self._share_directives(books)
         return None
 
-    @property
-    def positions_hold(self) -> bool:
-        """Whether the entry positions of the rules' index (`(twin or self).index`,
-        `EntryIndex.entry_positions`) are positions in this list: it is that index's own list,
-        or that list followed by generated entries (`carry`, one generator after another)."""
-        return self.twin is None or self.__dict__.get("_twin_is_prefix", False)
-
     def _same_but_checks(self, theirs: list) -> bool:
         """Whether `theirs` holds this list's very entries in the same order, except balance
         assertions (Beancount's checks replace those by copies): what Fava keeps after a load
@@ -294,8 +287,6 @@ class SchoolBooks:
             return
         known = carried.__dict__
         known.setdefault("twin", twin)
-        if known["twin"] is twin and (twin is books or books.__dict__.get("_twin_is_prefix")):
-            known["_twin_is_prefix"] = True  # (`positions_hold`)
         # what depends on the directives only (the added entries are transactions or balance
         # assertions), and the transactions in the list's order, without walking the list again
         for name in ("_policy", "_as_of"):

@@ -117,7 +117,7 @@ class BudgetBook:
     # the derived entries by (date, payee, narration, `Derived.key`), in the order first seen:
     # alike entries of a day, merged into one budget entry (`merged_lines`); each group is
     # [its sources in order, for a plan's shape the sums of their first and second postings'
-    # numbers (else None, None), the sources' positions in the index (`EntryIndex`)]
+    # numbers (else None, None)]
     merged: dict[tuple, list] = field(default_factory=dict)
     unclassified: list[Unclassified] = field(default_factory=list)
     manual: list[data.Transaction] = field(default_factory=list)
@@ -149,7 +149,7 @@ class BudgetBook:
     def merged_lines(self, key: tuple, group: list) -> list[BudgetLine]:
         """The budget lines of one group of `merged`: its first source's lines, the amounts
         summed over the group (`units` None), a single source's lines as they are."""
-        shape, sources, sum_one, sum_two = key[3], group[0], group[1], group[2]
+        shape, (sources, sum_one, sum_two) = key[3], group
         if type(shape[0]) is str:  # a plan's shape: the lines follow the two postings
             if len(sources) == 1:
                 return list(shaped_lines(sources[0], shape))
@@ -168,7 +168,7 @@ class BudgetBook:
         (their 8001 movements summed per group of `merged`, then per month)."""
         moved: dict[dt.date, dict[str, Decimal]] = {}  # per month end, per 8001 sub
         ends: dict[dt.date, dt.date] = {}
-        for key, (sources, sum_one, sum_two, _positions) in self.merged.items():
+        for key, (sources, sum_one, sum_two) in self.merged.items():
             end = ends.get(key[0])
             if end is None:
                 end = ends[key[0]] = month_end(key[0])
@@ -209,14 +209,13 @@ class BudgetBook:
         money = chart.FUND_BALANCE_MONEY
         other = index.mask_of(lambda a: not (
             (rule := table.static(a)) is not None and rule.image == money))
-        positions = index.where(wanted, other) if wanted and other else []
+        txns = index.take(index.where(wanted, other)) if wanted and other else []
         # 4001 accounts opened with `government_fund: TRUE`: 政府性基金预算财政拨款 (6001 明细)
         table.government = tuple(index.marked(chart.GOVERNMENT_FUND_MARK))
-        book._walk(index.transactions, positions, books.policy, books.last_date)
+        book._walk(txns, books.policy, books.last_date)
         return book
 
-    def _walk(self, transactions: list, positions: list[int], policy, last: dt.date | None) -> None:
-        """The transactions at `positions` (ascending) of the index's `transactions`."""
+    def _walk(self, txns: list, policy, last: dt.date | None) -> None:
         table = self.table
         fund_subs = FUND_SUBS
         budget_roots = chart.BUDGET_ROOTS
@@ -237,8 +236,7 @@ class BudgetBook:
         # in runs (a day's fee receipts), the next of a run goes to it without building its key
         run: tuple = (None,) * 8
         today = None
-        for position in positions:
-            txn = transactions[position]
+        for txn in txns:
             meta = txn.meta
             if meta and GENERATED in meta:
                 continue  # our own budget entries (a list after the plugin): the model has them
@@ -286,19 +284,18 @@ class BudgetBook:
                         group = alike((date, txn.payee, txn.narration, shape))
                         if group is None:
                             group = merged[(date, txn.payee, txn.narration, shape)] = [
-                                [], ZERO, ZERO, []]
+                                [], ZERO, ZERO]
                         run = (plan, func_meta, date, units.currency, txn.narration, txn.payee,
                                shape, group)
                     keep(txn)
                     shaped(shape)
                     if group is None:
                         merged[(date, txn.payee, txn.narration, shape)] = [
-                            [txn], units.number, second.units.number, [position]]
+                            [txn], units.number, second.units.number]
                     else:
                         group[0].append(txn)
                         group[1] += units.number
                         group[2] += second.units.number
-                        group[3].append(position)
                     continue
             day = days.get(date)
             if day is None:
@@ -324,10 +321,9 @@ class BudgetBook:
                 key = (date, txn.payee, txn.narration, result.key)
                 group = alike(key)
                 if group is None:
-                    merged[key] = [[txn], None, None, [position]]
+                    merged[key] = [[txn], None, None]
                 else:
                     group[0].append(txn)
-                    group[3].append(position)
                 continue
             if type(result) is Unclassified:
                 # reported as YS01 and left out of the 资金结存 check until it is classified

@@ -20,9 +20,6 @@ same entries list) walks the entries once and keeps
   usual collections (`xiaozhang.model.fees`, `xiaozhang.model.treasury`) reads the amount
   here instead of through the transaction, its postings and their amounts again — on the
   bench ledger that reading, not the Python code, is most of such a walk's time;
-- `entry_positions`: per transaction, its position in the entries list the index was built
-  on (what a generator that replaces some transactions by copies needs to put them in place
-  without looking every entry up);
 - the day runs: `day_starts[i]` is the position of the first transaction of the i-th run
   of one date, `days[i]` that date — what a walk that acts "at the end of each day" needs
   when it reads only a few of the transactions (`day_boundaries`).
@@ -183,14 +180,12 @@ class EntryIndex:
         plain: list[bool | None] = []
         keep_credit, keep_number, keep_plain = credits.append, credit_numbers.append, plain.append
         irregular: set[int] = set()  # the masks of transactions whose `credits` entry is None
-        spots: list[int] = []  # per transaction: its position in `entries`
-        keep_spot = spots.append
         walk = self._walk
         at = 0  # the position of the next transaction
         Transaction, Open, Custom = data.Transaction, data.Open, data.Custom
         zero, key, key_bit = _ZERO, META_KEY, _META_BIT
         day = None
-        for spot, entry in enumerate(entries):
+        for entry in entries:
             kind = type(entry)
             if kind is Transaction:
                 try:  # the usual transaction: two postings with numbers, meta dicts
@@ -240,7 +235,6 @@ class EntryIndex:
                 keep_credit(credit)
                 keep_number(number)
                 keep_plain(bare)
-                keep_spot(spot)
                 at += 1
             elif kind is Open:
                 opens.append(entry)
@@ -253,7 +247,6 @@ class EntryIndex:
         self.credit_numbers = credit_numbers
         self.credit_plain = plain
         self.irregular_masks = irregular
-        self.entry_positions = spots
         self._groups = groups
         self.opens = opens
         self._customs = customs
