@@ -28,6 +28,13 @@ def receipt(day, account, amount, narration="收费"):
       {account}  -{amount} CNY"""
 
 
+def payment(day, account, amount, narration):
+    return f"""
+    2025-{day} * "{narration}"
+      {account}  {amount} CNY
+      {BANK}  -{amount} CNY"""
+
+
 LEDGER = textwrap.dedent(f"""\
     option "operating_currency" "CNY"
     2025-01-01 open {BANK}
@@ -39,17 +46,11 @@ LEDGER = textwrap.dedent(f"""\
     receipt("09-01", BOOKS, "15.00"),
     receipt("09-02", BOOKS, "0.00", "零"),
     receipt("09-02", BOOKS, "15.00"),
-    f"""
-    2025-09-03 * "支付保险费（超过已收）"
-      {PARENT}  100.00 CNY
-      {BANK}  -100.00 CNY""",
+    payment("09-03", PARENT, "100.00", "支付保险费（超过已收）"),
     receipt("09-04", BOOKS, "15.00"),
     receipt("09-04", INSURANCE, "50.00"),
     receipt("09-05", INSURANCE, "50.00"),
-    f"""
-    2025-09-06 * "支付作业本款"
-      {BOOKS}  20.00 CNY
-      {BANK}  -20.00 CNY""",
+    payment("09-06", BOOKS, "20.00", "支付作业本款"),
     receipt("09-07", BOOKS, "15.00"),
 ]))
 
