@@ -73,9 +73,9 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from xiaozhang.model.books import SchoolBooks
-from xiaozhang.model.index import own_meta
 from xiaozhang.model.fees import (COLLECTION, SERVICE, FeeBook, grade_name, kind_label,
                                   read_fees)  # noqa: F401  (read_fees: the model's reader)
+from xiaozhang.model.index import own_meta
 
 __plugins__ = ("validate_fees",)
 
@@ -158,7 +158,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
     index = book.index
     masks, transactions, numbers, plain = (index.masks, index.transactions, index.credit_numbers,
                                            index.credit_plain)
-    starts, days, end = index.day_starts, index.days, len(index.masks)
+    end = len(index.masks)
     plans, others = found.plans, found.others
     at, count = 0, len(others)
     next_other = others[0][0] if others else end  # the position of the next other collection
@@ -172,9 +172,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
                 at = general.walk(others, at, position)
                 next_other = others[at][0] if at < count else end
             if position >= next_day:  # another day (the index's day runs)
-                run = bisect_right(starts, position) - 1
-                next_day = starts[run + 1] if run + 1 < len(starts) else end
-                date = days[run]
+                date, next_day = index.day_at(position)
                 if holds_until is None or date >= holds_until:  # (first, or a version changed)
                     short.clear()
                     after = bisect_right(changes, date)

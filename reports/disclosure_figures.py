@@ -146,23 +146,21 @@ class ItemSheet:
     @property
     def refund_due(self) -> Decimal:
         """应退: the positive settlements (zero for an item that is not settled)."""
-        if not self.settles:
-            return ZERO
-        return sum((p.settlement for p in self.payers.values() if p.settlement > 0), ZERO)
+        return self._settled(p.settlement for p in self.payers.values() if p.settlement > 0)
 
     @property
     def shortfall(self) -> Decimal:
         """应补 (多退少补) or 不补 (多退少不补): the negative settlements, as a positive sum."""
-        if not self.settles:
-            return ZERO
-        return -sum((p.settlement for p in self.payers.values() if p.settlement < 0), ZERO)
+        return -self._settled(p.settlement for p in self.payers.values() if p.settlement < 0)
 
     @property
     def outstanding(self) -> Decimal:
         """待退: what is still to refund (positive outstanding settlements)."""
-        if not self.settles:
-            return ZERO
-        return sum((p.outstanding for p in self.payers.values() if p.outstanding > 0), ZERO)
+        return self._settled(p.outstanding for p in self.payers.values() if p.outstanding > 0)
+
+    def _settled(self, amounts) -> Decimal:
+        """The sum of `amounts`, or zero for an item that is not settled (不结算)."""
+        return sum(amounts, ZERO) if self.settles else ZERO
 
     @property
     def scope_text(self) -> str:

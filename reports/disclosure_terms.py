@@ -9,7 +9,7 @@ term a fee posting belongs to" and "Period" in `xiaozhang.reports.disclosure`'s 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable
 
 from xiaozhang.model.fees import FeeBook, FeePosting
@@ -60,15 +60,9 @@ def term_fees(book: FeeBook, term: Term, until: dt.date) -> list[FeePosting]:
         return fees[:bisect_right(fees, until, key=_fee_date)]
     last = until if term.settle_until is None else min(until, term.settle_until)
     index = book.index  # the positions of the dates (the index's day runs)
-    starts, days, count = index.day_starts, index.days, len(index.transactions)
-
-    def first_after(day: dt.date, inclusive: bool) -> int:
-        run = (bisect_left if inclusive else bisect_right)(days, day)
-        return starts[run] if run < len(starts) else count
-
-    end = first_after(until, False)  # [start, stop) the dates; [0, end) read
-    start = min(end, first_after(term.start, True))
-    stop = max(start, first_after(last, False))
+    end = index.first_from(until, inclusive=False)  # [start, stop) the dates; [0, end) read
+    start = min(end, index.first_from(term.start))
+    stop = max(start, index.first_from(last, inclusive=False))
     named = "term"  # the entry names its term: it may be dated anywhere
     # only these fee postings are made (`FeeBook.postings_in`): the term's dates, and the
     # entries that name a term elsewhere

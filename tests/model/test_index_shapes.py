@@ -151,3 +151,16 @@ def test_irregular_masks_positions_and_months():
                              [posting(BANK, "1.00", pmeta()), posting(FEES, "-1.00", pmeta())])
     index = EntryIndex(ENTRIES + [later])
     assert index.months() == [(0, (2025, 9)), (len(index.masks) - 1, (2025, 10))]
+
+
+def test_the_day_of_a_position_and_the_first_position_of_a_day():
+    index = EntryIndex(ENTRIES)
+    for position, txn in enumerate(index.transactions):
+        day, next_day = index.day_at(position)
+        assert day == txn.date
+        assert all(t.date == day for t in index.transactions[position:next_day])
+        assert next_day == len(index.transactions) or index.transactions[next_day].date > day
+    assert index.first_from(dt.date(2025, 9, 2)) == 2
+    assert index.first_from(dt.date(2025, 9, 2), inclusive=False) == 6
+    assert index.first_from(dt.date(2025, 8, 1)) == 0
+    assert index.first_from(dt.date(2025, 9, 6), inclusive=False) == len(index.transactions)

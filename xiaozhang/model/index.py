@@ -94,6 +94,7 @@ in the rule, and was dropped).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from itertools import chain, compress
@@ -330,6 +331,19 @@ class EntryIndex:
         """The positions (ascending) of the transactions whose mask is exactly `mask` (the
         index's own list: not to be changed)."""
         return self._groups.get(mask, [])
+
+    def day_at(self, position: int) -> tuple[dt.date, int]:
+        """The date of the transaction at `position`, and the position where the next date
+        begins (the day runs)."""
+        run = bisect_right(self.day_starts, position) - 1
+        starts = self.day_starts
+        return self.days[run], starts[run + 1] if run + 1 < len(starts) else len(self.masks)
+
+    def first_from(self, day: dt.date, inclusive: bool = True) -> int:
+        """The position of the first transaction dated on or after `day` (`inclusive`) or
+        after it; the number of transactions when there is none."""
+        run = (bisect_left if inclusive else bisect_right)(self.days, day)
+        return self.day_starts[run] if run < len(self.day_starts) else len(self.masks)
 
     def months(self) -> list[tuple[int, tuple[int, int]]]:
         """(the position of its first transaction, (year, month)) of each month with

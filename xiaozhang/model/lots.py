@@ -108,9 +108,13 @@ class Lots:
         self._families.clear()
         return held
 
+    def held_for(self, account: str) -> _Held:
+        """The receipts of `account` (made, empty, on first use)."""
+        return self.accounts.get(account) or self._new(account)
+
     def receive(self, account: str, amount: int, entry) -> None:
         """A receipt of `amount`."""
-        held = self.accounts.get(account) or self._new(account)
+        held = self.held_for(account)
         if self.advance:  # rare: only after a payment to a parent ran ahead of the receipts
             parts = account.split(":")
             for holder in (":".join(parts[:i]) for i in range(len(parts), 1, -1)):

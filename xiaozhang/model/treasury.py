@@ -636,7 +636,7 @@ class _Pending:
             chunk = list(compress(chunk, map(numbers.__getitem__, chunk)))  # (zero: no receipt)
             if not chunk:
                 continue
-            held = lots.accounts.get(account) or lots._new(account)  # noqa: SLF001
+            held = lots.held_for(account)
             cums = held.cums
             amounts = map(numbers.__getitem__, chunk)
             if not cums:  # (the first receipt: as `Lots.receive` makes it)
