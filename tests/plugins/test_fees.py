@@ -180,6 +180,23 @@ def test_fe04_kinds_mixed_in_one_entry_or_one_receipt():
     assert errors == [("FE04", at[0]), ("FE04", at[2])]
 
 
+def test_fe04_a_receipt_number_written_as_a_number_is_the_same_text():
+    """A receipt number written without quotes (a number) and then in quotes for another kind
+    of fee is one number used twice (the usual collections note the hash of the text)."""
+    errors, at = run(
+        collect("2025-09-03", "15.00", invoice="2500000103"),
+        collect("2025-09-04", "15.00", invoice="2500000104", student="2025030202"),
+        collect("2025-09-05", "450.00", BOARDING, "住宿费", bank=BANK, invoice='"2500000104"'),
+        collect("2025-09-05", "450.00", BOARDING, "住宿费", bank=BANK, invoice='"2500000105"',
+                student="2025030202"),
+    )
+    assert errors == [("FE04", at[2])]
+    assert "票据号 2500000104 已用于代收费（作业本费），又用于行政事业性收费（住宿费）" in "".join(
+        messages(collect("2025-09-04", "15.00", invoice="2500000104"),
+                 collect("2025-09-05", "450.00", BOARDING, "住宿费", bank=BANK,
+                         invoice='"2500000104"')))
+
+
 def test_fe05_every_month_with_movements_is_disclosed_in_time():
     pay_supplier = textwrap.dedent(f"""\
         2025-10-20 * "青禾市新华书店" "支付作业本款"
