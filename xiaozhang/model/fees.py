@@ -291,8 +291,8 @@ class FeeBook:
         and of `others` ((position, posting), ascending), merged in order."""
         found = self.classified
         index = self._books.index
-        transactions, masks, credits, numbers = (index.transactions, index.masks, index.credits,
-                                                 index.credit_numbers)
+        transactions, masks, credit, numbers = (index.transactions, index.masks, index.credit,
+                                                index.credit_numbers)
         plans = found.plans
         new = tuple.__new__  # FeePosting(...) without its Python-level __new__
         postings: list[FeePosting] = []
@@ -306,7 +306,7 @@ class FeeBook:
             if not number:  # (no fee posting)
                 continue
             plan = plans[masks[position]]
-            append(new(FeePosting, (transactions[position], credits[position], plan[1], plan[2],
+            append(new(FeePosting, (transactions[position], credit(position), plan[1], plan[2],
                                     COLLECTION, -number, plan[3])))
         postings += [fee for _position, fee in others[at:]]
         return postings
@@ -478,7 +478,7 @@ class Classified(NamedTuple):
     `usual`: the index positions (ascending) of the usual collections — two postings, a credit
     to an item's account or an account under 230701 and a debit to an account the classifier
     does not look at (`_Plans`); the transaction's fee posting is the index's
-    `credits[position]`, its amount `-credit_numbers[position]`, and `plans[masks[position]]`
+    `credit(position)`, its amount `-credit_numbers[position]`, and `plans[masks[position]]`
     is (that account, the item, the kind, defined).  A position whose number is zero is no fee
     posting: its readers skip it (the classifier does not read the numbers).  No `FeePosting`
     is built for them unless `FeeBook.postings` is read.  `others`: every other fee posting

@@ -11,11 +11,14 @@ same entries list) walks the entries once and keeps
   posting's own keys: see "metadata of its own" below);
 - `opens` (Open entries, in order), `customs(type)` (Custom entries of one type, in order),
   `all_customs` (every Custom entry, in order: what a reader of several types walks);
-- `credits`, `credit_numbers`: per transaction of two postings (with numbers and meta
-  dicts), the posting that is not a debit (the second, unless the second is a debit) and its
-  number; `credit_plain`: whether that posting has no metadata of its own (below); None
-  for any other transaction; `irregular_masks`: the masks of those other transactions (a
-  mask not in it has a posting and a number in `credits` and `credit_numbers` for every
+- `credit_numbers`, `other_numbers`: per transaction of two postings (with numbers and
+  meta dicts), the number of the posting that is not a debit (the second, unless the second
+  is a debit: `credit(position)` is that posting) and the other posting's number; `plain`: whether neither posting has
+  metadata of its own (below); `shape_ids`: the number of its shape in `shapes` — (flag,
+  first account, the first's currency, first is a debit, second account, second is a debit),
+  None for a transaction marked `project` whose shape was first seen on it; None in every
+  column for any other transaction; `irregular_masks`: the masks of those other transactions (a
+  mask not in it has a number in `credit_numbers` for every
   transaction).  The pass has read them already; a walk over the
   usual collections (`xiaozhang.model.fees`, `xiaozhang.model.treasury`) reads the amount
   here instead of through the transaction, its postings and their amounts again — on the
@@ -173,14 +176,17 @@ class EntryIndex:
         # the usual transaction, two postings: (flag, first account, first is a debit, second
         # account, second is a debit) -> (its mask without the meta bit, the positions of that
         # mask), decided once per shape (a few dozen on the bench ledger)
-        shapes: dict[tuple, tuple[int, list[int]]] = {}
+        shapes: dict[tuple, tuple[int, list[int], int]] = {}  # (… and the shape's number)
+        shape_list: list[tuple] = []  # the shapes by number
         shape_of, group_of = shapes.get, groups.get
         keep, note = transactions.append, masks.append
-        credits: list[data.Posting | None] = []
         credit_numbers: list[Decimal | None] = []
+        other_numbers: list[Decimal | None] = []
         plain: list[bool | None] = []
-        keep_credit, keep_number, keep_plain = credits.append, credit_numbers.append, plain.append
-        irregular: set[int] = set()  # the masks of transactions whose `credits` entry is None
+        shape_ids: list[int | None] = []
+        keep_number, keep_plain = credit_numbers.append, plain.append
+        keep_other, keep_shape = other_numbers.append, shape_ids.append
+        irregular: set[int] = set()  # the masks of transactions whose `credit_numbers` entry is None
         walk = self._walk
         at = 0  # the position of the next transaction
         Transaction, Open, Custom = data.Transaction, data.Open, data.Custom
@@ -191,23 +197,28 @@ class EntryIndex:
             if kind is Transaction:
                 try:  # the usual transaction: two postings with numbers, meta dicts
                     first, second = entry.postings
+                    units = first.units
                     number = second.units.number
                     debit = number > zero
-                    other = first.units.number
-                    shape = (entry.flag, first.account, other > zero, second.account, debit)
-                    if debit:  # the posting that is not a debit, and its number
-                        credit, number = first, other
-                    else:
-                        credit = second
+                    other = units.number
+                    shape = (entry.flag, first.account, units.currency, other > zero,
+                             second.account, debit)
+                    if debit:  # the number of the posting that is not a debit (`credit`)
+                        number, other = other, number
                     one, two = first.meta, second.meta
-                    marked = key in entry.meta or (len(one) > 2 and key in one) or (
-                        len(two) > 2 and key in two)
-                    bare = len(credit.meta) <= 2  # (not `own_meta`, inline)
+                    if len(one) > 2 or len(two) > 2:  # (`own_meta`, inline)
+                        bare = False
+                        marked = key in entry.meta or (len(one) > 2 and key in one) or (
+                            len(two) > 2 and key in two)
+                    else:
+                        bare = True
+                        marked = key in entry.meta
                 except (ValueError, TypeError):  # not two postings, a None number or meta
-                    shape = credit = number = bare = None
+                    shape = number = other = bare = None
                 found = shape_of(shape)
                 if found is None:  # a shape not seen yet, or not the usual transaction
                     mask = walk(entry)
+                    shape_id = None
                     if shape is None:
                         marked = self._marked_by_key(entry)
                     if marked:
@@ -218,14 +229,16 @@ class EntryIndex:
                     if shape is None:
                         irregular.add(mask)
                     elif not marked:
-                        shapes[shape] = (mask, positions)
+                        shape_id = len(shape_list)
+                        shapes[shape] = (mask, positions, shape_id)
+                        shape_list.append(shape)
                 elif marked:
-                    mask = found[0] | key_bit
+                    mask, shape_id = found[0] | key_bit, found[2]
                     positions = group_of(mask)
                     if positions is None:
                         positions = groups[mask] = []
                 else:
-                    mask, positions = found
+                    mask, positions, shape_id = found
                 if entry.date != day:
                     day = entry.date
                     day_starts.append(at)
@@ -233,9 +246,10 @@ class EntryIndex:
                 keep(entry)
                 note(mask)
                 positions.append(at)
-                keep_credit(credit)
                 keep_number(number)
                 keep_plain(bare)
+                keep_other(other)
+                keep_shape(shape_id)
                 at += 1
             elif kind is Open:
                 opens.append(entry)
@@ -244,9 +258,11 @@ class EntryIndex:
                 all_customs.append(entry)
         self.transactions = transactions
         self.masks = masks
-        self.credits = credits
         self.credit_numbers = credit_numbers
-        self.credit_plain = plain
+        self.other_numbers = other_numbers
+        self.plain = plain
+        self.shape_ids = shape_ids
+        self.shapes = shape_list
         self.irregular_masks = irregular
         self._groups = groups
         self.opens = opens
@@ -363,10 +379,20 @@ class EntryIndex:
         return [(account, side) for account, pair in self._bits.items()
                 for side in (DEBIT, CREDIT) if mask & pair[side]]
 
+    def credit(self, position: int) -> data.Posting | None:
+        """The posting of the transaction at `position` whose number is `credit_numbers`: of
+        two postings, the one that is not a debit (the second, unless the second is a debit);
+        None where `credit_numbers` is None.  (Read from the transaction when asked: the pass
+        keeps the numbers only.)"""
+        if self.credit_numbers[position] is None:
+            return None
+        first, second = self.transactions[position].postings
+        return first if second.units.number > _ZERO else second
+
     def single_credit(self, mask: int, mine: Callable[[str], bool]) -> str | None:
         """The account `mine` says is its own, when the mask is the usual one-credit transaction:
         two accounts, that one credited (or zero) and the other, not its own, debited.  A
-        transaction of that mask with two postings then has `credits[i]` on that account and
+        transaction of that mask with two postings then has `credit(i)` on that account and
         `credit_numbers[i]` its number (what the fee classifier and the treasury walk read
         instead of the postings); None for any other mask."""
         pairs = self.pairs(mask)
