@@ -83,14 +83,6 @@ _NO_META: dict = {}
 # The usual collection's metadata, read in one call; it has none of `grade`, `topup`,
 # `students` (tested key by key in `_collections`).
 _USUAL = itemgetter("item", "student", "class", "invoice")
-# The same four with the three keys every parsed and booked entry has (Beancount's
-# `filename` and `lineno`, the booking's `__tolerances__`): an entry with these seven keys
-# and no other has none of `grade`, `topup`, `students` — known from its length, without
-# looking for them (a missing key looks at the keys of the entry, each a string object of
-# its own in a parsed entry: three reads from memory per collection less).
-_USUAL_ALL = itemgetter("item", "student", "class", "invoice", "filename", "lineno",
-                        "__tolerances__")
-_NEVER = object()  # a name no collection has
 
 
 class FeeError(NamedTuple):
@@ -108,11 +100,10 @@ def _undefined_item(account: str, name: str) -> str:
 def validate_fees(entries, options_map, config=None):
     book = SchoolBooks.of(entries, options_map).fees  # the policy's problems: xiaozhang.plugins.policy
     errors = [FeeError(entry.meta, f"[FE06] {message}", entry) for entry, message in book.problems]
-    # FE01–FE04.  Receipt numbers are first noted by kind (`_Numbers`, the hash of each
-    # number's text): when no number may be used by two kinds of fee — always, in a ledger
-    # without FE04 reuse — no number needs to be looked up as its transaction is finished;
-    # else (or two numbers of one hash) the walk is repeated with the exact first use of
-    # each number (`first_use`), so the errors are the same, in order.
+    # FE01–FE04.  Receipt numbers are first noted by kind (`_Numbers`): when no number is
+    # used by two kinds of fee — always, in a ledger without FE04 reuse — no number needs
+    # to be looked up as its transaction is finished; else the walk is repeated with the
+    # exact first use of each number (`first_use`), so the errors are the same, in order.
     numbers = _Numbers()
     found = _collections(book, numbers)
     if numbers.crossed():
@@ -162,11 +153,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
     short: dict[tuple, tuple] = {}
     changes = book.version_dates
     holds_until = None  # the first date on which `short` no longer holds (None: to the end)
-    usual_keys, all_keys, never = _USUAL, _USUAL_ALL, _NEVER
-    # the last usual collection's (name, account, class) and its `short` check: alike
-    # collections come in runs (a class's receipts of a day), the next of a run is checked
-    # without building and looking up its key
-    last_name, last_account, last_class, last_checked = never, None, None, None
+    usual_keys = _USUAL
     found = book.classified
     index = book.index
     masks, transactions, numbers, plain = (index.masks, index.transactions, index.credit_numbers,
@@ -188,7 +175,6 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
                 date, next_day = index.day_at(position)
                 if holds_until is None or date >= holds_until:  # (first, or a version changed)
                     short.clear()
-                    last_name = never
                     after = bisect_right(changes, date)
                     holds_until = changes[after] if after < len(changes) else dt.date.max
             edge = next_other if next_other < next_day else next_day
@@ -196,37 +182,24 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
         plan = plans[masks[position]]
         meta = transactions[position].meta
         try:
-            item, student, class_name, invoice, _, _, _ = all_keys(meta)
-            more = len(meta) != 7  # (other keys than those seven)
+            item, student, class_name, invoice = usual_keys(meta)
         except KeyError:
-            more = True
-            try:
-                item, student, class_name, invoice = usual_keys(meta)
-            except KeyError:
-                student = None
-        if not student or not plain[position] or more and (
-                "grade" in meta or "topup" in meta or "students" in meta):
-            if number:  # (key by key: a set's isdisjoint walks the dict)
+            student = None
+        if not student or not plain[position] or "grade" in meta or "topup" in meta \
+                or "students" in meta:  # (key by key: a set's isdisjoint walks the dict)
+            if number:
                 general.check(transactions[position], [index.credit(position)], [(plan, -number)],
                               date)
             continue
         name = item or plan[1]
-        account = plan[0]
-        if name == last_name and class_name == last_class and account is last_account:
-            checked = last_checked
-        else:
-            last_name, last_account, last_class = name, account, class_name
-            checked = short.get((name, account, class_name))
-            if checked is None:
-                version = outcomes.version(name, date)
-                outcome = outcomes[(name, version, account, class_name, None, False, True, None)]
-                wanted = -outcome[2] if outcome[2] and not outcome[1] else None
-                checked = (wanted, None if outcome[3] is None else outcome[3][0], outcome)
-                if type(version) is int:  # (defined: the same outcome while the version holds;
-                    short[(name, account, class_name)] = checked  # not: the date is in the message)
-                else:
-                    last_name = never  # (nor kept as the last)
-            last_checked = checked
+        checked = short.get((name, plan[0], class_name))
+        if checked is None:
+            version = outcomes.version(name, date)
+            outcome = outcomes[(name, version, plan[0], class_name, None, False, True, None)]
+            wanted = -outcome[2] if outcome[2] and not outcome[1] else None
+            checked = (wanted, None if outcome[3] is None else outcome[3][0], outcome)
+            if type(version) is int:  # (defined: the same outcome while the version holds; not
+                short[(name, plan[0], class_name)] = checked  # defined: the date is in the message)
         if number != checked[0]:  # (a Decimal is never equal to None)
             if not number:
                 continue
@@ -247,7 +220,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
                     if group is None:
                         group = first_use[last_kind] = []
                     add = group.append
-                add(hash(invoice) if type(invoice) is str else hash(str(invoice)))
+                add(invoice)
             else:
                 _receipt(errors, first_use, invoice, checked[2][3], transactions[position])
     general.walk(others, at, end)
@@ -357,27 +330,22 @@ def _reused(errors: list, invoice, earlier: tuple[str, str], pair: tuple[str, st
 
 class _Numbers(dict):
     """The receipt numbers (票据号) written, by the kind of fee they were first used for in
-    their transaction: kind -> list of the hashes of the numbers' text.
-
-    Developer note (speed, 2026-12-07): the hash is taken as the number is read (its string
-    is then at hand); keeping the strings and hashing them for `crossed` read 167,000 strings
-    from memory a second time on the bench ledger (0.046 s of the rule's 0.29 s)."""
+    their transaction: kind -> list of numbers as written."""
 
     def note(self, kind: str, number) -> None:
         found = self.get(kind)
         if found is None:
             found = self[kind] = []
-        found.append(hash(number) if type(number) is str else hash(str(number)))
+        found.append(number)
 
     def crossed(self) -> bool:
-        """Whether a number (as text) may have been written for two kinds of fee (FE04 reuse):
-        two kinds share a hash (the exact walk then decides)."""
+        """Whether a number (as text) was written for two kinds of fee (FE04 reuse)."""
         if len(self) < 2:
             return False
         groups = sorted(self.values(), key=len)
-        seen = set(groups[-1])  # the largest once; each other kind against it
+        seen = set(map(str, groups[-1]))  # the largest once; each other kind against it
         for group in groups[:-1]:
-            spelt = set(group)
+            spelt = set(map(str, group))
             if not seen.isdisjoint(spelt):
                 return True
             seen |= spelt
