@@ -448,8 +448,8 @@ class _Plans(dict):
     A transaction of two postings whose mask is one credit (or zero) to an item's account or
     an account under 230701 and one debit to an account the classifier does not look at is
     the usual fee transaction: its fee posting is the one on that account, a collection when
-    its number is not zero (`EntryIndex.single_credit`: the index's `credits` hold that
-    posting).  The plan is (that account, item name, kind, defined); None for
+    its number is not zero (`EntryIndex.single_credit`: the index's `credit(position)` is
+    that posting, `credit_numbers` its number).  The plan is (that account, item name, kind, defined); None for
     every other mask (the transaction is classified posting by posting)."""
 
     def __init__(self, index, accounts: _Accounts, looked_at: int | None = None) -> None:

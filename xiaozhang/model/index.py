@@ -69,8 +69,8 @@ entries into files, and our generated postings carry no `project` or fee keys.
 
 Developer note (speed, 2026-12-07, the pass itself): the usual transaction (two postings,
 numbers, meta dicts: 179,450 of 180,294 on the bench ledger) is decided once per shape —
-(flag, first account, first is a debit, second account, second is a debit) -> (mask, its
-group) — with one dict lookup; the `project` key is still tested on the transaction and both
+(flag, first account, the first's currency, first is a debit, second account, second is a
+debit) -> (mask, its group, the shape's number) — with one dict lookup; the `project` key is still tested on the transaction and both
 postings (in the same `try`: a None number or meta, or not two postings, falls back to
 `_walk`, posting by posting).  A shape seen for the first time is walked like any other
 transaction, so accounts and flags get their bits in the order first seen and every mask,
@@ -91,7 +91,11 @@ zero or an unbalanced entry) were tried and dropped.  Not opening the key tables
 postings' metadata of two keys (above: two reads from memory less per transaction) took the
 pass from 0.304–0.335 s to 0.288–0.296 s (bench/rules.py, three alternating runs; gathering
 the fee rule's four metadata values here instead made the pass 0.15 s slower than it saved
-in the rule, and was dropped).
+in the rule, and was dropped).  The shape's number, the other posting's number and
+whether either posting has metadata of its own (`shape_ids`, `other_numbers`, `plain`) are
+kept for the budget walk (`xiaozhang.model.budget`), which then does not read the postings of
+the usual transaction again: about 0.01 s more here (two list appends and the currency per
+transaction; interleaved in one process, eight runs each), 0.035 s less there.
 """
 
 from __future__ import annotations
