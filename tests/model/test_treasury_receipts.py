@@ -1,4 +1,4 @@
-"""The usual 代收费 receipts are added to the lots in bulk (`xiaozhang.model.treasury._Pending`),
+"""The usual 代收费 receipts are added to the lots in bulk (`xiaozhang.model.lots.PendingReceipts`),
 not one by one in the walk.  The lots must be what adding every receipt and payment one by one,
 in the order of the entries, gives: the same cumulative sums and receipts per account, the
 accounts made in the order of their first receipt, zero receipts left out, and a payment that

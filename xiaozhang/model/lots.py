@@ -8,6 +8,9 @@ A payment to a parent account consumes the oldest receipts of its sub-accounts; 
 larger than what is held is an advance that later receipts settle.  `_Held.reported` is the
 money already found late (the walk of `xiaozhang.model.treasury` decides what is late).
 
+`PendingReceipts` holds the usual 代收费 receipts as index positions until the lots are read,
+then adds each account's receipts in one C-level pass (used by `xiaozhang.model.treasury`).
+
 The amounts are the ledger's Decimals: turning each posting into integer fen cost more than
 the sums it made cheaper (measured on the bench ledger, docs/performance.md).
 """
@@ -15,12 +18,15 @@ the sums it made cheaper (measured on the bench ledger, docs/performance.md).
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import accumulate, compress, islice
+from operator import sub
 
 from beancount.core import data
 
+from xiaozhang.model.index import EntryIndex, merged_positions
 from xiaozhang.model.money import ZERO
 
 
@@ -192,3 +198,71 @@ class Lots:
     def held_amount(self, account: str) -> Decimal:
         held = self.accounts.get(account)
         return held.held if held is not None else 0
+
+
+class PendingReceipts:
+    """The usual 代收费 receipts (a bank debit, one 230701 account credited: `TreasuryBook._plan`)
+    by account, as the index's positions, added to the lots only when they are read
+    (`flush`: before a transaction that moves 代收费 otherwise, a term's settlement check and
+    the end of the walk), each account's receipts in one C-level pass (the cumulative sums
+    by `accumulate`).  The lots are then what adding them one by one in the walk gives:
+    accounts made in the order of their first receipt; zero skipped; one by one, in the order
+    of the entries, while a payment ran ahead of the receipts (`Lots.advance`)."""
+
+    def __init__(self, index: EntryIndex, lots: Lots) -> None:
+        self.numbers, self.transactions = index.credit_numbers, index.transactions
+        self.lots = lots
+        self._runs: dict[str, list[list[int]]] = {}
+        self._accounts: list[tuple[str, list[int]]] = []  # (account, positions), by first receipt
+        self._done: dict[str, int] = {}  # account -> how many of its receipts are in the lots
+        self._next = 1 << 62  # the position of the first receipt not in the lots yet
+
+    def add(self, account: str, positions: list[int]) -> None:
+        self._runs.setdefault(account, []).append(positions)
+
+    def ready(self) -> None:
+        found = [(account, merged_positions(runs)) for account, runs in self._runs.items()]
+        self._accounts = sorted((item for item in found if item[1]), key=lambda item: item[1][0])
+        self._done = {account: 0 for account, _positions in self._accounts}
+        self._next = self._first_left()
+
+    def flush(self, until: int) -> None:
+        """Add the receipts before position `until` to the lots."""
+        if until <= self._next:  # (no receipt before `until` left)
+            return
+        lots, numbers, transactions, done = self.lots, self.numbers, self.transactions, self._done
+        if lots.advance:  # one by one, in the order of the entries (a receipt pays the advance)
+            chosen = []
+            for account, positions in self._accounts:
+                end = bisect_left(positions, until, done[account])
+                chosen += [(position, account) for position in positions[done[account]:end]]
+                done[account] = end
+            for position, account in sorted(chosen):
+                if numbers[position]:
+                    lots.receive(account, -numbers[position], transactions[position])
+            self._next = self._first_left()
+            return
+        for account, positions in self._accounts:
+            start = done[account]
+            if start == len(positions) or positions[start] >= until:  # (none before `until`)
+                continue
+            end = bisect_left(positions, until, start)
+            done[account] = end
+            chunk = positions[start:end]
+            chunk = list(compress(chunk, map(numbers.__getitem__, chunk)))  # (zero: no receipt)
+            if not chunk:
+                continue
+            held = lots.held_for(account)
+            cums = held.cums
+            amounts = map(numbers.__getitem__, chunk)
+            if not cums:  # (the first receipt: as `Lots.receive` makes it)
+                cums.append(-next(amounts))
+            cums += islice(accumulate(amounts, sub, initial=cums[-1]), 1, None)
+            held.entries += map(transactions.__getitem__, chunk)
+        self._next = self._first_left()
+
+    def _first_left(self) -> int:
+        """The position of the first receipt not yet in the lots (a large number: none)."""
+        done = self._done
+        return min((positions[done[account]] for account, positions in self._accounts
+                    if done[account] < len(positions)), default=1 << 62)

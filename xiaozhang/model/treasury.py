@@ -58,7 +58,7 @@ credited posting's number of each two-posting transaction kept in a list) made t
 
 Developer note (speed, 2026-12-07, later): the usual 代收费 receipts (120,700 of the 128,400
 transactions the walk looked at on the bench ledger) are no longer walked: they are the
-index's positions of their masks, added to the lots in bulk by account (`_Pending`, C-level
+index's positions of their masks, added to the lots in bulk by account (`PendingReceipts`, C-level
 cumulative sums) just before something reads the 代收费 lots — a transaction that moves
 代收费 otherwise, a term's settlement check, the end of the walk — and one by one in the
 order of the entries while a payment ran ahead of the receipts (tests/model/
@@ -73,10 +73,9 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import functools
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from decimal import Decimal
-from itertools import accumulate, compress, islice
-from operator import attrgetter, itemgetter, sub
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from beancount.core import data
@@ -84,7 +83,8 @@ from beancount.core import data
 from xiaozhang import chart
 from xiaozhang.model.index import (AGENCY, ASSET_ROOTS, CASH_ROOT, CREDIT, DEBIT, TREASURY, EntryIndex,
                                    merged_positions)
-from xiaozhang.model.lots import Lot, Lots, _Held  # noqa: F401  (Lot, Lots: this module's names)
+from xiaozhang.model.lots import (  # noqa: F401  (Lot, Lots: this module's names)
+    Lot, Lots, PendingReceipts, _Held)
 from xiaozhang.model.money import ZERO
 from xiaozhang.model.periods import Term, month_end, terms as terms_until
 from xiaozhang.model.policy import Policy
@@ -354,8 +354,8 @@ class TreasuryBook:
         plans = {mask: self._plan(index, mask) for mask in index.distinct_masks if mask & holdings}
         kinds, classify = self._kinds, self._classify
         # The usual 代收费 receipts are not walked: kept by account as the index's positions,
-        # added to the lots in bulk (`_Pending`) before anything reads the 代收费 lots.
-        pending = self._pending = _Pending(index, self.agency)
+        # added to the lots in bulk (`PendingReceipts`) before anything reads the 代收费 lots.
+        pending = self._pending = PendingReceipts(index, self.agency)
         walked = []
         for mask, account in plans.items():
             if account is not None and kinds[account] == _AGENCY and mask not in index.irregular_masks:
@@ -582,71 +582,3 @@ class TreasuryBook:
                 held.reported = kept
                 self._note(Unsettled(held.account, term, held.lot(first, new),
                                              new))
-
-
-class _Pending:
-    """The usual 代收费 receipts (a bank debit, one 230701 account credited: `TreasuryBook._plan`)
-    by account, as the index's positions, added to the lots only when they are read
-    (`flush`: before a transaction that moves 代收费 otherwise, a term's settlement check and
-    the end of the walk), each account's receipts in one C-level pass (the cumulative sums
-    by `accumulate`).  The lots are then what adding them one by one in the walk gives:
-    accounts made in the order of their first receipt; zero skipped; one by one, in the order
-    of the entries, while a payment ran ahead of the receipts (`Lots.advance`)."""
-
-    def __init__(self, index: EntryIndex, lots: Lots) -> None:
-        self.numbers, self.transactions = index.credit_numbers, index.transactions
-        self.lots = lots
-        self._runs: dict[str, list[list[int]]] = {}
-        self._accounts: list[tuple[str, list[int]]] = []  # (account, positions), by first receipt
-        self._done: dict[str, int] = {}  # account -> how many of its receipts are in the lots
-        self._next = 1 << 62  # the position of the first receipt not in the lots yet
-
-    def add(self, account: str, positions: list[int]) -> None:
-        self._runs.setdefault(account, []).append(positions)
-
-    def ready(self) -> None:
-        found = [(account, merged_positions(runs)) for account, runs in self._runs.items()]
-        self._accounts = sorted((item for item in found if item[1]), key=lambda item: item[1][0])
-        self._done = {account: 0 for account, _positions in self._accounts}
-        self._next = self._first_left()
-
-    def flush(self, until: int) -> None:
-        """Add the receipts before position `until` to the lots."""
-        if until <= self._next:  # (no receipt before `until` left)
-            return
-        lots, numbers, transactions, done = self.lots, self.numbers, self.transactions, self._done
-        if lots.advance:  # one by one, in the order of the entries (a receipt pays the advance)
-            chosen = []
-            for account, positions in self._accounts:
-                end = bisect_left(positions, until, done[account])
-                chosen += [(position, account) for position in positions[done[account]:end]]
-                done[account] = end
-            for position, account in sorted(chosen):
-                if numbers[position]:
-                    lots.receive(account, -numbers[position], transactions[position])
-            self._next = self._first_left()
-            return
-        for account, positions in self._accounts:
-            start = done[account]
-            if start == len(positions) or positions[start] >= until:  # (none before `until`)
-                continue
-            end = bisect_left(positions, until, start)
-            done[account] = end
-            chunk = positions[start:end]
-            chunk = list(compress(chunk, map(numbers.__getitem__, chunk)))  # (zero: no receipt)
-            if not chunk:
-                continue
-            held = lots.held_for(account)
-            cums = held.cums
-            amounts = map(numbers.__getitem__, chunk)
-            if not cums:  # (the first receipt: as `Lots.receive` makes it)
-                cums.append(-next(amounts))
-            cums += islice(accumulate(amounts, sub, initial=cums[-1]), 1, None)
-            held.entries += map(transactions.__getitem__, chunk)
-        self._next = self._first_left()
-
-    def _first_left(self) -> int:
-        """The position of the first receipt not yet in the lots (a large number: none)."""
-        done = self._done
-        return min((positions[done[account]] for account, positions in self._accounts
-                    if done[account] < len(positions)), default=1 << 62)
