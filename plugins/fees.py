@@ -129,8 +129,8 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
     collections, a transaction at a time (`_Transaction`).  A collection is checked once per
     (item, version of the item in force, account, class, grade, topup, student or head count)
     — `_Checks`.  The usual collection — the entry names `item`, `student`, `class` and
-    `invoice` and none of `grade`, `topup`, `students`; its two postings have no metadata of
-    their own (`EntryIndex.plain`) — is finished inline: its entry's metadata is read with one
+    `invoice` and none of `grade`, `topup`, `students`; its posting has no metadata of its own
+    (`EntryIndex.credit_plain`) — is finished inline: its entry's metadata is read with one
     C-level call (`_USUAL`), its check is keyed by (item, version, account, class), its amount
     is the index's number, its date the index's day run; any other collection is read key by
     key, posting first, as the rule says.
@@ -157,7 +157,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
     found = book.classified
     index = book.index
     masks, transactions, numbers, plain = (index.masks, index.transactions, index.credit_numbers,
-                                           index.plain)
+                                           index.credit_plain)
     end = len(index.masks)
     plans, others = found.plans, found.others
     at, count = 0, len(others)
@@ -188,7 +188,7 @@ def _collections(book: FeeBook, first_use: "dict | _Numbers") -> list[FeeError]:
         if not student or not plain[position] or "grade" in meta or "topup" in meta \
                 or "students" in meta:  # (key by key: a set's isdisjoint walks the dict)
             if number:
-                general.check(transactions[position], [index.credit(position)], [(plan, -number)],
+                general.check(transactions[position], [index.credits[position]], [(plan, -number)],
                               date)
             continue
         name = item or plan[1]

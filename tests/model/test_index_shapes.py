@@ -107,38 +107,26 @@ def test_groups_hold_the_positions_of_each_mask_in_order_first_seen():
 
 
 def test_the_credit_columns_and_the_single_credit_decision():
-    """`credit(i)`, `credit_numbers`, `other_numbers`, `plain`, `shape_ids`: per transaction of
-    two postings (numbers, meta dicts) the posting that is not a debit, its number, the other
-    posting's number, whether neither posting has metadata of its own, and the number of its
-    shape in `shapes` (flag, first account, its currency, first is a debit, second account,
-    second is a debit); None otherwise.  `single_credit` names the credited account of a mask
-    exactly when the credit column holds the posting on that account."""
+    """`credits`, `credit_numbers`, `credit_plain`: per transaction of two postings (numbers, meta
+    dicts) the posting that is not a debit, its number, and whether it has no metadata of its
+    own; None otherwise.  `single_credit` names the credited account of a mask exactly when
+    the credit column holds the posting on that account."""
     index = EntryIndex(ENTRIES)
     for position, entry in enumerate(index.transactions):
         postings = entry.postings
         usual = (len(postings) == 2 and entry.meta is not None
                  and all(p.meta is not None and p.units.number is not None for p in postings))
         if not usual:
-            assert (index.credit(position), index.credit_numbers[position],
-                    index.other_numbers[position], index.plain[position],
-                    index.shape_ids[position]) == (None,) * 5, position
+            assert (index.credits[position], index.credit_numbers[position],
+                    index.credit_plain[position]) == (None, None, None), position
             continue
-        one, two = postings
-        credit, other = (one, two) if two.units.number > 0 else (two, one)
-        assert index.credit(position) is credit, position
+        credit = postings[0] if postings[1].units.number > 0 else postings[1]
+        assert index.credits[position] is credit, position
         assert index.credit_numbers[position] is credit.units.number, position
-        assert index.other_numbers[position] is other.units.number, position
-        assert index.plain[position] == (len(one.meta) <= 2 and len(two.meta) <= 2), position
-        shape = (entry.flag, one.account, one.units.currency, one.units.number > 0, two.account,
-                 two.units.number > 0)
-        if index.shape_ids[position] is None:  # (marked `project`, its shape first seen on it)
-            assert index.masks[position] & index.meta("project"), position
-        else:
-            assert index.shapes[index.shape_ids[position]] == shape, position
-    assert None in index.shape_ids[2:4] and len(set(index.shapes)) == len(index.shapes)
+        assert index.credit_plain[position] == (len(credit.meta) <= 2), position
     fees = index.masks[1]  # bank debited, fee income credited
     assert index.single_credit(fees, lambda account: account == FEES) == FEES
-    assert index.credit(1).account == FEES
+    assert index.credits[1].account == FEES
     assert index.single_credit(fees, lambda account: account == BANK) is None  # BANK is the debit
     assert index.single_credit(fees, lambda account: True) is None  # both "own"
     reversed_signs = index.masks[-1]  # fee income debited: no single credit to it
@@ -153,7 +141,7 @@ def test_irregular_masks_positions_and_months():
     (not two postings with numbers and meta dicts); `positions(mask)`: that mask's positions;
     `months()`: the first position of each month."""
     index = EntryIndex(ENTRIES)
-    odd = {index.masks[p] for p, number in enumerate(index.credit_numbers) if number is None}
+    odd = {index.masks[p] for p, credit in enumerate(index.credits) if credit is None}
     assert odd and index.irregular_masks == odd
     for mask in index.distinct_masks:
         assert index.positions(mask) == [p for p, m in enumerate(index.masks) if m == mask]

@@ -143,7 +143,7 @@ def test_a_collection_posting_with_its_own_metadata_is_read_first():
     """A posting's own `class` or `item` comes before its entry's, also in the usual collection
     (two postings; the entry names `item`, `student`, `class` and `invoice`), whose amount and
     account the rule otherwise takes from the entry index without reading the posting again
-    (`EntryIndex.plain` says whether its postings have metadata of their own)."""
+    (`EntryIndex.credit_plain` says whether the posting has metadata of its own)."""
     def with_posting_meta(amount, name, account, invoice, **meta):
         lines = collect("2025-09-02", amount, account, name, invoice=f'"{invoice}"').rstrip("\n")
         return "\n".join([lines] + [f"    {k}: {v}" for k, v in meta.items()]) + "\n"

@@ -209,31 +209,13 @@ class BudgetBook:
         money = chart.FUND_BALANCE_MONEY
         other = index.mask_of(lambda a: not (
             (rule := table.static(a)) is not None and rule.image == money))
-        positions = index.where(wanted, other) if wanted and other else []
+        txns = index.take(index.where(wanted, other)) if wanted and other else []
         # 4001 accounts opened with `government_fund: TRUE`: 政府性基金预算财政拨款 (6001 明细)
         table.government = tuple(index.marked(chart.GOVERNMENT_FUND_MARK))
-        book._walk(index, positions, books.policy, books.last_date)
+        book._walk(txns, books.policy, books.last_date)
         return book
 
-    def _walk(self, index, positions: list[int], policy, last: dt.date | None) -> None:
-        """The transactions at `positions` (of the index), in order.
-
-        Developer note (speed, 2026-12-07): a transaction of two postings is derived by a plan
-        decided once per account pair (`_plan`); for the usual one (`EntryIndex.shape_ids`) the
-        pair, the first posting's currency and both numbers come from the index, which read them
-        in its pass, its date from the index's day runs, and its postings are read only when one
-        of them has metadata of its own (`EntryIndex.plain`): on the bench ledger (45,000
-        transactions walked, 41,000 of them a day's after-school fee receipts) eight reads from
-        memory per transaction less.  `bench/rules.py --ledger /work/benchledger/school
-        --repeat 3`, alternating with the code before (768640b) twice: budget_accounting 0.202 /
-        0.195 s -> 0.163 / 0.163 s; the index's two new columns cost it about 0.01 s (one
-        process, the two passes interleaved eight times)."""
-        transactions, shape_ids, index_shapes, plain = (index.transactions, index.shape_ids,
-                                                        index.shapes, index.plain)
-        credit_numbers, other_numbers, day_at = index.credit_numbers, index.other_numbers, index.day_at
-        hows: dict[int, tuple] = {}  # shape number -> (its pair's plan, currency, credit first)
-        next_day = 0  # the position where the day after `run_date` starts
-        run_date = None
+    def _walk(self, txns: list, policy, last: dt.date | None) -> None:
         table = self.table
         fund_subs = FUND_SUBS
         budget_roots = chart.BUDGET_ROOTS
@@ -254,98 +236,67 @@ class BudgetBook:
         # in runs (a day's fee receipts), the next of a run goes to it without building its key
         run: tuple = (None,) * 8
         today = None
-        for position in positions:
-            txn = transactions[position]
-            if position >= next_day:
-                run_date, next_day = day_at(position)
+        for txn in txns:
             meta = txn.meta
             if meta and GENERATED in meta:
                 continue  # our own budget entries (a list after the plugin): the model has them
-            date = run_date  # (`txn.date`)
+            date = txn.date
             if date != today:
                 today, day_meta = date, None
                 seen.append(date)
-            postings = None
-            shape_id = shape_ids[position]
-            if shape_id is not None:  # the usual two postings, as the index read them
-                how = hows.get(shape_id)
-                if how is None:
-                    shape = index_shapes[shape_id]
-                    pair = (shape[1], shape[4])
-                    plan = plans.get(pair, False)
-                    if plan is False:
-                        plan = plans[pair] = self._plan(pair)
-                    how = hows[shape_id] = (plan, shape[2], shape[5])
-                plan, currency, credit_first = how
+            postings = txn.postings
+            if len(postings) == 2:  # most entries: a fast path, decided once per account pair
+                first, second = postings
+                pair = (first.account, second.account)
+                plan = plans.get(pair, False)
+                if plan is False:
+                    plan = plans[pair] = self._plan(pair)
                 if plan is not None:
-                    if credit_first:
-                        number_one, number_two = credit_numbers[position], other_numbers[position]
-                    else:
-                        number_one, number_two = other_numbers[position], credit_numbers[position]
-                    own = not plain[position]
-            else:
-                plan = None
-                postings = txn.postings
-                if len(postings) == 2:  # two postings the index did not take as usual
-                    first, second = postings
-                    pair = (first.account, second.account)
-                    plan = plans.get(pair, False)
-                    if plan is False:
-                        plan = plans[pair] = self._plan(pair)
-                    if plan is not None:
-                        units = first.units
-                        currency, number_one, number_two = (units.currency, units.number,
-                                                            second.units.number)
-                        own = True
-            if plan is not None:  # most entries: a fast path, decided once per account pair
-                if plan is _NOTHING:
-                    continue  # e.g. cash banked: nothing moves
-                image_one, image_two, income_one, income_two = plan
-                func_meta = ()
-                func = None
-                if income_one or income_two:
-                    if "func" in meta:
-                        func_meta = shared_func_meta(str(meta["func"]), func_metas)
-                    else:
-                        func_meta = day_meta
-                        if func_meta is None:
-                            func_meta = day_meta = shared_func_meta(
-                                dim.default_func(policy, date) or "", func_metas)
-                    func = func_meta[0][1]
-                if own:  # (a posting's own keys only: `index.own_meta`, inline)
-                    first, second = txn.postings
+                    if plan is _NOTHING:
+                        continue  # e.g. cash banked: nothing moves
+                    image_one, image_two, income_one, income_two = plan
+                    func_meta = ()
+                    func = None
+                    if income_one or income_two:
+                        if "func" in meta:
+                            func_meta = shared_func_meta(str(meta["func"]), func_metas)
+                        else:
+                            func_meta = day_meta
+                            if func_meta is None:
+                                func_meta = day_meta = shared_func_meta(
+                                    dim.default_func(policy, date) or "", func_metas)
+                        func = func_meta[0][1]
                     meta_one, meta_two = first.meta, second.meta
-                    own = (meta_one and len(meta_one) > 2 and "func" in meta_one
-                           or meta_two and len(meta_two) > 2 and "func" in meta_two)
-                if own:
-                    shape = (image_one, image_two, line_meta(image_one, first, func),
-                             line_meta(image_two, second, func), currency)
-                    group = alike((date, txn.payee, txn.narration, shape))
-                elif plan is run[0] and func_meta is run[1] and date == run[2] and \
-                        currency == run[3] and txn.narration == run[4] and \
-                        txn.payee == run[5]:  # the same key as the previous one's
-                    shape, group = run[6], run[7]
-                else:
-                    shape = (image_one, image_two, func_meta if income_one else (),
-                             func_meta if income_two else (), currency)
-                    group = alike((date, txn.payee, txn.narration, shape))
+                    units = first.units
+                    # (a posting's own keys only: `index.own_meta`, inline)
+                    if (meta_one and len(meta_one) > 2 and "func" in meta_one
+                            or meta_two and len(meta_two) > 2 and "func" in meta_two):
+                        shape = (image_one, image_two, line_meta(image_one, first, func),
+                                 line_meta(image_two, second, func), units.currency)
+                        group = alike((date, txn.payee, txn.narration, shape))
+                    elif plan is run[0] and func_meta is run[1] and date == run[2] and \
+                            units.currency == run[3] and txn.narration == run[4] and \
+                            txn.payee == run[5]:  # the same key as the previous one's
+                        shape, group = run[6], run[7]
+                    else:
+                        shape = (image_one, image_two, func_meta if income_one else (),
+                                 func_meta if income_two else (), units.currency)
+                        group = alike((date, txn.payee, txn.narration, shape))
+                        if group is None:
+                            group = merged[(date, txn.payee, txn.narration, shape)] = [
+                                [], ZERO, ZERO]
+                        run = (plan, func_meta, date, units.currency, txn.narration, txn.payee,
+                               shape, group)
+                    keep(txn)
+                    shaped(shape)
                     if group is None:
-                        group = merged[(date, txn.payee, txn.narration, shape)] = [
-                            [], ZERO, ZERO]
-                    run = (plan, func_meta, date, currency, txn.narration, txn.payee,
-                           shape, group)
-                keep(txn)
-                shaped(shape)
-                if group is None:
-                    merged[(date, txn.payee, txn.narration, shape)] = [
-                        [txn], number_one, number_two]
-                else:
-                    group[0].append(txn)
-                    group[1] += number_one
-                    group[2] += number_two
-                continue
-            if postings is None:
-                postings = txn.postings
+                        merged[(date, txn.payee, txn.narration, shape)] = [
+                            [txn], units.number, second.units.number]
+                    else:
+                        group[0].append(txn)
+                        group[1] += units.number
+                        group[2] += second.units.number
+                    continue
             day = days.get(date)
             if day is None:
                 day = days[date] = [defaultdict(Decimal), defaultdict(Decimal), None]

@@ -291,8 +291,8 @@ class FeeBook:
         and of `others` ((position, posting), ascending), merged in order."""
         found = self.classified
         index = self._books.index
-        transactions, masks, credit, numbers = (index.transactions, index.masks, index.credit,
-                                                index.credit_numbers)
+        transactions, masks, credits, numbers = (index.transactions, index.masks, index.credits,
+                                                 index.credit_numbers)
         plans = found.plans
         new = tuple.__new__  # FeePosting(...) without its Python-level __new__
         postings: list[FeePosting] = []
@@ -306,7 +306,7 @@ class FeeBook:
             if not number:  # (no fee posting)
                 continue
             plan = plans[masks[position]]
-            append(new(FeePosting, (transactions[position], credit(position), plan[1], plan[2],
+            append(new(FeePosting, (transactions[position], credits[position], plan[1], plan[2],
                                     COLLECTION, -number, plan[3])))
         postings += [fee for _position, fee in others[at:]]
         return postings
@@ -448,8 +448,8 @@ class _Plans(dict):
     A transaction of two postings whose mask is one credit (or zero) to an item's account or
     an account under 230701 and one debit to an account the classifier does not look at is
     the usual fee transaction: its fee posting is the one on that account, a collection when
-    its number is not zero (`EntryIndex.single_credit`: the index's `credit(position)` is
-    that posting, `credit_numbers` its number).  The plan is (that account, item name, kind, defined); None for
+    its number is not zero (`EntryIndex.single_credit`: the index's `credits` hold that
+    posting).  The plan is (that account, item name, kind, defined); None for
     every other mask (the transaction is classified posting by posting)."""
 
     def __init__(self, index, accounts: _Accounts, looked_at: int | None = None) -> None:
@@ -478,7 +478,7 @@ class Classified(NamedTuple):
     `usual`: the index positions (ascending) of the usual collections — two postings, a credit
     to an item's account or an account under 230701 and a debit to an account the classifier
     does not look at (`_Plans`); the transaction's fee posting is the index's
-    `credit(position)`, its amount `-credit_numbers[position]`, and `plans[masks[position]]`
+    `credits[position]`, its amount `-credit_numbers[position]`, and `plans[masks[position]]`
     is (that account, the item, the kind, defined).  A position whose number is zero is no fee
     posting: its readers skip it (the classifier does not read the numbers).  No `FeePosting`
     is built for them unless `FeeBook.postings` is read.  `others`: every other fee posting

@@ -11,14 +11,11 @@ same entries list) walks the entries once and keeps
   posting's own keys: see "metadata of its own" below);
 - `opens` (Open entries, in order), `customs(type)` (Custom entries of one type, in order),
   `all_customs` (every Custom entry, in order: what a reader of several types walks);
-- `credit_numbers`, `other_numbers`: per transaction of two postings (with numbers and
-  meta dicts), the number of the posting that is not a debit (the second, unless the second
-  is a debit: `credit(position)` is that posting) and the other posting's number; `plain`: whether neither posting has
-  metadata of its own (below); `shape_ids`: the number of its shape in `shapes` — (flag,
-  first account, the first's currency, first is a debit, second account, second is a debit),
-  None for a transaction marked `project` whose shape was first seen on it; None in every
-  column for any other transaction; `irregular_masks`: the masks of those other transactions (a
-  mask not in it has a number in `credit_numbers` for every
+- `credits`, `credit_numbers`: per transaction of two postings (with numbers and meta
+  dicts), the posting that is not a debit (the second, unless the second is a debit) and its
+  number; `credit_plain`: whether that posting has no metadata of its own (below); None
+  for any other transaction; `irregular_masks`: the masks of those other transactions (a
+  mask not in it has a posting and a number in `credits` and `credit_numbers` for every
   transaction).  The pass has read them already; a walk over the
   usual collections (`xiaozhang.model.fees`, `xiaozhang.model.treasury`) reads the amount
   here instead of through the transaction, its postings and their amounts again — on the
@@ -69,8 +66,8 @@ entries into files, and our generated postings carry no `project` or fee keys.
 
 Developer note (speed, 2026-12-07, the pass itself): the usual transaction (two postings,
 numbers, meta dicts: 179,450 of 180,294 on the bench ledger) is decided once per shape —
-(flag, first account, the first's currency, first is a debit, second account, second is a
-debit) -> (mask, its group, the shape's number) — with one dict lookup; the `project` key is still tested on the transaction and both
+(flag, first account, first is a debit, second account, second is a debit) -> (mask, its
+group) — with one dict lookup; the `project` key is still tested on the transaction and both
 postings (in the same `try`: a None number or meta, or not two postings, falls back to
 `_walk`, posting by posting).  A shape seen for the first time is walked like any other
 transaction, so accounts and flags get their bits in the order first seen and every mask,
@@ -91,11 +88,13 @@ zero or an unbalanced entry) were tried and dropped.  Not opening the key tables
 postings' metadata of two keys (above: two reads from memory less per transaction) took the
 pass from 0.304–0.335 s to 0.288–0.296 s (bench/rules.py, three alternating runs; gathering
 the fee rule's four metadata values here instead made the pass 0.15 s slower than it saved
-in the rule, and was dropped).  The shape's number, the other posting's number and
-whether either posting has metadata of its own (`shape_ids`, `other_numbers`, `plain`) are
-kept for the budget walk (`xiaozhang.model.budget`), which then does not read the postings of
-the usual transaction again: about 0.01 s more here (two list appends and the currency per
-transaction; interleaved in one process, eight runs each), 0.035 s less there.
+in the rule, and was dropped).  Keeping more per transaction for the budget walk (the
+other posting's number, and a shape number with the first posting's currency, so that the
+walk would not read the postings again) made the pass 0.07 s slower on a real load — there
+every posting's currency is a string object of its own, and each kept column cost about
+0.02 s — than the 0.044 s it saved the walk (A/B in one process after `loader.load_file`,
+six runs each, 2026-12-07); the walk with only the day runs and "neither posting has
+metadata of its own" saved nothing measurable.  Both were dropped.
 """
 
 from __future__ import annotations
@@ -180,17 +179,14 @@ class EntryIndex:
         # the usual transaction, two postings: (flag, first account, first is a debit, second
         # account, second is a debit) -> (its mask without the meta bit, the positions of that
         # mask), decided once per shape (a few dozen on the bench ledger)
-        shapes: dict[tuple, tuple[int, list[int], int]] = {}  # (… and the shape's number)
-        shape_list: list[tuple] = []  # the shapes by number
+        shapes: dict[tuple, tuple[int, list[int]]] = {}
         shape_of, group_of = shapes.get, groups.get
         keep, note = transactions.append, masks.append
+        credits: list[data.Posting | None] = []
         credit_numbers: list[Decimal | None] = []
-        other_numbers: list[Decimal | None] = []
         plain: list[bool | None] = []
-        shape_ids: list[int | None] = []
-        keep_number, keep_plain = credit_numbers.append, plain.append
-        keep_other, keep_shape = other_numbers.append, shape_ids.append
-        irregular: set[int] = set()  # the masks of transactions whose `credit_numbers` entry is None
+        keep_credit, keep_number, keep_plain = credits.append, credit_numbers.append, plain.append
+        irregular: set[int] = set()  # the masks of transactions whose `credits` entry is None
         walk = self._walk
         at = 0  # the position of the next transaction
         Transaction, Open, Custom = data.Transaction, data.Open, data.Custom
@@ -201,28 +197,23 @@ class EntryIndex:
             if kind is Transaction:
                 try:  # the usual transaction: two postings with numbers, meta dicts
                     first, second = entry.postings
-                    units = first.units
                     number = second.units.number
                     debit = number > zero
-                    other = units.number
-                    shape = (entry.flag, first.account, units.currency, other > zero,
-                             second.account, debit)
-                    if debit:  # the number of the posting that is not a debit (`credit`)
-                        number, other = other, number
-                    one, two = first.meta, second.meta
-                    if len(one) > 2 or len(two) > 2:  # (`own_meta`, inline)
-                        bare = False
-                        marked = key in entry.meta or (len(one) > 2 and key in one) or (
-                            len(two) > 2 and key in two)
+                    other = first.units.number
+                    shape = (entry.flag, first.account, other > zero, second.account, debit)
+                    if debit:  # the posting that is not a debit, and its number
+                        credit, number = first, other
                     else:
-                        bare = True
-                        marked = key in entry.meta
+                        credit = second
+                    one, two = first.meta, second.meta
+                    marked = key in entry.meta or (len(one) > 2 and key in one) or (
+                        len(two) > 2 and key in two)
+                    bare = len(credit.meta) <= 2  # (not `own_meta`, inline)
                 except (ValueError, TypeError):  # not two postings, a None number or meta
-                    shape = number = other = bare = None
+                    shape = credit = number = bare = None
                 found = shape_of(shape)
                 if found is None:  # a shape not seen yet, or not the usual transaction
                     mask = walk(entry)
-                    shape_id = None
                     if shape is None:
                         marked = self._marked_by_key(entry)
                     if marked:
@@ -233,16 +224,14 @@ class EntryIndex:
                     if shape is None:
                         irregular.add(mask)
                     elif not marked:
-                        shape_id = len(shape_list)
-                        shapes[shape] = (mask, positions, shape_id)
-                        shape_list.append(shape)
+                        shapes[shape] = (mask, positions)
                 elif marked:
-                    mask, shape_id = found[0] | key_bit, found[2]
+                    mask = found[0] | key_bit
                     positions = group_of(mask)
                     if positions is None:
                         positions = groups[mask] = []
                 else:
-                    mask, positions, shape_id = found
+                    mask, positions = found
                 if entry.date != day:
                     day = entry.date
                     day_starts.append(at)
@@ -250,10 +239,9 @@ class EntryIndex:
                 keep(entry)
                 note(mask)
                 positions.append(at)
+                keep_credit(credit)
                 keep_number(number)
                 keep_plain(bare)
-                keep_other(other)
-                keep_shape(shape_id)
                 at += 1
             elif kind is Open:
                 opens.append(entry)
@@ -262,11 +250,9 @@ class EntryIndex:
                 all_customs.append(entry)
         self.transactions = transactions
         self.masks = masks
+        self.credits = credits
         self.credit_numbers = credit_numbers
-        self.other_numbers = other_numbers
-        self.plain = plain
-        self.shape_ids = shape_ids
-        self.shapes = shape_list
+        self.credit_plain = plain
         self.irregular_masks = irregular
         self._groups = groups
         self.opens = opens
@@ -383,20 +369,10 @@ class EntryIndex:
         return [(account, side) for account, pair in self._bits.items()
                 for side in (DEBIT, CREDIT) if mask & pair[side]]
 
-    def credit(self, position: int) -> data.Posting | None:
-        """The posting of the transaction at `position` whose number is `credit_numbers`: of
-        two postings, the one that is not a debit (the second, unless the second is a debit);
-        None where `credit_numbers` is None.  (Read from the transaction when asked: the pass
-        keeps the numbers only.)"""
-        if self.credit_numbers[position] is None:
-            return None
-        first, second = self.transactions[position].postings
-        return first if second.units.number > _ZERO else second
-
     def single_credit(self, mask: int, mine: Callable[[str], bool]) -> str | None:
         """The account `mine` says is its own, when the mask is the usual one-credit transaction:
         two accounts, that one credited (or zero) and the other, not its own, debited.  A
-        transaction of that mask with two postings then has `credit(i)` on that account and
+        transaction of that mask with two postings then has `credits[i]` on that account and
         `credit_numbers[i]` its number (what the fee classifier and the treasury walk read
         instead of the postings); None for any other mask."""
         pairs = self.pairs(mask)
