@@ -1,10 +1,15 @@
 """The CPU time of each part of the one plugin line, as it runs in a load (docs/performance.md).
 
-    python bench/rules.py --ledger DIR [--repeat 3]
+    python bench/rules.py --ledger DIR [--repeat 3] [--load]
 
 The ledger of DIR (its `main.beancount` with our `plugin` lines removed and its includes made
 absolute, written to bench/out/) is loaded once and kept in a pickle next to it (reused while
-the ledger's files are unchanged).  Then, with the cycle collector paused as the one plugin
+the ledger's files are unchanged); with `--load` it is loaded by Beancount instead (about 17 s
+more), which lays the objects out in memory as a real load does: a parsed ledger has a string
+object of its own for every metadata key and every posting's currency, and the pickle does not
+place an entry's objects as the parser does.  A change that reads more of each transaction
+(the index's pass, above all) must be measured with `--load`: one that cost 0.01 s on the
+pickle cost 0.07 s on a real load (docs/performance.md, 2026-12-07 23:55).  Then, with the cycle collector paused as the one plugin
 line pauses it, on a fresh entries list each time: the school model's index, then every rule
 of `xiaozhang.plugins.school` in its order over the same books — each part's CPU time, the
 smallest of `--repeat` runs.  A ledger without a `custom "as-of"` pin is judged as of its last
@@ -42,14 +47,26 @@ def entries_of(folder: Path):
     return entries, options
 
 
+def loaded(folder: Path):
+    """The ledger as Beancount loads it (no load cache), its objects laid out as in a real load."""
+    from beancount import loader
+
+    os.environ["BEANCOUNT_DISABLE_LOAD_CACHE"] = "1"
+    entries, errors, options = loader.load_file(str(run.variants(folder)["plain"]))
+    assert not errors, [e.message for e in errors[:3]]
+    return entries, options
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ledger", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--load", action="store_true",
+                        help="load the ledger with Beancount, not from the pickle (a real layout)")
     args = parser.parse_args()
     folder = args.ledger.resolve()
     run.pin_as_of(folder)
-    entries, options = entries_of(folder)
+    entries, options = loaded(folder) if args.load else entries_of(folder)
     gc.collect()
     gc.freeze()  # the loaded entries are old objects, as after a load
 
