@@ -9,10 +9,11 @@ more), which lays the objects out in memory as a real load does: a parsed ledger
 object of its own for every metadata key and every posting's currency, and the pickle does not
 place an entry's objects as the parser does.  A change that reads more of each transaction
 (the index's pass, above all) must be measured with `--load`: one that cost 0.01 s on the
-pickle cost 0.07 s on a real load (docs/performance.md, 2026-12-07 23:55).  Then, with the cycle collector paused as the one plugin
-line pauses it, on a fresh entries list each time: the school model's index, then every rule
-of `xiaozhang.plugins.school` in its order over the same books — each part's CPU time, the
-smallest of `--repeat` runs.  A ledger without a `custom "as-of"` pin is judged as of its last
+pickle cost 0.07 s on a real load (docs/performance.md, 2026-12-07 23:55).
+
+Then, with the cycle collector paused as the one plugin line pauses it, on a fresh entries
+list each time: the school model's index, then every rule of `xiaozhang.plugins.school` in
+its order over the same books — each part's CPU time, the smallest of `--repeat` runs.  A ledger without a `custom "as-of"` pin is judged as of its last
 transaction (as `bench/run.py` does).
 """
 

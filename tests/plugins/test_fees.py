@@ -182,7 +182,8 @@ def test_fe04_kinds_mixed_in_one_entry_or_one_receipt():
 
 def test_fe04_a_receipt_number_written_as_a_number_is_the_same_text():
     """A receipt number written without quotes (a number) and then in quotes for another kind
-    of fee is one number used twice (the usual collections note the hash of the text)."""
+    of fee is one number used twice: receipt numbers are compared as text, also on the usual
+    collections' short path."""
     errors, at = run(
         collect("2025-09-03", "15.00", invoice="2500000103"),
         collect("2025-09-04", "15.00", invoice="2500000104", student="2025030202"),
