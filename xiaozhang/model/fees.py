@@ -230,20 +230,16 @@ class FeeBook:
         """The fee postings of the transactions at index positions [lo, hi), and of those at
         [0, lo) and [hi, until) whose entry's metadata has the key `naming`, in order — only
         these are made into `FeePosting`s (a page that needs one term's: `term_fees`)."""
-        found, index = self.classified, self._books.index
-        transactions = index.transactions
+        found, transactions = self.classified, self.index.transactions
         usual, others = found.usual, found.others
-        at, ends = bisect_left, (bisect_left(usual, lo), bisect_left(usual, hi),
-                                 bisect_left(usual, until))
-        first, middle, last = usual[:ends[0]], usual[ends[0]:ends[1]], usual[ends[1]:ends[2]]
+        u_lo, u_hi, u_until = (bisect_left(usual, at) for at in (lo, hi, until))
 
         def named(positions):
             return [p for p in positions if naming in transactions[p].meta]
 
-        chosen_usual = named(first) + middle + named(last)
+        chosen_usual = named(usual[:u_lo]) + usual[u_lo:u_hi] + named(usual[u_hi:u_until])
         keys = [fee[0] for fee in others]
-        o_lo, o_hi = at(keys, lo), at(keys, hi)
-        o_until = at(keys, until)
+        o_lo, o_hi, o_until = (bisect_left(keys, at) for at in (lo, hi, until))
         chosen_others = ([item for item in others[:o_lo] if naming in item[1][0].meta]
                          + others[o_lo:o_hi]
                          + [item for item in others[o_hi:o_until] if naming in item[1][0].meta])
@@ -252,8 +248,7 @@ class FeeBook:
     def _built(self, usual: list[int], others: list[tuple[int, FeePosting]]) -> list[FeePosting]:
         """The fee postings of the usual collections at `usual` (index positions, ascending)
         and of `others` ((position, posting), ascending), merged in order."""
-        found = self.classified
-        index = self._books.index
+        found, index = self.classified, self.index
         transactions, masks, credits, numbers = (index.transactions, index.masks, index.credits,
                                                  index.credit_numbers)
         plans = found.plans
