@@ -198,6 +198,26 @@ def test_fe04_a_receipt_number_written_as_a_number_is_the_same_text():
                          invoice='"2500000104"')))
 
 
+@pytest.mark.parametrize("reused_by", ["住宿费", "课后服务费"])
+def test_fe04_a_number_of_the_most_used_kind_reused_by_a_smaller_kind(reused_by):
+    """Three kinds of fee, 代收 the most used: a number of it written again for 行政事业性 or
+    for 服务性 is found (the numbers of the most used kind are only looked up, not kept in a
+    set: `_Numbers.crossed`), and a number repeated within one kind is no reuse."""
+    account = {"住宿费": BOARDING, "课后服务费": AFTER_SCHOOL}[reused_by]
+    amount = {"住宿费": "450.00", "课后服务费": "300.00"}[reused_by]
+    others = {"住宿费": ("课后服务费", AFTER_SCHOOL, "300.00"),
+              "课后服务费": ("住宿费", BOARDING, "450.00")}[reused_by]
+    agency = [collect("2025-09-03", "15.00", invoice=f'"25000002{n:02d}"', student=f"20250302{n:02d}")
+              for n in range(1, 6)]
+    errors, at = run(
+        *agency,
+        collect("2025-09-03", "15.00", invoice='"2500000201"', student="2025030299"),  # same kind
+        collect("2025-09-04", others[2], others[1], others[0], bank=BANK, invoice='"2500000301"'),
+        collect("2025-09-04", amount, account, reused_by, bank=BANK, invoice='"2500000204"'),
+    )
+    assert errors == [("FE04", at[7])]
+
+
 def test_fe05_every_month_with_movements_is_disclosed_in_time():
     pay_supplier = textwrap.dedent(f"""\
         2025-10-20 * "青禾市新华书店" "支付作业本款"

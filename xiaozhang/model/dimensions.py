@@ -47,6 +47,7 @@ transaction, the posting and the account name.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from beancount.core import data
@@ -108,6 +109,7 @@ _ECONOMIC_BY_ACCOUNT: tuple[tuple[str, str], ...] = (
 _CODE = re.compile(r"^(\d+)")
 
 
+@functools.cache  # a function of the account name alone (two regular expressions per component)
 def economic_code(account: str) -> str | None:
     """The 支出经济分类 款级 code of an account (see the module docstring), or None."""
     found = None
