@@ -232,9 +232,10 @@ class BudgetBook:
         # counted only by `months`)
         days: dict[dt.date, list] = {}
         seen: list[dt.date] = []  # the days walked (our own entries left out)
-        # the last group of a plan's shape and what its key was made of: alike entries come
-        # in runs (a day's fee receipts), the next of a run goes to it without building its key
-        run: tuple = (None,) * 8
+        # the last group of a plan's shape today and what its key was made of (but the date):
+        # alike entries come in runs (a day's fee receipts), the next of a run goes to it
+        # without building its key
+        run: tuple = (None,) * 7
         today = None
         for txn in txns:
             meta = txn.meta
@@ -244,6 +245,7 @@ class BudgetBook:
             if date != today:
                 today, day_meta = date, None
                 seen.append(date)
+                run = (None,) * 7  # (a run is one day's: the date is not compared below)
             postings = txn.postings
             if len(postings) == 2:  # most entries: a fast path, decided once per account pair
                 first, second = postings
@@ -254,10 +256,7 @@ class BudgetBook:
                 if plan is not None:
                     if plan is _NOTHING:
                         continue  # e.g. cash banked: nothing moves
-                    image_one, image_two, income_one, income_two = plan
-                    func_meta = ()
-                    func = None
-                    if income_one or income_two:
+                    if plan[4]:  # an image is 预算收入: it takes `func`
                         if "func" in meta:
                             func_meta = shared_func_meta(str(meta["func"]), func_metas)
                         else:
@@ -265,27 +264,29 @@ class BudgetBook:
                             if func_meta is None:
                                 func_meta = day_meta = shared_func_meta(
                                     dim.default_func(policy, date) or "", func_metas)
-                        func = func_meta[0][1]
+                    else:
+                        func_meta = ()
                     meta_one, meta_two = first.meta, second.meta
                     units = first.units
                     # (a posting's own keys only: `index.own_meta`, inline)
                     if (meta_one and len(meta_one) > 2 and "func" in meta_one
                             or meta_two and len(meta_two) > 2 and "func" in meta_two):
+                        func = func_meta[0][1] if func_meta else None
+                        image_one, image_two = plan[0], plan[1]
                         shape = (image_one, image_two, line_meta(image_one, first, func),
                                  line_meta(image_two, second, func), units.currency)
                         group = alike((date, txn.payee, txn.narration, shape))
-                    elif plan is run[0] and func_meta is run[1] and date == run[2] and \
-                            units.currency == run[3] and txn.narration == run[4] and \
-                            txn.payee == run[5]:  # the same key as the previous one's
-                        shape, group = run[6], run[7]
+                    elif plan is run[0] and func_meta is run[1] and units.currency == run[2] \
+                            and txn.narration == run[3] and txn.payee == run[4]:
+                        shape, group = run[5], run[6]  # the same key as the previous one's
                     else:
-                        shape = (image_one, image_two, func_meta if income_one else (),
-                                 func_meta if income_two else (), units.currency)
+                        shape = (plan[0], plan[1], func_meta if plan[2] else (),
+                                 func_meta if plan[3] else (), units.currency)
                         group = alike((date, txn.payee, txn.narration, shape))
                         if group is None:
                             group = merged[(date, txn.payee, txn.narration, shape)] = [
                                 [], ZERO, ZERO]
-                        run = (plan, func_meta, date, units.currency, txn.narration, txn.payee,
+                        run = (plan, func_meta, units.currency, txn.narration, txn.payee,
                                shape, group)
                     keep(txn)
                     shaped(shape)
@@ -360,7 +361,7 @@ class BudgetBook:
         per pair: None (not by the fast path: a line depends on the date or side, a posting has
         no line or is 不记, no cash moves, or a line is split by the funding source or
         project), `_NOTHING` (both postings map to one budget account: nothing moves, e.g. cash
-        banked), or (image one, image two, is 预算收入 one, two)."""
+        banked), or (image one, image two, is 预算收入 one, two, either is)."""
         one, two = map(self.table.static, pair)
         if one is None or two is None or not (one.is_cash or two.is_cash):
             return None
@@ -369,8 +370,9 @@ class BudgetBook:
             return None
         if image_one == image_two:
             return _NOTHING
-        return (image_one, image_two, image_one.startswith(INCOME_PREFIX),
-                image_two.startswith(INCOME_PREFIX))
+        income_one = image_one.startswith(INCOME_PREFIX)
+        income_two = image_two.startswith(INCOME_PREFIX)
+        return (image_one, image_two, income_one, income_two, income_one or income_two)
 
     def _months(self, days: dict, first: dt.date, last_day: dt.date,
                 last: dt.date | None) -> None:
