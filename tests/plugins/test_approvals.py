@@ -139,6 +139,15 @@ def test_ap08_separation_of_duties(role):
     assert all(line == line_of(0, txn) for _, line in codes)
 
 
+def test_ap08_the_handler_among_several_inspectors_by_name_not_by_part_of_a_name():
+    """The inspectors are names separated by commas: the handler 刘芳 is one of "王强, 刘芳"
+    (AP08), not of "刘芳芳,王强" (a name that contains hers)."""
+    among = payment(inspector='"王强, 刘芳"')
+    assert ("AP08", line_of(0, among)) in check(among)
+    inside = payment(inspector='"刘芳芳,王强"')
+    assert [code for code, _ in check(inside)] == []
+
+
 def test_ap09_split_purchase_flags_the_crossing_payment():
     first = payment(date="2025-09-10", approved="2025-09-08", amount="3100.00")
     second = payment(date="2025-09-16", approved="2025-09-15", amount="2600.00")
