@@ -85,3 +85,24 @@ def test_the_bulk_receipts_give_the_lots_of_one_by_one():
     # 100.00 paid on 3 September with 80.00 held: 20.00 ahead, paid back in order by the
     # receipts of 4 September, 15.00 of books first, then 5.00 of insurance
     assert (got.accounts[BOOKS].paid, got.accounts[INSURANCE].paid) == (15 + 15 + 15 + 20, 50 + 5)
+
+
+def test_receipts_deferred_until_read_say_whether_the_account_is_settled():
+    """The bulk receipts wait as index positions (`_Held.defer`) until the lots are read;
+    `settled` (a term's end: the 代收费 all paid out?) counts them by their sum, and says what
+    the lots of one by one say — before and after a payment that settles the account."""
+    more = textwrap.dedent("".join([
+        receipt("09-08", BOOKS, "15.00"),
+        receipt("09-08", BOOKS, "0.00", "零"),
+    ]))
+    paid_out = textwrap.dedent(payment("09-09", BOOKS, "10.00", "支付作业本款"))
+    for text, settled in ((LEDGER + more, {INSURANCE: False, BOOKS: False}),
+                          (LEDGER + more + paid_out, {INSURANCE: False, BOOKS: True})):
+        entries, errors, options = loader.load_string(text)
+        assert errors == []
+        got = SchoolBooks.of(entries, options).treasury.agency
+        expected = one_by_one(entries)
+        assert {account: held.settled() for account, held in got.accounts.items()} == settled
+        for account, held in expected.accounts.items():
+            assert (not held.cums or held.cums[-1] <= held.paid) is settled[account]
+            assert got.accounts[account].cums == held.cums, account

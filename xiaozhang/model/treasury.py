@@ -570,7 +570,7 @@ class TreasuryBook:
                 return
             self._terms.popleft()
             for held in self.agency.accounts.values():
-                if not held.cums or held.cums[-1] <= held.paid:
+                if held.settled():  # (no receipt, or all paid: the deferred receipts' sum)
                     continue
                 head = held.first_held()
                 last = bisect_right(held.entries, term.end, head, key=_date)
