@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -36,6 +37,30 @@ EXPENSES_COLOUR = "#e8833a"
 _TEXT_SENTINEL = "#010203"
 # matplotlib's rcParams are global: one chart at a time (Fava serves from several threads).
 _RENDER_LOCK = threading.Lock()
+_FONT_LOOKED_FOR = threading.Event()  # `cjk_font_path` ran once in this process
+
+
+def cjk_font_path() -> str | None:
+    """The file matplotlib draws Chinese from (`CJK_FONT`), None when it is not installed.
+
+    matplotlib keeps its list of fonts in a cache made the first time it runs; when that was
+    before the CJK font was installed (`make serve` installs fonts-noto-cjk, but matplotlib
+    may have run earlier on the machine), the list lacks it and every Chinese label would be
+    an empty box.  The installed Noto Sans CJK files are then added to the list once."""
+    from matplotlib import font_manager
+
+    wanted = font_manager.FontProperties(family=CJK_FONT)
+    try:
+        return font_manager.findfont(wanted, fallback_to_default=False)
+    except ValueError:
+        pass
+    for path in font_manager.findSystemFonts():
+        if os.path.basename(path).startswith("NotoSansCJK"):
+            font_manager.fontManager.addfont(path)
+    try:
+        return font_manager.findfont(wanted, fallback_to_default=False)
+    except ValueError:
+        return None
 
 
 money = format_money  # documents and pages print money one way (xiaozhang.model.money)
@@ -122,6 +147,10 @@ def _bar_chart(categories, series, *, title, draw_title, y_label, width_in, heig
         "xtick.color": text,
         "ytick.color": text,
     }
+    with _RENDER_LOCK:
+        if not _FONT_LOOKED_FOR.is_set():
+            cjk_font_path()
+            _FONT_LOOKED_FOR.set()
     with _RENDER_LOCK, rc_context(rc):
         fig = Figure(figsize=(width_in, height_in), layout="constrained")
         ax = fig.add_subplot()

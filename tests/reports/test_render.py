@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from matplotlib import font_manager
 
-from xiaozhang.reports.render import CJK_FONT, Series, bar_chart_png, bar_chart_svg, money
+from xiaozhang.reports.render import (CJK_FONT, Series, bar_chart_png, bar_chart_svg,
+                                      cjk_font_path, money)
 
 
 @pytest.mark.parametrize(
@@ -29,11 +30,12 @@ def test_money(amount, text):
 
 def test_cjk_font_is_installed():
     # Debian package fonts-noto-cjk (installed by `make test`); without it the chart's
-    # Chinese labels would be empty boxes.
-    path = font_manager.findfont(
-        font_manager.FontProperties(family=CJK_FONT), fallback_to_default=False
-    )
-    assert "NotoSansCJK" in path
+    # Chinese labels would be empty boxes.  `cjk_font_path` also finds it when matplotlib's
+    # font cache was made before the font was installed.
+    path = cjk_font_path()
+    assert path is not None and "NotoSansCJK" in path
+    assert font_manager.findfont(
+        font_manager.FontProperties(family=CJK_FONT), fallback_to_default=False) == path
 
 
 def test_bar_chart_svg_is_inline_and_deterministic():
