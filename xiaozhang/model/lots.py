@@ -19,6 +19,7 @@ the sums it made cheaper (measured on the bench ledger, docs/performance.md).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,6 +30,10 @@ from beancount.core import data
 
 from xiaozhang.model.index import EntryIndex, merged_positions
 from xiaozhang.model.money import ZERO
+
+# Adding an account's deferred receipts (`_Held._add_pending`) changes its lists in place: one
+# thread at a time (the books serve Fava's pages from several threads).
+_ADDING = threading.Lock()
 
 
 @dataclass(slots=True)
@@ -98,6 +103,11 @@ class _Held:
         """The deferred receipts into `cums` and `entries`, each chunk in one C-level pass
         (the cumulative sums by `accumulate`), as `Lots.receive` one by one would make them:
         zero skipped, the first receipt as it is."""
+        with _ADDING:
+            if self._pending:  # (not added meanwhile by another thread)
+                self._add_chunks()
+
+    def _add_chunks(self) -> None:
         numbers, transactions = self._columns
         cums, entries = self._cums, self._entries
         for chunk in self._pending:
