@@ -13,6 +13,7 @@ through the CSS `color` of the element around it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -37,9 +38,9 @@ EXPENSES_COLOUR = "#e8833a"
 _TEXT_SENTINEL = "#010203"
 # matplotlib's rcParams are global: one chart at a time (Fava serves from several threads).
 _RENDER_LOCK = threading.Lock()
-_FONT_LOOKED_FOR = threading.Event()  # `cjk_font_path` ran once in this process
 
 
+@functools.cache  # looked for once per process
 def cjk_font_path() -> str | None:
     """The file matplotlib draws Chinese from (`CJK_FONT`), None when it is not installed.
 
@@ -147,11 +148,8 @@ def _bar_chart(categories, series, *, title, draw_title, y_label, width_in, heig
         "xtick.color": text,
         "ytick.color": text,
     }
-    with _RENDER_LOCK:
-        if not _FONT_LOOKED_FOR.is_set():
-            cjk_font_path()
-            _FONT_LOOKED_FOR.set()
     with _RENDER_LOCK, rc_context(rc):
+        cjk_font_path()  # (once per process: the CJK font in matplotlib's list of fonts)
         fig = Figure(figsize=(width_in, height_in), layout="constrained")
         ax = fig.add_subplot()
         group_width = 0.8

@@ -525,7 +525,7 @@ class TreasuryBook:
     def _check_remittance(self, today: dt.date) -> None:
         """2103 money past its deadline on `today`, beyond what was reported (once)."""
         for held in self.to_remit.accounts.values():
-            if not held.cums or held.cums[-1] <= held.paid:
+            if held.settled():
                 continue
             head = held.first_held()
             cums, dues, count = held.cums, held.dues, len(held.cums)
@@ -551,7 +551,7 @@ class TreasuryBook:
     def _check_year_end(self, year: int) -> None:
         end = dt.date(year, 12, 31)
         for held in self.to_remit.accounts.values():
-            if not held.cums or held.cums[-1] <= held.paid:
+            if held.settled():
                 continue
             head = held.first_held()
             last = bisect_right(held.entries, end, head, key=_date)  # received by the year end
